@@ -1,0 +1,169 @@
+// EventStore: an append-only, hash-chained log of opaque typed events on RocksDB.
+//
+// The store knows nothing of what events mean. It keeps, for every event, an
+// envelope (see envelope.h) with a dense global position, a per-stream version
+// and a SHA-256 link to the previous event. Appends are atomic per command,
+// idempotent per command id, and fsynced before they are acknowledged.
+//
+// Thread-safety: every method may be called from any thread at any time.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "ledger/eventstore/clock.h"
+#include "ledger/eventstore/envelope.h"
+#include "ledger/eventstore/status.h"
+
+namespace ledger::es {
+
+// What the writer expects a stream's version to be before the append.
+// Stream versions count events in the stream: a new stream is at version 0 and
+// its first event has version 1.
+class ExpectedVersion {
+ public:
+  static ExpectedVersion Any() { return ExpectedVersion(kAny); }
+  static ExpectedVersion NoStream() { return ExpectedVersion(0); }
+  static ExpectedVersion Exact(uint64_t version) { return ExpectedVersion(static_cast<int64_t>(version)); }
+  // Parses "any", "no-stream" or a decimal version; nullopt for anything else.
+  static std::optional<ExpectedVersion> Parse(std::string_view text);
+
+  bool is_any() const { return v_ == kAny; }
+  uint64_t exact() const { return static_cast<uint64_t>(v_); }  // REQUIRES: !is_any()
+  bool operator==(const ExpectedVersion&) const = default;
+
+ private:
+  static constexpr int64_t kAny = -1;
+  explicit ExpectedVersion(int64_t v) : v_(v) {}
+  int64_t v_;
+};
+
+struct EventData {
+  std::string type;             // e.g. "ClaimSubmitted"; [A-Za-z0-9._-], 1..128 bytes
+  uint32_t schema_version = 1;  // version of the payload's schema
+  std::string payload;          // opaque bytes, at most Options::max_event_bytes
+  bool operator==(const EventData&) const = default;
+};
+
+struct StreamAppend {
+  std::string stream_id;  // [A-Za-z0-9._:@/-], 1..200 bytes
+  ExpectedVersion expected = ExpectedVersion::Any();
+  std::vector<EventData> events;  // at least one
+};
+
+// One command's outcome: every event of every stream is written together or
+// not at all. command_id makes the append idempotent, permanently.
+struct AppendRequest {
+  std::string command_id;      // 1..128 bytes, unique per command
+  std::string actor_id;        // who caused it (may be empty for system events)
+  std::string correlation_id;  // ties related commands together (may be empty)
+  std::vector<StreamAppend> streams;  // at least one; each stream at most once
+};
+
+struct AppendResult {
+  uint64_t first_position = 0;  // position of the first event written
+  uint64_t last_position = 0;   // position of the last event written
+  // New version of each stream, in the order of AppendRequest::streams.
+  std::vector<uint64_t> stream_versions;
+  bool duplicate = false;  // true when command_id was seen before with the same content
+};
+
+struct Head {
+  uint64_t position = 0;  // 0 for an empty log
+  Hash hash{};            // all zero for an empty log
+};
+
+struct VerifyReport {
+  bool ok = true;
+  uint64_t events_checked = 0;
+  uint64_t first_bad_position = 0;  // when !ok
+  std::string problem;              // when !ok: what was wrong at that position
+  Head head;                        // the last position checked and its hash
+};
+
+struct Options {
+  bool read_only = false;
+  bool create_if_missing = true;
+  const Clock* clock = nullptr;               // nullptr: the system clock
+  size_t max_event_bytes = 1 << 20;           // payload limit per event (1 MiB)
+  size_t max_events_per_append = 10'000;
+  bool sync = true;  // fsync before acknowledging; false only for benchmarks' baselines
+};
+
+// Metrics for /metrics and the benchmark.
+struct WriterStats {
+  uint64_t appends = 0;         // commands acknowledged (duplicates included)
+  uint64_t events = 0;          // events written
+  uint64_t batches = 0;         // WriteBatches written (= fsyncs)
+  uint64_t max_batch_commands = 0;
+};
+
+class Subscription;
+
+class EventStore {
+ public:
+  // Opens (or creates) the store in `dir`. A second writer on the same
+  // directory gets Status::Busy; read-only opens always work.
+  static Result<std::unique_ptr<EventStore>> Open(const std::string& dir, const Options& options = {});
+  virtual ~EventStore() = default;
+
+  // Appends one command's events. Blocks until they are fsynced (group commit:
+  // concurrent callers share one fsync). Conflict names the stream and its
+  // actual version; Invalid and IdempotencyMismatch write nothing.
+  virtual Result<AppendResult> Append(const AppendRequest& request) = 0;
+
+  // Current version of a stream (0 when it does not exist).
+  virtual Result<uint64_t> StreamVersion(const std::string& stream_id) = 0;
+
+  // Events of one stream with version >= from_version, in order, at most max_count.
+  virtual Result<std::vector<Envelope>> ReadStream(const std::string& stream_id, uint64_t from_version = 1,
+                                                   size_t max_count = SIZE_MAX) = 0;
+
+  // Events with position >= from_position, in order, at most max_count.
+  virtual Result<std::vector<Envelope>> ReadAll(uint64_t from_position, size_t max_count) = 0;
+
+  // Calls visit(envelope) for positions from..to inclusive (to = 0: the head)
+  // without holding them all in memory; stops early when visit returns false.
+  virtual Status Scan(uint64_t from_position, uint64_t to_position,
+                      const std::function<bool(const Envelope&)>& visit) = 0;
+
+  virtual Head GetHead() = 0;
+
+  // Recomputes the hash chain over from..to (to = 0: the head) and reports the
+  // first position whose hash or link is wrong. progress(pos) is called now and then.
+  virtual Result<VerifyReport> Verify(uint64_t from_position = 1, uint64_t to_position = 0,
+                                      const std::function<void(uint64_t)>& progress = {}) = 0;
+
+  // Delivers every event from `from_position` in order, then live events, with
+  // no gap and no duplicate, on a thread of its own. `deliver` gets batches of
+  // at most `batch_size` envelopes. A slow subscriber never blocks appends.
+  virtual std::unique_ptr<Subscription> Subscribe(uint64_t from_position,
+                                                  std::function<void(std::span<const Envelope>)> deliver,
+                                                  size_t batch_size = 1024) = 0;
+
+  // Blocks until the head is at least `position` or `timeout_ms` passes;
+  // returns the head then.
+  virtual Head WaitForHead(uint64_t position, int timeout_ms) = 0;
+
+  // A consistent copy of the store (RocksDB checkpoint) in `dir`, which must not exist.
+  virtual Status Checkpoint(const std::string& dir) = 0;
+
+  virtual WriterStats Stats() = 0;
+};
+
+// A running catch-up subscription. Destroying it (or Stop()) stops delivery
+// and joins its thread. Thread-safe.
+class Subscription {
+ public:
+  virtual ~Subscription() = default;
+  virtual void Stop() = 0;
+  // Last position delivered so far (0 before the first).
+  virtual uint64_t position() const = 0;
+};
+
+}  // namespace ledger::es
