@@ -1,0 +1,30 @@
+// The permanent idempotency record of one command (column family "commands")
+// and the digest of a request's content that it keeps.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "envelope_codec.h"
+#include "ledger/eventstore/event_store.h"
+
+namespace ledger::es {
+
+struct CommandRecord {
+  Hash digest{};
+  AppendResult result;  // duplicate is always false here
+};
+
+// SHA-256 over the request's content, command id excluded (it is the key):
+//   "ledger.es.request.v1" | u32 len | actor_id | u32 len | correlation_id |
+//   u32 stream count | per stream: u32 len | stream_id | u8 expected kind
+//   (0 any, 1 exact) | u64 expected version | u32 event count | per event:
+//   u32 len | type | u32 schema_version | u32 len | payload
+// Integers big-endian. Stable across versions: it is stored in every record.
+Hash RequestDigest(const AppendRequest& request, Sha256& sha);
+
+std::string EncodeCommandRecord(const CommandRecord& record);
+std::optional<CommandRecord> DecodeCommandRecord(std::string_view bytes);
+
+}  // namespace ledger::es

@@ -1,0 +1,457 @@
+// RocksEventStore: the EventStore on RocksDB, with a single group-commit
+// writer thread. Reads go straight to StoreDb from the caller's thread.
+#include "ledger/eventstore/event_store.h"
+
+#include <rocksdb/utilities/checkpoint.h>
+#include <rocksdb/write_batch.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "command_record.h"
+#include "envelope_codec.h"
+#include "rocksdb_options.h"
+#include "storage_format.h"
+#include "store_db.h"
+#include "validation.h"
+
+namespace ledger::es {
+namespace {
+
+// Writer-side caches are dropped wholesale beyond these sizes and reloaded
+// lazily from RocksDB; they only save reads.
+constexpr size_t kMaxCachedStreams = 1 << 20;
+constexpr size_t kMaxCachedCommands = 1 << 18;
+
+struct PendingAppend {
+  const AppendRequest* request = nullptr;
+  Hash digest{};
+  Result<AppendResult> result = Status::IoError("append was not processed");
+  bool in_group_write = false;  // its success depends on this group's WriteBatch
+  bool done = false;
+};
+
+// What one group has staged so far, on top of the committed state.
+struct GroupState {
+  rocksdb::WriteBatch batch;
+  std::unordered_map<std::string, uint64_t> versions;
+  std::unordered_map<std::string, uint64_t> last_positions;
+  std::unordered_map<std::string, CommandRecord> commands;
+  Head head;
+  uint64_t events = 0;
+  uint64_t commands_written = 0;
+};
+
+bool IsLockError(const rocksdb::Status& s) {
+  std::string text = s.ToString();
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s.IsIOError() && text.find("lock") != std::string::npos;
+}
+
+class SubscriptionImpl final : public Subscription {
+ public:
+  SubscriptionImpl(std::shared_ptr<StoreDb> db, uint64_t from, std::function<void(std::span<const Envelope>)> deliver,
+                   size_t batch_size)
+      : db_(std::move(db)), deliver_(std::move(deliver)), batch_size_(std::max<size_t>(batch_size, 1)) {
+    thread_ = std::thread([this, from] { Run(std::max<uint64_t>(from, 1)); });
+  }
+  ~SubscriptionImpl() override {
+    Stop();
+    if (thread_.joinable()) {
+      if (thread_.get_id() == std::this_thread::get_id()) {
+        thread_.detach();
+      } else {
+        thread_.join();
+      }
+    }
+  }
+  void Stop() override {
+    stop_.store(true);
+    db_->Wake();
+    if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+  }
+  uint64_t position() const override { return position_.load(); }
+
+ private:
+  void Run(uint64_t next) {
+    auto stopped = [this] { return stop_.load(); };
+    std::vector<Envelope> batch;
+    while (!stopped()) {
+      Head head = db_->WaitForHead(next, std::chrono::steady_clock::now() + std::chrono::seconds(1), stopped);
+      if (stopped() || head.position < next) continue;
+      uint64_t to = std::min<uint64_t>(head.position, next + batch_size_ - 1);
+      batch.clear();
+      Status s = db_->Scan(next, to, [&](const Envelope& e) {
+        batch.push_back(e);
+        return true;
+      });
+      // A failed or short read is retried from the same position; nothing is skipped.
+      if (!s.ok() || batch.empty() || batch.front().position != next) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        continue;
+      }
+      size_t dense = 1;
+      while (dense < batch.size() && batch[dense].position == next + dense) ++dense;
+      deliver_(std::span<const Envelope>(batch.data(), dense));
+      next += dense;
+      position_.store(next - 1);
+    }
+  }
+
+  std::shared_ptr<StoreDb> db_;
+  std::function<void(std::span<const Envelope>)> deliver_;
+  size_t batch_size_;
+  std::atomic<bool> stop_{false};
+  std::atomic<uint64_t> position_{0};
+  std::thread thread_;
+};
+
+class RocksEventStore final : public EventStore {
+ public:
+  RocksEventStore(std::shared_ptr<StoreDb> db, const Options& options)
+      : db_(std::move(db)), options_(options), clock_(options.clock ? options.clock : &SystemClock()) {
+    if (!options_.read_only) writer_ = std::thread([this] { WriterLoop(); });
+  }
+
+  ~RocksEventStore() override {
+    {
+      std::lock_guard lock(queue_mu_);
+      stopping_ = true;
+    }
+    queue_cv_.notify_all();
+    if (writer_.joinable()) writer_.join();
+    db_->Close();
+  }
+
+  Result<AppendResult> Append(const AppendRequest& request) override {
+    if (options_.read_only) return Status::Invalid("the store at " + db_->dir() + " is open read-only");
+    if (Status s = ValidateAppend(request, options_); !s.ok()) return s;
+    PendingAppend pending;
+    pending.request = &request;
+    {
+      thread_local Sha256 sha;
+      pending.digest = RequestDigest(request, sha);
+    }
+    std::unique_lock lock(queue_mu_);
+    if (stopping_) return Status::Invalid("the store at " + db_->dir() + " is closing");
+    queue_.push_back(&pending);
+    queue_cv_.notify_one();
+    done_cv_.wait(lock, [&] { return pending.done; });
+    return std::move(pending.result);
+  }
+
+  Result<uint64_t> StreamVersion(const std::string& stream_id) override { return db_->StreamVersion(stream_id); }
+
+  Result<std::vector<Envelope>> ReadStream(const std::string& stream_id, uint64_t from_version,
+                                           size_t max_count) override {
+    return db_->ReadStream(stream_id, from_version, max_count);
+  }
+
+  Result<std::vector<Envelope>> ReadAll(uint64_t from_position, size_t max_count) override {
+    return db_->ReadAll(from_position, max_count);
+  }
+
+  Status Scan(uint64_t from_position, uint64_t to_position,
+              const std::function<bool(const Envelope&)>& visit) override {
+    return db_->Scan(from_position, to_position, visit);
+  }
+
+  Head GetHead() override { return db_->head(); }
+
+  Result<VerifyReport> Verify(uint64_t from_position, uint64_t to_position,
+                              const std::function<void(uint64_t)>& progress) override {
+    return db_->Verify(from_position, to_position, progress);
+  }
+
+  std::unique_ptr<Subscription> Subscribe(uint64_t from_position,
+                                          std::function<void(std::span<const Envelope>)> deliver,
+                                          size_t batch_size) override {
+    return std::make_unique<SubscriptionImpl>(db_, from_position, std::move(deliver), batch_size);
+  }
+
+  Head WaitForHead(uint64_t position, int timeout_ms) override {
+    return db_->WaitForHead(position, std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms), {});
+  }
+
+  Status Checkpoint(const std::string& dir) override {
+    rocksdb::Checkpoint* raw = nullptr;
+    rocksdb::Status s = rocksdb::Checkpoint::Create(db_->db(), &raw);
+    if (!s.ok()) return FromRocks(s, "preparing a checkpoint");
+    std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+    return FromRocks(checkpoint->CreateCheckpoint(dir), "writing a checkpoint to " + dir);
+  }
+
+  WriterStats Stats() override {
+    WriterStats out;
+    out.appends = appends_.load();
+    out.events = events_.load();
+    out.batches = batches_.load();
+    out.max_batch_commands = max_batch_commands_.load();
+    return out;
+  }
+
+ private:
+  void WriterLoop() {
+    std::vector<PendingAppend*> group;
+    for (;;) {
+      {
+        std::unique_lock lock(queue_mu_);
+        queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) return;  // stopping, and everything queued is done
+        group.assign(queue_.begin(), queue_.end());
+        queue_.clear();
+      }
+      CommitGroup(group);
+      {
+        std::lock_guard lock(queue_mu_);
+        for (PendingAppend* p : group) p->done = true;
+      }
+      done_cv_.notify_all();
+    }
+  }
+
+  // Checks and stages every command of the group, writes one synced batch,
+  // then publishes the new head. Commands that fail their checks stage nothing.
+  void CommitGroup(const std::vector<PendingAppend*>& group) {
+    GroupState g;
+    g.head = db_->head();
+    for (PendingAppend* p : group) p->result = Stage(*p, g);
+    if (g.commands_written > 0) {
+      std::string head_value;
+      format::PutU64(&head_value, g.head.position);
+      head_value.append(reinterpret_cast<const char*>(g.head.hash.data()), g.head.hash.size());
+      g.batch.Put(db_->cf(Cf::kMeta), format::kMetaHeadKey, head_value);
+      rocksdb::WriteOptions write;
+      write.sync = options_.sync;
+      rocksdb::Status s = db_->db()->Write(write, &g.batch);
+      if (!s.ok()) {
+        Status failed = FromRocks(s, "writing a batch of " + std::to_string(g.commands_written) + " commands");
+        for (PendingAppend* p : group) {
+          if (p->in_group_write && p->result.ok()) p->result = failed;
+        }
+        return;
+      }
+      ApplyToCaches(g);
+      db_->PublishHead(g.head);
+      batches_.fetch_add(1);
+      events_.fetch_add(g.events);
+      uint64_t prev_max = max_batch_commands_.load();
+      while (prev_max < g.commands_written && !max_batch_commands_.compare_exchange_weak(prev_max, g.commands_written)) {
+      }
+    }
+    for (PendingAppend* p : group) {
+      if (p->result.ok()) appends_.fetch_add(1);
+    }
+  }
+
+  Result<AppendResult> Stage(PendingAppend& p, GroupState& g) {
+    const AppendRequest& req = *p.request;
+    if (auto it = g.commands.find(req.command_id); it != g.commands.end()) {
+      p.in_group_write = true;
+      return Duplicate(req, p.digest, it->second);
+    }
+    auto prior = LookupCommand(req.command_id);
+    if (!prior.ok()) return prior.status();
+    if (prior->has_value()) return Duplicate(req, p.digest, **prior);
+
+    std::vector<uint64_t> current(req.streams.size());
+    for (size_t i = 0; i < req.streams.size(); ++i) {
+      const StreamAppend& stream = req.streams[i];
+      auto version = CurrentVersion(stream.stream_id, g);
+      if (!version.ok()) return version.status();
+      current[i] = *version;
+      if (!stream.expected.is_any() && stream.expected.exact() != current[i]) {
+        return Status::Conflict("stream " + stream.stream_id + " is at version " + std::to_string(current[i]) +
+                                ", expected " + std::to_string(stream.expected.exact()));
+      }
+    }
+    CommandRecord record;
+    record.digest = p.digest;
+    record.result.first_position = g.head.position + 1;
+    for (size_t i = 0; i < req.streams.size(); ++i) {
+      record.result.stream_versions.push_back(StageStream(req, req.streams[i], current[i], g));
+    }
+    record.result.last_position = g.head.position;
+    g.batch.Put(db_->cf(Cf::kCommands), req.command_id, EncodeCommandRecord(record));
+    g.commands.emplace(req.command_id, record);
+    ++g.commands_written;
+    p.in_group_write = true;
+    return record.result;
+  }
+
+  // Stages the events of one stream; returns the stream's new version.
+  uint64_t StageStream(const AppendRequest& req, const StreamAppend& stream, uint64_t version, GroupState& g) {
+    Envelope e;
+    e.stream_id = stream.stream_id;
+    e.actor_id = req.actor_id;
+    e.command_id = req.command_id;
+    e.correlation_id = req.correlation_id;
+    e.recorded_at_us = clock_->NowMicros();
+    for (const EventData& event : stream.events) {
+      e.position = g.head.position + 1;
+      e.stream_version = ++version;
+      e.type = event.type;
+      e.schema_version = event.schema_version;
+      e.payload = event.payload;
+      e.prev_hash = g.head.hash;
+      e.hash = ComputeEnvelopeHash(ViewOf(e), e.prev_hash.data(), sha_, &scratch_);
+      std::string key = format::PositionKey(e.position);
+      g.batch.Put(db_->cf(Cf::kEvents), key, EncodeEnvelope(e));
+      g.batch.Put(db_->cf(Cf::kStreamIndex), format::StreamIndexKey(e.stream_id, e.stream_version), key);
+      g.head = Head{e.position, e.hash};
+      ++g.events;
+    }
+    std::string head_value;
+    format::PutU64(&head_value, version);
+    format::PutU64(&head_value, g.head.position);
+    g.batch.Put(db_->cf(Cf::kStreamHeads), stream.stream_id, head_value);
+    g.versions[stream.stream_id] = version;
+    return version;
+  }
+
+  Result<AppendResult> Duplicate(const AppendRequest& req, const Hash& digest, const CommandRecord& record) {
+    if (record.digest != digest) {
+      return Status::IdempotencyMismatch("command id " + req.command_id +
+                                         " was already used for a command with different content");
+    }
+    AppendResult result = record.result;
+    result.duplicate = true;
+    return result;
+  }
+
+  // The committed record of a command id, from the cache or RocksDB.
+  Result<std::optional<CommandRecord>> LookupCommand(const std::string& command_id) {
+    if (auto it = command_cache_.find(command_id); it != command_cache_.end()) {
+      return std::optional<CommandRecord>(it->second);
+    }
+    std::string value;
+    rocksdb::Status s = db_->db()->Get(rocksdb::ReadOptions(), db_->cf(Cf::kCommands), command_id, &value);
+    if (s.IsNotFound()) return std::optional<CommandRecord>();
+    if (!s.ok()) return FromRocks(s, "reading command " + command_id);
+    std::optional<CommandRecord> record = DecodeCommandRecord(value);
+    if (!record) return Status::Corruption("the record of command " + command_id + " is malformed");
+    CacheCommand(command_id, *record);
+    return record;
+  }
+
+  Result<uint64_t> CurrentVersion(const std::string& stream_id, const GroupState& g) {
+    if (auto it = g.versions.find(stream_id); it != g.versions.end()) return it->second;
+    if (auto it = version_cache_.find(stream_id); it != version_cache_.end()) return it->second;
+    auto version = db_->StreamVersion(stream_id);
+    if (version.ok()) CacheVersion(stream_id, *version);
+    return version;
+  }
+
+  void CacheVersion(const std::string& stream_id, uint64_t version) {
+    if (version_cache_.size() >= kMaxCachedStreams) version_cache_.clear();
+    version_cache_[stream_id] = version;
+  }
+
+  void CacheCommand(const std::string& command_id, const CommandRecord& record) {
+    if (command_cache_.size() >= kMaxCachedCommands) command_cache_.clear();
+    command_cache_[command_id] = record;
+  }
+
+  void ApplyToCaches(const GroupState& g) {
+    for (const auto& [stream, version] : g.versions) CacheVersion(stream, version);
+    for (const auto& [command, record] : g.commands) CacheCommand(command, record);
+  }
+
+  std::shared_ptr<StoreDb> db_;
+  const Options options_;
+  const Clock* clock_;
+
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;  // the writer waits for work
+  std::condition_variable done_cv_;   // callers wait for their group
+  std::vector<PendingAppend*> queue_;
+  bool stopping_ = false;
+  std::thread writer_;
+
+  // Writer thread only.
+  Sha256 sha_;
+  std::string scratch_;
+  std::unordered_map<std::string, uint64_t> version_cache_;
+  std::unordered_map<std::string, CommandRecord> command_cache_;
+
+  std::atomic<uint64_t> appends_{0}, events_{0}, batches_{0}, max_batch_commands_{0};
+};
+
+Status OpenDb(const std::string& dir, const Options& options, rocksdb::DB** db,
+              std::vector<rocksdb::ColumnFamilyHandle*>* handles) {
+  rocksdb::Options db_options = StoreDbOptions();
+  db_options.create_if_missing = options.create_if_missing && !options.read_only;
+  auto families = StoreColumnFamilies(db_options);
+  rocksdb::Status s = options.read_only
+                          ? rocksdb::DB::OpenForReadOnly(db_options, dir, families, handles, db)
+                          : rocksdb::DB::Open(db_options, dir, families, handles, db);
+  if (s.ok()) return Status::Ok();
+  if (!options.read_only && IsLockError(s)) {
+    return Status::Busy("the data directory " + dir +
+                        " is in use by another ledger process (stop it, or open read-only)");
+  }
+  if (s.IsInvalidArgument() || s.IsPathNotFound() || (options.read_only && s.IsIOError())) {
+    return Status::NotFound("no event store at " + dir + ": " + s.ToString());
+  }
+  return FromRocks(s, "opening the event store at " + dir);
+}
+
+// Checks (or, for a new store, writes) the format version; loads the head.
+Status LoadMeta(StoreDb& db, bool read_only) {
+  std::string value;
+  rocksdb::Status s = db.db()->Get(rocksdb::ReadOptions(), db.cf(Cf::kMeta), format::kMetaFormatVersionKey, &value);
+  if (s.IsNotFound()) {
+    std::unique_ptr<rocksdb::Iterator> it(db.db()->NewIterator(rocksdb::ReadOptions(), db.cf(Cf::kEvents)));
+    it->SeekToFirst();
+    if (it->Valid()) return Status::Corruption("the store at " + db.dir() + " has events but no format version");
+    if (read_only) return Status::Ok();
+    std::string version;
+    format::PutU32(&version, format::kFormatVersion);
+    rocksdb::WriteOptions write;
+    write.sync = true;
+    return FromRocks(db.db()->Put(write, db.cf(Cf::kMeta), format::kMetaFormatVersionKey, version),
+                     "writing the format version");
+  }
+  if (!s.ok()) return FromRocks(s, "reading the format version");
+  if (value.size() != 4 || format::GetU32(value.data()) != format::kFormatVersion) {
+    return Status::Invalid("the store at " + db.dir() + " has storage format version " +
+                           (value.size() == 4 ? std::to_string(format::GetU32(value.data())) : "(malformed)") +
+                           "; this build reads version " + std::to_string(format::kFormatVersion));
+  }
+  s = db.db()->Get(rocksdb::ReadOptions(), db.cf(Cf::kMeta), format::kMetaHeadKey, &value);
+  Head head;
+  if (s.ok()) {
+    if (value.size() != format::kHeadValueSize) return Status::Corruption("the head record is malformed");
+    head.position = format::GetU64(value.data());
+    std::copy(value.begin() + 8, value.end(), head.hash.begin());
+  } else if (!s.IsNotFound()) {
+    return FromRocks(s, "reading the head");
+  }
+  std::unique_ptr<rocksdb::Iterator> it(db.db()->NewIterator(rocksdb::ReadOptions(), db.cf(Cf::kEvents)));
+  it->SeekToLast();
+  uint64_t last = it->Valid() && it->key().size() == 8 ? format::GetU64(it->key().data()) : 0;
+  if (last != head.position) {
+    return Status::Corruption("the head record says position " + std::to_string(head.position) +
+                              " but the last stored event is " + std::to_string(last));
+  }
+  db.PublishHead(head);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<EventStore>> EventStore::Open(const std::string& dir, const Options& options) {
+  rocksdb::DB* raw = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  if (Status s = OpenDb(dir, options, &raw, &handles); !s.ok()) return s;
+  auto db = std::make_shared<StoreDb>(raw, std::move(handles), dir);
+  if (Status s = LoadMeta(*db, options.read_only); !s.ok()) return s;
+  return std::unique_ptr<EventStore>(std::make_unique<RocksEventStore>(std::move(db), options));
+}
+
+}  // namespace ledger::es

@@ -1,0 +1,72 @@
+// StoreDb: the open RocksDB database behind an EventStore, its column
+// families, the published head, and every read path (reads, scans, verify).
+//
+// Shared (std::shared_ptr) by the store and its subscriptions, so a
+// subscription thread never outlives the database it reads. Thread-safe.
+#pragma once
+
+#include <rocksdb/db.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <vector>
+
+#include "ledger/eventstore/event_store.h"
+
+namespace ledger::es {
+
+enum class Cf { kDefault = 0, kEvents, kStreamIndex, kStreamHeads, kCommands, kMeta };
+
+class StoreDb {
+ public:
+  // Takes ownership of `db` and `handles` (in the order of StoreColumnFamilies()).
+  StoreDb(rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*> handles, std::string dir);
+  ~StoreDb();
+  StoreDb(const StoreDb&) = delete;
+  StoreDb& operator=(const StoreDb&) = delete;
+
+  rocksdb::DB* db() const { return db_; }
+  rocksdb::ColumnFamilyHandle* cf(Cf which) const { return handles_[static_cast<size_t>(which)]; }
+  const std::string& dir() const { return dir_; }
+
+  Head head() const;
+  // Makes `head` visible to readers and wakes every waiter.
+  void PublishHead(const Head& head);
+  // Wakes every waiter without changing the head; after Close() waits return at once.
+  void Close();
+  void Wake();
+  // Blocks until head.position >= position, `deadline` passes, `stop()` turns
+  // true (checked whenever woken), or the store closes. Returns the head then.
+  Head WaitForHead(uint64_t position, std::chrono::steady_clock::time_point deadline,
+                   const std::function<bool()>& stop);
+
+  Result<uint64_t> StreamVersion(const std::string& stream_id) const;
+  Result<std::vector<Envelope>> ReadStream(const std::string& stream_id, uint64_t from_version,
+                                           size_t max_count) const;
+  Result<std::vector<Envelope>> ReadAll(uint64_t from_position, size_t max_count) const;
+  // Positions from..to inclusive (to = 0: the head) in order; stops when visit returns false.
+  Status Scan(uint64_t from_position, uint64_t to_position, const std::function<bool(const Envelope&)>& visit) const;
+  Result<VerifyReport> Verify(uint64_t from_position, uint64_t to_position,
+                              const std::function<void(uint64_t)>& progress) const;
+
+ private:
+  // Iterates stored events with from <= position <= to (to = UINT64_MAX: all).
+  Status ScanStored(uint64_t from, uint64_t to, const std::function<bool(uint64_t, std::string_view)>& visit) const;
+  Status PreviousHash(uint64_t position, Hash* out) const;
+
+  rocksdb::DB* db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  std::string dir_;
+
+  mutable std::mutex head_mu_;
+  std::condition_variable head_cv_;
+  Head head_;
+  bool closed_ = false;
+};
+
+// "IoError: ..." style mapping of a RocksDB status; `what` says what failed.
+Status FromRocks(const rocksdb::Status& s, std::string_view what);
+
+}  // namespace ledger::es
