@@ -1,0 +1,122 @@
+// Strict JSON input: read a request body into typed fields and collect every
+// problem at once.
+//
+//   JsonInput in(call.request());
+//   if (auto bad = in.Open()) return *bad;              // 415 or malformed JSON
+//   std::string name = in.String("name", {.max_length = 200});
+//   core::Pence amount = in.Pence("amount_pence");
+//   JsonInput::Object item = in.Child("components");    // nested object, "components.x" paths
+//   if (auto bad = in.Finish()) return *bad;            // 400 listing every field error
+//
+// A field is required unless read with an Optional* method. Any member that no
+// read asked for is reported as unknown_field. Error codes: malformed_json,
+// not_an_object, required, wrong_type, too_long, negative, fractional,
+// out_of_range, unknown_field. Not thread-safe; one per request.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include "ledger/core/rejection.h"
+#include "ledger/core/types.h"
+#include "ledger/http/message.h"
+
+namespace ledger::http {
+
+struct StringRules {
+  std::size_t max_length = 1000;  // in bytes of UTF-8
+  bool allow_empty = false;
+};
+
+struct IntRules {
+  int64_t min = INT64_MIN;
+  int64_t max = INT64_MAX;
+};
+
+class JsonInput {
+ public:
+  // A view of one object in the body: the body itself or a nested member.
+  class Object {
+   public:
+    std::string String(std::string_view field, StringRules rules = {});
+    std::optional<std::string> OptionalString(std::string_view field, StringRules rules = {});
+    // A whole number of pence: a JSON integer >= 0.
+    core::Pence Pence(std::string_view field);
+    std::optional<core::Pence> OptionalPence(std::string_view field);
+    int64_t Int(std::string_view field, IntRules rules = {});
+    std::optional<int64_t> OptionalInt(std::string_view field, IntRules rules = {});
+    bool Bool(std::string_view field);
+    std::optional<bool> OptionalBool(std::string_view field);
+    // A nested object; its members are checked like the top level's.
+    Object Child(std::string_view field);
+    std::optional<Object> OptionalChild(std::string_view field);
+    // An array of strings.
+    std::vector<std::string> Strings(std::string_view field, StringRules rules = {});
+    // Raw access for shapes the helpers do not cover: marks field as known.
+    const boost::json::value* Raw(std::string_view field);
+    // The members of this object (e.g. to iterate a map of id -> number).
+    // Marks every member known.
+    const boost::json::object& Members();
+    // Records an error of the caller's own (e.g. a cross-field rule).
+    void Fail(std::string_view field, std::string code, std::string message);
+    // "components.flu" for field "flu" under "components".
+    std::string PathOf(std::string_view field) const;
+
+   private:
+    friend class JsonInput;
+    struct State;
+    Object(std::shared_ptr<State> state, const boost::json::object* object, std::string prefix);
+    const boost::json::value* Take(std::string_view field, bool required);
+    void Expect(std::string_view field, std::string_view what);
+    std::shared_ptr<State> state_;
+    const boost::json::object* object_ = nullptr;  // null when the body was unusable
+    std::string prefix_;
+    std::size_t node_ = 0;
+  };
+
+  explicit JsonInput(const Request& request);
+  // Checks the content type (application/json) and parses. nullopt when the
+  // body is a JSON object; otherwise the 415 or 400 answer.
+  std::optional<Response> Open();
+  // Reads on the top-level object (valid after a successful Open).
+  Object& body() { return root_; }
+  std::string String(std::string_view f, StringRules r = {}) { return root_.String(f, r); }
+  std::optional<std::string> OptionalString(std::string_view f, StringRules r = {}) {
+    return root_.OptionalString(f, r);
+  }
+  core::Pence Pence(std::string_view f) { return root_.Pence(f); }
+  std::optional<core::Pence> OptionalPence(std::string_view f) { return root_.OptionalPence(f); }
+  int64_t Int(std::string_view f, IntRules r = {}) { return root_.Int(f, r); }
+  std::optional<int64_t> OptionalInt(std::string_view f, IntRules r = {}) { return root_.OptionalInt(f, r); }
+  bool Bool(std::string_view f) { return root_.Bool(f); }
+  std::optional<bool> OptionalBool(std::string_view f) { return root_.OptionalBool(f); }
+  Object Child(std::string_view f) { return root_.Child(f); }
+  std::vector<std::string> Strings(std::string_view f, StringRules r = {}) { return root_.Strings(f, r); }
+  void Fail(std::string_view f, std::string code, std::string message) {
+    root_.Fail(f, std::move(code), std::move(message));
+  }
+
+  // Adds unknown_field errors and returns the 400 answer listing every error,
+  // or nullopt when the input is clean. REQUIRES Open() succeeded (throws
+  // std::logic_error otherwise: reading an unopened body is a bug).
+  std::optional<Response> Finish();
+  // The errors so far (after Finish, including unknown fields).
+  const std::vector<core::FieldError>& errors() const;
+
+ private:
+  const Request& request_;
+  boost::json::value document_;
+  std::shared_ptr<Object::State> state_;
+  Object root_;
+  bool opened_ = false;
+};
+
+}  // namespace ledger::http

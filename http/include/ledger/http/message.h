@@ -1,0 +1,99 @@
+// Request and Response: plain values, with no socket in sight.
+//
+// The server turns the bytes on the wire into a Request, calls HandleRequest
+// and writes the Response back; tests build Requests by hand. A Response may
+// instead open a Server-Sent Events stream (see EventStream below).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <boost/json/value.hpp>
+
+namespace ledger::http {
+
+using HeaderField = std::pair<std::string, std::string>;
+
+// Case-insensitive ASCII comparison of header names.
+bool HeaderNameEquals(std::string_view a, std::string_view b);
+
+struct Request {
+  std::string method;  // "GET", "POST", ...
+  std::string target;  // "/api/v1/claims/7?status=draft" (path and query, as sent)
+  std::vector<HeaderField> headers;
+  std::string body;
+  std::string remote_address;  // "127.0.0.1"; the client's address, for throttling and logs
+  bool tls = false;            // whether the connection was encrypted (decides the cookie's Secure flag)
+
+  // The first header with this name (case-insensitive), or "" when absent.
+  std::string_view Header(std::string_view name) const;
+  bool HasHeader(std::string_view name) const;
+  // The path without the query string, e.g. "/api/v1/claims/7".
+  std::string_view Path() const;
+  // The query string without '?', or "".
+  std::string_view RawQuery() const;
+  // The value of one query parameter, percent-decoded; "" when absent.
+  std::string Query(std::string_view name) const;
+  // The value of one cookie from the Cookie header; "" when absent.
+  std::string Cookie(std::string_view name) const;
+  // The media type of Content-Type, lower-cased and without parameters.
+  std::string MediaType() const;
+};
+
+class SseWriter;
+
+// What a streaming response does once its headers are sent: it receives the
+// writer and pushes frames to it from any thread until the writer reports it
+// is closed. It runs on a server thread and must not block: hand the writer to
+// whatever produces events (a subscription, a thread of your own) and return.
+using EventStream = std::function<void(std::shared_ptr<SseWriter>)>;
+
+struct Response {
+  int status = 200;
+  std::vector<HeaderField> headers;
+  std::string body;
+  // When set, the server sends the status and headers, then hands the
+  // connection to this stream (Content-Type text/event-stream, no length).
+  EventStream stream;
+
+  // Replaces any header of that name.
+  void Set(std::string_view name, std::string value);
+  // Adds a header even if one of that name exists (Set-Cookie).
+  void Add(std::string_view name, std::string value);
+  std::string_view Header(std::string_view name) const;
+
+  static Response Json(int status, const boost::json::value& body);
+  static Response Text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
+  static Response NoContent();
+  static Response Stream(EventStream stream);
+};
+
+// The sending end of one Server-Sent Events connection. Thread-safe: any thread
+// may call Send. Frames are queued and written in order; a client that does not
+// read (more than the queue limit behind) is disconnected.
+class SseWriter {
+ public:
+  virtual ~SseWriter() = default;
+  // Queues "id: <id>\nevent: <event>\ndata: <line>\n...\n\n". Empty id or event
+  // are left out; data is split on newlines into several data lines. Returns
+  // false once the stream is closed (client gone, server stopping, or Close).
+  virtual bool Send(std::string_view id, std::string_view event, std::string_view data) = 0;
+  // Queues a comment line (": text"), e.g. to tell the client it is live.
+  virtual bool Comment(std::string_view text) = 0;
+  // Ends the stream; later Sends return false.
+  virtual void Close() = 0;
+  virtual bool open() const = 0;
+  // Runs once when the stream closes for any reason (on the closing thread).
+  // If the stream is already closed, runs immediately.
+  virtual void OnClose(std::function<void()> callback) = 0;
+};
+
+// Formats one SSE frame exactly as SseWriter::Send queues it.
+std::string FormatSseFrame(std::string_view id, std::string_view event, std::string_view data);
+
+}  // namespace ledger::http

@@ -1,0 +1,76 @@
+// Metrics: counters, gauges and histograms rendered as Prometheus text for
+// GET /metrics.
+//
+// The router records every request (by method, route pattern and status, and
+// a latency histogram). The application adds its own figures either as
+// callbacks read at scrape time (appends, projection lag) or as Histograms it
+// owns and observes into (fsync batch sizes). Thread-safe throughout.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <vector>
+
+namespace ledger::http {
+
+class Histogram {
+ public:
+  // REQUIRES bounds ascending. An implicit +Inf bucket is always present.
+  explicit Histogram(std::vector<double> bounds);
+  void Observe(double value);
+  // Appends the _bucket/_sum/_count lines for name with extra labels
+  // (e.g. `route="/x"`; empty for none).
+  void Render(std::string& out, std::string_view name, std::string_view labels) const;
+
+ private:
+  std::vector<double> bounds_;
+  std::unique_ptr<std::atomic<uint64_t>[]> counts_;  // bounds_.size() + 1
+  std::atomic<uint64_t> count_{0};
+  std::atomic<double> sum_{0};
+};
+
+class Metrics {
+ public:
+  Metrics();
+  Metrics(const Metrics&) = delete;
+  Metrics& operator=(const Metrics&) = delete;
+
+  // Called by the router once per request.
+  void ObserveRequest(std::string_view method, std::string_view route, int status, double seconds);
+
+  // A value read at scrape time. name must be a valid Prometheus metric name
+  // ("ledger_appends_total"); registering a name twice replaces the callback.
+  void AddCounter(std::string name, std::string help, std::function<double()> read);
+  void AddGauge(std::string name, std::string help, std::function<double()> read);
+  // A histogram the application observes into; the reference stays valid for
+  // the life of the registry. Registering a name twice returns the same one.
+  Histogram& AddHistogram(std::string name, std::string help, std::vector<double> bounds);
+
+  // Prometheus text exposition format 0.0.4.
+  std::string Render() const;
+
+ private:
+  struct Callback {
+    std::string type;  // "counter" | "gauge"
+    std::string help;
+    std::function<double()> read;
+  };
+  struct Owned {
+    std::string help;
+    std::unique_ptr<Histogram> histogram;
+  };
+  mutable std::mutex mu_;
+  std::map<std::tuple<std::string, std::string, int>, uint64_t> requests_;  // method, route, status
+  std::map<std::string, std::unique_ptr<Histogram>, std::less<>> latency_;  // by route
+  std::map<std::string, Callback> callbacks_;
+  std::map<std::string, Owned> histograms_;
+};
+
+}  // namespace ledger::http

@@ -1,0 +1,173 @@
+// Routing: the route table, the per-request Call and HandleRequest.
+//
+// A route is one row {method, pattern, access, handler}. Patterns are paths
+// whose segments are literals or "{name}" parameters ("/api/v1/claims/{id}").
+// Access says who may call it: anyone, anyone signed in, or whoever
+// core::Authorize allows to perform a core::Action. The router authenticates,
+// authorizes, checks CSRF and catches exceptions; handlers never look at roles.
+//
+// Adding a route:
+//   Response GetClaim(Call& call) { ... call.Param("id") ... }
+//   routes.push_back({"GET", "/api/v1/claims/{id}", Access::For(core::Action::kViewClaim), GetClaim});
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ledger/core/access.h"
+#include "ledger/http/auth.h"
+#include "ledger/http/message.h"
+#include "ledger/http/metrics.h"
+#include "ledger/http/problem.h"
+
+namespace ledger::http {
+
+class Call;
+using Handler = std::function<Response(Call&)>;
+
+// Who may call a route.
+struct Access {
+  enum class Kind { kPublic, kSignedIn, kAction };
+  Kind kind = Kind::kSignedIn;
+  core::Action action{};  // for kAction
+
+  static Access Public() { return {Kind::kPublic, {}}; }
+  static Access SignedIn() { return {Kind::kSignedIn, {}}; }
+  static Access For(core::Action action) { return {Kind::kAction, action}; }
+};
+
+inline constexpr std::size_t kKiB = 1024;
+inline constexpr std::size_t kMiB = 1024 * 1024;
+
+struct Route {
+  std::string method;   // "GET", "POST", "PUT", "PATCH", "DELETE"
+  std::string pattern;  // "/api/v1/claims/{id}"
+  Access access;
+  Handler handler;
+  // Largest request body accepted; 0 means RouterOptions::default_body_limit.
+  // The server answers 413 before reading a body declared larger.
+  std::size_t body_limit = 0;
+};
+
+struct RouterOptions {
+  std::size_t default_body_limit = 1 * kMiB;
+  SessionOptions sessions;
+  ThrottleOptions throttle;
+  PasswordCost dummy_hash_cost = PasswordCost::kInteractive;  // match the cost of real hashes
+};
+
+// One line per request, handed to Context::log. Carries no body, header value,
+// token or cookie.
+struct RequestLogLine {
+  std::string request_id;
+  std::string method;
+  std::string route;  // the pattern, or "-" when nothing matched
+  int status = 0;
+  double duration_ms = 0;
+  std::string username;  // "" when anonymous
+  std::string note;      // e.g. the exception text of a 500 (for the log only)
+};
+// The default sink: one JSON object per line on stderr.
+void LogToStderr(const RequestLogLine& line);
+
+// Everything HandleRequest needs, shared by all requests. Build one at start-up,
+// add routes, set accounts, then treat as read-only (the members are themselves
+// thread-safe). Handlers reach application state through their own captures.
+class Context {
+ public:
+  explicit Context(RouterOptions options = {});
+  Context(const Context&) = delete;
+  Context& operator=(const Context&) = delete;
+
+  // Adds routes. REQUIRES before serving; a duplicate (method, pattern) throws
+  // std::invalid_argument.
+  void AddRoutes(std::vector<Route> routes);
+  // The route matched by method and path, if any (used by the server to pick a
+  // body limit from the header alone).
+  const Route* Match(std::string_view method, std::string_view path) const;
+  std::size_t BodyLimit(std::string_view method, std::string_view path) const;
+  const std::vector<Route>& routes() const { return routes_; }
+  const RouterOptions& options() const { return options_; }
+
+  const AccountDirectory* accounts = nullptr;  // REQUIRED for signed-in routes
+  SessionStore sessions;
+  SignInThrottle throttle;
+  Metrics metrics;
+  std::function<Micros()> now;                    // defaults to the system clock
+  std::function<void(const RequestLogLine&)> log;  // defaults to LogToStderr
+  // The policy; core::Authorize unless a test replaces it.
+  std::function<core::AccessDecision(const core::Principal&, core::Action, const core::Scope&)> authorize;
+  std::string dummy_password_hash;  // verified against when a username is unknown
+
+ private:
+  friend Response HandleRequest(const Request& request, Context& context);
+  struct Matched {
+    const Route* route = nullptr;
+    std::map<std::string, std::string, std::less<>> params;
+    std::string allow;  // methods for 405 when route == nullptr and the path exists
+  };
+  Matched Find(std::string_view method, std::string_view path) const;
+
+  RouterOptions options_;
+  std::vector<Route> routes_;
+};
+
+// How the caller proved who they are.
+enum class AuthMethod { kNone, kBearer, kCookie };
+
+// One request as a handler sees it.
+class Call {
+ public:
+  Call(const Request& request, Context& context, const Route& route,
+       std::map<std::string, std::string, std::less<>> params);
+
+  const Request& request() const { return request_; }
+  Context& context() { return context_; }
+  const Route& route() const { return route_; }
+  // A path parameter ("{id}"), percent-decoded; "" when the pattern has none.
+  const std::string& Param(std::string_view name) const;
+  std::string Query(std::string_view name) const { return request_.Query(name); }
+
+  // The signed-in principal. REQUIRES signed_in() (always so on non-public routes).
+  const core::Principal& principal() const { return *principal_; }
+  bool signed_in() const { return principal_.has_value(); }
+  AuthMethod auth_method() const { return auth_method_; }
+  // The session token the caller presented ("" when none).
+  const std::string& token() const { return token_; }
+
+  // Re-applies the route's action to a particular resource. nullopt when
+  // allowed; otherwise the 404 answer (an unknown and a forbidden resource
+  // look the same). REQUIRES route().access.kind == kAction.
+  std::optional<Response> AuthorizeScope(const core::Scope& scope) const;
+
+ private:
+  friend Response HandleRequest(const Request& request, Context& context);
+  const Request& request_;
+  Context& context_;
+  const Route& route_;
+  std::map<std::string, std::string, std::less<>> params_;
+  std::optional<core::Principal> principal_;
+  AuthMethod auth_method_ = AuthMethod::kNone;
+  std::string token_;
+};
+
+// Routes, authenticates, authorizes, checks CSRF, runs the handler, maps
+// exceptions to a 500 problem, adds security headers and X-Request-Id,
+// records metrics and writes one log line. Thread-safe given a Context whose
+// routes are no longer changing.
+Response HandleRequest(const Request& request, Context& context);
+
+// Security headers every response carries (the server also adds them to the
+// answers it makes itself, such as 413).
+void AddSecurityHeaders(Response& response);
+
+// The built-in routes: POST/DELETE /api/v1/session, GET /api/v1/me,
+// GET /healthz, GET /metrics. Add them with context.AddRoutes(BuiltinRoutes()).
+std::vector<Route> BuiltinRoutes();
+
+}  // namespace ledger::http

@@ -1,0 +1,62 @@
+// Server: HTTP/1.1 over TCP with keep-alive, serving a Context's routes.
+//
+// Shape: one acceptor; one session per connection on its own strand; a pool of
+// I/O threads sized to the cores; handlers run on a separate pool so a handler
+// waiting for an fsync does not stall other connections. Headers are read
+// first, the body limit is taken from the matched route, and a body declared
+// larger is refused with 413 before it is read. SIGINT/SIGTERM (or Stop) stop
+// accepting, close idle connections, let in-flight requests finish and make
+// Run return; the caller then closes the store.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "ledger/http/router.h"
+
+namespace ledger::http {
+
+struct ServerOptions {
+  std::string listen = "127.0.0.1:8080";  // host:port; port 0 picks a free one
+  int io_threads = 0;                     // 0: one per core
+  int handler_threads = 16;               // handlers may block on the store
+  std::size_t header_limit = 16 * kKiB;
+  std::chrono::milliseconds read_timeout{30'000};   // a whole request, header and body
+  std::chrono::milliseconds write_timeout{30'000};  // a whole response
+  std::chrono::milliseconds idle_timeout{60'000};   // keep-alive wait for the next request
+  std::chrono::milliseconds sse_heartbeat{15'000};  // comment frames keep streams alive
+  std::size_t sse_queue_limit = 4 * kMiB;           // bytes queued for a slow stream before it is cut
+  std::chrono::milliseconds shutdown_grace{10'000};  // then remaining connections are cut
+  bool handle_signals = true;                        // SIGINT/SIGTERM trigger Stop
+};
+
+class Server {
+ public:
+  // REQUIRES context outlives the server and its routes are complete.
+  Server(ServerOptions options, Context& context);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and listens; returns an error message, or "" on success.
+  std::string Start();
+  // The bound port (after Start), useful when listen asked for port 0.
+  uint16_t port() const;
+  // Serves until Stop or a signal, then returns once in-flight requests have
+  // finished (or the grace period ran out). REQUIRES Start succeeded.
+  void Run();
+  // Begins a graceful shutdown. Thread-safe; callable from any thread, repeatedly.
+  void Stop();
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Parses "host:port" ("127.0.0.1:8080", "[::1]:8080", ":8080"). false when malformed.
+bool ParseListenAddress(const std::string& text, std::string* host, uint16_t* port);
+
+}  // namespace ledger::http

@@ -1,0 +1,174 @@
+#include "ledger/http/auth.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <new>
+#include <stdexcept>
+
+namespace ledger::http {
+namespace {
+
+void EnsureSodium() {
+  static const bool ok = sodium_init() >= 0;
+  if (!ok) throw std::runtime_error("libsodium failed to initialise");
+}
+
+std::string ToHex(const unsigned char* bytes, std::size_t n) {
+  std::string out(n * 2 + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), bytes, n);
+  out.pop_back();
+  return out;
+}
+
+constexpr Micros kMicrosPerSecond = 1'000'000;
+
+Micros ToMicros(std::chrono::seconds s) { return static_cast<Micros>(s.count()) * kMicrosPerSecond; }
+
+}  // namespace
+
+std::string Sha256Hex(std::string_view bytes) {
+  EnsureSodium();
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+  return ToHex(digest, sizeof digest);
+}
+
+std::string RandomHex(std::size_t n) {
+  EnsureSodium();
+  std::string raw(n, '\0');
+  randombytes_buf(raw.data(), n);
+  return ToHex(reinterpret_cast<const unsigned char*>(raw.data()), n);
+}
+
+std::string HashPassword(std::string_view password, PasswordCost cost) {
+  EnsureSodium();
+  unsigned long long ops = crypto_pwhash_OPSLIMIT_INTERACTIVE;
+  std::size_t mem = crypto_pwhash_MEMLIMIT_INTERACTIVE;
+  if (cost == PasswordCost::kMinimum) {
+    ops = crypto_pwhash_OPSLIMIT_MIN;
+    mem = crypto_pwhash_MEMLIMIT_MIN;
+  }
+  char out[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str_alg(out, password.data(), password.size(), ops, mem, crypto_pwhash_ALG_ARGON2ID13) != 0) {
+    throw std::bad_alloc();
+  }
+  return std::string(out);
+}
+
+bool VerifyPassword(std::string_view hash, std::string_view password) {
+  EnsureSodium();
+  if (hash.empty() || hash.size() >= crypto_pwhash_STRBYTES) return false;
+  std::string terminated(hash);  // crypto_pwhash_str_verify wants a C string
+  return crypto_pwhash_str_verify(terminated.c_str(), password.data(), password.size()) == 0;
+}
+
+// ---- SessionStore ----------------------------------------------------------
+
+SessionStore::SessionStore(SessionOptions options) : options_(options) {
+  EnsureSodium();
+  randombytes_buf(csrf_key_, sizeof csrf_key_);
+}
+
+SessionStore::Issued SessionStore::Create(const std::string& username, Micros now) {
+  Issued issued;
+  issued.token = RandomHex(32);
+  issued.csrf_token = CsrfFor(issued.token);
+  std::lock_guard lock(mu_);
+  by_hash_[Sha256Hex(issued.token)] = Session{username, now, now};
+  return issued;
+}
+
+bool SessionStore::Expired(const Session& s, Micros now) const {
+  return now - s.last_seen >= ToMicros(options_.idle_timeout) ||
+         now - s.created_at >= ToMicros(options_.absolute_timeout);
+}
+
+std::optional<SessionStore::Session> SessionStore::Touch(std::string_view token, Micros now) {
+  if (token.empty()) return std::nullopt;
+  std::string key = Sha256Hex(token);
+  std::lock_guard lock(mu_);
+  auto it = by_hash_.find(key);
+  if (it == by_hash_.end()) return std::nullopt;
+  if (Expired(it->second, now)) {
+    by_hash_.erase(it);
+    return std::nullopt;
+  }
+  it->second.last_seen = now;
+  return it->second;
+}
+
+void SessionStore::Revoke(std::string_view token) {
+  std::string key = Sha256Hex(token);
+  std::lock_guard lock(mu_);
+  by_hash_.erase(key);
+}
+
+std::string SessionStore::CsrfFor(std::string_view token) const {
+  unsigned char mac[crypto_auth_hmacsha256_BYTES];
+  crypto_auth_hmacsha256(mac, reinterpret_cast<const unsigned char*>(token.data()), token.size(), csrf_key_);
+  return ToHex(mac, sizeof mac);
+}
+
+bool SessionStore::CsrfMatches(std::string_view token, std::string_view csrf) const {
+  std::string expected = CsrfFor(token);
+  if (csrf.size() != expected.size()) return false;
+  return sodium_memcmp(expected.data(), csrf.data(), expected.size()) == 0;
+}
+
+std::size_t SessionStore::Sweep(Micros now) {
+  std::lock_guard lock(mu_);
+  std::erase_if(by_hash_, [&](const auto& kv) { return Expired(kv.second, now); });
+  return by_hash_.size();
+}
+
+// ---- SignInThrottle --------------------------------------------------------
+
+SignInThrottle::SignInThrottle(ThrottleOptions options) : options_(options) {}
+
+Micros SignInThrottle::WaitFor(const std::string& key, Micros now) {
+  auto it = entries_.find(key);
+  if (it == entries_.end()) return 0;
+  Entry& e = it->second;
+  if (now - e.last_failure >= ToMicros(options_.window)) {
+    entries_.erase(it);
+    return 0;
+  }
+  int extra = e.failures - options_.free_failures;
+  if (extra < 0) return 0;
+  Micros delay = ToMicros(options_.base_delay);
+  for (int i = 0; i < extra && delay < ToMicros(options_.max_delay); ++i) delay *= 2;
+  delay = std::min(delay, ToMicros(options_.max_delay));
+  Micros ready = e.last_failure + delay;
+  return ready > now ? ready - now : 0;
+}
+
+std::chrono::seconds SignInThrottle::Wait(std::string_view username, std::string_view address, Micros now) {
+  std::lock_guard lock(mu_);
+  Micros wait = std::max(WaitFor("u:" + std::string(username), now), WaitFor("a:" + std::string(address), now));
+  return std::chrono::seconds((wait + kMicrosPerSecond - 1) / kMicrosPerSecond);
+}
+
+void SignInThrottle::Fail(const std::string& key, Micros now) {
+  Entry& e = entries_[key];
+  if (e.failures > 0 && now - e.last_failure >= ToMicros(options_.window)) e = Entry{};
+  ++e.failures;
+  e.last_failure = now;
+}
+
+void SignInThrottle::RecordFailure(std::string_view username, std::string_view address, Micros now) {
+  std::lock_guard lock(mu_);
+  Fail("u:" + std::string(username), now);
+  Fail("a:" + std::string(address), now);
+  // Forget stale entries now and then so the map cannot grow without bound.
+  if (entries_.size() > 100'000) {
+    std::erase_if(entries_, [&](const auto& kv) { return now - kv.second.last_failure >= ToMicros(options_.window); });
+  }
+}
+
+void SignInThrottle::RecordSuccess(std::string_view username) {
+  std::lock_guard lock(mu_);
+  entries_.erase("u:" + std::string(username));
+}
+
+}  // namespace ledger::http

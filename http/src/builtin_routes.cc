@@ -1,0 +1,109 @@
+// The routes every deployment has: sign-in, sign-out, who am I, health and
+// metrics.
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include "ledger/http/json_input.h"
+#include "ledger/http/router.h"
+
+namespace ledger::http {
+namespace {
+
+constexpr const char* kCookieName = "ledger_session";
+
+std::string SessionCookie(const std::string& token, const Request& request, int64_t max_age_seconds) {
+  std::string cookie = std::string(kCookieName) + "=" + token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+                       std::to_string(max_age_seconds);
+  if (request.tls) cookie += "; Secure";
+  return cookie;
+}
+
+Response SignInFailed(Call& call, const std::string& username) {
+  Context& c = call.context();
+  c.throttle.RecordFailure(username, call.request().remote_address, c.now());
+  return ToResponse(problems::SignInFailed());
+}
+
+// POST /api/v1/session {username, password}
+Response SignIn(Call& call) {
+  Context& c = call.context();
+  JsonInput in(call.request());
+  if (auto bad = in.Open()) return *bad;
+  std::string username = in.String("username", {.max_length = 200});
+  std::string password = in.String("password", {.max_length = 1024});
+  if (auto bad = in.Finish()) return *bad;
+  if (c.accounts == nullptr) return ToResponse(problems::Unavailable());
+
+  auto wait = c.throttle.Wait(username, call.request().remote_address, c.now());
+  if (wait.count() > 0) return ToResponse(problems::TooManyRequests(static_cast<int>(wait.count())));
+
+  std::optional<Credentials> creds = c.accounts->FindCredentials(username);
+  if (!creds) {
+    (void)VerifyPassword(c.dummy_password_hash, password);  // same work as for a real account
+    return SignInFailed(call, username);
+  }
+  if (!VerifyPassword(creds->password_hash, password) || !creds->principal.active) {
+    return SignInFailed(call, username);
+  }
+  c.throttle.RecordSuccess(username);
+  SessionStore::Issued issued = c.sessions.Create(username, c.now());
+  const SessionOptions& o = c.sessions.options();
+  Response r = Response::Json(201, boost::json::object{
+                                       {"token", issued.token},
+                                       {"csrf_token", issued.csrf_token},
+                                       {"username", username},
+                                       {"idle_timeout_seconds", o.idle_timeout.count()},
+                                       {"absolute_timeout_seconds", o.absolute_timeout.count()},
+                                   });
+  r.Add("Set-Cookie", SessionCookie(issued.token, call.request(), o.absolute_timeout.count()));
+  return r;
+}
+
+// DELETE /api/v1/session
+Response SignOut(Call& call) {
+  call.context().sessions.Revoke(call.token());
+  Response r = Response::NoContent();
+  r.Add("Set-Cookie", SessionCookie("", call.request(), 0));
+  return r;
+}
+
+// GET /api/v1/me
+Response Me(Call& call) {
+  const core::Principal& p = call.principal();
+  boost::json::array roles;
+  for (core::Role role : p.roles.List()) roles.emplace_back(core::RoleName(role));
+  boost::json::array permissions;
+  for (int a = 0; a < core::kActionCount; ++a) {
+    auto action = static_cast<core::Action>(a);
+    if (call.context().authorize(p, action, core::Scope{}).allowed) permissions.emplace_back(core::ActionName(action));
+  }
+  return Response::Json(200, boost::json::object{
+                                 {"username", p.username},
+                                 {"organisation",
+                                  boost::json::object{{"code", p.org_code},
+                                                      {"kind", core::OrgKindName(p.org_kind)},
+                                                      {"commissioner_code", p.commissioner_code}}},
+                                 {"roles", std::move(roles)},
+                                 {"permissions", std::move(permissions)},
+                             });
+}
+
+Response Health(Call&) { return Response::Json(200, boost::json::object{{"status", "ok"}}); }
+
+Response MetricsText(Call& call) {
+  return Response::Text(200, call.context().metrics.Render(), "text/plain; version=0.0.4; charset=utf-8");
+}
+
+}  // namespace
+
+std::vector<Route> BuiltinRoutes() {
+  return {
+      {"POST", "/api/v1/session", Access::Public(), SignIn, 16 * kKiB},
+      {"DELETE", "/api/v1/session", Access::SignedIn(), SignOut},
+      {"GET", "/api/v1/me", Access::SignedIn(), Me},
+      {"GET", "/healthz", Access::Public(), Health},
+      {"GET", "/metrics", Access::Public(), MetricsText},
+  };
+}
+
+}  // namespace ledger::http

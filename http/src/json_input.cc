@@ -1,0 +1,258 @@
+#include "ledger/http/json_input.h"
+
+#include <boost/json/parse.hpp>
+
+#include <cmath>
+#include <stdexcept>
+#include <fmt/format.h>
+
+#include "ledger/http/problem.h"
+
+namespace ledger::http {
+
+struct JsonInput::Object::State {
+  struct Node {
+    const boost::json::object* object;
+    std::string prefix;
+    std::set<std::string, std::less<>> seen;
+    bool all_seen = false;
+  };
+  std::vector<core::FieldError> errors;
+  std::vector<Node> nodes;
+};
+
+JsonInput::Object::Object(std::shared_ptr<State> state, const boost::json::object* object, std::string prefix)
+    : state_(std::move(state)), object_(object), prefix_(std::move(prefix)) {
+  if (object_ != nullptr) {
+    node_ = state_->nodes.size();
+    state_->nodes.push_back({object_, prefix_, {}, false});
+  }
+}
+
+std::string JsonInput::Object::PathOf(std::string_view field) const { return prefix_ + std::string(field); }
+
+void JsonInput::Object::Fail(std::string_view field, std::string code, std::string message) {
+  state_->errors.push_back({PathOf(field), std::move(code), std::move(message)});
+}
+
+void JsonInput::Object::Expect(std::string_view field, std::string_view what) {
+  Fail(field, "wrong_type", fmt::format("Must be {}.", what));
+}
+
+const boost::json::value* JsonInput::Object::Take(std::string_view field, bool required) {
+  if (object_ == nullptr) return nullptr;
+  state_->nodes[node_].seen.emplace(field);
+  auto it = object_->find(field);
+  if (it == object_->end() || (it->value().is_null() && !required)) {
+    if (required) Fail(field, "required", "This field is required.");
+    return nullptr;
+  }
+  if (it->value().is_null()) {
+    Fail(field, "required", "This field is required.");
+    return nullptr;
+  }
+  return &it->value();
+}
+
+namespace {
+
+bool CheckString(JsonInput::Object& o, std::string_view field, const boost::json::value& v, const StringRules& rules,
+                 std::string* out) {
+  if (!v.is_string()) {
+    o.Fail(field, "wrong_type", "Must be a string.");
+    return false;
+  }
+  const auto& s = v.get_string();
+  if (s.size() > rules.max_length) {
+    o.Fail(field, "too_long", fmt::format("Must be at most {} characters.", rules.max_length));
+    return false;
+  }
+  if (s.empty() && !rules.allow_empty) {
+    o.Fail(field, "required", "This field must not be empty.");
+    return false;
+  }
+  *out = std::string(s.data(), s.size());
+  return true;
+}
+
+bool CheckInt(JsonInput::Object& o, std::string_view field, const boost::json::value& v, const IntRules& rules,
+              int64_t* out) {
+  if (v.is_int64()) {
+    int64_t n = v.get_int64();
+    if (n < rules.min || n > rules.max) {
+      o.Fail(field, "out_of_range", fmt::format("Must be between {} and {}.", rules.min, rules.max));
+      return false;
+    }
+    *out = n;
+    return true;
+  }
+  if (v.is_uint64()) {
+    o.Fail(field, "out_of_range", fmt::format("Must be between {} and {}.", rules.min, rules.max));
+    return false;
+  }
+  if (v.is_double()) {
+    double d = v.get_double();
+    if (d != std::trunc(d)) {
+      o.Fail(field, "fractional", "Must be a whole number.");
+    } else {
+      o.Fail(field, "wrong_type", "Must be a whole number written without a decimal point or exponent.");
+    }
+    return false;
+  }
+  o.Fail(field, "wrong_type", "Must be a whole number.");
+  return false;
+}
+
+bool CheckPence(JsonInput::Object& o, std::string_view field, const boost::json::value& v, int64_t* out) {
+  if ((v.is_int64() && v.get_int64() < 0) || (v.is_double() && v.get_double() < 0)) {
+    o.Fail(field, "negative", "Must not be negative.");
+    return false;
+  }
+  if (v.is_double() && v.get_double() != std::trunc(v.get_double())) {
+    o.Fail(field, "fractional", "Must be a whole number of pence.");
+    return false;
+  }
+  return CheckInt(o, field, v, IntRules{0, INT64_MAX}, out);
+}
+
+}  // namespace
+
+std::string JsonInput::Object::String(std::string_view field, StringRules rules) {
+  std::string out;
+  if (const auto* v = Take(field, true)) CheckString(*this, field, *v, rules, &out);
+  return out;
+}
+
+std::optional<std::string> JsonInput::Object::OptionalString(std::string_view field, StringRules rules) {
+  std::string out;
+  if (const auto* v = Take(field, false); v && CheckString(*this, field, *v, rules, &out)) return out;
+  return std::nullopt;
+}
+
+core::Pence JsonInput::Object::Pence(std::string_view field) {
+  int64_t out = 0;
+  if (const auto* v = Take(field, true)) CheckPence(*this, field, *v, &out);
+  return out;
+}
+
+std::optional<core::Pence> JsonInput::Object::OptionalPence(std::string_view field) {
+  int64_t out = 0;
+  if (const auto* v = Take(field, false); v && CheckPence(*this, field, *v, &out)) return out;
+  return std::nullopt;
+}
+
+int64_t JsonInput::Object::Int(std::string_view field, IntRules rules) {
+  int64_t out = 0;
+  if (const auto* v = Take(field, true)) CheckInt(*this, field, *v, rules, &out);
+  return out;
+}
+
+std::optional<int64_t> JsonInput::Object::OptionalInt(std::string_view field, IntRules rules) {
+  int64_t out = 0;
+  if (const auto* v = Take(field, false); v && CheckInt(*this, field, *v, rules, &out)) return out;
+  return std::nullopt;
+}
+
+bool JsonInput::Object::Bool(std::string_view field) {
+  if (const auto* v = Take(field, true)) {
+    if (v->is_bool()) return v->get_bool();
+    Expect(field, "true or false");
+  }
+  return false;
+}
+
+std::optional<bool> JsonInput::Object::OptionalBool(std::string_view field) {
+  if (const auto* v = Take(field, false)) {
+    if (v->is_bool()) return v->get_bool();
+    Expect(field, "true or false");
+  }
+  return std::nullopt;
+}
+
+JsonInput::Object JsonInput::Object::Child(std::string_view field) {
+  const auto* v = Take(field, true);
+  if (v != nullptr && !v->is_object()) {
+    Expect(field, "an object");
+    v = nullptr;
+  }
+  return Object(state_, v ? &v->get_object() : nullptr, PathOf(field) + ".");
+}
+
+std::optional<JsonInput::Object> JsonInput::Object::OptionalChild(std::string_view field) {
+  const auto* v = Take(field, false);
+  if (v == nullptr) return std::nullopt;
+  if (!v->is_object()) {
+    Expect(field, "an object");
+    return std::nullopt;
+  }
+  return Object(state_, &v->get_object(), PathOf(field) + ".");
+}
+
+std::vector<std::string> JsonInput::Object::Strings(std::string_view field, StringRules rules) {
+  std::vector<std::string> out;
+  const auto* v = Take(field, true);
+  if (v == nullptr) return out;
+  if (!v->is_array()) {
+    Expect(field, "an array of strings");
+    return out;
+  }
+  const auto& array = v->get_array();
+  for (std::size_t i = 0; i < array.size(); ++i) {
+    std::string s;
+    if (CheckString(*this, fmt::format("{}[{}]", field, i), array[i], rules, &s)) out.push_back(std::move(s));
+  }
+  return out;
+}
+
+const boost::json::value* JsonInput::Object::Raw(std::string_view field) { return Take(field, false); }
+
+const boost::json::object& JsonInput::Object::Members() {
+  static const boost::json::object kEmpty;
+  if (object_ == nullptr) return kEmpty;
+  state_->nodes[node_].all_seen = true;
+  return *object_;
+}
+
+JsonInput::JsonInput(const Request& request)
+    : request_(request),
+      state_(std::make_shared<Object::State>()),
+      root_(state_, nullptr, "") {}
+
+std::optional<Response> JsonInput::Open() {
+  if (request_.MediaType() != "application/json") {
+    return ToResponse(problems::UnsupportedMediaType("application/json"));
+  }
+  boost::system::error_code ec;
+  document_ = boost::json::parse(request_.body, ec);
+  if (ec) {
+    return ToResponse(problems::Validation(
+        "The body is not valid JSON.", {{"", "malformed_json", "The body is not valid JSON: " + ec.message() + "."}}));
+  }
+  if (!document_.is_object()) {
+    return ToResponse(
+        problems::Validation("The body must be a JSON object.", {{"", "not_an_object", "Send a JSON object."}}));
+  }
+  root_ = Object(state_, &document_.get_object(), "");
+  opened_ = true;
+  return std::nullopt;
+}
+
+std::optional<Response> JsonInput::Finish() {
+  if (!opened_) throw std::logic_error("JsonInput::Finish before a successful Open");
+  for (const auto& node : state_->nodes) {
+    if (node.all_seen) continue;
+    for (const auto& member : *node.object) {
+      std::string_view key(member.key().data(), member.key().size());
+      if (!node.seen.contains(key)) {
+        state_->errors.push_back({node.prefix + std::string(key), "unknown_field", "This field is not recognised."});
+      }
+    }
+  }
+  state_->nodes.clear();
+  if (state_->errors.empty()) return std::nullopt;
+  return ToResponse(problems::Validation("Some fields are missing or wrong; see errors.", state_->errors));
+}
+
+const std::vector<core::FieldError>& JsonInput::errors() const { return state_->errors; }
+
+}  // namespace ledger::http

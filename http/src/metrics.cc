@@ -1,0 +1,120 @@
+#include "ledger/http/metrics.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace ledger::http {
+namespace {
+
+// Seconds: 1 ms .. 10 s.
+const std::vector<double> kLatencyBounds = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+
+std::string EscapeLabel(std::string_view v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') out.push_back('\\');
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
+std::string FormatValue(double v) {
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  if (std::isnan(v)) return "NaN";
+  return fmt::format("{}", v);
+}
+
+}  // namespace
+
+Histogram::Histogram(std::vector<double> bounds)
+    : bounds_(std::move(bounds)), counts_(new std::atomic<uint64_t>[bounds_.size() + 1]) {
+  for (std::size_t i = 0; i <= bounds_.size(); ++i) counts_[i] = 0;
+}
+
+void Histogram::Observe(double value) {
+  std::size_t i = 0;
+  while (i < bounds_.size() && value > bounds_[i]) ++i;
+  counts_[i].fetch_add(1, std::memory_order_relaxed);
+  count_.fetch_add(1, std::memory_order_relaxed);
+  double old = sum_.load(std::memory_order_relaxed);
+  while (!sum_.compare_exchange_weak(old, old + value, std::memory_order_relaxed)) {
+  }
+}
+
+void Histogram::Render(std::string& out, std::string_view name, std::string_view labels) const {
+  std::string sep = labels.empty() ? "" : ",";
+  uint64_t cumulative = 0;
+  for (std::size_t i = 0; i <= bounds_.size(); ++i) {
+    cumulative += counts_[i].load(std::memory_order_relaxed);
+    std::string le = i < bounds_.size() ? FormatValue(bounds_[i]) : "+Inf";
+    out += fmt::format("{}_bucket{{{}{}le=\"{}\"}} {}\n", name, labels, sep, le, cumulative);
+  }
+  std::string braces = labels.empty() ? "" : fmt::format("{{{}}}", labels);
+  out += fmt::format("{}_sum{} {}\n", name, braces, FormatValue(sum_.load(std::memory_order_relaxed)));
+  out += fmt::format("{}_count{} {}\n", name, braces, cumulative);
+}
+
+Metrics::Metrics() = default;
+
+void Metrics::ObserveRequest(std::string_view method, std::string_view route, int status, double seconds) {
+  std::lock_guard lock(mu_);
+  ++requests_[{std::string(method), std::string(route), status}];
+  auto it = latency_.find(route);
+  if (it == latency_.end()) {
+    it = latency_.emplace(std::string(route), std::make_unique<Histogram>(kLatencyBounds)).first;
+  }
+  it->second->Observe(seconds);
+}
+
+void Metrics::AddCounter(std::string name, std::string help, std::function<double()> read) {
+  std::lock_guard lock(mu_);
+  callbacks_[std::move(name)] = Callback{"counter", std::move(help), std::move(read)};
+}
+
+void Metrics::AddGauge(std::string name, std::string help, std::function<double()> read) {
+  std::lock_guard lock(mu_);
+  callbacks_[std::move(name)] = Callback{"gauge", std::move(help), std::move(read)};
+}
+
+Histogram& Metrics::AddHistogram(std::string name, std::string help, std::vector<double> bounds) {
+  std::lock_guard lock(mu_);
+  auto it = histograms_.find(name);
+  if (it == histograms_.end()) {
+    it = histograms_.emplace(std::move(name), Owned{std::move(help), std::make_unique<Histogram>(std::move(bounds))})
+             .first;
+  }
+  return *it->second.histogram;
+}
+
+std::string Metrics::Render() const {
+  std::lock_guard lock(mu_);
+  std::string out;
+  out += "# HELP ledger_http_requests_total HTTP requests by method, route pattern and status.\n";
+  out += "# TYPE ledger_http_requests_total counter\n";
+  for (const auto& [key, count] : requests_) {
+    const auto& [method, route, status] = key;
+    out += fmt::format("ledger_http_requests_total{{method=\"{}\",route=\"{}\",status=\"{}\"}} {}\n",
+                       EscapeLabel(method), EscapeLabel(route), status, count);
+  }
+  out += "# HELP ledger_http_request_duration_seconds Time from request read to response ready, by route.\n";
+  out += "# TYPE ledger_http_request_duration_seconds histogram\n";
+  for (const auto& [route, histogram] : latency_) {
+    histogram->Render(out, "ledger_http_request_duration_seconds", fmt::format("route=\"{}\"", EscapeLabel(route)));
+  }
+  for (const auto& [name, cb] : callbacks_) {
+    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n{} {}\n", name, cb.help, name, cb.type, name,
+                       FormatValue(cb.read()));
+  }
+  for (const auto& [name, owned] : histograms_) {
+    out += fmt::format("# HELP {} {}\n# TYPE {} histogram\n", name, owned.help, name);
+    owned.histogram->Render(out, name, "");
+  }
+  return out;
+}
+
+}  // namespace ledger::http

@@ -1,0 +1,293 @@
+#include "ledger/http/router.h"
+
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <stdexcept>
+
+namespace ledger::http {
+namespace {
+
+std::vector<std::string_view> Segments(std::string_view path) {
+  std::vector<std::string_view> out;
+  if (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  while (true) {
+    std::size_t slash = path.find('/');
+    out.push_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  return out;
+}
+
+bool IsParam(std::string_view segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string PercentDecode(std::string_view in) {
+  std::string out;
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '%' && i + 2 < in.size() && HexValue(in[i + 1]) >= 0 && HexValue(in[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(HexValue(in[i + 1]) * 16 + HexValue(in[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(in[i]);
+    }
+  }
+  return out;
+}
+
+// How well pattern matches path: nullopt for no match; otherwise a key that
+// is larger for more literal segments earlier on (so /claims/bulk beats
+// /claims/{id}).
+std::optional<uint64_t> MatchScore(std::string_view pattern, const std::vector<std::string_view>& path,
+                                   std::map<std::string, std::string, std::less<>>* params) {
+  std::vector<std::string_view> parts = Segments(pattern);
+  if (parts.size() != path.size()) return std::nullopt;
+  uint64_t score = 0;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    score <<= 1;
+    if (IsParam(parts[i])) {
+      if (path[i].empty()) return std::nullopt;
+      if (params) (*params)[std::string(parts[i].substr(1, parts[i].size() - 2))] = PercentDecode(path[i]);
+    } else if (parts[i] == path[i]) {
+      score |= 1;
+    } else {
+      return std::nullopt;
+    }
+  }
+  return score;
+}
+
+bool IsSafeMethod(std::string_view method) { return method == "GET" || method == "HEAD" || method == "OPTIONS"; }
+
+Micros SystemNow() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string BearerToken(const Request& request) {
+  std::string_view auth = request.Header("authorization");
+  if (auth.size() > 7 && HeaderNameEquals(auth.substr(0, 7), "bearer ")) {
+    std::string_view token = auth.substr(7);
+    while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+    return std::string(token);
+  }
+  return {};
+}
+
+// The csrf_token field of an application/x-www-form-urlencoded body.
+std::string FormCsrfToken(const Request& request) {
+  if (request.MediaType() != "application/x-www-form-urlencoded") return {};
+  Request form;
+  form.target = "?" + request.body;
+  return form.Query("csrf_token");
+}
+
+}  // namespace
+
+void LogToStderr(const RequestLogLine& line) {
+  boost::json::object o;
+  o["request_id"] = line.request_id;
+  o["method"] = line.method;
+  o["route"] = line.route;
+  o["status"] = line.status;
+  o["duration_ms"] = line.duration_ms;
+  if (!line.username.empty()) o["user"] = line.username;
+  if (!line.note.empty()) o["note"] = line.note;
+  fmt::print(stderr, "{}\n", boost::json::serialize(o));
+}
+
+void AddSecurityHeaders(Response& response) {
+  response.Set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'");
+  response.Set("X-Content-Type-Options", "nosniff");
+  response.Set("Referrer-Policy", "no-referrer");
+  response.Set("X-Frame-Options", "DENY");
+  if (response.Header("cache-control").empty()) response.Set("Cache-Control", "no-store");
+}
+
+// ---- Context ---------------------------------------------------------------
+
+Context::Context(RouterOptions options)
+    : sessions(options.sessions),
+      throttle(options.throttle),
+      now(SystemNow),
+      log(LogToStderr),
+      authorize(core::Authorize),
+      dummy_password_hash(HashPassword(RandomHex(16), options.dummy_hash_cost)),
+      options_(options) {}
+
+void Context::AddRoutes(std::vector<Route> routes) {
+  for (auto& r : routes) {
+    for (const auto& existing : routes_) {
+      if (existing.method == r.method && existing.pattern == r.pattern) {
+        throw std::invalid_argument("duplicate route " + r.method + " " + r.pattern);
+      }
+    }
+    if (r.pattern.empty() || r.pattern.front() != '/' || !r.handler) {
+      throw std::invalid_argument("bad route " + r.method + " " + r.pattern);
+    }
+    routes_.push_back(std::move(r));
+  }
+}
+
+Context::Matched Context::Find(std::string_view method, std::string_view path) const {
+  Matched best;
+  std::vector<std::string_view> segments = Segments(path);
+  std::optional<uint64_t> best_score;
+  std::vector<std::string> allowed;
+  for (const auto& route : routes_) {
+    std::map<std::string, std::string, std::less<>> params;
+    std::optional<uint64_t> score = MatchScore(route.pattern, segments, &params);
+    if (!score) continue;
+    if (std::find(allowed.begin(), allowed.end(), route.method) == allowed.end()) allowed.push_back(route.method);
+    if (route.method != method) continue;
+    if (!best_score || *score > *best_score) {
+      best_score = score;
+      best.route = &route;
+      best.params = std::move(params);
+    }
+  }
+  if (best.route == nullptr) {
+    for (const auto& m : allowed) best.allow += (best.allow.empty() ? "" : ", ") + m;
+  }
+  return best;
+}
+
+const Route* Context::Match(std::string_view method, std::string_view path) const {
+  return Find(method, path).route;
+}
+
+std::size_t Context::BodyLimit(std::string_view method, std::string_view path) const {
+  const Route* r = Match(method, path);
+  return (r != nullptr && r->body_limit != 0) ? r->body_limit : options_.default_body_limit;
+}
+
+// ---- Call ------------------------------------------------------------------
+
+Call::Call(const Request& request, Context& context, const Route& route,
+           std::map<std::string, std::string, std::less<>> params)
+    : request_(request), context_(context), route_(route), params_(std::move(params)) {}
+
+const std::string& Call::Param(std::string_view name) const {
+  static const std::string kEmpty;
+  auto it = params_.find(name);
+  return it == params_.end() ? kEmpty : it->second;
+}
+
+std::optional<Response> Call::AuthorizeScope(const core::Scope& scope) const {
+  if (route_.access.kind != Access::Kind::kAction) {
+    throw std::logic_error("AuthorizeScope on a route without an action: " + route_.pattern);
+  }
+  if (principal_ && context_.authorize(*principal_, route_.access.action, scope).allowed) return std::nullopt;
+  return ToResponse(problems::NotFound("Nothing was found at this address."));
+}
+
+// ---- HandleRequest ---------------------------------------------------------
+
+namespace {
+
+// Steps that may end the request early return the answer.
+std::optional<Response> Authenticate(const Request& request, Context& context, Call& call, AuthMethod* method,
+                                     std::string* token, std::optional<core::Principal>* principal) {
+  *token = BearerToken(request);
+  *method = token->empty() ? AuthMethod::kNone : AuthMethod::kBearer;
+  if (token->empty()) {
+    *token = request.Cookie("ledger_session");
+    if (!token->empty()) *method = AuthMethod::kCookie;
+  }
+  if (!token->empty() && context.accounts != nullptr) {
+    if (auto session = context.sessions.Touch(*token, context.now())) {
+      auto found = context.accounts->FindPrincipal(session->username);
+      if (found && found->active) *principal = std::move(*found);
+    }
+  }
+  if (call.route().access.kind == Access::Kind::kPublic || principal->has_value()) return std::nullopt;
+  Response r = ToResponse(problems::Unauthenticated(
+      token->empty() ? "Sign in first: send a bearer token or the session cookie."
+                     : "Your session has expired or was ended; sign in again."));
+  r.Set("WWW-Authenticate", "Bearer realm=\"ledger\"");
+  return r;
+}
+
+std::optional<Response> CheckCsrf(const Request& request, Context& context, const Call& call) {
+  if (call.auth_method() != AuthMethod::kCookie || IsSafeMethod(request.method) ||
+      call.route().access.kind == Access::Kind::kPublic) {
+    return std::nullopt;
+  }
+  std::string csrf(request.Header("x-csrf-token"));
+  if (csrf.empty()) csrf = FormCsrfToken(request);
+  if (!csrf.empty() && context.sessions.CsrfMatches(call.token(), csrf)) return std::nullopt;
+  return ToResponse(problems::Csrf());
+}
+
+std::optional<Response> CheckAccess(Context& context, const Call& call) {
+  if (call.route().access.kind != Access::Kind::kAction) return std::nullopt;
+  core::AccessDecision d = context.authorize(call.principal(), call.route().access.action, core::Scope{});
+  if (d.allowed) return std::nullopt;
+  return ToResponse(problems::Forbidden(d.reason.empty() ? "You may not do this." : d.reason));
+}
+
+}  // namespace
+
+Response HandleRequest(const Request& request, Context& context) {
+  auto started = std::chrono::steady_clock::now();
+  RequestLogLine line;
+  line.request_id = RandomHex(8);
+  line.method = request.method;
+  line.route = "-";
+  Response response;
+  Context::Matched matched = context.Find(request.method, request.Path());
+  if (matched.route == nullptr) {
+    if (matched.allow.empty()) {
+      response = ToResponse(problems::NotFound("There is no resource at this address."));
+    } else {
+      response = ToResponse(problems::MethodNotAllowed());
+      response.Set("Allow", matched.allow);
+    }
+  } else {
+    const Route& route = *matched.route;
+    line.route = route.pattern;
+    Call call(request, context, route, std::move(matched.params));
+    std::optional<Response> early =
+        Authenticate(request, context, call, &call.auth_method_, &call.token_, &call.principal_);
+    if (call.principal_) line.username = call.principal_->username;
+    if (!early) early = CheckCsrf(request, context, call);
+    if (!early) early = CheckAccess(context, call);
+    if (early) {
+      response = std::move(*early);
+    } else {
+      try {
+        response = route.handler(call);
+      } catch (const std::exception& e) {
+        response = ToResponse(problems::Internal());
+        line.note = std::string("exception: ") + e.what();
+      } catch (...) {
+        response = ToResponse(problems::Internal());
+        line.note = "exception of unknown type";
+      }
+    }
+  }
+  AddSecurityHeaders(response);
+  response.Set("X-Request-Id", line.request_id);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  line.status = response.status;
+  line.duration_ms = seconds * 1000.0;
+  context.metrics.ObserveRequest(request.method, line.route, response.status, seconds);
+  if (context.log) context.log(line);
+  return response;
+}
+
+}  // namespace ledger::http
