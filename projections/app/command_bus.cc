@@ -1,0 +1,113 @@
+#include "ledger/app/command_bus.h"
+
+#include <fmt/format.h>
+
+#include "ledger/core/codec.h"
+
+namespace ledger::app {
+
+uint64_t Executed::VersionOf(std::string_view stream_id) const {
+  for (const auto& [id, version] : stream_versions)
+    if (id == stream_id) return version;
+  return 0;
+}
+
+std::string ExecuteResult::Describe() const {
+  if (ok()) {
+    const Executed& e = executed();
+    if (!e.validation_errors.empty())
+      return fmt::format("recorded a failed attempt with {} error(s)", e.validation_errors.size());
+    if (e.first_position == 0) return "nothing to do";
+    return fmt::format("stored at positions {}..{}{}", e.first_position, e.last_position,
+                       e.duplicate ? " (already stored earlier)" : "");
+  }
+  if (rejected()) return fmt::format("refused ({}): {}", rejection().code, rejection().message);
+  return status().ToString();
+}
+
+es::Result<core::LoadedStream> CommandBus::LoadStream(const std::string& stream_id) {
+  auto events = store_.ReadStream(stream_id);
+  if (!events.ok()) return events.status();
+  core::LoadedStream loaded{0, core::InitialState(stream_id)};
+  for (const es::Envelope& env : *events) {
+    auto event = core::Decode(env.type, env.schema_version, env.payload);
+    if (!event.ok())
+      return es::Status::Corruption(fmt::format("event {} of stream {} does not decode: {}", env.position,
+                                                stream_id, event.rejection().message));
+    loaded.state = core::Evolve(std::move(loaded.state), event.value());
+    loaded.version = env.stream_version;
+  }
+  return loaded;
+}
+
+es::Result<core::Loaded> CommandBus::Load(const std::vector<std::string>& stream_ids) {
+  core::Loaded loaded;
+  for (const std::string& id : stream_ids) {
+    auto stream = LoadStream(id);
+    if (!stream.ok()) return stream.status();
+    loaded.emplace(id, std::move(stream).value());
+  }
+  return loaded;
+}
+
+es::AppendRequest ToAppendRequest(const core::CommandMeta& meta, const core::Decision& decision,
+                                  const core::Loaded& loaded) {
+  es::AppendRequest request{meta.command_id, meta.actor, meta.correlation_id, {}};
+  for (const core::StreamWrite& write : decision.writes) {
+    auto it = loaded.find(write.stream_id);
+    // Decide writes only streams it was shown; their version then guards the append.
+    es::ExpectedVersion expected = it == loaded.end() ? es::ExpectedVersion::NoStream()
+                                                       : es::ExpectedVersion::Exact(it->second.version);
+    es::StreamAppend append{write.stream_id, expected, {}};
+    for (const core::Event& event : write.events) {
+      core::EncodedEvent encoded = core::Encode(event);
+      append.events.push_back({std::move(encoded.type), encoded.schema_version, std::move(encoded.payload)});
+    }
+    request.streams.push_back(std::move(append));
+  }
+  return request;
+}
+
+ExecuteResult CommandBus::Execute(const core::CommandMeta& meta, const core::Command& command,
+                                  const ExecuteOptions& options) {
+  if (auto previous = store_.FindCommand(meta.command_id); previous.ok() && previous->has_value()) {
+    Executed e{(*previous)->first_position, (*previous)->last_position, {}, {}, true};
+    return e;
+  }
+  for (int attempt = 0;; ++attempt) {
+    ExecuteResult result = ExecuteOnce(meta, command, options);
+    bool lost_race = result.store_failed() && result.status().code() == es::Status::Code::kConflict;
+    if (!lost_race || attempt >= options.conflict_retries) return result;
+  }
+}
+
+ExecuteResult CommandBus::ExecuteOnce(const core::CommandMeta& meta, const core::Command& command,
+                                      const ExecuteOptions& options) {
+  auto loaded = Load(core::StreamsToRead(meta, command));
+  if (!loaded.ok()) return loaded.status();
+  if (options.precondition) {
+    auto it = loaded->find(options.precondition->stream_id);
+    uint64_t actual = it == loaded->end() ? 0 : it->second.version;
+    if (actual != options.precondition->version)
+      return core::Rejection::Conflict(
+          "precondition_failed",
+          fmt::format("{} has changed since you read it (version {} now, {} expected): reload and try again",
+                      options.precondition->stream_id, actual, options.precondition->version));
+  }
+  auto decision = core::Decide(meta, command, *loaded);
+  if (!decision.ok()) return decision.rejection();
+  Executed executed;
+  executed.validation_errors = decision->validation_errors;
+  if (decision->writes.empty()) return executed;
+
+  auto appended = store_.Append(ToAppendRequest(meta, *decision, *loaded));
+  if (!appended.ok()) return appended.status();
+  executed.first_position = appended->first_position;
+  executed.last_position = appended->last_position;
+  executed.duplicate = appended->duplicate;
+  for (size_t i = 0; i < decision->writes.size(); ++i)
+    executed.stream_versions.emplace_back(decision->writes[i].stream_id, appended->stream_versions[i]);
+  return executed;
+}
+
+}  // namespace ledger::app

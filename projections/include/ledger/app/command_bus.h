@@ -1,0 +1,92 @@
+// CommandBus: the one command path shared by the server, the CLI and the simulator.
+//
+//   StreamsToRead -> read + fold each stream -> Decide -> one atomic append,
+//   each written stream at the version it was read at.
+//
+// A command id seen before returns the original result without deciding again,
+// so retries (HTTP Idempotency-Key, a re-run import) never add events.
+// Thread-safe: any number of threads may Execute at once; the event store's
+// version checks settle races (the loser gets a conflict).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "ledger/core/domain.h"
+#include "ledger/eventstore/event_store.h"
+
+namespace ledger::app {
+
+// A command that went through: what was written (nothing for a no-op).
+struct Executed {
+  uint64_t first_position = 0;  // 0 when nothing was written
+  uint64_t last_position = 0;
+  // New version of every stream written, in Decision order.
+  std::vector<std::pair<std::string, uint64_t>> stream_versions;
+  // Non-empty when the command failed validation: the attempt was recorded
+  // (ClaimSubmissionFailed) but the command did not take effect.
+  std::vector<core::FieldError> validation_errors;
+  bool duplicate = false;  // the command id was seen before: this is the original result
+  uint64_t VersionOf(std::string_view stream_id) const;  // 0 when not written
+};
+
+// The outcome of Execute: Executed, a domain Rejection (nothing stored), or a
+// store Status (Conflict after retries, IoError, ...; nothing stored).
+class ExecuteResult {
+ public:
+  ExecuteResult(Executed e) : v_(std::move(e)) {}            // NOLINT: implicit by design
+  ExecuteResult(core::Rejection r) : v_(std::move(r)) {}     // NOLINT
+  ExecuteResult(es::Status s) : v_(std::move(s)) {}          // NOLINT
+  bool ok() const { return std::holds_alternative<Executed>(v_); }
+  const Executed& executed() const { return std::get<Executed>(v_); }
+  bool rejected() const { return std::holds_alternative<core::Rejection>(v_); }
+  const core::Rejection& rejection() const { return std::get<core::Rejection>(v_); }
+  bool store_failed() const { return std::holds_alternative<es::Status>(v_); }
+  const es::Status& status() const { return std::get<es::Status>(v_); }
+  // One line for logs and the CLI.
+  std::string Describe() const;
+
+ private:
+  std::variant<Executed, core::Rejection, es::Status> v_;
+};
+
+// An HTTP If-Match style precondition: the stream must be at this version.
+// A mismatch is Rejection::Conflict with code "precondition_failed".
+struct Precondition {
+  std::string stream_id;
+  uint64_t version = 0;
+};
+
+struct ExecuteOptions {
+  std::optional<Precondition> precondition;
+  int conflict_retries = 2;  // re-read and decide again when another writer got there first
+};
+
+class CommandBus {
+ public:
+  // REQUIRES: store outlives the bus.
+  explicit CommandBus(es::EventStore& store) : store_(store) {}
+
+  ExecuteResult Execute(const core::CommandMeta& meta, const core::Command& command,
+                        const ExecuteOptions& options = {});
+
+  // Reads and folds the given streams (what Execute does before deciding).
+  es::Result<core::Loaded> Load(const std::vector<std::string>& stream_ids);
+  // Reads and folds one stream.
+  es::Result<core::LoadedStream> LoadStream(const std::string& stream_id);
+
+ private:
+  ExecuteResult ExecuteOnce(const core::CommandMeta& meta, const core::Command& command,
+                            const ExecuteOptions& options);
+  es::EventStore& store_;
+};
+
+// Encodes one command's decision as an event-store append request.
+es::AppendRequest ToAppendRequest(const core::CommandMeta& meta, const core::Decision& decision,
+                                  const core::Loaded& loaded);
+
+}  // namespace ledger::app
