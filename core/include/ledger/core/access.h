@@ -72,7 +72,10 @@ enum class Action : uint8_t {
   kViewReports, kViewFinanceReports, kViewStatement,
   kViewEvents, kVerifyLog,
   kCreateAdministrator,           // operator only
+  kAssignRoles,                   // administrators, within their own organisation only
+  kRegisterCommissioner,          // operator only: commissioners and the system organisation
 };
+inline constexpr int kActionCount = static_cast<int>(Action::kRegisterCommissioner) + 1;
 std::string_view ActionName(Action action);
 
 // The organisations a resource belongs to. Empty fields mean "not tied to one".
@@ -87,7 +90,16 @@ struct AccessDecision {
   std::string reason;  // when denied: one sentence, safe to show to the actor
 };
 
-// REQUIRES nothing; total. A principal that is not active is always denied.
+// REQUIRES nothing; total. A principal that is not active is always denied;
+// roles that do not fit the principal's organisation kind are ignored.
+// Scope rule per action (see the table in access.cc and docs/domain.md):
+//   own data     commissioner roles: scope.commissioner_code or scope.org_code is
+//                their organisation; provider roles: scope.provider_code or
+//                scope.org_code is theirs; the system: anything. A scope with
+//                every field empty is "not tied to one" and passes (the caller
+//                then lists only what the principal may see).
+//   own org      scope.org_code is the principal's organisation (system: anything).
+//   any          no scope check.
 AccessDecision Authorize(const Principal& who, Action action, const Scope& scope);
 
 }  // namespace ledger::core

@@ -8,8 +8,9 @@
 //   claimkey-<provider>-<service>-<period>  reservation: at most one live claim per provider/service/period
 //   payrun-<run id>                       a payment run
 //
-// Ids and codes use [A-Za-z0-9._-]; usernames [a-z0-9._-]. The event store
-// accepts these characters in stream ids.
+// Ids and codes use [A-Za-z0-9._-] (1 to 64 characters); usernames [a-z0-9._-].
+// The event store accepts these characters in stream ids. In a claim key the
+// period's '/' (annual periods, "2026/27") is written as '_'.
 #pragma once
 
 #include <string>

@@ -1,0 +1,101 @@
+// Payment run aggregate (stream payrun-<id>): one commissioner's batch of
+// approved, unheld claims for a pay date.
+//
+//   CreatePaymentRun -> created -> ConfirmPaymentRun -> confirmed (claims sent for payment)
+//                    -> MarkPaymentRunPaid -> paid (each claim paid with a reference)
+// Every command lists the claim ids so that the claim streams to write are
+// known before reading; Decide checks them against the run.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "ledger/core/types.h"
+
+namespace ledger::core {
+
+enum class PaymentRunStatus : uint8_t { kNone = 0, kCreated = 1, kConfirmed = 2, kPaid = 3 };
+std::string_view PaymentRunStatusName(PaymentRunStatus status);  // "none", "created", "confirmed", "paid"
+
+struct PaymentRunLine {
+  std::string claim_id;
+  std::string provider;
+  Pence amount = 0;
+  bool operator==(const PaymentRunLine&) const = default;
+};
+
+// ---- Commands -------------------------------------------------------------
+
+struct CreatePaymentRun {
+  std::string run_id;
+  std::string commissioner;
+  Date pay_date;
+  std::vector<std::string> claim_ids;  // chosen by the caller from the claims projection
+  uint64_t head_position = 0;          // the log head the selection was computed from
+  std::string head_hash;               // hex
+  bool operator==(const CreatePaymentRun&) const = default;
+};
+struct ConfirmPaymentRun {
+  std::string run_id;
+  std::vector<std::string> claim_ids;
+  bool operator==(const ConfirmPaymentRun&) const = default;
+};
+struct MarkPaymentRunPaid {
+  std::string run_id;
+  std::vector<std::string> claim_ids;
+  std::string payment_reference;  // the remittance reference of the payment system
+  bool operator==(const MarkPaymentRunPaid&) const = default;
+};
+using PaymentRunCommand = std::variant<CreatePaymentRun, ConfirmPaymentRun, MarkPaymentRunPaid>;
+
+// ---- Events ---------------------------------------------------------------
+
+struct PaymentRunCreated {
+  static constexpr std::string_view kTypeName = "PaymentRunCreated";
+  std::string run_id;
+  std::string commissioner;
+  Date pay_date;
+  std::vector<PaymentRunLine> claims;
+  Pence total = 0;  // sum of claims[].amount
+  uint64_t head_position = 0;
+  std::string head_hash;
+  std::string created_by;
+  Timestamp at = 0;
+  bool operator==(const PaymentRunCreated&) const = default;
+};
+struct PaymentRunConfirmed {
+  static constexpr std::string_view kTypeName = "PaymentRunConfirmed";
+  std::string run_id;
+  std::string confirmed_by;
+  Timestamp at = 0;
+  bool operator==(const PaymentRunConfirmed&) const = default;
+};
+struct PaymentRunPaid {
+  static constexpr std::string_view kTypeName = "PaymentRunPaid";
+  std::string run_id;
+  std::string payment_reference;
+  Timestamp at = 0;
+  bool operator==(const PaymentRunPaid&) const = default;
+};
+using PaymentRunEvent = std::variant<PaymentRunCreated, PaymentRunConfirmed, PaymentRunPaid>;
+
+// ---- State ----------------------------------------------------------------
+
+struct PaymentRunState {
+  PaymentRunStatus status = PaymentRunStatus::kNone;
+  std::string run_id;
+  std::string commissioner;
+  Date pay_date;
+  std::vector<PaymentRunLine> claims;
+  Pence total = 0;
+  std::string created_by;
+  bool operator==(const PaymentRunState&) const = default;
+};
+
+// Folds one event into the state. Pure. DecidePaymentRun is in domain.h.
+PaymentRunState EvolvePaymentRun(PaymentRunState state, const PaymentRunEvent& event);
+
+}  // namespace ledger::core

@@ -1,0 +1,62 @@
+#include "ledger/core/codec.h"
+
+#include "codec_internal.h"
+#include "variant_util.h"
+
+namespace ledger::core {
+
+using internal::kAlwaysFalse;
+using internal::kIsAlternative;
+
+EncodedEvent Encode(const Event& event) {
+  return std::visit(
+      [](const auto& e) -> EncodedEvent {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (kIsAlternative<T, OrgEvent>) return internal::EncodeOrgEvent(e);
+        else if constexpr (kIsAlternative<T, AccountEvent>) return internal::EncodeAccountEvent(e);
+        else if constexpr (kIsAlternative<T, ServiceEvent>) return internal::EncodeServiceEvent(e);
+        else if constexpr (kIsAlternative<T, OfferEvent>) return internal::EncodeOfferEvent(e);
+        else if constexpr (kIsAlternative<T, ClaimEvent>) return internal::EncodeClaimEvent(e);
+        else if constexpr (kIsAlternative<T, ClaimKeyEvent>) return internal::EncodeClaimKeyEvent(e);
+        else if constexpr (kIsAlternative<T, PaymentRunEvent>) return internal::EncodePaymentRunEvent(e);
+        else static_assert(kAlwaysFalse<T>, "every event belongs to an aggregate");
+      },
+      event);
+}
+
+Outcome<Event> Decode(std::string_view type, uint32_t schema_version, std::string_view payload) {
+  using Decoder = internal::DecodeResult (*)(std::string_view, uint32_t, std::string_view);
+  static constexpr Decoder kDecoders[] = {
+      internal::DecodeOrgEvent,   internal::DecodeAccountEvent,  internal::DecodeServiceEvent,
+      internal::DecodeOfferEvent, internal::DecodeClaimEvent,    internal::DecodeClaimKeyEvent,
+      internal::DecodePaymentRunEvent,
+  };
+  for (Decoder decode : kDecoders) {
+    if (auto result = decode(type, schema_version, payload)) return std::move(*result);
+  }
+  return Rejection::Invalid("unknown_event_type", "Unknown event type " + std::string(type) + ".");
+}
+
+boost::json::object ToJson(const Event& event) {
+  boost::json::object out = std::visit(
+      [](const auto& e) -> boost::json::object {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (kIsAlternative<T, OrgEvent>) return internal::OrgEventToJson(e);
+        else if constexpr (kIsAlternative<T, AccountEvent>) return internal::AccountEventToJson(e);
+        else if constexpr (kIsAlternative<T, ServiceEvent>) return internal::ServiceEventToJson(e);
+        else if constexpr (kIsAlternative<T, OfferEvent>) return internal::OfferEventToJson(e);
+        else if constexpr (kIsAlternative<T, ClaimEvent>) return internal::ClaimEventToJson(e);
+        else if constexpr (kIsAlternative<T, ClaimKeyEvent>) return internal::ClaimKeyEventToJson(e);
+        else if constexpr (kIsAlternative<T, PaymentRunEvent>) return internal::PaymentRunEventToJson(e);
+        else static_assert(kAlwaysFalse<T>, "every event belongs to an aggregate");
+      },
+      event);
+  out["type"] = EventTypeName(event);
+  return out;
+}
+
+std::string_view EventTypeName(const Event& event) {
+  return std::visit([](const auto& e) -> std::string_view { return std::decay_t<decltype(e)>::kTypeName; }, event);
+}
+
+}  // namespace ledger::core

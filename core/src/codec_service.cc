@@ -1,0 +1,15 @@
+// Placeholder codec: encodes nothing and decodes nothing yet.
+#include "codec_internal.h"
+#include "variant_util.h"
+
+namespace ledger::core::internal {
+
+EncodedEvent EncodeServiceEvent(const ServiceEvent& event) {
+  return {std::string(EventTypeName(Widen<Event>(event))), kCurrentSchemaVersion, {}};
+}
+
+DecodeResult DecodeServiceEvent(std::string_view, uint32_t, std::string_view) { return std::nullopt; }
+
+boost::json::object ServiceEventToJson(const ServiceEvent&) { return {}; }
+
+}  // namespace ledger::core::internal
