@@ -1,0 +1,563 @@
+// The server: Beast's advanced-server shape (listener, one session per
+// connection on a strand, bind_front_handler, tcp_stream timeouts), with
+// handlers run on a separate pool and a Server-Sent Events mode.
+#include "ledger/http/server.h"
+
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <charconv>
+#include <csignal>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+
+namespace ledger::http {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+bool ParseListenAddress(const std::string& text, std::string* host, uint16_t* port) {
+  std::size_t colon = text.rfind(':');
+  if (colon == std::string::npos) return false;
+  std::string h = text.substr(0, colon);
+  std::string p = text.substr(colon + 1);
+  if (h.size() >= 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+  if (h.empty()) h = "0.0.0.0";
+  if (h == "localhost") h = "127.0.0.1";
+  unsigned value = 0;
+  auto [ptr, ec] = std::from_chars(p.data(), p.data() + p.size(), value);
+  if (p.empty() || ec != std::errc() || ptr != p.data() + p.size() || value > 65535) return false;
+  *host = h;
+  *port = static_cast<uint16_t>(value);
+  return true;
+}
+
+namespace {
+
+class Session;
+
+// The server-wide state sessions need.
+struct Shared {
+  Shared(ServerOptions o, Context& c, net::thread_pool& h) : options(std::move(o)), context(c), handlers(h) {}
+  ServerOptions options;
+  Context& context;
+  net::thread_pool& handlers;
+  std::atomic<bool> stopping{false};
+  std::mutex mu;
+  std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
+};
+
+// The writer end of an SSE stream; frames are drained by the session.
+class StreamWriter : public SseWriter {
+ public:
+  StreamWriter(std::size_t limit, std::function<void()> wake, std::function<void()> end)
+      : limit_(limit), wake_(std::move(wake)), end_(std::move(end)) {}
+
+  bool Send(std::string_view id, std::string_view event, std::string_view data) override {
+    return Queue(FormatSseFrame(id, event, data));
+  }
+  bool Comment(std::string_view text) override {
+    std::string line = ": ";
+    for (char c : text) {
+      if (c != '\n' && c != '\r') line.push_back(c);
+    }
+    return Queue(line + "\n\n");
+  }
+  void Close() override {
+    if (MarkClosed()) end_();
+  }
+  bool open() const override {
+    std::lock_guard lock(mu_);
+    return !closed_;
+  }
+  void OnClose(std::function<void()> callback) override {
+    {
+      std::lock_guard lock(mu_);
+      if (!closed_) {
+        on_close_.push_back(std::move(callback));
+        return;
+      }
+    }
+    callback();
+  }
+  // Takes everything queued (session strand).
+  std::string Drain() {
+    std::lock_guard lock(mu_);
+    std::string out;
+    for (auto& f : queue_) out += f;
+    queue_.clear();
+    queued_bytes_ = 0;
+    return out;
+  }
+  // Marks closed and runs callbacks; true the first time.
+  bool MarkClosed() {
+    std::vector<std::function<void()>> callbacks;
+    {
+      std::lock_guard lock(mu_);
+      if (closed_) return false;
+      closed_ = true;
+      callbacks.swap(on_close_);
+    }
+    for (auto& cb : callbacks) cb();
+    return true;
+  }
+
+ private:
+  bool Queue(std::string frame) {
+    bool too_slow = false;
+    {
+      std::lock_guard lock(mu_);
+      if (closed_) return false;
+      if (queued_bytes_ + frame.size() > limit_) {
+        too_slow = true;
+      } else {
+        queued_bytes_ += frame.size();
+        queue_.push_back(std::move(frame));
+      }
+    }
+    if (too_slow) {
+      Close();
+      return false;
+    }
+    wake_();
+    return true;
+  }
+
+  const std::size_t limit_;
+  std::function<void()> wake_;
+  std::function<void()> end_;
+  mutable std::mutex mu_;
+  bool closed_ = false;
+  std::deque<std::string> queue_;
+  std::size_t queued_bytes_ = 0;
+  std::vector<std::function<void()>> on_close_;
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, Shared& shared)
+      : stream_(std::move(socket)), shared_(shared), heartbeat_(stream_.get_executor()) {
+    beast::error_code ec;
+    auto endpoint = stream_.socket().remote_endpoint(ec);
+    if (!ec) remote_ = endpoint.address().to_string();
+  }
+
+  ~Session() {
+    std::lock_guard lock(shared_.mu);
+    shared_.sessions.erase(this);
+  }
+
+  void Start() {
+    {
+      std::lock_guard lock(shared_.mu);
+      shared_.sessions[this] = weak_from_this();
+    }
+    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::ReadHeader, shared_from_this()));
+  }
+
+  void PostShutdown() {
+    net::post(stream_.get_executor(), beast::bind_front_handler(&Session::Shutdown, shared_from_this()));
+  }
+
+ private:
+  // Graceful stop (on the strand): idle connections close now, a
+  // request being handled or written finishes first, streams end.
+  void Shutdown() {
+    switch (state_) {
+      case State::kReadingHeader:
+        stream_.cancel();
+        break;
+      case State::kStreaming:
+        if (writer_) writer_->Close();
+        break;
+      default:
+        break;  // keep-alive is off once stopping; the connection closes after the write
+    }
+  }
+
+  enum class State { kReadingHeader, kReadingBody, kHandling, kWriting, kStreaming, kClosed };
+
+  void ReadHeader() {
+    if (shared_.stopping) return Close();
+    state_ = State::kReadingHeader;
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(shared_.options.header_limit));
+    parser_->body_limit(shared_.context.options().default_body_limit);
+    stream_.expires_after(shared_.options.idle_timeout);
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+  }
+
+  void OnHeader(beast::error_code ec, std::size_t) {
+    if (ec) return OnReadError(ec);
+    const auto& header = parser_->get();
+    std::string_view target(header.target().data(), header.target().size());
+    std::string_view path = target.substr(0, target.find('?'));
+    std::string_view method(header.method_string().data(), header.method_string().size());
+    body_limit_ = shared_.context.BodyLimit(method, path);
+    if (auto length = parser_->content_length(); length && *length > body_limit_) {
+      return WriteServerProblem(problems::PayloadTooLarge(body_limit_));
+    }
+    parser_->body_limit(body_limit_);
+    state_ = State::kReadingBody;
+    stream_.expires_after(shared_.options.read_timeout);
+    auto expect = header[bhttp::field::expect];
+    if (HeaderNameEquals(std::string_view(expect.data(), expect.size()), "100-continue") && !parser_->is_done()) {
+      static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      net::async_write(stream_, net::buffer(kContinue),
+                       beast::bind_front_handler(&Session::OnContinue, shared_from_this()));
+      return;
+    }
+    ReadBody();
+  }
+
+  void OnContinue(beast::error_code ec, std::size_t) {
+    if (ec) return Close();
+    ReadBody();
+  }
+
+  void ReadBody() {
+    bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnBody, shared_from_this()));
+  }
+
+  void OnReadError(beast::error_code ec) {
+    if (ec == bhttp::error::body_limit) return WriteServerProblem(problems::PayloadTooLarge(body_limit_));
+    if (ec == bhttp::error::header_limit) {
+      Problem p = problems::BadRequest("The request headers are larger than the server accepts.");
+      p.status = 431;
+      return WriteServerProblem(p);
+    }
+    bool client_gone = ec == bhttp::error::end_of_stream || ec == net::error::operation_aborted ||
+                       ec == beast::error::timeout || ec == net::error::connection_reset || ec == net::error::eof;
+    if (client_gone || (state_ == State::kReadingHeader && !parser_->got_some())) return Close();
+    WriteServerProblem(problems::BadRequest("The request is not valid HTTP/1.1."));
+  }
+
+  void OnBody(beast::error_code ec, std::size_t) {
+    if (ec) return OnReadError(ec);
+    auto message = parser_->release();
+    keep_alive_ = message.keep_alive();
+    Request request;
+    request.method = std::string(message.method_string());
+    request.target = std::string(message.target());
+    for (const auto& field : message) {
+      request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    }
+    request.body = std::move(message.body());
+    request.remote_address = remote_;
+    state_ = State::kHandling;
+    stream_.expires_never();
+    net::post(shared_.handlers, [self = shared_from_this(), request = std::move(request)]() mutable {
+      Response response = HandleRequest(request, self->shared_.context);
+      net::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+        self->Write(std::move(response));
+      });
+    });
+  }
+
+  // An answer the server makes itself before any route ran; the body (if any)
+  // is unread, so the connection closes afterwards.
+  void WriteServerProblem(const Problem& problem) {
+    Response response = ToResponse(problem);
+    AddSecurityHeaders(response);
+    RequestLogLine line;
+    line.request_id = RandomHex(8);
+    line.method = parser_ && parser_->is_header_done() ? std::string(parser_->get().method_string()) : "-";
+    line.route = "-";
+    line.status = response.status;
+    response.Set("X-Request-Id", line.request_id);
+    shared_.context.metrics.ObserveRequest(line.method, line.route, line.status, 0);
+    if (shared_.context.log) shared_.context.log(line);
+    keep_alive_ = false;
+    Write(std::move(response));
+  }
+
+  void Write(Response response) {
+    if (response.stream) return StartStream(std::move(response));
+    state_ = State::kWriting;
+    auto message = std::make_shared<bhttp::response<bhttp::string_body>>(
+        static_cast<bhttp::status>(response.status), 11);
+    for (auto& [name, value] : response.headers) message->insert(name, value);
+    message->body() = std::move(response.body);
+    message->keep_alive(keep_alive_ && !shared_.stopping);
+    message->prepare_payload();
+    bool close = !message->keep_alive();
+    stream_.expires_after(shared_.options.write_timeout);
+    bhttp::async_write(stream_, *message,
+                       [self = shared_from_this(), message, close](beast::error_code ec, std::size_t) {
+                         self->OnWrite(close, ec);
+                       });
+  }
+
+  void OnWrite(bool close, beast::error_code ec) {
+    if (ec || close || shared_.stopping) return Close();
+    ReadHeader();
+  }
+
+  // ---- Server-Sent Events ----
+
+  void StartStream(Response response) {
+    state_ = State::kStreaming;
+    auto header = std::make_shared<bhttp::response<bhttp::empty_body>>(
+        static_cast<bhttp::status>(response.status), 11);
+    for (auto& [name, value] : response.headers) header->insert(name, value);
+    header->set(bhttp::field::cache_control, "no-store");
+    header->keep_alive(false);  // the body runs until the connection closes
+    std::weak_ptr<Session> weak = weak_from_this();
+    auto executor = stream_.get_executor();
+    writer_ = std::make_shared<StreamWriter>(
+        shared_.options.sse_queue_limit,
+        [weak, executor] {
+          net::post(executor, [weak] {
+            if (auto self = weak.lock()) self->FlushStream();
+          });
+        },
+        [weak, executor] {
+          net::post(executor, [weak] {
+            if (auto self = weak.lock()) self->EndStream();
+          });
+        });
+    stream_.expires_after(shared_.options.write_timeout);
+    bhttp::async_write(stream_, *header,
+                       [self = shared_from_this(), header, open = std::move(response.stream)](
+                           beast::error_code ec, std::size_t) mutable {
+                         if (ec) return self->EndStream();
+                         self->stream_.expires_never();
+                         self->WatchClient();
+                         self->ScheduleHeartbeat();
+                         if (self->shared_.stopping) return self->writer_->Close();
+                         net::post(self->shared_.handlers,
+                                   [writer = self->writer_, open = std::move(open)] { open(writer); });
+                       });
+  }
+
+  // The client sends nothing on an event stream; readability means it left.
+  void WatchClient() {
+    stream_.socket().async_wait(
+        tcp::socket::wait_read,
+        net::bind_executor(stream_.get_executor(), [self = shared_from_this()](beast::error_code) {
+          self->EndStream();
+        }));
+  }
+
+  void ScheduleHeartbeat() {
+    heartbeat_.expires_after(shared_.options.sse_heartbeat);
+    heartbeat_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec || self->state_ != State::kStreaming) return;
+      self->writer_->Comment("keep-alive");
+      self->ScheduleHeartbeat();
+    });
+  }
+
+  void FlushStream() {
+    if (state_ != State::kStreaming || writing_stream_) return;
+    pending_ = writer_->Drain();
+    if (pending_.empty()) {
+      if (!writer_->open()) EndStream();
+      return;
+    }
+    writing_stream_ = true;
+    stream_.expires_after(shared_.options.write_timeout);
+    net::async_write(stream_, net::buffer(pending_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      self->writing_stream_ = false;
+      self->stream_.expires_never();
+      if (ec) return self->EndStream();
+      self->FlushStream();
+    });
+  }
+
+  // Ends the stream once queued frames are out (or at once on error).
+  void EndStream() {
+    if (state_ != State::kStreaming) return;
+    writer_->MarkClosed();
+    if (writing_stream_) return;  // the write's completion comes back through FlushStream
+    std::string rest = writer_->Drain();
+    if (!rest.empty()) {
+      pending_ = std::move(rest);
+      writing_stream_ = true;
+      stream_.expires_after(shared_.options.write_timeout);
+      net::async_write(stream_, net::buffer(pending_), [self = shared_from_this()](beast::error_code, std::size_t) {
+        self->writing_stream_ = false;
+        self->CloseStream();
+      });
+      return;
+    }
+    CloseStream();
+  }
+
+  void CloseStream() {
+    heartbeat_.cancel();
+    Close();
+  }
+
+  void Close() {
+    if (state_ == State::kClosed) return;
+    state_ = State::kClosed;
+    if (writer_) writer_->MarkClosed();
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+    stream_.socket().close(ec);
+    heartbeat_.cancel();
+  }
+
+  beast::tcp_stream stream_;
+  Shared& shared_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::string remote_;
+  State state_ = State::kReadingHeader;
+  std::size_t body_limit_ = 0;
+  bool keep_alive_ = true;
+  std::shared_ptr<StreamWriter> writer_;
+  net::steady_timer heartbeat_;
+  std::string pending_;
+  bool writing_stream_ = false;
+};
+
+}  // namespace
+
+class Server::Impl {
+ public:
+  Impl(ServerOptions options, Context& context)
+      : io_threads_(options.io_threads > 0 ? options.io_threads
+                                           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
+        handlers_(static_cast<std::size_t>(std::max(1, options.handler_threads))),
+        shared_(options, context, handlers_),
+        ioc_(io_threads_),
+        acceptor_(net::make_strand(ioc_)),
+        signals_(ioc_),
+        drain_timer_(ioc_) {}
+
+  ~Impl() {
+    Stop();
+    handlers_.join();
+  }
+
+  std::string Start() {
+    std::string host;
+    uint16_t port = 0;
+    if (!ParseListenAddress(shared_.options.listen, &host, &port)) {
+      return "listen address must be host:port, not '" + shared_.options.listen + "'";
+    }
+    beast::error_code ec;
+    auto address = net::ip::make_address(host, ec);
+    if (ec) return "cannot listen on '" + host + "': not an IP address";
+    tcp::endpoint endpoint(address, port);
+    if (acceptor_.open(endpoint.protocol(), ec); ec) return "open: " + ec.message();
+    if (acceptor_.set_option(net::socket_base::reuse_address(true), ec); ec) return "reuse_address: " + ec.message();
+    if (acceptor_.bind(endpoint, ec); ec) return "bind " + shared_.options.listen + ": " + ec.message();
+    if (acceptor_.listen(net::socket_base::max_listen_connections, ec); ec) return "listen: " + ec.message();
+    if (shared_.options.handle_signals) {
+      signals_.add(SIGINT);
+      signals_.add(SIGTERM);
+      signals_.async_wait([this](beast::error_code e, int) {
+        if (!e) Stop();
+      });
+    }
+    Accept();
+    return {};
+  }
+
+  uint16_t port() const {
+    beast::error_code ec;
+    auto endpoint = acceptor_.local_endpoint(ec);
+    return ec ? 0 : endpoint.port();
+  }
+
+  void Run() {
+    std::vector<std::thread> threads;
+    for (int i = 1; i < io_threads_; ++i) threads.emplace_back([this] { ioc_.run(); });
+    ioc_.run();
+    for (auto& t : threads) t.join();
+    handlers_.wait();
+  }
+
+  void Stop() {
+    if (shared_.stopping.exchange(true)) return;
+    net::post(ioc_, [this] {
+      beast::error_code ec;
+      acceptor_.close(ec);
+      signals_.cancel(ec);
+      std::vector<std::shared_ptr<Session>> live;
+      {
+        std::lock_guard lock(shared_.mu);
+        for (auto& [ptr, weak] : shared_.sessions) {
+          if (auto s = weak.lock()) live.push_back(std::move(s));
+        }
+      }
+      for (auto& s : live) {
+        // Session's strand is its socket's executor; Shutdown must run there.
+        s->PostShutdown();
+      }
+      drain_deadline_ = std::chrono::steady_clock::now() + shared_.options.shutdown_grace;
+      WaitForDrain();
+    });
+  }
+
+ private:
+  void Accept() {
+    acceptor_.async_accept(net::make_strand(ioc_), beast::bind_front_handler(&Impl::OnAccept, this));
+  }
+
+  void OnAccept(beast::error_code ec, tcp::socket socket) {
+    if (shared_.stopping) return;
+    if (!ec) std::make_shared<Session>(std::move(socket), shared_)->Start();
+    Accept();
+  }
+
+  // Polls until every connection has closed, then lets Run return; cuts the
+  // rest when the grace period ends.
+  void WaitForDrain() {
+    bool empty;
+    {
+      std::lock_guard lock(shared_.mu);
+      empty = shared_.sessions.empty();
+    }
+    if (empty) return;
+    if (std::chrono::steady_clock::now() >= drain_deadline_) {
+      ioc_.stop();
+      return;
+    }
+    drain_timer_.expires_after(std::chrono::milliseconds(20));
+    drain_timer_.async_wait([this](beast::error_code e) {
+      if (!e) WaitForDrain();
+    });
+  }
+
+  // Order matters for destruction: the io_context (and the sessions its
+  // pending handlers own) goes before shared_, which they reference.
+  int io_threads_;
+  net::thread_pool handlers_;
+  Shared shared_;
+  net::io_context ioc_;
+  tcp::acceptor acceptor_;
+  net::signal_set signals_;
+  net::steady_timer drain_timer_;
+  std::chrono::steady_clock::time_point drain_deadline_;
+};
+
+Server::Server(ServerOptions options, Context& context) : impl_(std::make_unique<Impl>(std::move(options), context)) {}
+Server::~Server() = default;
+std::string Server::Start() { return impl_->Start(); }
+uint16_t Server::port() const { return impl_->port(); }
+void Server::Run() { impl_->Run(); }
+void Server::Stop() { impl_->Stop(); }
+
+}  // namespace ledger::http
