@@ -1,5 +1,8 @@
-// RocksEventStore: the EventStore on RocksDB, with a single group-commit
-// writer thread. Reads go straight to StoreDb from the caller's thread.
+// RocksEventStore: the EventStore on RocksDB with group commit. One appending
+// thread at a time holds the writer role and writes everything queued as one
+// synced WriteBatch (a leader/follower queue, like RocksDB's own write groups:
+// an uncontended append pays no thread hand-off). Reads go straight to
+// StoreDb from the caller's thread.
 #include "ledger/eventstore/event_store.h"
 
 #include <rocksdb/utilities/checkpoint.h>
@@ -114,17 +117,15 @@ class SubscriptionImpl final : public Subscription {
 class RocksEventStore final : public EventStore {
  public:
   RocksEventStore(std::shared_ptr<StoreDb> db, const Options& options)
-      : db_(std::move(db)), options_(options), clock_(options.clock ? options.clock : &SystemClock()) {
-    if (!options_.read_only) writer_ = std::thread([this] { WriterLoop(); });
-  }
+      : db_(std::move(db)), options_(options), clock_(options.clock ? options.clock : &SystemClock()) {}
 
   ~RocksEventStore() override {
     {
-      std::lock_guard lock(queue_mu_);
+      // REQUIRES: no Append still running; waits out a group being written.
+      std::unique_lock lock(queue_mu_);
       stopping_ = true;
+      done_cv_.wait(lock, [&] { return !writer_active_ && queue_.empty(); });
     }
-    queue_cv_.notify_all();
-    if (writer_.joinable()) writer_.join();
     db_->Close();
   }
 
@@ -140,8 +141,23 @@ class RocksEventStore final : public EventStore {
     std::unique_lock lock(queue_mu_);
     if (stopping_) return Status::Invalid("the store at " + db_->dir() + " is closing");
     queue_.push_back(&pending);
-    queue_cv_.notify_one();
-    done_cv_.wait(lock, [&] { return pending.done; });
+    while (!pending.done) {
+      if (writer_active_) {
+        done_cv_.wait(lock);
+        continue;
+      }
+      // No group is being written: this caller writes everything queued,
+      // its own append included, then wakes the callers it completed.
+      writer_active_ = true;
+      std::vector<PendingAppend*> group;
+      group.swap(queue_);
+      lock.unlock();
+      CommitGroup(group);
+      lock.lock();
+      for (PendingAppend* p : group) p->done = true;
+      writer_active_ = false;
+      done_cv_.notify_all();
+    }
     return std::move(pending.result);
   }
 
@@ -159,6 +175,18 @@ class RocksEventStore final : public EventStore {
   Status Scan(uint64_t from_position, uint64_t to_position,
               const std::function<bool(const Envelope&)>& visit) override {
     return db_->Scan(from_position, to_position, visit);
+  }
+
+  Result<std::optional<AppendResult>> FindCommand(const std::string& command_id) override {
+    std::string value;
+    rocksdb::Status s = db_->db()->Get(rocksdb::ReadOptions(), db_->cf(Cf::kCommands), command_id, &value);
+    if (s.IsNotFound()) return std::optional<AppendResult>();
+    if (!s.ok()) return FromRocks(s, "reading command " + command_id);
+    std::optional<CommandRecord> record = DecodeCommandRecord(value);
+    if (!record) return Status::Corruption("the record of command " + command_id + " is malformed");
+    AppendResult result = record->result;
+    result.duplicate = true;
+    return std::optional<AppendResult>(std::move(result));
   }
 
   Head GetHead() override { return db_->head(); }
@@ -196,25 +224,6 @@ class RocksEventStore final : public EventStore {
   }
 
  private:
-  void WriterLoop() {
-    std::vector<PendingAppend*> group;
-    for (;;) {
-      {
-        std::unique_lock lock(queue_mu_);
-        queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-        if (queue_.empty()) return;  // stopping, and everything queued is done
-        group.assign(queue_.begin(), queue_.end());
-        queue_.clear();
-      }
-      CommitGroup(group);
-      {
-        std::lock_guard lock(queue_mu_);
-        for (PendingAppend* p : group) p->done = true;
-      }
-      done_cv_.notify_all();
-    }
-  }
-
   // Checks and stages every command of the group, writes one synced batch,
   // then publishes the new head. Commands that fail their checks stage nothing.
   void CommitGroup(const std::vector<PendingAppend*>& group) {
@@ -366,14 +375,17 @@ class RocksEventStore final : public EventStore {
   const Options options_;
   const Clock* clock_;
 
+  // Group commit. Appends queue under queue_mu_; whenever no group is being
+  // written, one waiting caller takes the writer role (writer_active_), writes
+  // the whole queue as one synced batch and completes every caller in it.
+  // Only one thread holds the role at a time, so the state below needs no lock.
   std::mutex queue_mu_;
-  std::condition_variable queue_cv_;  // the writer waits for work
-  std::condition_variable done_cv_;   // callers wait for their group
+  std::condition_variable done_cv_;  // callers wait for their group or the role
   std::vector<PendingAppend*> queue_;
+  bool writer_active_ = false;
   bool stopping_ = false;
-  std::thread writer_;
 
-  // Writer thread only.
+  // Writer role only.
   Sha256 sha_;
   std::string scratch_;
   std::unordered_map<std::string, uint64_t> version_cache_;

@@ -132,6 +132,10 @@ class EventStore {
   virtual Status Scan(uint64_t from_position, uint64_t to_position,
                       const std::function<bool(const Envelope&)>& visit) = 0;
 
+  // The result a command id got when it was stored, or nullopt when the id was
+  // never stored. Lets a caller answer a retried command without deciding again.
+  virtual Result<std::optional<AppendResult>> FindCommand(const std::string& command_id) = 0;
+
   virtual Head GetHead() = 0;
 
   // Recomputes the hash chain over from..to (to = 0: the head) and reports the
