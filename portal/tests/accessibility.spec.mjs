@@ -20,7 +20,7 @@ const pagesByRole = {
 const slug = (role, p) => `${role}${p === '/' ? '-home' : p.replace(/[/?=&]+/g, '-')}`.replace(/-+$/, '')
 
 test('the signed-out pages are accessible', async ({ page }) => {
-  for (const p of ['/sign-in', '/account-request']) {
+  for (const p of ['/sign-in', '/account-request', '/accessibility']) {
     await page.goto(p)
     await expectAccessible(page, p)
     await screenshot(page, `signed-out${p.replace(/\//g, '-')}`)
