@@ -10,7 +10,11 @@
 namespace ledger::core {
 namespace {
 
+using internal::Deny;
+using internal::NoChange;
 using internal::Overloaded;
+using internal::StateOf;
+using internal::WriteTo;
 
 void InsertListSize(std::vector<ListSize>& sizes, ListSize size) {
   auto it = std::lower_bound(sizes.begin(), sizes.end(), size.effective_from,
@@ -91,8 +95,136 @@ std::vector<std::string> StreamsForOrganisation(const OrgCommand& command) {
                     command);
 }
 
-Outcome<Decision> DecideOrganisation(const CommandMeta&, const OrgCommand&, const Loaded&) {
-  return Rejection::Conflict("not_implemented", "Not available yet.");
+namespace {
+
+const OrgState& OrgOf(const Loaded& loaded, std::string_view code) {
+  return StateOf<OrgState>(loaded, OrgStream(code));
+}
+
+Rejection UnknownOrganisation(std::string_view code) {
+  return Rejection::NotFound("unknown_organisation", "There is no organisation " + std::string(code) + ".");
+}
+
+// Members of a PCN or federation: existing practices of the same commissioner.
+std::vector<FieldError> MemberErrors(const Loaded& loaded, OrgKind kind, std::string_view commissioner,
+                                     const std::vector<std::string>& members) {
+  std::vector<FieldError> errors;
+  if (!members.empty() && kind != OrgKind::kPcn && kind != OrgKind::kFederation) {
+    errors.push_back({"members", "members_not_allowed", "Only a PCN or federation has member practices."});
+    return errors;
+  }
+  for (const std::string& code : members) {
+    const OrgState& member = OrgOf(loaded, code);
+    if (!member.exists || member.kind != OrgKind::kPractice || member.commissioner_code != commissioner) {
+      errors.push_back({"members." + code, "unknown_member",
+                        "Member " + code + " is not a practice of the same commissioner."});
+    }
+  }
+  return errors;
+}
+
+std::vector<FieldError> RegistrationErrors(const RegisterOrganisation& c, const Loaded& loaded) {
+  std::vector<FieldError> errors;
+  if (!IsValidId(c.code)) errors.push_back({"code", "invalid_code", "Enter an ODS code of letters and digits."});
+  if (c.name.empty()) errors.push_back({"name", "required", "Enter the organisation's name."});
+  if (IsProvider(c.kind)) {
+    const OrgState& commissioner = OrgOf(loaded, c.commissioner_code);
+    if (!commissioner.exists || commissioner.kind != OrgKind::kCommissioner) {
+      errors.push_back({"commissioner_code", "unknown_commissioner", "Choose an existing commissioner."});
+    }
+  } else if (!c.commissioner_code.empty()) {
+    errors.push_back({"commissioner_code", "not_a_provider", "Only providers have a commissioner."});
+  }
+  for (auto& e : MemberErrors(loaded, c.kind, c.commissioner_code, c.members)) errors.push_back(std::move(e));
+  return errors;
+}
+
+std::optional<Rejection> DenyRegistration(const Principal& who, const RegisterOrganisation& c) {
+  if (!IsProvider(c.kind)) return Deny(who, Action::kRegisterCommissioner, {});
+  return Deny(who, Action::kManageProviders, {"", c.commissioner_code, ""});
+}
+
+Outcome<Decision> Register(const CommandMeta& meta, const Principal& who, const RegisterOrganisation& c,
+                           const Loaded& loaded) {
+  if (auto denied = DenyRegistration(who, c)) return *denied;
+  if (OrgOf(loaded, c.code).exists) {
+    return Rejection::Conflict("organisation_exists", "Organisation " + c.code + " is already registered.");
+  }
+  if (auto errors = RegistrationErrors(c, loaded); !errors.empty()) {
+    return internal::InvalidFields("invalid_organisation", "The organisation's details need correcting.", errors);
+  }
+  return WriteTo(OrgStream(c.code), {OrganisationRegistered{c.code, c.name, c.kind, c.commissioner_code, c.postcode,
+                                                            c.approval_mode, c.members, meta.at}});
+}
+
+// The provider named by a command, after checking the actor may manage it.
+Outcome<const OrgState*> ManagedProvider(const Principal& who, const Loaded& loaded, std::string_view code) {
+  const OrgState& org = OrgOf(loaded, code);
+  if (!org.exists) return UnknownOrganisation(code);
+  if (auto denied = Deny(who, Action::kManageProviders, {"", org.commissioner_code, ""})) return *denied;
+  if (!IsProvider(org.kind)) {
+    return Rejection::Invalid("not_a_provider", "Organisation " + std::string(code) + " is not a provider.");
+  }
+  return &org;
+}
+
+Outcome<Decision> Configure(const CommandMeta& meta, const Principal& who, const ConfigureProvider& c,
+                            const Loaded& loaded) {
+  auto org = ManagedProvider(who, loaded, c.code);
+  if (!org) return org.rejection();
+  const OrgState& state = *org.value();
+  if (auto errors = MemberErrors(loaded, state.kind, state.commissioner_code, c.members); !errors.empty()) {
+    return internal::InvalidFields("invalid_members", "The member practices need correcting.", errors);
+  }
+  if (state.approval_mode == c.approval_mode && state.members == c.members) return NoChange();
+  return WriteTo(OrgStream(c.code), {ProviderConfigured{c.code, c.approval_mode, c.members, meta.at}});
+}
+
+Outcome<Decision> RecordSize(const CommandMeta& meta, const Principal& who, const RecordListSize& c,
+                             const Loaded& loaded) {
+  auto org = ManagedProvider(who, loaded, c.code);
+  if (!org) return org.rejection();
+  if (c.patients < 0) {
+    return Rejection::Invalid("invalid_list_size", "A list size cannot be negative.",
+                              {{"patients", "out_of_range", "Enter a list size of zero or more."}});
+  }
+  for (const ListSize& s : org.value()->list_sizes) {
+    if (s.effective_from == c.effective_from && s.patients == c.patients) return NoChange();
+  }
+  return WriteTo(OrgStream(c.code), {ListSizeRecorded{c.code, c.effective_from, c.patients, meta.at}});
+}
+
+Outcome<Decision> ConfigureFinance(const CommandMeta& meta, const Principal& who, const ConfigureCommissioner& c,
+                                   const Loaded& loaded) {
+  const OrgState& org = OrgOf(loaded, c.code);
+  if (!org.exists) return UnknownOrganisation(c.code);
+  if (auto denied = Deny(who, Action::kManageProviders, {"", c.code, c.code})) return *denied;
+  if (org.kind != OrgKind::kCommissioner) {
+    return Rejection::Invalid("not_a_commissioner", "Organisation " + c.code + " is not a commissioner.");
+  }
+  if (c.finance_threshold_pence <= 0) {
+    return Rejection::Invalid("invalid_threshold", "The finance threshold must be above zero.",
+                              {{"finance_threshold_pence", "out_of_range", "Enter a threshold above £0.00."}});
+  }
+  if (org.finance_threshold_pence == c.finance_threshold_pence && org.uses_finance_role == c.uses_finance_role) {
+    return NoChange();
+  }
+  return WriteTo(OrgStream(c.code),
+                 {CommissionerConfigured{c.code, c.finance_threshold_pence, c.uses_finance_role, meta.at}});
+}
+
+}  // namespace
+
+Outcome<Decision> DecideOrganisation(const CommandMeta& meta, const OrgCommand& command, const Loaded& loaded) {
+  auto who = internal::ActingPrincipal(meta, loaded);
+  if (!who) return who.rejection();
+  return std::visit(Overloaded{
+                        [&](const RegisterOrganisation& c) { return Register(meta, who.value(), c, loaded); },
+                        [&](const ConfigureProvider& c) { return Configure(meta, who.value(), c, loaded); },
+                        [&](const RecordListSize& c) { return RecordSize(meta, who.value(), c, loaded); },
+                        [&](const ConfigureCommissioner& c) { return ConfigureFinance(meta, who.value(), c, loaded); },
+                    },
+                    command);
 }
 
 }  // namespace ledger::core

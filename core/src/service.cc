@@ -10,7 +10,11 @@
 namespace ledger::core {
 namespace {
 
+using internal::Deny;
+using internal::NoChange;
 using internal::Overloaded;
+using internal::StateOf;
+using internal::WriteTo;
 
 void InsertTariff(std::vector<Tariff>& tariffs, const Tariff& tariff) {
   auto it = std::lower_bound(tariffs.begin(), tariffs.end(), tariff.effective_from,
@@ -127,8 +131,144 @@ std::vector<std::string> StreamsForService(const ServiceCommand& command) {
                     command);
 }
 
-Outcome<Decision> DecideService(const CommandMeta&, const ServiceCommand&, const Loaded&) {
-  return Rejection::Conflict("not_implemented", "Not available yet.");
+namespace {
+
+Rejection UnknownService(std::string_view id) {
+  return Rejection::NotFound("unknown_service", "There is no service " + std::string(id) + ".");
+}
+
+bool IsCommissioner(const OrgState& org) { return org.exists && org.kind == OrgKind::kCommissioner; }
+
+std::optional<Rejection> InvalidDefinition(const ServiceDefinition& definition) {
+  auto errors = ValidateDefinition(definition);
+  if (errors.empty()) return std::nullopt;
+  return internal::InvalidFields("invalid_service", "The service's details need correcting.", std::move(errors));
+}
+
+Outcome<Decision> Define(const CommandMeta& meta, const Principal& who, const DefineService& c,
+                         const Loaded& loaded) {
+  if (auto denied = Deny(who, Action::kManageServices, {"", c.commissioner, ""})) return *denied;
+  if (!IsCommissioner(StateOf<OrgState>(loaded, OrgStream(c.commissioner)))) {
+    return Rejection::NotFound("unknown_commissioner", "There is no commissioner " + c.commissioner + ".");
+  }
+  const auto& service = StateOf<ServiceState>(loaded, ServiceStream(c.service_id));
+  if (service.status != ServiceStatus::kNone) {
+    return Rejection::Conflict("service_exists", "Service " + c.service_id + " already exists.");
+  }
+  if (!IsValidId(c.service_id)) {
+    return Rejection::Invalid("invalid_service_id", "Use letters, digits, '.', '_' or '-' for the service id.");
+  }
+  if (auto invalid = InvalidDefinition(c.definition)) return *invalid;
+  return WriteTo(ServiceStream(c.service_id), {ServiceDefined{c.service_id, c.commissioner, c.definition, meta.at}});
+}
+
+// The service named by a command, after checking it exists and `who` may manage it.
+Outcome<const ServiceState*> ManagedService(const Principal& who, const Loaded& loaded, std::string_view id) {
+  const auto& service = StateOf<ServiceState>(loaded, ServiceStream(id));
+  if (service.status == ServiceStatus::kNone) return UnknownService(id);
+  if (auto denied = Deny(who, Action::kManageServices, {"", service.commissioner, ""})) return *denied;
+  return &service;
+}
+
+Rejection WrongStatus(const ServiceState& s, std::string_view what) {
+  return Rejection::Conflict("service_" + std::string(ServiceStatusName(s.status)),
+                             "The service is " + std::string(ServiceStatusName(s.status)) + ": " + std::string(what) +
+                                 ".");
+}
+
+Outcome<Decision> Edit(const CommandMeta& meta, const Principal& who, const EditServiceDraft& c,
+                       const Loaded& loaded) {
+  auto service = ManagedService(who, loaded, c.service_id);
+  if (!service) return service.rejection();
+  const ServiceState& s = *service.value();
+  if (s.status != ServiceStatus::kDraft) return WrongStatus(s, "only a draft can be edited");
+  if (auto invalid = InvalidDefinition(c.definition)) return *invalid;
+  if (s.definition == c.definition) return NoChange();
+  return WriteTo(ServiceStream(c.service_id), {ServiceDraftEdited{c.service_id, c.definition, meta.at}});
+}
+
+// A published service's tariffs must still fit its (possibly edited) definition.
+std::optional<Rejection> TariffsMisfit(const ServiceState& s) {
+  for (const Tariff& t : s.tariffs) {
+    if (auto errors = ValidateTariff(t, s.definition); !errors.empty()) {
+      return internal::InvalidFields("tariff_does_not_fit", "A tariff no longer fits the service's components.",
+                                     std::move(errors));
+    }
+  }
+  return std::nullopt;
+}
+
+Outcome<Decision> Publish(const CommandMeta& meta, const Principal& who, const PublishService& c,
+                          const Loaded& loaded) {
+  auto service = ManagedService(who, loaded, c.service_id);
+  if (!service) return service.rejection();
+  const ServiceState& s = *service.value();
+  if (s.status == ServiceStatus::kPublished) return NoChange();
+  if (s.status != ServiceStatus::kDraft) return WrongStatus(s, "only a draft can be published");
+  if (s.tariffs.empty()) {
+    return Rejection::Conflict("no_tariff", "Add a tariff before publishing the service.");
+  }
+  if (auto misfit = TariffsMisfit(s)) return *misfit;
+  return WriteTo(ServiceStream(c.service_id), {ServicePublished{c.service_id, meta.at}});
+}
+
+Outcome<Decision> Retire(const CommandMeta& meta, const Principal& who, const RetireService& c,
+                         const Loaded& loaded) {
+  auto service = ManagedService(who, loaded, c.service_id);
+  if (!service) return service.rejection();
+  const ServiceState& s = *service.value();
+  if (s.status == ServiceStatus::kRetired) return NoChange();
+  if (s.status != ServiceStatus::kPublished) return WrongStatus(s, "only a published service can be retired");
+  return WriteTo(ServiceStream(c.service_id), {ServiceRetired{c.service_id, meta.at}});
+}
+
+Outcome<Decision> AddTariff(const CommandMeta& meta, const Principal& who, const AddTariffVersion& c,
+                            const Loaded& loaded) {
+  auto service = ManagedService(who, loaded, c.service_id);
+  if (!service) return service.rejection();
+  const ServiceState& s = *service.value();
+  if (s.status == ServiceStatus::kRetired) return WrongStatus(s, "its tariff cannot change");
+  if (auto errors = ValidateTariff(c.tariff, s.definition); !errors.empty()) {
+    return internal::InvalidFields("invalid_tariff", "The tariff needs correcting.", std::move(errors));
+  }
+  if (!s.tariffs.empty() && s.tariffs.back() == c.tariff) return NoChange();
+  if (!s.tariffs.empty() && c.tariff.effective_from <= s.tariffs.back().effective_from) {
+    return Rejection::Conflict("tariff_not_after_latest", "A new tariff must take effect after " +
+                                                              s.tariffs.back().effective_from.ToString() + ".");
+  }
+  return WriteTo(ServiceStream(c.service_id), {TariffVersionAdded{c.service_id, c.tariff, meta.at}});
+}
+
+Outcome<Decision> Share(const CommandMeta& meta, const Principal& who, const ShareService& c, const Loaded& loaded) {
+  auto service = ManagedService(who, loaded, c.service_id);
+  if (!service) return service.rejection();
+  const ServiceState& s = *service.value();
+  if (s.status == ServiceStatus::kRetired) return WrongStatus(s, "it cannot be shared");
+  if (!IsCommissioner(StateOf<OrgState>(loaded, OrgStream(c.with_commissioner)))) {
+    return Rejection::NotFound("unknown_commissioner", "There is no commissioner " + c.with_commissioner + ".");
+  }
+  if (c.with_commissioner == s.commissioner) {
+    return Rejection::Invalid("share_with_self", "A service cannot be shared with its own commissioner.");
+  }
+  if (MayOffer(s, c.with_commissioner)) return NoChange();
+  return WriteTo(ServiceStream(c.service_id), {ServiceShared{c.service_id, c.with_commissioner, meta.at}});
+}
+
+}  // namespace
+
+Outcome<Decision> DecideService(const CommandMeta& meta, const ServiceCommand& command, const Loaded& loaded) {
+  auto who = internal::ActingPrincipal(meta, loaded);
+  if (!who) return who.rejection();
+  const Principal& p = who.value();
+  return std::visit(Overloaded{
+                        [&](const DefineService& c) { return Define(meta, p, c, loaded); },
+                        [&](const EditServiceDraft& c) { return Edit(meta, p, c, loaded); },
+                        [&](const PublishService& c) { return Publish(meta, p, c, loaded); },
+                        [&](const RetireService& c) { return Retire(meta, p, c, loaded); },
+                        [&](const AddTariffVersion& c) { return AddTariff(meta, p, c, loaded); },
+                        [&](const ShareService& c) { return Share(meta, p, c, loaded); },
+                    },
+                    command);
 }
 
 }  // namespace ledger::core

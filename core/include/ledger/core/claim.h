@@ -51,6 +51,14 @@ RiskBand RiskBandFor(Pence amount);
 enum class ApprovalTier : uint8_t { kProvider = 0, kTier1 = 1, kTier2 = 2, kFinance = 3 };
 std::string_view ApprovalTierName(ApprovalTier tier);  // "provider", "tier1", "tier2", "finance"
 
+// The coded reasons a commissioner gives when rejecting a claim (RejectClaim::reason_code).
+struct RejectionReasonCode {
+  std::string_view code;         // e.g. "evidence_insufficient"
+  std::string_view description;  // e.g. "The evidence does not support the claim"
+};
+const std::vector<RejectionReasonCode>& RejectionReasonCodes();
+bool IsRejectionReasonCode(std::string_view code);
+
 // A file of supporting evidence, by content hash; the bytes live outside the log.
 struct Evidence {
   std::string sha256;  // 64 lowercase hex digits

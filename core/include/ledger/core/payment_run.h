@@ -92,6 +92,7 @@ struct PaymentRunState {
   std::vector<PaymentRunLine> claims;
   Pence total = 0;
   std::string created_by;
+  std::string payment_reference;  // once paid
   bool operator==(const PaymentRunState&) const = default;
 };
 

@@ -58,6 +58,8 @@ class [[nodiscard]] Outcome {
   const T& value() const& { return std::get<T>(v_); }
   T&& value() && { return std::get<T>(std::move(v_)); }
   const Rejection& rejection() const { return std::get<Rejection>(v_); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
 
