@@ -1,0 +1,57 @@
+// Internal: pieces of the claim decider shared by claim.cc (lifecycle),
+// claim_submit.cc (submission validation and pricing) and payment_run.cc.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ledger/core/access.h"
+#include "ledger/core/claim.h"
+#include "ledger/core/domain.h"
+#include "ledger/core/offer.h"
+#include "ledger/core/organisation.h"
+#include "ledger/core/service.h"
+
+namespace ledger::core::internal {
+
+// Everything a claim command may look at, taken from the loaded streams.
+struct ClaimView {
+  const ClaimState& claim;
+  uint64_t claim_version;
+  const ClaimKeyState& key;
+  const ServiceState& service;
+  const OfferState& offer;
+  const OrgState& provider;
+  const OrgState& commissioner;
+};
+
+// The view of the streams named by `ref` (the claim's routing keys).
+ClaimView ViewClaim(const Loaded& loaded, const ClaimRef& ref);
+
+// The organisations a claim belongs to, for Authorize.
+Scope ClaimScope(const ClaimRef& ref);
+
+// The outcome of validating and pricing a submission: either field errors
+// (every problem at once) or the ClaimSubmitted event to record.
+struct SubmissionCheck {
+  std::vector<FieldError> errors;
+  ClaimSubmitted submitted;
+};
+
+// Validates the claim in `view` for submission on `today` and prices it with
+// the tariff in force for its period. Pure.
+SubmissionCheck CheckSubmission(const ClaimView& view, Date today);
+
+// Whether the amount needs Finance approval under the commissioner's settings.
+bool NeedsFinanceApproval(const OrgState& commissioner, Pence amount);
+// The risk band of an amount (by magnitude, so recoveries band like top-ups).
+RiskBand RiskBandOfMagnitude(Pence amount);
+
+// "1 November 2026".
+std::string LongDate(Date date);
+
+// Whether `text` is 64 lowercase hexadecimal digits (a SHA-256 digest).
+bool IsSha256Hex(std::string_view text);
+
+}  // namespace ledger::core::internal
