@@ -147,10 +147,10 @@ std::optional<Rejection> InvalidDefinition(const ServiceDefinition& definition) 
 
 Outcome<Decision> Define(const CommandMeta& meta, const Principal& who, const DefineService& c,
                          const Loaded& loaded) {
-  if (auto denied = Deny(who, Action::kManageServices, {"", c.commissioner, ""})) return *denied;
   if (!IsCommissioner(StateOf<OrgState>(loaded, OrgStream(c.commissioner)))) {
     return Rejection::NotFound("unknown_commissioner", "There is no commissioner " + c.commissioner + ".");
   }
+  if (auto denied = Deny(who, Action::kManageServices, {"", c.commissioner, ""})) return *denied;
   const auto& service = StateOf<ServiceState>(loaded, ServiceStream(c.service_id));
   if (service.status != ServiceStatus::kNone) {
     return Rejection::Conflict("service_exists", "Service " + c.service_id + " already exists.");
