@@ -49,6 +49,7 @@ function startLiveRefresh () {
         const next = fresh.querySelector(`[data-live-refresh="${CSS.escape(id)}"]`)
         if (next && next.innerHTML !== region.innerHTML) {
           region.innerHTML = next.innerHTML
+          initAll(region) // start NHS.UK components (scrolling tables) inside the new markup
           status.textContent = `Updated at ${new Date().toLocaleTimeString('en-GB')}.`
         }
       }
