@@ -19,31 +19,34 @@ test('a CSV with one bad row stores nothing and reports the row', async ({ page 
   await signIn(page, accounts.practiceUser)
   const before = await claimCount(page)
 
-  // The page offers a CSV file per service with the right columns and one example row (provider, service, an
-  // open period, empty values). Fill it in twice: the first row valid, the second with a value that is not a number.
+  // The page offers a CSV file per service with the right columns and one example row, with valid example values,
+  // for each period the practice can still claim. Keep the first example row as it is and spoil the second (or,
+  // with only one, the first) by writing a word where the first value column needs a number.
   await page.goto('/claims/bulk')
   const link = page.getByTestId('csv-templates').locator('a').first()
   const response = await page.request.get(await link.getAttribute('href'))
   expect(response.ok()).toBeTruthy()
-  const [header, example] = parseCsv(await response.text())
-  expect(example, 'the CSV file has an example row').toBeDefined()
+  const [header, ...examples] = parseCsv(await response.text())
+  expect(examples.length, 'the CSV file has at least one example row').toBeGreaterThan(0)
   const fixed = ['provider_code', 'service_code', 'period']
-  const good = header.map((col, i) => fixed.includes(col) ? example[i] : (/^answer|question/.test(col) ? 'yes' : '1'))
-  const bad = good.slice()
   const firstValue = header.findIndex(col => !fixed.includes(col))
-  bad[firstValue] = 'twelve'
-  const csv = [header, good, bad].map(r => r.join(',')).join('\r\n') + '\r\n'
+  expect(firstValue, 'the CSV file has a value column').toBeGreaterThan(0)
+  const rows = examples.slice(0, 2).map(r => r.slice())
+  const badIndex = rows.length - 1
+  rows[badIndex][firstValue] = 'twelve'
+  const badLine = badIndex + 2 // the header is line 1
+  const csv = [header, ...rows].map(r => r.join(',')).join('\r\n') + '\r\n'
 
   await page.getByLabel('Upload a CSV file').setInputFiles({ name: 'claims.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) })
   await page.getByRole('button', { name: 'Upload file' }).click()
 
   await expect(page.locator('.nhsuk-error-summary')).toBeVisible()
-  const rows = page.getByTestId('row-errors')
-  await expect(rows).toBeVisible()
-  // Row 3 of the file (header is row 1): the bad value's column is named.
-  await expect(rows.locator('tbody tr')).toHaveCount(1)
-  await expect(rows.locator('tbody tr td').nth(0)).toHaveText('3')
-  await expect(rows.locator('tbody tr td').nth(1)).toHaveText(header[firstValue])
+  const report = page.getByTestId('row-errors')
+  await expect(report).toBeVisible()
+  // Exactly one problem, on the spoilt line, naming the column.
+  await expect(report.locator('tbody tr')).toHaveCount(1)
+  await expect(report.locator('tbody tr td').nth(0)).toHaveText(String(badLine))
+  await expect(report.locator('tbody tr td').nth(1)).toHaveText(header[firstValue])
   await screenshot(page, 'bulk-upload-errors')
 
   expect(await claimCount(page), 'nothing from the file was stored').toBe(before)

@@ -24,7 +24,7 @@ test('a claim of 15000 pounds or more goes through every approval stage and is p
   // Practice approver (multi-level practice) sends it to the commissioner.
   await signIn(page, accounts.practiceApprover)
   await page.goto('/worklist')
-  await expect(page.getByTestId('worklist-table')).toContainText(claimId.toUpperCase())
+  await expect(page.getByTestId('worklist-table').locator(`a[href="/claims/${claimId}/decision"]`)).toHaveCount(1)
   await decide(page, claimId, 'approve')
   await expectStatus(page, claimId, 'Awaiting Commissioning Organisation Approval')
   await signOut(page)
@@ -62,7 +62,7 @@ test('a claim of 15000 pounds or more goes through every approval stage and is p
   const payDate = page.getByLabel('Pay date')
   if (!(await payDate.inputValue())) await payDate.fill(new Date(Date.now() + 7 * 86400_000).toISOString().slice(0, 10))
   await page.getByRole('button', { name: 'Create payment run' }).click()
-  await expect(page.getByTestId('run-claims')).toContainText(claimId.toUpperCase())
+  await expect(page.getByTestId('run-claims').locator(`a[href="/claims/${claimId}"]`)).toHaveCount(1)
   await expect(page.getByTestId('run-total')).toHaveText(amount.trim())
   const runUrl = page.url()
   await screenshot(page, 'payment-run')
@@ -90,6 +90,6 @@ test('a claim of 15000 pounds or more goes through every approval stage and is p
   }
   await screenshot(page, 'claim-paid')
   await page.goto('/payments/statement')
-  await expect(page.getByTestId('statement')).toContainText(claimId.toUpperCase())
+  await expect(page.getByTestId('statement').locator(`a[href="/claims/${claimId}"]`)).toHaveCount(1)
   await screenshot(page, 'payment-statement')
 })
