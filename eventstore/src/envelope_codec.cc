@@ -14,6 +14,8 @@ void PutBytes(std::string_view bytes, std::string* out) {
   out->append(bytes);
 }
 
+constexpr uintptr_t kEnvelopeAlignment = 8;
+
 std::string_view AsView(const flatbuffers::String* s) {
   return s == nullptr ? std::string_view() : std::string_view(s->data(), s->size());
 }
@@ -101,7 +103,11 @@ std::string EncodeEnvelope(const Envelope& e) {
   return std::string(reinterpret_cast<const char*>(b.GetBufferPointer()), b.GetSize());
 }
 
-Status DecodeEnvelopeView(std::string_view bytes, EnvelopeView* out) {
+Status DecodeEnvelopeView(std::string_view bytes, EnvelopeView* out, std::string* scratch) {
+  if (reinterpret_cast<uintptr_t>(bytes.data()) % kEnvelopeAlignment != 0) {
+    scratch->assign(bytes);  // heap storage: aligned for any scalar
+    bytes = *scratch;
+  }
   flatbuffers::Verifier verifier(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
   if (!fb::VerifyEnvelopeBuffer(verifier)) return Status::Corruption("stored envelope is not a valid FlatBuffer");
   const fb::Envelope* e = fb::GetEnvelope(bytes.data());
@@ -127,8 +133,9 @@ Status DecodeEnvelopeView(std::string_view bytes, EnvelopeView* out) {
 }
 
 Status DecodeEnvelope(std::string_view bytes, Envelope* out) {
+  thread_local std::string scratch;
   EnvelopeView v;
-  Status s = DecodeEnvelopeView(bytes, &v);
+  Status s = DecodeEnvelopeView(bytes, &v, &scratch);
   if (!s.ok()) return s;
   out->position = v.position;
   out->stream_id.assign(v.stream_id);

@@ -74,7 +74,10 @@ Hash ComputeEnvelopeHash(const EnvelopeView& e, const uint8_t* prev_hash, Sha256
 std::string EncodeEnvelope(const Envelope& e);
 
 // Checks the FlatBuffers structure and fills `out`; Corruption when malformed.
-Status DecodeEnvelopeView(std::string_view bytes, EnvelopeView* out);
+// FlatBuffers reads its fields in place and needs 8-byte alignment: when
+// `bytes` is not aligned it is copied into `scratch` first, and `out` then
+// points into `scratch`.
+Status DecodeEnvelopeView(std::string_view bytes, EnvelopeView* out, std::string* scratch);
 Status DecodeEnvelope(std::string_view bytes, Envelope* out);
 
 }  // namespace ledger::es

@@ -1,6 +1,8 @@
 #include "store_db.h"
 
 #include <cstring>
+#include <deque>
+#include <future>
 
 #include "envelope_codec.h"
 #include "rocksdb_options.h"
@@ -11,12 +13,96 @@ namespace {
 
 constexpr uint64_t kProgressEvery = 1 << 16;
 
+// Verify works on chunks of consecutive stored events. Each event carries its
+// own prev_hash, so a chunk's hashes can be recomputed without the chunks
+// before it; chunks are checked on worker threads while the iterator reads
+// ahead, and stitched in order (gap and link at each chunk boundary).
+constexpr size_t kVerifyChunkEvents = 4096;
+constexpr size_t kVerifyChunksInFlight = 3;
+
+struct VerifyChunk {
+  // Stored values, each starting at a multiple of 8 so FlatBuffers reads
+  // them in place (the string's heap storage is itself aligned).
+  std::string bytes;
+  std::vector<std::pair<uint64_t, size_t>> items;  // (position, begin offset in bytes)
+  std::vector<size_t> sizes;
+
+  void Add(uint64_t position, std::string_view value) {
+    bytes.resize((bytes.size() + 7) & ~size_t{7});
+    items.emplace_back(position, bytes.size());
+    sizes.push_back(value.size());
+    bytes.append(value);
+  }
+};
+
+struct ChunkResult {
+  uint64_t first_position = 0;
+  uint64_t last_position = 0;  // of the events that passed
+  bool first_decoded = false;
+  Hash first_prev{};           // stored prev_hash of the first event
+  Hash last_hash{};            // hash of the last event that passed
+  uint64_t checked = 0;
+  bool ok = true;
+  uint64_t bad_position = 0;
+  std::string problem;
+};
+
+void ChunkFail(ChunkResult& r, uint64_t position, std::string problem) {
+  r.ok = false;
+  r.bad_position = position;
+  r.problem = std::move(problem);
+}
+
+// Checks one chunk on its own: density, decoding, positions, the links inside
+// it, and every hash against the event's stored prev_hash.
+ChunkResult CheckChunk(const VerifyChunk& chunk) {
+  ChunkResult r;
+  Sha256 sha;
+  std::string scratch, aligned;
+  r.first_position = chunk.items.front().first;
+  uint64_t expected = r.first_position;
+  for (size_t i = 0; i < chunk.items.size(); ++i) {
+    const auto [position, begin] = chunk.items[i];
+    std::string_view value(chunk.bytes.data() + begin, chunk.sizes[i]);
+    if (position != expected) {
+      ChunkFail(r, expected,
+                "position " + std::to_string(expected) + " is missing (next stored is " + std::to_string(position) +
+                    ")");
+      break;
+    }
+    EnvelopeView view;
+    if (Status s = DecodeEnvelopeView(value, &view, &aligned); !s.ok()) {
+      ChunkFail(r, position, s.message());
+      break;
+    }
+    if (view.position != position) {
+      ChunkFail(r, position, "envelope records position " + std::to_string(view.position));
+      break;
+    }
+    if (position == r.first_position) {
+      r.first_decoded = true;
+      std::memcpy(r.first_prev.data(), view.prev_hash, format::kHashSize);
+    } else if (std::memcmp(view.prev_hash, r.last_hash.data(), format::kHashSize) != 0) {
+      ChunkFail(r, position, "link broken: prev_hash is not the hash of the previous position");
+      break;
+    }
+    Hash computed = ComputeEnvelopeHash(view, view.prev_hash, sha, &scratch);
+    if (std::memcmp(view.hash, computed.data(), format::kHashSize) != 0) {
+      ChunkFail(r, position, "hash mismatch: recomputed " + HashToHex(computed));
+      break;
+    }
+    r.last_hash = computed;
+    r.last_position = position;
+    ++r.checked;
+    ++expected;
+  }
+  return r;
+}
+
 struct VerifyState {
   VerifyReport report;
-  uint64_t expected;
-  Hash prev{};
-  Sha256 sha;
-  std::string scratch;
+  uint64_t expected = 0;  // next position to stitch
+  Hash prev{};            // hash of position expected - 1
 };
 
 bool Fail(VerifyState& st, uint64_t position, std::string problem) {
@@ -26,29 +112,23 @@ bool Fail(VerifyState& st, uint64_t position, std::string problem) {
   return false;
 }
 
-// Checks one stored event against the chain so far; false when it is wrong.
-bool CheckOne(VerifyState& st, uint64_t key_position, std::string_view value) {
-  if (key_position != st.expected) {
+// Joins a checked chunk onto the chain verified so far; false on the first fault.
+bool Stitch(VerifyState& st, const ChunkResult& r) {
+  if (!st.report.ok) return false;
+  if (r.first_position != st.expected) {
     return Fail(st, st.expected,
                 "position " + std::to_string(st.expected) + " is missing (next stored is " +
-                    std::to_string(key_position) + ")");
+                    std::to_string(r.first_position) + ")");
   }
-  EnvelopeView view;
-  if (Status s = DecodeEnvelopeView(value, &view); !s.ok()) return Fail(st, key_position, s.message());
-  if (view.position != key_position) {
-    return Fail(st, key_position, "envelope records position " + std::to_string(view.position));
+  if (r.first_decoded && r.first_prev != st.prev) {
+    return Fail(st, r.first_position, "link broken: prev_hash is not the hash of the previous position");
   }
-  if (std::memcmp(view.prev_hash, st.prev.data(), format::kHashSize) != 0) {
-    return Fail(st, key_position, "link broken: prev_hash is not the hash of the previous position");
+  st.report.events_checked += r.checked;
+  if (r.checked > 0) {
+    st.prev = r.last_hash;
+    st.expected = r.last_position + 1;
   }
-  Hash computed = ComputeEnvelopeHash(view, st.prev.data(), st.sha, &st.scratch);
-  if (std::memcmp(view.hash, computed.data(), format::kHashSize) != 0) {
-    return Fail(st, key_position, "hash mismatch: recomputed " + HashToHex(computed));
-  }
-  st.prev = computed;
-  ++st.expected;
-  ++st.report.events_checked;
-  return true;
+  return r.ok ? true : Fail(st, r.bad_position, r.problem);
 }
 
 }  // namespace
@@ -200,7 +280,8 @@ Status StoreDb::PreviousHash(uint64_t position, Hash* out) const {
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(Cf::kEvents), format::PositionKey(position - 1), &value);
   if (!s.ok()) return FromRocks(s, "reading position " + std::to_string(position - 1));
   EnvelopeView view;
-  if (Status d = DecodeEnvelopeView(value, &view); !d.ok()) return d;
+  std::string aligned;
+  if (Status d = DecodeEnvelopeView(value, &view, &aligned); !d.ok()) return d;
   std::memcpy(out->data(), view.hash, format::kHashSize);
   return Status::Ok();
 }
@@ -217,11 +298,32 @@ Result<VerifyReport> StoreDb::Verify(uint64_t from_position, uint64_t to_positio
     return st.report;
   }
   if (to >= from) {
+    std::deque<std::future<ChunkResult>> in_flight;
+    uint64_t last_progress = 0;
+    auto stitch_oldest = [&] {
+      bool ok = Stitch(st, in_flight.front().get());
+      in_flight.pop_front();
+      if (progress && st.report.events_checked - last_progress >= kProgressEvery) {
+        last_progress = st.report.events_checked;
+        progress(st.expected - 1);
+      }
+      return ok;
+    };
+    auto submit = [&](VerifyChunk&& chunk) {
+      in_flight.push_back(std::async(std::launch::async, [c = std::move(chunk)] { return CheckChunk(c); }));
+    };
+    VerifyChunk chunk;
+    bool ok = true;
     Status s = ScanStored(from, to, [&](uint64_t pos, std::string_view value) {
-      if (!CheckOne(st, pos, value)) return false;
-      if (progress && st.report.events_checked % kProgressEvery == 0) progress(pos);
-      return true;
+      chunk.Add(pos, value);
+      if (chunk.items.size() < kVerifyChunkEvents) return true;
+      submit(std::move(chunk));
+      chunk = VerifyChunk();
+      while (ok && in_flight.size() > kVerifyChunksInFlight) ok = stitch_oldest();
+      return ok;
     });
+    if (ok && !chunk.items.empty()) submit(std::move(chunk));
+    while (!in_flight.empty()) stitch_oldest();
     if (!s.ok()) return s;
     if (st.report.ok && st.expected <= to) {
       Fail(st, st.expected,

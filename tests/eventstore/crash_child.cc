@@ -1,8 +1,9 @@
 // Helper process for crash_test.cc (not a test itself).
 //
 //   eventstore_crash_child append <dir> <fd> <trial> <threads>
-//     Appends commands from <threads> threads until killed, writing each
-//     acknowledged command id and a newline to file descriptor <fd>.
+//     Opens the store, writes "READY\n" to file descriptor <fd>, then appends
+//     commands from <threads> threads until killed, writing each acknowledged
+//     command id and a newline to <fd>.
 //     Command "tr<trial>-t<thread>-<n>" appends 1 + n % 3 events to stream
 //     "own-<thread>" and one event to stream "shared-<n % 4>".
 //   eventstore_crash_child open <dir> <fd>
@@ -55,6 +56,7 @@ int Append(const std::string& dir, int fd, int trial, int threads) {
     WriteAll(fd, "ERROR " + store.status().ToString() + "\n");
     return 2;
   }
+  WriteAll(fd, "READY\n");
   std::mutex pipe_mu;
   std::vector<std::thread> workers;
   for (int t = 0; t < threads; ++t) {

@@ -134,6 +134,54 @@ TEST_CASE("an event swapped in from another position breaks the link at that pos
   CHECK(report.first_bad_position == 21);
 }
 
+TEST_CASE("verify names the exact position of a change anywhere in a log of several thousand events") {
+  ledger::testing::TempDir dir;
+  {
+    auto store = OpenOrDie(dir.str());
+    for (int c = 0; c < 10; ++c) {
+      AppendRequest req = Simple("bulk-" + std::to_string(c), "bulk", ExpectedVersion::Any(), 1000);
+      for (int i = 0; i < 1000; ++i) req.streams[0].events[i].payload = "payload-" + std::to_string(c * 1000 + i + 1);
+      REQUIRE(store->Append(req).ok());
+    }
+    REQUIRE(store->Verify().value().ok);
+  }
+  // Positions around the boundaries of the chunks verify works in.
+  for (uint64_t target : {uint64_t{4096}, uint64_t{4097}, uint64_t{8193}, uint64_t{10000}}) {
+    CAPTURE(target);
+    std::string original;
+    {
+      testing::RawDb raw(dir.str());
+      original = raw.Get(Cf::kEvents, format::PositionKey(target));
+      std::string value = original;
+      size_t at = value.find("payload-" + std::to_string(target));
+      REQUIRE(at != std::string::npos);
+      value[at] ^= 0x20;
+      raw.Put(Cf::kEvents, format::PositionKey(target), value);
+    }
+    VerifyReport report = VerifyDir(dir.str());
+    CHECK_FALSE(report.ok);
+    CHECK(report.first_bad_position == target);
+    CHECK(report.events_checked == target - 1);
+    {
+      testing::RawDb raw(dir.str());
+      if (target != 10000) {
+        raw.Delete(Cf::kEvents, format::PositionKey(target));
+      } else {
+        raw.Put(Cf::kEvents, format::PositionKey(target), original);
+      }
+    }
+    if (target != 10000) {
+      report = VerifyDir(dir.str());
+      CHECK_FALSE(report.ok);
+      CHECK(report.first_bad_position == target);
+      CHECK(report.problem.find("missing") != std::string::npos);
+      testing::RawDb raw(dir.str());
+      raw.Put(Cf::kEvents, format::PositionKey(target), original);
+    }
+    CHECK(VerifyDir(dir.str()).ok);
+  }
+}
+
 TEST_CASE("a store written in an unknown format version is refused with a clear error") {
   ledger::testing::TempDir dir;
   Fill(dir.str());
