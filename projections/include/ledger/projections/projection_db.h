@@ -1,0 +1,86 @@
+// ProjectionDb: the read models' own RocksDB database, separate from the log.
+//
+// Holds four projections (claims, audit, directory, timeline; see keys.h and
+// docs/projections.md). Each is a function of the event envelopes: Apply()
+// feeds a batch of envelopes to every projection whose checkpoint is behind,
+// writing all their rows and checkpoints in ONE atomic WriteBatch. Positions a
+// projection has already applied are skipped, so replaying is harmless.
+//
+// Thread-safety: Apply, Drop and Close need one writer at a time (the Runner
+// serializes them); every const method and every query may run concurrently
+// with them (queries read a RocksDB snapshot).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ledger/core/types.h"
+#include "ledger/eventstore/envelope.h"
+#include "ledger/eventstore/status.h"
+
+namespace rocksdb {
+class DB;
+}
+
+namespace ledger::projections {
+
+// "As of" a log position or an event time; neither = everything applied so far.
+struct AsOf {
+  std::optional<uint64_t> position;
+  std::optional<core::Timestamp> at;  // the last position whose event time <= at
+  static AsOf Head() { return {}; }
+  static AsOf Position(uint64_t p) { return {p, std::nullopt}; }
+  static AsOf Time(core::Timestamp t) { return {std::nullopt, t}; }
+};
+
+struct ProjectionDbOptions {
+  bool sync = false;  // fsync projection writes (they can always be rebuilt from the log)
+  size_t cache_entries = 500'000;  // rows the writer keeps in memory between batches
+};
+
+class ProjectionDb {
+ public:
+  // Opens or creates the database in `dir`.
+  static es::Result<std::unique_ptr<ProjectionDb>> Open(const std::string& dir,
+                                                        const ProjectionDbOptions& options = {});
+  ~ProjectionDb();
+  ProjectionDb(const ProjectionDb&) = delete;
+  ProjectionDb& operator=(const ProjectionDb&) = delete;
+
+  // "audit", "claims", "directory", "timeline".
+  static std::vector<std::string> ProjectionNames();
+
+  // Last position applied by one projection (0 = none); nullopt for an unknown name.
+  std::optional<uint64_t> Checkpoint(std::string_view projection) const;
+  // The position every projection has applied (the minimum of the checkpoints).
+  uint64_t Applied() const;
+
+  // Applies envelopes in ascending position order to every projection whose
+  // checkpoint is below them, in one atomic write. REQUIRES: one writer at a time.
+  es::Status Apply(std::span<const es::Envelope> envelopes);
+
+  // Deletes a projection's rows and resets its checkpoint to 0 (one write).
+  es::Status Drop(std::string_view projection);
+
+  // SHA-256 (lower-case hex) over every row of the projection in key order
+  // (length-prefixed keys and values); the checkpoint is not included.
+  es::Result<std::string> Checksum(std::string_view projection) const;
+
+  // Events Apply could not decode (counted, skipped by the domain projections).
+  uint64_t undecodable_events() const;
+
+  // For the query code in this module only.
+  rocksdb::DB* rocks() const;
+
+ private:
+  class Impl;
+  explicit ProjectionDb(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ledger::projections

@@ -1,0 +1,220 @@
+#include "ledger/projections/projection_db.h"
+
+#include <openssl/evp.h>
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+
+#include <array>
+#include <atomic>
+#include <mutex>
+
+#include "ledger/core/codec.h"
+#include "ledger/projections/keys.h"
+#include "projection.h"
+#include "row_codec.h"
+#include "writer.h"
+
+namespace ledger::projections {
+
+using internal::Projection;
+
+class ProjectionDb::Impl {
+ public:
+  std::unique_ptr<rocksdb::DB> db;
+  ProjectionDbOptions options;
+  std::vector<std::unique_ptr<Projection>> projections;
+  std::array<std::atomic<uint64_t>, 4> checkpoints{};
+  std::unique_ptr<internal::Writer> writer;
+  std::atomic<uint64_t> undecodable{0};
+
+  int IndexOf(std::string_view name) const {
+    for (size_t i = 0; i < projections.size(); ++i) {
+      if (projections[i]->name() == name) return static_cast<int>(i);
+    }
+    return -1;
+  }
+  static std::string CheckpointKey(std::string_view name) {
+    return std::string(keys::kCheckpointPrefix).append(name);
+  }
+};
+
+namespace {
+
+es::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
+  if (s.ok()) return es::Status::Ok();
+  if (s.IsCorruption()) return es::Status::Corruption(std::string(what) + ": " + s.ToString());
+  return es::Status::IoError(std::string(what) + ": " + s.ToString());
+}
+
+std::string EncodePosition(uint64_t position) {
+  std::string out;
+  internal::AppendBE64(&out, position);
+  return out;
+}
+
+// The first key after every key starting with `prefix` (prefix ends in '|').
+std::string PrefixEnd(std::string_view prefix) {
+  std::string end(prefix);
+  end.back() = static_cast<char>(end.back() + 1);
+  return end;
+}
+
+}  // namespace
+
+ProjectionDb::ProjectionDb(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+ProjectionDb::~ProjectionDb() = default;
+
+es::Result<std::unique_ptr<ProjectionDb>> ProjectionDb::Open(const std::string& dir,
+                                                             const ProjectionDbOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  rocksdb::Options db_options;
+  db_options.create_if_missing = true;
+  db_options.write_buffer_size = 64 << 20;
+  db_options.max_write_buffer_number = 3;
+  db_options.compression = rocksdb::kLZ4Compression;
+  rocksdb::BlockBasedTableOptions table;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  db_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(db_options, dir, &raw);
+  if (!s.ok()) {
+    if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+      return es::Status::Busy("projection database " + dir + " is in use: " + s.ToString());
+    }
+    return FromRocks(s, "open projection database " + dir);
+  }
+  impl->db.reset(raw);
+
+  std::string format;
+  s = impl->db->Get(rocksdb::ReadOptions(), keys::kFormatKey, &format);
+  if (s.IsNotFound()) {
+    s = impl->db->Put(rocksdb::WriteOptions(), keys::kFormatKey, keys::kFormatVersion);
+    if (!s.ok()) return FromRocks(s, "write format");
+  } else if (!s.ok()) {
+    return FromRocks(s, "read format");
+  } else if (format != keys::kFormatVersion) {
+    return es::Status::Corruption("projection database format " + format + " is not supported; rebuild it");
+  }
+
+  impl->projections.push_back(internal::MakeAuditProjection());
+  impl->projections.push_back(internal::MakeClaimsProjection());
+  impl->projections.push_back(internal::MakeDirectoryProjection());
+  impl->projections.push_back(internal::MakeTimelineProjection());
+  for (size_t i = 0; i < impl->projections.size(); ++i) {
+    std::string value;
+    s = impl->db->Get(rocksdb::ReadOptions(), Impl::CheckpointKey(impl->projections[i]->name()), &value);
+    if (s.ok() && value.size() == 8) impl->checkpoints[i] = internal::ReadBE64(value);
+    else if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "read checkpoint");
+  }
+  impl->writer = std::make_unique<internal::Writer>(impl->db.get(), options.cache_entries);
+  return std::unique_ptr<ProjectionDb>(new ProjectionDb(std::move(impl)));
+}
+
+std::vector<std::string> ProjectionDb::ProjectionNames() {
+  return {std::string(keys::kAuditProjection), std::string(keys::kClaimsProjection),
+          std::string(keys::kDirectoryProjection), std::string(keys::kTimelineProjection)};
+}
+
+std::optional<uint64_t> ProjectionDb::Checkpoint(std::string_view projection) const {
+  int i = impl_->IndexOf(projection);
+  if (i < 0) return std::nullopt;
+  return impl_->checkpoints[i].load();
+}
+
+uint64_t ProjectionDb::Applied() const {
+  uint64_t applied = UINT64_MAX;
+  for (size_t i = 0; i < impl_->projections.size(); ++i) applied = std::min(applied, impl_->checkpoints[i].load());
+  return applied;
+}
+
+es::Status ProjectionDb::Apply(std::span<const es::Envelope> envelopes) {
+  const size_t n = impl_->projections.size();
+  std::array<uint64_t, 4> next{};
+  for (size_t i = 0; i < n; ++i) next[i] = impl_->checkpoints[i].load();
+  internal::Writer& w = *impl_->writer;
+  bool changed = false;
+  for (const es::Envelope& env : envelopes) {
+    bool needed = false;
+    for (size_t i = 0; i < n; ++i) {
+      if (env.position > next[i] + 1) {
+        w.Reset();
+        return es::Status::Invalid("projection " + std::string(impl_->projections[i]->name()) + " is at " +
+                                   std::to_string(next[i]) + " and cannot apply position " +
+                                   std::to_string(env.position));
+      }
+      needed |= env.position == next[i] + 1;
+    }
+    if (!needed) continue;
+    core::Outcome<core::Event> decoded = core::Decode(env.type, env.schema_version, env.payload);
+    const core::Event* event = decoded.ok() ? &decoded.value() : nullptr;
+    if (!event) impl_->undecodable.fetch_add(1);
+    for (size_t i = 0; i < n; ++i) {
+      if (env.position != next[i] + 1) continue;
+      impl_->projections[i]->Apply(env, event, w);
+      next[i] = env.position;
+      changed = true;
+    }
+  }
+  if (!changed) return es::Status::Ok();
+  for (size_t i = 0; i < n; ++i) {
+    if (next[i] != impl_->checkpoints[i].load()) {
+      w.batch().Put(Impl::CheckpointKey(impl_->projections[i]->name()), EncodePosition(next[i]));
+    }
+  }
+  rocksdb::Status s = w.Commit(impl_->options.sync);
+  if (!s.ok()) return FromRocks(s, "write projections");
+  for (size_t i = 0; i < n; ++i) impl_->checkpoints[i] = next[i];
+  return es::Status::Ok();
+}
+
+es::Status ProjectionDb::Drop(std::string_view projection) {
+  int i = impl_->IndexOf(projection);
+  if (i < 0) return es::Status::NotFound("no projection named " + std::string(projection));
+  std::string_view ns = impl_->projections[i]->key_namespace();
+  rocksdb::WriteBatch batch;
+  rocksdb::Status s = batch.DeleteRange(std::string(ns), PrefixEnd(ns));
+  if (s.ok()) s = batch.Put(Impl::CheckpointKey(projection), EncodePosition(0));
+  if (s.ok()) s = impl_->db->Write(rocksdb::WriteOptions(), &batch);
+  impl_->writer->Reset();
+  if (!s.ok()) return FromRocks(s, "drop projection");
+  impl_->checkpoints[i] = 0;
+  return es::Status::Ok();
+}
+
+es::Result<std::string> ProjectionDb::Checksum(std::string_view projection) const {
+  int i = impl_->IndexOf(projection);
+  if (i < 0) return es::Status::NotFound("no projection named " + std::string(projection));
+  std::string_view ns = impl_->projections[i]->key_namespace();
+  const rocksdb::Snapshot* snapshot = impl_->db->GetSnapshot();
+  rocksdb::ReadOptions options;
+  options.snapshot = snapshot;
+  std::string end = PrefixEnd(ns);
+  rocksdb::Slice upper(end);
+  options.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(options));
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  for (it->Seek(std::string(ns)); it->Valid(); it->Next()) {
+    for (rocksdb::Slice part : {it->key(), it->value()}) {
+      std::string length = EncodePosition(part.size());
+      EVP_DigestUpdate(ctx.get(), length.data(), length.size());
+      EVP_DigestUpdate(ctx.get(), part.data(), part.size());
+    }
+  }
+  rocksdb::Status s = it->status();
+  it.reset();
+  impl_->db->ReleaseSnapshot(snapshot);
+  if (!s.ok()) return FromRocks(s, "checksum");
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_DigestFinal_ex(ctx.get(), digest, &length);
+  return internal::ToHex(std::string_view(reinterpret_cast<const char*>(digest), length));
+}
+
+uint64_t ProjectionDb::undecodable_events() const { return impl_->undecodable.load(); }
+
+rocksdb::DB* ProjectionDb::rocks() const { return impl_->db.get(); }
+
+}  // namespace ledger::projections

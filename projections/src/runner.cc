@@ -1,0 +1,117 @@
+#include "ledger/projections/runner.h"
+
+#include <vector>
+
+namespace ledger::projections {
+
+namespace {
+constexpr size_t kBatch = 2048;
+}
+
+Runner::Runner(es::EventStore& store, ProjectionDb& db) : store_(store), db_(db) {}
+
+Runner::~Runner() { Stop(); }
+
+void Runner::Start() {
+  std::lock_guard lock(mu_);
+  if (subscription_) return;
+  running_ = true;
+  subscription_ = store_.Subscribe(
+      db_.Applied() + 1, [this](std::span<const es::Envelope> batch) { Deliver(batch); }, kBatch);
+}
+
+void Runner::Stop() {
+  std::unique_ptr<es::Subscription> subscription;
+  {
+    std::lock_guard lock(mu_);
+    subscription = std::move(subscription_);
+    running_ = false;
+  }
+  if (subscription) subscription->Stop();
+  applied_cv_.notify_all();
+}
+
+void Runner::Deliver(std::span<const es::Envelope> envelopes) {
+  es::Status status;
+  {
+    std::lock_guard apply(apply_mu_);
+    status = db_.Apply(envelopes);
+  }
+  std::lock_guard lock(mu_);
+  if (!status.ok() && error_.ok()) error_ = status;
+  applied_cv_.notify_all();
+}
+
+es::Status Runner::CatchUpLocked(const std::function<void(uint64_t, uint64_t)>& progress) {
+  const uint64_t head = store_.GetHead().position;
+  uint64_t from = db_.Applied() + 1;
+  while (from <= head) {
+    es::Result<std::vector<es::Envelope>> batch = store_.ReadAll(from, kBatch);
+    if (!batch.ok()) return batch.status();
+    if (batch->empty()) break;
+    es::Status s = db_.Apply(*batch);
+    if (!s.ok()) return s;
+    from = batch->back().position + 1;
+    if (progress) progress(batch->back().position, head);
+  }
+  return es::Status::Ok();
+}
+
+es::Status Runner::CatchUp() {
+  es::Status s;
+  {
+    std::lock_guard apply(apply_mu_);
+    s = CatchUpLocked({});
+  }
+  applied_cv_.notify_all();
+  return s;
+}
+
+bool Runner::WaitFor(uint64_t position, std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mu_);
+  return applied_cv_.wait_for(lock, timeout, [&] { return db_.Applied() >= position || !error_.ok(); }) &&
+         db_.Applied() >= position;
+}
+
+uint64_t Runner::Lag() {
+  uint64_t head = store_.GetHead().position;
+  uint64_t applied = db_.Applied();
+  return head > applied ? head - applied : 0;
+}
+
+es::Status Runner::Rebuild(std::string_view projection,
+                           const std::function<void(uint64_t, uint64_t)>& progress) {
+  bool was_running;
+  {
+    std::lock_guard lock(mu_);
+    was_running = running_;
+  }
+  Stop();
+  es::Status s;
+  {
+    std::lock_guard apply(apply_mu_);
+    if (projection.empty()) {
+      for (const std::string& name : ProjectionDb::ProjectionNames()) {
+        s = db_.Drop(name);
+        if (!s.ok()) break;
+      }
+    } else {
+      s = db_.Drop(projection);
+    }
+    if (s.ok()) s = CatchUpLocked(progress);
+  }
+  {
+    std::lock_guard lock(mu_);
+    if (s.ok()) error_ = es::Status::Ok();
+  }
+  applied_cv_.notify_all();
+  if (was_running) Start();
+  return s;
+}
+
+es::Status Runner::last_error() const {
+  std::lock_guard lock(mu_);
+  return error_;
+}
+
+}  // namespace ledger::projections

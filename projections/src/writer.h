@@ -1,0 +1,64 @@
+// Internal: the one write path of the projections. Collects every row change
+// of one Apply() in a WriteBatch and remembers recent rows in memory, so that
+// a projection reads its own pending writes and rarely touches RocksDB.
+// Not thread-safe: used by the single writer only.
+#pragma once
+
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace ledger::projections::internal {
+
+// A versioned row: valid for positions [valid_from, valid_to); valid_to 0 = current.
+struct Versioned {
+  uint64_t valid_from = 0;
+  uint64_t valid_to = 0;
+  std::string row;
+  bool ValidAt(uint64_t position) const {
+    return valid_from <= position && (valid_to == 0 || position < valid_to);
+  }
+};
+std::string EncodeVersioned(const Versioned& v);
+bool DecodeVersioned(std::string_view value, Versioned* out);
+
+std::string CurrentKey(std::string_view table, std::string_view logical);
+std::string HistoryKey(std::string_view table, std::string_view logical, uint64_t valid_from);
+
+// Joins fields into a '|'-terminated logical key: "a|b|".
+std::string Logical(std::initializer_list<std::string_view> fields);
+
+class Writer {
+ public:
+  Writer(rocksdb::DB* db, size_t cache_entries) : db_(db), cache_entries_(cache_entries) {}
+
+  void Put(const std::string& key, std::string value);
+  void Delete(const std::string& key);
+  // The pending or stored value; nullopt when absent.
+  std::optional<std::string> Get(const std::string& key);
+
+  // Makes `row` the current row of `logical` from `position` on; the row it
+  // replaces is kept as history valid up to `position`. An identical row is
+  // not a change and writes nothing.
+  void PutVersioned(std::string_view table, std::string_view logical, std::string row, uint64_t position);
+  std::optional<Versioned> GetCurrent(std::string_view table, std::string_view logical);
+
+  rocksdb::WriteBatch& batch() { return batch_; }
+  // Writes the batch; trims the cache when it has grown past its limit.
+  rocksdb::Status Commit(bool sync);
+  // Forgets everything pending and cached (after a failed write or a drop).
+  void Reset();
+
+ private:
+  rocksdb::DB* db_;
+  size_t cache_entries_;
+  rocksdb::WriteBatch batch_;
+  std::unordered_map<std::string, std::optional<std::string>> cache_;
+};
+
+}  // namespace ledger::projections::internal
