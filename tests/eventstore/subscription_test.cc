@@ -98,8 +98,8 @@ TEST_CASE("subscribers see 100k events from concurrent appenders with no gap and
   CheckDense(from_start.positions(), 1, last);
   CheckDense(from_middle.positions(), 501, last);
   CHECK(from_start.stream_order_ok());
+  sub_start->Stop();  // joins: position() is final after the last callback returned
   CHECK(sub_start->position() == last);
-  sub_start->Stop();
   sub_middle.reset();
 }
 
