@@ -86,6 +86,7 @@ class SubscriptionImpl final : public Subscription {
     std::vector<Envelope> batch;
     while (!stopped()) {
       Head head = db_->WaitForHead(next, std::chrono::steady_clock::now() + std::chrono::seconds(1), stopped);
+      if (db_->closed()) break;  // the store was closed: nothing more will arrive
       if (stopped() || head.position < next) continue;
       uint64_t to = std::min<uint64_t>(head.position, next + batch_size_ - 1);
       batch.clear();

@@ -171,6 +171,11 @@ void StoreDb::Close() {
   head_cv_.notify_all();
 }
 
+bool StoreDb::closed() const {
+  std::lock_guard lock(head_mu_);
+  return closed_;
+}
+
 void StoreDb::Wake() {
   { std::lock_guard lock(head_mu_); }
   head_cv_.notify_all();

@@ -36,6 +36,7 @@ class StoreDb {
   void PublishHead(const Head& head);
   // Wakes every waiter without changing the head; after Close() waits return at once.
   void Close();
+  bool closed() const;
   void Wake();
   // Blocks until head.position >= position, `deadline` passes, `stop()` turns
   // true (checked whenever woken), or the store closes. Returns the head then.

@@ -167,5 +167,20 @@ TEST_CASE("a subscription may stop itself from inside its callback") {
   CHECK(batches.load() == 1);
 }
 
+TEST_CASE("closing the store ends its subscriptions' delivery without hanging") {
+  ledger::testing::TempDir dir;
+  auto store = OpenOrDie(dir.str());
+  REQUIRE(store->Append(Simple("c0", "s", ExpectedVersion::Any(), 3)).ok());
+  Collector collector;
+  auto sub = store->Subscribe(1, [&](auto batch) { collector.Deliver(batch); });
+  collector.WaitFor(3);
+  store.reset();
+  sub->Stop();
+  CHECK(sub->position() == 3);
+  // The directory is free again once the subscription has gone.
+  sub.reset();
+  CHECK(EventStore::Open(dir.str()).ok());
+}
+
 }  // namespace
 }  // namespace ledger::es

@@ -161,7 +161,8 @@ class EventStore {
 };
 
 // A running catch-up subscription. Destroying it (or Stop()) stops delivery
-// and joins its thread. Thread-safe.
+// and joins its thread. Thread-safe. Destroying the store ends delivery too;
+// the database directory stays locked until its last subscription is gone.
 class Subscription {
  public:
   virtual ~Subscription() = default;
