@@ -285,22 +285,22 @@ Outcome<Decision> Password(const CommandMeta& meta, const ChangePassword& c, con
 }  // namespace
 
 Outcome<Decision> DecideAccount(const CommandMeta& meta, const AccountCommand& command, const Loaded& loaded) {
-  // Requesting an account needs no principal: the requester has no account yet.
-  if (const auto* request = std::get_if<RequestAccount>(&command)) return Request(meta, *request, loaded);
-  if (const auto* change = std::get_if<ChangePassword>(&command)) return Password(meta, *change, loaded);
-  auto who = internal::ActingPrincipal(meta, loaded);
-  if (!who) return who.rejection();
-  const Principal& p = who.value();
+  // A requester has no account yet, and a password is changed by its holder:
+  // neither needs an administrator's principal.
+  auto administered = [&](const auto& c, auto decide) -> Outcome<Decision> {
+    auto who = internal::ActingPrincipal(meta, loaded);
+    if (!who) return who.rejection();
+    return decide(meta, *who, c, loaded);
+  };
   return std::visit(Overloaded{
-                        [&](const CreateAccount& c) { return Create(meta, p, c, loaded); },
-                        [&](const ApproveAccount& c) { return Approve(meta, p, c, loaded); },
-                        [&](const RefuseAccount& c) { return Refuse(meta, p, c, loaded); },
-                        [&](const DisableAccount& c) { return Disable(meta, p, c, loaded); },
-                        [&](const EnableAccount& c) { return Enable(meta, p, c, loaded); },
-                        [&](const AssignRoles& c) { return Assign(meta, p, c, loaded); },
-                        [](const auto&) -> Outcome<Decision> {
-                          return Rejection::Conflict("unexpected_command", "Handled above.");
-                        },
+                        [&](const RequestAccount& c) { return Request(meta, c, loaded); },
+                        [&](const ChangePassword& c) { return Password(meta, c, loaded); },
+                        [&](const CreateAccount& c) { return administered(c, Create); },
+                        [&](const ApproveAccount& c) { return administered(c, Approve); },
+                        [&](const RefuseAccount& c) { return administered(c, Refuse); },
+                        [&](const DisableAccount& c) { return administered(c, Disable); },
+                        [&](const EnableAccount& c) { return administered(c, Enable); },
+                        [&](const AssignRoles& c) { return administered(c, Assign); },
                     },
                     command);
 }
