@@ -1,0 +1,80 @@
+// The domain routes of /api/v1 and what they run on.
+//
+// ApiRoutes(deps) is every domain route (claims, evidence, worklists, events,
+// verify and the other areas), one list per area concatenated; add them to a
+// Context beside BuiltinRoutes(). Handlers are thin: they parse and validate
+// input, build one core command, run it through app::CommandBus, map the
+// outcome through the one problem mapping and, after a write, wait for the
+// projections to reach the written position so that a following GET sees it.
+//
+// LogAccountDirectory is the AccountDirectory the server signs people in
+// with: accounts are read from their account streams on every request, so a
+// disabled account or a changed role takes effect at once.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ledger/app/command_bus.h"
+#include "ledger/core/types.h"
+#include "ledger/eventstore/event_store.h"
+#include "ledger/http/auth.h"
+#include "ledger/http/router.h"
+#include "ledger/projections/projection_db.h"
+#include "ledger/projections/runner.h"
+
+namespace ledger::http {
+
+class SseHub;
+
+// What the domain routes run on. REQUIRES every reference to outlive the
+// routes (and the server serving them). Thread-safe as its members are.
+struct ApiDeps {
+  ApiDeps(es::EventStore& log, app::CommandBus& command_bus, projections::ProjectionDb& read_models,
+          projections::Runner& feed, std::filesystem::path evidence_root);
+  ~ApiDeps();  // stops every event stream still open
+  ApiDeps(const ApiDeps&) = delete;
+  ApiDeps& operator=(const ApiDeps&) = delete;
+
+  es::EventStore& store;
+  app::CommandBus& bus;
+  projections::ProjectionDb& projections;
+  projections::Runner& runner;
+  std::filesystem::path evidence_dir;  // <data>/evidence: <dir>/<sha[0..2]>/<sha256>
+  // CommandMeta::at of every command; defaults to the system clock.
+  std::function<core::Timestamp()> now;
+  // How long a write waits for the projections before answering anyway.
+  std::chrono::milliseconds projection_wait{5'000};
+  // The largest evidence upload (the route's body limit: larger is 413 before reading).
+  std::size_t evidence_limit = 20 * kMiB;
+  // The open Server-Sent Events streams; closed by StopStreams() or the destructor.
+  std::unique_ptr<SseHub> streams;
+  // Ends every open event stream (call before the store closes). Idempotent.
+  void StopStreams();
+};
+
+// Every domain route: ClaimRoutes + EventRoutes (+ the other areas).
+std::vector<Route> ApiRoutes(ApiDeps& deps);
+// Claims, their evidence, history and the worklist.
+std::vector<Route> ClaimRoutes(ApiDeps& deps);
+// Auditors: the event log as JSON, the live event stream, and verify.
+std::vector<Route> EventRoutes(ApiDeps& deps);
+
+// Sign-in over the account streams. Thread-safe. Never logs a hash.
+class LogAccountDirectory final : public AccountDirectory {
+ public:
+  explicit LogAccountDirectory(app::CommandBus& bus) : bus_(bus) {}
+  std::optional<Credentials> FindCredentials(const std::string& username) const override;
+  std::optional<core::Principal> FindPrincipal(const std::string& username) const override;
+
+ private:
+  app::CommandBus& bus_;
+};
+
+}  // namespace ledger::http

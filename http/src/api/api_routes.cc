@@ -1,0 +1,39 @@
+// ApiRoutes: every domain area's routes in one list.
+#include <chrono>
+#include <iterator>
+
+#include "ledger/http/api.h"
+#include "sse_hub.h"
+
+namespace ledger::http {
+
+ApiDeps::ApiDeps(es::EventStore& log, app::CommandBus& command_bus, projections::ProjectionDb& read_models,
+                 projections::Runner& feed, std::filesystem::path evidence_root)
+    : store(log),
+      bus(command_bus),
+      projections(read_models),
+      runner(feed),
+      evidence_dir(std::move(evidence_root)),
+      now([] {
+        return std::chrono::duration_cast<std::chrono::microseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+            .count();
+      }),
+      streams(std::make_unique<SseHub>()) {}
+
+ApiDeps::~ApiDeps() { StopStreams(); }
+
+void ApiDeps::StopStreams() {
+  if (streams) streams->StopAll();
+}
+
+std::vector<Route> ApiRoutes(ApiDeps& deps) {
+  std::vector<Route> routes;
+  for (auto area : {ClaimRoutes, EventRoutes}) {
+    std::vector<Route> more = area(deps);
+    routes.insert(routes.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+  }
+  return routes;
+}
+
+}  // namespace ledger::http

@@ -1,0 +1,539 @@
+// Claims: drafts, values, evidence, the submission and every decision on it,
+// lists, the audit trail and the worklist. Thin: parse, build one command,
+// run it, answer with the claim as it now is.
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <functional>
+#include <variant>
+
+#include "api_support.h"
+#include "evidence_store.h"
+#include "ledger/core/domain.h"
+#include "ledger/core/streams.h"
+#include "ledger/http/api.h"
+#include "ledger/http/concurrency.h"
+#include "ledger/http/json_input.h"
+#include "ledger/http/problem.h"
+#include "ledger/projections/claim_views.h"
+
+namespace ledger::http {
+namespace {
+
+using api::CommandSetup;
+using core::Action;
+
+struct LoadedClaim {
+  uint64_t version = 0;
+  core::ClaimState state;
+};
+
+core::Scope ScopeOf(const core::ClaimRef& ref) {
+  core::Scope scope;
+  scope.provider_code = ref.provider;
+  scope.commissioner_code = ref.commissioner;
+  return scope;
+}
+
+// The claim named by {id} as the caller may see it; otherwise *answer is the
+// 404 (unknown and forbidden alike) or a store problem.
+std::optional<LoadedClaim> LoadClaim(Call& call, ApiDeps& deps, Response* answer) {
+  const std::string& id = call.Param("id");
+  if (!core::IsValidId(id)) {
+    *answer = api::NotFound();
+    return std::nullopt;
+  }
+  auto loaded = deps.bus.LoadStream(core::ClaimStream(id));
+  if (!loaded.ok()) {
+    *answer = ProblemResponse(loaded.status());
+    return std::nullopt;
+  }
+  const auto* state = std::get_if<core::ClaimState>(&loaded->state);
+  if (loaded->version == 0 || state == nullptr || state->status == core::ClaimStatus::kNone) {
+    *answer = api::NotFound();
+    return std::nullopt;
+  }
+  if (auto denied = call.AuthorizeScope(ScopeOf(state->claim))) {
+    *answer = std::move(*denied);
+    return std::nullopt;
+  }
+  return LoadedClaim{loaded->version, *state};
+}
+
+boost::json::object ClaimJson(ApiDeps& deps, const LoadedClaim& claim) {
+  const core::ClaimState& s = claim.state;
+  boost::json::object o;
+  auto view = projections::GetClaim(deps.projections, s.claim.claim_id);
+  if (view.ok() && view->has_value()) o = projections::ClaimViewToJson(**view);
+  o["claim_id"] = s.claim.claim_id;
+  o["provider"] = s.claim.provider;
+  o["commissioner"] = s.claim.commissioner;
+  o["service_id"] = s.claim.service_id;
+  o["period"] = s.claim.period;
+  o["status"] = core::StatusName(s.status);
+  o["version"] = claim.version;
+  o["amount_pence"] = s.amount;
+  o["prepared_by"] = s.prepared_by;
+  o["submitted_by"] = s.submitted_by;
+  if (!s.hold_reason.empty()) o["hold_reason"] = s.hold_reason;
+  boost::json::object values;
+  for (const auto& [k, v] : s.values) values[k] = v;
+  o["values"] = std::move(values);
+  boost::json::object answers;
+  for (const auto& [k, v] : s.answers) answers[k] = v;
+  o["answers"] = std::move(answers);
+  boost::json::array evidence;
+  for (const core::Evidence& e : s.evidence) {
+    evidence.push_back(boost::json::object{
+        {"sha256", e.sha256},
+        {"filename", e.filename},
+        {"content_type", e.content_type},
+        {"size", e.size},
+        {"href", "/api/v1/claims/" + s.claim.claim_id + "/evidence/" + e.sha256},
+    });
+  }
+  o["evidence"] = std::move(evidence);
+  return o;
+}
+
+// The claim as it is now, with its version as ETag.
+Response ClaimResponse(ApiDeps& deps, const std::string& claim_id, int status) {
+  auto loaded = deps.bus.LoadStream(core::ClaimStream(claim_id));
+  if (!loaded.ok()) return ProblemResponse(loaded.status());
+  const auto* state = std::get_if<core::ClaimState>(&loaded->state);
+  if (state == nullptr || loaded->version == 0) return api::NotFound();
+  Response r = Response::Json(status, ClaimJson(deps, LoadedClaim{loaded->version, *state}));
+  r.Set("ETag", ETagFor(loaded->version));
+  if (status == 201) r.Set("Location", "/api/v1/claims/" + claim_id);
+  return r;
+}
+
+// ---- Reading values and answers -------------------------------------------
+
+void ReadValues(JsonInput::Object& in, core::UnitValues* values, bool* present) {
+  const boost::json::value* raw = in.Raw("values");
+  *present = raw != nullptr;
+  if (raw == nullptr) return;
+  if (!raw->is_object()) {
+    in.Fail("values", "wrong_type", "Enter the values as an object of component id to whole number.");
+    return;
+  }
+  for (const auto& member : raw->as_object()) {
+    std::string key(member.key());
+    std::string path = "values." + key;
+    const boost::json::value& v = member.value();
+    if (!core::IsValidId(key)) {
+      in.Fail(path, "unknown_field", "There is no component called " + key + ".");
+    } else if (v.is_int64()) {
+      if (v.as_int64() < 0) {
+        in.Fail(path, "negative", "Enter zero or more.");
+      } else {
+        (*values)[key] = v.as_int64();
+      }
+    } else if (v.is_uint64()) {
+      in.Fail(path, "out_of_range", "Enter a smaller number.");
+    } else if (v.is_double()) {
+      in.Fail(path, v.as_double() < 0 ? "negative" : "fractional", "Enter a whole number.");
+    } else {
+      in.Fail(path, "wrong_type", "Enter a whole number.");
+    }
+  }
+}
+
+void ReadAnswers(JsonInput::Object& in, core::Answers* answers, bool* present) {
+  const boost::json::value* raw = in.Raw("answers");
+  *present = raw != nullptr;
+  if (raw == nullptr) return;
+  if (!raw->is_object()) {
+    in.Fail("answers", "wrong_type", "Enter the answers as an object of question id to text.");
+    return;
+  }
+  for (const auto& member : raw->as_object()) {
+    std::string key(member.key());
+    std::string path = "answers." + key;
+    if (!core::IsValidId(key)) {
+      in.Fail(path, "unknown_field", "There is no question called " + key + ".");
+    } else if (!member.value().is_string()) {
+      in.Fail(path, "wrong_type", "Enter the answer as text.");
+    } else if (member.value().as_string().size() > 2000) {
+      in.Fail(path, "too_long", "Enter at most 2,000 characters.");
+    } else {
+      (*answers)[key] = std::string(member.value().as_string());
+    }
+  }
+}
+
+// ---- Writes -----------------------------------------------------------------
+
+// POST /api/v1/claims {service_id, period, values?, answers?}
+Response CreateClaim(Call& call, ApiDeps& deps) {
+  JsonInput in(call.request());
+  if (auto bad = in.Open()) return *bad;
+  std::string service_id = in.String("service_id", {.max_length = 64});
+  std::string period = in.String("period", {.max_length = 16});
+  core::UnitValues values;
+  core::Answers answers;
+  bool has_values = false, has_answers = false;
+  ReadValues(in.body(), &values, &has_values);
+  ReadAnswers(in.body(), &answers, &has_answers);
+  if (!service_id.empty() && !core::IsValidId(service_id))
+    in.Fail("service_id", "invalid", "Enter the id of a service.");
+  if (auto bad = in.Finish()) return *bad;
+
+  const core::Principal& who = call.principal();
+  CommandSetup setup;
+  if (auto bad = api::Prepare(call, deps, "", 0, &setup)) return *bad;
+  setup.options.precondition.reset();  // a new claim has no version to match
+  std::string claim_id = "C" + setup.meta.command_id.substr(0, 20);
+  core::ClaimRef ref{claim_id, who.org_code, who.commissioner_code, service_id, period};
+  auto created = api::Run(deps, core::CreateClaimDraft{ref}, setup);
+  if (auto* answer = std::get_if<Response>(&created)) return std::move(*answer);
+  if (has_values || has_answers) {
+    CommandSetup second = setup;
+    second.meta.command_id += ".values";
+    auto entered = api::Run(deps, core::EnterClaimValues{ref, values, answers}, second);
+    if (auto* answer = std::get_if<Response>(&entered)) return std::move(*answer);
+  }
+  return ClaimResponse(deps, claim_id, 201);
+}
+
+// Runs one command on the loaded claim and answers with the claim.
+Response RunOnClaim(Call& call, ApiDeps& deps, const LoadedClaim& claim, const core::Command& command,
+                    int status = 200) {
+  CommandSetup setup;
+  const std::string& id = claim.state.claim.claim_id;
+  if (auto bad = api::Prepare(call, deps, core::ClaimStream(id), claim.version, &setup)) return *bad;
+  auto outcome = api::Run(deps, command, setup);
+  if (auto* answer = std::get_if<Response>(&outcome)) return std::move(*answer);
+  if (status == 204) {
+    Response r = Response::NoContent();
+    r.Set("ETag", ETagFor(std::get<app::Executed>(outcome).VersionOf(core::ClaimStream(id))));
+    return r;
+  }
+  return ClaimResponse(deps, id, status);
+}
+
+// PUT /api/v1/claims/{id} {values?, answers?}: replaces what is given.
+Response EditClaim(Call& call, ApiDeps& deps) {
+  JsonInput in(call.request());
+  if (auto bad = in.Open()) return *bad;
+  core::UnitValues values;
+  core::Answers answers;
+  bool has_values = false, has_answers = false;
+  ReadValues(in.body(), &values, &has_values);
+  ReadAnswers(in.body(), &answers, &has_answers);
+  if (auto bad = in.Finish()) return *bad;
+  Response answer;
+  auto claim = LoadClaim(call, deps, &answer);
+  if (!claim) return answer;
+  if (!has_values) values = claim->state.values;
+  if (!has_answers) answers = claim->state.answers;
+  return RunOnClaim(call, deps, *claim, core::EnterClaimValues{claim->state.claim, values, answers});
+}
+
+// Which fields a decision's body carries.
+enum class Fields { kNone, kOptionalReason, kReason, kReasonAndCode };
+
+struct DecisionBody {
+  std::string reason;
+  std::string reason_code;
+};
+
+std::optional<Response> ReadDecisionBody(const Request& request, Fields fields, DecisionBody* out) {
+  bool required = fields == Fields::kReason || fields == Fields::kReasonAndCode;
+  if (request.body.empty()) {
+    if (!required) return std::nullopt;
+    std::vector<core::FieldError> errors;
+    if (fields == Fields::kReasonAndCode) errors.push_back({"reason_code", "required", "Choose a reason."});
+    errors.push_back({"reason", "required", "Enter a reason."});
+    return ToResponse(problems::Validation("The request has problems.", std::move(errors)));
+  }
+  JsonInput in(request);
+  if (auto bad = in.Open()) return *bad;
+  StringRules reason_rules{.max_length = 2000};
+  if (fields == Fields::kReasonAndCode) out->reason_code = in.String("reason_code", {.max_length = 64});
+  if (required) {
+    out->reason = in.String("reason", reason_rules);
+  } else if (fields == Fields::kOptionalReason) {
+    reason_rules.allow_empty = true;
+    out->reason = in.OptionalString("reason", reason_rules).value_or("");
+  }
+  return in.Finish();
+}
+
+// The tier a claim in this status waits for.
+std::optional<core::ApprovalTier> AwaitedTier(core::ClaimStatus status) {
+  switch (status) {
+    case core::ClaimStatus::kAwaitingProviderApproval: return core::ApprovalTier::kProvider;
+    case core::ClaimStatus::kAwaitingTier1: return core::ApprovalTier::kTier1;
+    case core::ClaimStatus::kAwaitingTier2: return core::ApprovalTier::kTier2;
+    case core::ClaimStatus::kAwaitingFinance: return core::ApprovalTier::kFinance;
+    default: return std::nullopt;
+  }
+}
+
+using BuildCommand = std::function<core::Command(const core::ClaimState&, const DecisionBody&)>;
+
+// A route handler: read the body, load the claim, build the command, run it.
+Handler Decision(ApiDeps& deps, Fields fields, BuildCommand build, int status = 200) {
+  return [&deps, fields, build = std::move(build), status](Call& call) -> Response {
+    DecisionBody body;
+    if (auto bad = ReadDecisionBody(call.request(), fields, &body)) return *bad;
+    Response answer;
+    auto claim = LoadClaim(call, deps, &answer);
+    if (!claim) return answer;
+    return RunOnClaim(call, deps, *claim, build(claim->state, body), status);
+  };
+}
+
+core::Command Approve(const core::ClaimState& s, const DecisionBody&) {
+  auto tier = AwaitedTier(s.status);
+  if (tier == core::ApprovalTier::kProvider) return core::ProviderApproveClaim{s.claim};
+  // Not waiting for anyone: the decider explains why it cannot be approved now.
+  return core::ApproveClaim{s.claim, tier.value_or(core::ApprovalTier::kTier1)};
+}
+
+core::Command Return(const core::ClaimState& s, const DecisionBody& b) {
+  if (s.status == core::ClaimStatus::kAwaitingProviderApproval) return core::ProviderReturnClaim{s.claim, b.reason};
+  return core::ReturnClaim{s.claim, b.reason};
+}
+
+// ---- Evidence ---------------------------------------------------------------
+
+// PUT /api/v1/claims/{id}/evidence (raw body or multipart/form-data)
+Response AttachEvidence(Call& call, ApiDeps& deps) {
+  api::Upload upload;
+  if (auto bad = api::ReadUpload(call.request(), &upload)) return *bad;
+  Response answer;
+  auto claim = LoadClaim(call, deps, &answer);
+  if (!claim) return answer;
+  std::string sha = Sha256Hex(upload.bytes);
+  if (es::Status s = api::StoreEvidence(deps.evidence_dir, sha, upload.bytes); !s.ok()) {
+    return ToResponse(problems::Internal());
+  }
+  core::Evidence evidence{sha, upload.filename, upload.content_type, static_cast<int64_t>(upload.bytes.size())};
+  return RunOnClaim(call, deps, *claim, core::AttachEvidence{claim->state.claim, evidence});
+}
+
+bool Mentions(const core::ClaimState& s, std::string_view sha) {
+  for (const core::Evidence& e : s.evidence)
+    if (e.sha256 == sha) return true;
+  return false;
+}
+
+// GET /api/v1/claims/{id}/evidence/{sha256}
+Response DownloadEvidence(Call& call, ApiDeps& deps) {
+  Response answer;
+  auto claim = LoadClaim(call, deps, &answer);
+  if (!claim) return answer;
+  const std::string& sha = call.Param("sha256");
+  const core::Evidence* found = nullptr;
+  for (const core::Evidence& e : claim->state.evidence)
+    if (e.sha256 == sha) found = &e;
+  if (found == nullptr) return api::NotFound();
+  auto bytes = api::ReadEvidence(deps.evidence_dir, sha);
+  if (!bytes.ok()) return api::NotFound();
+  Response r = Response::Text(200, std::move(*bytes), found->content_type);
+  r.Set("Content-Disposition", "attachment; filename=\"" + found->filename + "\"");
+  r.Set("ETag", "\"" + sha + "\"");
+  r.Set("Cache-Control", "private, max-age=3600");
+  return r;
+}
+
+// DELETE /api/v1/claims/{id}/evidence/{sha256}
+Response RemoveEvidence(Call& call, ApiDeps& deps) {
+  Response answer;
+  auto claim = LoadClaim(call, deps, &answer);
+  if (!claim) return answer;
+  const std::string& sha = call.Param("sha256");
+  if (!Mentions(claim->state, sha)) return api::NotFound();
+  return RunOnClaim(call, deps, *claim, core::RemoveEvidence{claim->state.claim, sha});
+}
+
+// ---- Reads ------------------------------------------------------------------
+
+Response GetClaim(Call& call, ApiDeps& deps) {
+  Response answer;
+  auto claim = LoadClaim(call, deps, &answer);
+  if (!claim) return answer;
+  Response r = Response::Json(200, ClaimJson(deps, *claim));
+  r.Set("ETag", ETagFor(claim->version));
+  return r;
+}
+
+std::string Slug(std::string_view name) {
+  std::string out;
+  for (char c : name) out.push_back(c == ' ' ? '_' : static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  return out;
+}
+
+std::optional<core::ClaimStatus> ParseStatus(std::string_view text) {
+  for (int i = static_cast<int>(core::ClaimStatus::kDraft); i <= static_cast<int>(core::ClaimStatus::kDeleted); ++i) {
+    auto status = static_cast<core::ClaimStatus>(i);
+    if (text == core::StatusName(status) || text == Slug(core::StatusName(status))) return status;
+  }
+  return std::nullopt;
+}
+
+Response BadQuery(const std::string& name, std::string message) {
+  return ToResponse(problems::Validation("The query parameter " + name + " is not valid.",
+                                         {core::FieldError{name, "invalid", std::move(message)}}));
+}
+
+// GET /api/v1/claims?status=&service=&period=&provider=&commissioner=&cursor=&limit=
+Response ListClaims(Call& call, ApiDeps& deps) {
+  const core::Principal& who = call.principal();
+  projections::ClaimQuery q;
+  if (core::IsProvider(who.org_kind)) {
+    q.provider = who.org_code;
+  } else if (who.org_kind == core::OrgKind::kCommissioner) {
+    q.commissioner = who.org_code;
+    q.provider = call.Query("provider");
+  } else {
+    q.commissioner = call.Query("commissioner");
+    q.provider = call.Query("provider");
+    if (q.commissioner.empty() && q.provider.empty())
+      return BadQuery("commissioner", "Name a commissioner or a provider.");
+  }
+  if (std::string status = call.Query("status"); !status.empty()) {
+    q.status = ParseStatus(status);
+    if (!q.status) return BadQuery("status", "Use a claim status such as draft or awaiting_tier_2_approval.");
+  }
+  q.service_id = call.Query("service");
+  if (std::string period = call.Query("period"); !period.empty()) {
+    if (!core::Period::Parse(period)) return BadQuery("period", "Use a period such as 2026-10, 2026-Q3 or 2026/27.");
+    q.period_from = period;
+    q.period_to = period;
+  }
+  q.cursor = call.Query("cursor");
+  std::optional<Response> bad;
+  q.limit = api::QueryNumber(call, "limit", 1000, &bad).value_or(100);
+  if (bad) return *bad;
+  if (q.limit == 0) q.limit = 1;
+  auto page = projections::ListClaims(deps.projections, q);
+  if (!page.ok()) {
+    if (page.status().code() == es::Status::Code::kInvalid) return BadQuery("cursor", "Use the next_cursor given.");
+    return ProblemResponse(page.status());
+  }
+  return Response::Json(200, projections::ClaimPageToJson(*page));
+}
+
+// GET /api/v1/claims/{id}/history?cursor=
+Response ClaimHistory(Call& call, ApiDeps& deps) {
+  Response answer;
+  auto claim = LoadClaim(call, deps, &answer);
+  if (!claim) return answer;
+  auto page = projections::ClaimAudit(deps.projections, claim->state.claim.claim_id, call.Query("cursor"));
+  if (!page.ok()) return ProblemResponse(page.status());
+  return Response::Json(200, projections::AuditPageToJson(*page));
+}
+
+// The worklists a person's roles give them, each for their organisation.
+std::vector<std::string> WorklistsFor(const core::Principal& who) {
+  using core::Role;
+  std::vector<std::string> out;
+  if (who.roles.Has(Role::kProviderUser)) out.push_back("provider_user");
+  if (who.roles.Has(Role::kProviderApprover)) out.push_back("provider_approver");
+  if (who.roles.Has(Role::kApproverTier1)) out.push_back("tier1");
+  if (who.roles.Has(Role::kApproverTier2)) {
+    out.push_back("tier2");
+    out.push_back("held");
+    out.push_back("payments");
+  }
+  if (who.roles.Has(Role::kFinance)) out.push_back("finance");
+  return out;
+}
+
+// GET /api/v1/worklist?role=&cursor=
+Response GetWorklist(Call& call, ApiDeps& deps) {
+  const core::Principal& who = call.principal();
+  std::vector<std::string> roles = WorklistsFor(who);
+  std::string only = call.Query("role");
+  if (!only.empty()) {
+    if (std::find(roles.begin(), roles.end(), only) == roles.end())
+      return BadQuery("role", "Use one of the worklists your roles give you.");
+    roles = {only};
+  }
+  std::string cursor = only.empty() ? "" : call.Query("cursor");
+  boost::json::array lists;
+  for (const std::string& role : roles) {
+    auto page = projections::Worklist(deps.projections, role, who.org_code, cursor);
+    if (!page.ok()) {
+      if (page.status().code() == es::Status::Code::kInvalid) return BadQuery("cursor", "Use the next_cursor given.");
+      return ProblemResponse(page.status());
+    }
+    boost::json::object list = projections::ClaimPageToJson(*page);
+    list["role"] = role;
+    list["org"] = who.org_code;
+    lists.push_back(std::move(list));
+  }
+  return Response::Json(200, boost::json::object{{"username", who.username}, {"worklists", std::move(lists)}});
+}
+
+}  // namespace
+
+std::vector<Route> ClaimRoutes(ApiDeps& deps) {
+  auto bind = [&deps](Response (*fn)(Call&, ApiDeps&)) -> Handler {
+    return [fn, &deps](Call& call) { return fn(call, deps); };
+  };
+  const std::string claim = "/api/v1/claims/{id}";
+  return {
+      {"POST", "/api/v1/claims", Access::For(Action::kPrepareClaim), bind(CreateClaim), 256 * kKiB},
+      {"GET", "/api/v1/claims", Access::For(Action::kViewClaim), bind(ListClaims)},
+      {"GET", claim, Access::For(Action::kViewClaim), bind(GetClaim)},
+      {"PUT", claim, Access::For(Action::kPrepareClaim), bind(EditClaim), 256 * kKiB},
+      {"DELETE", claim, Access::For(Action::kPrepareClaim),
+       Decision(deps, Fields::kNone,
+                [](const core::ClaimState& s, const DecisionBody&) -> core::Command {
+                  return core::DeleteClaimDraft{s.claim};
+                },
+                204)},
+      {"GET", claim + "/history", Access::For(Action::kViewClaim), bind(ClaimHistory)},
+      {"PUT", claim + "/evidence", Access::For(Action::kPrepareClaim), bind(AttachEvidence), deps.evidence_limit},
+      {"GET", claim + "/evidence/{sha256}", Access::For(Action::kViewClaim), bind(DownloadEvidence)},
+      {"DELETE", claim + "/evidence/{sha256}", Access::For(Action::kPrepareClaim), bind(RemoveEvidence)},
+      {"POST", claim + "/submit", Access::For(Action::kSubmitClaim),
+       Decision(deps, Fields::kNone,
+                [](const core::ClaimState& s, const DecisionBody&) -> core::Command {
+                  return core::SubmitClaim{s.claim};
+                })},
+      // The tier is the one the claim waits for; the decider checks the caller holds it.
+      {"POST", claim + "/approve", Access::For(Action::kViewClaim), Decision(deps, Fields::kNone, Approve)},
+      {"POST", claim + "/reject", Access::For(Action::kRejectClaim),
+       Decision(deps, Fields::kReasonAndCode,
+                [](const core::ClaimState& s, const DecisionBody& b) -> core::Command {
+                  return core::RejectClaim{s.claim, b.reason_code, b.reason};
+                })},
+      {"POST", claim + "/return", Access::For(Action::kViewClaim), Decision(deps, Fields::kReason, Return)},
+      {"POST", claim + "/withdraw", Access::For(Action::kWithdrawClaim),
+       Decision(deps, Fields::kOptionalReason,
+                [](const core::ClaimState& s, const DecisionBody& b) -> core::Command {
+                  return core::WithdrawClaim{s.claim, b.reason};
+                })},
+      {"POST", claim + "/hold", Access::For(Action::kHoldPayment),
+       Decision(deps, Fields::kReason,
+                [](const core::ClaimState& s, const DecisionBody& b) -> core::Command {
+                  return core::HoldPayment{s.claim, b.reason};
+                })},
+      {"POST", claim + "/release", Access::For(Action::kReleasePayment),
+       Decision(deps, Fields::kNone,
+                [](const core::ClaimState& s, const DecisionBody&) -> core::Command {
+                  return core::ReleasePayment{s.claim};
+                })},
+      {"POST", claim + "/provider-approve", Access::For(Action::kProviderApproveClaim),
+       Decision(deps, Fields::kNone,
+                [](const core::ClaimState& s, const DecisionBody&) -> core::Command {
+                  return core::ProviderApproveClaim{s.claim};
+                })},
+      {"POST", claim + "/provider-return", Access::For(Action::kProviderApproveClaim),
+       Decision(deps, Fields::kReason,
+                [](const core::ClaimState& s, const DecisionBody& b) -> core::Command {
+                  return core::ProviderReturnClaim{s.claim, b.reason};
+                })},
+      {"GET", "/api/v1/worklist", Access::SignedIn(), bind(GetWorklist)},
+  };
+}
+
+}  // namespace ledger::http

@@ -1,0 +1,43 @@
+// Which events of the log a person may see: the policy's kViewEvents applied
+// to the organisations each event's stream belongs to. Streams are resolved
+// once and remembered (their owners never change).
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "ledger/app/command_bus.h"
+#include "ledger/core/access.h"
+#include "ledger/eventstore/envelope.h"
+
+namespace ledger::http::api {
+
+class EventVisibility {
+ public:
+  // authorize is the router's policy (Context::authorize).
+  using Authorize = std::function<core::AccessDecision(const core::Principal&, core::Action, const core::Scope&)>;
+  EventVisibility(app::CommandBus& bus, core::Principal who, Authorize authorize)
+      : bus_(bus), who_(std::move(who)), authorize_(std::move(authorize)) {}
+
+  // Whether the person may see this event. Thread-safe.
+  bool Visible(const es::Envelope& envelope);
+
+ private:
+  core::Scope ScopeOf(const es::Envelope& envelope);
+  core::Scope ScopeOfOrg(const std::string& org_code);
+
+  app::CommandBus& bus_;
+  core::Principal who_;
+  Authorize authorize_;
+  std::mutex mu_;
+  std::map<std::string, core::Scope, std::less<>> scopes_;  // by stream id
+};
+
+// The JSON view of one envelope with its payload decoded.
+boost::json::object EnvelopeJson(const es::Envelope& envelope);
+
+}  // namespace ledger::http::api

@@ -1,0 +1,38 @@
+// SseHub: the open event streams and their subscriptions. A stream's
+// subscription is stopped from a request thread (Open reaps closed streams)
+// or by StopAll, never from the subscription's own thread. Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "ledger/eventstore/event_store.h"
+#include "ledger/http/message.h"
+
+namespace ledger::http {
+namespace api {
+class EventVisibility;
+}
+
+class SseHub {
+ public:
+  SseHub() = default;
+  ~SseHub();
+  // Subscribes from `from` and sends every event `visibility` allows to writer.
+  void Open(es::EventStore& store, std::shared_ptr<SseWriter> writer, uint64_t from,
+            std::shared_ptr<api::EventVisibility> visibility);
+  // Closes every stream and stops its subscription; later Opens close at once.
+  void StopAll();
+  size_t open_streams();
+
+ private:
+  struct Stream;
+  void Reap();
+  std::mutex mu_;
+  bool stopped_ = false;
+  std::vector<std::shared_ptr<Stream>> streams_;
+};
+
+}  // namespace ledger::http
