@@ -78,6 +78,23 @@ TEST_CASE("configuring a provider needs its own commissioner, an existing provid
   CHECK(Refusal(s.When("p1admin", ConfigureProvider{"P1", ApprovalMode::kMultiLevel, {}})) == "forbidden");
 }
 
+TEST_CASE("a PCN's members are reconfigured only with practices of its commissioner") {
+  Scenario s = StandardWorld();
+  auto result = s.When("c1admin", ConfigureProvider{"PCN1", ApprovalMode::kSingleLevel, {"P1", "P3"}});
+  CHECK(Refusal(result) == "invalid_members");
+  CHECK(ErrorPaths(result) == std::vector<std::string>{"members.P3"});
+  CHECK(Refusal(s.When("c1admin", ConfigureProvider{"P1", ApprovalMode::kSingleLevel, {"P2"}})) == "invalid_members");
+  CHECK(s.When("c1admin", ConfigureProvider{"PCN1", ApprovalMode::kSingleLevel, {"P1"}}).ok());
+}
+
+TEST_CASE("list sizes are recorded only by the provider's commissioner or the operator") {
+  Scenario s = StandardWorld();
+  CHECK(Refusal(s.When("c2admin", RecordListSize{"P1", Date::FromYmd(2026, 10, 1), 8200})) == "forbidden");
+  CHECK(Refusal(s.When("p1admin", RecordListSize{"P1", Date::FromYmd(2026, 10, 1), 8200})) == "forbidden");
+  CHECK(Written(s.When("op", RecordListSize{"P1", Date::FromYmd(2026, 10, 1), 8200}), OrgStream("P1")) ==
+        std::vector<Event>{ListSizeRecorded{"P1", Date::FromYmd(2026, 10, 1), 8200, Now()}});
+}
+
 TEST_CASE("list sizes are effective-dated: the size in force is the latest on or before the date") {
   Scenario s = StandardWorld();
   REQUIRE(s.Do("c1admin", RecordListSize{"P1", Date::FromYmd(2026, 10, 1), 8200}).ok());
