@@ -129,7 +129,8 @@ TEST_CASE("a finance threshold must be positive and set by the commissioner itse
 }
 
 TEST_CASE("the default finance threshold is 15,000 pounds with the Finance role in use") {
-  const OrgState& c1 = StandardWorld().State<OrgState>(OrgStream("C1"));
+  const Scenario s = StandardWorld();
+  const OrgState& c1 = s.State<OrgState>(OrgStream("C1"));
   CHECK(c1.finance_threshold_pence == 1'500'000);
   CHECK(c1.uses_finance_role);
 }
