@@ -135,9 +135,9 @@ Micros SignInThrottle::WaitFor(const std::string& key, Micros now) {
     return 0;
   }
   int extra = e.failures - options_.free_failures;
-  if (extra < 0) return 0;
+  if (extra <= 0) return 0;
   Micros delay = ToMicros(options_.base_delay);
-  for (int i = 0; i < extra && delay < ToMicros(options_.max_delay); ++i) delay *= 2;
+  for (int i = 1; i < extra && delay < ToMicros(options_.max_delay); ++i) delay *= 2;
   delay = std::min(delay, ToMicros(options_.max_delay));
   Micros ready = e.last_failure + delay;
   return ready > now ? ready - now : 0;

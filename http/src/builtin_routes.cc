@@ -75,7 +75,7 @@ Response Me(Call& call) {
   boost::json::array permissions;
   for (int a = 0; a < core::kActionCount; ++a) {
     auto action = static_cast<core::Action>(a);
-    if (call.context().authorize(p, action, core::Scope{}).allowed) permissions.emplace_back(core::ActionName(action));
+    if (call.context().authorize(p, action, OwnScope(p)).allowed) permissions.emplace_back(core::ActionName(action));
   }
   return Response::Json(200, boost::json::object{
                                  {"username", p.username},

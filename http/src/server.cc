@@ -21,6 +21,7 @@
 #include <charconv>
 #include <csignal>
 #include <deque>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -199,7 +200,10 @@ class Session : public std::enable_shared_from_this<Session> {
     state_ = State::kReadingHeader;
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(shared_.options.header_limit));
-    parser_->body_limit(shared_.context.options().default_body_limit);
+    // Unlimited while reading the header (the parser would otherwise refuse a
+    // Content-Length over its default); OnHeader sets the route's limit.
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
+    body_limit_ = shared_.context.options().default_body_limit;
     stream_.expires_after(shared_.options.idle_timeout);
     bhttp::async_read_header(stream_, buffer_, *parser_,
                              beast::bind_front_handler(&Session::OnHeader, shared_from_this()));

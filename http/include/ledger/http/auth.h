@@ -107,9 +107,11 @@ struct ThrottleOptions {
 };
 
 // Counts failed sign-ins per account name and per client address; a count is
-// forgotten once `window` passes without a failure. After free_failures failures, the next attempt for that account
-// (or from that address) must wait base_delay * 2^(extra failures), capped.
-// Keys are the strings given, whether or not an account exists. Thread-safe.
+// forgotten once `window` passes without a failure. The first free_failures
+// failures cost nothing; after failure free_failures + n, the next attempt for
+// that account (or from that address) must wait base_delay * 2^(n-1), capped at
+// max_delay, counted from that failure. Keys are the strings given, whether or
+// not an account exists. Thread-safe.
 class SignInThrottle {
  public:
   explicit SignInThrottle(ThrottleOptions options = {});

@@ -162,6 +162,10 @@ class Call {
 // routes are no longer changing.
 Response HandleRequest(const Request& request, Context& context);
 
+// The scope of the principal's own organisation: the route-level question
+// "may this person do this at all" is Authorize(who, action, OwnScope(who)).
+core::Scope OwnScope(const core::Principal& who);
+
 // Security headers every response carries (the server also adds them to the
 // answers it makes itself, such as 413).
 void AddSecurityHeaders(Response& response);

@@ -1,0 +1,259 @@
+// Routing, authorization, problems, security headers, logs and metrics,
+// all through HandleRequest with a toy route table.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "http_test_support.h"
+#include "ledger/http/json_input.h"
+
+namespace ledger::http {
+namespace {
+
+using testing::Body;
+using testing::Make;
+using testing::WithBearer;
+
+std::vector<Route> ToyRoutes() {
+  return {
+      {"GET", "/api/v1/things/{id}", Access::For(core::Action::kViewClaim),
+       [](Call& c) { return Response::Json(200, {{"id", c.Param("id")}, {"route", "param"}}); }},
+      {"GET", "/api/v1/things/special", Access::For(core::Action::kViewClaim),
+       [](Call&) { return Response::Json(200, {{"route", "literal"}}); }},
+      {"POST", "/api/v1/things", Access::For(core::Action::kPrepareClaim),
+       [](Call&) { return Response::Json(201, {{"created", true}}); }},
+      {"POST", "/api/v1/things/{id}/approve", Access::For(core::Action::kApproveTier1),
+       [](Call&) { return Response::Json(200, {{"approved", true}}); }},
+      // The thing's owner is the practice named by the id, for the scope test.
+      {"GET", "/api/v1/practices/{code}/things", Access::For(core::Action::kViewClaim),
+       [](Call& c) {
+         core::Scope scope;
+         scope.provider_code = c.Param("code");
+         scope.commissioner_code = "C1";
+         if (auto hidden = c.AuthorizeScope(scope)) return *hidden;
+         return Response::Json(200, {{"practice", c.Param("code")}});
+       }},
+      {"GET", "/api/v1/boom", Access::Public(),
+       [](Call&) -> Response { throw std::runtime_error("rocksdb said: /var/secret/path is corrupt"); }},
+      {"GET", "/api/v1/rejected", Access::Public(),
+       [](Call&) {
+         return ProblemResponse(core::Rejection::Invalid(
+             "claim_invalid", "The claim has problems.",
+             {{"period", "outside_window", "The period is closed."},
+              {"components.flu", "value_out_of_range", "Enter a number between 0 and 5,000."}}));
+       }},
+  };
+}
+
+struct Fixture : testing::TestContext {
+  Fixture() { context.AddRoutes(ToyRoutes()); }
+  Response Get(const std::string& target, const std::string& token = "") {
+    Request r = Make("GET", target);
+    return HandleRequest(token.empty() ? r : WithBearer(r, token), context);
+  }
+};
+
+TEST_CASE("an unknown path answers 404 with a problem body") {
+  Fixture f;
+  Response r = f.Get("/api/v1/nowhere");
+  CHECK(r.status == 404);
+  CHECK(r.Header("content-type") == "application/problem+json");
+  auto body = Body(r).as_object();
+  CHECK(body.at("type") == "/problems/not-found");
+  CHECK(body.at("status") == 404);
+  CHECK(!body.at("detail").as_string().empty());
+}
+
+TEST_CASE("a known path with the wrong method answers 405 and lists the allowed methods") {
+  Fixture f;
+  Response r = HandleRequest(Make("DELETE", "/api/v1/things"), f.context);
+  CHECK(r.status == 405);
+  CHECK(r.Header("allow") == "POST");
+  CHECK(Body(r).at("type") == "/problems/method-not-allowed");
+  Response session = HandleRequest(Make("PUT", "/api/v1/session"), f.context);
+  CHECK(session.Header("allow") == "POST, DELETE");
+}
+
+TEST_CASE("a literal segment wins over a parameter, and parameters are percent-decoded") {
+  Fixture f;
+  std::string token = testing::SignIn(f.context, "alice").token;
+  REQUIRE(!token.empty());
+  CHECK(Body(f.Get("/api/v1/things/special", token)).at("route") == "literal");
+  Response r = f.Get("/api/v1/things/a%20b?x=1", token);
+  CHECK(Body(r).at("route") == "param");
+  CHECK(Body(r).at("id") == "a b");
+}
+
+TEST_CASE("a protected route without credentials answers 401 and asks for a bearer token") {
+  Fixture f;
+  Response r = f.Get("/api/v1/things/1");
+  CHECK(r.status == 401);
+  CHECK(r.Header("www-authenticate").find("Bearer") == 0);
+  CHECK(Body(r).at("type") == "/problems/unauthenticated");
+  CHECK(f.Get("/api/v1/things/1", "not-a-real-token").status == 401);
+}
+
+TEST_CASE("authorization follows the core policy: a practice user prepares claims but cannot approve at Tier 1") {
+  Fixture f;
+  std::string alice = testing::SignIn(f.context, "alice").token;
+  std::string tom = testing::SignIn(f.context, "tom").token;
+  REQUIRE(!alice.empty());
+  REQUIRE(!tom.empty());
+  CHECK(HandleRequest(WithBearer(Make("POST", "/api/v1/things"), alice), f.context).status == 201);
+  Response denied = HandleRequest(WithBearer(Make("POST", "/api/v1/things/7/approve"), alice), f.context);
+  CHECK(denied.status == 403);
+  CHECK(Body(denied).at("type") == "/problems/forbidden");
+  CHECK(HandleRequest(WithBearer(Make("POST", "/api/v1/things/7/approve"), tom), f.context).status == 200);
+  CHECK(HandleRequest(WithBearer(Make("POST", "/api/v1/things"), tom), f.context).status == 403);
+}
+
+TEST_CASE("another organisation's resource answers the same 404 as an unknown one") {
+  Fixture f;
+  std::string alice = testing::SignIn(f.context, "alice").token;
+  CHECK(f.Get("/api/v1/practices/P1/things", alice).status == 200);
+  Response other = f.Get("/api/v1/practices/P2/things", alice);
+  Response unknown = f.Get("/api/v1/no/such/thing", alice);
+  CHECK(other.status == 404);
+  CHECK(unknown.status == 404);
+  CHECK(other.body == unknown.body);
+  // The commissioner's approver sees every practice of the commissioner.
+  std::string tom = testing::SignIn(f.context, "tom").token;
+  CHECK(f.Get("/api/v1/practices/P2/things", tom).status == 200);
+}
+
+TEST_CASE("an exception in a handler becomes a 500 problem that reveals nothing, and one log line") {
+  Fixture f;
+  Response r = f.Get("/api/v1/boom");
+  CHECK(r.status == 500);
+  CHECK(Body(r).at("type") == "/problems/internal");
+  CHECK(r.body.find("rocksdb") == std::string::npos);
+  CHECK(r.body.find("secret") == std::string::npos);
+  REQUIRE(f.logs.size() == 1);
+  CHECK(f.logs[0].status == 500);
+  CHECK(f.logs[0].route == "/api/v1/boom");
+  CHECK(f.logs[0].note.find("corrupt") != std::string::npos);
+  CHECK(r.Header("x-request-id") == f.logs[0].request_id);
+}
+
+TEST_CASE("every response carries the security headers") {
+  Fixture f;
+  std::string alice = testing::SignIn(f.context, "alice").token;
+  for (const Response& r : {f.Get("/api/v1/nowhere"), f.Get("/api/v1/things/1"), f.Get("/api/v1/things/1", alice),
+                            f.Get("/api/v1/boom"), f.Get("/healthz")}) {
+    CAPTURE(r.status);
+    CHECK(r.Header("content-security-policy") == "default-src 'self'; frame-ancestors 'none'");
+    CHECK(r.Header("x-content-type-options") == "nosniff");
+    CHECK(r.Header("referrer-policy") == "no-referrer");
+    CHECK(r.Header("cache-control") == "no-store");
+    CHECK(r.Header("x-request-id").size() == 16);
+  }
+}
+
+TEST_CASE("a domain rejection becomes a validation problem listing every field error") {
+  Fixture f;
+  Response r = f.Get("/api/v1/rejected");
+  CHECK(r.status == 400);
+  auto body = Body(r).as_object();
+  CHECK(body.at("type") == "/problems/validation");
+  CHECK(body.at("code") == "claim_invalid");
+  CHECK(body.at("detail") == "The claim has problems.");
+  CHECK(testing::ErrorCodes(r) ==
+        std::vector<std::string>{"period:outside_window", "components.flu:value_out_of_range"});
+}
+
+TEST_CASE("rejection kinds map to 403, 404 and 409 with their codes") {
+  CHECK(FromRejection(core::Rejection::Forbidden("separation_of_duties", "x")).status == 403);
+  CHECK(FromRejection(core::Rejection::NotFound("no_claim", "x")).status == 404);
+  Problem conflict = FromRejection(core::Rejection::Conflict("not_submitted", "Submit it first."));
+  CHECK(conflict.status == 409);
+  CHECK(conflict.type == "/problems/conflict");
+  CHECK(conflict.code == "not_submitted");
+}
+
+TEST_CASE("store statuses map to stable problem types and never show the store's message") {
+  struct Case {
+    es::Status status;
+    int http;
+    const char* type;
+  };
+  std::vector<Case> cases = {
+      {es::Status::Conflict("stream claim-1 is at version 3"), 409, "/problems/conflict"},
+      {es::Status::NotFound("no stream claim-9"), 404, "/problems/not-found"},
+      {es::Status::Invalid("payload too big for key x"), 400, "/problems/validation"},
+      {es::Status::IdempotencyMismatch("cmd abc reused"), 422, "/problems/idempotency-key-reused"},
+      {es::Status::Corruption("hash chain broken at 17"), 500, "/problems/internal"},
+      {es::Status::IoError("fsync /data/000012.log: EIO"), 500, "/problems/internal"},
+      {es::Status::Busy("LOCK held by pid 4242"), 503, "/problems/unavailable"},
+  };
+  for (const auto& c : cases) {
+    Response r = ProblemResponse(c.status);
+    CAPTURE(c.type);
+    CHECK(r.status == c.http);
+    CHECK(Body(r).at("type") == c.type);
+    CHECK(r.body.find(c.status.message()) == std::string::npos);
+  }
+}
+
+TEST_CASE("one log line per request names the route pattern and never a password, token or body") {
+  Fixture f;
+  testing::SignedIn s = testing::SignIn(f.context, "alice");
+  Request cookie = Make("GET", "/api/v1/things/42");
+  cookie.headers.emplace_back("Cookie", "ledger_session=" + s.token);
+  HandleRequest(cookie, f.context);
+  REQUIRE(f.logs.size() == 2);
+  CHECK(f.logs[0].route == "/api/v1/session");
+  CHECK(f.logs[0].status == 201);
+  CHECK(f.logs[1].route == "/api/v1/things/{id}");
+  CHECK(f.logs[1].username == "alice");
+  for (const auto& line : f.logs) {
+    for (const std::string& field : {line.request_id, line.method, line.route, line.username, line.note}) {
+      CHECK(field.find(testing::kPassword) == std::string::npos);
+      CHECK(field.find(s.token) == std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("metrics count requests by route pattern and status and render Prometheus text") {
+  Fixture f;
+  std::string alice = testing::SignIn(f.context, "alice").token;
+  f.Get("/api/v1/things/1", alice);
+  f.Get("/api/v1/things/2", alice);
+  f.Get("/api/v1/nowhere");
+  double appends = 41;
+  f.context.metrics.AddCounter("ledger_appends_total", "Events appended.", [&] { return appends + 1; });
+  f.context.metrics.AddHistogram("ledger_fsync_batch_size", "Commands per fsync.", {1, 8, 64}).Observe(5);
+  std::string text = HandleRequest(Make("GET", "/metrics"), f.context).body;
+  CHECK(text.find("ledger_http_requests_total{method=\"GET\",route=\"/api/v1/things/{id}\",status=\"200\"} 2") !=
+        std::string::npos);
+  CHECK(text.find("ledger_http_requests_total{method=\"GET\",route=\"-\",status=\"404\"} 1") != std::string::npos);
+  CHECK(text.find("ledger_http_request_duration_seconds_count{route=\"/api/v1/things/{id}\"} 2") !=
+        std::string::npos);
+  CHECK(text.find("# TYPE ledger_appends_total counter\nledger_appends_total 42\n") != std::string::npos);
+  CHECK(text.find("ledger_fsync_batch_size_bucket{le=\"8\"} 1") != std::string::npos);
+  CHECK(text.find("ledger_fsync_batch_size_bucket{le=\"1\"} 0") != std::string::npos);
+}
+
+TEST_CASE("health answers ok without signing in") {
+  Fixture f;
+  Response r = f.Get("/healthz");
+  CHECK(r.status == 200);
+  CHECK(Body(r).at("status") == "ok");
+}
+
+TEST_CASE("a duplicate route is refused when the table is built") {
+  Fixture f;
+  CHECK_THROWS_AS(f.context.AddRoutes(ToyRoutes()), std::invalid_argument);
+}
+
+TEST_CASE("body limits come from the route, else the default") {
+  Fixture f;
+  f.context.AddRoutes({{"PUT", "/api/v1/things/{id}/evidence", Access::For(core::Action::kPrepareClaim),
+                        [](Call&) { return Response::NoContent(); }, 10 * kMiB}});
+  CHECK(f.context.BodyLimit("PUT", "/api/v1/things/3/evidence") == 10 * kMiB);
+  CHECK(f.context.BodyLimit("POST", "/api/v1/things") == 1 * kMiB);
+  CHECK(f.context.BodyLimit("POST", "/nowhere") == 1 * kMiB);
+}
+
+}  // namespace
+}  // namespace ledger::http
