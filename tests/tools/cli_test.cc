@@ -1,0 +1,421 @@
+// The `ledger` binary, run as a subprocess against a store the simulator built.
+#include <doctest/doctest.h>
+#include <rocksdb/db.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+#include <fmt/format.h>
+
+#include "support/temp_dir.h"
+
+namespace ledger::tools {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Run {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string Quote(const std::string& arg) {
+  std::string out = "'";
+  for (char c : arg) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out + "'";
+}
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+void WriteFile(const fs::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+}
+
+// Runs `ledger args...` with stdin from `input`, capturing stdout and stderr.
+Run Ledger(const std::vector<std::string>& args, const std::string& input = "") {
+  static testing::TempDir io;
+  static int counter = 0;
+  std::string base = io.Sub(std::to_string(++counter));
+  WriteFile(base + ".in", input);
+  std::string command = Quote(LEDGER_CLI);
+  for (const std::string& a : args) command += " " + Quote(a);
+  command += " <" + Quote(base + ".in") + " >" + Quote(base + ".out") + " 2>" + Quote(base + ".err");
+  int status = std::system(command.c_str());
+  Run run;
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  run.out = ReadFile(base + ".out");
+  run.err = ReadFile(base + ".err");
+  return run;
+}
+
+std::string LastLine(const std::string& text) {
+  std::string trimmed = text;
+  while (!trimmed.empty() && trimmed.back() == '\n') trimmed.pop_back();
+  size_t nl = trimmed.rfind('\n');
+  return nl == std::string::npos ? trimmed : trimmed.substr(nl + 1);
+}
+
+uint64_t HeadPosition(const std::string& head) { return std::stoull(head.substr(0, head.find(':'))); }
+
+// One simulated store for the whole file (50 practices, 2 months); tests that
+// change it work on a copy.
+class Fixture {
+ public:
+  static Fixture& Get() {
+    static Fixture fixture;
+    return fixture;
+  }
+  std::string data() const { return dir_.Sub("data"); }
+  const std::string& head() const { return head_; }
+  const std::string& simulate_out() const { return simulate_out_; }
+  // A copy of the simulated data directory in `dir`.
+  std::string CopyTo(const testing::TempDir& dir) const {
+    std::string copy = dir.Sub("data");
+    fs::copy(data(), copy, fs::copy_options::recursive);
+    return copy;
+  }
+
+ private:
+  Fixture() {
+    Run run = Ledger({"simulate", "--data", data(), "--seed", "11", "--months", "2", "--practices-limit", "50"});
+    INFO(run.err);
+    REQUIRE(run.exit_code == 0);
+    simulate_out_ = run.out;
+    head_ = LastLine(run.out);
+  }
+  testing::TempDir dir_;
+  std::string head_;
+  std::string simulate_out_;
+};
+
+TEST_CASE("simulate prints one line per month and the head as its last line") {
+  const Fixture& f = Fixture::Get();
+  CHECK(f.simulate_out().find("2024-04: ") != std::string::npos);
+  CHECK(f.simulate_out().find("2024-05: ") != std::string::npos);
+  CHECK(HeadPosition(f.head()) > 1000);
+  CHECK(f.head().size() > 64);
+}
+
+TEST_CASE("simulate with the same seed in a new directory reaches the same head") {
+  testing::TempDir dir;
+  Run run = Ledger({"simulate", "--data", dir.Sub("data"), "--seed", "11", "--months", "2", "--practices-limit", "50"});
+  REQUIRE(run.exit_code == 0);
+  CHECK(LastLine(run.out) == Fixture::Get().head());
+}
+
+TEST_CASE("replay prints one JSON object per event with its payload decoded") {
+  const Fixture& f = Fixture::Get();
+  Run run = Ledger({"replay", "--data", f.data()});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  std::istringstream lines(run.out);
+  std::string line;
+  uint64_t count = 0;
+  uint64_t submitted = 0;
+  while (std::getline(lines, line)) {
+    boost::json::value v = boost::json::parse(line);
+    ++count;
+    CHECK(v.at("position").as_int64() == static_cast<int64_t>(count));
+    CHECK(v.at("data").is_object());
+    if (v.at("type").as_string() == "ClaimSubmitted") ++submitted;
+  }
+  CHECK(count == HeadPosition(f.head()));
+  CHECK(submitted > 0);
+}
+
+TEST_CASE("replay filters by type and stream") {
+  const Fixture& f = Fixture::Get();
+  Run run = Ledger({"replay", "--data", f.data(), "--type", "PaymentRunPaid"});
+  REQUIRE(run.exit_code == 0);
+  std::istringstream lines(run.out);
+  std::string line;
+  int count = 0;
+  while (std::getline(lines, line)) {
+    CHECK(boost::json::parse(line).at("type").as_string() == "PaymentRunPaid");
+    ++count;
+  }
+  CHECK(count >= 2);
+  Run stream = Ledger({"replay", "--data", f.data(), "--stream", "org-A84002", "--format", "table"});
+  REQUIRE(stream.exit_code == 0);
+  CHECK(stream.out.find("OrganisationRegistered") != std::string::npos);
+  CHECK(stream.out.find("ClaimSubmitted") == std::string::npos);
+}
+
+TEST_CASE("verify passes and prints the head as POS:HASH on its last line") {
+  const Fixture& f = Fixture::Get();
+  Run run = Ledger({"verify", "--data", f.data()});
+  INFO(run.err);
+  CHECK(run.exit_code == 0);
+  CHECK(LastLine(run.out) == f.head());
+  CHECK(run.err.find('\r') == std::string::npos);  // no progress bar when stderr is not a terminal
+  Run expected = Ledger({"verify", "--data", f.data(), "--expect-head", f.head()});
+  CHECK(expected.exit_code == 0);
+}
+
+TEST_CASE("verify fails at the exact position after one stored byte is changed") {
+  testing::TempDir dir;
+  std::string data = Fixture::Get().CopyTo(dir);
+  const uint64_t target = 777;
+  {
+    rocksdb::DBOptions options;
+    std::vector<rocksdb::ColumnFamilyDescriptor> families;
+    for (const char* name : {"default", "events", "stream_index", "stream_heads", "commands", "meta"})
+      families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* raw = nullptr;
+    rocksdb::Status s = rocksdb::DB::Open(options, data + "/events", families, &handles, &raw);
+    REQUIRE_MESSAGE(s.ok(), s.ToString());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    std::string key;
+    for (int shift = 56; shift >= 0; shift -= 8) key.push_back(static_cast<char>((target >> shift) & 0xff));
+    std::string value;
+    REQUIRE(db->Get(rocksdb::ReadOptions(), handles[1], key, &value).ok());
+    // Change one byte of the stream id inside the stored envelope.
+    size_t at = value.find("-");
+    REQUIRE(at != std::string::npos);
+    value[at] = '_';
+    REQUIRE(db->Put(rocksdb::WriteOptions(), handles[1], key, value).ok());
+    for (auto* h : handles) REQUIRE(db->DestroyColumnFamilyHandle(h).ok());
+  }
+  Run run = Ledger({"verify", "--data", data});
+  CHECK(run.exit_code == 1);
+  CHECK(run.err.find("position 777") != std::string::npos);
+  CHECK(run.out.empty());
+}
+
+TEST_CASE("backup and restore round trip verifies to the same head") {
+  const Fixture& f = Fixture::Get();
+  testing::TempDir dir;
+  Run backup = Ledger({"backup", "--data", f.data(), "--to", dir.Sub("backup")});
+  INFO(backup.err);
+  REQUIRE(backup.exit_code == 0);
+  CHECK(LastLine(backup.out) == f.head());
+  Run restore = Ledger({"restore", "--from", dir.Sub("backup"), "--data", dir.Sub("restored")});
+  INFO(restore.err);
+  REQUIRE(restore.exit_code == 0);
+  CHECK(LastLine(restore.out) == f.head());
+  Run verify = Ledger({"verify", "--data", dir.Sub("restored"), "--expect-head", f.head()});
+  CHECK(verify.exit_code == 0);
+  CHECK(LastLine(verify.out) == f.head());
+  Run again = Ledger({"restore", "--from", dir.Sub("backup"), "--data", dir.Sub("restored")});
+  CHECK(again.exit_code == 1);
+}
+
+TEST_CASE("--expect-head fails on a restore of an older, shorter backup") {
+  testing::TempDir dir;
+  Run first = Ledger({"simulate", "--data", dir.Sub("live"), "--seed", "3", "--months", "1", "--practices-limit", "20"});
+  REQUIRE(first.exit_code == 0);
+  REQUIRE(Ledger({"backup", "--data", dir.Sub("live"), "--to", dir.Sub("old")}).exit_code == 0);
+  Run second = Ledger({"simulate", "--data", dir.Sub("live"), "--seed", "3", "--months", "1", "--practices-limit", "20"});
+  REQUIRE(second.exit_code == 0);
+  std::string recorded = LastLine(second.out);
+  CHECK(HeadPosition(recorded) > HeadPosition(LastLine(first.out)));
+  REQUIRE(Ledger({"restore", "--from", dir.Sub("old"), "--data", dir.Sub("restored")}).exit_code == 0);
+  Run run = Ledger({"verify", "--data", dir.Sub("restored"), "--expect-head", recorded});
+  CHECK(run.exit_code == 1);
+  CHECK(run.err.find("before the expected head") != std::string::npos);
+  // The live store, continued by the second run, still verifies with dense positions.
+  Run live = Ledger({"verify", "--data", dir.Sub("live"), "--expect-head", recorded});
+  CHECK(live.exit_code == 0);
+}
+
+// Monthly claims for the next month of the first practices, for services
+// they accepted (found in the log), as an import file.
+std::string GoodImportFile(const std::string& data, int rows) {
+  Run accepted = Ledger({"replay", "--data", data, "--type", "OfferAccepted"});
+  REQUIRE(accepted.exit_code == 0);
+  std::string csv = "\xEF\xBB\xBFprovider,service,period,patients_monitored,vaccinations,checks_completed\r\n";
+  std::istringstream lines(accepted.out);
+  std::string line;
+  int written = 0;
+  while (std::getline(lines, line) && written < rows) {
+    boost::json::value v = boost::json::parse(line);
+    std::string service(v.at("data").at("service_id").as_string());
+    std::string provider(v.at("data").at("provider").as_string());
+    std::string code = service.substr(service.find('-') + 1);
+    std::string column = code == "ACM" || code == "SDM" ? "patients_monitored,," : code == "PHV" ? ",\"12\","
+                         : code == "NHC"                 ? ",,7"
+                                                         : "";
+    if (column.empty()) continue;
+    csv += fmt::format("{},{},2024-06,{}\r\n\r\n", provider, code, column);
+    ++written;
+  }
+  REQUIRE(written == rows);
+  return csv;
+}
+
+TEST_CASE("import of a good file creates every claim in one append") {
+  testing::TempDir dir;
+  std::string data = Fixture::Get().CopyTo(dir);
+  std::string csv = GoodImportFile(data, 5);
+  for (size_t p = csv.find("patients_monitored,,"); p != std::string::npos; p = csv.find("patients_monitored,,", p))
+    csv.replace(p, 18, "9");
+  WriteFile(dir.Sub("claims.csv"), csv);
+  // The claims are imported by each practice's own user: one file per provider in practice; here one row.
+  std::string first_provider = csv.substr(csv.find("\r\n") + 2, 6);
+  std::string single = csv.substr(0, csv.find("\r\n") + 2);
+  std::istringstream rows(csv.substr(csv.find("\r\n") + 2));
+  std::string row;
+  int expected = 0;
+  while (std::getline(rows, row))
+    if (row.rfind(first_provider, 0) == 0) {
+      single += row + "\n";
+      ++expected;
+    }
+  WriteFile(dir.Sub("single.csv"), single);
+  std::string user = first_provider;
+  for (char& c : user) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  user += ".user";
+  Run dry = Ledger({"import-claims", dir.Sub("single.csv"), "--data", data, "--as", user, "--dry-run"});
+  INFO(dry.err);
+  REQUIRE(dry.exit_code == 0);
+  Run run = Ledger({"import-claims", dir.Sub("single.csv"), "--data", data, "--as", user});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  Run drafted = Ledger({"replay", "--data", data, "--type", "ClaimDrafted",
+                        "--from", std::to_string(HeadPosition(Fixture::Get().head()) + 1)});
+  REQUIRE(drafted.exit_code == 0);
+  CHECK(std::count(drafted.out.begin(), drafted.out.end(), '\n') == expected);
+  Run again = Ledger({"import-claims", dir.Sub("single.csv"), "--data", data, "--as", user});
+  CHECK(again.exit_code == 0);
+  CHECK(again.out.find("already imported") != std::string::npos);
+}
+
+TEST_CASE("a file with one bad row creates nothing and lists the row") {
+  testing::TempDir dir;
+  std::string data = Fixture::Get().CopyTo(dir);
+  std::string csv =
+      "provider,service,period,patients_monitored\n"
+      "A84002,ACM,2024-06,10\n"
+      "\n"
+      "A84002,ACM,2024-06,11\n"
+      "A84002,ACM,2024-13,\"x\"\n";
+  WriteFile(dir.Sub("bad.csv"), csv);
+  Run run = Ledger({"import-claims", dir.Sub("bad.csv"), "--data", data, "--as", "a84002.user"});
+  CHECK(run.exit_code == 1);
+  CHECK(run.err.find("bad.csv:4: duplicates line 2") != std::string::npos);
+  CHECK(run.err.find("bad.csv:5: column period") != std::string::npos);
+  CHECK(run.err.find("nothing was stored") != std::string::npos);
+  Run verify = Ledger({"verify", "--data", data});
+  CHECK(LastLine(verify.out) == Fixture::Get().head());
+}
+
+TEST_CASE("export-payments prints one line per provider of a payment run") {
+  const Fixture& f = Fixture::Get();
+  Run run = Ledger({"export-payments", "--data", f.data(), "--run", "00L-2024-04"});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  CHECK(run.out.rfind("run_id,commissioner,pay_date,status,provider_code", 0) == 0);
+  CHECK(run.out.find("00L-2024-04,00L,2024-04-28,paid,") != std::string::npos);
+  CHECK(run.out.find("REM-00L-202404") != std::string::npos);
+  Run missing = Ledger({"export-payments", "--data", f.data(), "--run", "NOPE-1"});
+  CHECK(missing.exit_code == 1);
+}
+
+TEST_CASE("user create reads the password from stdin and refuses a duplicate username") {
+  testing::TempDir dir;
+  Run run = Ledger({"user", "create", "--data", dir.Sub("data"), "--username", "ops", "--org", "SYSTEM", "--role",
+                    "operator"},
+                   "a-long-enough-password\n");
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  Run replay = Ledger({"replay", "--data", dir.Sub("data"), "--type", "AccountCreated"});
+  CHECK(replay.out.find("a-long-enough-password") == std::string::npos);
+  CHECK(replay.out.find("\"ops\"") != std::string::npos);
+  Run again = Ledger({"user", "create", "--data", dir.Sub("data"), "--username", "ops", "--org", "SYSTEM", "--role",
+                      "operator"},
+                     "a-long-enough-password\n");
+  CHECK(again.exit_code == 1);
+  Run reset = Ledger({"user", "reset-password", "--data", dir.Sub("data"), "--username", "ops"}, "another-password-1\n");
+  CHECK(reset.exit_code == 0);
+  Run short_pw = Ledger({"user", "reset-password", "--data", dir.Sub("data"), "--username", "ops"}, "short\n");
+  CHECK(short_pw.exit_code == 2);
+}
+
+TEST_CASE("every usage error prints help and exits 2") {
+  const std::vector<std::vector<std::string>> cases = {
+      {},
+      {"no-such-command"},
+      {"verify"},
+      {"verify", "--data"},
+      {"verify", "--data", "x", "--expect-head", "not-a-head"},
+      {"replay", "--data", "x", "--format", "xml"},
+      {"replay", "--data", "x", "--from", "ten"},
+      {"simulate", "--data", "x", "--months", "0"},
+      {"import-claims", "--data", "x", "--as", "u"},
+      {"export-payments", "--data", "x"},
+      {"backup", "--data", "x"},
+      {"restore", "--data", "x"},
+      {"user"},
+      {"user", "create", "--data", "x", "--username", "u", "--org", "O"},
+      {"user", "create", "--data", "x", "--username", "u", "--org", "O", "--role", "emperor"},
+      {"report", "--data", "x"},
+  };
+  for (const auto& args : cases) {
+    std::string joined;
+    for (const auto& a : args) joined += a + " ";
+    INFO("ledger " << joined);
+    Run run = Ledger(args);
+    CHECK(run.exit_code == 2);
+    CHECK(run.err.find("Usage:") != std::string::npos);
+  }
+}
+
+TEST_CASE("every command's help has an example") {
+  for (const char* cmd : {"simulate", "replay", "verify", "rebuild", "report", "import-claims", "export-payments",
+                          "backup", "restore", "user", "serve"}) {
+    INFO(cmd);
+    Run run = Ledger({cmd, "--help"});
+    CHECK(run.exit_code == 0);
+    CHECK(run.out.find("Example") != std::string::npos);
+  }
+  Run top = Ledger({"--help"});
+  CHECK(top.exit_code == 0);
+  CHECK(top.out.find("Exit codes") != std::string::npos);
+}
+
+TEST_CASE("a writing command refuses with exit 3 while another process holds the store") {
+  const Fixture& f = Fixture::Get();
+  testing::TempDir dir;
+  std::string data = f.CopyTo(dir);
+  // Hold the store with a long-running writer: a simulate reading its password from nowhere is not
+  // possible, so take the RocksDB lock directly.
+  rocksdb::DBOptions options;
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (const char* name : {"default", "events", "stream_index", "stream_heads", "commands", "meta"})
+    families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  REQUIRE(rocksdb::DB::Open(options, data + "/events", families, &handles, &raw).ok());
+  std::unique_ptr<rocksdb::DB> db(raw);
+  Run write = Ledger({"user", "reset-password", "--data", data, "--username", "operator"}, "a-long-enough-password\n");
+  CHECK(write.exit_code == 3);
+  CHECK(write.err.find("in use") != std::string::npos);
+  Run read = Ledger({"verify", "--data", data});
+  CHECK(read.exit_code == 0);
+  for (auto* h : handles) CHECK(db->DestroyColumnFamilyHandle(h).ok());
+}
+
+}  // namespace
+}  // namespace ledger::tools

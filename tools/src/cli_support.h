@@ -1,0 +1,85 @@
+// What every `ledger` subcommand shares: exit codes, one-sentence errors,
+// opening the store read-only or for writing, the progress bar, and the
+// registry that maps a parsed subcommand to the function that runs it.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ledger/eventstore/clock.h"
+#include "ledger/eventstore/event_store.h"
+#include "ledger/tools/data_dir.h"
+
+namespace ledger::tools {
+
+// Exit codes, documented in docs/cli.md and `ledger --help`.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;  // a check failed, or the command could not be carried out
+inline constexpr int kExitUsage = 2;   // the command line is wrong
+inline constexpr int kExitBusy = 3;    // the store is held by another process (e.g. `ledger serve`)
+
+// Prints "ledger: <message>" to stderr and returns `code`.
+int Fail(int code, std::string_view message);
+// Prints the message and the subcommand's help to stderr; returns kExitUsage.
+int UsageError(const CLI::App& app, std::string_view message);
+
+// Registers subcommands and finds the one the user chose.
+class CommandRegistry {
+ public:
+  // `run` is called after a successful parse when `app` was chosen.
+  void Add(CLI::App* app, std::function<int()> run) { entries_.push_back({app, std::move(run)}); }
+  // Runs the chosen subcommand; nullptr-safe. Returns kExitUsage when none was chosen.
+  int RunChosen(const CLI::App& root) const;
+
+ private:
+  struct Entry {
+    CLI::App* app;
+    std::function<int()> run;
+  };
+  std::vector<Entry> entries_;
+};
+
+// Opens <data>/events. Read-only opens refuse a missing store; writing opens
+// report a busy store with kExitBusy. On failure prints the error and sets *exit_code.
+std::unique_ptr<es::EventStore> OpenStoreReadOnly(const DataDir& data, int* exit_code);
+std::unique_ptr<es::EventStore> OpenStoreForWriting(const DataDir& data, bool create_if_missing, int* exit_code,
+                                                    const es::Clock* clock = nullptr);
+
+// Adds the --data option every subcommand takes.
+void AddDataOption(CLI::App* app, std::string* data);
+
+// Microseconds since the Unix epoch, from the wall clock (CommandMeta::at for CLI commands).
+int64_t WallClockMicros();
+
+// "POS:HASH" as verify prints it and --expect-head takes it.
+std::string FormatHead(const es::Head& head);
+bool ParseHead(std::string_view text, es::Head* out);
+
+// A one-line progress bar on stderr, drawn only when stderr is a terminal.
+class ProgressBar {
+ public:
+  explicit ProgressBar(std::string label);
+  ~ProgressBar();
+  void Update(uint64_t done, uint64_t total);
+  void Finish();
+  // Finishes the current line and starts a new bar with another label.
+  void Restart(std::string label);
+  bool enabled() const { return enabled_; }
+
+ private:
+  std::string label_;
+  bool enabled_ = false;
+  int last_permille_ = -1;
+  bool drawn_ = false;
+};
+
+// The payments file path default: <source>/../shared/data/gp-practices-2021.csv.
+std::string DefaultPracticesPath();
+
+}  // namespace ledger::tools

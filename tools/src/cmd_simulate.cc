@@ -1,0 +1,97 @@
+// ledger simulate: a deterministic simulated history (docs/simulator.md).
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "commands.h"
+#include "ledger/core/types.h"
+#include "ledger/tools/simulator.h"
+#include "password.h"
+
+namespace ledger::tools {
+namespace {
+
+// Every simulated account signs in with this password (documented in docs/simulator.md).
+constexpr char kSimulatedPassword[] = "simulated-password";
+
+struct SimulateArgs {
+  std::string data;
+  uint64_t seed = 1;
+  int months = 1;
+  int practices_limit = 0;
+  std::string practices = DefaultPracticesPath();
+  std::string start_month = "2024-04";
+};
+
+int RunSimulate(const CLI::App& app, const SimulateArgs& args) {
+  if (args.months < 1 || args.months > 120) return UsageError(app, "--months must be between 1 and 120");
+  if (args.practices_limit < 0) return UsageError(app, "--practices-limit must be 0 (every practice) or more");
+  SimulatedClock clock;
+  int exit_code = kExitOk;
+  auto store = OpenStoreForWriting(DataDir(args.data), /*create_if_missing=*/true, &exit_code, &clock);
+  if (!store) return exit_code;
+  SimulationOptions options;
+  options.seed = args.seed;
+  options.months = args.months;
+  options.practices_limit = args.practices_limit;
+  options.csv_path = args.practices;
+  options.start_month = args.start_month;
+  options.clock = &clock;
+  uint64_t seed = args.seed;
+  options.password_hash = [seed] { return HashPasswordDeterministic(kSimulatedPassword, seed); };
+  ProgressBar bar("simulating");
+  std::string phase;
+  auto started = std::chrono::steady_clock::now();
+  auto report = Simulate(*store, options, [&](const SimulationProgress& p) {
+    if (p.phase != phase) {
+      bar.Restart(p.phase);
+      phase = p.phase;
+    }
+    bar.Update(p.done, p.total);
+  });
+  bar.Finish();
+  if (!report.ok())
+    return Fail(kExitFailed, fmt::format("the simulation stopped: {}; the events before it are stored and a rerun "
+                                         "continues from them", report.status().ToString()));
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  fmt::print("{} {} practices under {} commissioners, {} services; setup wrote {} events\n",
+             report->continued ? "continued a history with" : "simulated", report->practices,
+             report->commissioners, report->services, report->setup_events);
+  for (const MonthStats& m : report->months) {
+    fmt::print("{}: {} events, {} commands, {} claims submitted, {} failed validation, {} rejected, {} returned, "
+               "{} held, {} payment runs paying {}\n",
+               m.month, m.events, m.commands, m.claims_submitted, m.failed_submissions, m.rejected, m.returned,
+               m.held, m.payment_runs, core::FormatPounds(m.paid_pence));
+  }
+  fmt::print("took {:.1f} s\n", seconds);
+  fmt::print("{}\n", FormatHead(report->head));
+  return kExitOk;
+}
+
+}  // namespace
+
+void RegisterSimulate(CLI::App& app, CommandRegistry& registry) {
+  auto args = std::make_shared<SimulateArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "simulate", "Create (or continue) a realistic simulated history from every GP practice in England");
+  AddDataOption(cmd, &args->data);
+  cmd->add_option("--seed", args->seed, "Seed of the simulation: the same seed gives the same history")
+      ->capture_default_str();
+  cmd->add_option("--months", args->months, "Months to simulate (continues after the last stored month)")
+      ->capture_default_str();
+  cmd->add_option("--practices-limit", args->practices_limit,
+                  "Simulate only the first K practices of the file (0 = all 6,658)")
+      ->capture_default_str();
+  cmd->add_option("--practices", args->practices, "The practices file (gp-practices-2021.csv)")
+      ->capture_default_str()
+      ->type_name("FILE");
+  cmd->add_option("--start-month", args->start_month, "First simulated month of a new history (YYYY-MM)")
+      ->capture_default_str();
+  cmd->footer(
+      "Simulated accounts sign in with the password `simulated-password`. Prints one line per month\n"
+      "and, last, the head as POS:HASH.\n\n"
+      "Example:\n  ledger simulate --data ./demo --seed 7 --months 3 --practices-limit 300");
+  registry.Add(cmd, [cmd, args] { return RunSimulate(*cmd, *args); });
+}
+
+}  // namespace ledger::tools

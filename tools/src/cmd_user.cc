@@ -1,0 +1,124 @@
+// ledger user create / ledger user reset-password: the operator's way in.
+#include <fmt/format.h>
+
+#include "commands.h"
+#include "ledger/app/command_bus.h"
+#include "ledger/core/domain.h"
+#include "ledger/core/streams.h"
+#include "password.h"
+
+namespace ledger::tools {
+namespace {
+
+struct UserCreateArgs {
+  std::string data;
+  std::string username;
+  std::string org;
+  std::vector<std::string> roles;
+  std::string full_name;
+  std::string email;
+};
+
+struct ResetArgs {
+  std::string data;
+  std::string username;
+};
+
+core::CommandMeta OperatorMeta(std::string_view what) {
+  int64_t now = WallClockMicros();
+  return core::CommandMeta{fmt::format("cli-{}-{}", what, now), fmt::format("cli-{}", now), "", now};
+}
+
+int Report(const app::ExecuteResult& result, std::string_view done) {
+  if (result.ok()) {
+    fmt::print("{}\n", done);
+    return kExitOk;
+  }
+  if (result.rejected())
+    return Fail(kExitFailed, fmt::format("refused: {}", result.rejection().message));
+  return Fail(kExitFailed, fmt::format("the store failed: {}; retry", result.status().ToString()));
+}
+
+int RunCreate(const CLI::App& app, const UserCreateArgs& args) {
+  if (!core::IsValidUsername(args.username))
+    return UsageError(app, "--username may hold only a-z, 0-9, '.', '_' and '-'");
+  core::RoleSet roles;
+  for (const std::string& name : args.roles) {
+    core::Role role;
+    if (!core::ParseRole(name, &role))
+      return UsageError(app, fmt::format("unknown role '{}': use operator, commissioner_admin, tier1, tier2, finance, "
+                                         "auditor, provider_admin, provider_user or provider_approver",
+                                         name));
+    roles.Add(role);
+  }
+  std::string password, error;
+  if (!ReadNewPassword(&password, &error)) return Fail(kExitUsage, error);
+  std::string hash = HashPassword(password);
+  if (hash.empty()) return Fail(kExitFailed, "hashing the password failed (out of memory?): retry");
+  int exit_code = kExitOk;
+  auto store = OpenStoreForWriting(DataDir(args.data), /*create_if_missing=*/true, &exit_code);
+  if (!store) return exit_code;
+  app::CommandBus bus(*store);
+  if (args.org == core::kSystemOrgCode) {
+    auto system = bus.LoadStream(core::OrgStream(core::kSystemOrgCode));
+    if (system.ok() && system->version == 0) {
+      auto registered = bus.Execute(OperatorMeta("register-system"),
+                                    core::RegisterOrganisation{std::string(core::kSystemOrgCode), "Ledger operators",
+                                                               core::OrgKind::kSystem, "", "",
+                                                               core::ApprovalMode::kSingleLevel, {}});
+      if (!registered.ok()) return Report(registered, "");
+    }
+  }
+  core::CreateAccount command{args.username, args.org,
+                              args.full_name.empty() ? args.username : args.full_name,
+                              args.email, roles, hash};
+  return Report(bus.Execute(OperatorMeta("user-create-" + args.username), command),
+                fmt::format("created account {} at {}", args.username, args.org));
+}
+
+int RunReset(const ResetArgs& args) {
+  std::string password, error;
+  if (!ReadNewPassword(&password, &error)) return Fail(kExitUsage, error);
+  std::string hash = HashPassword(password);
+  if (hash.empty()) return Fail(kExitFailed, "hashing the password failed (out of memory?): retry");
+  int exit_code = kExitOk;
+  auto store = OpenStoreForWriting(DataDir(args.data), /*create_if_missing=*/false, &exit_code);
+  if (!store) return exit_code;
+  app::CommandBus bus(*store);
+  return Report(bus.Execute(OperatorMeta("user-reset-password-" + args.username),
+                            core::ChangePassword{args.username, hash}),
+                fmt::format("changed the password of {}", args.username));
+}
+
+}  // namespace
+
+void RegisterUser(CLI::App& app, CommandRegistry& registry) {
+  CLI::App* user = app.add_subcommand("user", "Create accounts and reset passwords as the operator");
+  user->require_subcommand(1, 1);
+  user->footer("Example:\n  ledger user create --data /var/lib/ledger --username ops --org SYSTEM --role operator");
+
+  auto create_args = std::make_shared<UserCreateArgs>();
+  CLI::App* create = user->add_subcommand("create", "Create an active account (e.g. the first Administrator)");
+  AddDataOption(create, &create_args->data);
+  create->add_option("--username", create_args->username, "Username (a-z, 0-9, '.', '_', '-')")->required();
+  create->add_option("--org", create_args->org, "ODS code of the organisation (SYSTEM for operators)")->required();
+  create->add_option("--role", create_args->roles, "Role; repeat for several")->required();
+  create->add_option("--full-name", create_args->full_name, "The person's name");
+  create->add_option("--email", create_args->email, "The person's email address");
+  create->footer(
+      "The password is read from a prompt (twice, not echoed) on a terminal, or as one line of standard\n"
+      "input; never from the command line. At least 12 characters.\n\n"
+      "Example:\n  ledger user create --data /var/lib/ledger --username jo.admin --org 00L --role commissioner_admin");
+  registry.Add(create, [create, create_args] { return RunCreate(*create, *create_args); });
+
+  auto reset_args = std::make_shared<ResetArgs>();
+  CLI::App* reset = user->add_subcommand("reset-password", "Set a new password for an account");
+  AddDataOption(reset, &reset_args->data);
+  reset->add_option("--username", reset_args->username, "Username")->required();
+  reset->footer(
+      "The password is read from a prompt or one line of standard input, never from the command line.\n\n"
+      "Example:\n  ledger user reset-password --data /var/lib/ledger --username jo.admin");
+  registry.Add(reset, [reset_args] { return RunReset(*reset_args); });
+}
+
+}  // namespace ledger::tools

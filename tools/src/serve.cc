@@ -1,0 +1,260 @@
+// ledger serve: the HTTP API over the event store and the read models.
+//
+// Opens <data>/events (the log), <data>/projections (read models, caught up
+// and then fed live), keeps evidence under <data>/evidence, and serves until
+// SIGINT/SIGTERM, then finishes in-flight requests and closes the store.
+// --demo on an empty data directory first loads a simulated history of two
+// sub-ICB commissioners and creates the demo accounts.
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "ledger/app/command_bus.h"
+#include "ledger/core/domain.h"
+#include "ledger/core/streams.h"
+#include "ledger/http/api.h"
+#include "ledger/http/auth.h"
+#include "ledger/http/router.h"
+#include "ledger/http/server.h"
+#include "ledger/projections/projection_db.h"
+#include "ledger/projections/runner.h"
+#include "ledger/tools/simulator.h"
+#include "serve.h"
+
+namespace ledger::tools {
+namespace {
+
+constexpr char kDefaultDemoPassword[] = "demo-password-2026";
+// The first 61 practices of the file: every practice of sub-ICB locations 00L and 00N.
+constexpr int kDemoPractices = 61;
+constexpr int kDemoMonths = 3;
+
+struct ServeArgs {
+  std::string data = "./data";
+  std::string listen = "127.0.0.1:8080";
+  bool demo = false;
+  std::string demo_password = kDefaultDemoPassword;
+  int threads = 0;
+  std::string practices = DefaultPracticesPath();
+};
+
+// The store's clock: the simulated calendar while the demo history loads, the
+// wall clock afterwards.
+class DemoClock final : public es::Clock {
+ public:
+  int64_t NowMicros() const override {
+    return simulating_.load() ? simulated_.NowMicros() : es::SystemClock().NowMicros();
+  }
+  SimulatedClock& simulated() { return simulated_; }
+  void Simulating(bool on) { simulating_.store(on); }
+
+ private:
+  SimulatedClock simulated_;
+  std::atomic<bool> simulating_{false};
+};
+
+struct DemoAccount {
+  std::string username;
+  std::string org;
+  core::Role role;
+  std::string description;
+};
+
+// "YYYY-MM" of the month `back` months before the current one.
+std::string MonthsAgo(int back) {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  int months = (tm.tm_year + 1900) * 12 + tm.tm_mon - back;
+  return fmt::format("{:04}-{:02}", months / 12, months % 12 + 1);
+}
+
+std::optional<core::OrgState> LoadOrg(app::CommandBus& bus, const std::string& code) {
+  auto loaded = bus.LoadStream(core::OrgStream(code));
+  if (!loaded.ok()) return std::nullopt;
+  const auto* org = std::get_if<core::OrgState>(&loaded->state);
+  if (org == nullptr || !org->exists) return std::nullopt;
+  return *org;
+}
+
+int LoadDemo(es::EventStore& store, app::CommandBus& bus, DemoClock& clock, const ServeArgs& args,
+             std::vector<DemoAccount>* accounts) {
+  fmt::print("Loading the demo history (the practices of two sub-ICB commissioners, {} months)...\n", kDemoMonths);
+  std::fflush(stdout);
+  std::string hash = http::HashPassword(args.demo_password);
+  SimulationOptions options;
+  options.seed = 2026;
+  options.months = kDemoMonths;
+  options.practices_limit = kDemoPractices;
+  options.csv_path = args.practices;
+  options.start_month = MonthsAgo(kDemoMonths + 1);
+  options.clock = &clock.simulated();
+  options.password_hash = [hash] { return hash; };
+  auto started = std::chrono::steady_clock::now();
+  clock.Simulating(true);
+  auto report = Simulate(store, options);
+  clock.Simulating(false);
+  if (!report.ok()) return Fail(kExitFailed, "the demo history could not be loaded: " + report.status().ToString());
+
+  // The demo people: the first commissioner, a multi-level and a single-level practice of it.
+  auto rows = ReadPractices(args.practices);
+  if (!rows.ok()) return Fail(kExitFailed, "cannot read the practices file: " + rows.status().ToString());
+  std::string commissioner = rows->front().commissioner;
+  std::string multi, single;
+  for (const PracticeRow& row : *rows) {
+    if (row.commissioner != commissioner || (!multi.empty() && !single.empty())) break;
+    auto org = LoadOrg(bus, row.code);
+    if (!org) continue;
+    std::string& slot = org->approval_mode == core::ApprovalMode::kMultiLevel ? multi : single;
+    if (slot.empty()) slot = row.code;
+  }
+  if (multi.empty() || single.empty())
+    return Fail(kExitFailed, "the demo history has no multi-level and single-level practice pair");
+  using core::Role;
+  *accounts = {
+      {"admin", std::string(core::kSystemOrgCode), Role::kOperator, "system operator"},
+      {"icb.admin", commissioner, Role::kCommissionerAdmin, "commissioner administrator"},
+      {"tier1", commissioner, Role::kApproverTier1, "Tier 1 approver (vets evidence)"},
+      {"tier2", commissioner, Role::kApproverTier2, "Tier 2 approver (approves the money, holds, payment runs)"},
+      {"finance", commissioner, Role::kFinance, "finance approver (claims of 15,000 pounds or more)"},
+      {"auditor", commissioner, Role::kAuditor, "auditor (events, verify, reports)"},
+      {"practice.user", multi, Role::kProviderUser, "prepares and submits claims (multi-level practice)"},
+      {"practice.approver", multi, Role::kProviderApprover, "approves its practice's claims before the commissioner"},
+      {"practice2.user", single, Role::kProviderUser, "prepares and submits claims (single-level practice)"},
+  };
+  for (const DemoAccount& a : *accounts) {
+    core::RoleSet roles;
+    roles.Add(a.role);
+    if (a.username == "practice.user" || a.username == "practice2.user") roles.Add(Role::kProviderAdmin);
+    core::CreateAccount command{a.username, a.org, "Demo " + a.description, a.username + "@demo.invalid", roles,
+                                http::HashPassword(args.demo_password)};
+    core::CommandMeta meta{"demo-account-" + a.username, "demo-accounts", "", WallClockMicros()};
+    app::ExecuteResult result = bus.Execute(meta, command);
+    if (!result.ok()) return Fail(kExitFailed, "cannot create demo account " + a.username + ": " + result.Describe());
+  }
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  fmt::print("Loaded {} practices under {} commissioners, {} events, in {:.1f} s.\n", report->practices,
+             report->commissioners, store.GetHead().position, seconds);
+  return kExitOk;
+}
+
+void PrintDemoAccounts(const std::vector<DemoAccount>& accounts, const ServeArgs& args) {
+  fmt::print("\nDemo accounts (password: {}{}):\n", args.demo_password,
+             args.demo_password == kDefaultDemoPassword ? ", the default; choose another with --demo-password" : "");
+  for (const DemoAccount& a : accounts) fmt::print("  {:<18} {:<7} {}\n", a.username, a.org, a.description);
+  fmt::print("Simulated staff (e.g. 00l.tier1, a84002.user) sign in with the same password.\n");
+}
+
+int RunServe(const CLI::App& app, const ServeArgs& args) {
+  std::string host;
+  uint16_t port = 0;
+  if (!http::ParseListenAddress(args.listen, &host, &port))
+    return UsageError(app, "--listen must be HOST:PORT, e.g. 127.0.0.1:8080");
+  if (args.threads < 0 || args.threads > 256) return UsageError(app, "--threads must be between 0 and 256");
+  DataDir data(args.data);
+  DemoClock clock;
+  int exit_code = kExitOk;
+  auto store = OpenStoreForWriting(data, /*create_if_missing=*/true, &exit_code, &clock);
+  if (!store) return exit_code;
+  std::error_code ec;
+  std::filesystem::create_directories(data.evidence(), ec);
+  if (ec) return Fail(kExitFailed, fmt::format("cannot create {}: {}", data.evidence().string(), ec.message()));
+  app::CommandBus bus(*store);
+
+  std::vector<DemoAccount> demo_accounts;
+  bool demo_loaded = false;
+  if (args.demo && store->GetHead().position == 0) {
+    if (int rc = LoadDemo(*store, bus, clock, args, &demo_accounts); rc != kExitOk) return rc;
+    demo_loaded = true;
+  }
+
+  auto db = projections::ProjectionDb::Open(data.projections().string());
+  if (!db.ok()) return Fail(kExitFailed, "cannot open the read models: " + db.status().ToString());
+  projections::Runner runner(*store, **db);
+  if (es::Status s = runner.CatchUp(); !s.ok())
+    return Fail(kExitFailed, "cannot bring the read models up to date: " + s.ToString());
+  runner.Start();
+
+  http::LogAccountDirectory accounts(bus);
+  http::Context context;
+  context.accounts = &accounts;
+  context.dummy_password_hash = http::HashPassword(http::RandomHex(16));
+  context.AddRoutes(http::BuiltinRoutes());
+  http::ApiDeps deps(*store, bus, **db, runner, data.evidence());
+  context.AddRoutes(http::ApiRoutes(deps));
+  es::EventStore* log = store.get();
+  context.metrics.AddGauge("ledger_projection_lag", "Log positions the read models are behind the head",
+                           [&runner] { return static_cast<double>(runner.Lag()); });
+  context.metrics.AddGauge("ledger_log_head", "The log's head position",
+                           [log] { return static_cast<double>(log->GetHead().position); });
+  context.metrics.AddCounter("ledger_appends_total", "Commands appended to the log",
+                             [log] { return static_cast<double>(log->Stats().appends); });
+  context.metrics.AddCounter("ledger_events_appended_total", "Events appended to the log",
+                             [log] { return static_cast<double>(log->Stats().events); });
+  context.metrics.AddCounter("ledger_fsync_batches_total", "Group-commit batches (one fsync each)",
+                             [log] { return static_cast<double>(log->Stats().batches); });
+  context.metrics.AddGauge("ledger_fsync_batch_max_commands", "The most commands one fsync carried",
+                           [log] { return static_cast<double>(log->Stats().max_batch_commands); });
+
+  http::ServerOptions options;
+  options.listen = args.listen;
+  options.io_threads = args.threads;
+  http::Server server(options, context);
+  if (std::string error = server.Start(); !error.empty())
+    return Fail(kExitFailed, fmt::format("cannot listen on {}: {}", args.listen, error));
+  std::string shown_host = host.empty() || host == "0.0.0.0" ? "127.0.0.1" : host;
+  if (shown_host.find(':') != std::string::npos) shown_host = "[" + shown_host + "]";
+  fmt::print("ledger serving {} (log head {}) at http://{}:{}/\n", data.root().string(), store->GetHead().position,
+             shown_host, server.port());
+  fmt::print("API: http://{}:{}/api/v1 (sign in with POST /api/v1/session); health: /healthz; metrics: /metrics\n",
+             shown_host, server.port());
+  if (demo_loaded) {
+    PrintDemoAccounts(demo_accounts, args);
+  } else if (args.demo) {
+    fmt::print("The data directory already holds a history, so no demo data was loaded; the demo accounts "
+               "(admin, icb.admin, tier1, tier2, finance, auditor, practice.user, practice.approver, "
+               "practice2.user) keep the password they were given at first start.\n");
+  }
+  fmt::print("Press Ctrl+C to stop.\n");
+  std::fflush(stdout);
+
+  server.Run();
+  deps.StopStreams();
+  runner.Stop();
+  fmt::print("ledger serve stopped cleanly at log head {}.\n", store->GetHead().position);
+  std::fflush(stdout);
+  return kExitOk;
+}
+
+}  // namespace
+
+void RegisterServe(CLI::App& app, CommandRegistry& registry) {
+  auto args = std::make_shared<ServeArgs>();
+  CLI::App* cmd = app.add_subcommand("serve", "Run the HTTP API server");
+  cmd->add_option("--data", args->data, "Data directory (holds events/, projections/, evidence/)")
+      ->capture_default_str()
+      ->type_name("DIR");
+  cmd->add_option("--listen", args->listen, "Address to listen on, HOST:PORT (port 0 picks a free one)")
+      ->capture_default_str();
+  cmd->add_flag("--demo", args->demo,
+                "On an empty data directory, load a simulated history and create the demo accounts");
+  cmd->add_option("--demo-password", args->demo_password, "Password of the demo accounts")->capture_default_str();
+  cmd->add_option("--threads", args->threads, "I/O threads (0 = one per core)")->capture_default_str();
+  cmd->add_option("--practices", args->practices, "The practices file the demo history is built from")
+      ->capture_default_str()
+      ->type_name("FILE");
+  cmd->footer(
+      "Serves until SIGINT or SIGTERM, then finishes the requests in flight and closes the store.\n\n"
+      "Example:\n  ledger serve --data ./data --listen 127.0.0.1:8080 --demo");
+  registry.Add(cmd, [cmd, args] { return RunServe(*cmd, *args); });
+}
+
+}  // namespace ledger::tools
