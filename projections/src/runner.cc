@@ -5,7 +5,7 @@
 namespace ledger::projections {
 
 namespace {
-constexpr size_t kBatch = 2048;
+constexpr size_t kBatch = 4096;
 }
 
 Runner::Runner(es::EventStore& store, ProjectionDb& db) : store_(store), db_(db) {}

@@ -39,7 +39,10 @@ struct AsOf {
 };
 
 struct ProjectionDbOptions {
-  bool sync = false;  // fsync projection writes (they can always be rebuilt from the log)
+  // false: no write-ahead log and no fsync. Rows and checkpoints still reach
+  // disk together (same memtable flush); a crash only loses a suffix of
+  // applied positions, which the runner re-applies from the log.
+  bool sync = false;
   size_t cache_entries = 500'000;  // rows the writer keeps in memory between batches
 };
 
