@@ -9,8 +9,6 @@
 namespace ledger::projections::internal {
 namespace {
 
-constexpr std::string_view kRunningMaxKey = "T|max";
-
 class TimelineProjection final : public Projection {
  public:
   std::string_view name() const override { return keys::kTimelineProjection; }
@@ -18,7 +16,7 @@ class TimelineProjection final : public Projection {
 
   void Apply(const es::Envelope& env, const core::Event* event, Writer& w) override {
     const core::Timestamp at = event ? EventTime(*event) : env.recorded_at_us;
-    const std::string max_key(kRunningMaxKey);
+    const std::string max_key(keys::kTimelineRunningMax);
     std::optional<std::string> max = w.Get(max_key);
     if (max && max->size() == 8 && FromOrderedTime(ReadBE64(*max)) >= at) return;
     std::string ordered;

@@ -38,6 +38,7 @@
 //   timeline   T|at|<BE64 time>                 -> BE64 position  first position whose running
 //                                                                 maximum event time reached `time`
 //              T|pos|<BE64 position>            -> BE64 time      the same entry, by position
+//              T|max                            -> BE64 time      the running maximum so far
 //
 // Times are microseconds since the epoch, stored with the sign bit flipped.
 #pragma once
@@ -90,6 +91,7 @@ inline constexpr std::string_view kLocRun = "run|";
 
 inline constexpr std::string_view kTimelineByTime = "T|at|";
 inline constexpr std::string_view kTimelineByPosition = "T|pos|";
+inline constexpr std::string_view kTimelineRunningMax = "T|max";
 
 inline constexpr char kSeparator = '|';
 
