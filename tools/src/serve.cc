@@ -20,6 +20,9 @@
 #include "ledger/app/command_bus.h"
 #include "ledger/core/domain.h"
 #include "ledger/core/streams.h"
+#if LEDGER_HAVE_PORTAL
+#include "ledger/http/portal.h"
+#endif
 #include "ledger/http/api.h"
 #include "ledger/http/auth.h"
 #include "ledger/http/router.h"
@@ -44,6 +47,7 @@ struct ServeArgs {
   std::string demo_password = kDefaultDemoPassword;
   int threads = 0;
   std::string practices = DefaultPracticesPath();
+  std::string portal;  // "" = the templates and assets of the build tree
 };
 
 // The store's clock: the simulated calendar while the demo history loads, the
@@ -190,6 +194,21 @@ int RunServe(const CLI::App& app, const ServeArgs& args) {
   context.AddRoutes(http::BuiltinRoutes());
   http::ApiDeps deps(*store, bus, **db, runner, data.evidence());
   context.AddRoutes(http::ApiRoutes(deps));
+#if LEDGER_HAVE_PORTAL
+  http::PortalDeps portal_deps;
+  portal_deps.bus = &bus;
+  portal_deps.store = store.get();
+  portal_deps.db = db->get();
+  portal_deps.runner = &runner;
+  portal_deps.templates_dir = args.portal.empty() ? http::DefaultPortalTemplatesDir() : args.portal + "/templates";
+  portal_deps.static_dir = args.portal.empty() ? http::DefaultPortalStaticDir() : args.portal + "/static";
+  portal_deps.evidence_dir = data.evidence().string();
+  try {
+    context.AddRoutes(http::PortalRoutes(portal_deps));
+  } catch (const std::exception& e) {
+    return Fail(kExitFailed, std::string("cannot load the portal: ") + e.what());
+  }
+#endif
   es::EventStore* log = store.get();
   context.metrics.AddGauge("ledger_projection_lag", "Log positions the read models are behind the head",
                            [&runner] { return static_cast<double>(runner.Lag()); });
@@ -247,6 +266,8 @@ void RegisterServe(CLI::App& app, CommandRegistry& registry) {
   cmd->add_flag("--demo", args->demo,
                 "On an empty data directory, load a simulated history and create the demo accounts");
   cmd->add_option("--demo-password", args->demo_password, "Password of the demo accounts")->capture_default_str();
+  cmd->add_option("--portal", args->portal,
+                  "Portal directory with templates/ and static/ (default: the source templates and the built assets)");
   cmd->add_option("--threads", args->threads, "I/O threads (0 = one per core)")->capture_default_str();
   cmd->add_option("--practices", args->practices, "The practices file the demo history is built from")
       ->capture_default_str()

@@ -1,0 +1,58 @@
+// The web portal: server-rendered NHS.UK pages over the same command path and
+// read models as the JSON API, plus the static assets they use.
+//
+// Usage (in the server's start-up):
+//   PortalDeps deps{.bus = &bus, .store = store.get(), .db = db.get(), .runner = &runner,
+//                   .templates_dir = "/usr/share/ledger/portal/templates",
+//                   .static_dir = "/usr/share/ledger/portal/static"};
+//   context.AddRoutes(PortalRoutes(deps));   // throws if a template is missing or invalid
+//
+// Every portal route is registered as Access::Public: the portal authenticates
+// the session cookie itself so that a signed-out visitor is redirected to the
+// sign-in page (instead of the API's 401 problem), checks the csrf_token form
+// field on every POST, and answers 404 pages in HTML. Authorization still goes
+// through core::Authorize, once per route and once per resource.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "ledger/http/router.h"
+
+namespace ledger::app {
+class CommandBus;
+}
+namespace ledger::es {
+class EventStore;
+}
+namespace ledger::projections {
+class ProjectionDb;
+class Runner;
+}  // namespace ledger::projections
+
+namespace ledger::http {
+
+struct PortalDeps {
+  app::CommandBus* bus = nullptr;             // REQUIRED: every write
+  es::EventStore* store = nullptr;            // REQUIRED: event log pages, verify
+  projections::ProjectionDb* db = nullptr;    // REQUIRED: lists, worklists, reports
+  projections::Runner* runner = nullptr;      // optional: read-your-writes after a command
+  std::string templates_dir;                  // portal/templates (with partials/)
+  std::string static_dir;                     // BUILD/portal/static (with VERSION)
+  std::string evidence_dir;                   // content-addressed evidence files ("" = uploads refused)
+  // Register catch-all GET routes so that unknown paths outside /api/ get the
+  // HTML "Page not found" page (API paths keep their problem answers).
+  bool html_not_found = true;
+};
+
+// The portal's routes (pages, forms, /static/...). Loads and checks every
+// template once; throws std::runtime_error naming the file when one is missing
+// or does not parse. The returned handlers share the loaded templates and the
+// portal's per-session state (flash messages, CSRF tokens).
+std::vector<Route> PortalRoutes(const PortalDeps& deps);
+
+// Where the templates and built assets are when running from the build tree.
+std::string DefaultPortalTemplatesDir();
+std::string DefaultPortalStaticDir();
+
+}  // namespace ledger::http

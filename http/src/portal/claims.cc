@@ -1,0 +1,919 @@
+// Practice pages: claims list, new claim, edit, evidence, check, submit, the
+// claim page with its history, withdraw, services and offers, statement.
+#include <algorithm>
+#include <set>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "ledger/core/codec.h"
+#include "ledger/core/streams.h"
+#include "ledger/eventstore/event_store.h"
+#include "ledger/projections/claim_views.h"
+#include "ledger/projections/reports.h"
+#include "evidence_store.h"
+#include "portal_internal.h"
+
+namespace ledger::http::portal {
+namespace {
+
+namespace fs = std::filesystem;
+using core::Action;
+using core::ClaimStatus;
+
+constexpr std::size_t kEvidenceLimit = 10 * kMiB;
+
+struct LoadedClaim {
+  core::ClaimState claim;
+  uint64_t version = 0;
+  core::ServiceState service;
+};
+
+core::Scope ClaimScope(const core::ClaimState& c) {
+  core::Scope s;
+  s.provider_code = c.claim.provider;
+  s.commissioner_code = c.claim.commissioner;
+  return s;
+}
+
+// The claim if it exists and the viewer may do `action` to it.
+std::optional<LoadedClaim> LoadClaim(Page& page, const std::string& id, Action action) {
+  if (!core::IsValidId(id)) return std::nullopt;
+  auto claim = LoadState<core::ClaimState>(page.bus(), core::ClaimStream(id));
+  if (!claim || claim->first.status == ClaimStatus::kNone || claim->first.status == ClaimStatus::kDeleted) {
+    return std::nullopt;
+  }
+  if (!page.Allowed(action, ClaimScope(claim->first))) return std::nullopt;
+  LoadedClaim out{claim->first, claim->second, {}};
+  auto service = LoadState<core::ServiceState>(page.bus(), core::ServiceStream(claim->first.claim.service_id));
+  if (service) out.service = service->first;
+  return out;
+}
+
+std::optional<core::Pence> PriceNow(Page& page, const LoadedClaim& c) {
+  auto period = core::Period::Parse(c.service.definition.frequency, c.claim.claim.period);
+  if (!period) return std::nullopt;
+  const core::Tariff* tariff = core::TariffFor(c.service, *period);
+  if (tariff == nullptr) return std::nullopt;
+  auto org = LoadState<core::OrgState>(page.bus(), core::OrgStream(c.claim.claim.provider));
+  int64_t list_size = 0;
+  if (org) list_size = org->first.ListSizeAt(period->end).value_or(0);
+  auto priced = core::Price(*tariff, c.claim.values, list_size);
+  if (!priced.ok()) return std::nullopt;
+  return priced.value();
+}
+
+json::object ClaimSummary(Page& page, const LoadedClaim& c) {
+  core::Pence amount = c.claim.amount;
+  if (c.claim.status == ClaimStatus::kDraft || c.claim.status == ClaimStatus::kReturned) {
+    amount = PriceNow(page, c).value_or(c.claim.amount);
+  }
+  return {{"claim_id", c.claim.claim.claim_id},
+          {"claim_ref", ClaimRef(c.claim.claim.claim_id)},
+          {"provider_name", OrgName(page.bus(), c.claim.claim.provider)},
+          {"provider_code", c.claim.claim.provider},
+          {"service_name", c.service.definition.name},
+          {"period", PeriodText(c.claim.claim.period)},
+          {"amount", core::FormatPounds(amount)},
+          {"version", c.version}};
+}
+
+std::string ValueText(const core::Component& comp, int64_t v) {
+  switch (comp.unit_kind) {
+    case core::UnitKind::kMoney: return core::FormatPounds(v);
+    case core::UnitKind::kYesNo: return v != 0 ? "Yes" : "No";
+    default: return WithThousands(v);
+  }
+}
+
+json::array AnswerRows(const LoadedClaim& c, bool with_field_ids) {
+  json::array rows;
+  for (const auto& comp : c.service.definition.components) {
+    auto it = c.claim.values.find(comp.id);
+    json::object row{{"label", comp.name}, {"value_text", it == c.claim.values.end() ? "Not entered" : ValueText(comp, it->second)}};
+    if (with_field_ids) row["field_id"] = "component-" + comp.id;
+    rows.push_back(row);
+  }
+  for (const auto& q : c.service.definition.questions) {
+    auto it = c.claim.answers.find(q.id);
+    std::string text = it == c.claim.answers.end() || it->second.empty() ? "Not answered" : it->second;
+    if (q.kind == core::QuestionKind::kYesNo && text == "yes") text = "Yes";
+    if (q.kind == core::QuestionKind::kYesNo && text == "no") text = "No";
+    json::object row{{"label", q.text}, {"value_text", text}};
+    if (with_field_ids) row["field_id"] = "question-" + q.id;
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+std::string ContentTypeText(const std::string& content_type) {
+  if (content_type == "application/pdf") return "PDF";
+  if (content_type == "image/png") return "PNG";
+  if (content_type == "image/jpeg") return "JPEG";
+  if (content_type == "text/csv") return "CSV";
+  if (content_type.find("spreadsheet") != std::string::npos) return "XLSX";
+  return content_type;
+}
+
+json::array EvidenceRows(const LoadedClaim& c) {
+  json::array rows;
+  for (const auto& e : c.claim.evidence) {
+    rows.push_back(json::object{{"filename", e.filename},
+                                {"content_type", ContentTypeText(e.content_type)},
+                                {"size_text", SizeText(e.size)},
+                                {"sha256", e.sha256}});
+  }
+  return rows;
+}
+
+// ---- Evidence files: stored the API's way (api/evidence_store.h) ------------------------
+
+std::string SniffType(const std::string& bytes) { return api::SniffEvidenceType(bytes); }
+
+// ---- Claims list -------------------------------------------------------------------------
+
+std::optional<std::vector<ClaimStatus>> StatusFilter(const std::string& slug) {
+  using S = ClaimStatus;
+  if (slug.empty()) return std::nullopt;
+  if (slug == "awaiting") return std::vector{S::kAwaitingProviderApproval, S::kAwaitingTier1, S::kAwaitingTier2, S::kAwaitingFinance};
+  if (slug == "approved") return std::vector{S::kApprovedForPayment, S::kPaymentHeld, S::kSentForPayment};
+  if (slug == "tier1") return std::vector{S::kAwaitingTier1};
+  if (slug == "tier2") return std::vector{S::kAwaitingTier2};
+  if (slug == "finance") return std::vector{S::kAwaitingFinance};
+  for (int i = 1; i <= static_cast<int>(S::kWithdrawn); ++i) {
+    if (StatusSlug(static_cast<S>(i)) == slug) return std::vector{static_cast<S>(i)};
+  }
+  return std::vector<S>{};
+}
+
+std::string ServiceName(Page& page, const std::string& id, std::map<std::string, std::string>& cache) {
+  auto it = cache.find(id);
+  if (it != cache.end()) return it->second;
+  auto s = LoadState<core::ServiceState>(page.bus(), core::ServiceStream(id));
+  return cache[id] = s ? s->first.definition.name : id;
+}
+
+Response ClaimsList(Page& page) {
+  const Viewer& v = page.viewer();
+  projections::ClaimQuery q;
+  if (v.IsProvider()) {
+    q.provider = v.principal.org_code;
+  } else {
+    q.commissioner = v.principal.org_code;
+  }
+  q.limit = 1000;
+  std::string slug = page.call().Query("status");
+  auto filter = StatusFilter(slug);
+  auto listed = projections::ListClaims(page.db(), q);
+  std::vector<projections::ClaimView> claims;
+  if (listed.ok()) {
+    for (auto& c : listed.value().claims) {
+      if (c.status == ClaimStatus::kDeleted || c.status == ClaimStatus::kNone) continue;
+      if (filter && std::find(filter->begin(), filter->end(), c.status) == filter->end()) continue;
+      claims.push_back(std::move(c));
+    }
+  }
+  std::sort(claims.begin(), claims.end(),
+            [](const auto& a, const auto& b) { return a.status_since_at > b.status_since_at; });
+  std::map<std::string, std::string> names;
+  json::array rows;
+  for (const auto& c : claims) {
+    rows.push_back(json::object{{"claim_id", c.claim_id},
+                                {"claim_ref", ClaimRef(c.claim_id)},
+                                {"provider_name", v.IsProvider() ? "" : OrgName(page.bus(), c.provider)},
+                                {"service_name", ServiceName(page, c.service_id, names)},
+                                {"period", PeriodText(c.period)},
+                                {"status", StatusTag(c.status)},
+                                {"amount", core::FormatPounds(c.amount)},
+                                {"updated_iso", FormatIso(c.status_since_at)},
+                                {"updated_text", FormatWhen(c.status_since_at)}});
+  }
+  json::object m = page.Base("Claims", "/claims");
+  m["can_create"] = v.Has(core::Role::kProviderUser);
+  m["caption"] = fmt::format("{} {}", rows.size(), rows.size() == 1 ? "claim" : "claims");
+  m["has_claims"] = !rows.empty();
+  m["claims"] = rows;
+  m["next_href"] = "";
+  json::object status = SelectField("status", "status", "Status");
+  status["label_class"] = "nhsuk-label--s";
+  json::array options;
+  options.push_back(json::object{{"option_value", ""}, {"option_text", "All statuses"}, {"selected", slug.empty()}});
+  std::vector<std::pair<std::string, std::string>> choices = {
+      {"draft", "Draft"}, {"awaiting", "Awaiting approval"}, {"returned", "Returned for amendment"},
+      {"approved", "Approved for payment"}, {"paid", "Paid"}, {"rejected", "Rejected"}, {"withdrawn", "Withdrawn"}};
+  for (const auto& [value, text] : choices) {
+    options.push_back(json::object{{"option_value", value}, {"option_text", text}, {"selected", value == slug}});
+  }
+  status["options"] = options;
+  m["fields"] = json::object{{"status", status}};
+  return page.Render(200, "claims", std::move(m));
+}
+
+// ---- New claim -------------------------------------------------------------------------------
+
+struct Claimable {
+  core::ServiceState service;
+  std::vector<std::pair<std::string, core::ClaimWindow>> periods;  // open and unclaimed
+};
+
+std::vector<core::Period> PeriodsOf(const core::ServiceDefinition& def, core::Date today) {
+  std::vector<core::Period> out;
+  if (def.frequency == core::Frequency::kOneOff) {
+    // One-off claims are for the day of the activity: the days whose window is open.
+    for (int back = 0; back <= std::min(def.window_days, 62); ++back) {
+      core::Date d = today.AddDays(-back);
+      if (d >= def.start && d <= def.end) out.push_back(*core::Period::Parse(core::Frequency::kOneOff, d.ToString()));
+    }
+    return out;
+  }
+  for (int year = def.start.year() - 1; year <= def.end.year(); ++year) {
+    std::vector<std::string> texts;
+    switch (def.frequency) {
+      case core::Frequency::kMonthly:
+        for (int m = 1; m <= 12; ++m) texts.push_back(fmt::format("{}-{:02d}", year, m));
+        break;
+      case core::Frequency::kQuarterly:
+        for (int qn = 1; qn <= 4; ++qn) texts.push_back(fmt::format("{}-Q{}", year, qn));
+        break;
+      case core::Frequency::kAnnual:
+        texts.push_back(fmt::format("{}/{:02d}", year, (year + 1) % 100));
+        break;
+      case core::Frequency::kOneOff:
+        break;
+    }
+    for (const auto& t : texts) {
+      auto p = core::Period::Parse(def.frequency, t);
+      if (p && p->start >= def.start && p->end <= def.end) out.push_back(*p);
+    }
+  }
+  return out;
+}
+
+std::vector<Claimable> ClaimableServices(Page& page) {
+  const core::Principal& who = page.who();
+  core::Date today = core::Date::FromTimestamp(page.call().context().now());
+  std::vector<Claimable> out;
+  projections::ReportParams params;
+  params.scope = who.commissioner_code;
+  params.filters["provider"] = who.org_code;
+  auto offers = projections::RunReport(page.db(), "offers", params);
+  if (!offers.ok()) return out;
+  std::set<std::string> seen;
+  for (const auto& row : offers.value().rows) {
+    const std::string* sid = std::get_if<std::string>(&row[0]);
+    const std::string* provider = std::get_if<std::string>(&row[1]);
+    if (sid == nullptr || provider == nullptr || *provider != who.org_code || !seen.insert(*sid).second) continue;
+    auto offer = LoadState<core::OfferState>(page.bus(), core::OfferStream(*sid, who.org_code));
+    auto service = LoadState<core::ServiceState>(page.bus(), core::ServiceStream(*sid));
+    if (!offer || !service || service->first.status != core::ServiceStatus::kPublished) continue;
+    Claimable c{service->first, {}};
+    for (const auto& period : PeriodsOf(service->first.definition, today)) {
+      core::ClaimWindow window = core::WindowFor(service->first.definition, period);
+      if (!window.Contains(today) || !core::Participates(offer->first, period)) continue;
+      if (core::TariffFor(service->first, period) == nullptr) continue;
+      std::string text = period.ToString();
+      auto key = LoadState<core::ClaimKeyState>(page.bus(), core::ClaimKeyStream(who.org_code, *sid, text));
+      if (key && !key->first.holder.empty()) continue;
+      c.periods.emplace_back(text, window);
+    }
+    if (!c.periods.empty()) out.push_back(std::move(c));
+  }
+  return out;
+}
+
+std::string PaymentTypeText(const core::ServiceState& s) {
+  std::string type = "Item of service";
+  if (!s.tariffs.empty()) {
+    switch (s.tariffs.back().payment_type) {
+      case core::PaymentType::kItemOfService: type = "Item of service"; break;
+      case core::PaymentType::kPopulation: type = "Population"; break;
+      case core::PaymentType::kThreshold: type = "Threshold"; break;
+      case core::PaymentType::kParticipation: type = "Participation"; break;
+    }
+  }
+  return type + ", " + std::string(core::FrequencyName(s.definition.frequency));
+}
+
+Response RenderClaimNew(Page& page, int status, const std::string& chosen_service, const std::string& chosen_period,
+                        const std::vector<std::pair<std::string, std::string>>& errors) {
+  std::vector<Claimable> claimable = ClaimableServices(page);
+  json::object m = page.Base("Start a new claim", "/claims");
+  m["back_link"] = json::object{{"href", "/claims"}, {"text", "Back to claims"}};
+  m["has_services"] = !claimable.empty();
+  json::object service = ChoiceField("service", "service", "Which service are you claiming for?");
+  service["legend_class"] = "nhsuk-fieldset__legend--m";
+  service["hint"] = "Only services you have accepted, with a claim window open now, are listed";
+  json::array items;
+  json::object period = SelectField("period", "period", "Which period is the claim for?");
+  period["label_class"] = "nhsuk-label--m";
+  json::array options;
+  options.push_back(json::object{{"option_value", ""}, {"option_text", "Choose a period"}, {"selected", chosen_period.empty()}});
+  std::set<std::string> listed_periods;
+  for (size_t i = 0; i < claimable.size(); ++i) {
+    const auto& c = claimable[i];
+    items.push_back(ChoiceItem("service", i == 0, c.service.service_id, c.service.definition.name,
+                               c.service.service_id == chosen_service, PaymentTypeText(c.service)));
+    for (const auto& [p, window] : c.periods) {
+      if (!chosen_service.empty() && c.service.service_id != chosen_service) continue;
+      if (!listed_periods.insert(p).second) continue;
+      options.push_back(json::object{
+          {"option_value", p},
+          {"option_text", fmt::format("{} (window closes {})", PeriodText(p), FormatDateText(window.closes))},
+          {"selected", p == chosen_period}});
+    }
+  }
+  service["items"] = items;
+  period["options"] = options;
+  for (const auto& [id, message] : errors) {
+    if (id == "service") service["error"] = message;
+    if (id == "period") period["error"] = message;
+  }
+  m["fields"] = json::object{{"service", service}, {"period", period}};
+  if (!errors.empty()) m["error_summary"] = ErrorSummary(errors);
+  return page.Render(status, "claim_new", std::move(m));
+}
+
+Response ClaimNew(Page& page) {
+  return RenderClaimNew(page, 200, page.call().Query("service"), "", {});
+}
+
+std::string NewClaimId() { return "c-" + RandomHex(4); }
+
+Response ClaimNewPost(Page& page) {
+  std::string service_id = page.form().Get("service");
+  std::string period = page.form().Get("period");
+  std::vector<std::pair<std::string, std::string>> errors;
+  if (service_id.empty()) errors.emplace_back("service", "Select the service you are claiming for");
+  if (period.empty()) errors.emplace_back("period", "Select the period the claim is for");
+  if (!errors.empty()) return RenderClaimNew(page, 422, service_id, period, errors);
+  const core::Principal& who = page.who();
+  core::ClaimRef ref{NewClaimId(), who.org_code, who.commissioner_code, service_id, period};
+  app::ExecuteResult r = page.Execute(core::CreateClaimDraft{ref});
+  if (!r.ok()) {
+    std::string message = RejectionText(r);
+    std::string field = "period";
+    if (r.rejected()) {
+      for (const auto& e : r.rejection().errors) {
+        if (e.path == "service" || e.path == "service_id") field = "service";
+        if (!e.message.empty()) message = e.message;
+      }
+      if (r.rejection().code == "duplicate_claim" || r.rejection().code.find("key") != std::string::npos) {
+        message = "A claim for this service and period already exists. Choose another period.";
+      }
+    }
+    errors.emplace_back(field, message.empty() ? "You cannot claim for this service and period" : message);
+    return RenderClaimNew(page, 422, service_id, period, errors);
+  }
+  return page.Redirect("/claims/" + ref.claim_id + "/edit");
+}
+
+// ---- Edit --------------------------------------------------------------------------------
+
+bool Editable(const core::ClaimState& c) {
+  return c.status == ClaimStatus::kDraft || c.status == ClaimStatus::kReturned;
+}
+
+std::string ReturnReason(Page& page, const std::string& claim_id) {
+  auto events = page.portal().deps().store->ReadStream(core::ClaimStream(claim_id));
+  if (!events.ok()) return {};
+  std::string reason;
+  for (const auto& e : events.value()) {
+    auto decoded = core::Decode(e.type, e.schema_version, e.payload);
+    if (!decoded.ok()) continue;
+    if (auto* r = std::get_if<core::ClaimReturned>(&decoded.value())) reason = r->reason;
+    if (auto* r = std::get_if<core::ClaimReturnedByProvider>(&decoded.value())) reason = r->reason;
+  }
+  return reason;
+}
+
+// Field id on the edit page for a FieldError path.
+std::string FieldIdFor(const std::string& path) {
+  if (path.rfind("components.", 0) == 0) return "component-" + path.substr(11);
+  if (path.rfind("answers.", 0) == 0) return "question-" + path.substr(8);
+  if (path == "evidence") return "evidence_file";
+  return {};
+}
+
+// Renders the edit page. `typed` (field name -> text) overrides stored values;
+// errors are (field id, message).
+Response RenderEdit(Page& page, const LoadedClaim& c, int status, const std::map<std::string, std::string>& typed,
+                    std::vector<std::pair<std::string, std::string>> errors) {
+  json::object m = page.Base("Enter your claim", "/claims");
+  m["back_link"] = json::object{{"href", "/claims/" + c.claim.claim.claim_id}, {"text", "Back to claim"}};
+  m["claim"] = ClaimSummary(page, c);
+  m["return_reason"] = c.claim.status == ClaimStatus::kReturned ? ReturnReason(page, c.claim.claim.claim_id) : "";
+  std::map<std::string, std::string> error_of;
+  for (auto& [id, message] : errors) {
+    if (id.empty()) id = c.service.definition.components.empty() ? "evidence_file"
+                                                                 : "component-" + c.service.definition.components[0].id;
+    if (!error_of.count(id)) error_of[id] = message;
+  }
+  json::array components;
+  for (const auto& comp : c.service.definition.components) {
+    std::string id = "component-" + comp.id;
+    std::string name = "component." + comp.id;
+    json::object f = InputField(id, name, comp.name);
+    auto stored = c.claim.values.find(comp.id);
+    auto t = typed.find(name);
+    std::string value;
+    if (t != typed.end()) {
+      value = t->second;
+    } else if (stored != c.claim.values.end()) {
+      value = comp.unit_kind == core::UnitKind::kMoney ? PoundsInput(stored->second) : std::to_string(stored->second);
+    }
+    f["value"] = value;
+    f["required"] = comp.required;
+    if (comp.unit_kind == core::UnitKind::kMoney) {
+      f["hint"] = fmt::format("In pounds and pence, up to {}", core::FormatPounds(comp.max));
+      f["prefix"] = "£";
+      f["inputmode"] = "decimal";
+      f["width_class"] = "nhsuk-input--width-10";
+      f["max_value"] = PoundsInput(comp.max);
+    } else if (comp.unit_kind == core::UnitKind::kYesNo) {
+      f["hint"] = "Enter 1 for yes or 0 for no";
+      f["inputmode"] = "numeric";
+      f["width_class"] = "nhsuk-input--width-2";
+      f["max_value"] = "1";
+    } else {
+      f["hint"] = fmt::format("A whole number, {} to {}", WithThousands(comp.min), WithThousands(comp.max));
+      f["inputmode"] = "numeric";
+      f["width_class"] = "nhsuk-input--width-5";
+      f["max_value"] = std::to_string(comp.max);
+    }
+    if (error_of.count(id)) f["error"] = error_of[id];
+    components.push_back(f);
+  }
+  m["components"] = components;
+  json::array questions;
+  for (const auto& q : c.service.definition.questions) {
+    std::string id = "question-" + q.id;
+    std::string name = "question." + q.id;
+    auto stored = c.claim.answers.find(q.id);
+    auto t = typed.find(name);
+    std::string value = t != typed.end() ? t->second : (stored != c.claim.answers.end() ? stored->second : "");
+    json::object f;
+    if (q.kind == core::QuestionKind::kYesNo) {
+      f = ChoiceField(id, name, q.text);
+      f["legend_class"] = "nhsuk-fieldset__legend--s";
+      f["inline"] = true;
+      f["items"] = json::array{ChoiceItem(id, true, "yes", "Yes", value == "yes"),
+                               ChoiceItem(id, false, "no", "No", value == "no")};
+    } else if (q.kind == core::QuestionKind::kNumber) {
+      f = InputField(id, name, q.text);
+      f["value"] = value;
+      f["inputmode"] = "numeric";
+      f["width_class"] = "nhsuk-input--width-5";
+    } else {
+      f = TextareaField(id, name, q.text);
+      f["value"] = value;
+    }
+    f["is_text"] = q.kind == core::QuestionKind::kText;
+    f["is_number"] = q.kind == core::QuestionKind::kNumber;
+    f["is_yes_no"] = q.kind == core::QuestionKind::kYesNo;
+    if (error_of.count(id)) f["error"] = error_of[id];
+    questions.push_back(f);
+  }
+  m["has_questions"] = !questions.empty();
+  m["questions"] = questions;
+  m["evidence_required"] = c.service.definition.evidence_required;
+  json::array evidence = EvidenceRows(c);
+  m["has_evidence"] = !evidence.empty();
+  m["evidence"] = evidence;
+  m["can_delete"] = c.claim.status == ClaimStatus::kDraft;
+  json::object file = FileField("evidence_file", "evidence_file", "Add an evidence file");
+  file["label_class"] = "nhsuk-label--s";
+  file["hint"] = "PDF, PNG, JPEG, CSV or XLSX, up to 10 MB";
+  file["accept"] = ".pdf,.png,.jpg,.jpeg,.csv,.xlsx";
+  if (error_of.count("evidence_file")) file["error"] = error_of["evidence_file"];
+  m["fields"] = json::object{{"evidence_file", file}};
+  if (!errors.empty()) m["error_summary"] = ErrorSummary(errors);
+  return page.Render(status, "claim_edit", std::move(m));
+}
+
+Response ClaimEdit(Page& page) {
+  auto c = LoadClaim(page, page.call().Param("id"), Action::kPrepareClaim);
+  if (!c || !Editable(c->claim)) return page.NotFound();
+  return RenderEdit(page, *c, 200, {}, {});
+}
+
+uint64_t VersionField(Page& page) {
+  auto v = ParseWholeNumber(page.form().Get("version"));
+  return v && *v > 0 ? static_cast<uint64_t>(*v) : 0;
+}
+
+std::optional<app::Precondition> VersionCheck(Page& page, const std::string& claim_id) {
+  uint64_t v = VersionField(page);
+  if (v == 0) return std::nullopt;
+  return app::Precondition{core::ClaimStream(claim_id), v};
+}
+
+Response ClaimEditPost(Page& page) {
+  auto c = LoadClaim(page, page.call().Param("id"), Action::kPrepareClaim);
+  if (!c || !Editable(c->claim)) return page.NotFound();
+  const std::string& id = c->claim.claim.claim_id;
+  std::map<std::string, std::string> typed;
+  std::vector<std::pair<std::string, std::string>> errors;
+  core::UnitValues values;
+  core::Answers answers;
+  for (const auto& comp : c->service.definition.components) {
+    std::string name = "component." + comp.id;
+    std::string text = page.form().Get(name);
+    typed[name] = text;
+    if (text.find_first_not_of(' ') == std::string::npos) continue;
+    std::optional<int64_t> v = comp.unit_kind == core::UnitKind::kMoney ? ParsePounds(text) : ParseWholeNumber(text);
+    if (!v) {
+      errors.emplace_back("component-" + comp.id, comp.unit_kind == core::UnitKind::kMoney
+                                                      ? "Enter " + comp.name + " in pounds and pence, like 312.40"
+                                                      : "Enter " + comp.name + " as a whole number");
+      continue;
+    }
+    values[comp.id] = *v;
+  }
+  for (const auto& q : c->service.definition.questions) {
+    std::string name = "question." + q.id;
+    std::string text = page.form().Get(name);
+    typed[name] = text;
+    if (!text.empty()) answers[q.id] = text;
+  }
+  if (!errors.empty()) return RenderEdit(page, *c, 422, typed, errors);
+  app::ExecuteResult r = page.Execute(core::EnterClaimValues{c->claim.claim, values, answers}, VersionCheck(page, id));
+  if (!r.ok()) {
+    if (r.rejected()) {
+      for (const auto& e : r.rejection().errors) errors.emplace_back(FieldIdFor(e.path), e.message);
+    }
+    if (errors.empty()) errors.emplace_back("", RejectionText(r));
+    auto fresh = LoadClaim(page, id, Action::kPrepareClaim);
+    return RenderEdit(page, fresh ? *fresh : *c, 422, typed, errors);
+  }
+  if (page.form().Get("next") == "check") return page.Redirect("/claims/" + id + "/check");
+  Flash f;
+  f.heading = "Your claim has been saved";
+  f.body = "It is a draft until you submit it.";
+  return page.Redirect("/claims/" + id + "/edit", f);
+}
+
+Response EvidencePost(Page& page) {
+  auto c = LoadClaim(page, page.call().Param("id"), Action::kPrepareClaim);
+  if (!c || !Editable(c->claim)) return page.NotFound();
+  const UploadedFile* file = page.form().File("evidence_file");
+  std::string error;
+  std::string type;
+  if (file == nullptr || file->bytes.empty()) {
+    error = "Select a file to upload";
+  } else if (file->bytes.size() > kEvidenceLimit) {
+    error = "The selected file must be smaller than 10 MB";
+  } else if ((type = SniffType(file->bytes)).empty()) {
+    error = "The selected file must be a PDF, PNG, JPEG, CSV or XLSX";
+  } else if (page.portal().deps().evidence_dir.empty()) {
+    error = "Evidence cannot be uploaded at the moment";
+  }
+  if (!error.empty()) return RenderEdit(page, *c, 422, {}, {{"evidence_file", error}});
+  std::string sha = Sha256Hex(file->bytes);
+  if (!api::StoreEvidence(page.portal().deps().evidence_dir, sha, file->bytes).ok()) {
+    return RenderEdit(page, *c, 500, {}, {{"evidence_file", "The file could not be stored. Try again."}});
+  }
+  core::Evidence e{sha, file->filename.empty() ? "evidence" : file->filename, type,
+                   static_cast<int64_t>(file->bytes.size())};
+  app::ExecuteResult r = page.Execute(core::AttachEvidence{c->claim.claim, e});
+  if (!r.ok()) return RenderEdit(page, *c, 422, {}, {{"evidence_file", RejectionText(r)}});
+  Flash f;
+  f.heading = "File uploaded";
+  f.body = e.filename + " has been added to the claim.";
+  return page.Redirect("/claims/" + c->claim.claim.claim_id + "/edit", f);
+}
+
+Response EvidenceRemovePost(Page& page) {
+  auto c = LoadClaim(page, page.call().Param("id"), Action::kPrepareClaim);
+  if (!c || !Editable(c->claim)) return page.NotFound();
+  app::ExecuteResult r = page.Execute(core::RemoveEvidence{c->claim.claim, page.call().Param("sha")});
+  if (!r.ok()) return RenderEdit(page, *c, 422, {}, {{"evidence_file", RejectionText(r)}});
+  return page.Redirect("/claims/" + c->claim.claim.claim_id + "/edit");
+}
+
+Response EvidenceDownload(Page& page) {
+  auto c = LoadClaim(page, page.call().Param("id"), Action::kViewClaim);
+  if (!c) return page.NotFound();
+  const std::string& sha = page.call().Param("sha");
+  std::vector<core::Evidence> known = c->claim.evidence;
+  auto it = std::find_if(known.begin(), known.end(), [&](const auto& e) { return e.sha256 == sha; });
+  if (it == known.end() || page.portal().deps().evidence_dir.empty()) return page.NotFound();
+  auto bytes = api::ReadEvidence(page.portal().deps().evidence_dir, sha);
+  if (!bytes.ok()) return page.NotFound();
+  Response r = Response::Text(200, bytes.value(), it->content_type);
+  std::string safe;
+  for (char ch : it->filename) safe.push_back(ch == '"' || ch == '\\' || static_cast<unsigned char>(ch) < 0x20 ? '_' : ch);
+  r.Set("Content-Disposition", "attachment; filename=\"" + safe + "\"");
+  r.Set("X-Content-Type-Options", "nosniff");
+  r.Set("Cache-Control", "private, no-store");
+  return r;
+}
+
+Response DeletePost(Page& page) {
+  auto c = LoadClaim(page, page.call().Param("id"), Action::kPrepareClaim);
+  if (!c || c->claim.status != ClaimStatus::kDraft) return page.NotFound();
+  app::ExecuteResult r = page.Execute(core::DeleteClaimDraft{c->claim.claim});
+  if (!r.ok()) return RenderEdit(page, *c, 422, {}, {{"", RejectionText(r)}});
+  Flash f;
+  f.heading = "Draft claim deleted";
+  return page.Redirect("/claims", f);
+}
+
+// ---- Check and submit ------------------------------------------------------------------------
+
+Response ClaimCheck(Page& page) {
+  auto c = LoadClaim(page, page.call().Param("id"), Action::kSubmitClaim);
+  if (!c || !Editable(c->claim)) return page.NotFound();
+  json::object m = page.Base("Check your claim", "/claims");
+  m["back_link"] = json::object{{"href", "/claims/" + c->claim.claim.claim_id + "/edit"}, {"text", "Back"}};
+  m["claim"] = ClaimSummary(page, *c);
+  m["answers"] = AnswerRows(*c, true);
+  json::array evidence;
+  for (const auto& e : c->claim.evidence) evidence.push_back(json::object{{"filename", e.filename}});
+  m["evidence"] = evidence;
+  auto period = core::Period::Parse(c->service.definition.frequency, c->claim.claim.period);
+  const core::Tariff* tariff = period ? core::TariffFor(c->service, *period) : nullptr;
+  m["pricing_explanation"] =
+      tariff ? fmt::format("Worked out with the tariff in force from {}.", FormatDateText(tariff->effective_from))
+             : "There is no tariff for this period yet.";
+  auto org = LoadState<core::OrgState>(page.bus(), core::OrgStream(c->claim.claim.provider));
+  bool multi = org && org->first.approval_mode == core::ApprovalMode::kMultiLevel;
+  m["submit_explanation"] = std::string(multi ? "Your practice approver will check the claim before it goes to the "
+                                                "commissioner. "
+                                              : "The claim goes to your commissioner to be checked. ") +
+                            "By submitting you confirm the figures are correct and match your clinical records.";
+  return page.Render(200, "claim_check", std::move(m));
+}
+
+Response SubmitPost(Page& page) {
+  auto c = LoadClaim(page, page.call().Param("id"), Action::kSubmitClaim);
+  if (!c || !Editable(c->claim)) return page.NotFound();
+  const std::string& id = c->claim.claim.claim_id;
+  app::ExecuteResult r = page.Execute(core::SubmitClaim{c->claim.claim}, VersionCheck(page, id));
+  std::vector<std::pair<std::string, std::string>> errors;
+  if (r.ok() && !r.executed().validation_errors.empty()) {
+    for (const auto& e : r.executed().validation_errors) errors.emplace_back(FieldIdFor(e.path), e.message);
+  } else if (!r.ok()) {
+    if (r.rejected()) {
+      for (const auto& e : r.rejection().errors) errors.emplace_back(FieldIdFor(e.path), e.message);
+    }
+    if (errors.empty()) errors.emplace_back("", RejectionText(r));
+  }
+  if (!errors.empty()) {
+    auto fresh = LoadClaim(page, id, Action::kPrepareClaim);
+    return RenderEdit(page, fresh ? *fresh : *c, 422, {}, errors);
+  }
+  Flash f;
+  f.heading = "Claim submitted";
+  f.body = "Claim " + ClaimRef(id) + " has been sent for approval.";
+  return page.Redirect("/claims/" + id, f);
+}
+
+// ---- The claim page -------------------------------------------------------------------------
+
+struct TimelineEntry {
+  std::string title, actor, detail, reason;
+  core::Timestamp at = 0;
+};
+
+std::string TierTitle(core::ApprovalTier t) {
+  switch (t) {
+    case core::ApprovalTier::kProvider: return "Approved by the practice";
+    case core::ApprovalTier::kTier1: return "Approved at Tier 1";
+    case core::ApprovalTier::kTier2: return "Approved at Tier 2";
+    case core::ApprovalTier::kFinance: return "Approved by Finance";
+  }
+  return "Approved";
+}
+
+std::string ReasonCodeText(const std::string& code) {
+  for (const auto& rc : core::RejectionReasonCodes()) {
+    if (rc.code == code) return std::string(rc.description);
+  }
+  return code;
+}
+
+std::optional<TimelineEntry> Describe(const core::Event& event) {
+  TimelineEntry t;
+  bool known = true;
+  std::visit(
+      [&](const auto& e) {
+        using E = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<E, core::ClaimDrafted>) {
+          t.title = "Draft started";
+        } else if constexpr (std::is_same_v<E, core::ClaimValuesEntered>) {
+          t.title = "Values entered";
+        } else if constexpr (std::is_same_v<E, core::EvidenceAttached>) {
+          t.title = "Evidence added";
+          t.detail = e.evidence.filename + ", " + SizeText(e.evidence.size);
+        } else if constexpr (std::is_same_v<E, core::EvidenceRemoved>) {
+          t.title = "Evidence removed";
+        } else if constexpr (std::is_same_v<E, core::ClaimSubmissionFailed>) {
+          t.title = "Submission failed validation";
+          for (const auto& err : e.errors) t.detail += (t.detail.empty() ? "" : " ") + err.message;
+        } else if constexpr (std::is_same_v<E, core::ClaimSubmitted>) {
+          t.title = "Submitted";
+          t.detail = fmt::format("{}, {}, tariff from {}", core::FormatPounds(e.amount), RiskBandText(e.risk_band),
+                                 FormatDateText(e.tariff_effective_from));
+        } else if constexpr (std::is_same_v<E, core::ClaimApprovedByProvider>) {
+          t.title = "Approved by the practice";
+        } else if constexpr (std::is_same_v<E, core::ClaimReturnedByProvider>) {
+          t.title = "Returned by the practice approver";
+          t.reason = e.reason;
+        } else if constexpr (std::is_same_v<E, core::ClaimApprovedAtTier>) {
+          t.title = TierTitle(e.tier);
+        } else if constexpr (std::is_same_v<E, core::ClaimApprovedForPayment>) {
+          t.title = "Approved for payment";
+          t.detail = core::FormatPounds(e.amount);
+        } else if constexpr (std::is_same_v<E, core::ClaimRejected>) {
+          t.title = "Rejected";
+          t.reason = ReasonCodeText(e.reason_code) + ": " + e.reason;
+        } else if constexpr (std::is_same_v<E, core::ClaimReturned>) {
+          t.title = "Returned for amendment";
+          t.reason = e.reason;
+        } else if constexpr (std::is_same_v<E, core::ClaimWithdrawn>) {
+          t.title = "Withdrawn";
+          t.reason = e.reason;
+        } else if constexpr (std::is_same_v<E, core::PaymentHeld>) {
+          t.title = "Payment held";
+          t.reason = e.reason;
+        } else if constexpr (std::is_same_v<E, core::PaymentReleased>) {
+          t.title = "Payment released";
+        } else if constexpr (std::is_same_v<E, core::ClaimAddedToPaymentRun>) {
+          t.title = "Added to payment run";
+          t.detail = "Run " + e.run_id + ", pay date " + FormatDateText(e.pay_date);
+        } else if constexpr (std::is_same_v<E, core::ClaimSentForPayment>) {
+          t.title = "Sent for payment";
+          t.detail = "Run " + e.run_id;
+        } else if constexpr (std::is_same_v<E, core::ClaimPaid>) {
+          t.title = "Paid";
+          t.detail = "Run " + e.run_id + ", payment reference " + e.reference;
+        } else if constexpr (std::is_same_v<E, core::AdjustmentRaised>) {
+          t.title = "Adjustment raised";
+          t.detail = core::FormatPounds(e.amount);
+          t.reason = e.reason;
+        } else {
+          known = false;
+        }
+      },
+      event);
+  if (!known) return std::nullopt;
+  return t;
+}
+
+json::array Timeline(Page& page, const std::string& claim_id, std::string* decision_heading,
+                     std::string* decision_code, std::string* decision_reason) {
+  json::array out;
+  auto events = page.portal().deps().store->ReadStream(core::ClaimStream(claim_id));
+  if (!events.ok()) return out;
+  std::map<std::string, std::pair<std::string, std::string>> people;  // username -> name, organisation
+  for (const auto& env : events.value()) {
+    auto decoded = core::Decode(env.type, env.schema_version, env.payload);
+    if (!decoded.ok()) continue;
+    auto entry = Describe(decoded.value());
+    if (!entry) continue;
+    if (auto* r = std::get_if<core::ClaimRejected>(&decoded.value())) {
+      *decision_heading = "Reason for rejection";
+      *decision_code = ReasonCodeText(r->reason_code);
+      *decision_reason = r->reason;
+    } else if (auto* r2 = std::get_if<core::ClaimReturned>(&decoded.value())) {
+      *decision_heading = "Reason for returning the claim";
+      *decision_code = "";
+      *decision_reason = r2->reason;
+    } else if (std::holds_alternative<core::ClaimSubmitted>(decoded.value())) {
+      decision_heading->clear();
+      decision_code->clear();
+      decision_reason->clear();
+    }
+    std::string actor = env.actor_id, org;
+    if (!actor.empty()) {
+      auto it = people.find(actor);
+      if (it == people.end()) {
+        auto account = LoadState<core::AccountState>(page.bus(), core::AccountStream(actor));
+        std::string name = account && !account->first.full_name.empty() ? account->first.full_name : actor;
+        std::string org_name = account ? OrgName(page.bus(), account->first.org_code) : "";
+        it = people.emplace(actor, std::make_pair(name, org_name)).first;
+      }
+      actor = it->second.first;
+      org = it->second.second;
+    }
+    out.push_back(json::object{{"title", entry->title},
+                               {"actor", actor},
+                               {"actor_organisation", org},
+                               {"at_iso", FormatIso(env.recorded_at_us)},
+                               {"at_text", FormatWhen(env.recorded_at_us)},
+                               {"detail", entry->detail},
+                               {"reason", entry->reason}});
+  }
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
+bool CanDecide(Page& page, const core::ClaimState& c) {
+  core::Scope scope = ClaimScope(c);
+  switch (c.status) {
+    case ClaimStatus::kAwaitingProviderApproval: return page.Allowed(Action::kProviderApproveClaim, scope);
+    case ClaimStatus::kAwaitingTier1: return page.Allowed(Action::kApproveTier1, scope);
+    case ClaimStatus::kAwaitingTier2: return page.Allowed(Action::kApproveTier2, scope);
+    case ClaimStatus::kAwaitingFinance: return page.Allowed(Action::kApproveFinance, scope);
+    default: return false;
+  }
+}
+
+Response ClaimPage(Page& page) {
+  auto c = LoadClaim(page, page.call().Param("id"), Action::kViewClaim);
+  if (!c) return page.NotFound();
+  const core::ClaimState& s = c->claim;
+  json::object m = page.Base("Claim " + ClaimRef(s.claim.claim_id), "/claims");
+  m["breadcrumbs"] = json::object{
+      {"items", json::array{json::object{{"href", "/"}, {"text", "Home"}}, json::object{{"href", "/claims"}, {"text", "Claims"}}}},
+      {"back", json::object{{"href", "/claims"}, {"text", "Back to claims"}}}};
+  json::object claim = ClaimSummary(page, *c);
+  claim["status"] = StatusTag(s.status);
+  bool submitted = s.submissions > 0 && s.status != ClaimStatus::kDraft;
+  claim["risk_band"] = submitted ? json::value(RiskTag(s.risk_band)) : json::value(false);
+  claim["tariff_version"] = "";
+  claim["payment_run"] = s.payment_run;
+  claim["payment_reference"] = s.payment_reference;
+  claim["hold_reason"] = s.status == ClaimStatus::kPaymentHeld ? s.hold_reason : "";
+  std::string heading, code, reason;
+  json::array timeline = Timeline(page, s.claim.claim_id, &heading, &code, &reason);
+  bool show_decision = s.status == ClaimStatus::kRejected || s.status == ClaimStatus::kReturned;
+  claim["decision_heading"] = show_decision ? heading : "";
+  claim["decision_code"] = show_decision ? code : "";
+  claim["decision_reason"] = show_decision ? reason : "";
+  m["claim"] = claim;
+  core::Scope scope = ClaimScope(s);
+  bool prepare = page.Allowed(Action::kPrepareClaim, scope);
+  json::object actions{{"decide", CanDecide(page, s)},
+                       {"edit", prepare && Editable(s)},
+                       {"edit_text", s.status == ClaimStatus::kReturned ? "Amend and resubmit" : "Continue the claim"},
+                       {"hold", s.status == ClaimStatus::kApprovedForPayment && page.Allowed(Action::kHoldPayment, scope)},
+                       {"release", s.status == ClaimStatus::kPaymentHeld && page.Allowed(Action::kReleasePayment, scope)},
+                       {"withdraw", page.Allowed(Action::kWithdrawClaim, scope) &&
+                                        (s.status == ClaimStatus::kAwaitingProviderApproval ||
+                                         s.status == ClaimStatus::kAwaitingTier1 || s.status == ClaimStatus::kReturned)}};
+  bool any = false;
+  for (const auto& kv : actions) any = any || (kv.value().is_bool() && kv.value().as_bool());
+  if (!actions["edit"].as_bool()) actions["edit_text"] = "";
+  m["has_actions"] = any;
+  m["actions"] = actions;
+  m["answers"] = AnswerRows(*c, false);
+  json::array evidence = EvidenceRows(*c);
+  m["has_evidence"] = !evidence.empty();
+  m["evidence"] = evidence;
+  m["timeline"] = timeline;
+  return page.Render(200, "claim", std::move(m));
+}
+
+// ---- Withdraw ------------------------------------------------------------------------------------
+
+Response WithdrawPage(Page& page) {
+  auto c = LoadClaim(page, page.call().Param("id"), Action::kWithdrawClaim);
+  if (!c) return page.NotFound();
+  json::object m = page.Base("Withdraw claim", "/claims");
+  m["back_link"] = json::object{{"href", "/claims/" + c->claim.claim.claim_id}, {"text", "Back to claim"}};
+  m["claim"] = ClaimSummary(page, *c);
+  return page.Render(200, "claim_withdraw", std::move(m));
+}
+
+Response WithdrawPost(Page& page) {
+  auto c = LoadClaim(page, page.call().Param("id"), Action::kWithdrawClaim);
+  if (!c) return page.NotFound();
+  const std::string& id = c->claim.claim.claim_id;
+  app::ExecuteResult r = page.Execute(core::WithdrawClaim{c->claim.claim, "Withdrawn by the practice"},
+                                      VersionCheck(page, id));
+  if (!r.ok()) {
+    json::object m = page.Base("Withdraw claim", "/claims");
+    m["back_link"] = json::object{{"href", "/claims/" + id}, {"text", "Back to claim"}};
+    m["claim"] = ClaimSummary(page, *c);
+    m["error_summary"] = json::object{{"description", RejectionText(r)}, {"items", json::array{}}};
+    return page.Render(r.rejected() && r.rejection().kind == core::Rejection::Kind::kConflict ? 409 : 422,
+                       "claim_withdraw", std::move(m));
+  }
+  Flash f;
+  f.heading = "Claim withdrawn";
+  return page.Redirect("/claims/" + id, f);
+}
+
+}  // namespace
+
+void AddClaimRoutes(std::shared_ptr<Portal> p, std::vector<Route>& routes) {
+  routes.push_back(PageRoute(p, "GET", "/claims", Action::kViewClaim, ClaimsList));
+  routes.push_back(PageRoute(p, "GET", "/claims/new", Action::kPrepareClaim, ClaimNew));
+  routes.push_back(PageRoute(p, "POST", "/claims/new", Action::kPrepareClaim, ClaimNewPost));
+  routes.push_back(PageRoute(p, "GET", "/claims/{id}", Action::kViewClaim, ClaimPage));
+  routes.push_back(PageRoute(p, "GET", "/claims/{id}/edit", Action::kPrepareClaim, ClaimEdit));
+  routes.push_back(PageRoute(p, "POST", "/claims/{id}/edit", Action::kPrepareClaim, ClaimEditPost));
+  routes.push_back(PageRoute(p, "POST", "/claims/{id}/evidence", Action::kPrepareClaim, EvidencePost, 11 * kMiB));
+  routes.push_back(PageRoute(p, "POST", "/claims/{id}/evidence/{sha}/remove", Action::kPrepareClaim, EvidenceRemovePost));
+  routes.push_back(PageRoute(p, "GET", "/claims/{id}/evidence/{sha}", Action::kViewClaim, EvidenceDownload));
+  routes.push_back(PageRoute(p, "POST", "/claims/{id}/delete", Action::kPrepareClaim, DeletePost));
+  routes.push_back(PageRoute(p, "GET", "/claims/{id}/check", Action::kSubmitClaim, ClaimCheck));
+  routes.push_back(PageRoute(p, "POST", "/claims/{id}/submit", Action::kSubmitClaim, SubmitPost));
+  routes.push_back(PageRoute(p, "GET", "/claims/{id}/withdraw", Action::kWithdrawClaim, WithdrawPage));
+  routes.push_back(PageRoute(p, "POST", "/claims/{id}/withdraw", Action::kWithdrawClaim, WithdrawPost));
+}
+
+}  // namespace ledger::http::portal

@@ -1,0 +1,726 @@
+// The portal's shell: sessions, CSRF, the page helper, sign-in and sign-out,
+// home, error pages, static assets and the route table.
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "ledger/core/streams.h"
+#include "ledger/http/problem.h"
+#include "ledger/projections/claim_views.h"
+#include "ledger/projections/runner.h"
+#include "portal_internal.h"
+
+#ifndef LEDGER_PORTAL_SOURCE_DIR
+#define LEDGER_PORTAL_SOURCE_DIR "portal"
+#endif
+#ifndef LEDGER_PORTAL_BINARY_DIR
+#define LEDGER_PORTAL_BINARY_DIR "portal"
+#endif
+
+namespace ledger::http {
+
+std::string DefaultPortalTemplatesDir() { return std::string(LEDGER_PORTAL_SOURCE_DIR) + "/templates"; }
+std::string DefaultPortalStaticDir() { return std::string(LEDGER_PORTAL_BINARY_DIR) + "/static"; }
+
+namespace portal {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr const char* kCookieName = "ledger_session";
+constexpr const char* kPreCsrfCookie = "ledger_presession";
+
+std::string ReadSmallFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string Trim(std::string s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+  size_t i = 0;
+  while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+  return s.substr(i);
+}
+
+bool IsLocalPath(std::string_view p) {
+  return !p.empty() && p.front() == '/' && (p.size() == 1 || (p[1] != '/' && p[1] != '\\')) &&
+         p.find("://") == std::string_view::npos;
+}
+
+std::string SessionCookie(const std::string& token, const Request& request, int64_t max_age_seconds) {
+  std::string cookie = std::string(kCookieName) + "=" + token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+                       std::to_string(max_age_seconds);
+  if (request.tls) cookie += "; Secure";
+  return cookie;
+}
+
+Response HtmlResponse(int status, std::string body) {
+  Response r = Response::Text(status, std::move(body), "text/html; charset=utf-8");
+  r.Set("Cache-Control", "no-store");
+  return r;
+}
+
+Response SeeOther(const std::string& location) {
+  Response r;
+  r.status = 303;
+  r.Set("Location", location);
+  r.Set("Cache-Control", "no-store");
+  return r;
+}
+
+}  // namespace
+
+// ---- Portal ------------------------------------------------------------------
+
+Portal::Portal(const PortalDeps& deps) : deps_(deps), templates_(deps.templates_dir) {
+  std::string version = Trim(ReadSmallFile(fs::path(deps.static_dir) / "VERSION"));
+  asset_version_ = version.empty() ? "dev" : version;
+}
+
+void Portal::Remember(const std::string& token, const std::string& csrf) {
+  std::lock_guard lock(mu_);
+  side_[Sha256Hex(token)].csrf = csrf;
+}
+
+std::optional<std::string> Portal::CsrfOf(const std::string& token) {
+  std::lock_guard lock(mu_);
+  auto it = side_.find(Sha256Hex(token));
+  if (it == side_.end()) return std::nullopt;
+  return it->second.csrf;
+}
+
+void Portal::Forget(const std::string& token) {
+  std::lock_guard lock(mu_);
+  side_.erase(Sha256Hex(token));
+}
+
+void Portal::SetFlash(const std::string& token, Flash flash) {
+  std::lock_guard lock(mu_);
+  auto it = side_.find(Sha256Hex(token));
+  if (it != side_.end()) it->second.flash = std::move(flash);
+}
+
+std::optional<Flash> Portal::TakeFlash(const std::string& token) {
+  std::lock_guard lock(mu_);
+  auto it = side_.find(Sha256Hex(token));
+  if (it == side_.end() || !it->second.flash) return std::nullopt;
+  std::optional<Flash> f = std::move(it->second.flash);
+  it->second.flash.reset();
+  return f;
+}
+
+std::string OrgName(app::CommandBus& bus, const std::string& code) {
+  auto org = LoadState<core::OrgState>(bus, core::OrgStream(code));
+  return org ? org->first.name : code;
+}
+
+std::string PersonName(app::CommandBus& bus, const std::string& username) {
+  if (username.empty()) return {};
+  auto account = LoadState<core::AccountState>(bus, core::AccountStream(username));
+  return account && !account->first.full_name.empty() ? account->first.full_name : username;
+}
+
+// ---- Navigation -----------------------------------------------------------------
+
+namespace {
+
+json::array NavFor(const core::Principal& who, std::string_view current) {
+  using core::Role;
+  std::vector<std::pair<std::string, std::string>> items;
+  auto add = [&](std::string href, std::string text) {
+    for (const auto& i : items) {
+      if (i.first == href) return;
+    }
+    items.emplace_back(std::move(href), std::move(text));
+  };
+  const core::RoleSet& r = who.roles;
+  if (r.Has(Role::kProviderUser) || r.Has(Role::kProviderApprover) || r.Has(Role::kProviderAdmin)) {
+    add("/", "Home");
+    add("/claims", "Claims");
+    add("/services", "Services and offers");
+    add("/payments/statement", "Payments");
+  }
+  if (r.Has(Role::kProviderApprover)) add("/worklist", "Worklist");
+  if (r.Has(Role::kApproverTier1)) {
+    add("/", "Home");
+    add("/worklist", "Worklist");
+    add("/claims", "Claims");
+    add("/reports", "Reports");
+  }
+  if (r.Has(Role::kApproverTier2) || r.Has(Role::kFinance)) {
+    add("/", "Home");
+    add("/worklist", "Worklist");
+    add("/claims", "Claims");
+    add("/payment-runs", "Payment runs");
+    add("/reports", "Reports");
+  }
+  if (r.Has(Role::kCommissionerAdmin)) {
+    add("/", "Home");
+    add("/admin/services", "Services");
+    add("/offers", "Offers");
+    add("/admin/providers", "Providers");
+    add("/admin/accounts", "Accounts");
+    add("/reports", "Reports");
+  }
+  if (r.Has(Role::kAuditor)) {
+    add("/", "Home");
+    add("/audit/events", "Event log");
+    add("/audit/verify", "Check the ledger");
+    add("/reports", "Reports");
+  }
+  if (items.empty()) add("/", "Home");
+  json::array nav;
+  for (const auto& [href, text] : items) nav.push_back(json::object{{"href", href}, {"text", text}, {"current", href == current}});
+  return nav;
+}
+
+json::object SignedOutBase(std::string title, const std::string& csrf, const std::string& version) {
+  return {{"page_title", title}, {"asset_version", version}, {"csrf_token", csrf}, {"user", false},
+          {"has_nav", false},   {"nav", json::array{}},     {"breadcrumbs", false}, {"back_link", false},
+          {"flash", false},     {"error_summary", false},   {"uses_charts", false}};
+}
+
+json::object FlashJson(const Flash& f) {
+  json::value link = false;
+  if (!f.link_href.empty()) link = json::object{{"href", f.link_href}, {"text", f.link_text}};
+  return {{"success", f.success}, {"heading", f.heading}, {"body", f.body}, {"link", link}};
+}
+
+json::object ErrorPageModel(json::object base, int status, const std::string& request_id) {
+  if (status == 404) {
+    base["page_title"] = "Page not found";
+    base["heading"] = "Page not found";
+    base["paragraphs"] = json::array{
+        "If you typed the web address, check it is correct.",
+        "If you followed a link to a claim, it may belong to another organisation or may have been deleted."};
+  } else if (status == 403) {
+    base["page_title"] = "Your form could not be sent";
+    base["heading"] = "Your form could not be sent";
+    base["paragraphs"] = json::array{"The form had expired or did not come from this service. Go back, reload the "
+                                     "page and try again."};
+  } else {
+    base["page_title"] = "Sorry, there is a problem with the service";
+    base["heading"] = "Sorry, there is a problem with the service";
+    base["paragraphs"] = json::array{"Try again later. Anything you had saved has been kept."};
+  }
+  base["request_id"] = request_id;
+  return base;
+}
+
+// The signed-in viewer of a request, if any. `presented` tells whether a
+// session cookie was sent at all (to tell "expired" from "never signed in").
+std::optional<Viewer> FindViewer(Portal& portal, Call& call, bool* presented) {
+  const Request& req = call.request();
+  std::string token = req.Cookie(kCookieName);
+  *presented = !token.empty();
+  Context& c = call.context();
+  if (token.empty() || c.accounts == nullptr) return std::nullopt;
+  auto session = c.sessions.Touch(token, c.now());
+  if (!session) {
+    portal.Forget(token);
+    return std::nullopt;
+  }
+  auto principal = c.accounts->FindPrincipal(session->username);
+  if (!principal || !principal->active) return std::nullopt;
+  auto csrf = portal.CsrfOf(token);
+  if (!csrf) {
+    // A session made outside the portal (the API's sign-in): give it a portal CSRF token.
+    csrf = RandomHex(16);
+    portal.Remember(token, *csrf);
+  }
+  Viewer v;
+  v.token = token;
+  v.csrf = *csrf;
+  v.principal = *principal;
+  app::CommandBus& bus = *portal.deps().bus;
+  v.full_name = PersonName(bus, principal->username);
+  v.org_name = OrgName(bus, principal->org_code);
+  return v;
+}
+
+}  // namespace
+
+// ---- Page ----------------------------------------------------------------------
+
+json::object Page::Base(std::string page_title, std::string_view nav_current) {
+  json::object base = SignedOutBase(std::move(page_title), viewer_.csrf, portal_.asset_version());
+  base["user"] = json::object{{"full_name", viewer_.full_name}, {"organisation_name", viewer_.org_name}};
+  base["has_nav"] = true;
+  base["nav"] = NavFor(viewer_.principal, nav_current);
+  if (auto f = portal_.TakeFlash(viewer_.token)) base["flash"] = FlashJson(*f);
+  return base;
+}
+
+Response Page::Render(int status, std::string_view page, json::object model) {
+  return HtmlResponse(status, portal_.templates().RenderPage(page, model));
+}
+
+Response Page::Redirect(const std::string& location, std::optional<Flash> flash) {
+  if (flash) portal_.SetFlash(viewer_.token, std::move(*flash));
+  return SeeOther(location);
+}
+
+Response Page::NotFound() {
+  json::object base = Base("Page not found", "");
+  return Render(404, "error", ErrorPageModel(std::move(base), 404, ""));
+}
+
+bool Page::Allowed(core::Action action, const core::Scope& scope) const {
+  return call_.context().authorize(viewer_.principal, action, scope).allowed;
+}
+
+core::CommandMeta Page::Meta() const {
+  core::CommandMeta meta;
+  meta.command_id = RandomHex(16);
+  meta.correlation_id = meta.command_id;
+  meta.actor = viewer_.principal.username;
+  meta.at = call_.context().now();
+  return meta;
+}
+
+app::ExecuteResult Page::Execute(const core::Command& command, std::optional<app::Precondition> precondition) {
+  app::ExecuteOptions options;
+  options.precondition = std::move(precondition);
+  app::ExecuteResult result = bus().Execute(Meta(), command, options);
+  if (result.ok() && result.executed().last_position != 0 && portal_.deps().runner != nullptr) {
+    portal_.deps().runner->WaitFor(result.executed().last_position, std::chrono::seconds(5));
+  }
+  return result;
+}
+
+json::object ErrorSummary(const std::vector<std::pair<std::string, std::string>>& items) {
+  json::array list;
+  for (const auto& [id, message] : items) list.push_back(json::object{{"field_id", id}, {"message", message}});
+  return {{"description", ""}, {"items", list}};
+}
+
+std::string RejectionText(const app::ExecuteResult& result) {
+  if (result.rejected()) {
+    const core::Rejection& r = result.rejection();
+    if (r.code == "precondition_failed") {
+      return "This was changed by someone else while you were looking at it. Check the latest version below.";
+    }
+    if (!r.errors.empty() && r.message.empty()) return r.errors.front().message;
+    return r.message;
+  }
+  if (result.store_failed()) return "The ledger could not store this just now. Try again.";
+  return {};
+}
+
+// ---- Wrapping handlers ---------------------------------------------------------------
+
+Handler Wrap(std::shared_ptr<Portal> portal, std::optional<core::Action> action, PageHandler handler) {
+  return [portal, action, handler](Call& call) -> Response {
+    bool presented = false;
+    std::optional<Viewer> viewer = FindViewer(*portal, call, &presented);
+    const Request& req = call.request();
+    if (!viewer) {
+      std::string path(req.Path());
+      if (req.method != "GET") path = "/";
+      std::string target = presented ? "/sign-in?expired=1&return_to=" : "/sign-in?return_to=";
+      Response r = SeeOther(target + UrlEncode(path));
+      if (presented) r.Add("Set-Cookie", SessionCookie("", req, 0));
+      return r;
+    }
+    Form form = ParseForm(req);
+    Page page(*portal, call, *viewer, form);
+    if (req.method == "POST" && form.Get("csrf_token") != viewer->csrf) {
+      json::object base = page.Base("Your form could not be sent", "");
+      return page.Render(403, "error", ErrorPageModel(std::move(base), 403, ""));
+    }
+    if (action && !page.Allowed(*action, OwnScope(viewer->principal))) return page.NotFound();
+    return handler(page);
+  };
+}
+
+Route PageRoute(std::shared_ptr<Portal> portal, std::string method, std::string pattern,
+                std::optional<core::Action> action, PageHandler handler, std::size_t body_limit) {
+  Route r{std::move(method), std::move(pattern), Access::Public(), Wrap(std::move(portal), action, std::move(handler)),
+          body_limit};
+  return r;
+}
+
+// ---- Sign-in, sign-out -------------------------------------------------------------
+
+namespace {
+
+json::object SignInModel(const Portal& portal, const std::string& csrf, const std::string& return_to) {
+  json::object m = SignedOutBase("Sign in", csrf, portal.asset_version());
+  json::object username = InputField("username", "username", "Username");
+  username["autocomplete"] = "username";
+  username["width_class"] = "nhsuk-input--width-20";
+  username["spellcheck_off"] = true;
+  json::object password = InputField("password", "password", "Password");
+  password["type"] = "password";
+  password["autocomplete"] = "current-password";
+  password["width_class"] = "nhsuk-input--width-20";
+  m["session_expired"] = false;
+  m["signed_out"] = false;
+  m["return_to"] = return_to;
+  m["fields"] = json::object{{"username", username}, {"password", password}};
+  return m;
+}
+
+// The pre-session CSRF token (double-submit cookie) of a signed-out visitor.
+std::string PreSessionCsrf(const Request& req, Response* set_on) {
+  std::string token = req.Cookie(kPreCsrfCookie);
+  if (token.size() != 32) {
+    token = RandomHex(16);
+    if (set_on != nullptr) {
+      set_on->Add("Set-Cookie", std::string(kPreCsrfCookie) + "=" + token + "; Path=/; HttpOnly; SameSite=Strict" +
+                                    (req.tls ? "; Secure" : ""));
+    }
+  }
+  return token;
+}
+
+Response RenderSignedOut(Portal& portal, const Request& req, int status, std::string_view page, json::object model,
+                         const std::string& new_csrf_cookie) {
+  Response r = HtmlResponse(status, portal.templates().RenderPage(page, model));
+  if (!new_csrf_cookie.empty()) {
+    r.Add("Set-Cookie", std::string(kPreCsrfCookie) + "=" + new_csrf_cookie + "; Path=/; HttpOnly; SameSite=Strict" +
+                            (req.tls ? "; Secure" : ""));
+  }
+  return r;
+}
+
+Response GetSignIn(Portal& portal, Call& call) {
+  const Request& req = call.request();
+  std::string csrf = req.Cookie(kPreCsrfCookie);
+  std::string fresh;
+  if (csrf.size() != 32) csrf = fresh = RandomHex(16);
+  std::string return_to = req.Query("return_to");
+  if (!IsLocalPath(return_to)) return_to = "";
+  json::object m = SignInModel(portal, csrf, return_to);
+  m["session_expired"] = req.Query("expired") == "1";
+  m["signed_out"] = req.Query("signed_out") == "1";
+  if (req.Query("requested") == "1") {
+    m["flash"] = json::object{{"success", true},
+                              {"heading", "Account requested"},
+                              {"body", "An administrator of your organisation will check your request."},
+                              {"link", false}};
+  }
+  return RenderSignedOut(portal, req, 200, "sign_in", std::move(m), fresh);
+}
+
+Response PostSignIn(Portal& portal, Call& call) {
+  const Request& req = call.request();
+  Context& c = call.context();
+  Form form = ParseForm(req);
+  std::string csrf = req.Cookie(kPreCsrfCookie);
+  if (csrf.size() != 32 || form.Get("csrf_token") != csrf) {
+    std::string fresh = RandomHex(16);
+    json::object m = ErrorPageModel(SignedOutBase("", fresh, portal.asset_version()), 403, "");
+    return RenderSignedOut(portal, req, 403, "error", std::move(m), fresh);
+  }
+  std::string username = Trim(form.Get("username"));
+  std::string password = form.Get("password");
+  std::string return_to = form.Get("return_to");
+  if (!IsLocalPath(return_to)) return_to = "";
+  json::object m = SignInModel(portal, csrf, return_to);
+  json::object& fields = m["fields"].as_object();
+  fields["username"].as_object()["value"] = username;
+  std::vector<std::pair<std::string, std::string>> errors;
+  if (username.empty()) errors.emplace_back("username", "Enter your username");
+  if (password.empty()) errors.emplace_back("password", "Enter your password");
+  std::string failure;
+  if (errors.empty() && c.accounts != nullptr) {
+    auto wait = c.throttle.Wait(username, req.remote_address, c.now());
+    if (wait.count() > 0) {
+      failure = fmt::format("Too many attempts to sign in. Wait {} seconds and try again.", wait.count());
+    } else {
+      std::optional<Credentials> creds = c.accounts->FindCredentials(username);
+      bool ok = false;
+      if (!creds) {
+        (void)VerifyPassword(c.dummy_password_hash, password);
+      } else {
+        ok = VerifyPassword(creds->password_hash, password) && creds->principal.active;
+      }
+      if (!ok) {
+        c.throttle.RecordFailure(username, req.remote_address, c.now());
+        failure = "Enter a correct username and password";
+      } else {
+        c.throttle.RecordSuccess(username);
+        SessionStore::Issued issued = c.sessions.Create(username, c.now());
+        portal.Remember(issued.token, RandomHex(16));
+        Response r = SeeOther(return_to.empty() ? "/" : return_to);
+        r.Add("Set-Cookie", SessionCookie(issued.token, req, c.sessions.options().absolute_timeout.count()));
+        return r;
+      }
+    }
+  } else if (errors.empty()) {
+    failure = "Signing in is not available at the moment.";
+  }
+  if (!failure.empty()) errors.emplace_back("username", failure);
+  for (const auto& [id, message] : errors) {
+    if (id == "password" || failure.empty()) fields[id].as_object()["error"] = message;
+  }
+  m["error_summary"] = ErrorSummary(errors);
+  return RenderSignedOut(portal, req, failure.empty() ? 422 : 401, "sign_in", std::move(m), "");
+}
+
+Response PostSignOut(Portal& portal, Call& call) {
+  const Request& req = call.request();
+  std::string token = req.Cookie(kCookieName);
+  if (!token.empty()) {
+    auto csrf = portal.CsrfOf(token);
+    Form form = ParseForm(req);
+    if (csrf && form.Get("csrf_token") == *csrf) {
+      call.context().sessions.Revoke(token);
+      portal.Forget(token);
+    } else if (csrf) {
+      return SeeOther("/");
+    }
+  }
+  Response r = SeeOther("/sign-in?signed_out=1");
+  r.Add("Set-Cookie", SessionCookie("", req, 0));
+  return r;
+}
+
+Response GetAccessibility(Portal& portal, Call& call) {
+  bool presented = false;
+  std::optional<Viewer> viewer = FindViewer(portal, call, &presented);
+  json::object m;
+  if (viewer) {
+    Form none;
+    Page page(portal, call, *viewer, none);
+    m = page.Base("Accessibility statement", "");
+  } else {
+    m = SignedOutBase("Accessibility statement", PreSessionCsrf(call.request(), nullptr), portal.asset_version());
+  }
+  m["contact_text"] =
+      "If you find a part of this service you cannot use, tell your organisation's administrator or the service "
+      "desk.";
+  m["reviewed_text"] = "23 November 2026";
+  return HtmlResponse(200, portal.templates().RenderPage("accessibility", m));
+}
+
+// ---- Home ---------------------------------------------------------------------------
+
+bool IsAwaiting(core::ClaimStatus s) {
+  using S = core::ClaimStatus;
+  return s == S::kAwaitingProviderApproval || s == S::kAwaitingTier1 || s == S::kAwaitingTier2 ||
+         s == S::kAwaitingFinance;
+}
+
+json::object Link(std::string href, std::string text, std::string description = "") {
+  return {{"href", href}, {"text", text}, {"description", description}};
+}
+
+std::string WorklistRole(const Viewer& v) {
+  using core::Role;
+  if (v.Has(Role::kProviderApprover)) return "provider_approver";
+  if (v.Has(Role::kApproverTier1)) return "tier1";
+  if (v.Has(Role::kApproverTier2)) return "tier2";
+  if (v.Has(Role::kFinance)) return "finance";
+  return {};
+}
+
+Response Home(Page& page) {
+  const Viewer& v = page.viewer();
+  json::object m = page.Base("Home", "/");
+  m["organisation_name"] = v.org_name;
+  json::array actions, counts, links;
+  std::string heading = "Home";
+  if (v.IsProvider()) {
+    heading = "Your claims";
+    projections::ClaimQuery q;
+    q.provider = v.principal.org_code;
+    q.limit = 1000;
+    std::map<std::string, int> by_label;
+    std::vector<std::pair<std::string, std::string>> order = {
+        {"Draft", "draft"}, {"Awaiting approval", "awaiting"}, {"Returned for amendment", "returned"},
+        {"Approved for payment", "approved"}, {"Paid", "paid"}, {"Rejected", "rejected"}};
+    auto page_or = projections::ListClaims(page.db(), q);
+    if (page_or.ok()) {
+      for (const auto& c : page_or.value().claims) {
+        using S = core::ClaimStatus;
+        if (c.status == S::kDraft) ++by_label["Draft"];
+        if (IsAwaiting(c.status)) ++by_label["Awaiting approval"];
+        if (c.status == S::kReturned) {
+          ++by_label["Returned for amendment"];
+          actions.push_back(json::object{
+              {"href", "/claims/" + c.claim_id + "/edit"},
+              {"text", fmt::format("{} for {} was returned for amendment", ClaimRef(c.claim_id), PeriodText(c.period))}});
+        }
+        if (c.status == S::kApprovedForPayment || c.status == S::kSentForPayment || c.status == S::kPaymentHeld) {
+          ++by_label["Approved for payment"];
+        }
+        if (c.status == S::kPaid) ++by_label["Paid"];
+        if (c.status == S::kRejected) ++by_label["Rejected"];
+      }
+    }
+    for (const auto& [label, slug] : order) {
+      counts.push_back(json::object{{"count", std::to_string(by_label[label])},
+                                    {"label", label},
+                                    {"href", "/claims?status=" + slug}});
+    }
+    if (v.Has(core::Role::kProviderUser)) {
+      links.push_back(Link("/claims/new", "Start a new claim"));
+      links.push_back(Link("/claims/bulk", "Upload claims from a CSV file", "several claims in one go"));
+    }
+    links.push_back(Link("/payments/statement", "Payment statement", "what has been paid and when"));
+    m["counts_heading"] = "Claims by status";
+  } else {
+    std::string role = WorklistRole(v);
+    if (!role.empty()) {
+      heading = "Claims to check";
+      auto wl = projections::Worklist(page.db(), role, v.principal.commissioner_code.empty() ? v.principal.org_code
+                                                                                           : v.principal.commissioner_code,
+                                      "", 1000);
+      size_t n = wl.ok() ? wl.value().claims.size() : 0;
+      actions.push_back(json::object{{"href", "/worklist"},
+                                     {"text", fmt::format("{} {} waiting for your approval", n, n == 1 ? "claim" : "claims")}});
+      counts.push_back(json::object{{"count", std::to_string(n)}, {"label", "Awaiting your approval"}, {"href", "/worklist"}});
+      links.push_back(Link("/claims", "Claims", "every claim of your providers"));
+    }
+    if (v.Has(core::Role::kApproverTier2) || v.Has(core::Role::kFinance)) {
+      links.push_back(Link("/payment-runs", "Payment runs", "create, confirm and mark paid"));
+    }
+    if (v.Has(core::Role::kCommissionerAdmin)) {
+      if (heading == "Home") heading = "Services and providers";
+      links.push_back(Link("/admin/services", "Services", "create, publish and share services"));
+      links.push_back(Link("/offers", "Offers", "offer services to practices and see responses"));
+      links.push_back(Link("/admin/providers", "Providers", "approval modes"));
+      links.push_back(Link("/admin/accounts", "Accounts", "approve requests and assign roles"));
+    }
+    if (v.Has(core::Role::kAuditor)) {
+      if (heading == "Home") heading = "Audit";
+      links.push_back(Link("/audit/events", "Event log", "every event, filtered by claim, user or type"));
+      links.push_back(Link("/audit/verify", "Check the ledger", "verify the hash chain"));
+    }
+    links.push_back(Link("/reports", "Reports", "uptake, spend and turnaround"));
+    m["counts_heading"] = "Claims";
+  }
+  m["heading"] = heading;
+  m["has_actions"] = !actions.empty();
+  m["actions"] = actions;
+  m["has_counts"] = !counts.empty();
+  m["counts"] = counts;
+  m["has_links"] = !links.empty();
+  m["links"] = links;
+  return page.Render(200, "home", std::move(m));
+}
+
+// ---- Static assets and unknown paths ---------------------------------------------------
+
+std::string ContentTypeFor(const fs::path& p) {
+  std::string ext = p.extension().string();
+  if (ext == ".css") return "text/css; charset=utf-8";
+  if (ext == ".js") return "text/javascript; charset=utf-8";
+  if (ext == ".svg") return "image/svg+xml";
+  if (ext == ".png") return "image/png";
+  if (ext == ".ico") return "image/x-icon";
+  if (ext == ".json" || ext == ".map") return "application/json";
+  if (ext == ".txt" || p.filename() == "VERSION") return "text/plain; charset=utf-8";
+  return "application/octet-stream";
+}
+
+Response StaticFile(Portal& portal, Call& call) {
+  std::string_view path = call.request().Path();
+  std::string_view rel = path.substr(std::string_view("/static/").size());
+  std::string decoded = PercentDecodeForm(rel);
+  bool bad = decoded.empty() || decoded.find('\0') != std::string::npos || decoded.find('\\') != std::string::npos;
+  for (const auto& part : fs::path(decoded)) {
+    std::string s = part.string();
+    if (s.empty() || s.front() == '.') bad = true;
+  }
+  fs::path file = fs::path(portal.deps().static_dir) / decoded;
+  std::error_code ec;
+  if (bad || !fs::is_regular_file(file, ec)) {
+    Response r = Response::Text(404, "Not found\n");
+    return r;
+  }
+  std::string etag = "\"" + portal.asset_version() + "-" + Sha256Hex(decoded).substr(0, 16) + "\"";
+  Response r;
+  if (call.request().Header("if-none-match") == etag) {
+    r.status = 304;
+  } else {
+    r.status = 200;
+    r.body = ReadSmallFile(file);
+    r.Set("Content-Type", ContentTypeFor(file));
+  }
+  r.Set("ETag", etag);
+  if (call.request().Query("v") == portal.asset_version()) {
+    r.Set("Cache-Control", "public, max-age=31536000, immutable");
+  } else {
+    r.Set("Cache-Control", "public, max-age=3600");
+  }
+  return r;
+}
+
+bool IsCatchAll(const Route* r) { return r != nullptr && r->pattern.rfind("/{p1}", 0) == 0; }
+
+Response Unknown(Portal& portal, Call& call) {
+  const Request& req = call.request();
+  std::string_view path = req.Path();
+  if (path.rfind("/api/", 0) == 0 || path == "/api") {
+    std::string allow;
+    for (const char* m : {"GET", "POST", "PUT", "PATCH", "DELETE"}) {
+      const Route* r = call.context().Match(m, path);
+      if (r != nullptr && !IsCatchAll(r)) allow += (allow.empty() ? "" : ", ") + std::string(m);
+    }
+    if (!allow.empty()) {
+      Response r = ToResponse(problems::MethodNotAllowed());
+      r.Set("Allow", allow);
+      return r;
+    }
+    return ToResponse(problems::NotFound("Nothing was found at this address."));
+  }
+  bool presented = false;
+  std::optional<Viewer> viewer = FindViewer(portal, call, &presented);
+  json::object m;
+  if (viewer) {
+    Form none;
+    Page page(portal, call, *viewer, none);
+    m = page.Base("Page not found", "");
+  } else {
+    m = SignedOutBase("Page not found", PreSessionCsrf(req, nullptr), portal.asset_version());
+  }
+  return HtmlResponse(404, portal.templates().RenderPage("error", ErrorPageModel(std::move(m), 404, "")));
+}
+
+}  // namespace
+}  // namespace portal
+
+std::vector<Route> PortalRoutes(const PortalDeps& deps) {
+  using portal::Portal;
+  if (deps.bus == nullptr || deps.db == nullptr || deps.store == nullptr) {
+    throw std::invalid_argument("PortalRoutes needs the command bus, the event store and the projection database");
+  }
+  auto p = std::make_shared<Portal>(deps);
+  std::vector<Route> routes;
+  auto raw = [&](std::string method, std::string pattern, Response (*fn)(Portal&, Call&)) {
+    routes.push_back(Route{std::move(method), std::move(pattern), Access::Public(),
+                           [p, fn](Call& call) { return fn(*p, call); }});
+  };
+  raw("GET", "/sign-in", portal::GetSignIn);
+  raw("POST", "/sign-in", portal::PostSignIn);
+  raw("POST", "/sign-out", portal::PostSignOut);
+  raw("GET", "/accessibility", portal::GetAccessibility);
+  std::string static_pattern = "/static";
+  for (int depth = 1; depth <= 4; ++depth) {
+    static_pattern += "/{s" + std::to_string(depth) + "}";
+    raw("GET", static_pattern, portal::StaticFile);
+  }
+  routes.push_back(portal::PageRoute(p, "GET", "/", std::nullopt, portal::Home));
+  portal::AddClaimRoutes(p, routes);
+  portal::AddPracticeRoutes(p, routes);
+  portal::AddApprovalRoutes(p, routes);
+  portal::AddAdminRoutes(p, routes);
+  portal::AddAuditRoutes(p, routes);
+  if (deps.html_not_found) {
+    std::string pattern;
+    for (int depth = 1; depth <= 8; ++depth) {
+      pattern += "/{p" + std::to_string(depth) + "}";
+      for (const char* m : {"GET", "POST"}) raw(m, pattern, portal::Unknown);
+    }
+  }
+  return routes;
+}
+
+}  // namespace ledger::http

@@ -1,0 +1,212 @@
+// Internals shared by the portal's page handlers: templates, the per-request
+// page helper, forms and formatting. Not part of the public surface.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "ledger/app/command_bus.h"
+#include "ledger/core/domain.h"
+#include "ledger/http/portal.h"
+#include "ledger/http/router.h"
+
+namespace ledger::http::portal {
+
+namespace json = boost::json;
+
+// ---- Templates -------------------------------------------------------------
+
+// Every template and partial of a portal directory, read once. Thread-safe
+// (rendering parses from the kept text, so no parsed state is shared).
+class Templates {
+ public:
+  // Throws std::runtime_error when a file is missing or does not parse.
+  explicit Templates(const std::string& dir);
+  // Renders templates/<page>.mustache with the model, then layout.mustache with
+  // the same model plus content. REQUIRES page was loaded.
+  std::string RenderPage(std::string_view page, const json::object& model) const;
+  // Renders one template with the model (partials available), without the layout.
+  std::string RenderFragment(std::string_view page, const json::object& model) const;
+  bool Has(std::string_view page) const { return pages_.count(std::string(page)) != 0; }
+
+ private:
+  std::map<std::string, std::string> partials_;
+  std::map<std::string, std::string> pages_;
+};
+
+// ---- Forms -----------------------------------------------------------------
+
+// A posted form (application/x-www-form-urlencoded or multipart/form-data):
+// fields in order, repeated names kept; files for multipart parts with a filename.
+struct UploadedFile {
+  std::string field;
+  std::string filename;
+  std::string content_type;
+  std::string bytes;
+};
+struct Form {
+  std::vector<std::pair<std::string, std::string>> fields;
+  std::vector<UploadedFile> files;
+  std::string Get(std::string_view name) const;  // first value, "" when absent
+  std::vector<std::string> All(std::string_view name) const;
+  bool Has(std::string_view name) const;
+  const UploadedFile* File(std::string_view field) const;
+};
+Form ParseForm(const Request& request);
+std::string PercentDecodeForm(std::string_view in);  // '+' is a space
+std::string UrlEncode(std::string_view in);
+
+// ---- Formatting ------------------------------------------------------------
+
+std::string FormatDateText(core::Date date);            // "3 April 2026"
+std::string FormatWhen(core::Timestamp at);             // "3 April 2026, 9:12am"
+std::string FormatIso(core::Timestamp at);              // "2026-04-03T09:12:00Z"
+std::string PeriodText(std::string_view period);        // "January to March 2026", "October 2026", ...
+std::string ClaimRef(std::string_view claim_id);        // upper-cased id: "C-7F3A9E"
+std::string StatusColour(core::ClaimStatus status);
+std::string RiskBandText(core::RiskBand band);          // "Low risk (under £15,000)"
+std::string RiskBandColour(core::RiskBand band);
+json::object Tag(std::string text, std::string colour);
+json::object StatusTag(core::ClaimStatus status);
+json::object RiskTag(core::RiskBand band);
+std::string StatusSlug(core::ClaimStatus status);       // "draft", "awaiting_tier1", ...
+std::string SizeText(int64_t bytes);                    // "18 KB"
+std::string PoundsInput(core::Pence pence);              // "312.40" (no separators)
+// Parses "1,234.56" / "£12" into pence; nullopt for more than 2 decimals or junk.
+std::optional<core::Pence> ParsePounds(std::string_view text);
+// Parses a whole number ("1,180" allowed); nullopt for junk.
+std::optional<int64_t> ParseWholeNumber(std::string_view text);
+std::string WithThousands(int64_t n);                    // "20,000"
+
+// Field objects shaped like the partials expect (every key present).
+json::object InputField(std::string id, std::string name, std::string label);
+json::object TextareaField(std::string id, std::string name, std::string label);
+json::object SelectField(std::string id, std::string name, std::string label);
+json::object ChoiceField(std::string id, std::string name, std::string legend);  // radios / checkboxes
+json::object ChoiceItem(const std::string& field_id, bool first, std::string value, std::string text,
+                        bool checked, std::string hint = "");
+json::object FileField(std::string id, std::string name, std::string label);
+
+// ---- The portal and one request ---------------------------------------------
+
+struct Flash {
+  bool success = true;
+  std::string heading;
+  std::string body;
+  std::string link_href;
+  std::string link_text;
+};
+
+class Portal {
+ public:
+  explicit Portal(const PortalDeps& deps);
+  const PortalDeps& deps() const { return deps_; }
+  const Templates& templates() const { return templates_; }
+  const std::string& asset_version() const { return asset_version_; }
+
+  // Per-session state keyed by the session token's hash.
+  void Remember(const std::string& token, const std::string& csrf);
+  std::optional<std::string> CsrfOf(const std::string& token);
+  void Forget(const std::string& token);
+  void SetFlash(const std::string& token, Flash flash);
+  std::optional<Flash> TakeFlash(const std::string& token);
+
+ private:
+  struct Side {
+    std::string csrf;
+    std::optional<Flash> flash;
+  };
+  PortalDeps deps_;
+  Templates templates_;
+  std::string asset_version_;
+  std::mutex mu_;
+  std::map<std::string, Side, std::less<>> side_;
+};
+
+struct Viewer {
+  std::string token;
+  std::string csrf;
+  core::Principal principal;
+  std::string full_name;
+  std::string org_name;
+  bool Has(core::Role r) const { return principal.roles.Has(r); }
+  bool IsProvider() const { return core::IsProvider(principal.org_kind); }
+};
+
+// One request to a page: the signed-in viewer, the parsed form and the
+// helpers every handler uses to answer.
+class Page {
+ public:
+  Page(Portal& portal, Call& call, Viewer viewer, Form form)
+      : portal_(portal), call_(call), viewer_(std::move(viewer)), form_(std::move(form)) {}
+
+  Portal& portal() { return portal_; }
+  Call& call() { return call_; }
+  const Viewer& viewer() const { return viewer_; }
+  const core::Principal& who() const { return viewer_.principal; }
+  const Form& form() const { return form_; }
+  app::CommandBus& bus() { return *portal_.deps().bus; }
+  projections::ProjectionDb& db() { return *portal_.deps().db; }
+
+  // The common layout keys (title, user, nav with `nav_current` marked, flash).
+  json::object Base(std::string page_title, std::string_view nav_current);
+  Response Render(int status, std::string_view page, json::object model);
+  Response Redirect(const std::string& location, std::optional<Flash> flash = std::nullopt);
+  Response NotFound();
+  // Whether the viewer may do `action` to a resource with this scope.
+  bool Allowed(core::Action action, const core::Scope& scope) const;
+
+  core::CommandMeta Meta() const;
+  // Runs a command and waits until the read models have applied it.
+  app::ExecuteResult Execute(const core::Command& command, std::optional<app::Precondition> precondition = {});
+
+ private:
+  Portal& portal_;
+  Call& call_;
+  Viewer viewer_;
+  Form form_;
+};
+
+using PageHandler = std::function<Response(Page&)>;
+
+// Wraps a page handler: session (303 to /sign-in when absent), CSRF on POST,
+// the route-level permission (404 when missing; none = any signed-in user).
+Handler Wrap(std::shared_ptr<Portal> portal, std::optional<core::Action> action, PageHandler handler);
+Route PageRoute(std::shared_ptr<Portal> portal, std::string method, std::string pattern,
+                std::optional<core::Action> action, PageHandler handler, std::size_t body_limit = 0);
+
+// The error summary and field errors for a rejection's field errors.
+json::object ErrorSummary(const std::vector<std::pair<std::string, std::string>>& items);
+// A rejection as a human sentence.
+std::string RejectionText(const app::ExecuteResult& result);
+
+// Loads and folds one stream; nullopt when it does not exist.
+template <typename State>
+std::optional<std::pair<State, uint64_t>> LoadState(app::CommandBus& bus, const std::string& stream_id) {
+  auto loaded = bus.LoadStream(stream_id);
+  if (!loaded.ok() || loaded.value().version == 0) return std::nullopt;
+  const State* s = std::get_if<State>(&loaded.value().state);
+  if (s == nullptr) return std::nullopt;
+  return std::make_pair(*s, loaded.value().version);
+}
+std::string OrgName(app::CommandBus& bus, const std::string& code);
+std::string PersonName(app::CommandBus& bus, const std::string& username);
+
+// Route groups, one file each.
+void AddClaimRoutes(std::shared_ptr<Portal> portal, std::vector<Route>& routes);
+void AddApprovalRoutes(std::shared_ptr<Portal> portal, std::vector<Route>& routes);
+void AddAdminRoutes(std::shared_ptr<Portal> portal, std::vector<Route>& routes);
+void AddAuditRoutes(std::shared_ptr<Portal> portal, std::vector<Route>& routes);
+void AddPracticeRoutes(std::shared_ptr<Portal> portal, std::vector<Route>& routes);
+
+}  // namespace ledger::http::portal

@@ -1,0 +1,251 @@
+// Practice pages beside claims: services and offers, responding to an offer,
+// the payment statement.
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "ledger/core/streams.h"
+#include "ledger/projections/claim_views.h"
+#include "ledger/projections/reports.h"
+#include "portal_internal.h"
+
+namespace ledger::http::portal {
+namespace {
+
+using core::Action;
+
+std::string CategoryText(const core::ServiceDefinition& d) {
+  return d.category == core::ServiceCategory::kLes ? "Local enhanced service" : "Local incentive scheme";
+}
+
+std::string FrequencyText(core::Frequency f) {
+  std::string s(core::FrequencyName(f));
+  if (!s.empty()) s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
+  return s;
+}
+
+// Every offer stream of the viewer's organisation, from the directory.
+std::vector<std::pair<core::OfferState, uint64_t>> OffersOf(Page& page) {
+  std::vector<std::pair<core::OfferState, uint64_t>> out;
+  projections::ReportParams params;
+  params.scope = page.who().commissioner_code;
+  params.filters["provider"] = page.who().org_code;
+  auto table = projections::RunReport(page.db(), "offers", params);
+  if (!table.ok()) return out;
+  std::set<std::string> seen;
+  for (const auto& row : table.value().rows) {
+    const auto* sid = std::get_if<std::string>(&row[0]);
+    const auto* provider = std::get_if<std::string>(&row[1]);
+    if (sid == nullptr || provider == nullptr || *provider != page.who().org_code || !seen.insert(*sid).second) continue;
+    auto offer = LoadState<core::OfferState>(page.bus(), core::OfferStream(*sid, *provider));
+    if (offer) out.push_back(*offer);
+  }
+  return out;
+}
+
+Response ServicesPage(Page& page) {
+  json::object m = page.Base("Services and offers", "/services");
+  json::array offers, participations;
+  for (const auto& [offer, version] : OffersOf(page)) {
+    auto service = LoadState<core::ServiceState>(page.bus(), core::ServiceStream(offer.service_id));
+    if (!service) continue;
+    const auto& def = service->first.definition;
+    if (offer.status == core::OfferStatus::kPending) {
+      offers.push_back(json::object{{"offer_id", core::OfferStream(offer.service_id, offer.provider)},
+                                    {"service_name", def.name},
+                                    {"commissioner_name", OrgName(page.bus(), offer.commissioner)},
+                                    {"start_text", FormatDateText(offer.start)},
+                                    {"end_text", FormatDateText(offer.end)},
+                                    {"respond_by_text", FormatDateText(offer.respond_by)}});
+    }
+    if (!offer.participation.empty()) {
+      json::array open;
+      const auto& first = offer.participation.front();
+      const auto& last = offer.participation.back();
+      participations.push_back(json::object{{"service_name", def.name},
+                                            {"service_code", def.code},
+                                            {"category", CategoryText(def)},
+                                            {"frequency", FrequencyText(def.frequency)},
+                                            {"start_text", FormatDateText(first.start)},
+                                            {"end_text", FormatDateText(last.end)},
+                                            {"open_periods", open}});
+    }
+  }
+  m["has_offers"] = !offers.empty();
+  m["offers"] = offers;
+  m["has_participations"] = !participations.empty();
+  m["participations"] = participations;
+  return page.Render(200, "services", std::move(m));
+}
+
+std::optional<std::pair<core::OfferState, uint64_t>> LoadOffer(Page& page, const std::string& offer_id) {
+  if (offer_id.rfind("offer-", 0) != 0 || !core::IsValidId(offer_id.substr(6))) return std::nullopt;
+  auto offer = LoadState<core::OfferState>(page.bus(), offer_id);
+  if (!offer || offer->first.provider != page.who().org_code) return std::nullopt;
+  return offer;
+}
+
+std::string TariffText(const core::ServiceState& s) {
+  if (s.tariffs.empty()) return "No tariff published yet";
+  const core::Tariff& t = s.tariffs.back();
+  switch (t.payment_type) {
+    case core::PaymentType::kItemOfService: {
+      std::string out;
+      for (const auto& r : t.unit_rates) {
+        const core::Component* c = s.definition.FindComponent(r.component_id);
+        out += (out.empty() ? "" : "; ") + core::FormatPounds(r.pence_per_unit) + " per " + (c ? c->name : r.component_id);
+      }
+      return out;
+    }
+    case core::PaymentType::kPopulation:
+      return core::FormatPounds(t.population_rate_pence) +
+             (t.population_basis == core::PopulationBasis::kPerThousand ? " per 1,000 registered patients"
+                                                                        : " per registered patient");
+    case core::PaymentType::kThreshold: return "Paid by achievement thresholds";
+    case core::PaymentType::kParticipation: return core::FormatPounds(t.participation_pence) + " per period";
+  }
+  return {};
+}
+
+Response RenderOffer(Page& page, const core::OfferState& offer, uint64_t version, int status,
+                     std::vector<std::pair<std::string, std::string>> errors) {
+  auto service = LoadState<core::ServiceState>(page.bus(), core::ServiceStream(offer.service_id));
+  if (!service) return page.NotFound();
+  const auto& def = service->first.definition;
+  json::object m = page.Base("Respond to an offer", "/services");
+  m["back_link"] = json::object{{"href", "/services"}, {"text", "Back to services and offers"}};
+  m["offer"] = json::object{{"offer_id", core::OfferStream(offer.service_id, offer.provider)},
+                            {"version", version},
+                            {"commissioner_name", OrgName(page.bus(), offer.commissioner)},
+                            {"service_name", def.name},
+                            {"description", def.description},
+                            {"category", CategoryText(def)},
+                            {"start_text", FormatDateText(offer.start)},
+                            {"end_text", FormatDateText(offer.end)},
+                            {"frequency", FrequencyText(def.frequency)},
+                            {"window_days", def.window_days},
+                            {"tariff_text", TariffText(service->first)},
+                            {"respond_by_text", FormatDateText(offer.respond_by)}};
+  std::string chosen = page.form().Get("response");
+  json::object response = ChoiceField("response", "response", "Will your practice provide this service?");
+  response["legend_class"] = "nhsuk-fieldset__legend--m";
+  response["items"] = json::array{ChoiceItem("response", true, "accept", "Yes, accept the offer", chosen == "accept"),
+                                  ChoiceItem("response", false, "decline", "No, decline the offer", chosen == "decline")};
+  json::object reason = TextareaField("reason", "reason", "If you decline, tell the commissioner why");
+  reason["rows"] = 3;
+  reason["value"] = page.form().Get("reason");
+  for (const auto& [id, message] : errors) {
+    if (id == "response") response["error"] = message;
+    if (id == "reason") reason["error"] = message;
+  }
+  m["fields"] = json::object{{"response", response}, {"reason", reason}};
+  if (!errors.empty()) m["error_summary"] = ErrorSummary(errors);
+  return page.Render(status, "offer_response", std::move(m));
+}
+
+Response OfferPage(Page& page) {
+  auto offer = LoadOffer(page, page.call().Param("id"));
+  if (!offer || offer->first.status != core::OfferStatus::kPending) return page.NotFound();
+  return RenderOffer(page, offer->first, offer->second, 200, {});
+}
+
+Response OfferPost(Page& page) {
+  auto offer = LoadOffer(page, page.call().Param("id"));
+  if (!offer || offer->first.status != core::OfferStatus::kPending) return page.NotFound();
+  std::string response = page.form().Get("response");
+  std::string reason = page.form().Get("reason");
+  std::vector<std::pair<std::string, std::string>> errors;
+  if (response != "accept" && response != "decline") errors.emplace_back("response", "Select whether you accept the offer");
+  if (response == "decline" && reason.find_first_not_of(" \r\n\t") == std::string::npos) {
+    errors.emplace_back("reason", "Tell the commissioner why you are declining");
+  }
+  if (!errors.empty()) return RenderOffer(page, offer->first, offer->second, 422, errors);
+  const auto& o = offer->first;
+  core::Command cmd = response == "accept" ? core::Command(core::AcceptOffer{o.service_id, o.provider})
+                                           : core::Command(core::DeclineOffer{o.service_id, o.provider, reason});
+  app::ExecuteResult r = page.Execute(cmd);
+  if (!r.ok()) return RenderOffer(page, o, offer->second, 422, {{"response", RejectionText(r)}});
+  Flash f;
+  f.heading = response == "accept" ? "Offer accepted" : "Offer declined";
+  return page.Redirect("/services", f);
+}
+
+// ---- Statement ----------------------------------------------------------------------
+
+Response StatementPage(Page& page) {
+  const core::Principal& who = page.who();
+  core::Date today = core::Date::FromTimestamp(page.call().context().now());
+  int current_fy = today.month() >= 4 ? today.year() : today.year() - 1;
+  int year = static_cast<int>(ParseWholeNumber(page.call().Query("year")).value_or(current_fy));
+  core::Date from = core::Date::FromYmd(year, 4, 1);
+  core::Date to = core::Date::FromYmd(year + 1, 3, 31);
+  projections::ClaimQuery q;
+  q.provider = who.org_code;
+  q.limit = 1000;
+  auto listed = projections::ListClaims(page.db(), q);
+  core::Pence paid = 0, sent = 0, approved = 0, held = 0;
+  json::array lines;
+  std::map<std::string, std::string> names;
+  if (listed.ok()) {
+    for (const auto& c : listed.value().claims) {
+      using S = core::ClaimStatus;
+      if (c.status != S::kPaid && c.status != S::kSentForPayment && c.status != S::kApprovedForPayment &&
+          c.status != S::kPaymentHeld) {
+        continue;
+      }
+      auto period = core::Period::Parse(c.period);
+      if (period && (period->start < from || period->start > to)) continue;
+      if (c.status == S::kPaid) paid += c.paid_amount != 0 ? c.paid_amount : c.amount;
+      if (c.status == S::kSentForPayment) sent += c.amount;
+      if (c.status == S::kApprovedForPayment) approved += c.amount;
+      if (c.status == S::kPaymentHeld) held += c.amount;
+      auto it = names.find(c.service_id);
+      if (it == names.end()) {
+        auto s = LoadState<core::ServiceState>(page.bus(), core::ServiceStream(c.service_id));
+        it = names.emplace(c.service_id, s ? s->first.definition.name : c.service_id).first;
+      }
+      core::Timestamp paid_at = c.At(projections::Stage::kPaid);
+      lines.push_back(json::object{{"claim_id", c.claim_id},
+                                   {"claim_ref", ClaimRef(c.claim_id)},
+                                   {"service_name", it->second},
+                                   {"period", PeriodText(c.period)},
+                                   {"status", StatusTag(c.status)},
+                                   {"payment_run", c.payment_run},
+                                   {"payment_reference", c.payment_reference},
+                                   {"paid_on_text", paid_at ? FormatDateText(core::Date::FromTimestamp(paid_at)) : ""},
+                                   {"amount", core::FormatPounds(c.status == S::kPaid && c.paid_amount ? c.paid_amount : c.amount)}});
+    }
+  }
+  json::object m = page.Base("Payment statement", "/payments/statement");
+  m["organisation_name"] = page.viewer().org_name;
+  json::object field = SelectField("year", "year", "Financial year");
+  field["label_class"] = "nhsuk-label--s";
+  json::array options;
+  for (int y = current_fy; y >= current_fy - 3; --y) {
+    options.push_back(json::object{{"option_value", std::to_string(y)},
+                                   {"option_text", fmt::format("April {} to March {}", y, y + 1)},
+                                   {"selected", y == year}});
+  }
+  field["options"] = options;
+  m["fields"] = json::object{{"year", field}};
+  m["totals"] = json::object{{"paid", core::FormatPounds(paid)},
+                             {"sent", core::FormatPounds(sent)},
+                             {"approved", core::FormatPounds(approved)},
+                             {"held", core::FormatPounds(held)}};
+  m["period_text"] = fmt::format("April {} to March {}", year, year + 1);
+  m["has_lines"] = !lines.empty();
+  m["lines"] = lines;
+  return page.Render(200, "payment_statement", std::move(m));
+}
+
+}  // namespace
+
+void AddPracticeRoutes(std::shared_ptr<Portal> p, std::vector<Route>& routes) {
+  routes.push_back(PageRoute(p, "GET", "/services", Action::kRespondToOffer, ServicesPage));
+  routes.push_back(PageRoute(p, "GET", "/offers/{id}/respond", Action::kRespondToOffer, OfferPage));
+  routes.push_back(PageRoute(p, "POST", "/offers/{id}/respond", Action::kRespondToOffer, OfferPost));
+  routes.push_back(PageRoute(p, "GET", "/payments/statement", Action::kViewStatement, StatementPage));
+}
+
+}  // namespace ledger::http::portal

@@ -1,0 +1,293 @@
+// The portal's pages through HandleRequest: sign-in with a cookie session and
+// CSRF tokens, a practice claim from draft to submitted, validation errors in
+// the NHS error summary, 404 for another practice's claim, static assets.
+#include <doctest/doctest.h>
+
+#include <regex>
+#include <string>
+
+#include "api_world.h"
+#include "ledger/http/portal.h"
+
+namespace ledger::http::testing {
+namespace {
+
+// The API world with the portal's routes added, and a browser-like client.
+struct PortalWorld : ApiWorld {
+  PortalWorld() {
+    PortalDeps p;
+    p.bus = bus.get();
+    p.store = store.get();
+    p.db = db.get();
+    p.runner = runner.get();
+    p.templates_dir = DefaultPortalTemplatesDir();
+    p.static_dir = DefaultPortalStaticDir();
+    p.evidence_dir = (dir->path() / "evidence").string();
+    context->AddRoutes(PortalRoutes(p));
+  }
+};
+
+std::string CsrfIn(const std::string& html) {
+  std::smatch m;
+  static const std::regex kCsrf(R"re(name="csrf_token" value="([0-9a-f]+)")re");
+  return std::regex_search(html, m, kCsrf) ? m[1].str() : "";
+}
+
+std::string CookieValue(const Response& r, const std::string& name) {
+  for (const auto& [k, v] : r.headers) {
+    if (HeaderNameEquals(k, "set-cookie") && v.rfind(name + "=", 0) == 0) {
+      return v.substr(name.size() + 1, v.find(';') - name.size() - 1);
+    }
+  }
+  return "";
+}
+
+std::string FormEncode(const std::vector<std::pair<std::string, std::string>>& fields) {
+  std::string out;
+  for (const auto& [k, v] : fields) {
+    if (!out.empty()) out += '&';
+    out += k + '=';
+    for (unsigned char c : v) {
+      if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
+        out.push_back(static_cast<char>(c));
+      } else {
+        char buf[4];
+        std::snprintf(buf, sizeof buf, "%%%02X", c);
+        out += buf;
+      }
+    }
+  }
+  return out;
+}
+
+// A browser: keeps the session cookie and the latest CSRF token.
+struct Browser {
+  PortalWorld& w;
+  std::string session;
+  std::string presession;
+  std::string csrf;
+
+  Response Get(const std::string& target) {
+    std::vector<HeaderField> headers;
+    headers.emplace_back("Cookie", Cookies());
+    Response r = w.Handle("GET", target, "", headers, "");
+    Remember(r);
+    return r;
+  }
+  Response Post(const std::string& target, std::vector<std::pair<std::string, std::string>> fields,
+                bool with_csrf = true) {
+    if (with_csrf) fields.emplace_back("csrf_token", csrf);
+    std::vector<HeaderField> headers;
+    headers.emplace_back("Cookie", Cookies());
+    Response r = w.Handle("POST", target, FormEncode(fields), headers, "application/x-www-form-urlencoded");
+    Remember(r);
+    return r;
+  }
+  bool SignIn(const std::string& username, const std::string& password = kApiPassword) {
+    Get("/sign-in");
+    Response r = Post("/sign-in", {{"username", username}, {"password", password}, {"return_to", "/"}});
+    if (r.status != 303) return false;
+    Get("/");
+    return !session.empty();
+  }
+  std::string Cookies() const {
+    std::string c;
+    if (!session.empty()) c += "ledger_session=" + session;
+    if (!presession.empty()) c += std::string(c.empty() ? "" : "; ") + "ledger_presession=" + presession;
+    return c;
+  }
+  void Remember(const Response& r) {
+    if (std::string s = CookieValue(r, "ledger_session"); !s.empty() || !r.Header("set-cookie").empty()) {
+      for (const auto& [k, v] : r.headers) {
+        if (HeaderNameEquals(k, "set-cookie") && v.rfind("ledger_session=", 0) == 0) session = s;
+      }
+    }
+    if (std::string p = CookieValue(r, "ledger_presession"); !p.empty()) presession = p;
+    if (std::string t = CsrfIn(r.body); !t.empty()) csrf = t;
+  }
+};
+
+bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+TEST_CASE("the sign-in page is an NHS page with a CSRF token and the API's security headers") {
+  PortalWorld w;
+  Browser b{w};
+  Response r = b.Get("/sign-in");
+  CHECK(r.status == 200);
+  CHECK(r.Header("content-type") == "text/html; charset=utf-8");
+  CHECK(r.Header("cache-control") == "no-store");
+  CHECK(Contains(std::string(r.Header("content-security-policy")), "default-src 'self'"));
+  CHECK(Contains(r.body, "<title>Sign in – Claims ledger – NHS</title>"));
+  CHECK(Contains(r.body, "Sign in to the claims ledger"));
+  CHECK(b.csrf.size() == 32);
+}
+
+TEST_CASE("a signed-out visitor is sent to sign in and comes back to the page asked for") {
+  PortalWorld w;
+  Browser b{w};
+  Response r = b.Get("/claims");
+  CHECK(r.status == 303);
+  CHECK(r.Header("location") == "/sign-in?return_to=/claims");
+  b.Get("/sign-in?return_to=/claims");
+  Response in = b.Post("/sign-in", {{"username", "p1user"}, {"password", kApiPassword}, {"return_to", "/claims"}});
+  CHECK(in.status == 303);
+  CHECK(in.Header("location") == "/claims");
+  CHECK(b.Get("/claims").status == 200);
+}
+
+TEST_CASE("a wrong password and an unknown user get the same message, and empty fields name each field") {
+  PortalWorld w;
+  Browser b{w};
+  b.Get("/sign-in");
+  Response wrong = b.Post("/sign-in", {{"username", "p1user"}, {"password", "nope"}});
+  Response unknown = b.Post("/sign-in", {{"username", "nobody"}, {"password", "nope"}});
+  CHECK(wrong.status == 401);
+  CHECK(unknown.status == 401);
+  CHECK(Contains(wrong.body, "Enter a correct username and password"));
+  CHECK(Contains(unknown.body, "Enter a correct username and password"));
+  CHECK(Contains(wrong.body, "<title>Error: Sign in"));
+  Response empty = b.Post("/sign-in", {{"username", ""}, {"password", ""}});
+  CHECK(empty.status == 422);
+  CHECK(Contains(empty.body, "href=\"#username\""));
+  CHECK(Contains(empty.body, "Enter your username"));
+  CHECK(Contains(empty.body, "Enter your password"));
+}
+
+TEST_CASE("a form posted without the session's CSRF token is refused and changes nothing") {
+  PortalWorld w;
+  Browser b{w};
+  REQUIRE(b.SignIn("p1user"));
+  uint64_t head = w.Head();
+  Response r = b.Post("/claims/new", {{"service", "SPEND"}, {"period", Day(10).ToString()}}, /*with_csrf=*/false);
+  CHECK(r.status == 403);
+  CHECK(w.Head() == head);
+}
+
+TEST_CASE("a practice user starts, fills in, checks and submits a claim, and sees it awaiting approval") {
+  PortalWorld w;
+  Browser b{w};
+  REQUIRE(b.SignIn("p1user"));
+  Response form = b.Get("/claims/new");
+  REQUIRE(form.status == 200);
+  CHECK(Contains(form.body, "Care home support costs"));
+  std::string period = core::Date::FromTimestamp(w.context->now()).ToString();
+  Response created = b.Post("/claims/new", {{"service", "SPEND"}, {"period", period}});
+  REQUIRE_MESSAGE(created.status == 303, created.body);
+  std::string location(created.Header("location"));
+  std::smatch m;
+  REQUIRE(std::regex_match(location, m, std::regex("/claims/([^/]+)/edit")));
+  std::string id = m[1];
+  Response edit = b.Get(location);
+  REQUIRE(edit.status == 200);
+  CHECK(Contains(edit.body, "name=\"component.cost\""));
+
+  // A value that is not money comes back with the error on the field and in the summary.
+  Response bad = b.Post(location, {{"component.cost", "12.345"}, {"next", "check"}});
+  CHECK(bad.status == 422);
+  CHECK(Contains(bad.body, "href=\"#component-cost\""));
+  CHECK(Contains(bad.body, "value=\"12.345\""));
+
+  Response saved = b.Post(location, {{"component.cost", "1,234.50"}, {"question.notes", "none"}, {"next", "check"}});
+  REQUIRE(saved.status == 303);
+  CHECK(saved.Header("location") == "/claims/" + id + "/check");
+  Response check = b.Get("/claims/" + id + "/check");
+  REQUIRE(check.status == 200);
+  CHECK(Contains(check.body, "£1,234.50"));
+  Response submitted = b.Post("/claims/" + id + "/submit", {});
+  REQUIRE_MESSAGE(submitted.status == 303, submitted.body);
+  Response claim = b.Get("/claims/" + id);
+  REQUIRE(claim.status == 200);
+  CHECK(Contains(claim.body, "Claim submitted"));  // the flash, once
+  CHECK(Contains(claim.body, "Awaiting Commissioning Organisation Approval"));
+  CHECK(Contains(claim.body, "Submitted"));
+  CHECK_FALSE(Contains(b.Get("/claims/" + id).body, "Claim submitted"));
+  CHECK(w.StatusOf("p1user", id) == "Awaiting Commissioning Organisation Approval");
+}
+
+TEST_CASE("another practice's claim is not found, exactly like an unknown id") {
+  PortalWorld w;
+  std::string theirs = w.Draft("p2user", 10, 5000);
+  Browser b{w};
+  REQUIRE(b.SignIn("p1user"));
+  Response other = b.Get("/claims/" + theirs);
+  Response unknown = b.Get("/claims/c-doesnotexist");
+  CHECK(other.status == 404);
+  CHECK(unknown.status == 404);
+  CHECK(Contains(other.body, "Page not found"));
+  for (const char* suffix : {"/edit", "/check", "/decision", "/withdraw"}) {
+    CHECK_MESSAGE(b.Get("/claims/" + theirs + suffix).status == 404, suffix);
+  }
+}
+
+TEST_CASE("Tier 1 must give a code and a reason to reject, and the practice then sees both") {
+  PortalWorld w;
+  std::string id = w.Draft("p1user", 9, 50000);
+  REQUIRE(w.As("p1user", "POST", "/api/v1/claims/" + id + "/submit", "{}").status / 100 == 2);
+  Browser tier1{w};
+  REQUIRE(tier1.SignIn("c1tier1"));
+  Response list = tier1.Get("/worklist");
+  CHECK(Contains(list.body, "/claims/" + id + "/decision"));
+  REQUIRE(tier1.Get("/claims/" + id + "/decision").status == 200);
+  Response missing = tier1.Post("/claims/" + id + "/decision", {{"decision", "reject"}, {"reason_code", ""}, {"reason", ""}});
+  CHECK(missing.status == 422);
+  CHECK(Contains(missing.body, "href=\"#reason_code\""));
+  CHECK(Contains(missing.body, "href=\"#reason\""));
+  const auto& code = core::RejectionReasonCodes().front();
+  Response done = tier1.Post("/claims/" + id + "/decision",
+                             {{"decision", "reject"}, {"reason_code", std::string(code.code)}, {"reason", "Receipts missing"}});
+  REQUIRE_MESSAGE(done.status == 303, done.body);
+  Browser practice{w};
+  REQUIRE(practice.SignIn("p1user"));
+  Response page = practice.Get("/claims/" + id);
+  CHECK(Contains(page.body, "Rejected"));
+  CHECK(Contains(page.body, "Receipts missing"));
+  CHECK(Contains(page.body, std::string(code.description)));
+}
+
+TEST_CASE("static assets have content types and are cached for a year only with the current version") {
+  PortalWorld w;
+  Browser b{w};
+  Response css = b.Get("/static/app.css");
+  REQUIRE(css.status == 200);
+  CHECK(css.Header("content-type") == "text/css; charset=utf-8");
+  CHECK(css.Header("cache-control") == "public, max-age=3600");
+  std::string page = b.Get("/sign-in").body;
+  std::smatch m;
+  REQUIRE(std::regex_search(page, m, std::regex(R"re(/static/app\.js\?v=([0-9a-f]+))re")));
+  Response js = b.Get("/static/app.js?v=" + m[1].str());
+  CHECK(js.Header("content-type") == "text/javascript; charset=utf-8");
+  CHECK(js.Header("cache-control") == "public, max-age=31536000, immutable");
+  CHECK(b.Get("/static/%2e%2e/CMakeCache.txt").status == 404);
+  CHECK(b.Get("/static/../portal/static/VERSION").status == 404);
+}
+
+TEST_CASE("unknown pages are HTML, unknown API paths stay problems") {
+  PortalWorld w;
+  Browser b{w};
+  Response page = b.Get("/no/such/page");
+  CHECK(page.status == 404);
+  CHECK(Contains(page.body, "Page not found"));
+  Response api = b.Get("/api/v1/no-such-thing");
+  CHECK(api.status == 404);
+  CHECK(api.Header("content-type") == "application/problem+json");
+}
+
+TEST_CASE("signing out ends the session; an old cookie then asks to sign in again with an expiry message") {
+  PortalWorld w;
+  Browser b{w};
+  REQUIRE(b.SignIn("p1user"));
+  std::string old = b.session;
+  Response out = b.Post("/sign-out", {});
+  CHECK(out.status == 303);
+  CHECK(out.Header("location") == "/sign-in?signed_out=1");
+  b.session = old;
+  Response r = b.Get("/claims");
+  CHECK(r.status == 303);
+  CHECK(r.Header("location") == "/sign-in?expired=1&return_to=/claims");
+  CHECK(Contains(b.Get("/sign-in?expired=1").body, "session-expired"));
+}
+
+}  // namespace
+}  // namespace ledger::http::testing
