@@ -2,6 +2,7 @@
 #include <chrono>
 #include <iterator>
 
+#include "admin_support.h"
 #include "ledger/http/api.h"
 #include "sse_hub.h"
 
@@ -29,7 +30,7 @@ void ApiDeps::StopStreams() {
 
 std::vector<Route> ApiRoutes(ApiDeps& deps) {
   std::vector<Route> routes;
-  for (auto area : {ClaimRoutes, EventRoutes}) {
+  for (auto area : {ClaimRoutes, EventRoutes, AdminRoutes}) {
     std::vector<Route> more = area(deps);
     routes.insert(routes.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
   }

@@ -1,0 +1,119 @@
+#include "admin_support.h"
+
+#include <iterator>
+
+#include "ledger/http/concurrency.h"
+#include "ledger/http/problem.h"
+
+namespace ledger::http::api {
+
+std::optional<Response> Execute(Call& call, ApiDeps& deps, const std::string& stream_id, uint64_t current_version,
+                                const core::Command& command, app::Executed* executed) {
+  CommandSetup setup;
+  if (auto bad = Prepare(call, deps, stream_id, current_version, &setup)) return bad;
+  if (stream_id.empty()) setup.options.precondition.reset();
+  RunOutcome outcome = Run(deps, command, setup);
+  if (auto* answer = std::get_if<Response>(&outcome)) return std::move(*answer);
+  if (executed != nullptr) *executed = std::get<app::Executed>(std::move(outcome));
+  return std::nullopt;
+}
+
+Response VersionedJson(int status, boost::json::object body, uint64_t version) {
+  Response r = Response::Json(status, body);
+  if (version != 0) r.Set("ETag", ETagFor(version));
+  return r;
+}
+
+core::RoleSet ReadRoles(JsonInput::Object& in, std::string_view field) {
+  core::RoleSet roles;
+  const boost::json::value* raw = in.Raw(field);
+  if (raw == nullptr) {
+    in.Fail(field, "required", "Choose at least one role.");
+    return roles;
+  }
+  if (!raw->is_array()) {
+    in.Fail(field, "wrong_type", "Give the roles as a list of role names.");
+    return roles;
+  }
+  for (const boost::json::value& v : raw->as_array()) {
+    core::Role role{};
+    if (!v.is_string() || !core::ParseRole(std::string_view(v.as_string().data(), v.as_string().size()), &role)) {
+      in.Fail(field, "unknown_role",
+              "Use role names: commissioner_admin, tier1, tier2, finance, auditor, provider_admin, provider_user, "
+              "provider_approver.");
+      return roles;
+    }
+    roles.Add(role);
+  }
+  return roles;
+}
+
+boost::json::array RoleNames(const core::RoleSet& roles) {
+  boost::json::array out;
+  for (core::Role r : roles.List()) out.emplace_back(core::RoleName(r));
+  return out;
+}
+
+std::optional<core::Date> ReadOptionalDate(JsonInput::Object& in, std::string_view field) {
+  auto text = in.OptionalString(field, {.max_length = 10});
+  if (!text) return std::nullopt;
+  auto date = core::Date::Parse(*text);
+  if (!date) {
+    in.Fail(field, "invalid_date", "Enter a date as YYYY-MM-DD.");
+    return core::Date{};
+  }
+  return date;
+}
+
+core::Date ReadDate(JsonInput::Object& in, std::string_view field) {
+  if (in.Raw(field) == nullptr) {
+    in.Fail(field, "required", "Enter a date as YYYY-MM-DD.");
+    return core::Date{};
+  }
+  return ReadOptionalDate(in, field).value_or(core::Date{});
+}
+
+Response BadQueryParameter(const std::string& name, std::string message) {
+  return ToResponse(problems::Validation("The query parameter " + name + " is not valid.",
+                                         {core::FieldError{name, "invalid", std::move(message)}}));
+}
+
+std::optional<Response> ReportRows(ApiDeps& deps, std::string_view report, const projections::ReportParams& params,
+                                   boost::json::array* rows) {
+  auto table = projections::RunReport(deps.projections, report, params);
+  if (!table.ok()) return ProblemResponse(table.status());
+  boost::json::object json = projections::TableToJson(*table);
+  const boost::json::array& columns = json.at("columns").as_array();
+  for (const boost::json::value& row : json.at("rows").as_array()) {
+    boost::json::object item;
+    const boost::json::array& cells = row.as_array();
+    for (size_t i = 0; i < cells.size() && i < columns.size(); ++i)
+      item[columns[i].at("name").as_string()] = cells[i];
+    rows->push_back(std::move(item));
+  }
+  return std::nullopt;
+}
+
+Response TableResponse(const projections::Table& table, const std::string& format) {
+  if (format.empty() || format == "json") return Response::Json(200, projections::TableToJson(table));
+  if (format != "csv") return BadQueryParameter("format", "Use csv or json.");
+  Response r = Response::Text(200, projections::TableToCsv(table), "text/csv; charset=utf-8");
+  r.Set("Content-Disposition", "attachment; filename=\"" + table.name + ".csv\"");
+  return r;
+}
+
+}  // namespace ledger::http::api
+
+namespace ledger::http {
+
+std::vector<Route> AdminRoutes(ApiDeps& deps) {
+  std::vector<Route> routes;
+  for (auto area : {AccountRoutes, OrganisationRoutes, ServiceRoutes, OfferRoutes, PaymentRoutes, ReportRoutes,
+                    BulkRoutes, OpenApiRoutes}) {
+    std::vector<Route> more = area(deps);
+    routes.insert(routes.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+  }
+  return routes;
+}
+
+}  // namespace ledger::http

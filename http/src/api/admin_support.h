@@ -1,0 +1,119 @@
+// What the administration, service, offer, payment, report and bulk routes
+// share: route binding, running one command and answering with the resource,
+// reading roles and dates, report tables as JSON rows, and the per-route
+// documentation the OpenAPI document is built from.
+#pragma once
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api_support.h"
+#include "ledger/core/domain.h"
+#include "ledger/http/api.h"
+#include "ledger/http/json_input.h"
+#include "ledger/http/router.h"
+#include "ledger/projections/reports.h"
+#include "ledger/projections/table.h"
+
+namespace ledger::http::api {
+
+// One route's documentation, kept beside the route in its area's file.
+struct RouteDoc {
+  std::string method;
+  std::string pattern;
+  std::string tag;      // "accounts", "services", ...
+  std::string summary;  // one line
+  std::string request;  // name of a request schema in openapi.cc ("" for no JSON body; "csv" for text/csv)
+  int success = 200;    // the status of a successful answer
+};
+using RouteDocs = std::vector<RouteDoc>;
+
+RouteDocs AccountRouteDocs();
+RouteDocs OrganisationRouteDocs();
+RouteDocs ServiceRouteDocs();
+RouteDocs OfferRouteDocs();
+RouteDocs PaymentRouteDocs();
+RouteDocs ReportRouteDocs();
+RouteDocs BulkRouteDocs();
+RouteDocs OpenApiRouteDocs();
+
+using AreaHandler = Response (*)(Call&, ApiDeps&);
+inline Handler Bind(ApiDeps& deps, AreaHandler fn) {
+  return [fn, &deps](Call& call) { return fn(call, deps); };
+}
+
+// Runs `command` as the caller (Idempotency-Key and If-Match on `stream_id`
+// at `current_version` honoured). On success returns nullopt and sets
+// *executed; otherwise the answer to send.
+std::optional<Response> Execute(Call& call, ApiDeps& deps, const std::string& stream_id, uint64_t current_version,
+                                const core::Command& command, app::Executed* executed = nullptr);
+
+// A stream folded, or the answer: 404 when it does not exist or `exists` says
+// the state is empty.
+template <typename State>
+std::optional<State> LoadState(ApiDeps& deps, const std::string& stream_id, uint64_t* version, Response* answer,
+                               std::function<bool(const State&)> exists) {
+  auto loaded = deps.bus.LoadStream(stream_id);
+  if (!loaded.ok()) {
+    *answer = ProblemResponse(loaded.status());
+    return std::nullopt;
+  }
+  const State* state = std::get_if<State>(&loaded->state);
+  if (loaded->version == 0 || state == nullptr || !exists(*state)) {
+    *answer = NotFound();
+    return std::nullopt;
+  }
+  if (version != nullptr) *version = loaded->version;
+  return *state;
+}
+
+// A JSON answer with the stream version as ETag.
+Response VersionedJson(int status, boost::json::object body, uint64_t version);
+
+// Reads an array of role names ("tier1", ...) into a RoleSet; errors go to `in`.
+core::RoleSet ReadRoles(JsonInput::Object& in, std::string_view field);
+boost::json::array RoleNames(const core::RoleSet& roles);
+// Reads a "YYYY-MM-DD" date; a default Date and an error in `in` when absent or malformed.
+core::Date ReadDate(JsonInput::Object& in, std::string_view field);
+std::optional<core::Date> ReadOptionalDate(JsonInput::Object& in, std::string_view field);
+
+// A 400 naming one bad query parameter.
+Response BadQueryParameter(const std::string& name, std::string message);
+
+// Runs a projection report for `scope` (a commissioner, or a provider for
+// provider reports) and returns its rows as objects keyed by column name
+// (money as "12.34" strings, integers as numbers), or the store problem.
+std::optional<Response> ReportRows(ApiDeps& deps, std::string_view report, const projections::ReportParams& params,
+                                   boost::json::array* rows);
+
+// A report table as JSON (format "" or "json") or CSV ("csv", as an
+// attachment named <report>.csv); 400 for any other format.
+Response TableResponse(const projections::Table& table, const std::string& format);
+
+}  // namespace ledger::http::api
+
+namespace ledger::http {
+
+std::vector<Route> AccountRoutes(ApiDeps& deps);
+std::vector<Route> OrganisationRoutes(ApiDeps& deps);
+std::vector<Route> ServiceRoutes(ApiDeps& deps);
+std::vector<Route> OfferRoutes(ApiDeps& deps);
+std::vector<Route> PaymentRoutes(ApiDeps& deps);
+std::vector<Route> ReportRoutes(ApiDeps& deps);
+std::vector<Route> BulkRoutes(ApiDeps& deps);
+// GET /api/v1/openapi.json, built from the Context's route table on each call.
+std::vector<Route> OpenApiRoutes(ApiDeps& deps);
+// Every route above, in that order.
+std::vector<Route> AdminRoutes(ApiDeps& deps);
+
+// The OpenAPI 3.1 document of every route in `routes`, with the summaries and
+// schemas of the RouteDocs (undocumented routes get summary "Undocumented").
+boost::json::object OpenApiDocument(const std::vector<Route>& routes);
+
+}  // namespace ledger::http

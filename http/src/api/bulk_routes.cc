@@ -1,0 +1,98 @@
+// Bulk upload: POST /api/v1/claims/bulk with a CSV body in the format of
+// `ledger import-claims` (docs/cli.md). Every row is checked by the shared
+// importer (app::PlanClaimImport); all valid -> every draft (and, with
+// ?submit=true, its submission) in ONE atomic append; any row invalid ->
+// nothing stored and a 422 listing every row's problems.
+#include "admin_support.h"
+#include "ledger/app/claim_import.h"
+#include "ledger/http/auth.h"
+#include "ledger/http/problem.h"
+
+namespace ledger::http {
+namespace {
+
+using core::Action;
+
+constexpr std::size_t kBulkLimit = 5 * kMiB;
+
+bool IsCsvType(const std::string& media_type) {
+  return media_type == "text/csv" || media_type == "application/csv" || media_type == "text/plain";
+}
+
+Response RowErrors(const std::vector<app::ClaimImportError>& errors) {
+  Problem p;
+  p.status = 422;
+  p.type = "/problems/bulk-upload-invalid";
+  p.title = "The file has errors";
+  p.detail = std::to_string(errors.size()) + " problem(s) in the file; nothing was stored. Correct every row listed "
+             "and upload the whole file again.";
+  p.code = "bulk_upload_invalid";
+  for (const app::ClaimImportError& e : errors) {
+    std::string path = "line " + std::to_string(e.line);
+    if (!e.column.empty()) path += ", column " + e.column;
+    p.errors.push_back({path, "invalid_row", e.message});
+  }
+  return ToResponse(p);
+}
+
+// POST /api/v1/claims/bulk?submit=true|false (text/csv)
+Response BulkUpload(Call& call, ApiDeps& deps) {
+  if (!IsCsvType(call.request().MediaType())) return ToResponse(problems::UnsupportedMediaType("text/csv"));
+  std::string submit_text = call.Query("submit");
+  if (submit_text != "" && submit_text != "true" && submit_text != "false")
+    return api::BadQueryParameter("submit", "Use true or false.");
+  const bool submit = submit_text == "true";
+  const std::string& username = call.principal().username;
+  const std::string& csv = call.request().body;
+
+  app::ClaimImportOptions options;
+  options.actor = username;
+  options.submit = submit;
+  options.at = deps.now ? deps.now() : 0;
+  // As `ledger import-claims`: the same file from the same person names the same claims.
+  options.digest = Sha256Hex(csv + "\n" + username + (submit ? "\nsubmit" : ""));
+  auto plan = app::PlanClaimImport(deps.store, csv, options);
+  if (!plan.ok()) return ProblemResponse(plan.status());
+  if (!plan->errors.empty()) return RowErrors(plan->errors);
+
+  boost::json::array ids;
+  for (const std::string& id : plan->claim_ids) ids.emplace_back(id);
+  boost::json::object body{{"count", static_cast<int64_t>(plan->claim_ids.size())}, {"submitted", submit}, {"claims", std::move(ids)}};
+  if (plan->request.streams.empty()) {  // every row is already stored as asked
+    body["duplicate"] = true;
+    return Response::Json(200, body);
+  }
+  auto appended = deps.store.Append(plan->request);
+  if (!appended.ok()) {
+    if (appended.status().code() == es::Status::Code::kConflict)
+      return ToResponse(problems::Conflict(
+          "Some of these claims changed while the file was checked; nothing was stored. Upload the file again."));
+    return ProblemResponse(appended.status());
+  }
+  api::WaitForProjections(deps, appended->last_position);
+  body["duplicate"] = appended->duplicate;
+  body["first_position"] = appended->first_position;
+  body["last_position"] = appended->last_position;
+  return Response::Json(appended->duplicate ? 200 : 201, body);
+}
+
+}  // namespace
+
+std::vector<Route> BulkRoutes(ApiDeps& deps) {
+  return {
+      {"POST", "/api/v1/claims/bulk", Access::For(Action::kPrepareClaim), api::Bind(deps, BulkUpload), kBulkLimit},
+  };
+}
+
+namespace api {
+RouteDocs BulkRouteDocs() {
+  return {
+      {"POST", "/api/v1/claims/bulk", "claims",
+       "Bulk upload (text/csv, the import-claims format): all rows stored in one append (?submit=true also submits "
+       "them) or none, with every row's problem as \"line N, column C\"",
+       "csv", 201},
+  };
+}
+}  // namespace api
+
+}  // namespace ledger::http

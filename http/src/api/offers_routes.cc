@@ -1,0 +1,218 @@
+// Offers: a commissioner offers a published service to one or many providers
+// (one command each, answered per provider); the provider accepts or
+// declines; the commissioner withdraws a pending offer.
+#include <boost/json/parse.hpp>
+
+#include <type_traits>
+
+#include "admin_support.h"
+#include "ledger/core/streams.h"
+#include "ledger/http/concurrency.h"
+#include "ledger/http/problem.h"
+
+namespace ledger::http {
+namespace {
+
+using core::Action;
+
+boost::json::object OfferJson(const core::OfferState& o) {
+  boost::json::array windows;
+  for (const core::ParticipationWindow& w : o.participation)
+    windows.push_back({{"start", w.start.ToString()}, {"end", w.end.ToString()}});
+  return {{"service_id", o.service_id},
+          {"provider", o.provider},
+          {"commissioner", o.commissioner},
+          {"status", core::OfferStatusName(o.status)},
+          {"start", o.start.ToString()},
+          {"end", o.end.ToString()},
+          {"respond_by", o.respond_by.ToString()},
+          {"participation", std::move(windows)}};
+}
+
+bool Exists(const core::OfferState& o) { return o.status != core::OfferStatus::kNone; }
+
+std::string OfferPath(const std::string& service, const std::string& provider) {
+  return "/api/v1/offers/" + service + "/" + provider;
+}
+
+// The offer named by {service}/{provider}: visible to its provider, its
+// commissioner and the system; writes re-apply the route's action.
+std::optional<core::OfferState> LoadOffer(Call& call, ApiDeps& deps, uint64_t* version, Response* answer) {
+  const std::string& service = call.Param("service");
+  const std::string& provider = call.Param("provider");
+  if (!core::IsValidId(service) || !core::IsValidId(provider)) {
+    *answer = api::NotFound();
+    return std::nullopt;
+  }
+  auto offer = api::LoadState<core::OfferState>(deps, core::OfferStream(service, provider), version, answer, Exists);
+  if (!offer) return std::nullopt;
+  const core::Principal& who = call.principal();
+  bool party = who.org_kind == core::OrgKind::kSystem || who.org_code == offer->provider ||
+               who.org_code == offer->commissioner;
+  if (!party) {
+    *answer = api::NotFound();
+    return std::nullopt;
+  }
+  if (call.route().access.action != Action::kViewServices) {
+    if (auto denied = call.AuthorizeScope({offer->provider, offer->commissioner, ""})) {
+      *answer = std::move(*denied);
+      return std::nullopt;
+    }
+  }
+  return offer;
+}
+
+Response OfferNow(ApiDeps& deps, const std::string& service, const std::string& provider) {
+  uint64_t version = 0;
+  Response answer;
+  auto offer = api::LoadState<core::OfferState>(deps, core::OfferStream(service, provider), &version, &answer, Exists);
+  if (!offer) return answer;
+  return api::VersionedJson(200, OfferJson(*offer), version);
+}
+
+// POST /api/v1/services/{id}/offers {providers: [...], start, end, respond_by}
+Response CreateOffers(Call& call, ApiDeps& deps) {
+  JsonInput in(call.request());
+  if (auto bad = in.Open()) return *bad;
+  std::vector<std::string> providers = in.Strings("providers", {.max_length = 64});
+  core::Date start = api::ReadDate(in.body(), "start");
+  core::Date end = api::ReadDate(in.body(), "end");
+  core::Date respond_by = api::ReadDate(in.body(), "respond_by");
+  if (providers.empty() && in.errors().empty()) in.Fail("providers", "required", "Choose at least one provider.");
+  if (providers.size() > 1000) in.Fail("providers", "too_many", "Offer to at most 1,000 providers at once.");
+  for (const std::string& p : providers)
+    if (!core::IsValidId(p)) in.Fail("providers", "invalid", "Use providers' ODS codes.");
+  if (auto bad = in.Finish()) return *bad;
+  const std::string& service = call.Param("id");
+  if (!core::IsValidId(service)) return api::NotFound();
+  {
+    // Only the service's commissioners (owner or shared) may offer it; others see the same 404.
+    Response answer;
+    auto state = api::LoadState<core::ServiceState>(
+        deps, core::ServiceStream(service), nullptr, &answer,
+        [](const core::ServiceState& s) { return s.status != core::ServiceStatus::kNone; });
+    if (!state) return answer;
+    const core::Principal& who = call.principal();
+    if (who.org_kind != core::OrgKind::kSystem && !core::MayOffer(*state, who.org_code)) return api::NotFound();
+  }
+
+  api::CommandSetup base;
+  if (auto bad = api::Prepare(call, deps, "", 0, &base)) return *bad;
+  base.options.precondition.reset();
+  boost::json::array results;
+  size_t created = 0;
+  for (const std::string& provider : providers) {
+    api::CommandSetup setup = base;
+    setup.meta.command_id += "." + provider;  // one command per provider, each retry-safe
+    auto outcome = api::Run(deps, core::OfferService{service, provider, start, end, respond_by}, setup);
+    boost::json::object result{{"provider", provider}};
+    if (auto* answer = std::get_if<Response>(&outcome)) {
+      result["status"] = answer->status;
+      result["problem"] = boost::json::parse(answer->body);
+    } else {
+      ++created;
+      result["status"] = 201;
+      result["href"] = OfferPath(service, provider);
+    }
+    results.push_back(std::move(result));
+  }
+  // 201 when every offer was made; otherwise 207 with each provider's answer.
+  int status = created == providers.size() ? 201 : 207;
+  return Response::Json(status, boost::json::object{{"service_id", service},
+                                                    {"created", created},
+                                                    {"failed", providers.size() - created},
+                                                    {"results", std::move(results)}});
+}
+
+// GET /api/v1/offers?service=&provider=: a provider's own offers; a
+// commissioner's offers with the providers' responses.
+Response ListOffers(Call& call, ApiDeps& deps) {
+  const core::Principal& who = call.principal();
+  projections::ReportParams params;
+  params.scope = who.commissioner_code;
+  if (who.org_kind == core::OrgKind::kSystem) {
+    params.scope = call.Query("commissioner");
+    if (params.scope.empty()) return api::BadQueryParameter("commissioner", "Name a commissioner.");
+  }
+  if (std::string service = call.Query("service"); !service.empty()) params.filters["service"] = service;
+  if (std::string provider = call.Query("provider"); !provider.empty()) params.filters["provider"] = provider;
+  if (core::IsProvider(who.org_kind)) params.filters["provider"] = who.org_code;
+  boost::json::array offers;
+  if (auto bad = api::ReportRows(deps, "offers", params, &offers)) return *bad;
+  return Response::Json(200, boost::json::object{{"offers", std::move(offers)}});
+}
+
+Response GetOffer(Call& call, ApiDeps& deps) {
+  uint64_t version = 0;
+  Response answer;
+  auto offer = LoadOffer(call, deps, &version, &answer);
+  if (!offer) return answer;
+  return api::VersionedJson(200, OfferJson(*offer), version);
+}
+
+enum class Reason { kNone, kOptional, kRequired };
+
+template <typename Command>
+Handler Respond(ApiDeps& deps, Reason reason_rule) {
+  return [&deps, reason_rule](Call& call) -> Response {
+    std::string reason;
+    if (!call.request().body.empty() || reason_rule == Reason::kRequired) {
+      if (call.request().body.empty())
+        return ToResponse(problems::Validation("The request has problems.", {{"reason", "required", "Give a reason."}}));
+      JsonInput in(call.request());
+      if (auto bad = in.Open()) return *bad;
+      if (reason_rule == Reason::kRequired) reason = in.String("reason", {.max_length = 2000});
+      if (reason_rule == Reason::kOptional)
+        reason = in.OptionalString("reason", {.max_length = 2000, .allow_empty = true}).value_or("");
+      if (auto bad = in.Finish()) return *bad;
+    }
+    uint64_t version = 0;
+    Response answer;
+    auto offer = LoadOffer(call, deps, &version, &answer);
+    if (!offer) return answer;
+    Command command{offer->service_id, offer->provider};
+    if constexpr (!std::is_same_v<Command, core::AcceptOffer>) command.reason = reason;
+    if (auto failed =
+            api::Execute(call, deps, core::OfferStream(offer->service_id, offer->provider), version, command))
+      return *failed;
+    return OfferNow(deps, offer->service_id, offer->provider);
+  };
+}
+
+}  // namespace
+
+std::vector<Route> OfferRoutes(ApiDeps& deps) {
+  using api::Bind;
+  const std::string offer = "/api/v1/offers/{service}/{provider}";
+  return {
+      {"POST", "/api/v1/services/{id}/offers", Access::For(Action::kManageOffers), Bind(deps, CreateOffers),
+       256 * kKiB},
+      {"GET", "/api/v1/offers", Access::For(Action::kViewServices), Bind(deps, ListOffers)},
+      {"GET", offer, Access::For(Action::kViewServices), Bind(deps, GetOffer)},
+      {"POST", offer + "/accept", Access::For(Action::kRespondToOffer), Respond<core::AcceptOffer>(deps, Reason::kNone)},
+      {"POST", offer + "/decline", Access::For(Action::kRespondToOffer),
+       Respond<core::DeclineOffer>(deps, Reason::kRequired)},
+      {"POST", offer + "/withdraw", Access::For(Action::kManageOffers),
+       Respond<core::WithdrawOffer>(deps, Reason::kOptional)},
+  };
+}
+
+namespace api {
+RouteDocs OfferRouteDocs() {
+  const std::string offer = "/api/v1/offers/{service}/{provider}";
+  return {
+      {"POST", "/api/v1/services/{id}/offers", "offers",
+       "Offer a service to one or many providers: one command each; 201 when all were made, else 207 with each "
+       "provider's answer",
+       "OfferRequest", 201},
+      {"GET", "/api/v1/offers", "offers",
+       "Offers: a provider's own; a commissioner's with responses (?service=, ?provider=)", "", 200},
+      {"GET", offer, "offers", "One offer and its participation windows", "", 200},
+      {"POST", offer + "/accept", "offers", "Accept an offer (provider Administrator)", "", 200},
+      {"POST", offer + "/decline", "offers", "Decline an offer with a reason", "Reason", 200},
+      {"POST", offer + "/withdraw", "offers", "Withdraw a pending offer (commissioner)", "OptionalReason", 200},
+  };
+}
+}  // namespace api
+
+}  // namespace ledger::http

@@ -1,0 +1,240 @@
+// Organisations: the ones visible to me, one organisation with its list sizes
+// and finance settings; commissioners register and configure their providers,
+// the operator registers commissioners.
+#include "admin_support.h"
+#include "ledger/core/streams.h"
+#include "ledger/http/problem.h"
+
+namespace ledger::http {
+namespace {
+
+using core::Action;
+
+core::Scope OrgScope(const core::OrgState& o) {
+  core::Scope scope;
+  scope.org_code = o.code;
+  scope.commissioner_code = o.commissioner_code;
+  if (core::IsProvider(o.kind)) scope.provider_code = o.code;
+  return scope;
+}
+
+boost::json::object OrgJson(const core::OrgState& o) {
+  boost::json::array sizes;
+  for (const core::ListSize& s : o.list_sizes)
+    sizes.push_back({{"effective_from", s.effective_from.ToString()}, {"patients", s.patients}});
+  boost::json::array members;
+  for (const std::string& m : o.members) members.emplace_back(m);
+  boost::json::object out{
+      {"code", o.code},
+      {"name", o.name},
+      {"kind", core::OrgKindName(o.kind)},
+      {"commissioner_code", o.commissioner_code},
+      {"postcode", o.postcode},
+      {"members", std::move(members)},
+      {"list_sizes", std::move(sizes)},
+  };
+  if (core::IsProvider(o.kind)) out["approval_mode"] = core::ApprovalModeName(o.approval_mode);
+  if (o.kind == core::OrgKind::kCommissioner) {
+    out["finance_threshold_pence"] = o.finance_threshold_pence;
+    out["uses_finance_role"] = o.uses_finance_role;
+  }
+  return out;
+}
+
+std::optional<core::OrgState> LoadOrg(Call& call, ApiDeps& deps, uint64_t* version, Response* answer) {
+  const std::string& code = call.Param("code");
+  if (!core::IsValidId(code)) {
+    *answer = api::NotFound();
+    return std::nullopt;
+  }
+  auto org = api::LoadState<core::OrgState>(deps, core::OrgStream(code), version, answer,
+                                             [](const core::OrgState& o) { return o.exists; });
+  if (!org) return std::nullopt;
+  if (auto denied = call.AuthorizeScope(OrgScope(*org))) {
+    *answer = std::move(*denied);
+    return std::nullopt;
+  }
+  return org;
+}
+
+Response OrgNow(ApiDeps& deps, const std::string& code, int status = 200) {
+  uint64_t version = 0;
+  Response answer;
+  auto org = api::LoadState<core::OrgState>(deps, core::OrgStream(code), &version, &answer,
+                                             [](const core::OrgState& o) { return o.exists; });
+  if (!org) return answer;
+  Response r = api::VersionedJson(status, OrgJson(*org), version);
+  if (status == 201) r.Set("Location", "/api/v1/organisations/" + code);
+  return r;
+}
+
+// The organisations of one commissioner the caller may see.
+Response ListOrganisations(Call& call, ApiDeps& deps, bool providers_only) {
+  const core::Principal& who = call.principal();
+  std::string commissioner = who.commissioner_code;
+  if (who.org_kind == core::OrgKind::kSystem) {
+    commissioner = call.Query("commissioner");
+    if (commissioner.empty()) return api::BadQueryParameter("commissioner", "Name a commissioner.");
+  }
+  projections::ReportParams params;
+  params.scope = commissioner;
+  boost::json::array rows;
+  if (auto bad = api::ReportRows(deps, "organisations", params, &rows)) return *bad;
+  boost::json::array visible;
+  for (boost::json::value& row : rows) {
+    const boost::json::object& o = row.as_object();
+    std::string code(o.at("code").as_string()), kind(o.at("kind").as_string());
+    bool provider = kind != "commissioner" && kind != "system";
+    if (providers_only && !provider) continue;
+    core::Scope scope{provider ? code : "", std::string(o.at("commissioner").as_string()), code};
+    if (call.context().authorize(who, call.route().access.action, scope).allowed) visible.push_back(std::move(row));
+  }
+  return Response::Json(200, boost::json::object{{"commissioner", commissioner},
+                                                 {providers_only ? "providers" : "organisations", std::move(visible)}});
+}
+
+Response ListAll(Call& call, ApiDeps& deps) { return ListOrganisations(call, deps, false); }
+Response ListProviders(Call& call, ApiDeps& deps) { return ListOrganisations(call, deps, true); }
+
+Response GetOrganisation(Call& call, ApiDeps& deps) {
+  uint64_t version = 0;
+  Response answer;
+  auto org = LoadOrg(call, deps, &version, &answer);
+  if (!org) return answer;
+  return api::VersionedJson(200, OrgJson(*org), version);
+}
+
+std::optional<core::ApprovalMode> ReadMode(JsonInput::Object& in) {
+  auto text = in.OptionalString("approval_mode", {.max_length = 16});
+  if (!text) return std::nullopt;
+  auto mode = core::ParseApprovalMode(*text);
+  if (!mode) in.Fail("approval_mode", "invalid", "Use single or multi.");
+  return mode;
+}
+
+std::vector<std::string> ReadMembers(JsonInput::Object& in) {
+  if (in.Raw("members") == nullptr) return {};
+  return in.Strings("members", {.max_length = 64});
+}
+
+// POST /api/v1/providers {code, name, kind, postcode, approval_mode?, members?, commissioner_code?}
+// POST /api/v1/organisations {code, name, postcode}: the operator registers a commissioner.
+Response Register(Call& call, ApiDeps& deps, bool provider) {
+  JsonInput in(call.request());
+  if (auto bad = in.Open()) return *bad;
+  core::RegisterOrganisation c;
+  c.code = in.String("code", {.max_length = 64});
+  c.name = in.String("name", {.max_length = 200});
+  c.postcode = in.OptionalString("postcode", {.max_length = 16, .allow_empty = true}).value_or("");
+  if (provider) {
+    std::string kind = in.OptionalString("kind", {.max_length = 16}).value_or("practice");
+    if (kind == "practice") c.kind = core::OrgKind::kPractice;
+    else if (kind == "pcn") c.kind = core::OrgKind::kPcn;
+    else if (kind == "federation") c.kind = core::OrgKind::kFederation;
+    else in.Fail("kind", "invalid", "Use practice, pcn or federation.");
+    c.approval_mode = ReadMode(in.body()).value_or(core::ApprovalMode::kSingleLevel);
+    c.members = ReadMembers(in.body());
+    c.commissioner_code =
+        in.OptionalString("commissioner_code", {.max_length = 64}).value_or(call.principal().org_code);
+  } else {
+    c.kind = core::OrgKind::kCommissioner;
+  }
+  if (!c.code.empty() && !core::IsValidId(c.code)) in.Fail("code", "invalid", "Enter an ODS code.");
+  if (auto bad = in.Finish()) return *bad;
+  if (auto failed = api::Execute(call, deps, "", 0, c)) return *failed;
+  return OrgNow(deps, c.code, 201);
+}
+
+Response RegisterProvider(Call& call, ApiDeps& deps) { return Register(call, deps, true); }
+Response RegisterCommissioner(Call& call, ApiDeps& deps) { return Register(call, deps, false); }
+
+// PUT /api/v1/providers/{code} {approval_mode, members?}
+Response ConfigureProvider(Call& call, ApiDeps& deps) {
+  JsonInput in(call.request());
+  if (auto bad = in.Open()) return *bad;
+  uint64_t version = 0;
+  Response answer;
+  auto org = LoadOrg(call, deps, &version, &answer);
+  if (!org) return answer;
+  core::ConfigureProvider c{org->code, org->approval_mode, org->members};
+  if (in.body().Raw("approval_mode") == nullptr) in.Fail("approval_mode", "required", "Use single or multi.");
+  c.approval_mode = ReadMode(in.body()).value_or(c.approval_mode);
+  if (in.body().Raw("members") != nullptr) c.members = ReadMembers(in.body());
+  if (auto bad = in.Finish()) return *bad;
+  if (auto failed = api::Execute(call, deps, core::OrgStream(org->code), version, c)) return *failed;
+  return OrgNow(deps, org->code);
+}
+
+// POST /api/v1/providers/{code}/list-sizes {effective_from, patients}
+Response RecordListSize(Call& call, ApiDeps& deps) {
+  JsonInput in(call.request());
+  if (auto bad = in.Open()) return *bad;
+  core::Date from = api::ReadDate(in.body(), "effective_from");
+  int64_t patients = in.Int("patients", {.min = 0, .max = 10'000'000});
+  if (auto bad = in.Finish()) return *bad;
+  uint64_t version = 0;
+  Response answer;
+  auto org = LoadOrg(call, deps, &version, &answer);
+  if (!org) return answer;
+  if (auto failed = api::Execute(call, deps, core::OrgStream(org->code), version,
+                                 core::RecordListSize{org->code, from, patients}))
+    return *failed;
+  return OrgNow(deps, org->code);
+}
+
+// PUT /api/v1/organisations/{code}/finance {finance_threshold_pence, uses_finance_role}
+Response ConfigureFinance(Call& call, ApiDeps& deps) {
+  JsonInput in(call.request());
+  if (auto bad = in.Open()) return *bad;
+  core::Pence threshold = in.Pence("finance_threshold_pence");
+  bool uses = in.Bool("uses_finance_role");
+  if (auto bad = in.Finish()) return *bad;
+  uint64_t version = 0;
+  Response answer;
+  auto org = LoadOrg(call, deps, &version, &answer);
+  if (!org) return answer;
+  if (auto failed = api::Execute(call, deps, core::OrgStream(org->code), version,
+                                 core::ConfigureCommissioner{org->code, threshold, uses}))
+    return *failed;
+  return OrgNow(deps, org->code);
+}
+
+}  // namespace
+
+std::vector<Route> OrganisationRoutes(ApiDeps& deps) {
+  using api::Bind;
+  return {
+      {"GET", "/api/v1/organisations", Access::For(Action::kViewProviders), Bind(deps, ListAll)},
+      {"POST", "/api/v1/organisations", Access::For(Action::kRegisterCommissioner), Bind(deps, RegisterCommissioner)},
+      {"GET", "/api/v1/organisations/{code}", Access::For(Action::kViewProviders), Bind(deps, GetOrganisation)},
+      {"PUT", "/api/v1/organisations/{code}/finance", Access::For(Action::kManageProviders),
+       Bind(deps, ConfigureFinance)},
+      {"GET", "/api/v1/providers", Access::For(Action::kViewProviders), Bind(deps, ListProviders)},
+      {"POST", "/api/v1/providers", Access::For(Action::kManageProviders), Bind(deps, RegisterProvider)},
+      {"PUT", "/api/v1/providers/{code}", Access::For(Action::kManageProviders), Bind(deps, ConfigureProvider)},
+      {"POST", "/api/v1/providers/{code}/list-sizes", Access::For(Action::kManageProviders),
+       Bind(deps, RecordListSize)},
+  };
+}
+
+namespace api {
+RouteDocs OrganisationRouteDocs() {
+  return {
+      {"GET", "/api/v1/organisations", "organisations",
+       "Organisations visible to me (my commissioner's; the operator names ?commissioner=)", "", 200},
+      {"POST", "/api/v1/organisations", "organisations", "Register a commissioner (operator)", "Commissioner", 201},
+      {"GET", "/api/v1/organisations/{code}", "organisations", "One organisation with list sizes and settings", "",
+       200},
+      {"PUT", "/api/v1/organisations/{code}/finance", "organisations",
+       "Configure a commissioner's finance threshold and whether it uses the Finance role", "FinanceSettings", 200},
+      {"GET", "/api/v1/providers", "organisations", "My commissioner's providers that I may see", "", 200},
+      {"POST", "/api/v1/providers", "organisations", "Register a provider of my commissioner", "Provider", 201},
+      {"PUT", "/api/v1/providers/{code}", "organisations", "Configure a provider's approval mode and members",
+       "ProviderSettings", 200},
+      {"POST", "/api/v1/providers/{code}/list-sizes", "organisations", "Record a provider's registered list size",
+       "ListSize", 200},
+  };
+}
+}  // namespace api
+
+}  // namespace ledger::http

@@ -1,0 +1,239 @@
+// Payment runs: a commissioner's Tier 2 or Finance creates a run of every
+// approved, unheld claim (chosen from the claims projection at the log head
+// stamped on the run), confirms it and marks it paid; runs are listed and
+// read; providers read their statement.
+#include <algorithm>
+#include <cctype>
+
+#include "admin_support.h"
+#include "ledger/core/streams.h"
+#include "ledger/eventstore/envelope.h"
+#include "ledger/http/auth.h"
+#include "ledger/http/problem.h"
+#include "ledger/projections/claim_views.h"
+
+namespace ledger::http {
+namespace {
+
+using core::Action;
+
+boost::json::object RunJson(const core::PaymentRunState& r) {
+  boost::json::array claims;
+  for (const core::PaymentRunLine& line : r.claims)
+    claims.push_back({{"claim_id", line.claim_id}, {"provider", line.provider}, {"amount_pence", line.amount}});
+  boost::json::object out{{"run_id", r.run_id},
+                          {"commissioner", r.commissioner},
+                          {"status", core::PaymentRunStatusName(r.status)},
+                          {"pay_date", r.pay_date.ToString()},
+                          {"total_pence", r.total},
+                          {"created_by", r.created_by},
+                          {"claims", std::move(claims)}};
+  if (!r.payment_reference.empty()) out["payment_reference"] = r.payment_reference;
+  return out;
+}
+
+bool Exists(const core::PaymentRunState& r) { return r.status != core::PaymentRunStatus::kNone; }
+
+std::optional<core::PaymentRunState> LoadRun(Call& call, ApiDeps& deps, uint64_t* version, Response* answer) {
+  const std::string& id = call.Param("id");
+  if (!core::IsValidId(id)) {
+    *answer = api::NotFound();
+    return std::nullopt;
+  }
+  auto run = api::LoadState<core::PaymentRunState>(deps, core::PaymentRunStream(id), version, answer, Exists);
+  if (!run) return std::nullopt;
+  if (auto denied = call.AuthorizeScope({"", run->commissioner, ""})) {
+    *answer = std::move(*denied);
+    return std::nullopt;
+  }
+  return run;
+}
+
+Response RunNow(ApiDeps& deps, const std::string& id, int status = 200) {
+  uint64_t version = 0;
+  Response answer;
+  auto run = api::LoadState<core::PaymentRunState>(deps, core::PaymentRunStream(id), &version, &answer, Exists);
+  if (!run) return answer;
+  Response r = api::VersionedJson(status, RunJson(*run), version);
+  if (status == 201) r.Set("Location", "/api/v1/payment-runs/" + id);
+  return r;
+}
+
+std::vector<std::string> ClaimIds(const core::PaymentRunState& run) {
+  std::vector<std::string> ids;
+  for (const core::PaymentRunLine& line : run.claims) ids.push_back(line.claim_id);
+  return ids;
+}
+
+// Every claim of the commissioner approved for payment and not held, as the
+// projections show them at (or after) `position`.
+std::optional<Response> PayableClaims(ApiDeps& deps, const std::string& commissioner, std::vector<std::string>* ids) {
+  projections::ClaimQuery q;
+  q.commissioner = commissioner;
+  q.status = core::ClaimStatus::kApprovedForPayment;
+  q.limit = 1000;
+  do {
+    auto page = projections::ListClaims(deps.projections, q);
+    if (!page.ok()) return ProblemResponse(page.status());
+    for (const projections::ClaimView& c : page->claims) ids->push_back(c.claim_id);
+    q.cursor = page->next_cursor;
+  } while (!q.cursor.empty());
+  return std::nullopt;
+}
+
+// POST /api/v1/payment-runs {pay_date, run_id?}
+Response CreateRun(Call& call, ApiDeps& deps) {
+  JsonInput in(call.request());
+  if (auto bad = in.Open()) return *bad;
+  core::Date pay_date = api::ReadDate(in.body(), "pay_date");
+  std::optional<std::string> run_id = in.OptionalString("run_id", {.max_length = 64});
+  if (run_id && !core::IsValidId(*run_id)) in.Fail("run_id", "invalid", "Use letters, digits, '.', '_' or '-'.");
+  if (auto bad = in.Finish()) return *bad;
+
+  const std::string& commissioner = call.principal().org_code;
+  es::Head head = deps.store.GetHead();
+  api::WaitForProjections(deps, head.position);
+  std::vector<std::string> claims;
+  if (auto bad = PayableClaims(deps, commissioner, &claims)) return *bad;
+
+  api::CommandSetup setup;
+  if (auto bad = api::Prepare(call, deps, "", 0, &setup)) return *bad;
+  setup.options.precondition.reset();
+  // Derived from the command id, so a retry with the same Idempotency-Key names the same run.
+  std::string id = run_id.value_or(commissioner + "-" + pay_date.ToString() + "-" + setup.meta.command_id.substr(0, 8));
+  core::CreatePaymentRun command{id, commissioner, pay_date, claims, head.position, es::HashToHex(head.hash)};
+  auto outcome = api::Run(deps, command, setup);
+  if (auto* answer = std::get_if<Response>(&outcome)) return std::move(*answer);
+  return RunNow(deps, id, 201);
+}
+
+// GET /api/v1/payment-runs: the commissioner's runs, newest last.
+Response ListRuns(Call& call, ApiDeps& deps) {
+  const core::Principal& who = call.principal();
+  projections::ReportParams params;
+  params.scope = who.org_code;
+  if (who.org_kind == core::OrgKind::kSystem) {
+    params.scope = call.Query("commissioner");
+    if (params.scope.empty()) return api::BadQueryParameter("commissioner", "Name a commissioner.");
+  }
+  boost::json::array runs;
+  if (auto bad = api::ReportRows(deps, "payment_runs", params, &runs)) return *bad;
+  return Response::Json(200, boost::json::object{{"commissioner", params.scope}, {"payment_runs", std::move(runs)}});
+}
+
+Response GetRun(Call& call, ApiDeps& deps) {
+  uint64_t version = 0;
+  Response answer;
+  auto run = LoadRun(call, deps, &version, &answer);
+  if (!run) return answer;
+  return api::VersionedJson(200, RunJson(*run), version);
+}
+
+// POST /api/v1/payment-runs/{id}/confirm
+Response ConfirmRun(Call& call, ApiDeps& deps) {
+  uint64_t version = 0;
+  Response answer;
+  auto run = LoadRun(call, deps, &version, &answer);
+  if (!run) return answer;
+  if (auto failed = api::Execute(call, deps, core::PaymentRunStream(run->run_id), version,
+                                 core::ConfirmPaymentRun{run->run_id, ClaimIds(*run)}))
+    return *failed;
+  return RunNow(deps, run->run_id);
+}
+
+}  // namespace
+
+namespace api {
+// "PAY-" and 16 upper-case hex digits of SHA-256 over the run id and its claim
+// ids: the same run always gets the same remittance reference.
+std::string PaymentReference(const std::string& run_id, const std::vector<std::string>& claim_ids) {
+  std::string text = run_id;
+  for (const std::string& id : claim_ids) text += "\n" + id;
+  std::string hex = Sha256Hex(text).substr(0, 16);
+  std::transform(hex.begin(), hex.end(), hex.begin(), [](unsigned char c) { return std::toupper(c); });
+  return "PAY-" + hex;
+}
+}  // namespace api
+
+namespace {
+
+// POST /api/v1/payment-runs/{id}/paid {payment_reference?}
+Response MarkPaid(Call& call, ApiDeps& deps) {
+  std::optional<std::string> reference;
+  if (!call.request().body.empty()) {
+    JsonInput in(call.request());
+    if (auto bad = in.Open()) return *bad;
+    reference = in.OptionalString("payment_reference", {.max_length = 64});
+    if (auto bad = in.Finish()) return *bad;
+  }
+  uint64_t version = 0;
+  Response answer;
+  auto run = LoadRun(call, deps, &version, &answer);
+  if (!run) return answer;
+  std::vector<std::string> ids = ClaimIds(*run);
+  if (!reference) reference = api::PaymentReference(run->run_id, ids);
+  if (auto failed = api::Execute(call, deps, core::PaymentRunStream(run->run_id), version,
+                                 core::MarkPaymentRunPaid{run->run_id, ids, *reference}))
+    return *failed;
+  return RunNow(deps, run->run_id);
+}
+
+// GET /api/v1/statement?provider=&format=: a provider's claimed, approved,
+// held and paid claims. Providers see their own; their commissioner's Tier 2,
+// Finance and auditors name ?provider=.
+Response Statement(Call& call, ApiDeps& deps) {
+  const core::Principal& who = call.principal();
+  std::string provider = core::IsProvider(who.org_kind) ? who.org_code : call.Query("provider");
+  if (provider.empty()) return api::BadQueryParameter("provider", "Name a provider.");
+  if (!core::IsValidId(provider)) return api::NotFound();
+  Response answer;
+  auto org = api::LoadState<core::OrgState>(deps, core::OrgStream(provider), nullptr, &answer,
+                                             [](const core::OrgState& o) { return o.exists && core::IsProvider(o.kind); });
+  if (!org) return answer;
+  if (auto denied = call.AuthorizeScope({provider, org->commissioner_code, ""})) return *denied;
+  projections::ReportParams params;
+  params.scope = provider;
+  for (const char* filter : {"service", "period_from", "period_to", "status"})
+    if (std::string v = call.Query(filter); !v.empty()) params.filters[filter] = v;
+  auto table = projections::RunReport(deps.projections, "statement", params);
+  if (!table.ok()) {
+    if (table.status().code() == es::Status::Code::kInvalid)
+      return api::BadQueryParameter("period_from", "Check the filters: periods such as 2026-10, 2026-Q3 or 2026/27.");
+    return ProblemResponse(table.status());
+  }
+  return api::TableResponse(*table, call.Query("format"));
+}
+
+}  // namespace
+
+std::vector<Route> PaymentRoutes(ApiDeps& deps) {
+  using api::Bind;
+  const std::string run = "/api/v1/payment-runs/{id}";
+  return {
+      {"POST", "/api/v1/payment-runs", Access::For(Action::kManagePaymentRuns), Bind(deps, CreateRun)},
+      {"GET", "/api/v1/payment-runs", Access::For(Action::kViewFinanceReports), Bind(deps, ListRuns)},
+      {"GET", run, Access::For(Action::kViewFinanceReports), Bind(deps, GetRun)},
+      {"POST", run + "/confirm", Access::For(Action::kManagePaymentRuns), Bind(deps, ConfirmRun)},
+      {"POST", run + "/paid", Access::For(Action::kManagePaymentRuns), Bind(deps, MarkPaid)},
+      {"GET", "/api/v1/statement", Access::For(Action::kViewStatement), Bind(deps, Statement)},
+  };
+}
+
+namespace api {
+RouteDocs PaymentRouteDocs() {
+  const std::string run = "/api/v1/payment-runs/{id}";
+  return {
+      {"POST", "/api/v1/payment-runs", "payments",
+       "Create a payment run of every approved, unheld claim, stamped with the log head", "PaymentRunRequest", 201},
+      {"GET", "/api/v1/payment-runs", "payments", "The commissioner's payment runs with totals", "", 200},
+      {"GET", run, "payments", "One payment run with its claims", "", 200},
+      {"POST", run + "/confirm", "payments", "Confirm a run: its claims are sent for payment", "", 200},
+      {"POST", run + "/paid", "payments",
+       "Mark a run paid (reference generated from the run and claim ids unless given)", "PaidRequest", 200},
+      {"GET", "/api/v1/statement", "payments", "A provider's statement (?provider= for commissioners; ?format=csv)",
+       "", 200},
+  };
+}
+}  // namespace api
+
+}  // namespace ledger::http
