@@ -275,23 +275,37 @@ std::optional<core::ApprovalTier> AwaitedTier(core::ClaimStatus status) {
 }
 
 using BuildCommand = std::function<core::Command(const core::ClaimState&, const DecisionBody&)>;
+// Answers before the command is built when the claim's state makes it meaningless.
+using Guard = std::function<std::optional<Response>(const core::ClaimState&)>;
 
 // A route handler: read the body, load the claim, build the command, run it.
-Handler Decision(ApiDeps& deps, Fields fields, BuildCommand build, int status = 200) {
-  return [&deps, fields, build = std::move(build), status](Call& call) -> Response {
+Handler Decision(ApiDeps& deps, Fields fields, BuildCommand build, int status = 200, Guard guard = {}) {
+  return [&deps, fields, build = std::move(build), status, guard = std::move(guard)](Call& call) -> Response {
     DecisionBody body;
     if (auto bad = ReadDecisionBody(call.request(), fields, &body)) return *bad;
     Response answer;
     auto claim = LoadClaim(call, deps, &answer);
     if (!claim) return answer;
+    if (guard) {
+      if (auto early = guard(claim->state)) return std::move(*early);
+    }
     return RunOnClaim(call, deps, *claim, build(claim->state, body), status);
   };
 }
 
+// "Approve" means the tier the claim waits for; a claim waiting for nobody
+// (for example one a colleague approved a moment ago) is a conflict.
+std::optional<Response> AwaitingApproval(const core::ClaimState& s) {
+  if (AwaitedTier(s.status)) return std::nullopt;
+  Problem p = problems::Conflict("This claim is " + std::string(core::StatusName(s.status)) +
+                                 ", so it is not waiting for an approval.");
+  p.code = "not_awaiting_approval";
+  return ToResponse(p);
+}
+
 core::Command Approve(const core::ClaimState& s, const DecisionBody&) {
-  auto tier = AwaitedTier(s.status);
+  auto tier = AwaitedTier(s.status);  // set: AwaitingApproval guards the route
   if (tier == core::ApprovalTier::kProvider) return core::ProviderApproveClaim{s.claim};
-  // Not waiting for anyone: the decider explains why it cannot be approved now.
   return core::ApproveClaim{s.claim, tier.value_or(core::ApprovalTier::kTier1)};
 }
 
@@ -500,7 +514,7 @@ std::vector<Route> ClaimRoutes(ApiDeps& deps) {
                   return core::SubmitClaim{s.claim};
                 })},
       // The tier is the one the claim waits for; the decider checks the caller holds it.
-      {"POST", claim + "/approve", Access::For(Action::kViewClaim), Decision(deps, Fields::kNone, Approve)},
+      {"POST", claim + "/approve", Access::For(Action::kViewClaim), Decision(deps, Fields::kNone, Approve, 200, AwaitingApproval)},
       {"POST", claim + "/reject", Access::For(Action::kRejectClaim),
        Decision(deps, Fields::kReasonAndCode,
                 [](const core::ClaimState& s, const DecisionBody& b) -> core::Command {

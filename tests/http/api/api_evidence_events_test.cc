@@ -1,0 +1,133 @@
+// Evidence uploads and the auditors' event routes through HandleRequest.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+
+#include "api_world.h"
+#include "ledger/http/auth.h"
+
+namespace ledger::http::testing {
+namespace {
+
+const std::string kPng = std::string("\x89PNG\r\n\x1a\n", 8) + std::string("\0\0\0\rIHDR", 8) + "pixels";
+const std::string kPdf = "%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n";
+
+TEST_CASE("evidence is stored by its SHA-256, listed on the claim and downloadable by those who see the claim") {
+  ApiWorld w;
+  std::string id = w.Draft("p1user", 2, 1000);
+  Response put = w.As("p1user", "PUT", "/api/v1/claims/" + id + "/evidence?filename=scan.png", kPng, {}, "image/png");
+  REQUIRE_MESSAGE(put.status == 200, put.body);
+  std::string sha = Sha256Hex(kPng);
+  auto evidence = Json(put).at("evidence").as_array();
+  REQUIRE(evidence.size() == 1);
+  CHECK(Str(evidence[0], "sha256") == sha);
+  CHECK(Str(evidence[0], "filename") == "scan.png");
+  CHECK(Str(evidence[0], "content_type") == "image/png");
+  CHECK(evidence[0].at("size").as_int64() == static_cast<int64_t>(kPng.size()));
+  CHECK(std::filesystem::exists(w.dir->path() / "evidence" / sha.substr(0, 2) / sha));
+
+  Response got = w.As("c1tier1", "GET", "/api/v1/claims/" + id + "/evidence/" + sha);
+  REQUIRE(got.status == 200);
+  CHECK(got.body == kPng);
+  CHECK(got.Header("Content-Type") == "image/png");
+  CHECK(w.As("p3user", "GET", "/api/v1/claims/" + id + "/evidence/" + sha).status == 404);
+  CHECK(w.As("p1user", "GET", "/api/v1/claims/" + id + "/evidence/" + std::string(64, 'a')).status == 404);
+
+  Response removed = w.As("p1user", "DELETE", "/api/v1/claims/" + id + "/evidence/" + sha);
+  REQUIRE_MESSAGE(removed.status == 200, removed.body);
+  CHECK(Json(removed).at("evidence").as_array().empty());
+}
+
+TEST_CASE("evidence in a multipart form is read from its file part") {
+  ApiWorld w;
+  std::string id = w.Draft("p1user", 3, 1000);
+  std::string body =
+      "--XyZ\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello\r\n"
+      "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"C:\\\\docs\\\\invoice.pdf\"\r\n"
+      "Content-Type: application/pdf\r\n\r\n" +
+      kPdf + "\r\n--XyZ--\r\n";
+  Response put = w.As("p1user", "PUT", "/api/v1/claims/" + id + "/evidence", body, {},
+                      "multipart/form-data; boundary=XyZ");
+  REQUIRE_MESSAGE(put.status == 200, put.body);
+  auto e = Json(put).at("evidence").as_array().at(0);
+  CHECK(Str(e, "sha256") == Sha256Hex(kPdf));
+  CHECK(Str(e, "filename") == "invoice.pdf");
+  CHECK(Str(e, "content_type") == "application/pdf");
+}
+
+TEST_CASE("evidence whose bytes are not the declared or an allowed type is refused with 415 and nothing stored") {
+  ApiWorld w;
+  std::string id = w.Draft("p1user", 4, 1000);
+  uint64_t head = w.Head();
+  CHECK(w.As("p1user", "PUT", "/api/v1/claims/" + id + "/evidence", "just text", {}, "application/pdf").status ==
+        415);
+  CHECK(w.As("p1user", "PUT", "/api/v1/claims/" + id + "/evidence", std::string("MZ\x90\0\x03", 5), {},
+             "application/octet-stream")
+            .status == 415);
+  CHECK(w.As("p1user", "PUT", "/api/v1/claims/" + id + "/evidence", kPdf, {}, "application/zip").status == 415);
+  CHECK(w.As("p1user", "PUT", "/api/v1/claims/" + id + "/evidence", "", {}, "application/pdf").status == 400);
+  CHECK(w.Head() == head);
+  CHECK(!std::filesystem::exists(w.dir->path() / "evidence" / Sha256Hex(kPdf).substr(0, 2)));
+  // CSV is text; a spreadsheet is a zip with workbook parts.
+  Response csv = w.As("p1user", "PUT", "/api/v1/claims/" + id + "/evidence", "nhs_number,date\n1,2026-11-01\n", {},
+                      "text/csv");
+  CHECK(csv.status == 200);
+}
+
+TEST_CASE("an auditor reads the events of their own commissioner only, payloads decoded") {
+  ApiWorld w;
+  std::string id = w.Draft("p1user", 5, 1000);
+  Response page = w.As("c1auditor", "GET", "/api/v1/events?from=1&limit=1000");
+  REQUIRE_MESSAGE(page.status == 200, page.body);
+  bool saw_claim = false, saw_c2 = false, saw_system = false;
+  boost::json::value page_body = Json(page);
+  for (const auto& e : page_body.at("events").as_array()) {
+    std::string stream = Str(e, "stream");
+    if (stream == core::ClaimStream(id)) {
+      saw_claim = true;
+      if (Str(e, "type") == "ClaimDrafted") CHECK(Str(e.at("payload").at("claim"), "claim_id") == id);
+    }
+    if (stream == "org-C2" || stream == "org-P3" || stream == "account-p3user") saw_c2 = true;
+    if (stream == "account-op" || stream == "org-SYSTEM") saw_system = true;
+    CHECK(Str(e, "hash").size() == 64);
+  }
+  CHECK(saw_claim);
+  CHECK(!saw_c2);
+  CHECK(!saw_system);
+  CHECK(Json(page).at("head").as_uint64() == w.Head());
+  // The operator sees everything; password hashes never appear.
+  Response all = w.As("op", "GET", "/api/v1/events?limit=1000");
+  REQUIRE(all.status == 200);
+  CHECK(Json(all).at("events").as_array().size() == w.Head());
+  CHECK(all.body.find("$argon2id$") == std::string::npos);
+  CHECK(w.As("p1user", "GET", "/api/v1/events").status == 403);
+  CHECK(w.As("c1auditor", "GET", "/api/v1/events?limit=5000").status == 400);
+}
+
+TEST_CASE("verify reports the head and a good chain") {
+  ApiWorld w;
+  Response r = w.As("c1auditor", "GET", "/api/v1/verify");
+  REQUIRE(r.status == 200);
+  auto body = Json(r);
+  CHECK(body.at("ok").as_bool());
+  CHECK(body.at("events_checked").as_uint64() == w.Head());
+  CHECK(body.at("head").at("position").as_uint64() == w.Head());
+  CHECK(Str(body.at("head"), "hash") == es::HashToHex(w.store->GetHead().hash));
+  CHECK(w.As("c1tier1", "GET", "/api/v1/verify").status == 403);
+}
+
+TEST_CASE("accounts are read from the log: a disabled account's session stops working at once") {
+  ApiWorld w;
+  const std::string& token = w.Token("p1user");
+  REQUIRE(!token.empty());
+  CHECK(w.As("p1user", "GET", "/api/v1/me").status == 200);
+  core::CommandMeta meta{"disable-p1user", "", "c1admin", kNow};
+  auto r = w.bus->Execute(meta, core::DisableAccount{"p1user", "Left the practice"});
+  REQUIRE_MESSAGE(r.ok(), r.Describe());
+  CHECK(w.As("p1user", "GET", "/api/v1/me").status == 401);
+  CHECK(w.SignIn("p1user").empty());
+  CHECK(w.SignIn("nobody").empty());
+}
+
+}  // namespace
+}  // namespace ledger::http::testing
