@@ -512,8 +512,8 @@ es::Status Simulator::CommissionerReview(const SimClaim& claim, MonthStats& stat
   double draw = rng.Uniform();
   if (draw < kTier1Reject) {
     static const std::pair<const char*, const char*> kReasons[] = {
-        {"outside_specification", "The activity claimed is outside the service specification."},
-        {"duplicate_activity", "This activity was already claimed under another service."},
+        {"not_eligible", "The activity claimed is outside the service specification."},
+        {"already_claimed", "This activity was already claimed under another service."},
         {"evidence_insufficient", "The evidence does not support the number of units claimed."}};
     const auto& reason = kReasons[rng.Below(3)];
     ++stats.rejected;
