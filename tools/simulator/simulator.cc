@@ -158,7 +158,7 @@ class Simulator {
   es::Status SimulateMonth(YearMonth month, MonthStats& stats);
   es::Status PrepareClaim(const SimClaim& claim, const Period& period, MonthStats& stats, bool* submitted);
   es::Status SubmitWithRetry(const SimClaim& claim, const core::UnitValues& values, const core::Answers& answers,
-                             MonthStats& stats);
+                             MonthStats& stats, std::string_view round = "");
   es::Status CommissionerReview(const SimClaim& claim, MonthStats& stats);
   es::Status PaymentRuns(YearMonth month, MonthStats& stats);
   es::Result<core::ClaimState> ClaimStateOf(const std::string& claim_id);
@@ -432,11 +432,11 @@ es::Result<core::ClaimState> Simulator::ClaimStateOf(const std::string& claim_id
 }
 
 es::Status Simulator::SubmitWithRetry(const SimClaim& claim, const core::UnitValues& values,
-                                      const core::Answers& answers, MonthStats& stats) {
+                                      const core::Answers& answers, MonthStats& stats, std::string_view round) {
   const Practice& p = practices_[claim.practice];
   const std::string& id = claim.ref.claim_id;
   for (int attempt = 1; attempt <= 4; ++attempt) {
-    std::string prefix = fmt::format("sim-{}-submit{}", id, attempt);
+    std::string prefix = fmt::format("sim-{}{}-submit{}", id, round, attempt);
     app::Executed executed;
     if (auto s = Exec(p.user, prefix, core::SubmitClaim{claim.ref}, &executed); !s.ok()) return s;
     ++stats.commands;
@@ -486,7 +486,7 @@ es::Status Simulator::PrepareClaim(const SimClaim& claim, const Period& period, 
       if (auto s = Exec(p.user, "sim-" + id + "-provider-amend", core::EnterClaimValues{claim.ref, values, answers});
           !s.ok())
         return s;
-      if (auto s = SubmitWithRetry(claim, values, answers, stats); !s.ok()) return s;
+      if (auto s = SubmitWithRetry(claim, values, answers, stats, "-after-provider-return"); !s.ok()) return s;
     }
     if (auto s = Exec(p.approver, "sim-" + id + "-provider-approve", core::ProviderApproveClaim{claim.ref}); !s.ok())
       return s;
