@@ -8,7 +8,9 @@
 
 #include <fmt/format.h>
 
+#include "ledger/app/claim_import.h"
 #include "ledger/core/codec.h"
+#include "ledger/projections/runner.h"
 #include "ledger/core/streams.h"
 #include "ledger/eventstore/event_store.h"
 #include "ledger/projections/claim_views.h"
@@ -529,6 +531,11 @@ Response ClaimEditPost(Page& page) {
                                                       : "Enter " + comp.name + " as a whole number");
       continue;
     }
+    if (*v < comp.min || *v > comp.max) {
+      errors.emplace_back("component-" + comp.id, "Enter a value for " + comp.name + " between " + ValueText(comp, comp.min) +
+                                                      " and " + ValueText(comp, comp.max));
+      continue;
+    }
     values[comp.id] = *v;
   }
   for (const auto& q : c->service.definition.questions) {
@@ -897,11 +904,110 @@ Response WithdrawPost(Page& page) {
   return page.Redirect("/claims/" + id, f);
 }
 
+// ---- Bulk upload ---------------------------------------------------------------------------
+
+Response RenderBulk(Page& page, int status, const std::string& error, json::value row_errors) {
+  json::object m = page.Base("Upload claims from a CSV file", "/claims");
+  m["back_link"] = json::object{{"href", "/claims"}, {"text", "Back to claims"}};
+  m["csv_columns"] = "provider_code, service_code, period, then one column per component value";
+  json::object file = FileField("csv_file", "csv_file", "Upload a CSV file");
+  file["label_class"] = "nhsuk-label--m";
+  file["hint"] = "Up to 5,000 rows";
+  file["accept"] = ".csv,text/csv";
+  file["error"] = error;
+  json::object submit = ChoiceField("submit_now", "submit_now", "When the file is accepted");
+  submit["legend_class"] = "nhsuk-fieldset__legend--s";
+  submit["small"] = true;
+  submit["items"] = json::array{ChoiceItem("submit_now", true, "yes", "Submit the claims straight away",
+                                           page.form().Get("submit_now") == "yes",
+                                           "Otherwise they are saved as drafts for you to check")};
+  m["fields"] = json::object{{"csv_file", file}, {"submit_now", submit}};
+  m["row_errors"] = row_errors;
+  json::array templates;
+  for (const auto& c : ClaimableServices(page)) {
+    templates.push_back(json::object{{"service_id", c.service.service_id}, {"service_name", c.service.definition.name}});
+  }
+  m["has_csv_templates"] = !templates.empty();
+  m["csv_templates"] = templates;
+  if (!error.empty()) m["error_summary"] = ErrorSummary({{"csv_file", error}});
+  return page.Render(status, "claims_bulk", std::move(m));
+}
+
+Response BulkPage(Page& page) { return RenderBulk(page, 200, "", false); }
+
+Response BulkPost(Page& page) {
+  const UploadedFile* file = page.form().File("csv_file");
+  if (file == nullptr || file->bytes.empty()) return RenderBulk(page, 422, "Select a CSV file", false);
+  bool submit = page.form().Get("submit_now") == "yes";
+  app::ClaimImportOptions options;
+  options.actor = page.who().username;
+  options.submit = submit;
+  options.at = page.call().context().now();
+  options.digest = Sha256Hex(file->bytes + "\n" + options.actor + (submit ? "\nsubmit" : ""));
+  auto plan = app::PlanClaimImport(*page.portal().deps().store, file->bytes, options);
+  if (!plan.ok()) return RenderBulk(page, 500, "The file could not be checked just now. Try again.", false);
+  if (!plan->errors.empty()) {
+    json::array rows;
+    for (const auto& e : plan->errors) {
+      rows.push_back(json::object{{"row", e.line}, {"column", e.column}, {"message", e.message}});
+    }
+    std::string message = fmt::format("The file has {} {}; nothing was saved. Correct the {} listed below and upload "
+                                      "the whole file again.",
+                                      plan->errors.size(), plan->errors.size() == 1 ? "problem" : "problems",
+                                      plan->errors.size() == 1 ? "row" : "rows");
+    return RenderBulk(page, 422, message,
+                      json::object{{"filename", file->filename.empty() ? "the file" : file->filename}, {"rows", rows}});
+  }
+  if (!plan->request.streams.empty()) {
+    auto appended = page.portal().deps().store->Append(plan->request);
+    if (!appended.ok()) return RenderBulk(page, 409, "Some of these claims changed while the file was checked; nothing was saved. Upload the file again.", false);
+    if (page.portal().deps().runner != nullptr) {
+      page.portal().deps().runner->WaitFor(appended->last_position, std::chrono::seconds(5));
+    }
+  }
+  Flash f;
+  size_t n = plan->claim_ids.size();
+  f.heading = fmt::format("{} {} saved", n, n == 1 ? "claim" : "claims");
+  f.body = submit ? "They have been submitted for approval." : "They are drafts until you submit them.";
+  return page.Redirect("/claims", f);
+}
+
+std::string ExampleValue(const core::Component& c) {
+  int64_t v = c.min;
+  if (c.unit_kind == core::UnitKind::kYesNo) v = 1;
+  else if (v == 0 && c.max >= 1 && c.unit_kind != core::UnitKind::kMoney) v = std::min<int64_t>(c.max, 10);
+  if (c.unit_kind == core::UnitKind::kMoney) return PoundsInput(v == 0 ? std::min<int64_t>(c.max, 10000) : v);
+  return std::to_string(v);
+}
+
+Response BulkTemplate(Page& page) {
+  std::string wanted = page.call().Query("service");
+  for (const auto& c : ClaimableServices(page)) {
+    if (c.service.service_id != wanted) continue;
+    const auto& def = c.service.definition;
+    std::string csv = "provider_code,service_code,period";
+    for (const auto& comp : def.components) csv += "," + comp.id;
+    csv += "\r\n";
+    for (const auto& [period, window] : c.periods) {
+      csv += page.who().org_code + "," + def.code + "," + period;
+      for (const auto& comp : def.components) csv += "," + ExampleValue(comp);
+      csv += "\r\n";
+    }
+    Response r = Response::Text(200, csv, "text/csv; charset=utf-8");
+    r.Set("Content-Disposition", "attachment; filename=\"claims-" + def.code + ".csv\"");
+    return r;
+  }
+  return page.NotFound();
+}
+
 }  // namespace
 
 void AddClaimRoutes(std::shared_ptr<Portal> p, std::vector<Route>& routes) {
   routes.push_back(PageRoute(p, "GET", "/claims", Action::kViewClaim, ClaimsList));
   routes.push_back(PageRoute(p, "GET", "/claims/new", Action::kPrepareClaim, ClaimNew));
+  routes.push_back(PageRoute(p, "GET", "/claims/bulk", Action::kPrepareClaim, BulkPage));
+  routes.push_back(PageRoute(p, "POST", "/claims/bulk", Action::kPrepareClaim, BulkPost, 6 * kMiB));
+  routes.push_back(PageRoute(p, "GET", "/claims/bulk/template.csv", Action::kPrepareClaim, BulkTemplate));
   routes.push_back(PageRoute(p, "POST", "/claims/new", Action::kPrepareClaim, ClaimNewPost));
   routes.push_back(PageRoute(p, "GET", "/claims/{id}", Action::kViewClaim, ClaimPage));
   routes.push_back(PageRoute(p, "GET", "/claims/{id}/edit", Action::kPrepareClaim, ClaimEdit));

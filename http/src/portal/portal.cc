@@ -499,6 +499,116 @@ Response GetAccessibility(Portal& portal, Call& call) {
   return HtmlResponse(200, portal.templates().RenderPage("accessibility", m));
 }
 
+// ---- Account request (signed out) ------------------------------------------------------
+
+json::object AccountRequestModel(Portal& portal, const std::string& csrf, const Form& form,
+                                 const std::vector<std::pair<std::string, std::string>>& errors) {
+  json::object m = SignedOutBase("Request an account", csrf, portal.asset_version());
+  m["back_link"] = json::object{{"href", "/sign-in"}, {"text", "Back to sign in"}};
+  auto input = [&](const std::string& id, const std::string& label, const std::string& type,
+                   const std::string& autocomplete, const std::string& hint, const std::string& width) {
+    json::object f = InputField(id, id, label);
+    f["type"] = type;
+    f["autocomplete"] = autocomplete;
+    f["hint"] = hint;
+    f["width_class"] = width;
+    f["spellcheck_off"] = type != "password";
+    f["value"] = type == "password" ? "" : form.Get(id);
+    for (const auto& [eid, message] : errors) {
+      if (eid == id) f["error"] = message;
+    }
+    return f;
+  };
+  json::object roles = ChoiceField("roles_requested", "roles_requested", "Which roles do you need?");
+  roles["legend_class"] = "nhsuk-fieldset__legend--m";
+  roles["hint"] = "Select all that apply";
+  std::vector<std::string> chosen = form.All("roles_requested");
+  json::array items;
+  std::vector<std::pair<std::string, std::string>> choices = {
+      {"provider_user", "Practice user: prepare and submit claims"},
+      {"provider_approver", "Practice approver: check claims before they go to the commissioner"},
+      {"tier1", "Approver Tier 1: check evidence"},
+      {"tier2", "Approver Tier 2: approve payments"},
+      {"finance", "Finance: approve high-value claims and payment runs"},
+      {"administrator", "Administrator: approve accounts and set up services"},
+      {"auditor", "Auditor: read the event log and reports"}};
+  for (size_t i = 0; i < choices.size(); ++i) {
+    bool checked = std::find(chosen.begin(), chosen.end(), choices[i].first) != chosen.end();
+    items.push_back(ChoiceItem("roles_requested", i == 0, choices[i].first, choices[i].second, checked));
+  }
+  roles["items"] = items;
+  for (const auto& [eid, message] : errors) {
+    if (eid == "roles_requested") roles["error"] = message;
+  }
+  m["fields"] = json::object{
+      {"full_name", input("full_name", "Full name", "text", "name", "", "")},
+      {"email", input("email", "Email address", "email", "email", "Use your nhs.net address if you have one", "")},
+      {"org_code", input("org_code", "Organisation code", "text", "",
+                         "The ODS code of your practice or ICB, for example B82005", "nhsuk-input--width-10")},
+      {"username", input("username", "Choose a username", "text", "username", "", "nhsuk-input--width-20")},
+      {"password", input("password", "Choose a password", "password", "new-password", "At least 12 characters",
+                         "nhsuk-input--width-20")},
+      {"roles_requested", roles}};
+  if (!errors.empty()) m["error_summary"] = ErrorSummary(errors);
+  return m;
+}
+
+Response GetAccountRequest(Portal& portal, Call& call) {
+  const Request& req = call.request();
+  std::string csrf = req.Cookie(kPreCsrfCookie);
+  std::string fresh;
+  if (csrf.size() != 32) csrf = fresh = RandomHex(16);
+  return RenderSignedOut(portal, req, 200, "account_request", AccountRequestModel(portal, csrf, Form{}, {}), fresh);
+}
+
+Response PostAccountRequest(Portal& portal, Call& call) {
+  const Request& req = call.request();
+  Form form = ParseForm(req);
+  std::string csrf = req.Cookie(kPreCsrfCookie);
+  if (csrf.size() != 32 || form.Get("csrf_token") != csrf) {
+    std::string fresh = RandomHex(16);
+    json::object m = ErrorPageModel(SignedOutBase("", fresh, portal.asset_version()), 403, "");
+    return RenderSignedOut(portal, req, 403, "error", std::move(m), fresh);
+  }
+  std::vector<std::pair<std::string, std::string>> errors;
+  std::string username = Trim(form.Get("username"));
+  std::string org_code = Trim(form.Get("org_code"));
+  if (Trim(form.Get("full_name")).empty()) errors.emplace_back("full_name", "Enter your full name");
+  if (form.Get("email").find('@') == std::string::npos) errors.emplace_back("email", "Enter an email address in the correct format, like name@nhs.net");
+  auto org = LoadState<core::OrgState>(*portal.deps().bus, core::OrgStream(org_code));
+  if (org_code.empty() || !core::IsValidId(org_code) || !org) errors.emplace_back("org_code", "Enter the ODS code of your organisation");
+  if (!core::IsValidUsername(username)) errors.emplace_back("username", "Choose a username of lower-case letters, digits, dots, dashes or underscores");
+  if (form.Get("password").size() < 12) errors.emplace_back("password", "Choose a password of at least 12 characters");
+  core::RoleSet roles;
+  for (const auto& r : form.All("roles_requested")) {
+    core::Role role;
+    if (r == "administrator" && org) {
+      roles.Add(core::IsProvider(org->first.kind) ? core::Role::kProviderAdmin : core::Role::kCommissionerAdmin);
+    } else if (r == "tier1" || r == "tier2") {
+      roles.Add(r == "tier1" ? core::Role::kApproverTier1 : core::Role::kApproverTier2);
+    } else if (core::ParseRole(r, &role)) {
+      roles.Add(role);
+    }
+  }
+  if (roles.empty()) errors.emplace_back("roles_requested", "Select at least one role");
+  if (errors.empty()) {
+    core::RequestAccount cmd{username, org_code, Trim(form.Get("full_name")), Trim(form.Get("email")), roles,
+                             HashPassword(form.Get("password"))};
+    core::CommandMeta meta{RandomHex(16), "", "", call.context().now()};
+    meta.correlation_id = meta.command_id;
+    app::ExecuteResult r = portal.deps().bus->Execute(meta, cmd);
+    if (!r.ok()) {
+      std::string message = RejectionText(r);
+      if (r.rejected() && r.rejection().code.find("taken") != std::string::npos) message = "That username is taken. Choose another.";
+      errors.emplace_back("username", message.empty() ? "The request could not be made" : message);
+    }
+  }
+  if (!errors.empty()) {
+    return RenderSignedOut(portal, req, 422, "account_request", AccountRequestModel(portal, csrf, form, errors), "");
+  }
+  return SeeOther("/sign-in?requested=1");
+}
+
 // ---- Home ---------------------------------------------------------------------------
 
 bool IsAwaiting(core::ClaimStatus s) {
@@ -702,6 +812,8 @@ std::vector<Route> PortalRoutes(const PortalDeps& deps) {
   raw("POST", "/sign-in", portal::PostSignIn);
   raw("POST", "/sign-out", portal::PostSignOut);
   raw("GET", "/accessibility", portal::GetAccessibility);
+  raw("GET", "/account-request", portal::GetAccountRequest);
+  raw("POST", "/account-request", portal::PostAccountRequest);
   std::string static_pattern = "/static";
   for (int depth = 1; depth <= 4; ++depth) {
     static_pattern += "/{s" + std::to_string(depth) + "}";
