@@ -107,7 +107,7 @@ TEST_CASE("a stale If-Match answers 412 and stores nothing; the current ETag goe
   std::string id = w.Draft("p1user", 5, 2000);
   Response got = w.As("p1user", "GET", "/api/v1/claims/" + id);
   std::string etag(got.Header("ETag"));
-  CHECK(etag == ETagFor(Json(got).at("version").as_uint64()));
+  CHECK(etag == ETagFor(Json(got).at("version").to_number<uint64_t>()));
   REQUIRE(w.As("p1user", "PUT", "/api/v1/claims/" + id, R"({"values":{"cost":3000}})").status == 200);
   uint64_t before = w.Head();
   Response stale = w.As("p1user", "POST", "/api/v1/claims/" + id + "/submit", "", {{"If-Match", etag}});

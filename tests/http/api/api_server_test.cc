@@ -43,7 +43,7 @@ std::string StatusOf(const Reply& r) { return std::string(boost::json::parse(r.b
 uint64_t HeadOf(Client& c, const std::string& auditor) {
   Reply r = c.Send("GET", "/api/v1/verify", "", auditor);
   REQUIRE(r.status == 200);
-  return boost::json::parse(r.body).at("head").at("position").as_uint64();
+  return boost::json::parse(r.body).at("head").at("position").to_number<uint64_t>();
 }
 
 TEST_CASE("the real server runs a claim's life across roles, refuses bad input, and keeps it all across a restart") {
