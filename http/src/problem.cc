@@ -133,7 +133,7 @@ Response ToResponse(const Problem& problem) {
   r.status = problem.status;
   if (!problem.code.empty()) body["code"] = problem.code;
   if (problem.retry_after_seconds > 0) r.Set("Retry-After", std::to_string(problem.retry_after_seconds));
-  if (problem.status == 400 && problem.type == "/problems/validation") {
+  if ((problem.status == 400 && problem.type == "/problems/validation") || !problem.errors.empty()) {
     boost::json::array errors;
     for (const auto& e : problem.errors) {
       errors.push_back(boost::json::object{{"path", e.path}, {"code", e.code}, {"message", e.message}});
