@@ -1,4 +1,6 @@
 // ledger user create / ledger user reset-password: the operator's way in.
+#include <cctype>
+
 #include <fmt/format.h>
 
 #include "commands.h"
@@ -29,13 +31,26 @@ core::CommandMeta OperatorMeta(std::string_view what) {
   return core::CommandMeta{fmt::format("cli-{}-{}", what, now), fmt::format("cli-{}", now), "", now};
 }
 
+// USERNAME@ORG.invalid: a placeholder that can never be delivered to (RFC 2606).
+std::string DefaultEmail(std::string_view username, std::string_view org) {
+  std::string domain(org);
+  for (char& c : domain) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return fmt::format("{}@{}.invalid", username, domain);
+}
+
+std::string RefusalText(const core::Rejection& rejection) {
+  std::string text = rejection.message;
+  for (const core::FieldError& field : rejection.errors) text += fmt::format(" {}: {}", field.path, field.message);
+  return text;
+}
+
 int Report(const app::ExecuteResult& result, std::string_view done) {
   if (result.ok()) {
     fmt::print("{}\n", done);
     return kExitOk;
   }
   if (result.rejected())
-    return Fail(kExitFailed, fmt::format("refused: {}", result.rejection().message));
+    return Fail(kExitFailed, fmt::format("refused: {}", RefusalText(result.rejection())));
   return Fail(kExitFailed, fmt::format("the store failed: {}; retry", result.status().ToString()));
 }
 
@@ -51,6 +66,13 @@ int RunCreate(const CLI::App& app, const UserCreateArgs& args) {
                                          name));
     roles.Add(role);
   }
+  // The account decider needs a full name and an email address; an operator
+  // account made at installation gets placeholders unless they are given.
+  std::string full_name = args.full_name.empty() ? args.username : args.full_name;
+  std::string email = args.email.empty() ? DefaultEmail(args.username, args.org) : args.email;
+  if (email.find('@') == std::string::npos)
+    return UsageError(app, fmt::format("--email '{}' is not an email address: give one like jo@example.nhs.uk",
+                                       args.email));
   std::string password, error;
   if (!ReadNewPassword(&password, &error)) return Fail(kExitUsage, error);
   std::string hash = HashPassword(password);
@@ -69,9 +91,7 @@ int RunCreate(const CLI::App& app, const UserCreateArgs& args) {
       if (!registered.ok()) return Report(registered, "");
     }
   }
-  core::CreateAccount command{args.username, args.org,
-                              args.full_name.empty() ? args.username : args.full_name,
-                              args.email, roles, hash};
+  core::CreateAccount command{args.username, args.org, full_name, email, roles, hash};
   return Report(bus.Execute(OperatorMeta("user-create-" + args.username), command),
                 fmt::format("created account {} at {}", args.username, args.org));
 }
@@ -103,12 +123,14 @@ void RegisterUser(CLI::App& app, CommandRegistry& registry) {
   create->add_option("--username", create_args->username, "Username (a-z, 0-9, '.', '_', '-')")->required();
   create->add_option("--org", create_args->org, "ODS code of the organisation (SYSTEM for operators)")->required();
   create->add_option("--role", create_args->roles, "Role; repeat for several")->required();
-  create->add_option("--full-name", create_args->full_name, "The person's name");
-  create->add_option("--email", create_args->email, "The person's email address");
+  create->add_option("--full-name", create_args->full_name, "The person's name (default: the username)");
+  create->add_option("--email", create_args->email,
+                     "The person's email address (default: USERNAME@ORG.invalid, a placeholder)");
   create->footer(
       "The password is read from a prompt (twice, not echoed) on a terminal, or as one line of standard\n"
       "input; never from the command line. At least 12 characters.\n\n"
-      "Example:\n  ledger user create --data /var/lib/ledger --username jo.admin --org 00L --role commissioner_admin");
+      "Example:\n  ledger user create --data /var/lib/ledger --username jo.admin --org 00L --role commissioner_admin \\\n"
+      "    --full-name 'Jo Admin' --email jo.admin@example.nhs.uk");
   registry.Add(create, [create, create_args] { return RunCreate(*create, *create_args); });
 
   auto reset_args = std::make_shared<ResetArgs>();
