@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
       "  ledger simulate --data ./demo --seed 7 --months 3 --practices-limit 300\n"
       "  ledger verify --data ./demo\n"
       "  ledger replay --data ./demo --type ClaimSubmitted | head\n"
+      "  ledger report claims --data ./demo --commissioner 00L --as-of 2024-06-30\n"
       "\n"
       "Exit codes: 0 ok, 1 a check failed or the command could not be done, 2 usage error,\n"
       "3 the store is in use by another process. Run `ledger <command> --help` for each command.");
