@@ -39,8 +39,10 @@ test('a practice user signs in and submits a claim using only the keyboard', asy
       // Focused <select>: ArrowDown moves the choice without opening it.
       for (let i = 0; i < p; i++) await page.keyboard.press('ArrowDown')
       await tabTo(page, 'button[type="submit"]:not(.nhsuk-header__account-button)')
+      // Wait for the form's own navigation (a redirect to the edit page, or the form again with an error).
+      const navigated = page.waitForNavigation()
       await page.keyboard.press('Enter')
-      await page.waitForLoadState()
+      await navigated
       started = /\/claims\/[^/]+\/edit$/.test(new URL(page.url()).pathname)
     }
   }
@@ -69,8 +71,9 @@ test('a practice user signs in and submits a claim using only the keyboard', asy
     await tabTo(page, 'input[type="file"]')
     await page.locator('input[type="file"]').setInputFiles({ name: 'evidence.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') })
     await tabTo(page, 'form[enctype] button[type="submit"]')
+    const uploaded = page.waitForNavigation()
     await page.keyboard.press('Enter')
-    await page.waitForLoadState()
+    await uploaded
   }
   await tabTo(page, 'button[value="check"]')
   await page.keyboard.press('Enter')

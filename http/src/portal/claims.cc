@@ -412,6 +412,13 @@ Response RenderEdit(Page& page, const LoadedClaim& c, int status, const std::map
                                                                  : "component-" + c.service.definition.components[0].id;
     if (!error_of.count(id)) error_of[id] = message;
   }
+  // Counts of patients cannot exceed the list size the claim is priced with.
+  std::optional<int64_t> list_size;
+  if (auto period = core::Period::Parse(c.service.definition.frequency, c.claim.claim.period)) {
+    if (auto org = LoadState<core::OrgState>(page.bus(), core::OrgStream(c.claim.claim.provider))) {
+      list_size = org->first.ListSizeAt(period->end);
+    }
+  }
   json::array components;
   for (const auto& comp : c.service.definition.components) {
     std::string id = "component-" + comp.id;
@@ -439,10 +446,13 @@ Response RenderEdit(Page& page, const LoadedClaim& c, int status, const std::map
       f["width_class"] = "nhsuk-input--width-2";
       f["max_value"] = "1";
     } else {
-      f["hint"] = fmt::format("A whole number, {} to {}", WithThousands(comp.min), WithThousands(comp.max));
+      int64_t max = comp.max;
+      if (list_size && *list_size >= comp.min && *list_size < max) max = *list_size;
+      f["hint"] = fmt::format("A whole number, {} to {}{}", WithThousands(comp.min), WithThousands(max),
+                              max < comp.max ? " (your registered list size)" : "");
       f["inputmode"] = "numeric";
       f["width_class"] = "nhsuk-input--width-5";
-      f["max_value"] = std::to_string(comp.max);
+      f["max_value"] = std::to_string(max);
     }
     if (error_of.count(id)) f["error"] = error_of[id];
     components.push_back(f);
