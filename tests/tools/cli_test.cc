@@ -3,9 +3,11 @@
 #include <rocksdb/db.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -15,6 +17,11 @@
 #include <boost/json/value.hpp>
 #include <fmt/format.h>
 
+#include "ledger/core/types.h"
+#include "ledger/eventstore/event_store.h"
+#include "ledger/projections/projection_db.h"
+#include "ledger/projections/reports.h"
+#include "ledger/projections/table.h"
 #include "support/temp_dir.h"
 
 namespace ledger::tools {
@@ -371,6 +378,16 @@ TEST_CASE("every usage error prints help and exits 2") {
       {"user", "create", "--data", "x", "--username", "u", "--org", "O"},
       {"user", "create", "--data", "x", "--username", "u", "--org", "O", "--role", "emperor"},
       {"report", "--data", "x"},
+      {"report", "no_such_report", "--data", "x"},
+      {"report", "claims", "--data", "x"},
+      {"report", "statement", "--data", "x", "--commissioner", "00L"},
+      {"report", "claims", "--data", "x", "--commissioner", "00L", "--format", "xml"},
+      {"report", "claims", "--data", "x", "--commissioner", "00L", "--as-of", "yesterday"},
+      {"report", "claims", "--data", "x", "--commissioner", "00L", "--filter", "colour=red"},
+      {"report", "payment_run_claims", "--data", "x", "--commissioner", "00L"},
+      {"rebuild"},
+      {"rebuild", "--data", "x", "--projection", "no_such_projection"},
+      {"user", "create", "--data", "x", "--username", "u", "--org", "O", "--role", "operator", "--email", "nope"},
   };
   for (const auto& args : cases) {
     std::string joined;
@@ -415,6 +432,130 @@ TEST_CASE("a writing command refuses with exit 3 while another process holds the
   Run read = Ledger({"verify", "--data", data});
   CHECK(read.exit_code == 0);
   for (auto* h : handles) CHECK(db->DestroyColumnFamilyHandle(h).ok());
+}
+
+// NAME -> "POSITION SHA256", from `ledger rebuild` output.
+std::map<std::string, std::string> RebuildLines(const std::string& out) {
+  std::map<std::string, std::string> lines;
+  std::istringstream in(out);
+  std::string name, position, checksum;
+  while (in >> name >> position >> checksum) lines[name] = position + " " + checksum;
+  return lines;
+}
+
+TEST_CASE("rebuild prints the checksums of projections fed incrementally as the log grew") {
+  testing::TempDir dir;
+  std::string data = dir.Sub("data");
+  REQUIRE(Ledger({"simulate", "--data", data, "--seed", "5", "--months", "1", "--practices-limit", "30"}).exit_code ==
+          0);
+  // `report` catches the projection database up with the first part of the log...
+  Run first = Ledger({"report", "organisations", "--data", data, "--commissioner", "00L"});
+  INFO(first.err);
+  REQUIRE(first.exit_code == 0);
+  CHECK(first.err.find("caught up") != std::string::npos);
+  Run second = Ledger({"simulate", "--data", data, "--seed", "5", "--months", "1", "--practices-limit", "30"});
+  REQUIRE(second.exit_code == 0);
+  const uint64_t head = HeadPosition(LastLine(second.out));
+  std::map<std::string, std::string> live;
+  {
+    // ...and the rest is applied here in small batches, as the server's feed would.
+    es::Options options;
+    options.read_only = true;
+    auto store = es::EventStore::Open(data + "/events", options);
+    REQUIRE(store.ok());
+    auto db = projections::ProjectionDb::Open(data + "/projections");
+    REQUIRE(db.ok());
+    uint64_t from = (*db)->Applied() + 1;
+    CHECK(from > 1);
+    CHECK(from <= head);
+    while (from <= head) {
+      auto batch = (*store)->ReadAll(from, 37);
+      REQUIRE(batch.ok());
+      REQUIRE(!batch->empty());
+      REQUIRE((*db)->Apply(*batch).ok());
+      from = batch->back().position + 1;
+    }
+    for (const std::string& name : projections::ProjectionDb::ProjectionNames()) {
+      auto checksum = (*db)->Checksum(name);
+      REQUIRE(checksum.ok());
+      CHECK((*db)->Checkpoint(name) == head);
+      live[name] = std::to_string(head) + " " + *checksum;
+    }
+  }
+  Run rebuild = Ledger({"rebuild", "--data", data});
+  INFO(rebuild.err);
+  REQUIRE(rebuild.exit_code == 0);
+  CHECK(rebuild.err.find('\r') == std::string::npos);  // no progress bar when stderr is not a terminal
+  CHECK(RebuildLines(rebuild.out) == live);
+  CHECK(live.size() == 4);
+  Run one = Ledger({"rebuild", "--data", data, "--projection", "claims"});
+  REQUIRE(one.exit_code == 0);
+  CHECK(one.out == "claims " + live["claims"] + "\n");
+}
+
+// The bytes RunReport + TableToCsv/TableToJsonText give for a report over <data>/projections.
+std::string DirectReport(const std::string& data, const std::string& name, const projections::ReportParams& params,
+                         const projections::AsOf& as_of, bool csv) {
+  auto db = projections::ProjectionDb::Open(data + "/projections");
+  REQUIRE(db.ok());
+  auto table = projections::RunReport(**db, name, params, as_of);
+  REQUIRE(table.ok());
+  return csv ? projections::TableToCsv(*table) : projections::TableToJsonText(*table);
+}
+
+TEST_CASE("report prints the bytes of RunReport and TableToCsv or TableToJsonText") {
+  testing::TempDir dir;
+  std::string data = Fixture::Get().CopyTo(dir);
+  Run csv = Ledger({"report", "claims", "--data", data, "--commissioner", "00L"});
+  INFO(csv.err);
+  REQUIRE(csv.exit_code == 0);
+  CHECK(csv.out.rfind("claim_id,", 0) == 0);
+  CHECK(std::count(csv.out.begin(), csv.out.end(), '\n') > 10);
+  projections::ReportParams params;
+  params.scope = "00L";
+  CHECK(csv.out == DirectReport(data, "claims", params, {}, true));
+
+  Run json = Ledger({"report", "claims", "--data", data, "--commissioner", "00L", "--format", "json"});
+  REQUIRE(json.exit_code == 0);
+  CHECK(json.err.empty());  // already caught up: nothing to say
+  CHECK(json.out == DirectReport(data, "claims", params, {}, false));
+  CHECK(boost::json::parse(json.out).at("report").as_string() == "claims");
+
+  const uint64_t half = HeadPosition(Fixture::Get().head()) / 2;
+  Run as_of = Ledger({"report", "spend", "--data", data, "--commissioner", "00L", "--as-of", std::to_string(half),
+                      "--provider", "A84002"});
+  REQUIRE(as_of.exit_code == 0);
+  projections::ReportParams spend = params;
+  spend.filters["provider"] = "A84002";
+  CHECK(as_of.out == DirectReport(data, "spend", spend, projections::AsOf::Position(half), true));
+
+  Run statement = Ledger({"report", "statement", "--data", data, "--provider", "A84002", "--as-of", "2024-05-31"});
+  REQUIRE(statement.exit_code == 0);
+  projections::ReportParams provider;
+  provider.scope = "A84002";
+  CHECK(statement.out == DirectReport(data, "statement", provider,
+                                      projections::AsOf::Time(static_cast<int64_t>(core::Date::Parse("2024-06-01")->days) *
+                                                                  86'400'000'000 - 1),
+                                      true));
+  CHECK(std::count(statement.out.begin(), statement.out.end(), '\n') > 1);
+}
+
+TEST_CASE("while another process holds the projection database, report still answers and rebuild refuses") {
+  testing::TempDir dir;
+  std::string data = Fixture::Get().CopyTo(dir);
+  Run fresh = Ledger({"report", "held", "--data", data, "--commissioner", "00L"});
+  REQUIRE(fresh.exit_code == 0);
+  auto held = projections::ProjectionDb::Open(data + "/projections");
+  REQUIRE(held.ok());
+  Run report = Ledger({"report", "held", "--data", data, "--commissioner", "00L"});
+  INFO(report.err);
+  CHECK(report.exit_code == 0);
+  CHECK(report.out == fresh.out);
+  CHECK(report.err.find("in use") != std::string::npos);
+  Run rebuild = Ledger({"rebuild", "--data", data});
+  CHECK(rebuild.exit_code == 3);
+  CHECK(rebuild.err.find("in use") != std::string::npos);
+  CHECK(rebuild.out.empty());
 }
 
 }  // namespace
