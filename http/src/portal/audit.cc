@@ -15,6 +15,7 @@ namespace {
 
 using core::Action;
 constexpr size_t kEventsPerPage = 50;
+constexpr size_t kReportRowsShown = 100;  // the CSV download has every row
 
 std::string ClaimOfStream(const std::string& stream) {
   return stream.rfind("claim-", 0) == 0 ? stream.substr(6) : "";
@@ -202,6 +203,7 @@ Response ReportPage(Page& page) {
       }
     }
     for (const auto& row : t.rows) {
+      if (rows.size() >= kReportRowsShown) break;
       json::array cells;
       for (size_t i = 0; i < row.size() && i < t.columns.size(); ++i) {
         cells.push_back(json::object{{"text", CellText(t.columns[i], row[i])},
@@ -228,7 +230,10 @@ Response ReportPage(Page& page) {
                                  answered.at ? FormatWhen(answered.at) : "the start of the ledger",
                                  WithThousands(static_cast<int64_t>(answered.position)))},
       {"row_count", rows.size()},
-      {"table_caption", info->title},
+      {"table_caption", table.ok() && table.value().rows.size() > rows.size()
+                            ? fmt::format("{}: the first {} of {} rows (download the CSV for all of them)", info->title,
+                                          rows.size(), table.value().rows.size())
+                            : info->title},
       {"columns", columns},
       {"rows", rows}};
   json::value chart = false;
@@ -246,7 +251,7 @@ Response ReportPage(Page& page) {
         escaped += c;
       }
     }
-    chart = json::object{{"title", chart_label + (labels.size() < rows.size() ? " (first 40 rows)" : "")},
+    chart = json::object{{"title", chart_label + (labels.size() < rows.size() ? " (the first 40 rows)" : "")},
                          {"json", escaped},
                          {"data", chart_data}};
   }
