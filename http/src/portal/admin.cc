@@ -463,6 +463,67 @@ Response ServiceStatePost(Page& page, bool publish) {
 Response PublishPost(Page& page) { return ServiceStatePost(page, true); }
 Response RetirePost(Page& page) { return ServiceStatePost(page, false); }
 
+// ---- One provider ----------------------------------------------------------------------------
+
+std::optional<std::pair<core::OrgState, uint64_t>> LoadProvider(Page& page, const std::string& code) {
+  if (!core::IsValidId(code)) return std::nullopt;
+  auto org = LoadState<core::OrgState>(page.bus(), core::OrgStream(code));
+  if (!org || !core::IsProvider(org->first.kind) || org->first.commissioner_code != page.who().org_code) return std::nullopt;
+  return org;
+}
+
+Response RenderProvider(Page& page, const core::OrgState& org, uint64_t version, int status, const std::string& error) {
+  json::object m = page.Base(org.name, "/admin/providers");
+  m["breadcrumbs"] = json::object{
+      {"items", json::array{json::object{{"href", "/"}, {"text", "Home"}},
+                            json::object{{"href", "/admin/providers"}, {"text", "Providers"}}}},
+      {"back", json::object{{"href", "/admin/providers"}, {"text", "Back to providers"}}}};
+  std::string list_size = "Not recorded";
+  if (!org.list_sizes.empty()) {
+    const auto& latest = org.list_sizes.back();
+    list_size = WithThousands(latest.patients) + " (from " + FormatDateText(latest.effective_from) + ")";
+  }
+  json::array users;
+  for (const auto& row : Rows(page, "accounts", {{"org", org.code}})) {
+    if (row.at("org_code") == org.code && row.at("status") == "active") {
+      users.push_back(json::string(row.at("full_name") + " (" + RolesText(row.at("roles")) + ")"));
+    }
+  }
+  m["provider"] = json::object{{"code", org.code}, {"name", org.name}, {"postcode", org.postcode},
+                               {"list_size", list_size}, {"users", users}, {"version", version}};
+  std::string chosen = page.form().Has("approval_mode") ? page.form().Get("approval_mode")
+                       : org.approval_mode == core::ApprovalMode::kMultiLevel ? "multi" : "single";
+  json::object mode = ChoiceField("approval_mode", "approval_mode", "How are claims approved inside the practice?");
+  mode["legend_class"] = "nhsuk-fieldset__legend--m";
+  mode["items"] = json::array{
+      ChoiceItem("approval_mode", true, "single", "Single level", chosen == "single",
+                 "Practice users submit claims straight to the commissioner"),
+      ChoiceItem("approval_mode", false, "multi", "Two levels", chosen == "multi",
+                 "A practice approver checks each claim before it goes to the commissioner")};
+  mode["error"] = error;
+  m["fields"] = json::object{{"approval_mode", mode}};
+  if (!error.empty()) m["error_summary"] = ErrorSummary({{"approval_mode", error}});
+  return page.Render(status, "provider_form", std::move(m));
+}
+
+Response ProviderPage(Page& page) {
+  auto org = LoadProvider(page, page.call().Param("code"));
+  if (!org) return page.NotFound();
+  return RenderProvider(page, org->first, org->second, 200, "");
+}
+
+Response ProviderPost(Page& page) {
+  auto org = LoadProvider(page, page.call().Param("code"));
+  if (!org) return page.NotFound();
+  auto mode = core::ParseApprovalMode(page.form().Get("approval_mode"));
+  if (!mode) return RenderProvider(page, org->first, org->second, 422, "Select how claims are approved inside the practice");
+  app::ExecuteResult r = page.Execute(core::ConfigureProvider{org->first.code, *mode, org->first.members});
+  if (!r.ok()) return RenderProvider(page, org->first, org->second, 422, RejectionText(r));
+  Flash f;
+  f.heading = "Approval mode saved for " + org->first.name;
+  return page.Redirect("/admin/providers", f);
+}
+
 }  // namespace
 
 void AddAdminRoutes(std::shared_ptr<Portal> p, std::vector<Route>& routes) {
@@ -475,6 +536,8 @@ void AddAdminRoutes(std::shared_ptr<Portal> p, std::vector<Route>& routes) {
   routes.push_back(PageRoute(p, "POST", "/offers/new", Action::kManageOffers, OfferNewPost));
   routes.push_back(PageRoute(p, "POST", "/offers/{id}/withdraw", Action::kManageOffers, OfferWithdrawPost));
   routes.push_back(PageRoute(p, "GET", "/admin/providers", Action::kManageProviders, ProvidersPage));
+  routes.push_back(PageRoute(p, "GET", "/admin/providers/{code}", Action::kManageProviders, ProviderPage));
+  routes.push_back(PageRoute(p, "POST", "/admin/providers/{code}", Action::kManageProviders, ProviderPost));
   routes.push_back(PageRoute(p, "GET", "/admin/accounts", Action::kManageAccounts, AccountsPage));
 }
 
