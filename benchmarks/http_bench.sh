@@ -77,7 +77,10 @@ http {
   }
 }
 EOF
+chmod 755 "$work" "$work/www"; chmod 644 "$work/www/file.txt"  # nginx's workers run as an unprivileged user
 "$nginx_bin" -c "$work/nginx.conf" -p "$work"
+for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$nginx_port/file.txt" >/dev/null && break; sleep 0.1; done
+[[ "$(curl -fs "http://127.0.0.1:$nginx_port/file.txt" | wc -c)" == 100 ]] || { echo "nginx does not serve the file"; exit 1; }
 
 # ---- the ledger server with the demo history ---------------------------------------
 echo "starting $ledger serve --demo (loading the demo history)..."
