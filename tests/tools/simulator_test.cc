@@ -25,8 +25,9 @@ struct SimulatedStore {
     store = std::move(opened).value();
   }
 
-  SimulationReport Run(uint64_t seed, int months, int practices = 12) {
+  SimulationReport Run(uint64_t seed, int months, int practices = 12, double unreviewed = 0.0) {
     SimulationOptions options;
+    options.unreviewed_in_last_month = unreviewed;
     options.seed = seed;
     options.months = months;
     options.practices_limit = practices;
@@ -47,6 +48,25 @@ TEST_CASE("the same seed gives the same history, to the head hash") {
   CHECK(first.head.position > 0);
   CHECK(first.head.position == second.head.position);
   CHECK(first.head.hash == second.head.hash);
+}
+
+// How many events of one type the store holds.
+size_t CountOfType(es::EventStore& store, const std::string& type) {
+  size_t n = 0;
+  REQUIRE(store.Scan(1, 0, [&](const es::Envelope& e) {
+    n += e.type == type;
+    return true;
+  }).ok());
+  return n;
+}
+
+TEST_CASE("a history can end with the last month's claims still waiting for the commissioner") {
+  SimulatedStore reviewed, waiting;
+  reviewed.Run(5, 1);
+  waiting.Run(5, 1, 12, /*unreviewed=*/1.0);
+  CHECK(CountOfType(*waiting.store, "ClaimSubmitted") > 0);
+  CHECK(CountOfType(*reviewed.store, "ClaimApprovedAtTier") > 0);
+  CHECK(CountOfType(*waiting.store, "ClaimApprovedAtTier") == 0);
 }
 
 TEST_CASE("another seed gives another history") {

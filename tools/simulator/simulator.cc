@@ -155,7 +155,7 @@ class Simulator {
   es::Status Setup(Date day);
   es::Status SetupPractice(Practice& p, const Commissioner& c, Date service_start);
   es::Status RecoverOpenClaims();
-  es::Status SimulateMonth(YearMonth month, MonthStats& stats);
+  es::Status SimulateMonth(YearMonth month, bool is_last_month, MonthStats& stats);
   es::Status PrepareClaim(const SimClaim& claim, const Period& period, MonthStats& stats, bool* submitted);
   es::Status SubmitWithRetry(const SimClaim& claim, const core::UnitValues& values, const core::Answers& answers,
                              MonthStats& stats, std::string_view round = "");
@@ -606,7 +606,7 @@ es::Status Simulator::PaymentRuns(YearMonth month, MonthStats& stats) {
 
 bool IsQuarterEnd(int month) { return month == 3 || month == 6 || month == 9 || month == 12; }
 
-es::Status Simulator::SimulateMonth(YearMonth month, MonthStats& stats) {
+es::Status Simulator::SimulateMonth(YearMonth month, bool is_last_month, MonthStats& stats) {
   Date first = month.First();
   std::string label = month.ToString();
   // Day 2: most held payments are released.
@@ -657,6 +657,9 @@ es::Status Simulator::SimulateMonth(YearMonth month, MonthStats& stats) {
   }
   // Days 12 to 20: commissioners review, approve, reject, return and hold.
   for (size_t i = 0; i < submitted.size(); ++i) {
+    if (is_last_month && RngFor(options_.seed, "unreviewed/" + submitted[i].ref.claim_id)
+                             .Chance(options_.unreviewed_in_last_month))
+      continue;  // still waiting for the commissioner when the history ends
     SetTime(At(first.AddDays(11 + static_cast<int>(i * 8 / std::max<size_t>(submitted.size(), 1))), 9));
     if (auto s = CommissionerReview(submitted[i], stats); !s.ok()) return s;
   }
@@ -703,7 +706,7 @@ es::Result<SimulationReport> Simulator::Run() {
     MonthStats stats;
     stats.month = month.ToString();
     uint64_t before = store_.GetHead().position;
-    if (auto s = SimulateMonth(month, stats); !s.ok()) return s;
+    if (auto s = SimulateMonth(month, i + 1 == options_.months, stats); !s.ok()) return s;
     stats.events = store_.GetHead().position - before;
     report_.months.push_back(std::move(stats));
   }

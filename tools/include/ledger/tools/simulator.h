@@ -47,6 +47,10 @@ struct SimulationOptions {
   std::function<std::string()> password_hash;
   // When set, the simulator moves it to the simulated time before each command.
   SimulatedClock* clock = nullptr;
+  // The share (0..1) of the last simulated month's submitted claims that the
+  // commissioner has not reviewed yet: a history that ends while work is in
+  // flight, so worklists are not empty. 0 (the default) reviews every claim.
+  double unreviewed_in_last_month = 0.0;
 };
 
 // What one simulated month produced.
