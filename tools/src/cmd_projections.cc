@@ -88,25 +88,6 @@ int RunRebuild(const CLI::App& app, const RebuildArgs& args) {
   return kExitOk;
 }
 
-// "123" (a log position), "2026-11-15" (the end of that day, UTC) or
-// "2026-11-15T12:30:00Z", as the API's ?as_of= takes them.
-std::optional<projections::AsOf> ParseAsOf(const std::string& text) {
-  if (text.empty()) return projections::AsOf::Head();
-  uint64_t position = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), position);
-  if (ec == std::errc() && end == text.data() + text.size()) return projections::AsOf::Position(position);
-  auto date = core::Date::Parse(text.substr(0, 10));
-  if (!date) return std::nullopt;
-  constexpr int64_t kDay = 86'400'000'000;
-  int64_t day_start = static_cast<int64_t>(date->days) * kDay;
-  if (text.size() == 10) return projections::AsOf::Time(day_start + kDay - 1);
-  int h = 0, m = 0, s = 0;
-  if (text.size() != 20 || text[10] != 'T' || text[19] != 'Z' ||
-      std::sscanf(text.c_str() + 11, "%2d:%2d:%2d", &h, &m, &s) != 3 || h > 23 || m > 59 || s > 59)
-    return std::nullopt;
-  return projections::AsOf::Time(day_start + ((h * 60 + m) * 60 + s) * int64_t{1'000'000});
-}
-
 // A directory under the system temporary directory, removed on destruction.
 class ScratchDir {
  public:
@@ -133,7 +114,7 @@ int RunReportCommand(const CLI::App& app, const ReportArgs& args) {
     return UsageError(app, fmt::format("unknown report '{}': use one of {}", args.name,
                                        Joined(projections::ReportNames())));
   if (args.format != "csv" && args.format != "json") return UsageError(app, "--format must be csv or json");
-  auto as_of = ParseAsOf(args.as_of);
+  auto as_of = projections::AsOf::Parse(args.as_of);
   if (!as_of) return UsageError(app, "--as-of takes a log position (123), a date (2026-11-15) or 2026-11-15T12:30:00Z");
   auto has_filter = [info](std::string_view name) {
     return std::find(info->filters.begin(), info->filters.end(), name) != info->filters.end();

@@ -76,25 +76,6 @@ bool MayRun(Call& call, const projections::ReportInfo& info, const core::Scope& 
   return call.context().authorize(call.principal(), info.action, scope).allowed;
 }
 
-// "123" (a log position), "2026-11-15" (the end of that day, UTC) or
-// "2026-11-15T12:30:00Z".
-std::optional<projections::AsOf> ParseAsOf(const std::string& text) {
-  if (text.empty()) return projections::AsOf::Head();
-  uint64_t position = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), position);
-  if (ec == std::errc() && end == text.data() + text.size()) return projections::AsOf::Position(position);
-  auto date = core::Date::Parse(text.substr(0, 10));
-  if (!date) return std::nullopt;
-  constexpr int64_t kDay = 86'400'000'000;
-  int64_t day_start = static_cast<int64_t>(date->days) * kDay;
-  if (text.size() == 10) return projections::AsOf::Time(day_start + kDay - 1);
-  int h = 0, m = 0, s = 0;
-  if (text.size() != 20 || text[10] != 'T' || text[19] != 'Z' ||
-      std::sscanf(text.c_str() + 11, "%2d:%2d:%2d", &h, &m, &s) != 3 || h > 23 || m > 59 || s > 59)
-    return std::nullopt;
-  return projections::AsOf::Time(day_start + ((h * 60 + m) * 60 + s) * int64_t{1'000'000});
-}
-
 // GET /api/v1/reports: the reports the caller may run.
 Response ListReports(Call& call, ApiDeps&) {
   const core::Principal& who = call.principal();
@@ -142,7 +123,7 @@ Response GetReport(Call& call, ApiDeps& deps) {
   }
   if (HasFilter(*info, "run") && call.Query("run").empty())
     return api::BadQueryParameter("run", "Name the payment run, e.g. ?run=C1-2026-11-30.");
-  auto as_of = ParseAsOf(call.Query("as_of"));
+  auto as_of = projections::AsOf::Parse(call.Query("as_of"));
   if (!as_of)
     return api::BadQueryParameter("as_of", "Use a log position (123), a date (2026-11-15) or 2026-11-15T12:30:00Z.");
   auto table = projections::RunReport(deps.projections, info->name, resolved->params, *as_of);

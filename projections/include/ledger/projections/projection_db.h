@@ -36,6 +36,10 @@ struct AsOf {
   static AsOf Head() { return {}; }
   static AsOf Position(uint64_t p) { return {p, std::nullopt}; }
   static AsOf Time(core::Timestamp t) { return {std::nullopt, t}; }
+  // Parses what the API's ?as_of= and the CLI's --as-of take: "" (the head),
+  // "123" (a log position), "2026-11-15" (the end of that day, UTC) or
+  // "2026-11-15T12:30:00Z". nullopt when malformed.
+  static std::optional<AsOf> Parse(const std::string& text);
 };
 
 struct ProjectionDbOptions {
