@@ -330,32 +330,32 @@ Response DefineService(Call& call, ApiDeps& deps) {
   return ServiceNow(deps, id, 201);
 }
 
+// Runs one command, made by `command(service_id)`, on the service named by the
+// path, at the version it was read at; answers with the service as it is now.
+template <typename MakeCommand>
+Response ChangeService(Call& call, ApiDeps& deps, MakeCommand command, int status = 200) {
+  uint64_t version = 0;
+  Response answer;
+  auto service = LoadService(call, deps, &version, &answer);
+  if (!service) return answer;
+  if (auto failed =
+          api::Execute(call, deps, core::ServiceStream(service->service_id), version, command(service->service_id)))
+    return *failed;
+  return ServiceNow(deps, service->service_id, status);
+}
+
 // PUT /api/v1/services/{id} {...definition}: replaces the draft's definition.
 Response EditDraft(Call& call, ApiDeps& deps) {
   JsonInput in(call.request());
   if (auto bad = in.Open()) return *bad;
   core::ServiceDefinition d = ReadDefinition(in.body());
   if (auto bad = in.Finish()) return *bad;
-  uint64_t version = 0;
-  Response answer;
-  auto service = LoadService(call, deps, &version, &answer);
-  if (!service) return answer;
-  if (auto failed =
-          api::Execute(call, deps, core::ServiceStream(service->service_id), version, core::EditServiceDraft{service->service_id, d}))
-    return *failed;
-  return ServiceNow(deps, service->service_id);
+  return ChangeService(call, deps, [&](const std::string& id) { return core::EditServiceDraft{id, d}; });
 }
 
 template <typename Command>
 Response Transition(Call& call, ApiDeps& deps) {
-  uint64_t version = 0;
-  Response answer;
-  auto service = LoadService(call, deps, &version, &answer);
-  if (!service) return answer;
-  if (auto failed = api::Execute(call, deps, core::ServiceStream(service->service_id), version,
-                                 Command{service->service_id}))
-    return *failed;
-  return ServiceNow(deps, service->service_id);
+  return ChangeService(call, deps, [](const std::string& id) { return Command{id}; });
 }
 
 // POST /api/v1/services/{id}/tariffs {...tariff}
@@ -364,14 +364,7 @@ Response AddTariff(Call& call, ApiDeps& deps) {
   if (auto bad = in.Open()) return *bad;
   core::Tariff t = ReadTariff(in.body());
   if (auto bad = in.Finish()) return *bad;
-  uint64_t version = 0;
-  Response answer;
-  auto service = LoadService(call, deps, &version, &answer);
-  if (!service) return answer;
-  if (auto failed = api::Execute(call, deps, core::ServiceStream(service->service_id), version,
-                                 core::AddTariffVersion{service->service_id, t}))
-    return *failed;
-  return ServiceNow(deps, service->service_id, 201);
+  return ChangeService(call, deps, [&](const std::string& id) { return core::AddTariffVersion{id, t}; }, 201);
 }
 
 // POST /api/v1/services/{id}/shares {with_commissioner}
@@ -380,14 +373,7 @@ Response Share(Call& call, ApiDeps& deps) {
   if (auto bad = in.Open()) return *bad;
   std::string with = in.String("with_commissioner", {.max_length = 64});
   if (auto bad = in.Finish()) return *bad;
-  uint64_t version = 0;
-  Response answer;
-  auto service = LoadService(call, deps, &version, &answer);
-  if (!service) return answer;
-  if (auto failed = api::Execute(call, deps, core::ServiceStream(service->service_id), version,
-                                 core::ShareService{service->service_id, with}))
-    return *failed;
-  return ServiceNow(deps, service->service_id);
+  return ChangeService(call, deps, [&](const std::string& id) { return core::ShareService{id, with}; });
 }
 
 Response GetService(Call& call, ApiDeps& deps) {
