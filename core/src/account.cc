@@ -71,6 +71,7 @@ AccountState EvolveAccount(AccountState state, const AccountEvent& event) {
                  [&](const AccountEnabled&) { state.status = AccountStatus::kActive; },
                  [&](const RolesAssigned& e) { state.roles = e.roles; },
                  [&](const PasswordChanged& e) { state.password_hash = e.password_hash; },
+                 [&](const PasswordReset& e) { state.password_hash = e.password_hash; },
              },
              event);
   return state;
@@ -282,6 +283,19 @@ Outcome<Decision> Password(const CommandMeta& meta, const ChangePassword& c, con
   return WriteTo(AccountStream(c.username), {PasswordChanged{c.username, c.password_hash, meta.at}});
 }
 
+Outcome<Decision> Reset(const CommandMeta& meta, const Principal& who, const ResetPassword& c,
+                        const Loaded& loaded) {
+  auto account = ManagedAccount(who, loaded, c.username);
+  if (!account) return account.rejection();
+  const AccountState& a = *account.value();
+  if (a.status != AccountStatus::kActive && a.status != AccountStatus::kDisabled) return WrongStatus(a, "active");
+  if (c.password_hash.empty()) {
+    return Rejection::Invalid("password_required", "Choose a password.", {{"password", "required", "Choose a password."}});
+  }
+  if (a.password_hash == c.password_hash) return NoChange();
+  return WriteTo(AccountStream(c.username), {PasswordReset{c.username, c.password_hash, meta.actor, meta.at}});
+}
+
 }  // namespace
 
 Outcome<Decision> DecideAccount(const CommandMeta& meta, const AccountCommand& command, const Loaded& loaded) {
@@ -301,6 +315,7 @@ Outcome<Decision> DecideAccount(const CommandMeta& meta, const AccountCommand& c
                         [&](const DisableAccount& c) { return administered(c, Disable); },
                         [&](const EnableAccount& c) { return administered(c, Enable); },
                         [&](const AssignRoles& c) { return administered(c, Assign); },
+                        [&](const ResetPassword& c) { return administered(c, Reset); },
                     },
                     command);
 }

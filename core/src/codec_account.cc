@@ -47,6 +47,11 @@ std::string Payload(Fbb& fbb, const PasswordChanged& e) {
                                                e.at));
 }
 
+std::string Payload(Fbb& fbb, const PasswordReset& e) {
+  return Finish(fbb, fb::CreatePasswordReset(fbb, fbb.CreateString(e.username), fbb.CreateString(e.password_hash),
+                                             fbb.CreateString(e.reset_by), e.at));
+}
+
 std::string Payload(Fbb& fbb, const AccountCreated& e) {
   return Finish(fbb, fb::CreateAccountCreated(fbb, fbb.CreateString(e.username), fbb.CreateString(e.org_code),
                                               static_cast<uint8_t>(e.org_kind), fbb.CreateString(e.commissioner_code),
@@ -105,6 +110,12 @@ Outcome<Event> DecodePasswordChanged(std::string_view type, std::string_view pay
   return Event{PasswordChanged{Str(t->username()), Str(t->password_hash()), t->at()}};
 }
 
+Outcome<Event> DecodePasswordReset(std::string_view type, std::string_view payload) {
+  const auto* t = VerifiedRoot<fb::PasswordReset>(payload);
+  if (t == nullptr) return CorruptPayload(type);
+  return Event{PasswordReset{Str(t->username()), Str(t->password_hash()), Str(t->reset_by()), t->at()}};
+}
+
 Outcome<Event> DecodeCreated(std::string_view type, std::string_view payload) {
   const auto* t = VerifiedRoot<fb::AccountCreated>(payload);
   if (t == nullptr) return CorruptPayload(type);
@@ -120,7 +131,8 @@ constexpr DecoderEntry kDecoders[] = {
     {AccountRequested::kTypeName, DecodeRequested},    {AccountApproved::kTypeName, DecodeApproved},
     {AccountRefused::kTypeName, DecodeRefused},        {AccountDisabled::kTypeName, DecodeDisabled},
     {AccountEnabled::kTypeName, DecodeEnabled},        {RolesAssigned::kTypeName, DecodeRolesAssigned},
-    {PasswordChanged::kTypeName, DecodePasswordChanged}, {AccountCreated::kTypeName, DecodeCreated},
+    {PasswordChanged::kTypeName, DecodePasswordChanged}, {PasswordReset::kTypeName, DecodePasswordReset},
+    {AccountCreated::kTypeName, DecodeCreated},
 };
 
 }  // namespace
@@ -166,6 +178,9 @@ boost::json::object AccountEventToJson(const AccountEvent& event) {
           },
           [](const PasswordChanged& e) -> Obj {
             return {{"username", e.username}, {"password_hash", kRedacted}, {"at", e.at}};
+          },
+          [](const PasswordReset& e) -> Obj {
+            return {{"username", e.username}, {"password_hash", kRedacted}, {"reset_by", e.reset_by}, {"at", e.at}};
           },
           [](const AccountCreated& e) -> Obj {
             return {{"username", e.username},   {"org_code", e.org_code},

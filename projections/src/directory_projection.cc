@@ -206,6 +206,7 @@ class DirectoryProjection final : public Projection {
     });
   }
   void On(const core::PasswordChanged&, Writer&) {}  // not part of the directory
+  void On(const core::PasswordReset&, Writer&) {}
 
   // ---- services
   void On(const core::ServiceDefined& e, Writer& w) {

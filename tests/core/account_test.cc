@@ -169,6 +169,23 @@ TEST_CASE("people change only their own password") {
   CHECK(Refusal(s.When("p1user", ChangePassword{"p1user", ""})) == "password_required");
 }
 
+TEST_CASE("an administrator of the organisation or the operator resets a lost password") {
+  Scenario s = StandardWorld();
+  CHECK(Written(s.When("p1admin", ResetPassword{"p1user", "$argon2id$new"}), AccountStream("p1user")) ==
+        std::vector<Event>{PasswordReset{"p1user", "$argon2id$new", "p1admin", Now()}});
+  CHECK(Written(s.When("", ResetPassword{"p1user", "$argon2id$new"}), AccountStream("p1user")) ==
+        std::vector<Event>{PasswordReset{"p1user", "$argon2id$new", "", Now()}});
+  CHECK(Refusal(s.When("p1user", ResetPassword{"p1admin", "$argon2id$new"})) == "forbidden");
+  CHECK(Refusal(s.When("p1admin", ResetPassword{"p1user", ""})) == "password_required");
+  CHECK(Refusal(s.When("p1admin", ResetPassword{"nobody", "$argon2id$new"})) == "unknown_account");
+}
+
+TEST_CASE("a reset to the password already held changes nothing") {
+  Scenario s = StandardWorld();
+  s.Given(AccountStream("p1user"), {PasswordReset{"p1user", "$argon2id$new", "p1admin", Now()}});
+  CHECK(Unchanged(s.When("p1admin", ResetPassword{"p1user", "$argon2id$new"})));
+}
+
 TEST_CASE("the operator creates the first administrator of an organisation, active at once") {
   Scenario s = StandardWorld();
   CreateAccount first{"c2boss", "C2", "Ann Lee", "ann@nhs.net", Roles({R::kCommissionerAdmin}), "$argon2id$a"};

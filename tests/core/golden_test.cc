@@ -1,8 +1,9 @@
 // The golden file tests/core/golden/core_events_v1.txt holds the encoding of
 // one event of every type this module owns, as first written by schema
-// version 1. Later versions of the code must still decode it to the same
-// events. The file is written once (LEDGER_WRITE_GOLDEN=1 when it is missing)
-// and never regenerated: a failure here means old logs no longer decode.
+// version 1; a type added later gets its line appended once. Later versions
+// of the code must still decode it to the same events. The file is written
+// once (LEDGER_WRITE_GOLDEN=1 when it is missing) and never regenerated: a
+// failure here means old logs no longer decode.
 #include <doctest/doctest.h>
 
 #include <cstdlib>

@@ -356,6 +356,12 @@ TEST_CASE("user create reads the password from stdin and refuses a duplicate use
   CHECK(again.exit_code == 1);
   Run reset = Ledger({"user", "reset-password", "--data", dir.Sub("data"), "--username", "ops"}, "another-password-1\n");
   CHECK(reset.exit_code == 0);
+  Run resets = Ledger({"replay", "--data", dir.Sub("data"), "--type", "PasswordReset"});
+  CHECK(resets.out.find("\"reset_by\":\"\"") != std::string::npos);  // the operator, not the account holder
+  CHECK(resets.out.find("another-password-1") == std::string::npos);
+  Run unknown = Ledger({"user", "reset-password", "--data", dir.Sub("data"), "--username", "nobody"}, "another-password-1\n");
+  CHECK(unknown.exit_code == 1);
+  CHECK(unknown.err.find("no account nobody") != std::string::npos);
   Run short_pw = Ledger({"user", "reset-password", "--data", dir.Sub("data"), "--username", "ops"}, "short\n");
   CHECK(short_pw.exit_code == 2);
 }

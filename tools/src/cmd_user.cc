@@ -105,12 +105,10 @@ int RunReset(const ResetArgs& args) {
   auto store = OpenStoreForWriting(DataDir(args.data), /*create_if_missing=*/false, &exit_code);
   if (!store) return exit_code;
   app::CommandBus bus(*store);
-  // Core lets only an account's holder change its password (ChangePassword),
-  // so the command is made in the holder's name; the command and correlation
-  // ids ("cli-...") show it came from the operator's command line.
-  core::CommandMeta meta = OperatorMeta("user-reset-password-" + args.username);
-  meta.actor = args.username;
-  return Report(bus.Execute(meta, core::ChangePassword{args.username, hash}),
+  // A reset by the operator: the event records no person (reset_by is empty)
+  // and the command and correlation ids ("cli-...") show where it came from.
+  return Report(bus.Execute(OperatorMeta("user-reset-password-" + args.username),
+                            core::ResetPassword{args.username, hash}),
                 fmt::format("changed the password of {}", args.username));
 }
 

@@ -65,6 +65,13 @@ struct ChangePassword {
   std::string password_hash;
   bool operator==(const ChangePassword&) const = default;
 };
+// An Administrator of the account's organisation, or the operator, sets a new
+// password for someone who has lost theirs (active or disabled accounts).
+struct ResetPassword {
+  std::string username;
+  std::string password_hash;
+  bool operator==(const ResetPassword&) const = default;
+};
 // Operator tooling: creates an account that is active at once (the first
 // Administrator of an organisation, or an operator).
 struct CreateAccount {
@@ -77,7 +84,7 @@ struct CreateAccount {
   bool operator==(const CreateAccount&) const = default;
 };
 using AccountCommand = std::variant<RequestAccount, ApproveAccount, RefuseAccount, DisableAccount, EnableAccount,
-                                    AssignRoles, ChangePassword, CreateAccount>;
+                                    AssignRoles, ChangePassword, ResetPassword, CreateAccount>;
 
 // ---- Events ---------------------------------------------------------------
 // The organisation's kind and commissioner are copied into the account when it
@@ -144,6 +151,14 @@ struct PasswordChanged {
   Timestamp at = 0;
   bool operator==(const PasswordChanged&) const = default;
 };
+struct PasswordReset {
+  static constexpr std::string_view kTypeName = "PasswordReset";
+  std::string username;
+  std::string password_hash;
+  std::string reset_by;  // empty: the operator's command line
+  Timestamp at = 0;
+  bool operator==(const PasswordReset&) const = default;
+};
 struct AccountCreated {
   static constexpr std::string_view kTypeName = "AccountCreated";
   std::string username;
@@ -159,7 +174,7 @@ struct AccountCreated {
   bool operator==(const AccountCreated&) const = default;
 };
 using AccountEvent = std::variant<AccountRequested, AccountApproved, AccountRefused, AccountDisabled, AccountEnabled,
-                                  RolesAssigned, PasswordChanged, AccountCreated>;
+                                  RolesAssigned, PasswordChanged, PasswordReset, AccountCreated>;
 
 // ---- State ----------------------------------------------------------------
 
