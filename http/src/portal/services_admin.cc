@@ -373,7 +373,9 @@ Errors ReadDetails(Page& page, core::ServiceDefinition& d, bool with_code) {
   DetailsInput in = DetailsOf(page, nullptr);
   Errors errors;
   d.name = in.name;
+  if (d.name.empty()) errors.emplace_back("name", "Enter the service name");
   if (with_code) d.code = in.code;
+  if (with_code && d.code.empty()) errors.emplace_back("code", "Enter the service code");
   d.description = in.description;
   if (in.category != "LES" && in.category != "LIS") errors.emplace_back("category", "Select the type of scheme");
   d.category = in.category == "LIS" ? core::ServiceCategory::kLis : core::ServiceCategory::kLes;
