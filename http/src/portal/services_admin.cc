@@ -1,6 +1,6 @@
 // One service of a commissioner administrator: its page (details, components,
 // questions, tariffs) and the forms that change it: create and edit a draft,
-// add and remove components and questions, add tariff versions, publish,
+// add, change and remove components and questions, add tariff versions, publish,
 // retire and share. Every form runs the API's commands through the same
 // CommandBus, at the version it was rendered from.
 #include <algorithm>
@@ -456,43 +456,78 @@ Response Saved(Page& page, const core::ServiceState& s, const std::string& done)
   return page.Redirect("/admin/services/" + s.service_id, f);
 }
 
-// ---- Components ------------------------------------------------------------------------------
+// ---- Components and questions ----------------------------------------------------------------
 
-bool IsMoney(const std::string& unit) { return unit == "money"; }
+// What a component or question form is doing: adding one, or changing the one named in the path.
+template <typename Item>
+struct ItemForm {
+  const Item* editing = nullptr;  // null when adding
+  std::string Action(const core::ServiceState& s, const char* kind) const {
+    return "/admin/services/" + s.service_id + "/" + kind + "/" + (editing ? editing->id + "/edit" : "new");
+  }
+};
 
-Response RenderComponentForm(Page& page, const core::ServiceState& s, uint64_t version, int status,
-                             const Errors& errors) {
-  json::object m = page.Base("Add a component to " + s.definition.name, "/admin/services");
+// Finds the item named by the path parameter `param` (nullptr when absent).
+template <typename Item>
+const Item* FindItem(Page& page, const std::vector<Item>& items, const std::string& param) {
+  auto it = std::find_if(items.begin(), items.end(), [&](const Item& i) { return i.id == page.call().Param(param); });
+  return it == items.end() ? nullptr : &*it;
+}
+
+// The form-level keys every component and question form has.
+json::object ItemFormBase(Page& page, const core::ServiceState& s, uint64_t version, const std::string& title,
+                          const std::string& action, const std::string& button) {
+  json::object m = page.Base(title + " – " + s.definition.name, "/admin/services");
   m["back_link"] = Back(s.service_id);
   m["service_id"] = s.service_id;
   m["service_name"] = s.definition.name;
   m["version"] = version;
+  m["heading"] = title;
+  m["form_action"] = action;
+  m["button_text"] = button;
+  return m;
+}
+
+bool IsMoney(const std::string& unit) { return unit == "money"; }
+
+std::string BoundText(const core::Component& c, int64_t v) {
+  return c.unit_kind == core::UnitKind::kMoney ? PoundsInput(v) : std::to_string(v);
+}
+
+Response RenderComponentForm(Page& page, const core::ServiceState& s, uint64_t version, ItemForm<core::Component> form,
+                             int status, const Errors& errors) {
+  const core::Component* c = form.editing;
+  json::object m = ItemFormBase(page, s, version, c ? "Change a component" : "Add a component",
+                                form.Action(s, "components"), c ? "Save component" : "Add component");
   json::object id = Input("component_id", "Component ID", Posted(page, "component_id", ""), "nhsuk-input--width-20",
                           "Short, lower case, used in CSV uploads, for example reviews");
   id["spellcheck_off"] = true;
-  json::object min = Input("min", "Lowest allowed value", Posted(page, "min", "0"), "nhsuk-input--width-10",
-                           "A whole number, or pounds and pence for an amount of money");
+  json::object min = Input("min", "Lowest allowed value", Posted(page, "min", c ? BoundText(*c, c->min) : "0"),
+                           "nhsuk-input--width-10", "A whole number, or pounds and pence for an amount of money");
   min["inputmode"] = "decimal";
-  json::object max = Input("max", "Highest allowed value", Posted(page, "max", ""), "nhsuk-input--width-10",
-                           "For yes or no, 0 to 1");
+  json::object max = Input("max", "Highest allowed value", Posted(page, "max", c ? BoundText(*c, c->max) : ""),
+                           "nhsuk-input--width-10", "For yes or no, 0 to 1");
   max["inputmode"] = "decimal";
   json::object numerator = SelectField("numerator_of", "numerator_of", "Numerator of (threshold payments only)");
   numerator["hint"] = "Achievement is this component divided by the one you choose; both must be percentages";
-  std::string chosen = page.form().Get("numerator_of");
+  std::string chosen = Posted(page, "numerator_of", c ? c->numerator_of : "");
   json::array options{json::object{{"option_value", ""}, {"option_text", "Not a numerator"}, {"selected", chosen.empty()}}};
-  for (const auto& c : s.definition.components) {
-    options.push_back(json::object{{"option_value", c.id}, {"option_text", c.name}, {"selected", c.id == chosen}});
+  for (const auto& other : s.definition.components) {
+    if (c != nullptr && other.id == c->id) continue;
+    options.push_back(json::object{{"option_value", other.id}, {"option_text", other.name}, {"selected", other.id == chosen}});
   }
   numerator["options"] = options;
+  std::string unit = c ? std::string(core::UnitKindName(c->unit_kind)) : "count";
   json::object fields{
-      {"component_id", id},
-      {"name", Input("name", "Name practices see", Posted(page, "name", ""))},
-      {"unit", Radios("unit", "What is entered?", Posted(page, "unit", "count"),
+      {"component_id", c ? json::value(false) : json::value(id)},
+      {"name", Input("name", "Name practices see", Posted(page, "name", c ? c->name : ""))},
+      {"unit", Radios("unit", "What is entered?", Posted(page, "unit", unit),
                       {{"count", "A count"}, {"money", "An amount of money"}, {"yes_no", "Yes or no"},
                        {"percentage", "A percentage"}})},
       {"min", min},
       {"max", max},
-      {"required", YesNo("required", "Must practices enter a value?", Posted(page, "required", "yes"))},
+      {"required", YesNo("required", "Must practices enter a value?",
+                         Posted(page, "required", c && !c->required ? "no" : "yes"))},
       {"numerator_of", numerator}};
   ShowErrors(m, fields, errors);
   m["fields"] = fields;
@@ -508,28 +543,11 @@ std::optional<int64_t> ReadBound(const std::string& text, bool money, const std:
   return n;
 }
 
-std::string ComponentField(const std::string&, const std::string& code) {
-  if (code == "invalid_id" || code == "duplicate_id") return "component_id";
-  if (code == "name_required") return "name";
-  if (code == "invalid_range") return "min";
-  if (code == "unknown_denominator" || code == "not_a_percentage") return "numerator_of";
-  return "component_id";
-}
-
-Response ComponentNewPage(Page& page) {
-  auto loaded = OwnDraft(page);
-  if (!loaded) return page.NotFound();
-  return RenderComponentForm(page, loaded->first, loaded->second, 200, {});
-}
-
-Response ComponentNewPost(Page& page) {
-  auto loaded = OwnDraft(page);
-  if (!loaded) return page.NotFound();
-  const core::ServiceState& s = loaded->first;
+// The component as typed; its id is `id` when changing one.
+core::Component ReadComponent(Page& page, const std::string& id, Errors& errors) {
   const Form& form = page.form();
-  Errors errors;
   core::Component c;
-  c.id = form.Get("component_id");
+  c.id = id.empty() ? form.Get("component_id") : id;
   c.name = form.Get("name");
   std::string unit = form.Get("unit");
   static const std::vector<std::pair<std::string, core::UnitKind>> kUnits = {
@@ -547,12 +565,51 @@ Response ComponentNewPost(Page& page) {
   if (form.Get("required") != "yes" && form.Get("required") != "no") errors.emplace_back("required", "Select whether practices must enter a value");
   c.required = form.Get("required") != "no";
   c.numerator_of = form.Get("numerator_of");
-  if (!errors.empty()) return RenderComponentForm(page, s, loaded->second, 422, errors);
+  return c;
+}
+
+std::string ComponentField(const std::string&, const std::string& code) {
+  if (code == "invalid_id" || code == "duplicate_id") return "component_id";
+  if (code == "name_required") return "name";
+  if (code == "invalid_range") return "min";
+  if (code == "unknown_denominator" || code == "not_a_percentage") return "numerator_of";
+  return "component_id";
+}
+
+Response ComponentFormPage(Page& page) {
+  auto loaded = OwnDraft(page);
+  if (!loaded) return page.NotFound();
+  ItemForm<core::Component> form;
+  if (!page.call().Param("component").empty()) {
+    form.editing = FindItem(page, loaded->first.definition.components, "component");
+    if (form.editing == nullptr) return page.NotFound();
+  }
+  return RenderComponentForm(page, loaded->first, loaded->second, form, 200, {});
+}
+
+Response ComponentFormPost(Page& page) {
+  auto loaded = OwnDraft(page);
+  if (!loaded) return page.NotFound();
+  const core::ServiceState& s = loaded->first;
+  ItemForm<core::Component> form;
   core::ServiceDefinition d = s.definition;
-  d.components.push_back(c);
+  if (!page.call().Param("component").empty()) {
+    form.editing = FindItem(page, s.definition.components, "component");
+    if (form.editing == nullptr) return page.NotFound();
+  }
+  Errors errors;
+  core::Component c = ReadComponent(page, form.editing ? form.editing->id : "", errors);
+  if (!errors.empty()) return RenderComponentForm(page, s, loaded->second, form, 422, errors);
+  if (form.editing) {
+    *std::find_if(d.components.begin(), d.components.end(), [&](const auto& x) { return x.id == c.id; }) = c;
+  } else {
+    d.components.push_back(c);
+  }
   app::ExecuteResult r = SaveDefinition(page, s, d);
-  if (!r.ok()) return RenderComponentForm(page, s, loaded->second, 422, RejectionErrors(r, "component_id", ComponentField));
-  return Saved(page, s, "Component " + c.name + " added");
+  if (!r.ok()) {
+    return RenderComponentForm(page, s, loaded->second, form, 422, RejectionErrors(r, form.editing ? "name" : "component_id", ComponentField));
+  }
+  return Saved(page, s, "Component " + c.name + (form.editing ? " saved" : " added"));
 }
 
 // Removes a component or a question (by id) from a draft; a missing id is not found.
@@ -583,50 +640,33 @@ Response ComponentRemovePost(Page& page) {
   return RemoveItem(page, &core::ServiceDefinition::components, "component", "component");
 }
 
-// ---- Questions -------------------------------------------------------------------------------
-
-Response RenderQuestionForm(Page& page, const core::ServiceState& s, uint64_t version, int status,
-                            const Errors& errors) {
-  json::object m = page.Base("Add a question to " + s.definition.name, "/admin/services");
-  m["back_link"] = Back(s.service_id);
-  m["service_id"] = s.service_id;
-  m["service_name"] = s.definition.name;
-  m["version"] = version;
+Response RenderQuestionForm(Page& page, const core::ServiceState& s, uint64_t version, ItemForm<core::Question> form,
+                            int status, const Errors& errors) {
+  const core::Question* q = form.editing;
+  json::object m = ItemFormBase(page, s, version, q ? "Change a question" : "Add a question",
+                                form.Action(s, "questions"), q ? "Save question" : "Add question");
   json::object id = Input("question_id", "Question ID", Posted(page, "question_id", ""), "nhsuk-input--width-20",
                           "Short, lower case, for example lead_clinician");
   id["spellcheck_off"] = true;
   json::object text = TextareaField("text", "text", "Question practices answer");
-  text["value"] = Posted(page, "text", "");
+  text["value"] = Posted(page, "text", q ? q->text : "");
   text["rows"] = 3;
+  std::string kind = q ? std::string(core::QuestionKindName(q->kind)) : "text";
   json::object fields{
-      {"question_id", id},
+      {"question_id", q ? json::value(false) : json::value(id)},
       {"text", text},
-      {"kind", Radios("kind", "Type of answer", Posted(page, "kind", "text"),
+      {"kind", Radios("kind", "Type of answer", Posted(page, "kind", kind),
                       {{"text", "Text"}, {"number", "A number"}, {"yes_no", "Yes or no"}})},
-      {"required", YesNo("required", "Must practices answer?", Posted(page, "required", "no"))}};
+      {"required", YesNo("required", "Must practices answer?", Posted(page, "required", q && q->required ? "yes" : "no"))}};
   ShowErrors(m, fields, errors);
   m["fields"] = fields;
   return page.Render(status, "service_question_form", std::move(m));
 }
 
-std::string QuestionField(const std::string&, const std::string& code) {
-  return code == "text_required" ? "text" : "question_id";
-}
-
-Response QuestionNewPage(Page& page) {
-  auto loaded = OwnDraft(page);
-  if (!loaded) return page.NotFound();
-  return RenderQuestionForm(page, loaded->first, loaded->second, 200, {});
-}
-
-Response QuestionNewPost(Page& page) {
-  auto loaded = OwnDraft(page);
-  if (!loaded) return page.NotFound();
-  const core::ServiceState& s = loaded->first;
+core::Question ReadQuestion(Page& page, const std::string& id, Errors& errors) {
   const Form& form = page.form();
-  Errors errors;
   core::Question q;
-  q.id = form.Get("question_id");
+  q.id = id.empty() ? form.Get("question_id") : id;
   q.text = form.Get("text");
   std::string kind = form.Get("kind");
   if (q.id.empty()) errors.emplace_back("question_id", "Enter an ID for the question");
@@ -637,12 +677,47 @@ Response QuestionNewPost(Page& page) {
   else errors.emplace_back("kind", "Select the type of answer");
   if (form.Get("required") != "yes" && form.Get("required") != "no") errors.emplace_back("required", "Select whether practices must answer");
   q.required = form.Get("required") == "yes";
-  if (!errors.empty()) return RenderQuestionForm(page, s, loaded->second, 422, errors);
+  return q;
+}
+
+std::string QuestionField(const std::string&, const std::string& code) {
+  return code == "text_required" ? "text" : "question_id";
+}
+
+Response QuestionFormPage(Page& page) {
+  auto loaded = OwnDraft(page);
+  if (!loaded) return page.NotFound();
+  ItemForm<core::Question> form;
+  if (!page.call().Param("question").empty()) {
+    form.editing = FindItem(page, loaded->first.definition.questions, "question");
+    if (form.editing == nullptr) return page.NotFound();
+  }
+  return RenderQuestionForm(page, loaded->first, loaded->second, form, 200, {});
+}
+
+Response QuestionFormPost(Page& page) {
+  auto loaded = OwnDraft(page);
+  if (!loaded) return page.NotFound();
+  const core::ServiceState& s = loaded->first;
+  ItemForm<core::Question> form;
   core::ServiceDefinition d = s.definition;
-  d.questions.push_back(q);
+  if (!page.call().Param("question").empty()) {
+    form.editing = FindItem(page, s.definition.questions, "question");
+    if (form.editing == nullptr) return page.NotFound();
+  }
+  Errors errors;
+  core::Question q = ReadQuestion(page, form.editing ? form.editing->id : "", errors);
+  if (!errors.empty()) return RenderQuestionForm(page, s, loaded->second, form, 422, errors);
+  if (form.editing) {
+    *std::find_if(d.questions.begin(), d.questions.end(), [&](const auto& x) { return x.id == q.id; }) = q;
+  } else {
+    d.questions.push_back(q);
+  }
   app::ExecuteResult r = SaveDefinition(page, s, d);
-  if (!r.ok()) return RenderQuestionForm(page, s, loaded->second, 422, RejectionErrors(r, "question_id", QuestionField));
-  return Saved(page, s, "Question added");
+  if (!r.ok()) {
+    return RenderQuestionForm(page, s, loaded->second, form, 422, RejectionErrors(r, form.editing ? "text" : "question_id", QuestionField));
+  }
+  return Saved(page, s, form.editing ? "Question saved" : "Question added");
 }
 
 Response QuestionRemovePost(Page& page) {
@@ -854,11 +929,15 @@ void AddServiceAdminRoutes(std::shared_ptr<Portal> p, std::vector<Route>& routes
   add("GET", one, ServicePage);
   add("GET", one + "/edit", ServiceEditPage);
   add("POST", one + "/edit", ServiceEditPost);
-  add("GET", one + "/components/new", ComponentNewPage);
-  add("POST", one + "/components/new", ComponentNewPost);
+  add("GET", one + "/components/new", ComponentFormPage);
+  add("POST", one + "/components/new", ComponentFormPost);
+  add("GET", one + "/components/{component}/edit", ComponentFormPage);
+  add("POST", one + "/components/{component}/edit", ComponentFormPost);
   add("POST", one + "/components/{component}/remove", ComponentRemovePost);
-  add("GET", one + "/questions/new", QuestionNewPage);
-  add("POST", one + "/questions/new", QuestionNewPost);
+  add("GET", one + "/questions/new", QuestionFormPage);
+  add("POST", one + "/questions/new", QuestionFormPost);
+  add("GET", one + "/questions/{question}/edit", QuestionFormPage);
+  add("POST", one + "/questions/{question}/edit", QuestionFormPost);
   add("POST", one + "/questions/{question}/remove", QuestionRemovePost);
   add("GET", one + "/tariffs/new", TariffNewPage);
   add("POST", one + "/tariffs/new", TariffNewPost);

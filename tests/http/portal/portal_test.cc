@@ -334,6 +334,16 @@ TEST_CASE("an administrator creates a draft service, fixes its errors, adds a co
                                {"min", "0"}, {"max", "5"}, {"required", "yes"}, {"numerator_of", ""}});
   CHECK(duplicate.status == 422);
   CHECK(Contains(duplicate.body, "href=\"#component_id\""));
+  Response change = b.Get("/admin/services/les-diab/components/reviews/edit");
+  REQUIRE(change.status == 200);
+  CHECK(Contains(change.body, "Change a component"));
+  CHECK(Contains(change.body, "value=\"Annual reviews\""));
+  REQUIRE(b.Post("/admin/services/les-diab/components/reviews/edit",
+                 {{"name", "Annual reviews"}, {"unit", "count"}, {"min", "0"}, {"max", "600"}, {"required", "yes"},
+                  {"numerator_of", ""}})
+              .status == 303);
+  CHECK(StateOf<core::ServiceState>(w, core::ServiceStream("les-diab")).definition.components.at(0).max == 600);
+  CHECK(b.Get("/admin/services/les-diab/components/nosuch/edit").status == 404);
 
   std::vector<std::pair<std::string, std::string>> tariff = {
       {"effective_from", "2027-04-01"}, {"payment_type", "item_of_service"}, {"rate.reviews", "12.345"}};
@@ -357,7 +367,8 @@ TEST_CASE("an administrator creates a draft service, fixes its errors, adds a co
   CHECK(b.Get("/admin/services/les-diab/components/new").status == 404);
 }
 
-TEST_CASE("a stale version on a service form is shown as a change by someone else and changes nothing") {
+TEST_CASE("a stale version on a service form is shown as a change by someone else and changes nothing; the "
+          "current one removes the question") {
   PortalWorld w;
   Browser b{w};
   REQUIRE(b.SignIn("c1admin"));
@@ -375,6 +386,8 @@ TEST_CASE("a stale version on a service form is shown as a change by someone els
   CHECK(Contains(stale.body, "changed by someone else"));
   CHECK(w.Head() == head);
   CHECK(StateOf<core::ServiceState>(w, core::ServiceStream("flu")).definition.questions.size() == 1);
+  REQUIRE(b.Post("/admin/services/flu/questions/lead/remove", {{"version", "2"}}).status == 303);
+  CHECK(StateOf<core::ServiceState>(w, core::ServiceStream("flu")).definition.questions.empty());
 }
 
 TEST_CASE("an administrator approves a requested account with roles and disables it; another organisation's "
