@@ -275,7 +275,7 @@ TEST_CASE("unknown pages are HTML, unknown API paths stay problems") {
   CHECK(api.Header("content-type") == "application/problem+json");
 }
 
-TEST_CASE("signing out ends the session; an old cookie then asks to sign in again with an expiry message") {
+TEST_CASE("signing out ends the session, and an old cookie then asks to sign in again with an expiry message") {
   PortalWorld w;
   Browser b{w};
   REQUIRE(b.SignIn("p1user"));
@@ -367,7 +367,7 @@ TEST_CASE("an administrator creates a draft service, fixes its errors, adds a co
   CHECK(b.Get("/admin/services/les-diab/components/new").status == 404);
 }
 
-TEST_CASE("a stale version on a service form is shown as a change by someone else and changes nothing; the "
+TEST_CASE("a stale version on a service form is shown as a change by someone else and changes nothing, and the "
           "current one removes the question") {
   PortalWorld w;
   Browser b{w};
@@ -390,7 +390,7 @@ TEST_CASE("a stale version on a service form is shown as a change by someone els
   CHECK(StateOf<core::ServiceState>(w, core::ServiceStream("flu")).definition.questions.empty());
 }
 
-TEST_CASE("an administrator approves a requested account with roles and disables it; another organisation's "
+TEST_CASE("an administrator approves a requested account with roles and disables it, and another organisation's "
           "administrator cannot open it") {
   PortalWorld w;
   Browser visitor{w};
@@ -418,7 +418,13 @@ TEST_CASE("an administrator approves a requested account with roles and disables
   CHECK(robin.SignIn("robin.new", "a long enough password"));
 
   Browser other{w};
-  REQUIRE(other.SignIn("p1user"));  // a practice's administrator
+  REQUIRE(other.SignIn("p1user"));  // a practice's administrator: its own accounts only
+  Response list = other.Get("/admin/accounts");
+  REQUIRE(list.status == 200);
+  CHECK(Contains(other.Get("/").body, "href=\"/admin/accounts\""));
+  CHECK(Contains(list.body, "/admin/accounts/p1user"));
+  CHECK_FALSE(Contains(list.body, "robin.new"));
+  CHECK(other.Get("/admin/accounts/p1user").status == 200);
   Response hidden = other.Get("/admin/accounts/robin.new");
   CHECK(hidden.status == 404);
   CHECK(hidden.body == other.Get("/admin/accounts/no.such.person").body);
