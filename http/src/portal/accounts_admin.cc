@@ -157,7 +157,9 @@ Response OnAccount(Page& page, const std::string& field, const std::string& done
   if (!r.ok()) {
     auto now = ManagedAccount(page);
     if (!now) return page.NotFound();
-    return RenderAccount(page, now->first, now->second, 422, {{field, RejectionText(r)}});
+    std::string message = RejectionText(r);
+    if (r.rejected() && !r.rejection().errors.empty()) message = r.rejection().errors.front().message;
+    return RenderAccount(page, now->first, now->second, 422, {{field, message}});
   }
   Flash f;
   f.heading = done + ": " + a.full_name;

@@ -439,5 +439,45 @@ TEST_CASE("an administrator approves a requested account with roles and disables
   CHECK_FALSE(again.SignIn("robin.new", "a long enough password"));
 }
 
+// Asks for an account at `org` through the signed-out form.
+void RequestAccount(PortalWorld& w, const std::string& username, const std::string& org, const std::string& role) {
+  Browser visitor{w};
+  visitor.Get("/account-request");
+  Response r = visitor.Post("/account-request", {{"full_name", "Person " + username}, {"email", username + "@nhs.invalid"},
+                                                 {"org_code", org}, {"username", username},
+                                                 {"password", "a long enough password"}, {"roles_requested", role}});
+  REQUIRE_MESSAGE(r.status == 303, r.body);
+}
+
+TEST_CASE("a practice administrator refuses a request with a reason, changes an account's roles and enables it again") {
+  PortalWorld w;
+  RequestAccount(w, "sam.no", "P1", "provider_user");
+  RequestAccount(w, "sam.yes", "P1", "provider_user");
+  Browser admin{w};
+  REQUIRE(admin.SignIn("p1user"));
+  Response reasonless = admin.Post("/admin/accounts/sam.no/refuse", {{"refuse_reason", ""}});
+  CHECK(reasonless.status == 422);
+  CHECK(Contains(reasonless.body, "href=\"#refuse_reason\""));
+  REQUIRE(admin.Post("/admin/accounts/sam.no/refuse", {{"refuse_reason", "Not on our staff list"}}).status == 303);
+  CHECK(StateOf<core::AccountState>(w, core::AccountStream("sam.no")).status == core::AccountStatus::kRefused);
+
+  REQUIRE(admin.Post("/admin/accounts/sam.yes/approve", {{"roles", "provider_user"}}).status == 303);
+  // A role that does not fit a practice comes back from the ledger as an error on the roles.
+  Response unfit = admin.Post("/admin/accounts/sam.yes/roles", {{"roles", "tier2"}});
+  CHECK(unfit.status == 422);
+  CHECK(Contains(unfit.body, "href=\"#roles\""));
+  CHECK(Contains(unfit.body, "The role tier2 is not available to a practice."));
+  REQUIRE(admin.Post("/admin/accounts/sam.yes/roles", {{"roles", "provider_user"}, {"roles", "provider_approver"}})
+              .status == 303);
+  CHECK(StateOf<core::AccountState>(w, core::AccountStream("sam.yes")).roles.Has(core::Role::kProviderApprover));
+  REQUIRE(admin.Post("/admin/accounts/sam.yes/disable", {{"disable_reason", "On leave"}}).status == 303);
+  Response disabled = admin.Get("/admin/accounts/sam.yes");
+  CHECK(Contains(disabled.body, "Enable account"));
+  REQUIRE(admin.Post("/admin/accounts/sam.yes/enable", {}).status == 303);
+  CHECK(StateOf<core::AccountState>(w, core::AccountStream("sam.yes")).status == core::AccountStatus::kActive);
+  Browser sam{w};
+  CHECK(sam.SignIn("sam.yes", "a long enough password"));
+}
+
 }  // namespace
 }  // namespace ledger::http::testing
