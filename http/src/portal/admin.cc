@@ -1,5 +1,7 @@
-// Commissioner administration pages: services, offers to many providers,
-// providers and accounts (lists; the detailed forms are the API's for now).
+// Commissioner administration pages: the lists of services and accounts,
+// offers to many providers, and providers with their approval mode. One
+// service's page and forms are in services_admin.cc, one account's in
+// accounts_admin.cc.
 #include <algorithm>
 #include <set>
 
@@ -13,16 +15,15 @@
 namespace ledger::http::portal {
 namespace {
 
-using core::Action;
-
 std::string Text(const projections::Cell& c) {
   if (const auto* s = std::get_if<std::string>(&c)) return *s;
   return std::to_string(std::get<int64_t>(c));
 }
 
-// A directory report's rows as column name -> text.
+}  // namespace
+
 std::vector<std::map<std::string, std::string>> Rows(Page& page, const std::string& report,
-                                                     std::map<std::string, std::string, std::less<>> filters = {}) {
+                                                     std::map<std::string, std::string, std::less<>> filters) {
   std::vector<std::map<std::string, std::string>> out;
   projections::ReportParams params;
   params.scope = page.who().org_code;
@@ -76,6 +77,10 @@ std::vector<core::ServiceState> Services(Page& page) {
   }
   return out;
 }
+
+namespace {
+
+using core::Action;
 
 Response ServicesAdmin(Page& page) {
   auto offers = Rows(page, "offers");
@@ -271,6 +276,8 @@ Response ProvidersPage(Page& page) {
   return page.Render(200, "providers", std::move(m));
 }
 
+}  // namespace
+
 std::string RoleText(const std::string& role) {
   core::Role r;
   if (!core::ParseRole(role, &r)) return role;
@@ -301,6 +308,10 @@ std::string RolesText(const std::string& list) {
   return out;
 }
 
+namespace {
+
+using core::Action;
+
 Response AccountsPage(Page& page) {
   json::array pending, accounts;
   for (const auto& row : Rows(page, "accounts")) {
@@ -330,138 +341,6 @@ Response AccountsPage(Page& page) {
   m["accounts"] = accounts;
   return page.Render(200, "accounts", std::move(m));
 }
-
-// ---- One service ----------------------------------------------------------------------------
-
-std::string UnitText(core::UnitKind k) {
-  switch (k) {
-    case core::UnitKind::kCount: return "Count";
-    case core::UnitKind::kMoney: return "Money";
-    case core::UnitKind::kYesNo: return "Yes or no";
-    case core::UnitKind::kPercentage: return "Percentage";
-  }
-  return {};
-}
-
-std::string RatesText(const core::ServiceState& s, const core::Tariff& t) {
-  switch (t.payment_type) {
-    case core::PaymentType::kItemOfService: {
-      std::string out;
-      for (const auto& r : t.unit_rates) {
-        const core::Component* c = s.definition.FindComponent(r.component_id);
-        out += (out.empty() ? "" : "; ") + core::FormatPounds(r.pence_per_unit) + " per " + (c ? c->name : r.component_id);
-      }
-      return out;
-    }
-    case core::PaymentType::kPopulation:
-      return core::FormatPounds(t.population_rate_pence) +
-             (t.population_basis == core::PopulationBasis::kPerThousand ? " per 1,000 registered patients" : " per registered patient");
-    case core::PaymentType::kThreshold: {
-      std::string out;
-      for (const auto& tier : t.tiers) {
-        out += (out.empty() ? "" : "; ") + projections::FormatDecimal2(tier.min_basis_points) + "% achievement pays " +
-               core::FormatPounds(tier.pence);
-      }
-      return out;
-    }
-    case core::PaymentType::kParticipation: return core::FormatPounds(t.participation_pence) + " per period";
-  }
-  return {};
-}
-
-Response ServicePage(Page& page) {
-  const std::string& id = page.call().Param("id");
-  if (!core::IsValidId(id)) return page.NotFound();
-  auto loaded = LoadState<core::ServiceState>(page.bus(), core::ServiceStream(id));
-  if (!loaded || !core::MayOffer(loaded->first, page.who().org_code)) return page.NotFound();
-  const core::ServiceState& s = loaded->first;
-  const core::ServiceDefinition& d = s.definition;
-  bool own = s.commissioner == page.who().org_code;
-  json::object m = page.Base(d.name, "/admin/services");
-  m["breadcrumbs"] = json::object{
-      {"items", json::array{json::object{{"href", "/"}, {"text", "Home"}},
-                            json::object{{"href", "/admin/services"}, {"text", "Services"}}}},
-      {"back", json::object{{"href", "/admin/services"}, {"text", "Back to services"}}}};
-  json::array shared;
-  for (const auto& c : s.shared_with) shared.push_back(json::string(OrgName(page.bus(), c)));
-  std::string frequency(core::FrequencyName(d.frequency));
-  if (!frequency.empty()) frequency[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(frequency[0])));
-  m["service"] = json::object{{"service_id", s.service_id},
-                              {"version", loaded->second},
-                              {"service_name", d.name},
-                              {"service_code", d.code},
-                              {"status", ServiceStatusTag(s.status)},
-                              {"description", d.description},
-                              {"category", d.category == core::ServiceCategory::kLes ? "Local enhanced service"
-                                                                                     : "Local incentive scheme"},
-                              {"frequency", frequency},
-                              {"window_days", d.window_days},
-                              {"start_text", FormatDateText(d.start)},
-                              {"end_text", FormatDateText(d.end)},
-                              {"evidence_text", d.evidence_required ? "Required" : "Not required"},
-                              {"shared_with", shared}};
-  // Changing a draft's details, components, questions and tariffs is done through the API for now.
-  m["is_draft"] = false;
-  json::array components;
-  for (const auto& c : d.components) {
-    std::string range = c.unit_kind == core::UnitKind::kMoney
-                            ? core::FormatPounds(c.min) + " to " + core::FormatPounds(c.max)
-                            : WithThousands(c.min) + " to " + WithThousands(c.max);
-    components.push_back(json::object{{"component_id", c.id}, {"name", c.name}, {"unit", UnitText(c.unit_kind)},
-                                      {"range_text", range}, {"required_text", c.required ? "Yes" : "No"}});
-  }
-  m["components"] = components;
-  json::array questions;
-  for (const auto& q : d.questions) {
-    questions.push_back(json::object{{"text", q.text},
-                                     {"kind_text", q.kind == core::QuestionKind::kText     ? "Text"
-                                                   : q.kind == core::QuestionKind::kNumber ? "Number"
-                                                                                           : "Yes or no"},
-                                     {"required", q.required}});
-  }
-  m["has_questions"] = !questions.empty();
-  m["questions"] = questions;
-  json::array tariffs;
-  for (size_t i = 0; i < s.tariffs.size(); ++i) {
-    std::string type = PaymentTypeName(s);
-    const core::Tariff& t = s.tariffs[i];
-    switch (t.payment_type) {
-      case core::PaymentType::kItemOfService: type = "Item of service"; break;
-      case core::PaymentType::kPopulation: type = "Population"; break;
-      case core::PaymentType::kThreshold: type = "Threshold"; break;
-      case core::PaymentType::kParticipation: type = "Participation"; break;
-    }
-    tariffs.push_back(json::object{{"version", std::to_string(i + 1)},
-                                   {"effective_from_text", FormatDateText(t.effective_from)},
-                                   {"payment_type", type},
-                                   {"rates_text", RatesText(s, t)}});
-  }
-  m["has_tariffs"] = !tariffs.empty();
-  m["tariffs"] = tariffs;
-  m["can_add_tariff"] = false;
-  m["can_publish"] = own && s.status == core::ServiceStatus::kDraft && !s.tariffs.empty();
-  m["can_offer"] = s.status == core::ServiceStatus::kPublished;
-  m["can_share"] = false;
-  m["can_retire"] = own && s.status == core::ServiceStatus::kPublished;
-  m["fields"] = json::object{{"with_commissioner", SelectField("with_commissioner", "with_commissioner", "Commissioner")}};
-  return page.Render(200, "service", std::move(m));
-}
-
-Response ServiceStatePost(Page& page, bool publish) {
-  const std::string& id = page.call().Param("id");
-  auto loaded = core::IsValidId(id) ? LoadState<core::ServiceState>(page.bus(), core::ServiceStream(id)) : std::nullopt;
-  if (!loaded || loaded->first.commissioner != page.who().org_code) return page.NotFound();
-  app::ExecuteResult r = publish ? page.Execute(core::PublishService{id}) : page.Execute(core::RetireService{id});
-  Flash f;
-  f.success = r.ok();
-  f.heading = r.ok() ? (publish ? "Service published" : "Service retired")
-                     : (publish ? "The service could not be published" : "The service could not be retired");
-  f.body = r.ok() ? "" : RejectionText(r);
-  return page.Redirect("/admin/services/" + id, f);
-}
-
-Response PublishPost(Page& page) { return ServiceStatePost(page, true); }
-Response RetirePost(Page& page) { return ServiceStatePost(page, false); }
 
 // ---- One provider ----------------------------------------------------------------------------
 
@@ -528,9 +407,6 @@ Response ProviderPost(Page& page) {
 
 void AddAdminRoutes(std::shared_ptr<Portal> p, std::vector<Route>& routes) {
   routes.push_back(PageRoute(p, "GET", "/admin/services", Action::kManageServices, ServicesAdmin));
-  routes.push_back(PageRoute(p, "GET", "/admin/services/{id}", Action::kManageServices, ServicePage));
-  routes.push_back(PageRoute(p, "POST", "/admin/services/{id}/publish", Action::kManageServices, PublishPost));
-  routes.push_back(PageRoute(p, "POST", "/admin/services/{id}/retire", Action::kManageServices, RetirePost));
   routes.push_back(PageRoute(p, "GET", "/offers", Action::kManageOffers, OffersPage));
   routes.push_back(PageRoute(p, "GET", "/offers/new", Action::kManageOffers, OfferNewPage));
   routes.push_back(PageRoute(p, "POST", "/offers/new", Action::kManageOffers, OfferNewPost));
@@ -539,6 +415,8 @@ void AddAdminRoutes(std::shared_ptr<Portal> p, std::vector<Route>& routes) {
   routes.push_back(PageRoute(p, "GET", "/admin/providers/{code}", Action::kManageProviders, ProviderPage));
   routes.push_back(PageRoute(p, "POST", "/admin/providers/{code}", Action::kManageProviders, ProviderPost));
   routes.push_back(PageRoute(p, "GET", "/admin/accounts", Action::kManageAccounts, AccountsPage));
+  AddServiceAdminRoutes(p, routes);
+  AddAccountAdminRoutes(p, routes);
 }
 
 }  // namespace ledger::http::portal

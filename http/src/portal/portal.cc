@@ -145,6 +145,7 @@ json::array NavFor(const core::Principal& who, std::string_view current) {
     add("/payments/statement", "Payments");
   }
   if (r.Has(Role::kProviderApprover)) add("/worklist", "Worklist");
+  if (r.Has(Role::kProviderAdmin)) add("/admin/accounts", "Accounts");
   if (r.Has(Role::kApproverTier1)) {
     add("/", "Home");
     add("/worklist", "Worklist");

@@ -202,10 +202,25 @@ std::optional<std::pair<State, uint64_t>> LoadState(app::CommandBus& bus, const 
 std::string OrgName(app::CommandBus& bus, const std::string& code);
 std::string PersonName(app::CommandBus& bus, const std::string& username);
 
+// ---- Administration helpers (admin.cc) --------------------------------------
+
+// A directory report's rows (scoped to the viewer's organisation) as column name -> text.
+std::vector<std::map<std::string, std::string>> Rows(Page& page, const std::string& report,
+                                                     std::map<std::string, std::string, std::less<>> filters = {});
+json::object ServiceStatusTag(core::ServiceStatus status);
+json::object OfferStatusTag(core::OfferStatus status);
+std::string PaymentTypeName(const core::ServiceState& service);  // of the latest tariff
+// Services the viewer's commissioner owns or has been shared, with their state.
+std::vector<core::ServiceState> Services(Page& page);
+std::string RoleText(const std::string& role);   // "tier1" -> "Approver Tier 1"
+std::string RolesText(const std::string& list);  // "tier1;tier2" -> "Approver Tier 1, Approver Tier 2"
+
 // Route groups, one file each.
 void AddClaimRoutes(std::shared_ptr<Portal> portal, std::vector<Route>& routes);
 void AddApprovalRoutes(std::shared_ptr<Portal> portal, std::vector<Route>& routes);
 void AddAdminRoutes(std::shared_ptr<Portal> portal, std::vector<Route>& routes);
+void AddServiceAdminRoutes(std::shared_ptr<Portal> portal, std::vector<Route>& routes);  // services_admin.cc
+void AddAccountAdminRoutes(std::shared_ptr<Portal> portal, std::vector<Route>& routes);  // accounts_admin.cc
 void AddAuditRoutes(std::shared_ptr<Portal> portal, std::vector<Route>& routes);
 void AddPracticeRoutes(std::shared_ptr<Portal> portal, std::vector<Route>& routes);
 

@@ -1,6 +1,7 @@
 // The portal's pages through HandleRequest: sign-in with a cookie session and
 // CSRF tokens, a practice claim from draft to submitted, validation errors in
-// the NHS error summary, 404 for another practice's claim, static assets.
+// the NHS error summary, 404 for another practice's claim, static assets, and
+// the commissioner administrator's service and account forms.
 #include <doctest/doctest.h>
 
 #include <regex>
@@ -274,7 +275,7 @@ TEST_CASE("unknown pages are HTML, unknown API paths stay problems") {
   CHECK(api.Header("content-type") == "application/problem+json");
 }
 
-TEST_CASE("signing out ends the session; an old cookie then asks to sign in again with an expiry message") {
+TEST_CASE("signing out ends the session, and an old cookie then asks to sign in again with an expiry message") {
   PortalWorld w;
   Browser b{w};
   REQUIRE(b.SignIn("p1user"));
@@ -287,6 +288,195 @@ TEST_CASE("signing out ends the session; an old cookie then asks to sign in agai
   CHECK(r.status == 303);
   CHECK(r.Header("location") == "/sign-in?expired=1&return_to=/claims");
   CHECK(Contains(b.Get("/sign-in?expired=1").body, "session-expired"));
+}
+
+// ---- Commissioner administration ---------------------------------------------------------
+
+template <typename State>
+State StateOf(PortalWorld& w, const std::string& stream) {
+  auto loaded = w.bus->LoadStream(stream);
+  REQUIRE(loaded.ok());
+  const State* s = std::get_if<State>(&loaded.value().state);
+  REQUIRE(s != nullptr);
+  return *s;
+}
+
+TEST_CASE("an administrator creates a draft service, fixes its errors, adds a component and a tariff in pounds, "
+          "and publishes it") {
+  PortalWorld w;
+  Browser b{w};
+  REQUIRE(b.SignIn("c1admin"));
+  REQUIRE(b.Get("/admin/services/new").status == 200);
+  std::vector<std::pair<std::string, std::string>> details = {
+      {"name", "Diabetes care"}, {"code", ""}, {"description", "Reviews"}, {"category", "LES"},
+      {"frequency", "quarterly"}, {"window_days", "30"}, {"start", "2027-04-01"}, {"end", "2027-03-01"},
+      {"evidence_required", "no"}};
+  Response bad = b.Post("/admin/services/new", details);
+  CHECK(bad.status == 422);
+  CHECK(Contains(bad.body, "href=\"#code\""));
+  CHECK(Contains(bad.body, "value=\"Diabetes care\""));
+  details[1].second = "LES-DIAB";
+  Response dates = b.Post("/admin/services/new", details);
+  CHECK(dates.status == 422);
+  CHECK(Contains(dates.body, "href=\"#end\""));
+  details[7].second = "2028-03-31";
+  Response created = b.Post("/admin/services/new", details);
+  REQUIRE_MESSAGE(created.status == 303, created.body);
+  CHECK(created.Header("location") == "/admin/services/les-diab");
+  CHECK(StateOf<core::ServiceState>(w, core::ServiceStream("les-diab")).status == core::ServiceStatus::kDraft);
+
+  Response component = b.Post("/admin/services/les-diab/components/new",
+                              {{"component_id", "reviews"}, {"name", "Annual reviews"}, {"unit", "count"},
+                               {"min", "0"}, {"max", "500"}, {"required", "yes"}, {"numerator_of", ""}});
+  REQUIRE_MESSAGE(component.status == 303, component.body);
+  Response duplicate = b.Post("/admin/services/les-diab/components/new",
+                              {{"component_id", "reviews"}, {"name", "Again"}, {"unit", "count"},
+                               {"min", "0"}, {"max", "5"}, {"required", "yes"}, {"numerator_of", ""}});
+  CHECK(duplicate.status == 422);
+  CHECK(Contains(duplicate.body, "href=\"#component_id\""));
+  Response change = b.Get("/admin/services/les-diab/components/reviews/edit");
+  REQUIRE(change.status == 200);
+  CHECK(Contains(change.body, "Change a component"));
+  CHECK(Contains(change.body, "value=\"Annual reviews\""));
+  REQUIRE(b.Post("/admin/services/les-diab/components/reviews/edit",
+                 {{"name", "Annual reviews"}, {"unit", "count"}, {"min", "0"}, {"max", "600"}, {"required", "yes"},
+                  {"numerator_of", ""}})
+              .status == 303);
+  CHECK(StateOf<core::ServiceState>(w, core::ServiceStream("les-diab")).definition.components.at(0).max == 600);
+  CHECK(b.Get("/admin/services/les-diab/components/nosuch/edit").status == 404);
+
+  std::vector<std::pair<std::string, std::string>> tariff = {
+      {"effective_from", "2027-04-01"}, {"payment_type", "item_of_service"}, {"rate.reviews", "12.345"}};
+  Response fractional = b.Post("/admin/services/les-diab/tariffs/new", tariff);
+  CHECK(fractional.status == 422);
+  CHECK(Contains(fractional.body, "href=\"#rate-reviews\""));
+  CHECK(Contains(fractional.body, "fractions of a penny"));
+  tariff[2].second = "12.50";
+  Response priced = b.Post("/admin/services/les-diab/tariffs/new", tariff);
+  REQUIRE_MESSAGE(priced.status == 303, priced.body);
+  auto s = StateOf<core::ServiceState>(w, core::ServiceStream("les-diab"));
+  REQUIRE(s.tariffs.size() == 1);
+  REQUIRE(s.tariffs[0].unit_rates.size() == 1);
+  CHECK(s.tariffs[0].unit_rates[0].pence_per_unit == 1250);
+
+  Response page = b.Get("/admin/services/les-diab");
+  CHECK(Contains(page.body, "£12.50 per Annual reviews"));
+  REQUIRE(b.Post("/admin/services/les-diab/publish", {}).status == 303);
+  CHECK(StateOf<core::ServiceState>(w, core::ServiceStream("les-diab")).status == core::ServiceStatus::kPublished);
+  // Once published, components no longer change.
+  CHECK(b.Get("/admin/services/les-diab/components/new").status == 404);
+}
+
+TEST_CASE("a stale version on a service form is shown as a change by someone else and changes nothing, and the "
+          "current one removes the question") {
+  PortalWorld w;
+  Browser b{w};
+  REQUIRE(b.SignIn("c1admin"));
+  std::vector<std::pair<std::string, std::string>> details = {
+      {"name", "Flu"}, {"code", "FLU"}, {"description", ""}, {"category", "LIS"}, {"frequency", "monthly"},
+      {"window_days", "20"}, {"start", "2027-01-01"}, {"end", "2027-12-31"}, {"evidence_required", "no"}};
+  REQUIRE(b.Post("/admin/services/new", details).status == 303);
+  REQUIRE(b.Post("/admin/services/flu/questions/new",
+                 {{"question_id", "lead"}, {"text", "Who leads?"}, {"kind", "text"}, {"required", "no"}, {"version", "1"}})
+              .status == 303);
+  uint64_t head = w.Head();
+  Response stale = b.Post("/admin/services/flu/questions/new",
+                          {{"question_id", "other"}, {"text", "Another?"}, {"kind", "text"}, {"required", "no"}, {"version", "1"}});
+  CHECK(stale.status == 422);
+  CHECK(Contains(stale.body, "changed by someone else"));
+  CHECK(w.Head() == head);
+  CHECK(StateOf<core::ServiceState>(w, core::ServiceStream("flu")).definition.questions.size() == 1);
+  REQUIRE(b.Post("/admin/services/flu/questions/lead/remove", {{"version", "2"}}).status == 303);
+  CHECK(StateOf<core::ServiceState>(w, core::ServiceStream("flu")).definition.questions.empty());
+}
+
+TEST_CASE("an administrator approves a requested account with roles and disables it, and another organisation's "
+          "administrator cannot open it") {
+  PortalWorld w;
+  Browser visitor{w};
+  visitor.Get("/account-request");
+  Response asked = visitor.Post("/account-request", {{"full_name", "Robin New"}, {"email", "robin@nhs.invalid"},
+                                                     {"org_code", "C1"}, {"username", "robin.new"},
+                                                     {"password", "a long enough password"}, {"roles_requested", "tier1"}});
+  REQUIRE_MESSAGE(asked.status == 303, asked.body);
+
+  Browser admin{w};
+  REQUIRE(admin.SignIn("c1admin"));
+  Response page = admin.Get("/admin/accounts/robin.new");
+  REQUIRE(page.status == 200);
+  CHECK(Contains(page.body, "Asked for: Approver Tier 1"));
+  Response none = admin.Post("/admin/accounts/robin.new/approve", {});
+  CHECK(none.status == 422);
+  CHECK(Contains(none.body, "href=\"#roles\""));
+  Response approved = admin.Post("/admin/accounts/robin.new/approve", {{"roles", "tier1"}, {"roles", "auditor"}});
+  REQUIRE_MESSAGE(approved.status == 303, approved.body);
+  auto a = StateOf<core::AccountState>(w, core::AccountStream("robin.new"));
+  CHECK(a.status == core::AccountStatus::kActive);
+  CHECK(a.roles.Has(core::Role::kApproverTier1));
+  CHECK(a.roles.Has(core::Role::kAuditor));
+  Browser robin{w};
+  CHECK(robin.SignIn("robin.new", "a long enough password"));
+
+  Browser other{w};
+  REQUIRE(other.SignIn("p1user"));  // a practice's administrator: its own accounts only
+  Response list = other.Get("/admin/accounts");
+  REQUIRE(list.status == 200);
+  CHECK(Contains(other.Get("/").body, "href=\"/admin/accounts\""));
+  CHECK(Contains(list.body, "/admin/accounts/p1user"));
+  CHECK_FALSE(Contains(list.body, "robin.new"));
+  CHECK(other.Get("/admin/accounts/p1user").status == 200);
+  Response hidden = other.Get("/admin/accounts/robin.new");
+  CHECK(hidden.status == 404);
+  CHECK(hidden.body == other.Get("/admin/accounts/no.such.person").body);
+  CHECK(other.Post("/admin/accounts/robin.new/disable", {{"disable_reason", "x"}}).status == 404);
+
+  Response reasonless = admin.Post("/admin/accounts/robin.new/disable", {{"disable_reason", " "}});
+  CHECK(reasonless.status == 422);
+  CHECK(Contains(reasonless.body, "href=\"#disable_reason\""));
+  REQUIRE(admin.Post("/admin/accounts/robin.new/disable", {{"disable_reason", "Left the ICB"}}).status == 303);
+  CHECK(StateOf<core::AccountState>(w, core::AccountStream("robin.new")).status == core::AccountStatus::kDisabled);
+  Browser again{w};
+  CHECK_FALSE(again.SignIn("robin.new", "a long enough password"));
+}
+
+// Asks for an account at `org` through the signed-out form.
+void RequestAccount(PortalWorld& w, const std::string& username, const std::string& org, const std::string& role) {
+  Browser visitor{w};
+  visitor.Get("/account-request");
+  Response r = visitor.Post("/account-request", {{"full_name", "Person " + username}, {"email", username + "@nhs.invalid"},
+                                                 {"org_code", org}, {"username", username},
+                                                 {"password", "a long enough password"}, {"roles_requested", role}});
+  REQUIRE_MESSAGE(r.status == 303, r.body);
+}
+
+TEST_CASE("a practice administrator refuses a request with a reason, changes an account's roles and enables it again") {
+  PortalWorld w;
+  RequestAccount(w, "sam.no", "P1", "provider_user");
+  RequestAccount(w, "sam.yes", "P1", "provider_user");
+  Browser admin{w};
+  REQUIRE(admin.SignIn("p1user"));
+  Response reasonless = admin.Post("/admin/accounts/sam.no/refuse", {{"refuse_reason", ""}});
+  CHECK(reasonless.status == 422);
+  CHECK(Contains(reasonless.body, "href=\"#refuse_reason\""));
+  REQUIRE(admin.Post("/admin/accounts/sam.no/refuse", {{"refuse_reason", "Not on our staff list"}}).status == 303);
+  CHECK(StateOf<core::AccountState>(w, core::AccountStream("sam.no")).status == core::AccountStatus::kRefused);
+
+  REQUIRE(admin.Post("/admin/accounts/sam.yes/approve", {{"roles", "provider_user"}}).status == 303);
+  // A role that does not fit a practice comes back from the ledger as an error on the roles.
+  Response unfit = admin.Post("/admin/accounts/sam.yes/roles", {{"roles", "tier2"}});
+  CHECK(unfit.status == 422);
+  CHECK(Contains(unfit.body, "href=\"#roles\""));
+  CHECK(Contains(unfit.body, "The role tier2 is not available to a practice."));
+  REQUIRE(admin.Post("/admin/accounts/sam.yes/roles", {{"roles", "provider_user"}, {"roles", "provider_approver"}})
+              .status == 303);
+  CHECK(StateOf<core::AccountState>(w, core::AccountStream("sam.yes")).roles.Has(core::Role::kProviderApprover));
+  REQUIRE(admin.Post("/admin/accounts/sam.yes/disable", {{"disable_reason", "On leave"}}).status == 303);
+  Response disabled = admin.Get("/admin/accounts/sam.yes");
+  CHECK(Contains(disabled.body, "Enable account"));
+  REQUIRE(admin.Post("/admin/accounts/sam.yes/enable", {}).status == 303);
+  CHECK(StateOf<core::AccountState>(w, core::AccountStream("sam.yes")).status == core::AccountStatus::kActive);
+  Browser sam{w};
+  CHECK(sam.SignIn("sam.yes", "a long enough password"));
 }
 
 }  // namespace
