@@ -15,7 +15,6 @@ using core::Action;
 
 constexpr StringRules kName{.max_length = 200};
 constexpr StringRules kReason{.max_length = 2000};
-constexpr std::size_t kMinPassword = 12;
 
 boost::json::object AccountJson(const core::AccountState& a) {
   return {
@@ -74,7 +73,7 @@ Response RequestAccount(Call& call, ApiDeps& deps) {
   if (!username.empty() && !core::IsValidUsername(username))
     in.Fail("username", "invalid_username", "Use lower-case letters, digits, '.', '_' or '-'.");
   if (!org.empty() && !core::IsValidId(org)) in.Fail("org_code", "invalid", "Enter your organisation's ODS code.");
-  if (!password.empty() && password.size() < kMinPassword)
+  if (!password.empty() && password.size() < kMinPasswordLength)
     in.Fail("password", "too_short", "Choose a password of at least 12 characters.");
   if (auto bad = in.Finish()) return *bad;
 

@@ -80,6 +80,8 @@ Response RenderAccount(Page& page, const core::AccountState& a, uint64_t version
   m["can_refuse"] = requested;
   m["can_disable"] = a.status == AccountStatus::kActive && a.username != page.who().username;
   m["can_enable"] = a.status == AccountStatus::kDisabled;
+  bool can_reset = a.status == AccountStatus::kActive || a.status == AccountStatus::kDisabled;
+  m["can_reset_password"] = can_reset;
 
   std::vector<std::string> chosen = page.form().All("roles");
   json::object roles = ChoiceField("roles", "roles", requested ? "Roles to give" : "Roles");
@@ -104,7 +106,13 @@ Response RenderAccount(Page& page, const core::AccountState& a, uint64_t version
   disable["hint"] = "Kept in the account's history";
   disable["value"] = page.form().Get("disable_reason");
   disable["rows"] = 3;
+  json::object new_password = InputField("new_password", "new_password", "New password");
+  new_password["type"] = "password";
+  new_password["autocomplete"] = "new-password";
+  new_password["width_class"] = "nhsuk-input--width-20";
+  new_password["hint"] = "At least 12 characters. Tell the person in a safe way; it replaces their password at once";
   json::object fields{{"roles", can_set_roles ? json::value(roles) : json::value(false)},
+                      {"new_password", can_reset ? json::value(new_password) : json::value(false)},
                       {"refuse_reason", requested ? json::value(refuse) : json::value(false)},
                       {"disable_reason", m["can_disable"].as_bool() ? json::value(disable) : json::value(false)}};
   for (const auto& [id, message] : errors) {
@@ -207,6 +215,17 @@ Response EnablePost(Page& page) {
   });
 }
 
+Response PasswordPost(Page& page) {
+  return OnAccount(page, "new_password", "Password reset", [&](const core::AccountState& a, Errors& errors) {
+    const std::string password = page.form().Get("new_password");
+    if (password.size() < kMinPasswordLength) {
+      errors.emplace_back("new_password", "Enter a new password of at least 12 characters");
+      return std::optional<core::Command>();
+    }
+    return std::optional<core::Command>(core::ResetPassword{a.username, HashPassword(password)});
+  });
+}
+
 }  // namespace
 
 void AddAccountAdminRoutes(std::shared_ptr<Portal> p, std::vector<Route>& routes) {
@@ -217,6 +236,7 @@ void AddAccountAdminRoutes(std::shared_ptr<Portal> p, std::vector<Route>& routes
   routes.push_back(PageRoute(p, "POST", one + "/refuse", Action::kManageAccounts, RefusePost));
   routes.push_back(PageRoute(p, "POST", one + "/disable", Action::kManageAccounts, DisablePost));
   routes.push_back(PageRoute(p, "POST", one + "/enable", Action::kManageAccounts, EnablePost));
+  routes.push_back(PageRoute(p, "POST", one + "/password", Action::kManageAccounts, PasswordPost));
 }
 
 }  // namespace ledger::http::portal

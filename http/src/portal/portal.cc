@@ -579,7 +579,7 @@ Response PostAccountRequest(Portal& portal, Call& call) {
   auto org = LoadState<core::OrgState>(*portal.deps().bus, core::OrgStream(org_code));
   if (org_code.empty() || !core::IsValidId(org_code) || !org) errors.emplace_back("org_code", "Enter the ODS code of your organisation");
   if (!core::IsValidUsername(username)) errors.emplace_back("username", "Choose a username of lower-case letters, digits, dots, dashes or underscores");
-  if (form.Get("password").size() < 12) errors.emplace_back("password", "Choose a password of at least 12 characters");
+  if (form.Get("password").size() < kMinPasswordLength) errors.emplace_back("password", "Choose a password of at least 12 characters");
   core::RoleSet roles;
   for (const auto& r : form.All("roles_requested")) {
     core::Role role;

@@ -479,5 +479,29 @@ TEST_CASE("a practice administrator refuses a request with a reason, changes an 
   CHECK(sam.SignIn("sam.yes", "a long enough password"));
 }
 
+TEST_CASE("an administrator resets a lost password: the old one stops working and the new one signs in") {
+  PortalWorld w;
+  RequestAccount(w, "sam.lost", "P1", "provider_user");
+  Browser admin{w};
+  REQUIRE(admin.SignIn("p1user"));
+  REQUIRE(admin.Post("/admin/accounts/sam.lost/approve", {{"roles", "provider_user"}}).status == 303);
+  CHECK(Contains(admin.Get("/admin/accounts/sam.lost").body, "Reset password"));
+  Response short_one = admin.Post("/admin/accounts/sam.lost/password", {{"new_password", "too short"}});
+  CHECK(short_one.status == 422);
+  CHECK(Contains(short_one.body, "href=\"#new_password\""));
+  CHECK_FALSE(Contains(short_one.body, "too short"));  // a password is never echoed back
+  REQUIRE(admin.Post("/admin/accounts/sam.lost/password", {{"new_password", "a brand new password"}}).status == 303);
+  Browser old_password{w};
+  CHECK_FALSE(old_password.SignIn("sam.lost", "a long enough password"));
+  Browser sam{w};
+  CHECK(sam.SignIn("sam.lost", "a brand new password"));
+
+  Browser other{w};
+  REQUIRE(other.SignIn("p2user"));  // another practice, and no administrator
+  CHECK(other.Post("/admin/accounts/sam.lost/password", {{"new_password", "an attacker's password"}}).status != 303);
+  Browser still{w};
+  CHECK(still.SignIn("sam.lost", "a brand new password"));
+}
+
 }  // namespace
 }  // namespace ledger::http::testing

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -23,6 +24,9 @@ namespace ledger::http {
 using Micros = int64_t;
 
 // ---- Passwords (Argon2id via libsodium) -----------------------------------
+
+// The shortest password anyone may choose or be given.
+inline constexpr std::size_t kMinPasswordLength = 12;
 
 enum class PasswordCost {
   kInteractive,  // crypto_pwhash_*_INTERACTIVE: the production setting
