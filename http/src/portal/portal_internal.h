@@ -19,6 +19,7 @@
 #include "ledger/core/domain.h"
 #include "ledger/http/portal.h"
 #include "ledger/http/router.h"
+#include "sse_hub.h"
 
 namespace ledger::http::portal {
 
@@ -113,6 +114,8 @@ class Portal {
   const PortalDeps& deps() const { return deps_; }
   const Templates& templates() const { return templates_; }
   const std::string& asset_version() const { return asset_version_; }
+  // The open live-refresh streams; stopped when the portal is destroyed.
+  SseHub& live_streams() { return live_streams_; }
 
   // Per-session state keyed by the session token's hash.
   void Remember(const std::string& token, const std::string& csrf);
@@ -129,6 +132,7 @@ class Portal {
   PortalDeps deps_;
   Templates templates_;
   std::string asset_version_;
+  SseHub live_streams_;
   std::mutex mu_;
   std::map<std::string, Side, std::less<>> side_;
 };
@@ -207,6 +211,7 @@ void AddClaimRoutes(std::shared_ptr<Portal> portal, std::vector<Route>& routes);
 void AddApprovalRoutes(std::shared_ptr<Portal> portal, std::vector<Route>& routes);
 void AddAdminRoutes(std::shared_ptr<Portal> portal, std::vector<Route>& routes);
 void AddAuditRoutes(std::shared_ptr<Portal> portal, std::vector<Route>& routes);
+void AddLiveRoutes(std::shared_ptr<Portal> portal, std::vector<Route>& routes);
 void AddPracticeRoutes(std::shared_ptr<Portal> portal, std::vector<Route>& routes);
 
 }  // namespace ledger::http::portal

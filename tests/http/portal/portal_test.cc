@@ -1,10 +1,18 @@
 // The portal's pages through HandleRequest: sign-in with a cookie session and
 // CSRF tokens, a practice claim from draft to submitted, validation errors in
-// the NHS error summary, 404 for another practice's claim, static assets.
+// the NHS error summary, 404 for another practice's claim, static assets, the
+// live-refresh stream.
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
 #include <regex>
 #include <string>
+#include <vector>
 
 #include "api_world.h"
 #include "ledger/http/portal.h"
@@ -287,6 +295,94 @@ TEST_CASE("signing out ends the session; an old cookie then asks to sign in agai
   CHECK(r.status == 303);
   CHECK(r.Header("location") == "/sign-in?expired=1&return_to=/claims");
   CHECK(Contains(b.Get("/sign-in?expired=1").body, "session-expired"));
+}
+
+// The receiving end of a live stream: keeps every frame sent to it.
+class RecordingWriter : public SseWriter {
+ public:
+  bool Send(std::string_view id, std::string_view event, std::string_view data) override {
+    std::lock_guard lock(mu_);
+    frames_.push_back(FormatSseFrame(id, event, data));
+    changed_.notify_all();
+    return open_;
+  }
+  bool Comment(std::string_view) override { return open_; }
+  void Close() override {
+    std::vector<std::function<void()>> callbacks;
+    {
+      std::lock_guard lock(mu_);
+      open_ = false;
+      callbacks.swap(on_close_);
+    }
+    for (auto& c : callbacks) c();
+  }
+  bool open() const override { return open_; }
+  void OnClose(std::function<void()> callback) override {
+    std::lock_guard lock(mu_);
+    on_close_.push_back(std::move(callback));
+  }
+  // Whether a frame mentioning `text` arrives (the subscription delivers on its own thread).
+  bool WaitFor(const std::string& text) {
+    std::unique_lock lock(mu_);
+    return changed_.wait_for(lock, std::chrono::seconds(20), [&] {
+      for (const auto& f : frames_) {
+        if (Contains(f, text)) return true;
+      }
+      return false;
+    });
+  }
+  std::vector<std::string> Frames() {
+    std::lock_guard lock(mu_);
+    return frames_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable changed_;
+  std::vector<std::string> frames_;
+  std::vector<std::function<void()>> on_close_;
+  std::atomic<bool> open_{true};
+};
+
+std::shared_ptr<RecordingWriter> OpenLiveStream(Browser& b) {
+  Response r = b.Get("/live/stream");
+  REQUIRE(r.status == 200);
+  REQUIRE(r.Header("content-type") == "text/event-stream");
+  REQUIRE(r.stream);
+  auto writer = std::make_shared<RecordingWriter>();
+  r.stream(writer);
+  return writer;
+}
+
+TEST_CASE("the live stream tells a person only which of the claims they may see changed") {
+  PortalWorld w;
+  Browser practice{w};
+  Browser tier1{w};
+  REQUIRE(practice.SignIn("p1user"));
+  REQUIRE(tier1.SignIn("c1tier1"));
+  auto practice_seen = OpenLiveStream(practice);
+  auto tier1_seen = OpenLiveStream(tier1);
+  std::string other = w.Draft("p2user", 3, 500);  // P2: another practice of the same commissioner
+  std::string own = w.Draft("p1user", 4, 700);
+  REQUIRE(practice_seen->WaitFor("claim-" + own));
+  REQUIRE(tier1_seen->WaitFor("claim-" + own));
+  CHECK(tier1_seen->WaitFor("claim-" + other));
+  // Events arrive in log order, so P2's draft (appended first) would have arrived before P1's own.
+  std::vector<std::string> frames = practice_seen->Frames();
+  REQUIRE_FALSE(frames.empty());
+  for (const std::string& f : frames) {
+    CHECK_MESSAGE(std::regex_match(f, std::regex("id: [0-9]+\ndata: \\{\"stream_id\":\"claim-" + own + "\"\\}\n\n")), f);
+  }
+}
+
+TEST_CASE("the live stream needs a session; the auditors' event stream stays closed to approvers") {
+  PortalWorld w;
+  Browser b{w};
+  Response signed_out = b.Get("/live/stream");
+  CHECK(signed_out.status == 303);
+  CHECK(signed_out.Header("location") == "/sign-in?return_to=/live/stream");
+  CHECK_FALSE(signed_out.stream);
+  CHECK(w.As("c1tier1", "GET", "/api/v1/events/stream").status == 403);
 }
 
 }  // namespace
