@@ -103,6 +103,25 @@ json::object ChoiceItem(const std::string& field_id, bool first, std::string val
                         bool checked, std::string hint = "");
 json::object FileField(std::string id, std::string name, std::string label);
 
+// ---- Paging ------------------------------------------------------------------
+
+// Lists page with the read models' forward-only cursor. The links carry this
+// page's cursor (`cursor`) and those of the pages before it (`back`, oldest
+// first, joined by '.', "-" for the first page), so Previous needs no server state.
+struct ListPage {
+  std::string cursor;  // this page's cursor ("" = the first page)
+  std::string back;    // the earlier pages' cursors
+  int number = 1;      // 1-based
+};
+// Reads `cursor` and `back` from the query; malformed values mean the first page.
+ListPage ListPageOf(const Call& call);
+// The pagination_nav partial's model (NHS.UK pagination, previous and next), or
+// false when this is the only page. `base` is the path with its filters
+// ("/claims?status=paid"); the links add cursor and back to it.
+json::value PaginationModel(std::string_view base, const ListPage& at, const std::string& next_cursor);
+// "4 claims" on a list of one page, "50 claims on page 2" otherwise.
+std::string ListCountText(size_t rows, const ListPage& at, const std::string& next_cursor);
+
 // ---- The portal and one request ---------------------------------------------
 
 struct Flash {
