@@ -81,9 +81,13 @@ test('a worklist and a claim page show changes made elsewhere without a reload',
 
   // The other practice was told nothing about practice2's claim. Events arrive in log order, so once its own new
   // draft (made after all of practice2's events) has arrived, anything about practice2's claim would have too.
-  const ownId = await startClaim(await otherPractice.context().newPage())
+  const otherTab = await otherPractice.context().newPage()
+  const ownId = await startClaim(otherTab)
   await expect.poll(() => otherPractice.evaluate(() => window.liveSeen)).toContain(`claim-${ownId}`)
   expect(await otherPractice.evaluate(() => window.liveSeen)).not.toContain(`claim-${claimId}`)
+  // Give the (service, period) back so that the other scenarios still find it open.
+  await otherTab.getByRole('button', { name: 'Delete draft claim' }).click()
+  await expect(otherTab.getByRole('heading', { level: 1, name: 'Claims' })).toBeVisible()
   await tier1.context().close()
   await practice2.context().close()
   await otherPractice.context().close()
