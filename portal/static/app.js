@@ -58,7 +58,9 @@ function startLiveRefresh () {
     }
   }
 
-  const source = new EventSource('/api/v1/events/stream')
+  // /live/stream sends one unnamed message, data {"stream_id": "claim-..."}, per change to a claim the person may
+  // see. If it cannot be opened (signed out, no claims role), EventSource gives up and the page stays as rendered.
+  const source = new EventSource('/live/stream')
   source.addEventListener('message', (event) => {
     let streamId = ''
     try {

@@ -101,7 +101,7 @@ bool EventVisibility::Visible(const es::Envelope& envelope) {
     std::lock_guard lock(mu_);
     scopes_.emplace(envelope.stream_id, scope);
   }
-  return authorize_(who_, core::Action::kViewEvents, scope).allowed;
+  return authorize_(who_, action_, scope).allowed;
 }
 
 boost::json::object EnvelopeJson(const es::Envelope& e) {

@@ -1,6 +1,6 @@
-// Which events of the log a person may see: the policy's kViewEvents applied
-// to the organisations each event's stream belongs to. Streams are resolved
-// once and remembered (their owners never change).
+// Which events of the log a person may see: the policy's kViewEvents (or
+// another action) applied to the organisations each event's stream belongs
+// to. Streams are resolved once and remembered (their owners never change).
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -20,8 +20,12 @@ class EventVisibility {
  public:
   // authorize is the router's policy (Context::authorize).
   using Authorize = std::function<core::AccessDecision(const core::Principal&, core::Action, const core::Scope&)>;
-  EventVisibility(app::CommandBus& bus, core::Principal who, Authorize authorize)
-      : bus_(bus), who_(std::move(who)), authorize_(std::move(authorize)) {}
+  // `action` is what the person must be allowed to do to the event's
+  // organisations: kViewEvents for the log itself, kViewClaim for the portal's
+  // notice that a claim changed.
+  EventVisibility(app::CommandBus& bus, core::Principal who, Authorize authorize,
+                  core::Action action = core::Action::kViewEvents)
+      : bus_(bus), who_(std::move(who)), authorize_(std::move(authorize)), action_(action) {}
 
   // Whether the person may see this event. Thread-safe.
   bool Visible(const es::Envelope& envelope);
@@ -33,6 +37,7 @@ class EventVisibility {
   app::CommandBus& bus_;
   core::Principal who_;
   Authorize authorize_;
+  core::Action action_;
   std::mutex mu_;
   std::map<std::string, core::Scope, std::less<>> scopes_;  // by stream id
 };

@@ -31,6 +31,13 @@ SseHub::~SseHub() { StopAll(); }
 
 void SseHub::Open(es::EventStore& store, std::shared_ptr<SseWriter> writer, uint64_t from,
                   std::shared_ptr<api::EventVisibility> visibility) {
+  Open(store, std::move(writer), from, [visibility](const es::Envelope& e) -> std::optional<SseFrame> {
+    if (!visibility->Visible(e)) return std::nullopt;
+    return SseFrame{std::to_string(e.position), e.type, boost::json::serialize(api::EnvelopeJson(e))};
+  });
+}
+
+void SseHub::Open(es::EventStore& store, std::shared_ptr<SseWriter> writer, uint64_t from, SseFrameFor frame_for) {
   Reap();
   auto stream = std::make_shared<Stream>();
   stream->writer = writer;
@@ -47,11 +54,10 @@ void SseHub::Open(es::EventStore& store, std::shared_ptr<SseWriter> writer, uint
     streams_.push_back(stream);
   }
   writer->Comment("streaming from position " + std::to_string(from));
-  auto deliver = [writer, visibility](std::span<const es::Envelope> envelopes) {
+  auto deliver = [writer, frame_for = std::move(frame_for)](std::span<const es::Envelope> envelopes) {
     for (const es::Envelope& e : envelopes) {
       if (!writer->open()) return;
-      if (!visibility->Visible(e)) continue;
-      writer->Send(std::to_string(e.position), e.type, boost::json::serialize(api::EnvelopeJson(e)));
+      if (std::optional<SseFrame> frame = frame_for(e)) writer->Send(frame->id, frame->event, frame->data);
     }
   };
   auto subscription = store.Subscribe(from, std::move(deliver), 256);

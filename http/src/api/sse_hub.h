@@ -4,8 +4,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "ledger/eventstore/event_store.h"
@@ -16,13 +19,26 @@ namespace api {
 class EventVisibility;
 }
 
+// One Server-Sent Events frame (see SseWriter::Send).
+struct SseFrame {
+  std::string id;
+  std::string event;
+  std::string data;
+};
+// What one stream sends for an envelope: a frame, or nullopt to send nothing.
+// Called on the subscription's thread.
+using SseFrameFor = std::function<std::optional<SseFrame>(const es::Envelope&)>;
+
 class SseHub {
  public:
   SseHub() = default;
   ~SseHub();
-  // Subscribes from `from` and sends every event `visibility` allows to writer.
+  // Subscribes from `from` and sends every event `visibility` allows to writer:
+  // the envelope as JSON, named by its event type, with its position as id.
   void Open(es::EventStore& store, std::shared_ptr<SseWriter> writer, uint64_t from,
             std::shared_ptr<api::EventVisibility> visibility);
+  // Subscribes from `from` and sends what frame_for makes of each envelope.
+  void Open(es::EventStore& store, std::shared_ptr<SseWriter> writer, uint64_t from, SseFrameFor frame_for);
   // Closes every stream and stops its subscription; later Opens close at once.
   void StopAll();
   size_t open_streams();

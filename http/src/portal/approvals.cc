@@ -51,7 +51,10 @@ std::string OrgOfViewerForQueue(const Viewer& v, const std::string& role) {
 Response WorklistPage(Page& page) {
   auto stage = StageOf(page.viewer());
   if (!stage) return page.NotFound();
-  auto listed = projections::Worklist(page.db(), stage->role, OrgOfViewerForQueue(page.viewer(), stage->role), "", 500);
+  ListPage at = ListPageOf(page.call());
+  auto listed = projections::Worklist(page.db(), stage->role, OrgOfViewerForQueue(page.viewer(), stage->role),
+                                      at.cursor, page.portal().deps().list_page_size);
+  std::string next_cursor = listed.ok() ? listed.value().next_cursor : "";
   core::Timestamp now = page.call().context().now();
   std::map<std::string, std::string> names;
   json::array items;
@@ -72,9 +75,10 @@ Response WorklistPage(Page& page) {
   json::object m = page.Base("Worklist", "/worklist");
   m["heading"] = stage->heading;
   m["description"] = "Check each claim and its evidence. Claims are listed oldest first.";
-  m["count_text"] = fmt::format("{} {}", items.size(), items.size() == 1 ? "claim" : "claims");
+  m["count_text"] = ListCountText(items.size(), at, next_cursor);
   m["has_items"] = !items.empty();
   m["items"] = items;
+  m["pagination"] = PaginationModel("/worklist", at, next_cursor);
   return page.Render(200, "worklist", std::move(m));
 }
 

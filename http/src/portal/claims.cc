@@ -157,7 +157,12 @@ std::string ServiceName(Page& page, const std::string& id, std::map<std::string,
   return cache[id] = s ? s->first.definition.name : id;
 }
 
-Response ClaimsList(Page& page) {
+// One page of the viewer's claims, in the read model's order (by claim
+// reference), from at.cursor. A filter of several statuses is applied here, so
+// such a page may read on until it has a page's worth (up to twice the size).
+std::vector<projections::ClaimView> ClaimsPage(Page& page, const ListPage& at,
+                                               const std::optional<std::vector<ClaimStatus>>& filter,
+                                               std::string* next_cursor) {
   const Viewer& v = page.viewer();
   projections::ClaimQuery q;
   if (v.IsProvider()) {
@@ -165,20 +170,32 @@ Response ClaimsList(Page& page) {
   } else {
     q.commissioner = v.principal.org_code;
   }
-  q.limit = 1000;
-  std::string slug = page.call().Query("status");
-  auto filter = StatusFilter(slug);
-  auto listed = projections::ListClaims(page.db(), q);
+  if (filter && filter->size() == 1) q.status = filter->front();
+  q.cursor = at.cursor;
+  q.limit = page.portal().deps().list_page_size;
   std::vector<projections::ClaimView> claims;
-  if (listed.ok()) {
+  next_cursor->clear();
+  if (filter && filter->empty()) return claims;
+  while (true) {
+    auto listed = projections::ListClaims(page.db(), q);
+    if (!listed.ok()) return claims;
     for (auto& c : listed.value().claims) {
       if (c.status == ClaimStatus::kDeleted || c.status == ClaimStatus::kNone) continue;
       if (filter && std::find(filter->begin(), filter->end(), c.status) == filter->end()) continue;
       claims.push_back(std::move(c));
     }
+    *next_cursor = listed.value().next_cursor;
+    if (claims.size() >= q.limit || next_cursor->empty()) return claims;
+    q.cursor = *next_cursor;
   }
-  std::sort(claims.begin(), claims.end(),
-            [](const auto& a, const auto& b) { return a.status_since_at > b.status_since_at; });
+}
+
+Response ClaimsList(Page& page) {
+  const Viewer& v = page.viewer();
+  std::string slug = page.call().Query("status");
+  ListPage at = ListPageOf(page.call());
+  std::string next_cursor;
+  std::vector<projections::ClaimView> claims = ClaimsPage(page, at, StatusFilter(slug), &next_cursor);
   std::map<std::string, std::string> names;
   json::array rows;
   for (const auto& c : claims) {
@@ -194,10 +211,10 @@ Response ClaimsList(Page& page) {
   }
   json::object m = page.Base("Claims", "/claims");
   m["can_create"] = v.Has(core::Role::kProviderUser);
-  m["caption"] = fmt::format("{} {}", rows.size(), rows.size() == 1 ? "claim" : "claims");
+  m["caption"] = ListCountText(rows.size(), at, next_cursor);
   m["has_claims"] = !rows.empty();
   m["claims"] = rows;
-  m["next_href"] = "";
+  m["pagination"] = PaginationModel(slug.empty() ? "/claims" : "/claims?status=" + UrlEncode(slug), at, next_cursor);
   json::object status = SelectField("status", "status", "Status");
   status["label_class"] = "nhsuk-label--s";
   json::array options;

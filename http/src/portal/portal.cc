@@ -826,6 +826,7 @@ std::vector<Route> PortalRoutes(const PortalDeps& deps) {
   portal::AddApprovalRoutes(p, routes);
   portal::AddAdminRoutes(p, routes);
   portal::AddAuditRoutes(p, routes);
+  portal::AddLiveRoutes(p, routes);
   if (deps.html_not_found) {
     std::string pattern;
     for (int depth = 1; depth <= 8; ++depth) {

@@ -19,6 +19,7 @@
 #include "ledger/core/domain.h"
 #include "ledger/http/portal.h"
 #include "ledger/http/router.h"
+#include "sse_hub.h"
 
 namespace ledger::http::portal {
 
@@ -69,8 +70,13 @@ std::string UrlEncode(std::string_view in);
 // ---- Formatting ------------------------------------------------------------
 
 std::string FormatDateText(core::Date date);            // "3 April 2026"
-std::string FormatWhen(core::Timestamp at);             // "3 April 2026, 9:12am"
-std::string FormatIso(core::Timestamp at);              // "2026-04-03T09:12:00Z"
+// UK civil time. GCC 12's libstdc++ has no time-zone database, so the rule is
+// written out: BST (UTC+1) from 01:00 UTC on the last Sunday of March to 01:00
+// UTC on the last Sunday of October, GMT (UTC) otherwise. Pure.
+bool IsBritishSummerTime(core::Timestamp utc);
+core::Timestamp UkLocalTime(core::Timestamp utc);       // utc, plus an hour during BST
+std::string FormatWhen(core::Timestamp at);             // "3 April 2026, 9:12am", in UK local time
+std::string FormatIso(core::Timestamp at);              // "2026-04-03T08:12:00Z", in UTC (for <time datetime>)
 std::string PeriodText(std::string_view period);        // "January to March 2026", "October 2026", ...
 std::string ClaimRef(std::string_view claim_id);        // upper-cased id: "C-7F3A9E"
 std::string StatusColour(core::ClaimStatus status);
@@ -97,6 +103,25 @@ json::object ChoiceItem(const std::string& field_id, bool first, std::string val
                         bool checked, std::string hint = "");
 json::object FileField(std::string id, std::string name, std::string label);
 
+// ---- Paging ------------------------------------------------------------------
+
+// Lists page with the read models' forward-only cursor. The links carry this
+// page's cursor (`cursor`) and those of the pages before it (`back`, oldest
+// first, joined by '.', "-" for the first page), so Previous needs no server state.
+struct ListPage {
+  std::string cursor;  // this page's cursor ("" = the first page)
+  std::string back;    // the earlier pages' cursors
+  int number = 1;      // 1-based
+};
+// Reads `cursor` and `back` from the query; malformed values mean the first page.
+ListPage ListPageOf(const Call& call);
+// The pagination_nav partial's model (NHS.UK pagination, previous and next), or
+// false when this is the only page. `base` is the path with its filters
+// ("/claims?status=paid"); the links add cursor and back to it.
+json::value PaginationModel(std::string_view base, const ListPage& at, const std::string& next_cursor);
+// "4 claims" on a list of one page, "50 claims on page 2" otherwise.
+std::string ListCountText(size_t rows, const ListPage& at, const std::string& next_cursor);
+
 // ---- The portal and one request ---------------------------------------------
 
 struct Flash {
@@ -113,6 +138,8 @@ class Portal {
   const PortalDeps& deps() const { return deps_; }
   const Templates& templates() const { return templates_; }
   const std::string& asset_version() const { return asset_version_; }
+  // The open live-refresh streams; stopped when the portal is destroyed.
+  SseHub& live_streams() { return live_streams_; }
 
   // Per-session state keyed by the session token's hash.
   void Remember(const std::string& token, const std::string& csrf);
@@ -129,6 +156,7 @@ class Portal {
   PortalDeps deps_;
   Templates templates_;
   std::string asset_version_;
+  SseHub live_streams_;
   std::mutex mu_;
   std::map<std::string, Side, std::less<>> side_;
 };
@@ -222,6 +250,7 @@ void AddAdminRoutes(std::shared_ptr<Portal> portal, std::vector<Route>& routes);
 void AddServiceAdminRoutes(std::shared_ptr<Portal> portal, std::vector<Route>& routes);  // services_admin.cc
 void AddAccountAdminRoutes(std::shared_ptr<Portal> portal, std::vector<Route>& routes);  // accounts_admin.cc
 void AddAuditRoutes(std::shared_ptr<Portal> portal, std::vector<Route>& routes);
+void AddLiveRoutes(std::shared_ptr<Portal> portal, std::vector<Route>& routes);
 void AddPracticeRoutes(std::shared_ptr<Portal> portal, std::vector<Route>& routes);
 
 }  // namespace ledger::http::portal

@@ -262,7 +262,23 @@ const UploadedFile* Form::File(std::string_view field) const {
 namespace {
 constexpr const char* kMonths[] = {"January", "February", "March",     "April",   "May",      "June",
                                    "July",    "August",   "September", "October", "November", "December"};
+constexpr int64_t kMicrosPerHour = int64_t{3600} * 1'000'000;
+constexpr int64_t kMicrosPerDay = 24 * kMicrosPerHour;
+
+// 01:00 UTC on the last Sunday of a 31-day month (March, October).
+core::Timestamp LastSundayAtOneUtc(int year, int month) {
+  core::Date last = core::Date::FromYmd(year, month, 31);
+  int weekday = ((last.days + 4) % 7 + 7) % 7;  // 0 = Sunday; 1970-01-01 was a Thursday
+  return static_cast<int64_t>(last.days - weekday) * kMicrosPerDay + kMicrosPerHour;
 }
+}  // namespace
+
+bool IsBritishSummerTime(core::Timestamp utc) {
+  int year = core::Date::FromTimestamp(utc).year();
+  return utc >= LastSundayAtOneUtc(year, 3) && utc < LastSundayAtOneUtc(year, 10);
+}
+
+core::Timestamp UkLocalTime(core::Timestamp utc) { return utc + (IsBritishSummerTime(utc) ? kMicrosPerHour : 0); }
 
 std::string FormatDateText(core::Date date) {
   return fmt::format("{} {} {}", date.day(), kMonths[date.month() - 1], date.year());
@@ -270,6 +286,7 @@ std::string FormatDateText(core::Date date) {
 
 std::string FormatWhen(core::Timestamp at) {
   if (at == 0) return {};
+  at = UkLocalTime(at);
   core::Date date = core::Date::FromTimestamp(at);
   int64_t seconds_of_day = (at / 1'000'000) % 86'400;
   if (seconds_of_day < 0) seconds_of_day += 86'400;

@@ -1,11 +1,20 @@
 // The portal's pages through HandleRequest: sign-in with a cookie session and
 // CSRF tokens, a practice claim from draft to submitted, validation errors in
-// the NHS error summary, 404 for another practice's claim, static assets, and
-// the commissioner administrator's service and account forms.
+// the NHS error summary, 404 for another practice's claim, static assets, the
+// commissioner administrator's service and account forms, the live-refresh
+// stream, paged lists.
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
 #include <regex>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "api_world.h"
 #include "ledger/http/portal.h"
@@ -15,8 +24,9 @@ namespace {
 
 // The API world with the portal's routes added, and a browser-like client.
 struct PortalWorld : ApiWorld {
-  PortalWorld() {
+  explicit PortalWorld(std::size_t list_page_size = 50) {
     PortalDeps p;
+    p.list_page_size = list_page_size;
     p.bus = bus.get();
     p.store = store.get();
     p.db = db.get();
@@ -501,6 +511,173 @@ TEST_CASE("an administrator resets a lost password: the old one stops working an
   CHECK(other.Post("/admin/accounts/sam.lost/password", {{"new_password", "an attacker's password"}}).status != 303);
   Browser still{w};
   CHECK(still.SignIn("sam.lost", "a brand new password"));
+}
+
+// The href of the pagination link with this rel ("prev", "next"), unescaped; "" when there is none.
+std::string PageLink(const std::string& html, const std::string& rel) {
+  std::smatch m;
+  if (!std::regex_search(html, m, std::regex("href=\"([^\"]+)\" rel=\"" + rel + "\""))) return "";
+  return std::regex_replace(m[1].str(), std::regex("&amp;"), "&");
+}
+
+// The claim ids a list page links to, in order.
+std::vector<std::string> ClaimIdsIn(const std::string& html, const std::string& suffix = "") {
+  std::vector<std::string> ids;
+  std::regex link("class=\"app-nowrap\" href=\"/claims/([^\"/]+)" + suffix + "\"");
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), link); it != std::sregex_iterator(); ++it) {
+    ids.push_back((*it)[1].str());
+  }
+  return ids;
+}
+
+TEST_CASE("the claims list pages by cursor, and its previous and next links keep the filter") {
+  PortalWorld w(2);
+  std::set<std::string> drafted;
+  for (int day = 1; day <= 5; ++day) drafted.insert(w.Draft("p1user", day, 100 * day));
+  Browser b{w};
+  REQUIRE(b.SignIn("p1user"));
+  std::vector<std::string> visited = {"/claims?status=draft"};
+  std::set<std::string> seen;
+  const char* captions[] = {"2 claims on page 1", "2 claims on page 2", "1 claim on page 3"};
+  for (int n = 1; n <= 3; ++n) {
+    Response r = b.Get(visited.back());
+    REQUIRE(r.status == 200);
+    CHECK(Contains(r.body, captions[n - 1]));
+    CHECK(Contains(r.body, "class=\"nhsuk-pagination\""));
+    for (const std::string& id : ClaimIdsIn(r.body)) CHECK_MESSAGE(seen.insert(id).second, id);
+    std::string previous = PageLink(r.body, "prev");
+    std::string next = PageLink(r.body, "next");
+    CHECK(previous == (n == 1 ? "" : visited[n - 2]));
+    if (n < 3) {
+      REQUIRE(next.rfind("/claims?status=draft&cursor=", 0) == 0);
+      visited.push_back(next);
+    } else {
+      CHECK(next.empty());
+    }
+  }
+  CHECK(seen == drafted);
+  // A list that fits on one page shows its total and no pagination; a made-up cursor shows the first page.
+  Response none = b.Get("/claims?status=paid");
+  CHECK_FALSE(Contains(none.body, "nhsuk-pagination"));
+  Response made_up = b.Get("/claims?status=draft&cursor=zz&back=-");
+  REQUIRE(made_up.status == 200);
+  CHECK(Contains(made_up.body, "2 claims on page 1"));
+  CHECK(PageLink(made_up.body, "prev").empty());
+}
+
+TEST_CASE("a worklist pages oldest first with previous and next links") {
+  PortalWorld w(2);
+  std::vector<std::string> submitted;
+  for (int day = 1; day <= 3; ++day) {
+    std::string id = w.Draft("p1user", day, 1000 + day);
+    Response r = w.As("p1user", "POST", "/api/v1/claims/" + id + "/submit");
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    submitted.push_back(id);
+  }
+  Browser b{w};
+  REQUIRE(b.SignIn("c1tier1"));
+  Response first = b.Get("/worklist");
+  REQUIRE(first.status == 200);
+  CHECK(ClaimIdsIn(first.body, "/decision") == std::vector<std::string>{submitted[0], submitted[1]});
+  CHECK(Contains(first.body, "2 claims on page 1, oldest first"));
+  CHECK(PageLink(first.body, "prev").empty());
+  std::string next = PageLink(first.body, "next");
+  REQUIRE(next.rfind("/worklist?cursor=", 0) == 0);
+  Response second = b.Get(next);
+  REQUIRE(second.status == 200);
+  CHECK(ClaimIdsIn(second.body, "/decision") == std::vector<std::string>{submitted[2]});
+  CHECK(Contains(second.body, "1 claim on page 2, oldest first"));
+  CHECK(PageLink(second.body, "prev") == "/worklist");
+  CHECK(PageLink(second.body, "next").empty());
+}
+
+// The receiving end of a live stream: keeps every frame sent to it.
+class RecordingWriter : public SseWriter {
+ public:
+  bool Send(std::string_view id, std::string_view event, std::string_view data) override {
+    std::lock_guard lock(mu_);
+    frames_.push_back(FormatSseFrame(id, event, data));
+    changed_.notify_all();
+    return open_;
+  }
+  bool Comment(std::string_view) override { return open_; }
+  void Close() override {
+    std::vector<std::function<void()>> callbacks;
+    {
+      std::lock_guard lock(mu_);
+      open_ = false;
+      callbacks.swap(on_close_);
+    }
+    for (auto& c : callbacks) c();
+  }
+  bool open() const override { return open_; }
+  void OnClose(std::function<void()> callback) override {
+    std::lock_guard lock(mu_);
+    on_close_.push_back(std::move(callback));
+  }
+  // Whether a frame mentioning `text` arrives (the subscription delivers on its own thread).
+  bool WaitFor(const std::string& text) {
+    std::unique_lock lock(mu_);
+    return changed_.wait_for(lock, std::chrono::seconds(20), [&] {
+      for (const auto& f : frames_) {
+        if (Contains(f, text)) return true;
+      }
+      return false;
+    });
+  }
+  std::vector<std::string> Frames() {
+    std::lock_guard lock(mu_);
+    return frames_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable changed_;
+  std::vector<std::string> frames_;
+  std::vector<std::function<void()>> on_close_;
+  std::atomic<bool> open_{true};
+};
+
+std::shared_ptr<RecordingWriter> OpenLiveStream(Browser& b) {
+  Response r = b.Get("/live/stream");
+  REQUIRE(r.status == 200);
+  REQUIRE(r.Header("content-type") == "text/event-stream");
+  REQUIRE(r.stream);
+  auto writer = std::make_shared<RecordingWriter>();
+  r.stream(writer);
+  return writer;
+}
+
+TEST_CASE("the live stream tells a person only which of the claims they may see changed") {
+  PortalWorld w;
+  Browser practice{w};
+  Browser tier1{w};
+  REQUIRE(practice.SignIn("p1user"));
+  REQUIRE(tier1.SignIn("c1tier1"));
+  auto practice_seen = OpenLiveStream(practice);
+  auto tier1_seen = OpenLiveStream(tier1);
+  std::string other = w.Draft("p2user", 3, 500);  // P2: another practice of the same commissioner
+  std::string own = w.Draft("p1user", 4, 700);
+  REQUIRE(practice_seen->WaitFor("claim-" + own));
+  REQUIRE(tier1_seen->WaitFor("claim-" + own));
+  CHECK(tier1_seen->WaitFor("claim-" + other));
+  // Events arrive in log order, so P2's draft (appended first) would have arrived before P1's own.
+  std::vector<std::string> frames = practice_seen->Frames();
+  REQUIRE_FALSE(frames.empty());
+  for (const std::string& f : frames) {
+    std::regex only_own("id: [0-9]+\ndata: \\{\"stream_id\":\"claim-" + own + "\"\\}\n\n");
+    CHECK_MESSAGE(std::regex_match(f, only_own), f);
+  }
+}
+
+TEST_CASE("the live stream needs a session; the auditors' event stream stays closed to approvers") {
+  PortalWorld w;
+  Browser b{w};
+  Response signed_out = b.Get("/live/stream");
+  CHECK(signed_out.status == 303);
+  CHECK(signed_out.Header("location") == "/sign-in?return_to=/live/stream");
+  CHECK_FALSE(signed_out.stream);
+  CHECK(w.As("c1tier1", "GET", "/api/v1/events/stream").status == 403);
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 // through core::Authorize, once per route and once per resource.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,9 @@ struct PortalDeps {
   // Register catch-all GET routes so that unknown paths outside /api/ get the
   // HTML "Page not found" page (API paths keep their problem answers).
   bool html_not_found = true;
+  // Rows per page of the claims list and the worklists (paged by the read
+  // models' cursor, with Previous and Next links).
+  std::size_t list_page_size = 50;
 };
 
 // The portal's routes (pages, forms, /static/...). Loads and checks every
