@@ -149,7 +149,27 @@ void Context::AddRoutes(std::vector<Route> routes) {
   }
 }
 
+namespace {
+
+// HEAD is answered by the GET route of the path (RFC 9110 9.3.2).
+std::string_view RoutedMethod(std::string_view method) { return method == "HEAD" ? "GET" : method; }
+
+// The Allow header: the routed methods in table order, HEAD beside GET, and OPTIONS.
+std::string AllowHeader(const std::vector<std::string>& methods) {
+  std::string allow;
+  auto add = [&allow](std::string_view m) { allow.append(allow.empty() ? "" : ", ").append(m); };
+  for (const auto& m : methods) {
+    add(m);
+    if (m == "GET") add("HEAD");
+  }
+  add("OPTIONS");
+  return allow;
+}
+
+}  // namespace
+
 Context::Matched Context::Find(std::string_view method, std::string_view path) const {
+  method = RoutedMethod(method);
   Matched best;
   std::vector<std::string_view> segments = Segments(path);
   std::optional<uint64_t> best_score;
@@ -158,7 +178,11 @@ Context::Matched Context::Find(std::string_view method, std::string_view path) c
     std::map<std::string, std::string, std::less<>> params;
     std::optional<uint64_t> score = MatchScore(route.pattern, segments, &params);
     if (!score) continue;
-    if (std::find(allowed.begin(), allowed.end(), route.method) == allowed.end()) allowed.push_back(route.method);
+    // A pattern of parameters only (the portal's "page not found" for any path) matches every path of its
+    // length, so it does not make a path known: it adds nothing to Allow.
+    bool catch_all = *score == 0;
+    if (!catch_all && std::find(allowed.begin(), allowed.end(), route.method) == allowed.end())
+      allowed.push_back(route.method);
     if (route.method != method) continue;
     if (!best_score || *score > *best_score) {
       best_score = score;
@@ -166,9 +190,7 @@ Context::Matched Context::Find(std::string_view method, std::string_view path) c
       best.params = std::move(params);
     }
   }
-  if (best.route == nullptr) {
-    for (const auto& m : allowed) best.allow += (best.allow.empty() ? "" : ", ") + m;
-  }
+  if (best.route == nullptr && !allowed.empty()) best.allow = AllowHeader(allowed);
   return best;
 }
 
@@ -249,6 +271,16 @@ std::optional<Response> CheckAccess(Context& context, const Call& call) {
   return ToResponse(problems::Forbidden(d.reason.empty() ? "You may not do this." : d.reason));
 }
 
+// A HEAD answer: the GET answer's status and headers, its length, no body (and no event stream).
+void WithoutBody(Response& response) {
+  if (response.stream) {
+    response.stream = nullptr;
+  } else {
+    response.Set("Content-Length", std::to_string(response.body.size()));
+  }
+  response.body.clear();
+}
+
 }  // namespace
 
 Response HandleRequest(const Request& request, Context& context) {
@@ -263,7 +295,8 @@ Response HandleRequest(const Request& request, Context& context) {
     if (matched.allow.empty()) {
       response = ToResponse(problems::NotFound("Nothing was found at this address."));
     } else {
-      response = ToResponse(problems::MethodNotAllowed());
+      // OPTIONS names the methods of a path, as the public OpenAPI document does, so it needs no session.
+      response = request.method == "OPTIONS" ? Response::NoContent() : ToResponse(problems::MethodNotAllowed());
       response.Set("Allow", matched.allow);
     }
   } else {
@@ -289,6 +322,7 @@ Response HandleRequest(const Request& request, Context& context) {
       }
     }
   }
+  if (request.method == "HEAD") WithoutBody(response);
   AddSecurityHeaders(response);
   response.Set("X-Request-Id", line.request_id);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -113,6 +113,15 @@ TEST_CASE("the real server runs a claim's life across roles to paid, refuses bad
     CHECK(StatusOf(paid) == "paid");
     Reply paid_claim = c.Send("GET", at, "", p2);
     CHECK(StatusOf(paid_claim) == "Paid");
+    // HEAD on the same keep-alive connection: the GET's headers and length, and no body to throw the next reply off.
+    Reply head_reply = c.Send("HEAD", at, "", p2);
+    CHECK(head_reply.status == 200);
+    CHECK(head_reply.body.empty());
+    CHECK(head_reply.Header("Content-Length") == std::to_string(paid_claim.body.size()));
+    CHECK(head_reply.Header("ETag") == paid_claim.Header("ETag"));
+    Reply options = c.Send("OPTIONS", at);
+    CHECK(options.status == 204);
+    CHECK(options.Header("Allow") == "GET, HEAD, PUT, DELETE, OPTIONS");
     etag = paid_claim.Header("ETag");
     CHECK(!etag.empty());
     Reply statement = c.Send("GET", "/api/v1/statement", "", p2);
