@@ -49,26 +49,33 @@ std::string PercentDecode(std::string_view in) {
   return out;
 }
 
-// How well pattern matches path: nullopt for no match; otherwise a key that
-// is larger for more literal segments earlier on (so /claims/bulk beats
-// /claims/{id}).
-std::optional<uint64_t> MatchScore(std::string_view pattern, const std::vector<std::string_view>& path,
-                                   std::map<std::string, std::string, std::less<>>* params) {
-  std::vector<std::string_view> parts = Segments(pattern);
-  if (parts.size() != path.size()) return std::nullopt;
+// How well a route's pattern (split into segments) matches the path's
+// segments: nullopt for no match; otherwise a key that is larger for more
+// literal segments earlier on (so /claims/bulk beats /claims/{id}). Allocates nothing.
+std::optional<uint64_t> MatchScore(const std::vector<std::string>& pattern, const std::vector<std::string_view>& path) {
+  if (pattern.size() != path.size()) return std::nullopt;
   uint64_t score = 0;
-  for (std::size_t i = 0; i < parts.size(); ++i) {
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
     score <<= 1;
-    if (IsParam(parts[i])) {
+    if (IsParam(pattern[i])) {
       if (path[i].empty()) return std::nullopt;
-      if (params) (*params)[std::string(parts[i].substr(1, parts[i].size() - 2))] = PercentDecode(path[i]);
-    } else if (parts[i] == path[i]) {
+    } else if (pattern[i] == path[i]) {
       score |= 1;
     } else {
       return std::nullopt;
     }
   }
   return score;
+}
+
+// The {name} parameters of a pattern that matched, percent-decoded.
+std::map<std::string, std::string, std::less<>> ParamsOf(const std::vector<std::string>& pattern,
+                                                          const std::vector<std::string_view>& path) {
+  std::map<std::string, std::string, std::less<>> params;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (IsParam(pattern[i])) params[pattern[i].substr(1, pattern[i].size() - 2)] = PercentDecode(path[i]);
+  }
+  return params;
 }
 
 bool IsSafeMethod(std::string_view method) { return method == "GET" || method == "HEAD" || method == "OPTIONS"; }
@@ -145,6 +152,9 @@ void Context::AddRoutes(std::vector<Route> routes) {
     if (r.pattern.empty() || r.pattern.front() != '/' || !r.handler) {
       throw std::invalid_argument("bad route " + r.method + " " + r.pattern);
     }
+    std::vector<std::string> segments;
+    for (std::string_view segment : Segments(r.pattern)) segments.emplace_back(segment);
+    route_segments_.push_back(std::move(segments));
     routes_.push_back(std::move(r));
   }
 }
@@ -173,24 +183,31 @@ Context::Matched Context::Find(std::string_view method, std::string_view path) c
   Matched best;
   std::vector<std::string_view> segments = Segments(path);
   std::optional<uint64_t> best_score;
-  std::vector<std::string> allowed;
-  for (const auto& route : routes_) {
-    std::map<std::string, std::string, std::less<>> params;
-    std::optional<uint64_t> score = MatchScore(route.pattern, segments, &params);
-    if (!score) continue;
-    // A pattern of parameters only (the portal's "page not found" for any path) matches every path of its
-    // length, so it does not make a path known: it adds nothing to Allow.
-    bool catch_all = *score == 0;
-    if (!catch_all && std::find(allowed.begin(), allowed.end(), route.method) == allowed.end())
-      allowed.push_back(route.method);
-    if (route.method != method) continue;
-    if (!best_score || *score > *best_score) {
+  std::size_t best_index = 0;
+  for (std::size_t i = 0; i < routes_.size(); ++i) {
+    if (routes_[i].method != method) continue;
+    std::optional<uint64_t> score = MatchScore(route_segments_[i], segments);
+    if (score && (!best_score || *score > *best_score)) {
       best_score = score;
-      best.route = &route;
-      best.params = std::move(params);
+      best_index = i;
     }
   }
-  if (best.route == nullptr && !allowed.empty()) best.allow = AllowHeader(allowed);
+  if (best_score) {
+    best.route = &routes_[best_index];
+    best.params = ParamsOf(route_segments_[best_index], segments);
+    return best;
+  }
+  // No route of this method: the methods the path has, for 405 and OPTIONS. A pattern of parameters only
+  // (the portal's "page not found" for any path) matches every path of its length, so it does not make a
+  // path known: it adds nothing to Allow.
+  std::vector<std::string> allowed;
+  for (std::size_t i = 0; i < routes_.size(); ++i) {
+    std::optional<uint64_t> score = MatchScore(route_segments_[i], segments);
+    if (!score || *score == 0) continue;
+    if (std::find(allowed.begin(), allowed.end(), routes_[i].method) == allowed.end())
+      allowed.push_back(routes_[i].method);
+  }
+  if (!allowed.empty()) best.allow = AllowHeader(allowed);
   return best;
 }
 
