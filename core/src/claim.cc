@@ -161,7 +161,9 @@ Outcome<Decision> CreateDraft(const CommandMeta& meta, const CreateClaimDraft& c
                               ref.provider + " is commissioned by " + view.provider.commissioner_code + ", not " +
                                   ref.commissioner + ".");
   }
-  if (view.service.status == ServiceStatus::kNone) {
+  // A service never offered to the provider (another commissioner's, say) is
+  // as unknown to it as one that does not exist: the API hides it the same way.
+  if (view.service.status == ServiceStatus::kNone || view.offer.status == OfferStatus::kNone) {
     return Rejection::NotFound("service_not_found", "There is no service " + ref.service_id + ".");
   }
   if (view.service.status != ServiceStatus::kPublished) {

@@ -49,26 +49,33 @@ std::string PercentDecode(std::string_view in) {
   return out;
 }
 
-// How well pattern matches path: nullopt for no match; otherwise a key that
-// is larger for more literal segments earlier on (so /claims/bulk beats
-// /claims/{id}).
-std::optional<uint64_t> MatchScore(std::string_view pattern, const std::vector<std::string_view>& path,
-                                   std::map<std::string, std::string, std::less<>>* params) {
-  std::vector<std::string_view> parts = Segments(pattern);
-  if (parts.size() != path.size()) return std::nullopt;
+// How well a route's pattern (split into segments) matches the path's
+// segments: nullopt for no match; otherwise a key that is larger for more
+// literal segments earlier on (so /claims/bulk beats /claims/{id}). Allocates nothing.
+std::optional<uint64_t> MatchScore(const std::vector<std::string>& pattern, const std::vector<std::string_view>& path) {
+  if (pattern.size() != path.size()) return std::nullopt;
   uint64_t score = 0;
-  for (std::size_t i = 0; i < parts.size(); ++i) {
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
     score <<= 1;
-    if (IsParam(parts[i])) {
+    if (IsParam(pattern[i])) {
       if (path[i].empty()) return std::nullopt;
-      if (params) (*params)[std::string(parts[i].substr(1, parts[i].size() - 2))] = PercentDecode(path[i]);
-    } else if (parts[i] == path[i]) {
+    } else if (pattern[i] == path[i]) {
       score |= 1;
     } else {
       return std::nullopt;
     }
   }
   return score;
+}
+
+// The {name} parameters of a pattern that matched, percent-decoded.
+std::map<std::string, std::string, std::less<>> ParamsOf(const std::vector<std::string>& pattern,
+                                                          const std::vector<std::string_view>& path) {
+  std::map<std::string, std::string, std::less<>> params;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (IsParam(pattern[i])) params[pattern[i].substr(1, pattern[i].size() - 2)] = PercentDecode(path[i]);
+  }
+  return params;
 }
 
 bool IsSafeMethod(std::string_view method) { return method == "GET" || method == "HEAD" || method == "OPTIONS"; }
@@ -145,30 +152,62 @@ void Context::AddRoutes(std::vector<Route> routes) {
     if (r.pattern.empty() || r.pattern.front() != '/' || !r.handler) {
       throw std::invalid_argument("bad route " + r.method + " " + r.pattern);
     }
+    std::vector<std::string> segments;
+    for (std::string_view segment : Segments(r.pattern)) segments.emplace_back(segment);
+    route_segments_.push_back(std::move(segments));
     routes_.push_back(std::move(r));
   }
 }
 
+namespace {
+
+// HEAD is answered by the GET route of the path (RFC 9110 9.3.2).
+std::string_view RoutedMethod(std::string_view method) { return method == "HEAD" ? "GET" : method; }
+
+// The Allow header: the routed methods in table order, HEAD beside GET, and OPTIONS.
+std::string AllowHeader(const std::vector<std::string>& methods) {
+  std::string allow;
+  auto add = [&allow](std::string_view m) { allow.append(allow.empty() ? "" : ", ").append(m); };
+  for (const auto& m : methods) {
+    add(m);
+    if (m == "GET") add("HEAD");
+  }
+  add("OPTIONS");
+  return allow;
+}
+
+}  // namespace
+
 Context::Matched Context::Find(std::string_view method, std::string_view path) const {
+  method = RoutedMethod(method);
   Matched best;
   std::vector<std::string_view> segments = Segments(path);
   std::optional<uint64_t> best_score;
-  std::vector<std::string> allowed;
-  for (const auto& route : routes_) {
-    std::map<std::string, std::string, std::less<>> params;
-    std::optional<uint64_t> score = MatchScore(route.pattern, segments, &params);
-    if (!score) continue;
-    if (std::find(allowed.begin(), allowed.end(), route.method) == allowed.end()) allowed.push_back(route.method);
-    if (route.method != method) continue;
-    if (!best_score || *score > *best_score) {
+  std::size_t best_index = 0;
+  for (std::size_t i = 0; i < routes_.size(); ++i) {
+    if (routes_[i].method != method) continue;
+    std::optional<uint64_t> score = MatchScore(route_segments_[i], segments);
+    if (score && (!best_score || *score > *best_score)) {
       best_score = score;
-      best.route = &route;
-      best.params = std::move(params);
+      best_index = i;
     }
   }
-  if (best.route == nullptr) {
-    for (const auto& m : allowed) best.allow += (best.allow.empty() ? "" : ", ") + m;
+  if (best_score) {
+    best.route = &routes_[best_index];
+    best.params = ParamsOf(route_segments_[best_index], segments);
+    return best;
   }
+  // No route of this method: the methods the path has, for 405 and OPTIONS. A pattern of parameters only
+  // (the portal's "page not found" for any path) matches every path of its length, so it does not make a
+  // path known: it adds nothing to Allow.
+  std::vector<std::string> allowed;
+  for (std::size_t i = 0; i < routes_.size(); ++i) {
+    std::optional<uint64_t> score = MatchScore(route_segments_[i], segments);
+    if (!score || *score == 0) continue;
+    if (std::find(allowed.begin(), allowed.end(), routes_[i].method) == allowed.end())
+      allowed.push_back(routes_[i].method);
+  }
+  if (!allowed.empty()) best.allow = AllowHeader(allowed);
   return best;
 }
 
@@ -249,6 +288,16 @@ std::optional<Response> CheckAccess(Context& context, const Call& call) {
   return ToResponse(problems::Forbidden(d.reason.empty() ? "You may not do this." : d.reason));
 }
 
+// A HEAD answer: the GET answer's status and headers, its length, no body (and no event stream).
+void WithoutBody(Response& response) {
+  if (response.stream) {
+    response.stream = nullptr;
+  } else {
+    response.Set("Content-Length", std::to_string(response.body.size()));
+  }
+  response.body.clear();
+}
+
 }  // namespace
 
 Response HandleRequest(const Request& request, Context& context) {
@@ -263,7 +312,8 @@ Response HandleRequest(const Request& request, Context& context) {
     if (matched.allow.empty()) {
       response = ToResponse(problems::NotFound("Nothing was found at this address."));
     } else {
-      response = ToResponse(problems::MethodNotAllowed());
+      // OPTIONS names the methods of a path, as the public OpenAPI document does, so it needs no session.
+      response = request.method == "OPTIONS" ? Response::NoContent() : ToResponse(problems::MethodNotAllowed());
       response.Set("Allow", matched.allow);
     }
   } else {
@@ -289,6 +339,7 @@ Response HandleRequest(const Request& request, Context& context) {
       }
     }
   }
+  if (request.method == "HEAD") WithoutBody(response);
   AddSecurityHeaders(response);
   response.Set("X-Request-Id", line.request_id);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

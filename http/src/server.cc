@@ -258,6 +258,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) return OnReadError(ec);
     auto message = parser_->release();
     keep_alive_ = message.keep_alive();
+    head_ = message.method() == bhttp::verb::head;
     Request request;
     request.method = std::string(message.method_string());
     request.target = std::string(message.target());
@@ -290,6 +291,7 @@ class Session : public std::enable_shared_from_this<Session> {
     shared_.context.metrics.ObserveRequest(line.method, line.route, line.status, 0);
     if (shared_.context.log) shared_.context.log(line);
     keep_alive_ = false;
+    head_ = false;  // written in full whatever the method: its body is what explains the refusal
     Write(std::move(response));
   }
 
@@ -301,7 +303,8 @@ class Session : public std::enable_shared_from_this<Session> {
     for (auto& [name, value] : response.headers) message->insert(name, value);
     message->body() = std::move(response.body);
     message->keep_alive(keep_alive_ && !shared_.stopping);
-    message->prepare_payload();
+    // A HEAD answer keeps the Content-Length of the GET answer HandleRequest set.
+    if (!head_) message->prepare_payload();
     bool close = !message->keep_alive();
     stream_.expires_after(shared_.options.write_timeout);
     bhttp::async_write(stream_, *message,
@@ -429,6 +432,7 @@ class Session : public std::enable_shared_from_this<Session> {
   State state_ = State::kReadingHeader;
   std::size_t body_limit_ = 0;
   bool keep_alive_ = true;
+  bool head_ = false;  // the request being answered is a HEAD
   std::shared_ptr<StreamWriter> writer_;
   net::steady_timer heartbeat_;
   std::string pending_;

@@ -70,6 +70,12 @@ TEST_CASE("a draft names the provider's own commissioner, a published service an
   CHECK(Refusal(s.When("p1user", CreateClaimDraft{Ref("c1")})) == "service_not_open");
 }
 
+TEST_CASE("a service never offered to the provider is not found, even another commissioner's published one") {
+  Scenario s = ClaimWorld();
+  CHECK(Refusal(s.When("p3user", CreateClaimDraft{Ref("c1", "P3", "SPEND", "2026-06-15")})) == "service_not_found");
+  CHECK(Refusal(s.When("p2user", CreateClaimDraft{Ref("c1", "P2", "CHECK")})) == "service_not_found");
+}
+
 TEST_CASE("entering values replaces the draft's values and answers; the same values again change nothing") {
   Scenario s = ClaimWorld();
   REQUIRE(s.Do("p1user", CreateClaimDraft{Ref("c1")}).ok());

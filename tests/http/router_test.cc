@@ -69,10 +69,67 @@ TEST_CASE("a known path with the wrong method answers 405 and lists the allowed 
   Fixture f;
   Response r = HandleRequest(Make("DELETE", "/api/v1/things"), f.context);
   CHECK(r.status == 405);
-  CHECK(r.Header("allow") == "POST");
+  CHECK(r.Header("allow") == "POST, OPTIONS");
+  CHECK(r.Header("content-type") == "application/problem+json");
   CHECK(Body(r).at("type") == "/problems/method-not-allowed");
   Response session = HandleRequest(Make("PUT", "/api/v1/session"), f.context);
-  CHECK(session.Header("allow") == "POST, DELETE");
+  CHECK(session.Header("allow") == "POST, DELETE, OPTIONS");
+  Response thing = HandleRequest(Make("PATCH", "/api/v1/things/7"), f.context);
+  CHECK(thing.status == 405);
+  CHECK(thing.Header("allow") == "GET, HEAD, OPTIONS");
+}
+
+TEST_CASE("HEAD answers like GET, with the GET body's length and no body") {
+  Fixture f;
+  std::string token = testing::SignIn(f.context, "alice").token;
+  REQUIRE(!token.empty());
+  Response get = f.Get("/api/v1/things/7", token);
+  Response head = HandleRequest(WithBearer(Make("HEAD", "/api/v1/things/7"), token), f.context);
+  REQUIRE(get.status == 200);
+  CHECK(head.status == 200);
+  CHECK(head.body.empty());
+  CHECK(head.Header("content-length") == std::to_string(get.body.size()));
+  CHECK(head.Header("content-type") == get.Header("content-type"));
+  CHECK(head.Header("cache-control") == get.Header("cache-control"));
+  // Errors too: the same status as GET, without the problem body.
+  Response anonymous = HandleRequest(Make("HEAD", "/api/v1/things/7"), f.context);
+  CHECK(anonymous.status == 401);
+  CHECK(anonymous.body.empty());
+  CHECK(anonymous.Header("www-authenticate") == f.Get("/api/v1/things/7").Header("www-authenticate"));
+  Response nowhere = HandleRequest(Make("HEAD", "/api/v1/nowhere"), f.context);
+  CHECK(nowhere.status == 404);
+  CHECK(nowhere.body.empty());
+  // A path with no GET route has no HEAD either.
+  Response post_only = HandleRequest(Make("HEAD", "/api/v1/things"), f.context);
+  CHECK(post_only.status == 405);
+  CHECK(post_only.Header("allow") == "POST, OPTIONS");
+}
+
+TEST_CASE("OPTIONS answers 204 with the path's methods in Allow, without a session; an unknown path is 404") {
+  Fixture f;
+  Response thing = HandleRequest(Make("OPTIONS", "/api/v1/things/7"), f.context);
+  CHECK(thing.status == 204);
+  CHECK(thing.body.empty());
+  CHECK(thing.Header("allow") == "GET, HEAD, OPTIONS");
+  CHECK(!thing.Header("x-request-id").empty());
+  CHECK(HandleRequest(Make("OPTIONS", "/api/v1/session"), f.context).Header("allow") == "POST, DELETE, OPTIONS");
+  CHECK(HandleRequest(Make("OPTIONS", "/api/v1/nowhere"), f.context).status == 404);
+}
+
+TEST_CASE("a route of parameters only still answers any path, but Allow and OPTIONS name only the real routes") {
+  testing::TestContext t;
+  auto answer = [](const char* who) { return [who](Call&) { return Response::Json(200, {{"route", who}}); }; };
+  t.context.AddRoutes({{"GET", "/things/{id}", Access::Public(), answer("thing")},
+                       {"GET", "/{a}/{b}", Access::Public(), answer("catch-all")},
+                       {"POST", "/{a}/{b}", Access::Public(), answer("catch-all")}});
+  CHECK(HandleRequest(Make("OPTIONS", "/things/7"), t.context).Header("allow") == "GET, HEAD, OPTIONS");
+  Response patch = HandleRequest(Make("PATCH", "/things/7"), t.context);
+  CHECK(patch.status == 405);
+  CHECK(patch.Header("allow") == "GET, HEAD, OPTIONS");
+  CHECK(Body(HandleRequest(Make("POST", "/things/7"), t.context)).at("route") == "catch-all");
+  CHECK(Body(HandleRequest(Make("GET", "/other/7"), t.context)).at("route") == "catch-all");
+  CHECK(HandleRequest(Make("OPTIONS", "/other/7"), t.context).status == 404);
+  CHECK(HandleRequest(Make("PATCH", "/other/7"), t.context).status == 404);
 }
 
 TEST_CASE("a literal segment wins over a parameter, and parameters are percent-decoded") {

@@ -192,7 +192,7 @@ int RunServe(const CLI::App& app, const ServeArgs& args) {
     return Fail(kExitFailed, "cannot bring the read models up to date: " + s.ToString());
   runner.Start();
 
-  http::LogAccountDirectory accounts(bus);
+  http::LogAccountDirectory accounts(bus, *store);
   http::Context context;
   context.accounts = &accounts;
   context.dummy_password_hash = http::HashPassword(http::RandomHex(16));

@@ -1,5 +1,5 @@
 // The real `ledger serve` on a loopback port: a claim's whole life across
-// roles, bad input, the approver race, graceful shutdown with a request in
+// roles (to a payment run marked paid and the provider statement), bad input, the approver race, graceful shutdown with a request in
 // flight, the live event stream and a restart on the same data directory.
 #include <doctest/doctest.h>
 
@@ -40,15 +40,28 @@ std::string SignIn(Client& c, const std::string& user) {
 
 std::string StatusOf(const Reply& r) { return std::string(boost::json::parse(r.body).at("status").as_string()); }
 
+// A claim's line of a provider statement (JSON): status, paid, payment run and reference.
+std::vector<std::string> StatementLine(const Reply& statement, const std::string& claim_id) {
+  boost::json::value table = boost::json::parse(statement.body);
+  for (const auto& row : table.at("rows").as_array()) {
+    const auto& cells = row.as_array();
+    if (cells.at(0).as_string() != claim_id) continue;
+    std::vector<std::string> line;
+    for (size_t column : {3, 10, 12, 14}) line.emplace_back(cells.at(column).as_string());
+    return line;
+  }
+  return {};
+}
+
 uint64_t HeadOf(Client& c, const std::string& auditor) {
   Reply r = c.Send("GET", "/api/v1/verify", "", auditor);
   REQUIRE(r.status == 200);
   return boost::json::parse(r.body).at("head").at("position").to_number<uint64_t>();
 }
 
-TEST_CASE("the real server runs a claim's life across roles, refuses bad input, and keeps it all across a restart") {
+TEST_CASE("the real server runs a claim's life across roles to paid, refuses bad input, and keeps it all across a restart") {
   LiveWorld world;
-  std::string big, returned, rejected;
+  std::string big, returned, rejected, commissioner_returned;
   std::string etag;
   {
     LiveLedger server(world.data());
@@ -83,7 +96,37 @@ TEST_CASE("the real server runs a claim's life across roles, refuses bad input, 
     CHECK(StatusOf(held) == "Payment Held");
     Reply released = c.Send("POST", at + "/release", "", t2);
     CHECK(StatusOf(released) == "Approved for Payment");
-    etag = released.Header("ETag");
+
+    // Payment run: Tier 2 creates it, Finance confirms it, Tier 2 marks it paid; the practice's statement shows it.
+    const std::string pay_date = world.today.AddDays(7).ToString();
+    Reply run = c.Send("POST", "/api/v1/payment-runs", R"({"pay_date":")" + pay_date + R"(","run_id":"LIVE1"})", t2);
+    REQUIRE_MESSAGE(run.status == 201, run.body);
+    boost::json::value run_body = boost::json::parse(run.body);
+    REQUIRE(run_body.at("claims").as_array().size() == 1);
+    CHECK(run_body.at("claims").as_array()[0].at("claim_id").as_string() == big);
+    CHECK(run_body.at("total_pence").as_int64() == 2'000'000);
+    Reply confirmed = c.Send("POST", "/api/v1/payment-runs/LIVE1/confirm", "", fin);
+    REQUIRE_MESSAGE(confirmed.status == 200, confirmed.body);
+    CHECK(StatusOf(c.Send("GET", at, "", p2)) == "Sent for Payment");
+    Reply paid = c.Send("POST", "/api/v1/payment-runs/LIVE1/paid", R"({"payment_reference":"BACS-LIVE-1"})", t2);
+    REQUIRE_MESSAGE(paid.status == 200, paid.body);
+    CHECK(StatusOf(paid) == "paid");
+    Reply paid_claim = c.Send("GET", at, "", p2);
+    CHECK(StatusOf(paid_claim) == "Paid");
+    // HEAD on the same keep-alive connection: the GET's headers and length, and no body to throw the next reply off.
+    Reply head_reply = c.Send("HEAD", at, "", p2);
+    CHECK(head_reply.status == 200);
+    CHECK(head_reply.body.empty());
+    CHECK(head_reply.Header("Content-Length") == std::to_string(paid_claim.body.size()));
+    CHECK(head_reply.Header("ETag") == paid_claim.Header("ETag"));
+    Reply options = c.Send("OPTIONS", at);
+    CHECK(options.status == 204);
+    CHECK(options.Header("Allow") == "GET, HEAD, PUT, DELETE, OPTIONS");
+    etag = paid_claim.Header("ETag");
+    CHECK(!etag.empty());
+    Reply statement = c.Send("GET", "/api/v1/statement", "", p2);
+    REQUIRE_MESSAGE(statement.status == 200, statement.body);
+    CHECK(StatementLine(statement, big) == (std::vector<std::string>{"Paid", "20000.00", "LIVE1", "BACS-LIVE-1"}));
 
     // Return and reject.
     Reply second = c.Send("POST", "/api/v1/claims",
@@ -102,6 +145,16 @@ TEST_CASE("the real server runs a claim's life across roles, refuses bad input, 
     Reply no = c.Send("POST", "/api/v1/claims/" + rejected + "/reject",
                       R"({"reason_code":")" + code + R"(","reason":"Not eligible"})", t1);
     CHECK(StatusOf(no) == "Rejected");
+    // A commissioner tier returns a claim too.
+    Reply fourth = c.Send("POST", "/api/v1/claims",
+                          R"({"service_id":"SPEND","period":")" + world.DayAgo(4) + R"(","values":{"cost":100}})", p2);
+    commissioner_returned = std::string(boost::json::parse(fourth.body).at("claim_id").as_string());
+    const std::string fourth_at = "/api/v1/claims/" + commissioner_returned;
+    REQUIRE(c.Send("POST", fourth_at + "/submit", "", p2).status == 200);
+    REQUIRE(c.Send("POST", fourth_at + "/approve", "", p2a).status == 200);
+    Reply tier1_back = c.Send("POST", fourth_at + "/return", R"({"reason":"Attach the invoice"})", t1);
+    REQUIRE_MESSAGE(tier1_back.status == 200, tier1_back.body);
+    CHECK(StatusOf(tier1_back) == "Returned for Amendment");
 
     // Bad input: nothing stored.
     uint64_t head = HeadOf(c, aud);
@@ -123,10 +176,18 @@ TEST_CASE("the real server runs a claim's life across roles, refuses bad input, 
     std::string t1 = SignIn(c, "c1tier1");
     Reply big_claim = c.Send("GET", "/api/v1/claims/" + big, "", t1);
     REQUIRE(big_claim.status == 200);
-    CHECK(StatusOf(big_claim) == "Approved for Payment");
+    CHECK(StatusOf(big_claim) == "Paid");
     CHECK(big_claim.Header("ETag") == etag);
     CHECK(StatusOf(c.Send("GET", "/api/v1/claims/" + returned, "", t1)) == "Returned for Amendment");
     CHECK(StatusOf(c.Send("GET", "/api/v1/claims/" + rejected, "", t1)) == "Rejected");
+    CHECK(StatusOf(c.Send("GET", "/api/v1/claims/" + commissioner_returned, "", t1)) == "Returned for Amendment");
+    std::string t2 = SignIn(c, "c1tier2");
+    Reply run = c.Send("GET", "/api/v1/payment-runs/LIVE1", "", t2);
+    REQUIRE_MESSAGE(run.status == 200, run.body);
+    CHECK(StatusOf(run) == "paid");
+    Reply statement = c.Send("GET", "/api/v1/statement?provider=P2", "", t2);
+    REQUIRE_MESSAGE(statement.status == 200, statement.body);
+    CHECK(StatementLine(statement, big) == (std::vector<std::string>{"Paid", "20000.00", "LIVE1", "BACS-LIVE-1"}));
     CHECK(again.Stop() == 0);
   }
 }

@@ -140,7 +140,7 @@ struct ApiWorld {
     runner = std::make_unique<projections::Runner>(*store, *db);
     REQUIRE(runner->CatchUp().ok());
     runner->Start();
-    accounts = std::make_unique<LogAccountDirectory>(*bus);
+    accounts = std::make_unique<LogAccountDirectory>(*bus, *store);
     RouterOptions options;
     options.dummy_hash_cost = PasswordCost::kMinimum;
     context = std::make_unique<Context>(options);

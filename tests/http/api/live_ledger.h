@@ -126,10 +126,12 @@ class Client {
     req.body() = body;
     req.prepare_payload();
     bhttp::write(socket_, req);
-    return Read();
+    return Read(method == "HEAD");
   }
-  Reply Read() {
+  // `head`: the answer to a HEAD, whose Content-Length announces no body.
+  Reply Read(bool head = false) {
     bhttp::response_parser<bhttp::string_body> parser;
+    parser.skip(head);
     parser.body_limit(64 * 1024 * 1024);
     bhttp::read(socket_, buffer_, parser);
     Reply r;

@@ -8,7 +8,7 @@
 // projections to reach the written position so that a following GET sees it.
 //
 // LogAccountDirectory is the AccountDirectory the server signs people in
-// with: accounts are read from their account streams on every request, so a
+// with: every request checks the version of the person's account stream, so a
 // disabled account or a changed role takes effect at once.
 #pragma once
 
@@ -17,8 +17,10 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "ledger/app/command_bus.h"
@@ -67,14 +69,26 @@ std::vector<Route> ClaimRoutes(ApiDeps& deps);
 std::vector<Route> EventRoutes(ApiDeps& deps);
 
 // Sign-in over the account streams. Thread-safe. Never logs a hash.
+// FindPrincipal keeps each person's principal with the version of the account
+// stream it was folded from, and folds the stream again only when one point
+// read of the stream's version shows it moved on (an account stream only
+// grows, so an unchanged version is an unchanged account).
 class LogAccountDirectory final : public AccountDirectory {
  public:
-  explicit LogAccountDirectory(app::CommandBus& bus) : bus_(bus) {}
+  // REQUIRES: `store` is the log `bus` runs on.
+  LogAccountDirectory(app::CommandBus& bus, es::EventStore& store) : bus_(bus), store_(store) {}
   std::optional<Credentials> FindCredentials(const std::string& username) const override;
   std::optional<core::Principal> FindPrincipal(const std::string& username) const override;
 
  private:
+  struct Known {
+    uint64_t version = 0;
+    core::Principal principal;
+  };
   app::CommandBus& bus_;
+  es::EventStore& store_;
+  mutable std::mutex mu_;
+  mutable std::unordered_map<std::string, Known> known_;  // by username; at most kMaxKnown entries
 };
 
 }  // namespace ledger::http

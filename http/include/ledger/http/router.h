@@ -115,6 +115,7 @@ class Context {
 
   RouterOptions options_;
   std::vector<Route> routes_;
+  std::vector<std::vector<std::string>> route_segments_;  // routes_[i].pattern split on '/', once
 };
 
 // How the caller proved who they are.
