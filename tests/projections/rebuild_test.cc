@@ -2,6 +2,8 @@
 // fed incrementally through the subscription while the history was written.
 #include <doctest/doctest.h>
 
+#include <rocksdb/db.h>
+
 #include <chrono>
 #include <string>
 
@@ -117,6 +119,36 @@ TEST_CASE("a dropped projection is empty and behind, and the checksum sees a cha
   CHECK(Checksums(**db).at("claims") == before.at("claims"));
   REQUIRE(runner.CatchUp().ok());
   CHECK(Checksums(**db) == before);
+}
+
+TEST_CASE("a read-only open sees what the writer has flushed, beside the open writer, and refuses to write") {
+  testing::TempDir dir;
+  es::Options store_options;
+  store_options.sync = false;
+  auto store = es::EventStore::Open(dir.Sub("log"), store_options);
+  REQUIRE(store.ok());
+  CHECK(ProjectionDb::OpenReadOnly(dir.Sub("p")).status().code() == es::Status::Code::kNotFound);
+  auto db = ProjectionDb::Open(dir.Sub("p"));
+  REQUIRE(db.ok());
+  testing::History history(**store, {1, 3, 1});
+  history.Setup();
+  Runner runner(**store, **db);
+  REQUIRE(runner.CatchUp().ok());
+  REQUIRE((*db)->Applied() > 0);
+  REQUIRE((*db)->rocks()->Flush(rocksdb::FlushOptions()).ok());
+
+  auto reader = ProjectionDb::OpenReadOnly(dir.Sub("p"));  // the writer stays open
+  INFO(reader.status().ToString());
+  REQUIRE(reader.ok());
+  CHECK((*reader)->Applied() == (*db)->Applied());
+  CHECK(Checksums(**reader) == Checksums(**db));
+  CHECK(TableToCsv(*RunReport(**reader, "organisations", {"C1", {}})) ==
+        TableToCsv(*RunReport(**db, "organisations", {"C1", {}})));
+  CHECK_FALSE((*reader)->Drop("claims").ok());
+  auto events = (*store)->ReadAll(1, 10);
+  REQUIRE(events.ok());
+  CHECK_FALSE((*reader)->Apply(*events).ok());
+  CHECK(Checksums(**reader) == Checksums(**db));
 }
 
 }  // namespace
