@@ -5,6 +5,7 @@
 #include <rocksdb/db.h>
 
 #include <chrono>
+#include <memory>
 #include <string>
 
 #include "history.h"
@@ -99,56 +100,60 @@ TEST_CASE("rebuilding every projection from zero gives the same bytes as the liv
   CHECK_FALSE(runner.Rebuild("nonsense").ok());
 }
 
-TEST_CASE("a dropped projection is empty and behind, and the checksum sees a changed row") {
+// A small history (one commissioner, three practices) caught up into db.
+struct SmallHistory {
   testing::TempDir dir;
-  es::Options store_options;
-  store_options.sync = false;
-  auto store = es::EventStore::Open(dir.Sub("log"), store_options);
-  REQUIRE(store.ok());
-  auto db = ProjectionDb::Open(dir.Sub("p"));
-  REQUIRE(db.ok());
-  testing::History history(**store, {1, 3, 1});
-  history.Setup();
-  Runner runner(**store, **db);
-  REQUIRE(runner.CatchUp().ok());
-  const auto before = Checksums(**db);
-  REQUIRE((*db)->Drop("directory").ok());
-  CHECK((*db)->Checkpoint("directory") == 0u);
-  CHECK((*db)->Applied() == 0u);
-  CHECK(Checksums(**db).at("directory") != before.at("directory"));
-  CHECK(Checksums(**db).at("claims") == before.at("claims"));
-  REQUIRE(runner.CatchUp().ok());
-  CHECK(Checksums(**db) == before);
+  std::unique_ptr<es::EventStore> store;
+  std::unique_ptr<ProjectionDb> db;
+  std::unique_ptr<Runner> runner;
+
+  SmallHistory() {
+    es::Options store_options;
+    store_options.sync = false;
+    auto opened = es::EventStore::Open(dir.Sub("log"), store_options);
+    REQUIRE(opened.ok());
+    store = std::move(opened).value();
+    auto db_opened = ProjectionDb::Open(dir.Sub("p"));
+    REQUIRE(db_opened.ok());
+    db = std::move(db_opened).value();
+    testing::History history(*store, {1, 3, 1});
+    history.Setup();
+    runner = std::make_unique<Runner>(*store, *db);
+    REQUIRE(runner->CatchUp().ok());
+    REQUIRE(db->Applied() > 0);
+  }
+};
+
+TEST_CASE("a dropped projection is empty and behind, and the checksum sees a changed row") {
+  SmallHistory h;
+  const auto before = Checksums(*h.db);
+  REQUIRE(h.db->Drop("directory").ok());
+  CHECK(h.db->Checkpoint("directory") == 0u);
+  CHECK(h.db->Applied() == 0u);
+  CHECK(Checksums(*h.db).at("directory") != before.at("directory"));
+  CHECK(Checksums(*h.db).at("claims") == before.at("claims"));
+  REQUIRE(h.runner->CatchUp().ok());
+  CHECK(Checksums(*h.db) == before);
 }
 
 TEST_CASE("a read-only open sees what the writer has flushed, beside the open writer, and refuses to write") {
-  testing::TempDir dir;
-  es::Options store_options;
-  store_options.sync = false;
-  auto store = es::EventStore::Open(dir.Sub("log"), store_options);
-  REQUIRE(store.ok());
-  CHECK(ProjectionDb::OpenReadOnly(dir.Sub("p")).status().code() == es::Status::Code::kNotFound);
-  auto db = ProjectionDb::Open(dir.Sub("p"));
-  REQUIRE(db.ok());
-  testing::History history(**store, {1, 3, 1});
-  history.Setup();
-  Runner runner(**store, **db);
-  REQUIRE(runner.CatchUp().ok());
-  REQUIRE((*db)->Applied() > 0);
-  REQUIRE((*db)->rocks()->Flush(rocksdb::FlushOptions()).ok());
+  testing::TempDir empty;
+  CHECK(ProjectionDb::OpenReadOnly(empty.Sub("p")).status().code() == es::Status::Code::kNotFound);
+  SmallHistory h;
+  REQUIRE(h.db->rocks()->Flush(rocksdb::FlushOptions()).ok());
 
-  auto reader = ProjectionDb::OpenReadOnly(dir.Sub("p"));  // the writer stays open
+  auto reader = ProjectionDb::OpenReadOnly(h.dir.Sub("p"));  // the writer stays open
   INFO(reader.status().ToString());
   REQUIRE(reader.ok());
-  CHECK((*reader)->Applied() == (*db)->Applied());
-  CHECK(Checksums(**reader) == Checksums(**db));
+  CHECK((*reader)->Applied() == h.db->Applied());
+  CHECK(Checksums(**reader) == Checksums(*h.db));
   CHECK(TableToCsv(*RunReport(**reader, "organisations", {"C1", {}})) ==
-        TableToCsv(*RunReport(**db, "organisations", {"C1", {}})));
+        TableToCsv(*RunReport(*h.db, "organisations", {"C1", {}})));
   CHECK_FALSE((*reader)->Drop("claims").ok());
-  auto events = (*store)->ReadAll(1, 10);
+  auto events = h.store->ReadAll(1, 10);
   REQUIRE(events.ok());
   CHECK_FALSE((*reader)->Apply(*events).ok());
-  CHECK(Checksums(**reader) == Checksums(**db));
+  CHECK(Checksums(**reader) == Checksums(*h.db));
 }
 
 }  // namespace
