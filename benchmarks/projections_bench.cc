@@ -1,11 +1,13 @@
 // projections_bench: rebuild every projection from a history of >= 1M events
-// written through the real command path, then time every report and claim
-// lookups on it. Run by hand:
+// written by the simulator (the real deciders through the command path, from
+// the real GP practice list), then time every report and claim lookups on it.
+// Run by hand:
 //
-//   projections_bench [--events N] [--log DIR] [--keep]
+//   projections_bench [--events N] [--practices N] [--seed N] [--log DIR]
 //
-// With --log DIR an existing log there is reused (and a missing one written
-// and kept), so the history is generated once. Targets (docs/performance.md):
+// The simulator adds month after month until the log holds --events events.
+// With --log DIR the log there is reused and only extended when it is shorter
+// than --events (and kept), so the history is generated once. Targets (docs/performance.md):
 // rebuild >= 500k events/s, each report < 200 ms, a claim lookup < 1 ms.
 #include <CLI/CLI.hpp>
 
@@ -17,11 +19,11 @@
 #include <string>
 #include <vector>
 
-#include "../tests/projections/history.h"
 #include "ledger/projections/claim_views.h"
 #include "ledger/projections/projection_db.h"
 #include "ledger/projections/reports.h"
 #include "ledger/projections/runner.h"
+#include "ledger/tools/simulator.h"
 
 namespace {
 
@@ -40,11 +42,14 @@ int main(int argc, char** argv) {
   CLI::App app{"Projection rebuild and query benchmark"};
   uint64_t events = 1'000'000;
   std::string log_dir;
-  int commissioners = 12, practices = 60;
+  int practices = 1000;
+  uint64_t seed = 42;
+  std::string csv_path = std::string(LEDGER_SOURCE_DIR) + "/../shared/data/gp-practices-2021.csv";
   app.add_option("--events", events, "events in the history (at least)");
   app.add_option("--log", log_dir, "reuse or keep the log in this directory");
-  app.add_option("--commissioners", commissioners, "commissioners in a new history");
-  app.add_option("--practices", practices, "practices per commissioner in a new history");
+  app.add_option("--practices", practices, "the first N practices of the practices file take part");
+  app.add_option("--seed", seed, "the simulator's seed");
+  app.add_option("--practices-file", csv_path, "gp-practices-2021.csv");
   CLI11_PARSE(app, argc, argv);
 
   const std::string base = (std::filesystem::temp_directory_path() / ("projections_bench_" + std::to_string(getpid()))).string();
@@ -52,24 +57,44 @@ int main(int argc, char** argv) {
   if (temp_log) log_dir = base + "/log";
   std::filesystem::create_directories(base);
 
+  // recorded-at follows the simulated calendar, as in a real history.
+  tools::SimulatedClock clock;
   es::Options options;
   options.sync = false;
+  options.clock = &clock;
   auto store = es::EventStore::Open(log_dir, options);
   if (!store.ok()) return Fail(store.status().ToString());
-  try {
-    if ((*store)->GetHead().position < events) {
-      if ((*store)->GetHead().position != 0) return Fail("the log in " + log_dir + " is shorter than --events");
-      std::fprintf(stderr, "writing a history of %llu events through the command path ...\n",
-                   static_cast<unsigned long long>(events));
-      auto start = Clock::now();
-      testing::History history(**store, {commissioners, practices, 42});
-      history.Setup();
-      const int months = history.FillTo(events);
-      std::fprintf(stderr, "  %d months, %llu events in %.1f s\n", months,
-                   static_cast<unsigned long long>((*store)->GetHead().position), Ms(Clock::now() - start) / 1000);
+  if ((*store)->GetHead().position < events) {
+    std::fprintf(stderr, "simulating %d practices month by month up to %llu events ...\n", practices,
+                 static_cast<unsigned long long>(events));
+    auto start = Clock::now();
+    tools::SimulationOptions simulation;
+    simulation.seed = seed;
+    simulation.months = 1;
+    simulation.practices_limit = practices;
+    simulation.csv_path = csv_path;
+    simulation.clock = &clock;
+    // One month first, to see how many events a month adds; then the rest in one call whose last month
+    // leaves some claims unreviewed, so worklists are not empty at the head.
+    int months = 0;
+    uint64_t per_month = 0;
+    while ((*store)->GetHead().position < events) {
+      const uint64_t before = (*store)->GetHead().position;
+      simulation.months = 1;
+      simulation.unreviewed_in_last_month = 0.0;
+      if (per_month > 0) {
+        simulation.months = static_cast<int>((events - before + per_month - 1) / per_month);
+        simulation.unreviewed_in_last_month = 0.3;
+      }
+      auto report = tools::Simulate(**store, simulation);
+      if (!report.ok()) return Fail(report.status().ToString());
+      months += simulation.months;
+      per_month = std::max<uint64_t>(1, report->months.back().events);
+      std::fprintf(stderr, "  to %s: %llu events\n", report->months.back().month.c_str(),
+                   static_cast<unsigned long long>(report->head.position));
     }
-  } catch (const std::exception& e) {
-    return Fail(e.what());
+    std::fprintf(stderr, "  %d months, %llu events in %.1f s\n", months,
+                 static_cast<unsigned long long>((*store)->GetHead().position), Ms(Clock::now() - start) / 1000);
   }
   const uint64_t head = (*store)->GetHead().position;
 
@@ -89,11 +114,17 @@ int main(int argc, char** argv) {
               head / (cpu_ms / 1000));
 
   // 2. Every report, for one commissioner (the largest scope a user asks for), at the head and as of mid-log.
-  projections::ReportParams commissioner{"C1", {}};
-  projections::ReportParams provider{"P1x1", {}};
+  // The first practice of the file and its commissioner; a payment run of that commissioner from early in the log.
+  auto practice_rows = tools::ReadPractices(csv_path);
+  if (!practice_rows.ok() || practice_rows->empty()) return Fail("cannot read " + csv_path);
+  projections::ReportParams commissioner{practice_rows->front().commissioner, {}};
+  projections::ReportParams provider{practice_rows->front().code, {}};
+  auto runs = projections::RunReport(**db, "payment_runs", commissioner);
+  if (!runs.ok() || runs->rows.empty()) return Fail("no payment runs for " + commissioner.scope);
+  const std::string run_id = std::get<std::string>(runs->rows[runs->rows.size() / 4][0]);
   for (const std::string& name : projections::ReportNames()) {
     projections::ReportParams p = name == "statement" ? provider : commissioner;
-    if (name == "payment_run_claims") p.filters["run"] = "RUN-C1-2026-06";
+    if (name == "payment_run_claims") p.filters["run"] = run_id;
     for (auto [label, as_of] : {std::pair{"head", projections::AsOf::Head()},
                                 std::pair{"mid", projections::AsOf::Position(head / 2)}}) {
       double best = 1e18;
@@ -114,7 +145,7 @@ int main(int argc, char** argv) {
 
   // 3. Claim lookups by id, at the head and as of mid-log.
   projections::ClaimQuery q;
-  q.commissioner = "C2";
+  q.commissioner = commissioner.scope;
   q.limit = 1000;
   auto page = projections::ListClaims(**db, q);
   if (!page.ok() || page->claims.empty()) return Fail("no claims to look up");
@@ -129,15 +160,14 @@ int main(int argc, char** argv) {
     std::printf("claim lookup as of %-4s %8.3f ms each\n", label, Ms(Clock::now() - t0) / n);
   }
   auto t0 = Clock::now();
-  auto worklist = projections::Worklist(**db, "tier1", "C1");
+  auto worklist = projections::Worklist(**db, "tier1", commissioner.scope);
   if (!worklist.ok()) return Fail(worklist.status().ToString());
-  std::printf("worklist tier1 C1 first page %8.3f ms (%zu claims)\n", Ms(Clock::now() - t0), worklist->claims.size());
+  std::printf("worklist tier1 first page %8.3f ms (%zu claims)\n", Ms(Clock::now() - t0), worklist->claims.size());
   t0 = Clock::now();
-  q.commissioner = "C1";
   q.limit = 100;
   auto first = projections::ListClaims(**db, q);
   if (!first.ok()) return Fail(first.status().ToString());
-  std::printf("claim list C1 first page of 100 %8.3f ms\n", Ms(Clock::now() - t0));
+  std::printf("claim list first page of 100 %8.3f ms\n", Ms(Clock::now() - t0));
 
   db->reset();
   store->reset();

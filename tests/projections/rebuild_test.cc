@@ -2,13 +2,18 @@
 // fed incrementally through the subscription while the history was written.
 #include <doctest/doctest.h>
 
+#include <rocksdb/db.h>
+
 #include <chrono>
+#include <memory>
+#include <string>
 
 #include "history.h"
 #include "ledger/projections/claim_views.h"
 #include "ledger/projections/projection_db.h"
 #include "ledger/projections/reports.h"
 #include "ledger/projections/runner.h"
+#include "ledger/tools/simulator.h"
 #include "support/temp_dir.h"
 
 namespace ledger::projections {
@@ -24,10 +29,18 @@ std::map<std::string, std::string> Checksums(const ProjectionDb& db) {
   return out;
 }
 
-TEST_CASE("rebuilding every projection from zero gives the same bytes as the live projections on 100,000 events") {
+// The simulator (the real deciders through the command path, from the real GP
+// practice list) writes the history while the runner's subscription feeds the
+// live projections; 160 practices over 12 months give about 108,000 events.
+constexpr int kPractices = 160;
+constexpr int kMonths = 12;
+
+TEST_CASE("rebuilding every projection from zero gives the same bytes as the live projections on 100,000 simulated events") {
   testing::TempDir dir;
+  tools::SimulatedClock clock;
   es::Options store_options;
   store_options.sync = false;
+  store_options.clock = &clock;
   auto store = es::EventStore::Open(dir.Sub("log"), store_options);
   REQUIRE(store.ok());
   auto live = ProjectionDb::Open(dir.Sub("live"));
@@ -35,9 +48,16 @@ TEST_CASE("rebuilding every projection from zero gives the same bytes as the liv
 
   Runner runner(**store, **live);
   runner.Start();  // fed incrementally, in whatever batches the subscription delivers
-  testing::History history(**store, {6, 40, 17});
-  history.Setup();
-  history.FillTo(100'000);
+  tools::SimulationOptions simulation;
+  simulation.seed = 5;
+  simulation.months = kMonths;
+  simulation.practices_limit = kPractices;
+  simulation.csv_path = std::string(LEDGER_SOURCE_DIR) + "/../shared/data/gp-practices-2021.csv";
+  simulation.clock = &clock;
+  simulation.unreviewed_in_last_month = 0.3;  // worklists and pending claims at the head
+  auto simulated = tools::Simulate(**store, simulation);
+  INFO(simulated.status().ToString());
+  REQUIRE(simulated.ok());
   const uint64_t head = (*store)->GetHead().position;
   REQUIRE(head >= 100'000);
   REQUIRE(runner.WaitFor(head, std::chrono::seconds(120)));
@@ -45,7 +65,15 @@ TEST_CASE("rebuilding every projection from zero gives the same bytes as the liv
   runner.Stop();
   CHECK((*live)->undecodable_events() == 0);
   const auto live_sums = Checksums(**live);
-  const std::string live_report = TableToCsv(*RunReport(**live, "activity", {"C3", {}}));
+  // The first practices of the file belong to one commissioner, whose reports must not be empty.
+  auto practices = tools::ReadPractices(simulation.csv_path);
+  REQUIRE(practices.ok());
+  const ReportParams scope{practices->front().commissioner, {}};
+  const std::string live_report = TableToCsv(*RunReport(**live, "activity", scope));
+  REQUIRE(RunReport(**live, "activity", scope)->rows.size() > 0);
+  const AsOf mid = AsOf::Position(head / 2);
+  const std::string live_mid_report = TableToCsv(*RunReport(**live, "claims", scope, mid));
+  REQUIRE(RunReport(**live, "claims", scope, mid)->rows.size() > 0);
 
   // The same log into a fresh database in one catch-up ...
   auto fresh = ProjectionDb::Open(dir.Sub("fresh"));
@@ -63,7 +91,8 @@ TEST_CASE("rebuilding every projection from zero gives the same bytes as the liv
   }).ok());
   CHECK(last_progress == head);
   CHECK(Checksums(**live) == live_sums);
-  CHECK(TableToCsv(*RunReport(**live, "activity", {"C3", {}})) == live_report);
+  CHECK(TableToCsv(*RunReport(**live, "activity", scope)) == live_report);
+  CHECK(TableToCsv(*RunReport(**live, "claims", scope, mid)) == live_mid_report);
 
   // Rebuilding one projection leaves it identical too, and the others untouched.
   REQUIRE(runner.Rebuild("claims").ok());
@@ -71,26 +100,60 @@ TEST_CASE("rebuilding every projection from zero gives the same bytes as the liv
   CHECK_FALSE(runner.Rebuild("nonsense").ok());
 }
 
-TEST_CASE("a dropped projection is empty and behind, and the checksum sees a changed row") {
+// A small history (one commissioner, three practices) caught up into db.
+struct SmallHistory {
   testing::TempDir dir;
-  es::Options store_options;
-  store_options.sync = false;
-  auto store = es::EventStore::Open(dir.Sub("log"), store_options);
-  REQUIRE(store.ok());
-  auto db = ProjectionDb::Open(dir.Sub("p"));
-  REQUIRE(db.ok());
-  testing::History history(**store, {1, 3, 1});
-  history.Setup();
-  Runner runner(**store, **db);
-  REQUIRE(runner.CatchUp().ok());
-  const auto before = Checksums(**db);
-  REQUIRE((*db)->Drop("directory").ok());
-  CHECK((*db)->Checkpoint("directory") == 0u);
-  CHECK((*db)->Applied() == 0u);
-  CHECK(Checksums(**db).at("directory") != before.at("directory"));
-  CHECK(Checksums(**db).at("claims") == before.at("claims"));
-  REQUIRE(runner.CatchUp().ok());
-  CHECK(Checksums(**db) == before);
+  std::unique_ptr<es::EventStore> store;
+  std::unique_ptr<ProjectionDb> db;
+  std::unique_ptr<Runner> runner;
+
+  SmallHistory() {
+    es::Options store_options;
+    store_options.sync = false;
+    auto opened = es::EventStore::Open(dir.Sub("log"), store_options);
+    REQUIRE(opened.ok());
+    store = std::move(opened).value();
+    auto db_opened = ProjectionDb::Open(dir.Sub("p"));
+    REQUIRE(db_opened.ok());
+    db = std::move(db_opened).value();
+    testing::History history(*store, {1, 3, 1});
+    history.Setup();
+    runner = std::make_unique<Runner>(*store, *db);
+    REQUIRE(runner->CatchUp().ok());
+    REQUIRE(db->Applied() > 0);
+  }
+};
+
+TEST_CASE("a dropped projection is empty and behind, and the checksum sees a changed row") {
+  SmallHistory h;
+  const auto before = Checksums(*h.db);
+  REQUIRE(h.db->Drop("directory").ok());
+  CHECK(h.db->Checkpoint("directory") == 0u);
+  CHECK(h.db->Applied() == 0u);
+  CHECK(Checksums(*h.db).at("directory") != before.at("directory"));
+  CHECK(Checksums(*h.db).at("claims") == before.at("claims"));
+  REQUIRE(h.runner->CatchUp().ok());
+  CHECK(Checksums(*h.db) == before);
+}
+
+TEST_CASE("a read-only open sees what the writer has flushed, beside the open writer, and refuses to write") {
+  testing::TempDir empty;
+  CHECK(ProjectionDb::OpenReadOnly(empty.Sub("p")).status().code() == es::Status::Code::kNotFound);
+  SmallHistory h;
+  REQUIRE(h.db->rocks()->Flush(rocksdb::FlushOptions()).ok());
+
+  auto reader = ProjectionDb::OpenReadOnly(h.dir.Sub("p"));  // the writer stays open
+  INFO(reader.status().ToString());
+  REQUIRE(reader.ok());
+  CHECK((*reader)->Applied() == h.db->Applied());
+  CHECK(Checksums(**reader) == Checksums(*h.db));
+  CHECK(TableToCsv(*RunReport(**reader, "organisations", {"C1", {}})) ==
+        TableToCsv(*RunReport(*h.db, "organisations", {"C1", {}})));
+  CHECK_FALSE((*reader)->Drop("claims").ok());
+  auto events = h.store->ReadAll(1, 10);
+  REQUIRE(events.ok());
+  CHECK_FALSE((*reader)->Apply(*events).ok());
+  CHECK(Checksums(**reader) == Checksums(*h.db));
 }
 
 }  // namespace

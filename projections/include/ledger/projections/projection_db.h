@@ -55,6 +55,13 @@ class ProjectionDb {
   // Opens or creates the database in `dir`.
   static es::Result<std::unique_ptr<ProjectionDb>> Open(const std::string& dir,
                                                         const ProjectionDbOptions& options = {});
+  // Opens an existing database in `dir` for reading only, also while another
+  // process (a running server) has it open for writing. It sees what that
+  // writer has flushed to disk: with sync=false rows and checkpoints reach
+  // disk together at memtable flushes, so the view is consistent at Applied(),
+  // which may be behind the writer. Apply and Drop are refused. NotFound when
+  // there is no database there.
+  static es::Result<std::unique_ptr<ProjectionDb>> OpenReadOnly(const std::string& dir);
   ~ProjectionDb();
   ProjectionDb(const ProjectionDb&) = delete;
   ProjectionDb& operator=(const ProjectionDb&) = delete;
@@ -87,6 +94,8 @@ class ProjectionDb {
  private:
   class Impl;
   explicit ProjectionDb(std::unique_ptr<Impl> impl);
+  static es::Result<std::unique_ptr<ProjectionDb>> OpenImpl(const std::string& dir, const ProjectionDbOptions& options,
+                                                            bool read_only);
   std::unique_ptr<Impl> impl_;
 };
 
