@@ -228,6 +228,9 @@ std::optional<std::pair<State, uint64_t>> LoadState(app::CommandBus& bus, const 
   return std::make_pair(*s, loaded.value().version);
 }
 std::string OrgName(app::CommandBus& bus, const std::string& code);
+// A tariff's rates for people: "£12.50 per Patients vaccinated; ...", the
+// population rate, each threshold tier, or the participation payment.
+std::string RatesText(const core::ServiceState& s, const core::Tariff& t);
 std::string PersonName(app::CommandBus& bus, const std::string& username);
 
 // ---- Administration helpers (admin.cc) --------------------------------------

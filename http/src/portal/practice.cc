@@ -89,23 +89,8 @@ std::optional<std::pair<core::OfferState, uint64_t>> LoadOffer(Page& page, const
 std::string TariffText(const core::ServiceState& s) {
   if (s.tariffs.empty()) return "No tariff published yet";
   const core::Tariff& t = s.tariffs.back();
-  switch (t.payment_type) {
-    case core::PaymentType::kItemOfService: {
-      std::string out;
-      for (const auto& r : t.unit_rates) {
-        const core::Component* c = s.definition.FindComponent(r.component_id);
-        out += (out.empty() ? "" : "; ") + core::FormatPounds(r.pence_per_unit) + " per " + (c ? c->name : r.component_id);
-      }
-      return out;
-    }
-    case core::PaymentType::kPopulation:
-      return core::FormatPounds(t.population_rate_pence) +
-             (t.population_basis == core::PopulationBasis::kPerThousand ? " per 1,000 registered patients"
-                                                                        : " per registered patient");
-    case core::PaymentType::kThreshold: return "Paid by achievement thresholds";
-    case core::PaymentType::kParticipation: return core::FormatPounds(t.participation_pence) + " per period";
-  }
-  return {};
+  if (t.payment_type == core::PaymentType::kThreshold) return "Paid by achievement thresholds";
+  return RatesText(s, t);
 }
 
 Response RenderOffer(Page& page, const core::OfferState& offer, uint64_t version, int status,
