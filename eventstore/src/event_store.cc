@@ -228,6 +228,10 @@ class RocksEventStore final : public EventStore {
   // Checks and stages every command of the group, writes one synced batch,
   // then publishes the new head. Commands that fail their checks stage nothing.
   void CommitGroup(const std::vector<PendingAppend*>& group) {
+    if (Status writable = CheckWritable(); !writable.ok()) {
+      for (PendingAppend* p : group) p->result = writable;
+      return;
+    }
     GroupState g;
     g.head = db_->head();
     for (PendingAppend* p : group) p->result = Stage(*p, g);
@@ -240,7 +244,12 @@ class RocksEventStore final : public EventStore {
       write.sync = options_.sync;
       rocksdb::Status s = db_->db()->Write(write, &g.batch);
       if (!s.ok()) {
-        Status failed = FromRocks(s, "writing a batch of " + std::to_string(g.commands_written) + " commands");
+        // Nothing of this group is acknowledged, and nothing more is written
+        // until the store is reopened (see CheckWritable).
+        write_failure_ = s.ToString();
+        Status failed = Status::IoError("the event store could not write to disk (" + write_failure_ +
+                                        "): this command was not stored; restart the ledger once the disk is "
+                                        "healthy, then retry it with the same Idempotency-Key");
         for (PendingAppend* p : group) {
           if (p->in_group_write && p->result.ok()) p->result = failed;
         }
@@ -367,6 +376,27 @@ class RocksEventStore final : public EventStore {
     command_cache_[command_id] = record;
   }
 
+  // Before a group is written: refuses it when an earlier write failed (the
+  // store stops writing until it is reopened: RocksDB cannot safely go on
+  // after a failed log write, whose batch may or may not have reached the
+  // disk) or when the disk is nearly full (writing resumes by itself once
+  // there is room again). Writer role only.
+  Status CheckWritable() {
+    if (!write_failure_.empty()) {
+      return Status::IoError("the event store stopped writing after a disk error (" + write_failure_ +
+                             "): this command was not stored; restart the ledger once the disk is healthy");
+    }
+    if (options_.min_free_bytes == 0) return Status::Ok();
+    uint64_t free = 0;
+    rocksdb::Status s = db_->db()->GetEnv()->GetFreeSpace(db_->dir(), &free);
+    if (s.ok() && free < options_.min_free_bytes) {
+      return Status::IoError("the disk holding the event store has " + std::to_string(free >> 20) +
+                             " MiB free, below the " + std::to_string(options_.min_free_bytes >> 20) +
+                             " MiB it keeps in reserve: this command was not stored; free some space and retry");
+    }
+    return Status::Ok();
+  }
+
   void ApplyToCaches(const GroupState& g) {
     for (const auto& [stream, version] : g.versions) CacheVersion(stream, version);
     for (const auto& [command, record] : g.commands) CacheCommand(command, record);
@@ -385,6 +415,7 @@ class RocksEventStore final : public EventStore {
   std::vector<PendingAppend*> queue_;
   bool writer_active_ = false;
   bool stopping_ = false;
+  std::string write_failure_;  // writer role only: why a batch write failed (empty: none did)
 
   // Writer role only.
   Sha256 sha_;
@@ -399,6 +430,7 @@ Status OpenDb(const std::string& dir, const Options& options, rocksdb::DB** db,
               std::vector<rocksdb::ColumnFamilyHandle*>* handles) {
   rocksdb::Options db_options = StoreDbOptions();
   db_options.create_if_missing = options.create_if_missing && !options.read_only;
+  if (options.env) db_options.env = options.env.get();
   auto families = StoreColumnFamilies(db_options);
   rocksdb::Status s = options.read_only
                           ? rocksdb::DB::OpenForReadOnly(db_options, dir, families, handles, db)
@@ -412,6 +444,29 @@ Status OpenDb(const std::string& dir, const Options& options, rocksdb::DB** db,
     return Status::NotFound("no event store at " + dir + ": " + s.ToString());
   }
   return FromRocks(s, "opening the event store at " + dir);
+}
+
+// The head as stored (meta record, checked against the last event).
+Status ReadStoredHead(StoreDb& db, Head* out) {
+  std::string value;
+  rocksdb::Status s = db.db()->Get(rocksdb::ReadOptions(), db.cf(Cf::kMeta), format::kMetaHeadKey, &value);
+  Head head;
+  if (s.ok()) {
+    if (value.size() != format::kHeadValueSize) return Status::Corruption("the head record is malformed");
+    head.position = format::GetU64(value.data());
+    std::copy(value.begin() + 8, value.end(), head.hash.begin());
+  } else if (!s.IsNotFound()) {
+    return FromRocks(s, "reading the head");
+  }
+  std::unique_ptr<rocksdb::Iterator> it(db.db()->NewIterator(rocksdb::ReadOptions(), db.cf(Cf::kEvents)));
+  it->SeekToLast();
+  uint64_t last = it->Valid() && it->key().size() == 8 ? format::GetU64(it->key().data()) : 0;
+  if (last != head.position) {
+    return Status::Corruption("the head record says position " + std::to_string(head.position) +
+                              " but the last stored event is " + std::to_string(last));
+  }
+  *out = head;
+  return Status::Ok();
 }
 
 // Checks (or, for a new store, writes) the format version; loads the head.
@@ -436,25 +491,12 @@ Status LoadMeta(StoreDb& db, bool read_only) {
                            (value.size() == 4 ? std::to_string(format::GetU32(value.data())) : "(malformed)") +
                            "; this build reads version " + std::to_string(format::kFormatVersion));
   }
-  s = db.db()->Get(rocksdb::ReadOptions(), db.cf(Cf::kMeta), format::kMetaHeadKey, &value);
   Head head;
-  if (s.ok()) {
-    if (value.size() != format::kHeadValueSize) return Status::Corruption("the head record is malformed");
-    head.position = format::GetU64(value.data());
-    std::copy(value.begin() + 8, value.end(), head.hash.begin());
-  } else if (!s.IsNotFound()) {
-    return FromRocks(s, "reading the head");
-  }
-  std::unique_ptr<rocksdb::Iterator> it(db.db()->NewIterator(rocksdb::ReadOptions(), db.cf(Cf::kEvents)));
-  it->SeekToLast();
-  uint64_t last = it->Valid() && it->key().size() == 8 ? format::GetU64(it->key().data()) : 0;
-  if (last != head.position) {
-    return Status::Corruption("the head record says position " + std::to_string(head.position) +
-                              " but the last stored event is " + std::to_string(last));
-  }
+  if (Status h = ReadStoredHead(db, &head); !h.ok()) return h;
   db.PublishHead(head);
   return Status::Ok();
 }
+
 
 }  // namespace
 
@@ -463,6 +505,7 @@ Result<std::unique_ptr<EventStore>> EventStore::Open(const std::string& dir, con
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   if (Status s = OpenDb(dir, options, &raw, &handles); !s.ok()) return s;
   auto db = std::make_shared<StoreDb>(raw, std::move(handles), dir);
+  db->KeepEnv(options.env);
   if (Status s = LoadMeta(*db, options.read_only); !s.ok()) return s;
   return std::unique_ptr<EventStore>(std::make_unique<RocksEventStore>(std::move(db), options));
 }

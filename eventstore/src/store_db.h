@@ -10,6 +10,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <vector>
 
@@ -30,6 +31,8 @@ class StoreDb {
   rocksdb::DB* db() const { return db_; }
   rocksdb::ColumnFamilyHandle* cf(Cf which) const { return handles_[static_cast<size_t>(which)]; }
   const std::string& dir() const { return dir_; }
+  // Keeps the environment the database was opened with alive until it is closed.
+  void KeepEnv(std::shared_ptr<rocksdb::Env> env) { env_ = std::move(env); }
 
   Head head() const;
   // Makes `head` visible to readers and wakes every waiter.
@@ -60,6 +63,7 @@ class StoreDb {
   rocksdb::DB* db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   std::string dir_;
+  std::shared_ptr<rocksdb::Env> env_;  // released after the database is closed
 
   mutable std::mutex head_mu_;
   std::condition_variable head_cv_;

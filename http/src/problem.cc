@@ -79,6 +79,14 @@ Problem Unavailable() {
   return Make(503, "/problems/unavailable", "Service unavailable",
               "The service cannot handle the request right now; please try again shortly.");
 }
+Problem StorageUnavailable() {
+  Problem p = Make(503, "/problems/storage-unavailable", "Storage unavailable",
+                   "The ledger could not write to its disk, so nothing of this request was stored. Reading still "
+                   "works. Try the change again later; if this goes on, the operator must check the disk (free "
+                   "space, errors) and restart the ledger.");
+  p.retry_after_seconds = 30;
+  return p;
+}
 }  // namespace problems
 
 Problem FromStatus(const es::Status& status) {
@@ -94,9 +102,10 @@ Problem FromStatus(const es::Status& status) {
       return problems::IdempotencyKeyReused();
     case Code::kBusy:
       return problems::Unavailable();
+    case Code::kIoError:
+      return problems::StorageUnavailable();
     case Code::kOk:  // a caller bug: ok is not an error
     case Code::kCorruption:
-    case Code::kIoError:
       break;
   }
   return problems::Internal();

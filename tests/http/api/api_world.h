@@ -128,8 +128,10 @@ inline void SeedWorld(es::EventStore& store, const std::string& hash, core::Date
 // Everything the server has, minus the sockets.
 struct ApiWorld {
   ApiWorld() : ApiWorld(std::make_unique<ledger::testing::TempDir>()) {}
-  explicit ApiWorld(std::unique_ptr<ledger::testing::TempDir> temp, bool seed = true) : dir(std::move(temp)) {
-    auto opened = es::EventStore::Open(dir->Sub("events"));
+  // `store_options`: how the event store is opened (e.g. on a file system that fails on command).
+  explicit ApiWorld(std::unique_ptr<ledger::testing::TempDir> temp, bool seed = true, es::Options store_options = {})
+      : dir(std::move(temp)) {
+    auto opened = es::EventStore::Open(dir->Sub("events"), store_options);
     REQUIRE_MESSAGE(opened.ok(), opened.status().ToString());
     store = std::move(opened).value();
     bus = std::make_unique<app::CommandBus>(*store);

@@ -20,6 +20,10 @@
 #include "ledger/eventstore/envelope.h"
 #include "ledger/eventstore/status.h"
 
+namespace rocksdb {
+class Env;
+}  // namespace rocksdb
+
 namespace ledger::es {
 
 // What the writer expects a stream's version to be before the append.
@@ -93,6 +97,13 @@ struct Options {
   size_t max_event_bytes = 1 << 20;           // payload limit per event (1 MiB)
   size_t max_events_per_append = 10'000;
   bool sync = true;  // fsync before acknowledging; false only for benchmarks' baselines
+  // Appends are refused (IoError, nothing written) while the disk holding the
+  // store has less free space than this; they succeed again once it has more.
+  // 0: no reserve.
+  uint64_t min_free_bytes = 64ull << 20;
+  // The RocksDB environment the store's files go through; nullptr: the
+  // default. Tests pass one whose file system fails writes on command.
+  std::shared_ptr<rocksdb::Env> env;
 };
 
 // Metrics for /metrics and the benchmark.
@@ -115,6 +126,11 @@ class EventStore {
   // Appends one command's events. Blocks until they are fsynced (group commit:
   // concurrent callers share one fsync). Conflict names the stream and its
   // actual version; Invalid and IdempotencyMismatch write nothing.
+  // IoError: nothing was acknowledged. After a failed disk write the store
+  // refuses every further append until it is reopened; that write's batch is
+  // then either wholly in the log or wholly absent, so a retry with the same
+  // command id is safe. Below Options::min_free_bytes of free disk, appends
+  // are refused until space returns.
   virtual Result<AppendResult> Append(const AppendRequest& request) = 0;
 
   // Current version of a stream (0 when it does not exist).

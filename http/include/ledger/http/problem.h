@@ -44,6 +44,7 @@ Problem TooManyRequests(int retry_after_seconds);   // 429 /problems/too-many-re
 Problem BadRequest(std::string detail);        // 400 /problems/bad-request (unparseable HTTP, bad header)
 Problem Internal();                            // 500 /problems/internal
 Problem Unavailable();                         // 503 /problems/unavailable
+Problem StorageUnavailable();                  // 503 /problems/storage-unavailable, Retry-After: 30
 }  // namespace problems
 
 // The mapping of store statuses. REQUIRES !status.ok(). The store's message is
@@ -53,7 +54,7 @@ Problem FromStatus(const es::Status& status);
 // actor) becomes detail and its code becomes code.
 Problem FromRejection(const core::Rejection& rejection);
 
-// The problem+json response (status, Content-Type, body; Retry-After for 429,
+// The problem+json response (status, Content-Type, body; Retry-After for 429 and 503,
 // Allow is added by the router for 405).
 Response ToResponse(const Problem& problem);
 // Shorthands.
