@@ -4,6 +4,8 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <cctype>
+
 namespace ledger::http {
 namespace problems {
 namespace {
@@ -79,6 +81,9 @@ Problem Unavailable() {
   return Make(503, "/problems/unavailable", "Service unavailable",
               "The service cannot handle the request right now; please try again shortly.");
 }
+Problem WritesRefused(std::string detail) {
+  return Make(503, "/problems/writes-refused", "Changes are refused", std::move(detail));
+}
 }  // namespace problems
 
 Problem FromStatus(const es::Status& status) {
@@ -94,6 +99,12 @@ Problem FromStatus(const es::Status& status) {
       return problems::IdempotencyKeyReused();
     case Code::kBusy:
       return problems::Unavailable();
+    case Code::kUnavailable: {
+      // The store wrote this message for people: it names the damaged position and what to do.
+      std::string detail = status.message();
+      if (!detail.empty()) detail[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(detail[0])));
+      return problems::WritesRefused(detail + ".");
+    }
     case Code::kOk:  // a caller bug: ok is not an error
     case Code::kCorruption:
     case Code::kIoError:
