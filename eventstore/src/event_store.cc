@@ -132,6 +132,7 @@ class RocksEventStore final : public EventStore {
 
   Result<AppendResult> Append(const AppendRequest& request) override {
     if (options_.read_only) return Status::Invalid("the store at " + db_->dir() + " is open read-only");
+    if (Status refused = RefusedByVerification(); !refused.ok()) return refused;
     if (Status s = ValidateAppend(request, options_); !s.ok()) return s;
     PendingAppend pending;
     pending.request = &request;
@@ -197,6 +198,32 @@ class RocksEventStore final : public EventStore {
     return db_->Verify(from_position, to_position, progress);
   }
 
+  Result<VerifyReport> VerifyNewEvents(const std::function<void(uint64_t)>& progress) override {
+    if (options_.read_only) return Status::Invalid("the store at " + db_->dir() + " is open read-only");
+    auto verified = db_->VerifiedHead();
+    if (!verified.ok()) return verified.status();
+    auto report = db_->VerifyFrom(*verified, progress);
+    if (!report.ok()) return report;
+    if (report->ok && report->head.position >= verified->position) {
+      if (Status s = db_->RecordVerified(report->head); !s.ok()) return s;
+    }
+    std::lock_guard lock(integrity_mu_);
+    integrity_.checked = true;
+    integrity_.ok = report->ok;
+    integrity_.verified = report->ok ? report->head : *verified;
+    integrity_.bad_position = report->ok ? 0 : report->first_bad_position;
+    integrity_.problem = report->ok ? "" : report->problem;
+    return report;
+  }
+
+  IntegrityState Integrity() override {
+    std::lock_guard lock(integrity_mu_);
+    if (!integrity_.checked) {
+      if (auto verified = db_->VerifiedHead(); verified.ok()) integrity_.verified = *verified;
+    }
+    return integrity_;
+  }
+
   std::unique_ptr<Subscription> Subscribe(uint64_t from_position,
                                           std::function<void(std::span<const Envelope>)> deliver,
                                           size_t batch_size) override {
@@ -225,6 +252,17 @@ class RocksEventStore final : public EventStore {
   }
 
  private:
+  // Unavailable once VerifyNewEvents found damage: nothing is appended on top
+  // of a log that failed its check.
+  Status RefusedByVerification() {
+    std::lock_guard lock(integrity_mu_);
+    if (integrity_.ok) return Status::Ok();
+    return Status::Unavailable("the event log failed verification at position " +
+                               std::to_string(integrity_.bad_position) +
+                               ", so no change is accepted until an operator runs `ledger verify` and restores "
+                               "from a backup taken before the damage");
+  }
+
   // Checks and stages every command of the group, writes one synced batch,
   // then publishes the new head. Commands that fail their checks stage nothing.
   void CommitGroup(const std::vector<PendingAppend*>& group) {
@@ -424,6 +462,9 @@ class RocksEventStore final : public EventStore {
   std::unordered_map<std::string, CommandRecord> command_cache_;
 
   std::atomic<uint64_t> appends_{0}, events_{0}, batches_{0}, max_batch_commands_{0};
+
+  std::mutex integrity_mu_;
+  IntegrityState integrity_;  // what VerifyNewEvents found
 };
 
 Status OpenDb(const std::string& dir, const Options& options, rocksdb::DB** db,

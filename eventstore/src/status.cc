@@ -13,6 +13,7 @@ const char* CodeName(Status::Code code) {
     case Status::Code::kCorruption: return "Corruption";
     case Status::Code::kIoError: return "IoError";
     case Status::Code::kBusy: return "Busy";
+    case Status::Code::kUnavailable: return "Unavailable";
   }
   return "Unknown";
 }

@@ -12,6 +12,7 @@
 //   commands        command_id                            CommandRecord (below)
 //   meta            "format_version"                      u32 BE (4)
 //   meta            "head"                                position u64 BE (8) | hash (32)
+//   meta            "verified"                            position u64 BE (8) | hash (32)
 //
 //   events key:        [ p7 p6 p5 p4 p3 p2 p1 p0 ]
 //   stream_index key:  [ s t r e a m _ i d ... ][ 00 ][ v7 .. v0 ]
@@ -24,7 +25,9 @@
 //
 // The "default" column family exists (RocksDB requires it) and stays empty.
 // Every append writes its events, index entries, stream heads, its command
-// record and the meta "head" key in one WriteBatch.
+// record and the meta "head" key in one WriteBatch. meta "verified" is the last
+// position (and its hash) the start-up check proved intact; only that check
+// writes it.
 #pragma once
 
 #include <cstddef>
@@ -46,6 +49,7 @@ inline constexpr char kMetaCf[] = "meta";
 
 inline constexpr char kMetaFormatVersionKey[] = "format_version";
 inline constexpr char kMetaHeadKey[] = "head";
+inline constexpr char kMetaVerifiedKey[] = "verified";
 
 inline constexpr char kStreamIndexSeparator = '\0';
 inline constexpr uint8_t kCommandRecordVersion = 1;

@@ -3,12 +3,22 @@
 #include <cstring>
 #include <deque>
 #include <future>
+#include <optional>
 
+#include "consistency.h"
 #include "envelope_codec.h"
 #include "rocksdb_options.h"
 #include "storage_format.h"
 
 namespace ledger::es {
+
+struct VerifyState {
+  VerifyReport report;
+  uint64_t expected = 0;        // next position to stitch
+  Hash prev{};                  // hash of position expected - 1
+  IndexTally* tally = nullptr;  // fed every event that passes, for a whole-log verify
+};
+
 namespace {
 
 constexpr uint64_t kProgressEvery = 1 << 16;
@@ -26,6 +36,7 @@ struct VerifyChunk {
   std::string bytes;
   std::vector<std::pair<uint64_t, size_t>> items;  // (position, begin offset in bytes)
   std::vector<size_t> sizes;
+  bool collect_keys = false;  // also hand each event's keys to the IndexTally
 
   void Add(uint64_t position, std::string_view value) {
     bytes.resize((bytes.size() + 7) & ~size_t{7});
@@ -45,6 +56,7 @@ struct ChunkResult {
   bool ok = true;
   uint64_t bad_position = 0;
   std::string problem;
+  std::vector<EventKeys> keys;  // of the events that passed, when collect_keys
 };
 
 void ChunkFail(ChunkResult& r, uint64_t position, std::string problem) {
@@ -91,6 +103,10 @@ ChunkResult CheckChunk(const VerifyChunk& chunk) {
       ChunkFail(r, position, "hash mismatch: recomputed " + HashToHex(computed));
       break;
     }
+    if (chunk.collect_keys) {
+      r.keys.push_back(EventKeys{position, std::string(view.stream_id), view.stream_version,
+                                 std::string(view.command_id)});
+    }
     r.last_hash = computed;
     r.last_position = position;
     ++r.checked;
@@ -99,17 +115,18 @@ ChunkResult CheckChunk(const VerifyChunk& chunk) {
   return r;
 }
 
-struct VerifyState {
-  VerifyReport report;
-  uint64_t expected = 0;  // next position to stitch
-  Hash prev{};            // hash of position expected - 1
-};
-
-bool Fail(VerifyState& st, uint64_t position, std::string problem) {
+bool FailAt(VerifyState& st, const Fault& fault) {
   st.report.ok = false;
-  st.report.first_bad_position = position;
-  st.report.problem = std::move(problem);
+  st.report.first_bad_position = fault.position;
+  st.report.problem = fault.problem;
+  st.report.column_family = fault.column_family;
+  st.report.key = fault.key;
   return false;
+}
+
+// A fault of the chain at an events key.
+bool Fail(VerifyState& st, uint64_t position, std::string problem) {
+  return FailAt(st, Fault{position, format::kEventsCf, std::to_string(position), std::move(problem)});
 }
 
 // Joins a checked chunk onto the chain verified so far; false on the first fault.
@@ -127,6 +144,11 @@ bool Stitch(VerifyState& st, const ChunkResult& r) {
   if (r.checked > 0) {
     st.prev = r.last_hash;
     st.expected = r.last_position + 1;
+  }
+  if (st.tally != nullptr) {
+    for (const EventKeys& keys : r.keys) {
+      if (auto fault = st.tally->Add(keys)) return FailAt(st, *fault);
+    }
   }
   return r.ok ? true : Fail(st, r.bad_position, r.problem);
 }
@@ -228,11 +250,12 @@ Result<std::vector<Envelope>> StoreDb::ReadStream(const std::string& stream_id, 
   return out;
 }
 
-Status StoreDb::ScanStored(uint64_t from, uint64_t to,
-                           const std::function<bool(uint64_t, std::string_view)>& visit) const {
+Status StoreDb::ScanStored(uint64_t from, uint64_t to, const std::function<bool(uint64_t, std::string_view)>& visit,
+                           const rocksdb::Snapshot* snapshot) const {
   std::string upper_key = to == UINT64_MAX ? std::string() : format::PositionKey(to + 1);
   rocksdb::Slice upper(upper_key);
   rocksdb::ReadOptions read = ScanReadOptions();
+  read.snapshot = snapshot;
   if (!upper_key.empty()) read.iterate_upper_bound = &upper;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, cf(Cf::kEvents)));
   for (it->Seek(format::PositionKey(from)); it->Valid(); it->Next()) {
@@ -276,13 +299,15 @@ Status StoreDb::Scan(uint64_t from_position, uint64_t to_position,
   return s.ok() ? decode_error : s;
 }
 
-Status StoreDb::PreviousHash(uint64_t position, Hash* out) const {
+Status StoreDb::PreviousHash(uint64_t position, const rocksdb::Snapshot* snapshot, Hash* out) const {
   if (position <= 1) {
     *out = Hash{};
     return Status::Ok();
   }
+  rocksdb::ReadOptions read;
+  read.snapshot = snapshot;
   std::string value;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(Cf::kEvents), format::PositionKey(position - 1), &value);
+  rocksdb::Status s = db_->Get(read, cf(Cf::kEvents), format::PositionKey(position - 1), &value);
   if (!s.ok()) return FromRocks(s, "reading position " + std::to_string(position - 1));
   EnvelopeView view;
   std::string aligned;
@@ -291,54 +316,148 @@ Status StoreDb::PreviousHash(uint64_t position, Hash* out) const {
   return Status::Ok();
 }
 
+Result<Head> StoreDb::ReadHeadRecord(const char* key, const rocksdb::Snapshot* snapshot) const {
+  rocksdb::ReadOptions read;
+  read.snapshot = snapshot;
+  std::string value;
+  rocksdb::Status s = db_->Get(read, cf(Cf::kMeta), key, &value);
+  if (s.IsNotFound()) return Head{};
+  if (!s.ok()) return FromRocks(s, std::string("reading meta/") + key);
+  if (value.size() != format::kHeadValueSize) return Status::Corruption(std::string("meta/") + key + " is malformed");
+  Head head;
+  head.position = format::GetU64(value.data());
+  std::memcpy(head.hash.data(), value.data() + 8, format::kHashSize);
+  return head;
+}
+
+Result<Head> StoreDb::VerifiedHead() const { return ReadHeadRecord(format::kMetaVerifiedKey, nullptr); }
+
+Status StoreDb::RecordVerified(const Head& verified) {
+  std::string value;
+  format::PutU64(&value, verified.position);
+  value.append(reinterpret_cast<const char*>(verified.hash.data()), verified.hash.size());
+  rocksdb::WriteOptions write;
+  write.sync = true;
+  return FromRocks(db_->Put(write, cf(Cf::kMeta), format::kMetaVerifiedKey, value), "recording the verified head");
+}
+
+// Checks the chain from st.expected to `to` as of `snapshot`, chunk by chunk
+// on worker threads; the first fault lands in st.report.
+Status StoreDb::CheckChain(VerifyState& st, uint64_t to, const rocksdb::Snapshot* snapshot,
+                           const std::function<void(uint64_t)>& progress) const {
+  if (to < st.expected) return Status::Ok();
+  const uint64_t from = st.expected;
+  std::deque<std::future<ChunkResult>> in_flight;
+  uint64_t last_progress = 0;
+  auto stitch_oldest = [&] {
+    bool ok = Stitch(st, in_flight.front().get());
+    in_flight.pop_front();
+    if (progress && st.report.events_checked - last_progress >= kProgressEvery) {
+      last_progress = st.report.events_checked;
+      progress(st.expected - 1);
+    }
+    return ok;
+  };
+  auto submit = [&](VerifyChunk&& chunk) {
+    in_flight.push_back(std::async(std::launch::async, [c = std::move(chunk)] { return CheckChunk(c); }));
+  };
+  auto fresh_chunk = [&] {
+    VerifyChunk chunk;
+    chunk.collect_keys = st.tally != nullptr;
+    return chunk;
+  };
+  VerifyChunk chunk = fresh_chunk();
+  bool ok = true;
+  Status s = ScanStored(
+      from, to,
+      [&](uint64_t pos, std::string_view value) {
+        chunk.Add(pos, value);
+        if (chunk.items.size() < kVerifyChunkEvents) return true;
+        submit(std::move(chunk));
+        chunk = fresh_chunk();
+        while (ok && in_flight.size() > kVerifyChunksInFlight) ok = stitch_oldest();
+        return ok;
+      },
+      snapshot);
+  if (ok && !chunk.items.empty()) submit(std::move(chunk));
+  while (!in_flight.empty()) stitch_oldest();
+  if (!s.ok()) return s;
+  if (st.report.ok && st.expected <= to) {
+    Fail(st, st.expected,
+         "position " + std::to_string(st.expected) + " is missing (the log ends at " + std::to_string(st.expected - 1) +
+             ")");
+  }
+  return Status::Ok();
+}
+
+namespace {
+
+// The chain's end must be the head recorded in meta/head.
+void CheckHeadRecord(VerifyState& st, const Head& head) {
+  if (st.report.ok && st.expected - 1 == head.position && st.prev != head.hash) {
+    FailAt(st, Fault{head.position, format::kMetaCf, format::kMetaHeadKey,
+                     "the head hash in metadata differs from the recomputed chain"});
+  }
+}
+
+}  // namespace
+
 Result<VerifyReport> StoreDb::Verify(uint64_t from_position, uint64_t to_position,
                                      const std::function<void(uint64_t)>& progress) const {
-  const Head published = head();
+  rocksdb::ManagedSnapshot snapshot(db_);
+  auto head = ReadHeadRecord(format::kMetaHeadKey, snapshot.snapshot());
+  if (!head.ok()) return head.status();
   const uint64_t from = std::max<uint64_t>(from_position, 1);
-  const uint64_t to = to_position == 0 ? published.position : to_position;
+  const uint64_t to = to_position == 0 ? head->position : to_position;
+  const bool whole_log = from == 1 && to == head->position;
   VerifyState st;
   st.expected = from;
-  if (Status s = PreviousHash(from, &st.prev); !s.ok()) {
-    Fail(st, from - 1, "cannot read the link into position " + std::to_string(from) + ": " + s.message());
-    return st.report;
+  std::optional<IndexTally> tally;
+  if (whole_log) {
+    if (auto fault = CheckTableFiles(db_)) FailAt(st, *fault);
+    tally.emplace(*this, snapshot.snapshot());
+    st.tally = &*tally;
   }
-  if (to >= from) {
-    std::deque<std::future<ChunkResult>> in_flight;
-    uint64_t last_progress = 0;
-    auto stitch_oldest = [&] {
-      bool ok = Stitch(st, in_flight.front().get());
-      in_flight.pop_front();
-      if (progress && st.report.events_checked - last_progress >= kProgressEvery) {
-        last_progress = st.report.events_checked;
-        progress(st.expected - 1);
-      }
-      return ok;
-    };
-    auto submit = [&](VerifyChunk&& chunk) {
-      in_flight.push_back(std::async(std::launch::async, [c = std::move(chunk)] { return CheckChunk(c); }));
-    };
-    VerifyChunk chunk;
-    bool ok = true;
-    Status s = ScanStored(from, to, [&](uint64_t pos, std::string_view value) {
-      chunk.Add(pos, value);
-      if (chunk.items.size() < kVerifyChunkEvents) return true;
-      submit(std::move(chunk));
-      chunk = VerifyChunk();
-      while (ok && in_flight.size() > kVerifyChunksInFlight) ok = stitch_oldest();
-      return ok;
-    });
-    if (ok && !chunk.items.empty()) submit(std::move(chunk));
-    while (!in_flight.empty()) stitch_oldest();
-    if (!s.ok()) return s;
-    if (st.report.ok && st.expected <= to) {
-      Fail(st, st.expected,
-           "position " + std::to_string(st.expected) + " is missing (the log ends at " +
-               std::to_string(st.expected - 1) + ")");
+  if (st.report.ok) {
+    if (Status s = PreviousHash(from, snapshot.snapshot(), &st.prev); !s.ok()) {
+      Fail(st, from - 1, "cannot read the link into position " + std::to_string(from) + ": " + s.message());
     }
   }
-  if (st.report.ok && to == published.position && to >= from && st.prev != published.hash) {
-    Fail(st, to, "the head hash in metadata differs from the recomputed chain");
+  if (st.report.ok) {
+    if (Status s = CheckChain(st, to, snapshot.snapshot(), progress); !s.ok()) return s;
   }
+  if (st.report.ok && tally) {
+    if (auto fault = tally->Finish()) FailAt(st, *fault);
+  }
+  if (to >= from) CheckHeadRecord(st, *head);
+  st.report.head = Head{st.expected - 1, st.prev};
+  if (progress) progress(st.expected - 1);
+  return st.report;
+}
+
+Result<VerifyReport> StoreDb::VerifyFrom(const Head& verified, const std::function<void(uint64_t)>& progress) const {
+  rocksdb::ManagedSnapshot snapshot(db_);
+  auto head = ReadHeadRecord(format::kMetaHeadKey, snapshot.snapshot());
+  if (!head.ok()) return head.status();
+  VerifyState st;
+  st.expected = verified.position + 1;
+  st.prev = verified.hash;
+  if (verified.position > head->position) {
+    FailAt(st, Fault{head->position + 1, format::kMetaCf, format::kMetaVerifiedKey,
+                     "the log ends at position " + std::to_string(head->position) + ", before position " +
+                         std::to_string(verified.position) + " that was verified earlier: events were removed"});
+  } else if (verified.position > 0) {
+    Hash stored;
+    Status s = PreviousHash(verified.position + 1, snapshot.snapshot(), &stored);
+    if (!s.ok() || stored != verified.hash) {
+      Fail(st, verified.position,
+           s.ok() ? "the stored hash differs from the one verified earlier" : "cannot read it: " + s.message());
+    }
+  }
+  if (st.report.ok) {
+    if (Status s = CheckChain(st, head->position, snapshot.snapshot(), progress); !s.ok()) return s;
+  }
+  CheckHeadRecord(st, *head);
   st.report.head = Head{st.expected - 1, st.prev};
   if (progress) progress(st.expected - 1);
   return st.report;

@@ -18,6 +18,8 @@
 
 namespace ledger::es {
 
+struct VerifyState;  // store_db.cc
+
 enum class Cf { kDefault = 0, kEvents, kStreamIndex, kStreamHeads, kCommands, kMeta };
 
 class StoreDb {
@@ -52,13 +54,26 @@ class StoreDb {
   Result<std::vector<Envelope>> ReadAll(uint64_t from_position, size_t max_count) const;
   // Positions from..to inclusive (to = 0: the head) in order; stops when visit returns false.
   Status Scan(uint64_t from_position, uint64_t to_position, const std::function<bool(const Envelope&)>& visit) const;
+  // EventStore::Verify, as of one snapshot.
   Result<VerifyReport> Verify(uint64_t from_position, uint64_t to_position,
                               const std::function<void(uint64_t)>& progress) const;
+  // The hash chain from verified.position + 1 to the head, linked to
+  // verified.hash; also checks the event at verified.position still has that hash.
+  Result<VerifyReport> VerifyFrom(const Head& verified, const std::function<void(uint64_t)>& progress) const;
+  // meta/"verified" (position 0 when never recorded), and writing it (synced).
+  Result<Head> VerifiedHead() const;
+  Status RecordVerified(const Head& verified);
 
  private:
   // Iterates stored events with from <= position <= to (to = UINT64_MAX: all).
-  Status ScanStored(uint64_t from, uint64_t to, const std::function<bool(uint64_t, std::string_view)>& visit) const;
-  Status PreviousHash(uint64_t position, Hash* out) const;
+  Status ScanStored(uint64_t from, uint64_t to, const std::function<bool(uint64_t, std::string_view)>& visit,
+                    const rocksdb::Snapshot* snapshot = nullptr) const;
+  // The stored hash of position - 1 (zeros for position 1).
+  Status PreviousHash(uint64_t position, const rocksdb::Snapshot* snapshot, Hash* out) const;
+  // A meta record laid out like meta/head; Head{} when absent.
+  Result<Head> ReadHeadRecord(const char* key, const rocksdb::Snapshot* snapshot) const;
+  Status CheckChain(VerifyState& st, uint64_t to, const rocksdb::Snapshot* snapshot,
+                    const std::function<void(uint64_t)>& progress) const;
 
   rocksdb::DB* db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;

@@ -88,7 +88,14 @@ Response Me(Call& call) {
                              });
 }
 
-Response Health(Call&) { return Response::Json(200, boost::json::object{{"status", "ok"}}); }
+// GET /healthz: {"status":"ok"} and whatever the application's health check adds.
+Response Health(Call& call) {
+  if (!call.context().health) return Response::Json(200, boost::json::object{{"status", "ok"}});
+  HealthCheck check = call.context().health();
+  boost::json::object body{{"status", check.status}};
+  for (const auto& field : check.details) body[field.key()] = field.value();
+  return Response::Json(check.healthy ? 200 : 503, body);
+}
 
 Response MetricsText(Call& call) {
   return Response::Text(200, call.context().metrics.Render(), "text/plain; version=0.0.4; charset=utf-8");

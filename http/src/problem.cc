@@ -4,6 +4,8 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <cctype>
+
 namespace ledger::http {
 namespace problems {
 namespace {
@@ -87,6 +89,9 @@ Problem StorageUnavailable() {
   p.retry_after_seconds = 30;
   return p;
 }
+Problem WritesRefused(std::string detail) {
+  return Make(503, "/problems/writes-refused", "Changes are refused", std::move(detail));
+}
 }  // namespace problems
 
 Problem FromStatus(const es::Status& status) {
@@ -104,6 +109,12 @@ Problem FromStatus(const es::Status& status) {
       return problems::Unavailable();
     case Code::kIoError:
       return problems::StorageUnavailable();
+    case Code::kUnavailable: {
+      // The store wrote this message for people: it names the damaged position and what to do.
+      std::string detail = status.message();
+      if (!detail.empty()) detail[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(detail[0])));
+      return problems::WritesRefused(detail + ".");
+    }
     case Code::kOk:  // a caller bug: ok is not an error
     case Code::kCorruption:
       break;

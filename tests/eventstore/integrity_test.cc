@@ -208,5 +208,146 @@ TEST_CASE("a head record that disagrees with the stored events is refused at ope
   CHECK(store.status().code() == Status::Code::kCorruption);
 }
 
+// Changes one byte of the payload "payload-<position>" of a stored event, recomputing nothing.
+void TamperPayload(const std::string& dir, uint64_t position) {
+  testing::RawDb raw(dir);
+  std::string value = raw.Get(Cf::kEvents, format::PositionKey(position));
+  size_t at = value.find("payload-" + std::to_string(position));
+  REQUIRE(at != std::string::npos);
+  value[at] ^= 0x20;
+  raw.Put(Cf::kEvents, format::PositionKey(position), value);
+}
+
+TEST_CASE("the start-up check verifies the whole log once, then only what was appended since") {
+  ledger::testing::TempDir dir;
+  Fill(dir.str());
+  Head first_head;
+  {
+    auto store = OpenOrDie(dir.str());
+    CHECK(store->Integrity().verified.position == 0);
+    CHECK_FALSE(store->Integrity().checked);
+    auto report = store->VerifyNewEvents();
+    REQUIRE(report.ok());
+    CHECK(report->ok);
+    CHECK(report->events_checked == kEvents);
+    first_head = store->GetHead();
+    IntegrityState state = store->Integrity();
+    CHECK(state.checked);
+    CHECK(state.ok);
+    CHECK(state.verified.position == kEvents);
+    CHECK(state.verified.hash == first_head.hash);
+    for (int i = 0; i < 5; ++i) {
+      REQUIRE(store->Append(Simple("more-" + std::to_string(i), "s1", ExpectedVersion::Any())).ok());
+    }
+  }
+  {
+    auto store = OpenOrDie(dir.str());
+    // The recorded checkpoint survives the restart.
+    CHECK(store->Integrity().verified.position == kEvents);
+    CHECK(store->Integrity().verified.hash == first_head.hash);
+    auto report = store->VerifyNewEvents();
+    REQUIRE(report.ok());
+    CHECK(report->ok);
+    CHECK(report->events_checked == 5);
+    CHECK(store->Integrity().verified.position == kEvents + 5);
+    CHECK(store->Integrity().verified.hash == store->GetHead().hash);
+    // Nothing new: nothing more to check, and the checkpoint stays.
+    auto again = store->VerifyNewEvents();
+    REQUIRE(again.ok());
+    CHECK(again->ok);
+    CHECK(again->events_checked == 0);
+    CHECK(store->Integrity().verified.position == kEvents + 5);
+  }
+}
+
+TEST_CASE("a start-up check that finds damage refuses every append, naming the position, and records nothing") {
+  for (bool verified_before : {false, true}) {
+    CAPTURE(verified_before);
+    ledger::testing::TempDir dir;
+    Fill(dir.str());
+    uint64_t checkpoint = 0;
+    if (verified_before) {
+      auto store = OpenOrDie(dir.str());
+      REQUIRE(store->VerifyNewEvents().value().ok);
+      checkpoint = kEvents;
+      for (int i = 0; i < 10; ++i) {
+        AppendRequest req = Simple("late-" + std::to_string(i), "s2", ExpectedVersion::Any());
+        req.streams[0].events[0].payload = "payload-" + std::to_string(kEvents + 1 + i);
+        REQUIRE(store->Append(req).ok());
+      }
+    }
+    // An old event without a checkpoint; an event after the checkpoint otherwise.
+    const uint64_t target = verified_before ? kEvents + 4 : 3;
+    TamperPayload(dir.str(), target);
+    auto store = OpenOrDie(dir.str());
+    auto report = store->VerifyNewEvents();
+    REQUIRE(report.ok());
+    CHECK_FALSE(report->ok);
+    CHECK(report->first_bad_position == target);
+    IntegrityState state = store->Integrity();
+    CHECK(state.checked);
+    CHECK_FALSE(state.ok);
+    CHECK(state.bad_position == target);
+    CHECK(state.verified.position == checkpoint);
+    const uint64_t head = store->GetHead().position;
+    auto append = store->Append(Simple("after-damage", "s1", ExpectedVersion::Any()));
+    REQUIRE_FALSE(append.ok());
+    CHECK(append.status().code() == Status::Code::kUnavailable);
+    CHECK(append.status().message().find("position " + std::to_string(target)) != std::string::npos);
+    CHECK(store->GetHead().position == head);
+    // Reads still work.
+    CHECK(store->ReadAll(1, 1).ok());
+  }
+}
+
+TEST_CASE("the start-up check notices a verified event whose hash was changed and a log cut short") {
+  ledger::testing::TempDir dir;
+  Fill(dir.str());
+  Hash stored;
+  {
+    auto store = OpenOrDie(dir.str());
+    REQUIRE(store->VerifyNewEvents().value().ok);
+    stored = store->GetHead().hash;
+  }
+  {
+    testing::RawDb raw(dir.str());
+    std::string value = raw.Get(Cf::kEvents, format::PositionKey(kEvents));
+    size_t at = value.find(std::string(reinterpret_cast<const char*>(stored.data()), stored.size()));
+    REQUIRE(at != std::string::npos);
+    value[at] ^= 0x01;
+    raw.Put(Cf::kEvents, format::PositionKey(kEvents), value);
+  }
+  {
+    auto store = OpenOrDie(dir.str());
+    auto report = store->VerifyNewEvents();
+    REQUIRE(report.ok());
+    CHECK_FALSE(report->ok);
+    CHECK(report->first_bad_position == kEvents);
+  }
+  {
+    // Cut the log short, consistently: the last event and the head record go together.
+    testing::RawDb raw(dir.str());
+    raw.Delete(Cf::kEvents, format::PositionKey(kEvents));
+    std::string head = format::PositionKey(kEvents - 1);
+    head.append(32, '\0');
+    raw.Put(Cf::kMeta, format::kMetaHeadKey, head);
+  }
+  auto store = OpenOrDie(dir.str());
+  auto report = store->VerifyNewEvents();
+  REQUIRE(report.ok());
+  CHECK_FALSE(report->ok);
+  CHECK(report->column_family == "meta");
+  CHECK(report->problem.find("events were removed") != std::string::npos);
+}
+
+TEST_CASE("the start-up check needs a store open for writing") {
+  ledger::testing::TempDir dir;
+  Fill(dir.str());
+  Options options;
+  options.read_only = true;
+  auto store = OpenOrDie(dir.str(), options);
+  CHECK(store->VerifyNewEvents().status().code() == Status::Code::kInvalid);
+}
+
 }  // namespace
 }  // namespace ledger::es

@@ -48,6 +48,22 @@ class RawDb {
     write.sync = true;
     REQUIRE(db_->Delete(write, cf(which), key).ok());
   }
+  // Writes every memtable to table files, so what is stored is in .sst files on disk.
+  void FlushAll() {
+    rocksdb::FlushOptions flush;
+    flush.wait = true;
+    REQUIRE(db_->Flush(flush, handles_).ok());
+  }
+  // The full paths of the live table files of one column family.
+  std::vector<std::string> TableFiles(Cf which) {
+    std::vector<rocksdb::LiveFileMetaData> files;
+    db_->GetLiveFilesMetaData(&files);
+    std::vector<std::string> out;
+    for (const auto& f : files) {
+      if (f.column_family_name == cf(which)->GetName()) out.push_back(f.directory + "/" + f.relative_filename);
+    }
+    return out;
+  }
 
  private:
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;

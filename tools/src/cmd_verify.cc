@@ -1,10 +1,23 @@
-// ledger verify: recomputes the whole hash chain.
+// ledger verify: recomputes the whole hash chain and checks every table file
+// and every index of the store against the events.
 #include <fmt/format.h>
 
 #include "commands.h"
 
 namespace ledger::tools {
 namespace {
+
+// "the log is damaged at position 37 (events key 37): hash mismatch ..." or,
+// for a fault at no position, "the store is damaged: <problem>", whose problem
+// names the column family and the key or table file.
+std::string DamageMessage(const es::VerifyReport& report) {
+  std::string at = "the store is damaged";
+  if (report.first_bad_position != 0) {
+    at = fmt::format("the log is damaged at position {} ({} key {})", report.first_bad_position,
+                     report.column_family, report.key);
+  }
+  return fmt::format("{}: {}; restore from a backup taken before the damage (`ledger restore`)", at, report.problem);
+}
 
 struct VerifyArgs {
   std::string data;
@@ -26,10 +39,7 @@ int RunVerify(const CLI::App& app, const VerifyArgs& args) {
   if (!report.ok())
     return Fail(kExitFailed, fmt::format("verification could not finish: {}; check the data directory and retry",
                                          report.status().ToString()));
-  if (!report->ok)
-    return Fail(kExitFailed, fmt::format("the log is damaged at position {}: {}; restore from a backup taken before "
-                                         "the damage (`ledger restore`)",
-                                         report->first_bad_position, report->problem));
+  if (!report->ok) return Fail(kExitFailed, DamageMessage(*report));
   if (!args.expect_head.empty()) {
     if (expected.position > report->head.position)
       return Fail(kExitFailed, fmt::format("the log ends at position {}, before the expected head {}: events are "
@@ -57,14 +67,17 @@ int RunVerify(const CLI::App& app, const VerifyArgs& args) {
 
 void RegisterVerify(CLI::App& app, CommandRegistry& registry) {
   auto args = std::make_shared<VerifyArgs>();
-  CLI::App* cmd = app.add_subcommand("verify", "Recompute the whole hash chain; print the head as POS:HASH");
+  CLI::App* cmd = app.add_subcommand(
+      "verify", "Recompute the hash chain, check every file and index of the store; print the head as POS:HASH");
   AddDataOption(cmd, &args->data);
   cmd->add_option("--expect-head", args->expect_head,
                   "Also prove the log still holds this head (recorded earlier, e.g. on a payment run)")
       ->type_name("POS:HASH");
   cmd->footer(
       "Opens the store read-only, so it works while the server runs. Shows a progress bar on a terminal.\n"
-      "Exit code 0 with POS:HASH as the last line; 1 naming the first bad position.\n\n"
+      "Also checks every table file's checksums and that the stream index, stream heads and command records\n"
+      "agree with the events.\n"
+      "Exit code 0 with POS:HASH as the last line; 1 naming the first bad position or key.\n\n"
       "Example:\n  ledger verify --data /var/lib/ledger --expect-head 120345:5e88489...");
   registry.Add(cmd, [cmd, args] { return RunVerify(*cmd, *args); });
 }

@@ -155,6 +155,56 @@ int LoadDemo(es::EventStore& store, app::CommandBus& bus, DemoClock& clock, cons
   return kExitOk;
 }
 
+// The start-up check (EventStore::VerifyNewEvents): the hash chain from the
+// last verified position to the head. Says on stderr what was found when the
+// log is damaged; false only when the check itself could not run.
+bool VerifyLogAtStart(es::EventStore& store, const DataDir& data) {
+  const es::Head head = store.GetHead();
+  const uint64_t from = store.Integrity().verified.position + 1;
+  if (from <= head.position) {
+    fmt::print("Verifying the event log from position {} to {}...\n", from, head.position);
+    std::fflush(stdout);
+  }
+  auto report = store.VerifyNewEvents([&](uint64_t position) {
+    if (position >= head.position) return;
+    fmt::print("  verified to position {} of {}\n", position, head.position);
+    std::fflush(stdout);
+  });
+  if (!report.ok()) {
+    Fail(kExitFailed, fmt::format("cannot verify the event log in {}: {}; check the data directory and retry",
+                                  data.events().string(), report.status().ToString()));
+    return false;
+  }
+  if (report->ok) {
+    if (from <= head.position) fmt::print("The event log is intact to position {}.\n", report->head.position);
+    return true;
+  }
+  fmt::print(stderr,
+             "ledger: the event log in {} FAILED VERIFICATION at position {}: {}. The server answers reads from the "
+             "read models as they stood, but refuses every change (503) and does not feed the read models. Run "
+             "`ledger verify --data {}` to see the damage, then restore from a backup taken before it "
+             "(`ledger restore`).\n",
+             data.events().string(), report->first_bad_position, report->problem, data.root().string());
+  std::fflush(stderr);
+  return true;
+}
+
+// /healthz: the log's start-up verification; 503 "damaged" when it failed.
+http::HealthCheck LogHealth(es::EventStore& store) {
+  es::IntegrityState state = store.Integrity();
+  http::HealthCheck check;
+  check.healthy = state.ok;
+  check.status = state.ok ? "ok" : "damaged";
+  boost::json::object log{{"verified", state.checked && state.ok}, {"verified_position", state.verified.position}};
+  if (!state.ok) {
+    log["damaged_position"] = state.bad_position;
+    log["writes"] = "refused";
+    log["action"] = "run `ledger verify` and restore from a backup taken before the damage";
+  }
+  check.details["log"] = std::move(log);
+  return check;
+}
+
 void PrintDemoAccounts(const std::vector<DemoAccount>& accounts, const ServeArgs& args) {
   fmt::print("\nDemo accounts (password: {}{}):\n", args.demo_password,
              args.demo_password == kDefaultDemoPassword ? ", the default; choose another with --demo-password" : "");
@@ -176,11 +226,13 @@ int RunServe(const CLI::App& app, const ServeArgs& args) {
   std::error_code ec;
   std::filesystem::create_directories(data.evidence(), ec);
   if (ec) return Fail(kExitFailed, fmt::format("cannot create {}: {}", data.evidence().string(), ec.message()));
+  if (!VerifyLogAtStart(*store, data)) return kExitFailed;
+  const bool log_intact = store->Integrity().ok;
   app::CommandBus bus(*store);
 
   std::vector<DemoAccount> demo_accounts;
   bool demo_loaded = false;
-  if (args.demo && store->GetHead().position == 0) {
+  if (args.demo && log_intact && store->GetHead().position == 0) {
     if (int rc = LoadDemo(*store, bus, clock, args, &demo_accounts); rc != kExitOk) return rc;
     demo_loaded = true;
   }
@@ -188,15 +240,18 @@ int RunServe(const CLI::App& app, const ServeArgs& args) {
   auto db = projections::ProjectionDb::Open(data.projections().string());
   if (!db.ok()) return Fail(kExitFailed, "cannot open the read models: " + db.status().ToString());
   projections::Runner runner(*store, **db);
-  if (es::Status s = runner.CatchUp(); !s.ok())
-    return Fail(kExitFailed, "cannot bring the read models up to date: " + s.ToString());
-  runner.Start();
+  if (log_intact) {  // read models are never fed from a log that failed verification
+    if (es::Status s = runner.CatchUp(); !s.ok())
+      return Fail(kExitFailed, "cannot bring the read models up to date: " + s.ToString());
+    runner.Start();
+  }
 
   http::LogAccountDirectory accounts(bus, *store);
   http::Context context;
   context.accounts = &accounts;
   context.dummy_password_hash = http::HashPassword(http::RandomHex(16));
   context.AddRoutes(http::BuiltinRoutes());
+  context.health = [log = store.get()] { return LogHealth(*log); };
   http::ApiDeps deps(*store, bus, **db, runner, data.evidence());
   context.AddRoutes(http::ApiRoutes(deps));
 #if LEDGER_HAVE_PORTAL
@@ -219,6 +274,14 @@ int RunServe(const CLI::App& app, const ServeArgs& args) {
                            [&runner] { return static_cast<double>(runner.Lag()); });
   context.metrics.AddGauge("ledger_log_head", "The log's head position",
                            [log] { return static_cast<double>(log->GetHead().position); });
+  context.metrics.AddGauge("ledger_log_verified",
+                           "1 when the start-up check found the log intact, 0 when it found damage (changes refused)",
+                           [log] { return log->Integrity().ok ? 1.0 : 0.0; });
+  context.metrics.AddGauge("ledger_log_verified_position",
+                           "The last log position proven intact (recorded in the store)",
+                           [log] { return static_cast<double>(log->Integrity().verified.position); });
+  context.metrics.AddGauge("ledger_log_damaged_position", "The log position that failed the start-up check (0: none)",
+                           [log] { return static_cast<double>(log->Integrity().bad_position); });
   context.metrics.AddCounter("ledger_appends_total", "Commands appended to the log",
                              [log] { return static_cast<double>(log->Stats().appends); });
   context.metrics.AddCounter("ledger_events_appended_total", "Events appended to the log",

@@ -176,6 +176,8 @@ Response Verify(Call&, ApiDeps& deps) {
   if (!report->ok) {
     body["first_bad_position"] = report->first_bad_position;
     body["problem"] = report->problem;
+    body["column_family"] = report->column_family;
+    body["key"] = report->key;
   }
   return Response::Json(200, body);
 }

@@ -308,6 +308,9 @@ std::string RejectionText(const app::ExecuteResult& result) {
     if (!r.errors.empty() && r.message.empty()) return r.errors.front().message;
     return r.message;
   }
+  if (result.store_failed() && result.status().code() == es::Status::Code::kUnavailable) {
+    return "The ledger refuses changes: " + result.status().message() + ".";
+  }
   if (result.store_failed()) return "The ledger could not store this just now. Try again.";
   return {};
 }

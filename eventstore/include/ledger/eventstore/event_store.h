@@ -85,9 +85,22 @@ struct Head {
 struct VerifyReport {
   bool ok = true;
   uint64_t events_checked = 0;
-  uint64_t first_bad_position = 0;  // when !ok
-  std::string problem;              // when !ok: what was wrong at that position
+  uint64_t first_bad_position = 0;  // when !ok: the event position, or 0 when the fault is not at one
+  std::string problem;              // when !ok: what was wrong, naming the column family and key
+  std::string column_family;        // when !ok: "events", "stream_index", "stream_heads", "commands", "meta"
+  std::string key;                  // when !ok: the first bad key, printable (a position, a stream and
+                                    // version, a stream, a command id, or a table file)
   Head head;                        // the last position checked and its hash
+};
+
+// What the start-up verification (EventStore::VerifyNewEvents) found, for
+// health checks and metrics.
+struct IntegrityState {
+  bool checked = false;  // VerifyNewEvents ran (and finished) on this open store
+  bool ok = true;        // no damage found (meaningful when checked)
+  Head verified;         // the last position proven intact, durably recorded in the store
+  uint64_t bad_position = 0;  // when checked && !ok
+  std::string problem;        // when checked && !ok: what was wrong there
 };
 
 struct Options {
@@ -156,8 +169,25 @@ class EventStore {
 
   // Recomputes the hash chain over from..to (to = 0: the head) and reports the
   // first position whose hash or link is wrong. progress(pos) is called now and then.
+  // Over the whole log (from 1 to the head) it also checks every table file's
+  // block checksums (and whole-file checksums where recorded) and that
+  // stream_index, stream_heads and commands agree exactly with the events, and
+  // names the first bad key. Reads one consistent snapshot, so it may run
+  // beside appends; memory grows with the number of streams, not of events.
   virtual Result<VerifyReport> Verify(uint64_t from_position = 1, uint64_t to_position = 0,
                                       const std::function<void(uint64_t)>& progress = {}) = 0;
+
+  // The start-up check: recomputes the hash chain from the last verified
+  // position recorded in the store (meta "verified"; the whole log the first
+  // time) to the head. When intact, durably records the head as the new
+  // verified position, so the next call checks only what was appended since.
+  // When damaged, records nothing and from then on every Append of this open
+  // store fails with Status::Unavailable naming the position. progress(pos) is
+  // called now and then. REQUIRES: opened for writing.
+  virtual Result<VerifyReport> VerifyNewEvents(const std::function<void(uint64_t)>& progress = {}) = 0;
+
+  // The outcome of the last VerifyNewEvents and the recorded verified position.
+  virtual IntegrityState Integrity() = 0;
 
   // Delivers every event from `from_position` in order, then live events, with
   // no gap and no duplicate, on a thread of its own. `deliver` gets batches of

@@ -23,6 +23,8 @@ class [[nodiscard]] Status {
     kCorruption,           // stored bytes fail decoding or the hash chain
     kIoError,
     kBusy,                 // the data directory is held by another process
+    kUnavailable,          // the store refuses appends: its log failed verification (the message
+                           // names the position and what to do, and is written for people)
   };
 
   Status() = default;
@@ -36,6 +38,7 @@ class [[nodiscard]] Status {
   static Status Corruption(std::string msg) { return {Code::kCorruption, std::move(msg)}; }
   static Status IoError(std::string msg) { return {Code::kIoError, std::move(msg)}; }
   static Status Busy(std::string msg) { return {Code::kBusy, std::move(msg)}; }
+  static Status Unavailable(std::string msg) { return {Code::kUnavailable, std::move(msg)}; }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }

@@ -45,10 +45,12 @@ Problem BadRequest(std::string detail);        // 400 /problems/bad-request (unp
 Problem Internal();                            // 500 /problems/internal
 Problem Unavailable();                         // 503 /problems/unavailable
 Problem StorageUnavailable();                  // 503 /problems/storage-unavailable, Retry-After: 30
+Problem WritesRefused(std::string detail);     // 503 /problems/writes-refused (the log failed verification)
 }  // namespace problems
 
 // The mapping of store statuses. REQUIRES !status.ok(). The store's message is
-// not exposed; log it yourself if it matters.
+// not exposed (log it yourself if it matters), except Unavailable's, which the
+// store writes for people: it names the damaged position and what to do.
 Problem FromStatus(const es::Status& status);
 // The mapping of domain rejections; the rejection's message (written for the
 // actor) becomes detail and its code becomes code.

@@ -11,6 +11,8 @@
 //   routes.push_back({"GET", "/api/v1/claims/{id}", Access::For(core::Action::kViewClaim), GetClaim});
 #pragma once
 
+#include <boost/json/object.hpp>
+
 #include <cstddef>
 #include <functional>
 #include <map>
@@ -75,6 +77,13 @@ struct RequestLogLine {
 // The default sink: one JSON object per line on stderr.
 void LogToStderr(const RequestLogLine& line);
 
+// What GET /healthz reports beyond "the process answers".
+struct HealthCheck {
+  bool healthy = true;          // false: /healthz answers 503
+  std::string status = "ok";    // the body's "status", e.g. "damaged"
+  boost::json::object details;  // merged into the body
+};
+
 // Everything HandleRequest needs, shared by all requests. Build one at start-up,
 // add routes, set accounts, then treat as read-only (the members are themselves
 // thread-safe). Handlers reach application state through their own captures.
@@ -103,6 +112,7 @@ class Context {
   // The policy; core::Authorize unless a test replaces it.
   std::function<core::AccessDecision(const core::Principal&, core::Action, const core::Scope&)> authorize;
   std::string dummy_password_hash;  // verified against when a username is unknown
+  std::function<HealthCheck()> health;  // optional; must be thread-safe
 
  private:
   friend Response HandleRequest(const Request& request, Context& context);

@@ -1,0 +1,168 @@
+// The real `ledger serve` checks the log at start-up: on a tampered log it
+// refuses every change with 503 naming the position and says so in /healthz,
+// /metrics and its log; on an intact log each start checks only what is new.
+#include <doctest/doctest.h>
+#include <rocksdb/db.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+
+#include "api_world.h"
+#include "ledger/http/auth.h"
+#include "live_ledger.h"
+
+namespace ledger::http::testing {
+namespace {
+
+core::Date Today() {
+  return core::Date::FromTimestamp(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
+}
+
+// A data directory holding the standard world, with the service open around today.
+struct SeededData {
+  SeededData() {
+    auto store = es::EventStore::Open(dir.Sub("events"));
+    REQUIRE(store.ok());
+    SeedWorld(**store, HashPassword(kApiPassword, PasswordCost::kMinimum), Today());
+  }
+  std::string data() const { return dir.str(); }
+  ledger::testing::TempDir dir;
+};
+
+uint64_t StoredHead(const std::string& data) {
+  es::Options options;
+  options.read_only = true;
+  auto store = es::EventStore::Open(data + "/events", options);
+  REQUIRE(store.ok());
+  return (*store)->GetHead().position;
+}
+
+// Changes one letter of the SYSTEM organisation's name in the payload of
+// position 1 through raw RocksDB, recomputing nothing.
+void TamperFirstEvent(const std::string& data) {
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (const char* name : {"default", "events", "stream_index", "stream_heads", "commands", "meta"})
+    families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(rocksdb::DBOptions(), data + "/events", families, &handles, &raw);
+  REQUIRE_MESSAGE(s.ok(), s.ToString());
+  std::unique_ptr<rocksdb::DB> db(raw);
+  const std::string key("\0\0\0\0\0\0\0\1", 8);
+  std::string value;
+  REQUIRE(db->Get(rocksdb::ReadOptions(), handles[1], key, &value).ok());
+  size_t at = value.find("Operators");
+  REQUIRE(at != std::string::npos);
+  value[at] = 'o';
+  rocksdb::WriteOptions write;
+  write.sync = true;
+  REQUIRE(db->Put(write, handles[1], key, value).ok());
+  for (auto* h : handles) REQUIRE(db->DestroyColumnFamilyHandle(h).ok());
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string Token(Client& c, const std::string& user) {
+  Reply r = c.Send("POST", "/api/v1/session",
+                   R"({"username":")" + user + R"(","password":")" + kApiPassword + R"("})");
+  REQUIRE_MESSAGE(r.status == 201, r.body);
+  return std::string(boost::json::parse(r.body).at("token").as_string());
+}
+
+Reply DraftClaim(Client& c, const std::string& token, const std::string& key) {
+  return c.Send("POST", "/api/v1/claims",
+                R"({"service_id":"SPEND","period":")" + Today().AddDays(-1).ToString() + R"("})", token,
+                {{"Idempotency-Key", key}});
+}
+
+boost::json::object HealthLog(const Reply& health) {
+  return boost::json::parse(health.body).at("log").as_object();
+}
+
+TEST_CASE("a server started on a tampered log refuses changes with 503 naming the position and says so") {
+  SeededData world;
+  const uint64_t head = StoredHead(world.data());
+  TamperFirstEvent(world.data());
+  {
+    LiveLedger server(world.data());
+    Client c(server.port());
+
+    Reply health = c.Send("GET", "/healthz");
+    CHECK(health.status == 503);
+    CHECK(boost::json::parse(health.body).at("status").as_string() == "damaged");
+    boost::json::object log = HealthLog(health);
+    CHECK(log.at("verified").as_bool() == false);
+    CHECK(log.at("damaged_position").to_number<uint64_t>() == 1);
+    CHECK(log.at("verified_position").to_number<uint64_t>() == 0);
+    CHECK(log.at("writes").as_string() == "refused");
+
+    Reply metrics = c.Send("GET", "/metrics");
+    CHECK(metrics.body.find("\nledger_log_verified 0\n") != std::string::npos);
+    CHECK(metrics.body.find("\nledger_log_damaged_position 1\n") != std::string::npos);
+    CHECK(metrics.body.find("\nledger_log_verified_position 0\n") != std::string::npos);
+
+    // Reads are served; every change is refused and nothing is stored.
+    std::string p2 = Token(c, "p2user");
+    CHECK(c.Send("GET", "/api/v1/me", "", p2).status == 200);
+    Reply draft = DraftClaim(c, p2, "after-tamper-1");
+    CHECK(draft.status == 503);
+    CHECK(draft.Header("Content-Type").find("application/problem+json") != std::string::npos);
+    boost::json::value problem = boost::json::parse(draft.body);
+    CHECK(problem.at("type").as_string() == "/problems/writes-refused");
+    CHECK(std::string(problem.at("detail").as_string()).find("position 1,") != std::string::npos);
+    CHECK(server.Stop() == 0);
+  }
+  CHECK(StoredHead(world.data()) == head);
+  std::string log = ReadFile(world.data() + ".stderr");
+  CHECK(log.find("FAILED VERIFICATION at position 1") != std::string::npos);
+  CHECK(log.find("ledger verify --data " + world.data()) != std::string::npos);
+  CHECK(log.find("ledger restore") != std::string::npos);
+}
+
+TEST_CASE("each start of the server verifies only what was appended since the last verified position") {
+  SeededData world;
+  const uint64_t seeded = StoredHead(world.data());
+  {
+    LiveLedger server(world.data());
+    CHECK(server.output().find("Verifying the event log from position 1 to " + std::to_string(seeded)) !=
+          std::string::npos);
+    Client c(server.port());
+    Reply health = c.Send("GET", "/healthz");
+    CHECK(health.status == 200);
+    CHECK(HealthLog(health).at("verified").as_bool());
+    CHECK(HealthLog(health).at("verified_position").to_number<uint64_t>() == seeded);
+    Reply draft = DraftClaim(c, Token(c, "p2user"), "restart-1");
+    REQUIRE_MESSAGE(draft.status == 201, draft.body);
+    CHECK(server.Stop() == 0);
+  }
+  const uint64_t grown = StoredHead(world.data());
+  REQUIRE(grown > seeded);
+  {
+    LiveLedger server(world.data());
+    CHECK(server.output().find("Verifying the event log from position " + std::to_string(seeded + 1) + " to " +
+                               std::to_string(grown)) != std::string::npos);
+    Client c(server.port());
+    CHECK(HealthLog(c.Send("GET", "/healthz")).at("verified_position").to_number<uint64_t>() == grown);
+    CHECK(c.Send("GET", "/metrics").body.find("\nledger_log_verified_position " + std::to_string(grown) + "\n") !=
+          std::string::npos);
+    CHECK(server.Stop() == 0);
+  }
+  {
+    LiveLedger server(world.data());  // nothing new: nothing to verify
+    CHECK(server.output().find("Verifying the event log") == std::string::npos);
+    Client c(server.port());
+    CHECK(HealthLog(c.Send("GET", "/healthz")).at("verified_position").to_number<uint64_t>() == grown);
+    CHECK(server.Stop() == 0);
+  }
+}
+
+}  // namespace
+}  // namespace ledger::http::testing
