@@ -37,12 +37,13 @@ test-asan: deps
 	@cmake -S . -B $(ASAN_BUILD) -G Ninja $(SAN_FLAGS) -DLEDGER_SANITIZE=address >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS) --target asan_tests
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  ctest --output-on-failure -j $(JOBS) -L asan
+	  ctest --output-on-failure -j $(JOBS) -R "$$(cat asan_tests.regex)"
 
 test-tsan: deps
 	@cmake -S . -B $(TSAN_BUILD) -G Ninja $(SAN_FLAGS) -DLEDGER_SANITIZE=thread >/dev/null
 	@cmake --build $(TSAN_BUILD) -j $(JOBS) --target tsan_tests
-	cd $(TSAN_BUILD) && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 ctest --output-on-failure -j $(JOBS) -L tsan
+	cd $(TSAN_BUILD) && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+	  ctest --output-on-failure -j $(JOBS) -R "$$(cat tsan_tests.regex)"
 
 # Runs every fuzz target under libFuzzer + ASan + UBSan for FUZZ_SECONDS each
 # (default 60), starting from its seed corpus; new inputs collect in

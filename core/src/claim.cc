@@ -192,7 +192,7 @@ std::vector<FieldError> UnknownIds(const ServiceDefinition& def, const UnitValue
   }
   for (const auto& [id, text] : answers) {
     const bool known = std::any_of(def.questions.begin(), def.questions.end(),
-                                   [&](const Question& q) { return q.id == id; });
+                                   [&key = id](const Question& q) { return q.id == key; });
     if (!known) errors.push_back({"answers." + id, "unknown_question", "This service has no question " + id + "."});
   }
   return errors;

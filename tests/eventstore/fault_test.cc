@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -56,12 +57,14 @@ void CheckReopened(const std::string& dir, const std::set<std::string>& acknowle
 
 // `threads` writers append one command each at once; returns the results.
 std::vector<Result<AppendResult>> AppendAtOnce(FaultyStore& s, const std::string& prefix, int threads) {
-  std::vector<Result<AppendResult>> results(threads, Status::Ok());
+  std::vector<std::optional<Result<AppendResult>>> slots(threads);
   std::vector<std::thread> workers;
   for (int i = 0; i < threads; ++i) {
-    workers.emplace_back([&, i] { results[i] = s.Append(prefix + std::to_string(i)); });
+    workers.emplace_back([&, i] { slots[i].emplace(s.Append(prefix + std::to_string(i))); });
   }
   for (auto& w : workers) w.join();
+  std::vector<Result<AppendResult>> results;
+  for (auto& slot : slots) results.push_back(std::move(*slot));
   return results;
 }
 
