@@ -240,7 +240,7 @@ TEST_CASE("store statuses map to stable problem types and never show the store's
       {es::Status::Invalid("payload too big for key x"), 400, "/problems/validation"},
       {es::Status::IdempotencyMismatch("cmd abc reused"), 422, "/problems/idempotency-key-reused"},
       {es::Status::Corruption("hash chain broken at 17"), 500, "/problems/internal"},
-      {es::Status::IoError("fsync /data/000012.log: EIO"), 500, "/problems/internal"},
+      {es::Status::IoError("fsync /data/000012.log: EIO"), 503, "/problems/storage-unavailable"},
       {es::Status::Busy("LOCK held by pid 4242"), 503, "/problems/unavailable"},
   };
   for (const auto& c : cases) {
