@@ -134,10 +134,10 @@ Micros SignInThrottle::WaitFor(const std::string& key, Micros now) {
     entries_.erase(it);
     return 0;
   }
-  int extra = e.failures - options_.free_failures;
-  if (extra <= 0) return 0;
+  int doublings = e.failures - options_.free_failures;  // 0 after the last free failure
+  if (doublings < 0) return 0;
   Micros delay = ToMicros(options_.base_delay);
-  for (int i = 1; i < extra && delay < ToMicros(options_.max_delay); ++i) delay *= 2;
+  for (int i = 0; i < doublings && delay < ToMicros(options_.max_delay); ++i) delay *= 2;
   delay = std::min(delay, ToMicros(options_.max_delay));
   Micros ready = e.last_failure + delay;
   return ready > now ? ready - now : 0;

@@ -16,12 +16,16 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <csignal>
 #include <deque>
+#include <iterator>
 #include <limits>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -50,20 +54,61 @@ bool ParseListenAddress(const std::string& text, std::string* host, uint16_t* po
   return true;
 }
 
+std::size_t DefaultMaxConnections() {
+  constexpr rlim_t kCeiling = rlim_t{1} << 20;  // an unlimited soft limit still gets a finite cap
+  rlimit limit{};
+  rlim_t soft = 1024;
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0) soft = limit.rlim_cur == RLIM_INFINITY ? kCeiling : limit.rlim_cur;
+  soft = std::min(soft, kCeiling);
+  if (soft > 2 * kReservedDescriptors) return static_cast<std::size_t>(soft) - kReservedDescriptors;
+  return std::max<std::size_t>(static_cast<std::size_t>(soft) / 2, 1);
+}
+
 namespace {
 
 class Session;
 
+// Connection figures for /metrics; shared with the registry's callbacks so
+// they stay valid however long the Context outlives the server.
+struct ConnectionStats {
+  std::atomic<uint64_t> open{0};
+  std::atomic<uint64_t> shed{0};           // idle connections closed to make room
+  std::atomic<uint64_t> refused{0};        // new connections closed at once: at the cap, none idle
+  std::atomic<uint64_t> accept_errors{0};  // accepts that failed (mostly EMFILE/ENFILE)
+};
+
 // The server-wide state sessions need.
 struct Shared {
-  Shared(ServerOptions o, Context& c, net::thread_pool& h) : options(std::move(o)), context(c), handlers(h) {}
+  Shared(ServerOptions o, Context& c, net::thread_pool& h)
+      : options(std::move(o)),
+        context(c),
+        handlers(h),
+        max_connections(options.max_connections > 0 ? options.max_connections : DefaultMaxConnections()) {}
   ServerOptions options;
   Context& context;
   net::thread_pool& handlers;
+  const std::size_t max_connections;
+  std::shared_ptr<ConnectionStats> stats = std::make_shared<ConnectionStats>();
   std::atomic<bool> stopping{false};
   std::mutex mu;
-  std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
+  std::unordered_map<Session*, std::weak_ptr<Session>> sessions;  // guarded by mu
+  // Sessions waiting for a request's first byte, oldest first (keyed by a
+  // serial taken when they became idle); guarded by mu.
+  std::map<uint64_t, std::weak_ptr<Session>> idle;
+  uint64_t idle_serial = 0;   // guarded by mu
+  std::size_t shedding = 0;   // sessions told to close but not yet gone; guarded by mu
 };
+
+// RFC 9112 section 3.2: a server answers 400 to an HTTP/1.1 request without a
+// Host header, and to any request with more than one.
+template <class Message>
+std::optional<Problem> HostProblem(const Message& header) {
+  auto range = header.equal_range(bhttp::field::host);
+  auto count = std::distance(range.first, range.second);
+  if (count > 1) return problems::BadRequest("The request has more than one Host header.");
+  if (count == 0 && header.version() >= 11) return problems::BadRequest("An HTTP/1.1 request needs a Host header.");
+  return std::nullopt;
+}
 
 // The writer end of an SSE stream; frames are drained by the session.
 class StreamWriter : public SseWriter {
@@ -163,14 +208,39 @@ class Session : public std::enable_shared_from_this<Session> {
   ~Session() {
     std::lock_guard lock(shared_.mu);
     shared_.sessions.erase(this);
+    if (idle_key_ != 0) shared_.idle.erase(idle_key_);
+    if (shed_) --shared_.shedding;
+    --shared_.stats->open;
   }
 
+  // A new connection counts as idle at once, so a burst of accepts can shed
+  // it before its strand first runs. REQUIRES shared_.mu is not held.
   void Start() {
     {
       std::lock_guard lock(shared_.mu);
       shared_.sessions[this] = weak_from_this();
     }
+    ++shared_.stats->open;
+    MarkIdle();
     net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::ReadHeader, shared_from_this()));
+  }
+
+  // Takes the oldest idle session out of the idle list and tells it to close;
+  // false when none is idle. REQUIRES shared.mu is held.
+  static bool ShedOldestIdleLocked(Shared& shared) {
+    while (!shared.idle.empty()) {
+      auto oldest = shared.idle.begin();
+      std::shared_ptr<Session> victim = oldest->second.lock();
+      shared.idle.erase(oldest);
+      if (!victim) continue;
+      victim->idle_key_ = 0;
+      victim->shed_ = true;
+      ++shared.shedding;
+      ++shared.stats->shed;
+      net::post(victim->stream_.get_executor(), beast::bind_front_handler(&Session::CloseIfIdle, victim));
+      return true;
+    }
+    return false;
   }
 
   void PostShutdown() {
@@ -182,6 +252,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // request being handled or written finishes first, streams end.
   void Shutdown() {
     switch (state_) {
+      case State::kIdle:
       case State::kReadingHeader:
         stream_.cancel();
         break;
@@ -193,10 +264,48 @@ class Session : public std::enable_shared_from_this<Session> {
     }
   }
 
-  enum class State { kReadingHeader, kReadingBody, kHandling, kWriting, kStreaming, kClosed };
+  enum class State { kIdle, kReadingHeader, kReadingBody, kHandling, kWriting, kStreaming, kClosed };
 
+  // Shedding (on the strand): a session that received a request meanwhile keeps it.
+  void CloseIfIdle() {
+    if (state_ == State::kIdle) Close();
+  }
+
+  // The idle list (for shedding) holds the session exactly while it waits for a request.
+  void MarkIdle() {
+    std::lock_guard lock(shared_.mu);
+    if (idle_key_ == 0 && !shed_) {
+      idle_key_ = ++shared_.idle_serial;
+      shared_.idle.emplace(idle_key_, weak_from_this());
+    }
+  }
+  void MarkBusy() {
+    std::lock_guard lock(shared_.mu);
+    if (idle_key_ != 0) shared_.idle.erase(idle_key_);
+    idle_key_ = 0;
+  }
+
+  // Waits up to idle_timeout for the first byte of the next request (unless
+  // a pipelined request is already buffered), then reads it.
   void ReadHeader() {
     if (shared_.stopping) return Close();
+    if (buffer_.size() > 0) return ReadRequest();
+    state_ = State::kIdle;
+    MarkIdle();
+    stream_.expires_after(shared_.options.idle_timeout);
+    stream_.async_read_some(buffer_.prepare(kFirstRead),
+                            beast::bind_front_handler(&Session::OnFirstBytes, shared_from_this()));
+  }
+
+  void OnFirstBytes(beast::error_code ec, std::size_t n) {
+    MarkBusy();
+    if (ec || state_ != State::kIdle) return Close();  // gone, idle too long, shed or shut down
+    buffer_.commit(n);
+    ReadRequest();
+  }
+
+  // From its first byte, the whole request (header and body) has read_timeout.
+  void ReadRequest() {
     state_ = State::kReadingHeader;
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(shared_.options.header_limit));
@@ -204,7 +313,7 @@ class Session : public std::enable_shared_from_this<Session> {
     // Content-Length over its default); OnHeader sets the route's limit.
     parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     body_limit_ = shared_.context.options().default_body_limit;
-    stream_.expires_after(shared_.options.idle_timeout);
+    stream_.expires_after(shared_.options.read_timeout);
     bhttp::async_read_header(stream_, buffer_, *parser_,
                              beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
   }
@@ -212,6 +321,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnHeader(beast::error_code ec, std::size_t) {
     if (ec) return OnReadError(ec);
     const auto& header = parser_->get();
+    if (auto bad = HostProblem(header)) return WriteServerProblem(*bad);
     std::string_view target(header.target().data(), header.target().size());
     std::string_view path = target.substr(0, target.find('?'));
     std::string_view method(header.method_string().data(), header.method_string().size());
@@ -220,8 +330,7 @@ class Session : public std::enable_shared_from_this<Session> {
       return WriteServerProblem(problems::PayloadTooLarge(body_limit_));
     }
     parser_->body_limit(body_limit_);
-    state_ = State::kReadingBody;
-    stream_.expires_after(shared_.options.read_timeout);
+    state_ = State::kReadingBody;  // still within the deadline set at the request's first byte
     auto expect = header[bhttp::field::expect];
     if (HeaderNameEquals(std::string_view(expect.data(), expect.size()), "100-continue") && !parser_->is_done()) {
       static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -424,12 +533,16 @@ class Session : public std::enable_shared_from_this<Session> {
     heartbeat_.cancel();
   }
 
+  static constexpr std::size_t kFirstRead = 4 * kKiB;
+
   beast::tcp_stream stream_;
   Shared& shared_;
+  uint64_t idle_key_ = 0;  // this session's key in shared_.idle, 0 when not idle; guarded by shared_.mu
+  bool shed_ = false;      // told to close to make room; guarded by shared_.mu
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::string remote_;
-  State state_ = State::kReadingHeader;
+  State state_ = State::kIdle;
   std::size_t body_limit_ = 0;
   bool keep_alive_ = true;
   bool head_ = false;  // the request being answered is a HEAD
@@ -450,8 +563,11 @@ class Server::Impl {
         shared_(options, context, handlers_),
         ioc_(io_threads_),
         acceptor_(net::make_strand(ioc_)),
+        accept_timer_(acceptor_.get_executor()),
         signals_(ioc_),
-        drain_timer_(ioc_) {}
+        drain_timer_(ioc_) {
+    RegisterMetrics(context.metrics, shared_.stats);
+  }
 
   ~Impl() {
     Stop();
@@ -502,6 +618,7 @@ class Server::Impl {
     net::post(ioc_, [this] {
       beast::error_code ec;
       acceptor_.close(ec);
+      net::post(acceptor_.get_executor(), [this] { accept_timer_.cancel(); });
       signals_.cancel(ec);
       std::vector<std::shared_ptr<Session>> live;
       {
@@ -526,8 +643,63 @@ class Server::Impl {
 
   void OnAccept(beast::error_code ec, tcp::socket socket) {
     if (shared_.stopping) return;
-    if (!ec) std::make_shared<Session>(std::move(socket), shared_)->Start();
+    if (ec) return OnAcceptError(ec);
+    if (MakeRoom()) {
+      std::make_shared<Session>(std::move(socket), shared_)->Start();
+    } else {
+      ++shared_.stats->refused;
+      beast::error_code ignored;
+      socket.close(ignored);
+    }
     Accept();
+  }
+
+  // True when the new connection may stay: under the cap, or an idle one was
+  // shed to make room (the cap is soft by the connections still closing).
+  bool MakeRoom() {
+    std::lock_guard lock(shared_.mu);
+    if (shared_.sessions.size() - shared_.shedding < shared_.max_connections) return true;
+    return Session::ShedOldestIdleLocked(shared_);
+  }
+
+  // Accepting again at once would spin while descriptors are short (EMFILE,
+  // ENFILE): the pending connection stays queued and every retry fails. So
+  // shed an idle connection to free one, and retry after accept_backoff.
+  void OnAcceptError(beast::error_code ec) {
+    if (ec == net::error::operation_aborted) return;  // the acceptor closed
+    ++shared_.stats->accept_errors;
+    if (ec == net::error::connection_aborted) return Accept();  // that connection left before it was taken
+    if (!warned_accept_) {
+      warned_accept_ = true;
+      RequestLogLine line;
+      line.request_id = "-";
+      line.method = "-";
+      line.route = "-";
+      line.note = "accepting connections failed (" + ec.message() + "); retrying every " +
+                  std::to_string(shared_.options.accept_backoff.count()) +
+                  " ms, further failures are counted in ledger_http_accept_errors_total";
+      if (shared_.context.log) shared_.context.log(line);
+    }
+    {
+      std::lock_guard lock(shared_.mu);
+      Session::ShedOldestIdleLocked(shared_);
+    }
+    accept_timer_.expires_after(shared_.options.accept_backoff);
+    accept_timer_.async_wait([this](beast::error_code e) {
+      if (!e && !shared_.stopping) Accept();
+    });
+  }
+
+  static void RegisterMetrics(Metrics& metrics, const std::shared_ptr<ConnectionStats>& stats) {
+    metrics.AddGauge("ledger_http_connections", "Open HTTP connections",
+                     [stats] { return static_cast<double>(stats->open.load()); });
+    metrics.AddCounter("ledger_http_connections_shed_total", "Idle connections closed to make room for new ones",
+                       [stats] { return static_cast<double>(stats->shed.load()); });
+    metrics.AddCounter("ledger_http_connections_refused_total",
+                       "New connections closed at once: at the cap with none idle",
+                       [stats] { return static_cast<double>(stats->refused.load()); });
+    metrics.AddCounter("ledger_http_accept_errors_total", "Accepts that failed (mostly for lack of descriptors)",
+                       [stats] { return static_cast<double>(stats->accept_errors.load()); });
   }
 
   // Polls until every connection has closed, then lets Run return; cuts the
@@ -556,6 +728,8 @@ class Server::Impl {
   Shared shared_;
   net::io_context ioc_;
   tcp::acceptor acceptor_;
+  net::steady_timer accept_timer_;  // on the acceptor's strand
+  bool warned_accept_ = false;      // the first failed accept is logged, the rest counted
   net::signal_set signals_;
   net::steady_timer drain_timer_;
   std::chrono::steady_clock::time_point drain_deadline_;

@@ -144,22 +144,31 @@ TEST_CASE("GET /me shows the person, organisation, roles and the permissions the
   CHECK(std::find(permissions.begin(), permissions.end(), boost::json::value("approve_tier1")) == permissions.end());
 }
 
-TEST_CASE("after five failures within the window, further sign-ins for that account are slowed") {
+TEST_CASE("after five failures within the window, the sixth attempt is throttled and the fifth is not") {
   Fixture f;
-  for (int i = 0; i < 5; ++i) CHECK(HandleRequest(SignInRequest("alice", "guess"), f.context).status == 401);
-  // The sixth failure starts the delay...
+  for (int i = 1; i <= 4; ++i) CHECK(HandleRequest(SignInRequest("alice", "guess"), f.context).status == 401);
+  // The fifth attempt, after four failures, is still answered...
   CHECK(HandleRequest(SignInRequest("alice", "guess"), f.context).status == 401);
-  // ...so even the right password must wait, and the answer says how long.
+  // ...but the sixth, right after five failures, must wait, even with the right password.
   Response slowed = HandleRequest(SignInRequest("alice", testing::kPassword), f.context);
   CHECK(slowed.status == 429);
   CHECK(slowed.Header("retry-after") == "1");
   CHECK(Body(slowed).at("type") == "/problems/too-many-requests");
   f.Advance(std::chrono::seconds(1));
-  CHECK(HandleRequest(SignInRequest("alice", "guess"), f.context).status == 401);
+  CHECK(HandleRequest(SignInRequest("alice", "guess"), f.context).status == 401);  // the sixth failure
   f.Advance(std::chrono::seconds(1));
-  CHECK(HandleRequest(SignInRequest("alice", testing::kPassword), f.context).status == 429);  // delay doubled
+  Response doubled = HandleRequest(SignInRequest("alice", testing::kPassword), f.context);
+  CHECK(doubled.status == 429);  // 2 s after the sixth failure
+  CHECK(doubled.Header("retry-after") == "1");
   f.Advance(std::chrono::seconds(1));
   CHECK(HandleRequest(SignInRequest("alice", testing::kPassword), f.context).status == 201);
+}
+
+TEST_CASE("five failures from one address throttle that address's sixth attempt, four do not") {
+  Fixture f;
+  for (int i = 0; i < 4; ++i) HandleRequest(SignInRequest("user" + std::to_string(i), "guess"), f.context);
+  CHECK(HandleRequest(SignInRequest("user4", "guess"), f.context).status == 401);
+  CHECK(HandleRequest(SignInRequest("tom", testing::kPassword), f.context).status == 429);
 }
 
 TEST_CASE("an unknown username is slowed exactly like a real one, so throttling reveals nothing") {
@@ -169,7 +178,7 @@ TEST_CASE("an unknown username is slowed exactly like a real one, so throttling 
     r.remote_address = "10.0.0." + std::to_string(from);  // a new address each time: only the account counts
     return HandleRequest(r, f.context);
   };
-  for (int i = 0; i < 6; ++i) {
+  for (int i = 0; i < 5; ++i) {
     CHECK(attempt("alice", i).status == 401);
     CHECK(attempt("mallory", i).status == 401);
   }

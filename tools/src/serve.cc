@@ -7,6 +7,7 @@
 // sub-ICB commissioners and creates the demo accounts.
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -46,6 +47,7 @@ struct ServeArgs {
   bool demo = false;
   std::string demo_password = kDefaultDemoPassword;
   int threads = 0;
+  int64_t max_connections = 0;  // 0 = derived from the descriptor limit
   std::string practices = DefaultPracticesPath();
   std::string portal;  // "" = the templates and assets of the build tree
 };
@@ -218,6 +220,8 @@ int RunServe(const CLI::App& app, const ServeArgs& args) {
   if (!http::ParseListenAddress(args.listen, &host, &port))
     return UsageError(app, "--listen must be HOST:PORT, e.g. 127.0.0.1:8080");
   if (args.threads < 0 || args.threads > 256) return UsageError(app, "--threads must be between 0 and 256");
+  if (args.max_connections < 0 || args.max_connections > 1'000'000)
+    return UsageError(app, "--max-connections must be between 0 and 1000000");
   DataDir data(args.data);
   DemoClock clock;
   int exit_code = kExitOk;
@@ -294,6 +298,7 @@ int RunServe(const CLI::App& app, const ServeArgs& args) {
   http::ServerOptions options;
   options.listen = args.listen;
   options.io_threads = args.threads;
+  options.max_connections = static_cast<std::size_t>(args.max_connections);
   http::Server server(options, context);
   if (std::string error = server.Start(); !error.empty())
     return Fail(kExitFailed, fmt::format("cannot listen on {}: {}", args.listen, error));
@@ -337,6 +342,10 @@ void RegisterServe(CLI::App& app, CommandRegistry& registry) {
   cmd->add_option("--portal", args->portal,
                   "Portal directory with templates/ and static/ (default: the source templates and the built assets)");
   cmd->add_option("--threads", args->threads, "I/O threads (0 = one per core)")->capture_default_str();
+  cmd->add_option("--max-connections", args->max_connections,
+                  "Open connections at most; at the cap the oldest idle one is closed "
+                  "(0 = the descriptor limit less 256 kept for the stores and files)")
+      ->capture_default_str();
   cmd->add_option("--practices", args->practices, "The practices file the demo history is built from")
       ->capture_default_str()
       ->type_name("FILE");

@@ -1,9 +1,12 @@
 // The portal's shell: sessions, CSRF, the page helper, sign-in and sign-out,
 // home, error pages, static assets and the route table.
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
+#include <string>
 
 #include <fmt/format.h>
 
@@ -243,6 +246,16 @@ std::optional<Viewer> FindViewer(Portal& portal, Call& call, bool* presented) {
   return v;
 }
 
+// Whether a form carries the viewer's CSRF token; every portal POST made
+// with a session checks it before doing anything.
+bool CsrfMatches(const Form& form, const Viewer& viewer) { return form.Get("csrf_token") == viewer.csrf; }
+
+// The answer to a form without the viewer's CSRF token: 403, nothing done.
+Response CsrfRefused(Page& page) {
+  json::object base = page.Base("Your form could not be sent", "");
+  return page.Render(403, "error", ErrorPageModel(std::move(base), 403, ""));
+}
+
 }  // namespace
 
 // ---- Page ----------------------------------------------------------------------
@@ -332,10 +345,7 @@ Handler Wrap(std::shared_ptr<Portal> portal, std::optional<core::Action> action,
     }
     Form form = ParseForm(req);
     Page page(*portal, call, *viewer, form);
-    if (req.method == "POST" && form.Get("csrf_token") != viewer->csrf) {
-      json::object base = page.Base("Your form could not be sent", "");
-      return page.Render(403, "error", ErrorPageModel(std::move(base), 403, ""));
-    }
+    if (req.method == "POST" && !CsrfMatches(form, *viewer)) return CsrfRefused(page);
     if (action && !page.Allowed(*action, OwnScope(viewer->principal))) return page.NotFound();
     return handler(page);
   };
@@ -467,18 +477,18 @@ Response PostSignIn(Portal& portal, Call& call) {
   return RenderSignedOut(portal, req, failure.empty() ? 422 : 401, "sign_in", std::move(m), "");
 }
 
+// POST /sign-out: like every portal form, it needs the session's CSRF token
+// (403 without it, and the session stays). Without a live session there is
+// nothing to end, and the stale cookie is cleared.
 Response PostSignOut(Portal& portal, Call& call) {
   const Request& req = call.request();
-  std::string token = req.Cookie(kCookieName);
-  if (!token.empty()) {
-    auto csrf = portal.CsrfOf(token);
+  bool presented = false;
+  if (std::optional<Viewer> viewer = FindViewer(portal, call, &presented)) {
     Form form = ParseForm(req);
-    if (csrf && form.Get("csrf_token") == *csrf) {
-      call.context().sessions.Revoke(token);
-      portal.Forget(token);
-    } else if (csrf) {
-      return SeeOther("/");
-    }
+    Page page(portal, call, *viewer, form);
+    if (!CsrfMatches(form, *viewer)) return CsrfRefused(page);
+    call.context().sessions.Revoke(viewer->token);
+    portal.Forget(viewer->token);
   }
   Response r = SeeOther("/sign-in?signed_out=1");
   r.Add("Set-Cookie", SessionCookie("", req, 0));
@@ -734,21 +744,69 @@ std::string ContentTypeFor(const fs::path& p) {
   return "application/octet-stream";
 }
 
+// One segment of an asset path, percent-decoded once. nullopt unless it is a
+// plain file or folder name: letters, digits, '-', '_' and '.', not starting
+// with '.'. That refuses '/', '\', "..", NUL, '%' (double encoding), bytes
+// of UTF-8 (overlong forms of '/' and '.') and hidden files, however encoded.
+std::optional<std::string> AssetSegment(std::string_view raw) {
+  std::string decoded;
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] != '%') {
+      decoded.push_back(raw[i]);
+      continue;
+    }
+    if (i + 2 >= raw.size() || !std::isxdigit(static_cast<unsigned char>(raw[i + 1])) ||
+        !std::isxdigit(static_cast<unsigned char>(raw[i + 2]))) {
+      return std::nullopt;
+    }
+    decoded.push_back(static_cast<char>(std::stoi(std::string(raw.substr(i + 1, 2)), nullptr, 16)));
+    i += 2;
+  }
+  if (decoded.empty() || decoded.front() == '.') return std::nullopt;
+  for (char c : decoded) {
+    bool plain = std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' || c == '.';
+    if (!plain || static_cast<unsigned char>(c) >= 0x80) return std::nullopt;
+  }
+  return decoded;
+}
+
+// Whether `inner` (canonical) is `root` (canonical) or below it, compared by
+// path components, so "/srv/static-old" is not inside "/srv/static".
+bool IsWithin(const fs::path& root, const fs::path& inner) {
+  auto [r, i] = std::mismatch(root.begin(), root.end(), inner.begin(), inner.end());
+  return r == root.end();
+}
+
+// The shipped asset a /static/... path names: a regular file whose canonical
+// path (symlinks resolved) lies inside the canonical static root; nullopt for
+// anything else. `rel` is the raw path after "/static/".
+std::optional<fs::path> AssetFile(const std::string& static_dir, std::string_view rel, std::string* name) {
+  std::error_code ec;
+  fs::path root = fs::weakly_canonical(fs::absolute(static_dir, ec), ec);
+  if (ec) return std::nullopt;
+  fs::path file = root;
+  name->clear();
+  while (true) {
+    std::size_t slash = rel.find('/');
+    std::optional<std::string> segment = AssetSegment(rel.substr(0, slash));
+    if (!segment) return std::nullopt;
+    file /= *segment;
+    *name += (name->empty() ? "" : "/") + *segment;
+    if (slash == std::string_view::npos) break;
+    rel.remove_prefix(slash + 1);
+  }
+  fs::path resolved = fs::weakly_canonical(file, ec);
+  if (ec || !IsWithin(root, resolved) || !fs::is_regular_file(fs::symlink_status(resolved, ec))) return std::nullopt;
+  return resolved;
+}
+
 Response StaticFile(Portal& portal, Call& call) {
   std::string_view path = call.request().Path();
-  std::string_view rel = path.substr(std::string_view("/static/").size());
-  std::string decoded = PercentDecodeForm(rel);
-  bool bad = decoded.empty() || decoded.find('\0') != std::string::npos || decoded.find('\\') != std::string::npos;
-  for (const auto& part : fs::path(decoded)) {
-    std::string s = part.string();
-    if (s.empty() || s.front() == '.') bad = true;
-  }
-  fs::path file = fs::path(portal.deps().static_dir) / decoded;
-  std::error_code ec;
-  if (bad || !fs::is_regular_file(file, ec)) {
-    Response r = Response::Text(404, "Not found\n");
-    return r;
-  }
+  std::string decoded;
+  std::optional<fs::path> asset =
+      AssetFile(portal.deps().static_dir, path.substr(std::string_view("/static/").size()), &decoded);
+  if (!asset) return Response::Text(404, "Not found\n");
+  const fs::path& file = *asset;
   std::string etag = "\"" + portal.asset_version() + "-" + Sha256Hex(decoded).substr(0, 16) + "\"";
   Response r;
   if (call.request().Header("if-none-match") == etag) {

@@ -30,8 +30,11 @@ using tcp = net::ip::tcp;
 
 class LiveLedger {
  public:
-  // Starts `ledger serve --data data_dir --listen 127.0.0.1:0` and waits until it listens.
-  explicit LiveLedger(std::string data_dir) : data_(std::move(data_dir)) { Start(); }
+  // Starts `ledger serve --data data_dir --listen 127.0.0.1:0 [extra_args...]` and waits until it listens.
+  explicit LiveLedger(std::string data_dir, std::vector<std::string> extra_args = {})
+      : data_(std::move(data_dir)), extra_args_(std::move(extra_args)) {
+    Start();
+  }
   ~LiveLedger() {
     if (pid_ > 0) {
       ::kill(pid_, SIGKILL);
@@ -52,8 +55,12 @@ class LiveLedger {
       int err = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
       if (err >= 0) ::dup2(err, 2);
       ::close(fds[0]);
-      ::execl(binary.c_str(), binary.c_str(), "serve", "--data", data_.c_str(), "--listen", "127.0.0.1:0",
-              "--threads", "2", static_cast<char*>(nullptr));
+      std::vector<std::string> args = {binary, "serve", "--data", data_, "--listen", "127.0.0.1:0", "--threads", "2"};
+      args.insert(args.end(), extra_args_.begin(), extra_args_.end());
+      std::vector<char*> argv;
+      for (std::string& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::execv(binary.c_str(), argv.data());
       ::_exit(127);
     }
     ::close(fds[1]);
@@ -93,6 +100,7 @@ class LiveLedger {
 
  private:
   std::string data_;
+  std::vector<std::string> extra_args_;
   pid_t pid_ = -1;
   FILE* out_ = nullptr;
   uint16_t port_ = 0;

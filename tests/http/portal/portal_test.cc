@@ -682,3 +682,56 @@ TEST_CASE("the live stream needs a session; the auditors' event stream stays clo
 
 }  // namespace
 }  // namespace ledger::http::testing
+
+namespace ledger::http::testing {
+namespace {
+
+// Every POST route of the table that a signed-in person can reach (all the
+// portal's forms, sign-out among them, and every API route that needs a
+// session), sent with the session cookie but without the CSRF token.
+TEST_CASE("every POST route refuses a signed-in request without the CSRF token with 403 and stores nothing") {
+  PortalWorld w;
+  Browser b{w};
+  REQUIRE(b.SignIn("c1admin"));
+  REQUIRE(!b.session.empty());
+  uint64_t head = w.Head();
+  static const std::regex kParam(R"(\{[^}]+\})");
+  std::set<std::string> checked;
+  for (const Route& route : w.context->routes()) {
+    if (route.method != "POST") continue;
+    if (route.pattern.rfind("/{p1}", 0) == 0) continue;  // the catch-all 404 page
+    bool api = route.pattern.rfind("/api/", 0) == 0;
+    if (api && route.access.kind == Access::Kind::kPublic) continue;  // signing in needs no session
+    std::string target = std::regex_replace(route.pattern, kParam, "x1");
+    CAPTURE(route.pattern);
+    Response r = b.Post(target, {{"note", "no token"}}, /*with_csrf=*/false);
+    CHECK(r.status == 403);
+    if (api) CHECK(boost::json::parse(r.body).at("type") == "/problems/csrf");
+    checked.insert(route.pattern);
+  }
+  CHECK(checked.count("/sign-out") == 1);
+  CHECK(checked.count("/claims/new") == 1);
+  CHECK(checked.count("/api/v1/claims") == 1);
+  CHECK(checked.size() > 30);
+  CHECK(w.Head() == head);  // nothing stored
+  // The refused sign-out did not end the session; with the token it does.
+  CHECK(b.Get("/").status == 200);
+  std::string old = b.session;
+  Response out = b.Post("/sign-out", {});
+  CHECK(out.status == 303);
+  CHECK(out.Header("location") == "/sign-in?signed_out=1");
+  b.session = old;
+  CHECK(b.Get("/").status == 303);
+}
+
+TEST_CASE("a session made through the API cannot be signed out from the portal without the portal's token") {
+  PortalWorld w;
+  std::string token = w.Token("p1user");
+  std::vector<HeaderField> cookie = {{"Cookie", "ledger_session=" + token}};
+  Response refused = w.Handle("POST", "/sign-out", "", cookie, "application/x-www-form-urlencoded");
+  CHECK(refused.status == 403);
+  CHECK(w.Handle("GET", "/api/v1/me", "", {{"Authorization", "Bearer " + token}}, "").status == 200);
+}
+
+}  // namespace
+}  // namespace ledger::http::testing

@@ -104,17 +104,18 @@ class SessionStore {
 // ---- Throttling ------------------------------------------------------------
 
 struct ThrottleOptions {
-  int free_failures = 5;                 // failures allowed before any delay
+  int free_failures = 5;                 // failures answered without delay; the next attempt waits
   std::chrono::seconds window{15 * 60};  // failures older than this are forgotten
-  std::chrono::seconds base_delay{1};    // delay after the first failure over the limit, doubled each time
+  std::chrono::seconds base_delay{1};    // wait after failure free_failures, doubled with each failure after
   std::chrono::seconds max_delay{15 * 60};
 };
 
 // Counts failed sign-ins per account name and per client address; a count is
 // forgotten once `window` passes without a failure. The first free_failures
-// failures cost nothing; after failure free_failures + n, the next attempt for
-// that account (or from that address) must wait base_delay * 2^(n-1), capped at
-// max_delay, counted from that failure. Keys are the strings given, whether or
+// attempts are never delayed; after failure free_failures + n (n >= 0), the
+// next attempt for that account (or from that address) must wait
+// base_delay * 2^n, capped at max_delay, counted from that failure: with the
+// defaults, the 6th attempt after 5 failures waits 1 s, the 7th 2 s, ... Keys are the strings given, whether or
 // not an account exists. Thread-safe.
 class SignInThrottle {
  public:

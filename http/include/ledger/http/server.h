@@ -4,7 +4,15 @@
 // I/O threads sized to the cores; handlers run on a separate pool so a handler
 // waiting for an fsync does not stall other connections. Headers are read
 // first, the body limit is taken from the matched route, and a body declared
-// larger is refused with 413 before it is read. SIGINT/SIGTERM (or Stop) stop
+// larger is refused with 413 before it is read; an HTTP/1.1 request without
+// exactly one Host header is refused with 400. Deadlines: an idle connection
+// (new, or keep-alive between requests) waits idle_timeout for the first byte
+// of a request; from that byte, the whole request (header and body) must
+// arrive within read_timeout; a response must be written within write_timeout.
+// Connections are capped at max_connections: at the cap the oldest idle
+// connection is closed to make room (a new one is refused only when none is
+// idle), and an accept that fails for lack of file descriptors is retried
+// after accept_backoff, logged once, never in a busy loop. SIGINT/SIGTERM (or Stop) stop
 // accepting, close idle connections, let in-flight requests finish and make
 // Run return; the caller then closes the store.
 #pragma once
@@ -24,9 +32,11 @@ struct ServerOptions {
   int io_threads = 0;                     // 0: one per core
   int handler_threads = 16;               // handlers may block on the store
   std::size_t header_limit = 16 * kKiB;
-  std::chrono::milliseconds read_timeout{30'000};   // a whole request, header and body
+  std::chrono::milliseconds read_timeout{30'000};   // a whole request, header and body, from its first byte
   std::chrono::milliseconds write_timeout{30'000};  // a whole response
-  std::chrono::milliseconds idle_timeout{60'000};   // keep-alive wait for the next request
+  std::chrono::milliseconds idle_timeout{60'000};   // wait for a request's first byte (new or keep-alive)
+  std::size_t max_connections = 0;                  // open connections; 0: DefaultMaxConnections()
+  std::chrono::milliseconds accept_backoff{100};    // pause after accept failed for lack of descriptors
   std::chrono::milliseconds sse_heartbeat{15'000};  // comment frames keep streams alive
   std::size_t sse_queue_limit = 4 * kMiB;           // bytes queued for a slow stream before it is cut
   std::chrono::milliseconds shutdown_grace{10'000};  // then remaining connections are cut
@@ -55,6 +65,14 @@ class Server {
   class Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// Descriptors kept free of connections for the stores (both RocksDB
+// databases keep their table files open), evidence files and logs.
+inline constexpr std::size_t kReservedDescriptors = 256;
+
+// The default connection cap: the soft RLIMIT_NOFILE less kReservedDescriptors
+// (half the limit when it is small), at least 1.
+std::size_t DefaultMaxConnections();
 
 // Parses "host:port" ("127.0.0.1:8080", "[::1]:8080", ":8080"). false when malformed.
 bool ParseListenAddress(const std::string& text, std::string* host, uint16_t* port);
