@@ -28,7 +28,12 @@ struct ServerOptions {
   std::chrono::milliseconds write_timeout{30'000};  // a whole response
   std::chrono::milliseconds idle_timeout{60'000};   // keep-alive wait for the next request
   std::chrono::milliseconds sse_heartbeat{15'000};  // comment frames keep streams alive
-  std::size_t sse_queue_limit = 4 * kMiB;           // bytes queued for a slow stream before it is cut
+  // Event streams: at most sse_queue_limit bytes of frames (plus one frame) are
+  // queued or being written per stream; SseWriter::Send waits for room, so the
+  // producer reads no further ahead. A stream whose client has not taken the
+  // chunk being written within sse_stall_timeout is dropped.
+  std::size_t sse_queue_limit = 256 * kKiB;
+  std::chrono::milliseconds sse_stall_timeout{30'000};
   std::chrono::milliseconds shutdown_grace{10'000};  // then remaining connections are cut
   bool handle_signals = true;                        // SIGINT/SIGTERM trigger Stop
 };
