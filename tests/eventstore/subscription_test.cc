@@ -17,7 +17,10 @@ namespace ledger::es {
 namespace {
 
 using testing::OpenOrDie;
+using testing::Command;
+using testing::Event;
 using testing::Simple;
+using testing::ToStream;
 
 // Collects delivered envelopes' positions and per-stream versions.
 class Collector {
