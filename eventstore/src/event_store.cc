@@ -59,8 +59,11 @@ bool IsLockError(const rocksdb::Status& s) {
 class SubscriptionImpl final : public Subscription {
  public:
   SubscriptionImpl(std::shared_ptr<StoreDb> db, uint64_t from, std::function<void(std::span<const Envelope>)> deliver,
-                   size_t batch_size)
-      : db_(std::move(db)), deliver_(std::move(deliver)), batch_size_(std::max<size_t>(batch_size, 1)) {
+                   size_t batch_size, size_t batch_bytes)
+      : db_(std::move(db)),
+        deliver_(std::move(deliver)),
+        batch_size_(std::max<size_t>(batch_size, 1)),
+        batch_bytes_(std::max<size_t>(batch_bytes, 1)) {
     thread_ = std::thread([this, from] { Run(std::max<uint64_t>(from, 1)); });
   }
   ~SubscriptionImpl() override {
@@ -90,9 +93,11 @@ class SubscriptionImpl final : public Subscription {
       if (stopped() || head.position < next) continue;
       uint64_t to = std::min<uint64_t>(head.position, next + batch_size_ - 1);
       batch.clear();
+      size_t bytes = 0;
       Status s = db_->Scan(next, to, [&](const Envelope& e) {
         batch.push_back(e);
-        return true;
+        bytes += e.payload.size();
+        return bytes < batch_bytes_;
       });
       // A failed or short read is retried from the same position; nothing is skipped.
       if (!s.ok() || batch.empty() || batch.front().position != next) {
@@ -110,6 +115,7 @@ class SubscriptionImpl final : public Subscription {
   std::shared_ptr<StoreDb> db_;
   std::function<void(std::span<const Envelope>)> deliver_;
   size_t batch_size_;
+  size_t batch_bytes_;
   std::atomic<bool> stop_{false};
   std::atomic<uint64_t> position_{0};
   std::thread thread_;
@@ -225,9 +231,9 @@ class RocksEventStore final : public EventStore {
   }
 
   std::unique_ptr<Subscription> Subscribe(uint64_t from_position,
-                                          std::function<void(std::span<const Envelope>)> deliver,
-                                          size_t batch_size) override {
-    return std::make_unique<SubscriptionImpl>(db_, from_position, std::move(deliver), batch_size);
+                                          std::function<void(std::span<const Envelope>)> deliver, size_t batch_size,
+                                          size_t batch_bytes) override {
+    return std::make_unique<SubscriptionImpl>(db_, from_position, std::move(deliver), batch_size, batch_bytes);
   }
 
   Head WaitForHead(uint64_t position, int timeout_ms) override {

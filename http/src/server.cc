@@ -21,6 +21,7 @@
 #include <algorithm>
 #include <atomic>
 #include <charconv>
+#include <condition_variable>
 #include <csignal>
 #include <deque>
 #include <iterator>
@@ -30,6 +31,8 @@
 #include <optional>
 #include <thread>
 #include <unordered_map>
+
+#include "ledger/http/metrics.h"
 
 namespace ledger::http {
 
@@ -77,6 +80,14 @@ struct ConnectionStats {
   std::atomic<uint64_t> accept_errors{0};  // accepts that failed (mostly EMFILE/ENFILE)
 };
 
+// What the open event streams hold, for /metrics. Shared with the gauges,
+// which may be read after the server is gone.
+struct StreamStats {
+  std::atomic<int64_t> subscribers{0};   // sessions streaming now
+  std::atomic<int64_t> queued_bytes{0};  // frames queued or being written, over all streams
+  std::atomic<uint64_t> dropped{0};      // streams cut because their client stopped reading
+};
+
 // The server-wide state sessions need.
 struct Shared {
   Shared(ServerOptions o, Context& c, net::thread_pool& h)
@@ -97,6 +108,7 @@ struct Shared {
   std::map<uint64_t, std::weak_ptr<Session>> idle;
   uint64_t idle_serial = 0;   // guarded by mu
   std::size_t shedding = 0;   // sessions told to close but not yet gone; guarded by mu
+  std::shared_ptr<StreamStats> streams = std::make_shared<StreamStats>();
 };
 
 // RFC 9112 section 3.2: a server answers 400 to an HTTP/1.1 request without a
@@ -110,11 +122,15 @@ std::optional<Problem> HostProblem(const Message& header) {
   return std::nullopt;
 }
 
-// The writer end of an SSE stream; frames are drained by the session.
+// The writer end of an SSE stream; frames are drained by the session. At most
+// `limit` bytes (or one larger frame) are queued or being written: Send waits
+// for room, which the session makes as the client takes each chunk.
 class StreamWriter : public SseWriter {
  public:
-  StreamWriter(std::size_t limit, std::function<void()> wake, std::function<void()> end)
-      : limit_(limit), wake_(std::move(wake)), end_(std::move(end)) {}
+  StreamWriter(std::size_t limit, std::shared_ptr<StreamStats> stats, std::function<void()> wake,
+               std::function<void()> end)
+      : limit_(limit), stats_(std::move(stats)), wake_(std::move(wake)), end_(std::move(end)) {}
+  ~StreamWriter() override { Discard(); }
 
   bool Send(std::string_view id, std::string_view event, std::string_view data) override {
     return Queue(FormatSseFrame(id, event, data));
@@ -124,7 +140,15 @@ class StreamWriter : public SseWriter {
     for (char c : text) {
       if (c != '\n' && c != '\r') line.push_back(c);
     }
-    return Queue(line + "\n\n");
+    line += "\n\n";
+    {
+      std::lock_guard lock(mu_);
+      if (closed_) return false;
+      if (queued_bytes_ > 0) return true;  // frames on their way say as much
+      Add(std::move(line));
+    }
+    wake_();
+    return true;
   }
   void Close() override {
     if (MarkClosed()) end_();
@@ -143,16 +167,27 @@ class StreamWriter : public SseWriter {
     }
     callback();
   }
-  // Takes everything queued (session strand).
+  // Takes everything queued (session strand). Its bytes stay counted against
+  // the limit until Written reports them sent.
   std::string Drain() {
     std::lock_guard lock(mu_);
     std::string out;
     for (auto& f : queue_) out += f;
     queue_.clear();
-    queued_bytes_ = 0;
     return out;
   }
-  // Marks closed and runs callbacks; true the first time.
+  // `bytes` taken by Drain reached the socket: room for waiting Sends.
+  void Written(std::size_t bytes) {
+    std::lock_guard lock(mu_);
+    Release(bytes);
+  }
+  // Forgets what is queued or unwritten (the connection is gone).
+  void Discard() {
+    std::lock_guard lock(mu_);
+    queue_.clear();
+    Release(queued_bytes_);
+  }
+  // Marks closed, wakes waiting Sends and runs callbacks; true the first time.
   bool MarkClosed() {
     std::vector<std::function<void()>> callbacks;
     {
@@ -161,38 +196,48 @@ class StreamWriter : public SseWriter {
       closed_ = true;
       callbacks.swap(on_close_);
     }
+    room_.notify_all();
     for (auto& cb : callbacks) cb();
     return true;
   }
 
  private:
   bool Queue(std::string frame) {
-    bool too_slow = false;
+    bool was_empty = false;
     {
-      std::lock_guard lock(mu_);
+      std::unique_lock lock(mu_);
+      room_.wait(lock, [&] { return closed_ || queued_bytes_ == 0 || queued_bytes_ + frame.size() <= limit_; });
       if (closed_) return false;
-      if (queued_bytes_ + frame.size() > limit_) {
-        too_slow = true;
-      } else {
-        queued_bytes_ += frame.size();
-        queue_.push_back(std::move(frame));
-      }
+      was_empty = queue_.empty();
+      Add(std::move(frame));
     }
-    if (too_slow) {
-      Close();
-      return false;
-    }
-    wake_();
+    // A session already woken for the frames before this one drains it too.
+    if (was_empty) wake_();
     return true;
+  }
+  // REQUIRES mu_ held.
+  void Add(std::string frame) {
+    queued_bytes_ += frame.size();
+    stats_->queued_bytes += static_cast<int64_t>(frame.size());
+    queue_.push_back(std::move(frame));
+  }
+  // REQUIRES mu_ held.
+  void Release(std::size_t bytes) {
+    bytes = std::min(bytes, queued_bytes_);
+    queued_bytes_ -= bytes;
+    stats_->queued_bytes -= static_cast<int64_t>(bytes);
+    room_.notify_all();
   }
 
   const std::size_t limit_;
+  std::shared_ptr<StreamStats> stats_;
   std::function<void()> wake_;
   std::function<void()> end_;
   mutable std::mutex mu_;
+  std::condition_variable room_;
   bool closed_ = false;
   std::deque<std::string> queue_;
-  std::size_t queued_bytes_ = 0;
+  std::size_t queued_bytes_ = 0;  // queue_ and the chunk the session is writing
   std::vector<std::function<void()>> on_close_;
 };
 
@@ -206,6 +251,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   ~Session() {
+    ReleaseStream();  // when the server stopped before the stream closed
     std::lock_guard lock(shared_.mu);
     shared_.sessions.erase(this);
     if (idle_key_ != 0) shared_.idle.erase(idle_key_);
@@ -439,7 +485,7 @@ class Session : public std::enable_shared_from_this<Session> {
     std::weak_ptr<Session> weak = weak_from_this();
     auto executor = stream_.get_executor();
     writer_ = std::make_shared<StreamWriter>(
-        shared_.options.sse_queue_limit,
+        shared_.options.sse_queue_limit, shared_.streams,
         [weak, executor] {
           net::post(executor, [weak] {
             if (auto self = weak.lock()) self->FlushStream();
@@ -450,6 +496,7 @@ class Session : public std::enable_shared_from_this<Session> {
             if (auto self = weak.lock()) self->EndStream();
           });
         });
+    ++shared_.streams->subscribers;
     stream_.expires_after(shared_.options.write_timeout);
     bhttp::async_write(stream_, *header,
                        [self = shared_from_this(), header, open = std::move(response.stream)](
@@ -482,40 +529,37 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
+  // Writes what is queued as one chunk; the client has sse_stall_timeout to
+  // take it. Once the writer is closed and nothing is left, closes.
   void FlushStream() {
     if (state_ != State::kStreaming || writing_stream_) return;
     pending_ = writer_->Drain();
     if (pending_.empty()) {
-      if (!writer_->open()) EndStream();
+      if (!writer_->open()) CloseStream();
       return;
     }
     writing_stream_ = true;
-    stream_.expires_after(shared_.options.write_timeout);
+    stream_.expires_after(shared_.options.sse_stall_timeout);
     net::async_write(stream_, net::buffer(pending_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      self->writing_stream_ = false;
-      self->stream_.expires_never();
-      if (ec) return self->EndStream();
-      self->FlushStream();
+      self->OnStreamWrite(ec);
     });
   }
 
-  // Ends the stream once queued frames are out (or at once on error).
+  void OnStreamWrite(beast::error_code ec) {
+    writing_stream_ = false;
+    stream_.expires_never();
+    writer_->Written(pending_.size());
+    pending_ = std::string();  // an idle stream keeps no chunk
+    if (!ec) return FlushStream();
+    if (ec == beast::error::timeout) ++shared_.streams->dropped;
+    CloseStream();
+  }
+
+  // Ends the stream once queued frames are out (FlushStream closes it).
   void EndStream() {
     if (state_ != State::kStreaming) return;
     writer_->MarkClosed();
-    if (writing_stream_) return;  // the write's completion comes back through FlushStream
-    std::string rest = writer_->Drain();
-    if (!rest.empty()) {
-      pending_ = std::move(rest);
-      writing_stream_ = true;
-      stream_.expires_after(shared_.options.write_timeout);
-      net::async_write(stream_, net::buffer(pending_), [self = shared_from_this()](beast::error_code, std::size_t) {
-        self->writing_stream_ = false;
-        self->CloseStream();
-      });
-      return;
-    }
-    CloseStream();
+    FlushStream();
   }
 
   void CloseStream() {
@@ -523,10 +567,19 @@ class Session : public std::enable_shared_from_this<Session> {
     Close();
   }
 
+  // Returns what the stream holds and stops counting it (once).
+  void ReleaseStream() {
+    if (!writer_ || stream_released_) return;
+    stream_released_ = true;
+    writer_->MarkClosed();
+    writer_->Discard();
+    --shared_.streams->subscribers;
+  }
+
   void Close() {
     if (state_ == State::kClosed) return;
     state_ = State::kClosed;
-    if (writer_) writer_->MarkClosed();
+    ReleaseStream();
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
     stream_.socket().close(ec);
@@ -550,7 +603,18 @@ class Session : public std::enable_shared_from_this<Session> {
   net::steady_timer heartbeat_;
   std::string pending_;
   bool writing_stream_ = false;
+  bool stream_released_ = false;
 };
+
+// The event streams' figures in /metrics.
+void AddStreamMetrics(Metrics& metrics, const std::shared_ptr<StreamStats>& stats) {
+  metrics.AddGauge("ledger_stream_subscribers", "Open Server-Sent Events streams (API and portal)",
+                   [stats] { return static_cast<double>(stats->subscribers.load()); });
+  metrics.AddGauge("ledger_stream_queued_bytes", "Bytes of event-stream frames queued or being written",
+                   [stats] { return static_cast<double>(stats->queued_bytes.load()); });
+  metrics.AddCounter("ledger_stream_dropped_total", "Event streams cut because their client stopped reading",
+                     [stats] { return static_cast<double>(stats->dropped.load()); });
+}
 
 }  // namespace
 
@@ -567,6 +631,7 @@ class Server::Impl {
         signals_(ioc_),
         drain_timer_(ioc_) {
     RegisterMetrics(context.metrics, shared_.stats);
+    AddStreamMetrics(context.metrics, shared_.streams);
   }
 
   ~Impl() {

@@ -17,7 +17,10 @@ namespace ledger::es {
 namespace {
 
 using testing::OpenOrDie;
+using testing::Command;
+using testing::Event;
 using testing::Simple;
+using testing::ToStream;
 
 // Collects delivered envelopes' positions and per-stream versions.
 class Collector {
@@ -128,6 +131,33 @@ TEST_CASE("a subscriber stuck in its callback does not hold up appends and catch
   gate_cv.notify_all();
   collector.WaitFor(200);
   CheckDense(collector.positions(), 1, 200);
+}
+
+TEST_CASE("a subscription's batches end once their payloads reach the byte bound") {
+  ledger::testing::TempDir dir;
+  auto store = OpenOrDie(dir.str());
+  const std::string payload(1000, 'x');
+  for (int i = 0; i < 100; ++i) {
+    REQUIRE(store->Append(Command("c" + std::to_string(i), {ToStream("s", ExpectedVersion::Exact(i),
+                                                                      {Event("Happened", payload)})}))
+                .ok());
+  }
+  std::mutex mu;
+  std::vector<size_t> sizes;
+  Collector collector;
+  // 3500 bytes: a batch takes events until their payloads reach it, so 4 of 1000 bytes.
+  auto sub = store->Subscribe(1, [&](std::span<const Envelope> batch) {
+    {
+      std::lock_guard lock(mu);
+      sizes.push_back(batch.size());
+    }
+    collector.Deliver(batch);
+  }, 50, 3500);
+  collector.WaitFor(100);
+  sub->Stop();
+  CheckDense(collector.positions(), 1, 100);
+  REQUIRE(sizes.size() == 25);
+  for (size_t n : sizes) CHECK(n == 4);
 }
 
 TEST_CASE("a subscription from beyond the head delivers only the live events from there") {

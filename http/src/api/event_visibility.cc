@@ -99,6 +99,7 @@ bool EventVisibility::Visible(const es::Envelope& envelope) {
   if (Empty(scope)) {
     scope = ScopeOf(envelope);
     std::lock_guard lock(mu_);
+    if (scopes_.size() >= kRememberedStreams) scopes_.clear();  // resolving again is cheap; memory is bounded
     scopes_.emplace(envelope.stream_id, scope);
   }
   return authorize_(who_, action_, scope).allowed;

@@ -1,6 +1,8 @@
 // Which events of the log a person may see: the policy's kViewEvents (or
 // another action) applied to the organisations each event's stream belongs
-// to. Streams are resolved once and remembered (their owners never change).
+// to. Streams are resolved once and remembered (their owners never change),
+// up to kRememberedStreams at a time, so what an event stream holds does not
+// grow with the log.
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -29,6 +31,8 @@ class EventVisibility {
 
   // Whether the person may see this event. Thread-safe.
   bool Visible(const es::Envelope& envelope);
+
+  static constexpr size_t kRememberedStreams = 4096;
 
  private:
   core::Scope ScopeOf(const es::Envelope& envelope);

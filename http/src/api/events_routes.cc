@@ -54,16 +54,29 @@ void SseHub::Open(es::EventStore& store, std::shared_ptr<SseWriter> writer, uint
     streams_.push_back(stream);
   }
   writer->Comment("streaming from position " + std::to_string(from));
-  auto deliver = [writer, frame_for = std::move(frame_for)](std::span<const es::Envelope> envelopes) {
+  std::weak_ptr<Stream> weak_stream = stream;
+  auto deliver = [this, weak_stream, writer, frame_for = std::move(frame_for)](std::span<const es::Envelope> envelopes) {
     for (const es::Envelope& e : envelopes) {
-      if (!writer->open()) return;
+      // Send waits while the client is behind, so the next batch is read only
+      // once this one is on its way.
+      if (!writer->open()) return StopReading(weak_stream);
       if (std::optional<SseFrame> frame = frame_for(e)) writer->Send(frame->id, frame->event, frame->data);
     }
   };
-  auto subscription = store.Subscribe(from, std::move(deliver), 256);
+  auto subscription = store.Subscribe(from, std::move(deliver), kBatchEvents, kBatchBytes);
   std::lock_guard lock(mu_);
   stream->subscription = std::move(subscription);
   if (stopped_) stream->closed = true;
+}
+
+void SseHub::StopReading(const std::weak_ptr<Stream>& weak) {
+  std::shared_ptr<Stream> stream = weak.lock();
+  if (!stream) return;
+  // Under mu_, so Reap and StopAll (which take the subscription out under
+  // mu_ before joining its thread) cannot destroy it meanwhile. Stop on the
+  // subscription's own thread does not join, so this does not wait.
+  std::lock_guard lock(mu_);
+  if (stream->subscription) stream->subscription->Stop();
 }
 
 void SseHub::Reap() {

@@ -1,6 +1,11 @@
 // SseHub: the open event streams and their subscriptions. A stream's
-// subscription is stopped from a request thread (Open reaps closed streams)
-// or by StopAll, never from the subscription's own thread. Thread-safe.
+// subscription is joined from a request thread (Open reaps closed streams) or
+// by StopAll, never from the subscription's own thread; a subscription that
+// finds its stream closed stops reading at once. Memory per stream is bounded
+// whatever the length of the log: the subscription reads a batch of at most
+// kBatchEvents events or kBatchBytes payload bytes and reads the next only
+// when SseWriter::Send has queued it, which waits while the client is behind.
+// Thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -43,8 +48,12 @@ class SseHub {
   void StopAll();
   size_t open_streams();
 
+  static constexpr size_t kBatchEvents = 256;
+  static constexpr size_t kBatchBytes = 256 * 1024;
+
  private:
   struct Stream;
+  void StopReading(const std::weak_ptr<Stream>& stream);
   void Reap();
   std::mutex mu_;
   bool stopped_ = false;

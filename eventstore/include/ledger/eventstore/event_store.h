@@ -191,10 +191,14 @@ class EventStore {
 
   // Delivers every event from `from_position` in order, then live events, with
   // no gap and no duplicate, on a thread of its own. `deliver` gets batches of
-  // at most `batch_size` envelopes. A slow subscriber never blocks appends.
+  // at most `batch_size` envelopes, and a batch ends at the first envelope that
+  // brings its payload bytes to `batch_bytes` (so a batch is at most
+  // batch_bytes plus one payload). The next batch is read from the store only
+  // after `deliver` returns: a subscriber that waits in `deliver` holds one
+  // batch, whatever the length of the log. A slow subscriber never blocks appends.
   virtual std::unique_ptr<Subscription> Subscribe(uint64_t from_position,
                                                   std::function<void(std::span<const Envelope>)> deliver,
-                                                  size_t batch_size = 1024) = 0;
+                                                  size_t batch_size = 1024, size_t batch_bytes = SIZE_MAX) = 0;
 
   // Blocks until the head is at least `position` or `timeout_ms` passes;
   // returns the head then.

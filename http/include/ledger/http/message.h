@@ -74,16 +74,20 @@ struct Response {
 };
 
 // The sending end of one Server-Sent Events connection. Thread-safe: any thread
-// may call Send. Frames are queued and written in order; a client that does not
-// read (more than the queue limit behind) is disconnected.
+// but the server's own may call Send. Frames are queued and written in order;
+// the queue holds a bounded number of bytes, and a client that stops taking
+// them is disconnected (ServerOptions::sse_queue_limit, sse_stall_timeout).
 class SseWriter {
  public:
   virtual ~SseWriter() = default;
   // Queues "id: <id>\nevent: <event>\ndata: <line>\n...\n\n". Empty id or event
-  // are left out; data is split on newlines into several data lines. Returns
-  // false once the stream is closed (client gone, server stopping, or Close).
+  // are left out; data is split on newlines into several data lines. Waits
+  // while the queue is full, until the client has taken enough or the stream
+  // closes: a producer goes no faster than its client reads. Returns false once
+  // the stream is closed (client gone or too slow, server stopping, or Close).
   virtual bool Send(std::string_view id, std::string_view event, std::string_view data) = 0;
   // Queues a comment line (": text"), e.g. to tell the client it is live.
+  // Never waits; left out while frames are queued (they show the stream is live).
   virtual bool Comment(std::string_view text) = 0;
   // Ends the stream; later Sends return false.
   virtual void Close() = 0;

@@ -38,7 +38,12 @@ struct ServerOptions {
   std::size_t max_connections = 0;                  // open connections; 0: DefaultMaxConnections()
   std::chrono::milliseconds accept_backoff{100};    // pause after accept failed for lack of descriptors
   std::chrono::milliseconds sse_heartbeat{15'000};  // comment frames keep streams alive
-  std::size_t sse_queue_limit = 4 * kMiB;           // bytes queued for a slow stream before it is cut
+  // Event streams: at most sse_queue_limit bytes of frames (plus one frame) are
+  // queued or being written per stream; SseWriter::Send waits for room, so the
+  // producer reads no further ahead. A stream whose client has not taken the
+  // chunk being written within sse_stall_timeout is dropped.
+  std::size_t sse_queue_limit = 256 * kKiB;
+  std::chrono::milliseconds sse_stall_timeout{30'000};
   std::chrono::milliseconds shutdown_grace{10'000};  // then remaining connections are cut
   bool handle_signals = true;                        // SIGINT/SIGTERM trigger Stop
 };
