@@ -99,8 +99,9 @@ namespace api {
 RouteDocs BulkRouteDocs() {
   return {
       {"POST", "/api/v1/claims/bulk", "claims",
-       "Bulk upload (text/csv, the import-claims format, at most 2,500 rows): all rows stored in one append "
-       "(?submit=true also submits them) or none, with every row's problem as \"line N, column C\"",
+       "Bulk upload (text/csv, the import-claims format, at most " + std::to_string(app::kMaxImportRows) +
+           " rows): all rows stored in one append (?submit=true also submits them) or none, with every row's "
+           "problem as \"line N, column C\"",
        "csv", 201},
   };
 }
