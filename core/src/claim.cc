@@ -137,6 +137,28 @@ Outcome<Decision> OnClaim(const CommandMeta& meta, const ClaimRef& ref, const Lo
 
 // ---- Drafts -----------------------------------------------------------------
 
+std::vector<FieldError> EntryProblems(const ServiceDefinition& def, const UnitValues& values, const Answers& answers);
+
+// Entered values that are unknown to the service or outside their component's range.
+Rejection EntryRejection(std::vector<FieldError> errors) {
+  const bool unknown = std::all_of(errors.begin(), errors.end(), [](const FieldError& e) {
+    return e.code == "unknown_component" || e.code == "unknown_question";
+  });
+  return internal::InvalidFields(unknown ? "unknown_fields" : "invalid_values",
+                                 unknown ? "Some values are not part of this service."
+                                         : "Some values cannot be entered: see the fields listed.",
+                                 std::move(errors));
+}
+
+// A claim period must fall (at least in part) within the service's dates.
+std::optional<Rejection> PeriodOutsideService(const ServiceDefinition& def, const Period& period) {
+  if (period.end >= def.start && period.start <= def.end) return std::nullopt;
+  const std::string message = def.name + " runs from " + internal::LongDate(def.start) + " to " +
+                              internal::LongDate(def.end) + ": choose a period within those dates.";
+  return Rejection::Invalid("period_outside_service", message,
+                            {FieldError{"period", "period_outside_service", message}});
+}
+
 Outcome<Decision> CreateDraft(const CommandMeta& meta, const CreateClaimDraft& c, const Loaded& loaded) {
   auto who = ActingPrincipal(meta, loaded);
   if (!who.ok()) return who.rejection();
@@ -175,19 +197,29 @@ Outcome<Decision> CreateDraft(const CommandMeta& meta, const CreateClaimDraft& c
                                 " period for " + view.service.definition.name + ".";
     return Rejection::Invalid("invalid_period", message, {FieldError{"period", "invalid_period", message}});
   }
+  if (auto outside = PeriodOutsideService(view.service.definition, *period)) return *outside;
   if (!view.key.holder.empty()) {
     return Rejection::Conflict("duplicate_claim", "A claim for " + view.service.definition.name + " for " +
                                                       ref.period + " already exists (claim " + view.key.holder +
                                                       ").");
   }
-  return ClaimWrite(ref, {ClaimDrafted{ref, who->username, meta.at}});
+  std::vector<Event> events = {ClaimDrafted{ref, who->username, meta.at}};
+  if (!c.values.empty() || !c.answers.empty()) {
+    auto errors = EntryProblems(view.service.definition, c.values, c.answers);
+    if (!errors.empty()) return EntryRejection(std::move(errors));
+    events.push_back(ClaimValuesEntered{ref.claim_id, c.values, c.answers, who->username, meta.at});
+  }
+  return ClaimWrite(ref, std::move(events));
 }
 
-std::vector<FieldError> UnknownIds(const ServiceDefinition& def, const UnitValues& values, const Answers& answers) {
+std::vector<FieldError> EntryProblems(const ServiceDefinition& def, const UnitValues& values, const Answers& answers) {
   std::vector<FieldError> errors;
   for (const auto& [id, v] : values) {
-    if (!def.FindComponent(id)) {
+    const Component* component = def.FindComponent(id);
+    if (component == nullptr) {
       errors.push_back({"components." + id, "unknown_component", "This service has no component " + id + "."});
+    } else if (auto problem = internal::ValueProblem(*component, v)) {
+      errors.push_back(std::move(*problem));
     }
   }
   for (const auto& [id, text] : answers) {
@@ -202,11 +234,8 @@ Outcome<Decision> EnterValues(const CommandMeta& meta, const EnterClaimValues& c
   return OnClaim(meta, c.claim, loaded, Action::kPrepareClaim,
                  [&](const Principal& who, const ClaimView& view) -> Outcome<Decision> {
                    if (!IsEditable(view.claim.status)) return WrongState("not_editable", view.claim, "be edited");
-                   auto errors = UnknownIds(view.service.definition, c.values, c.answers);
-                   if (!errors.empty()) {
-                     return internal::InvalidFields("unknown_fields", "Some values are not part of this service.",
-                                                    std::move(errors));
-                   }
+                   auto errors = EntryProblems(view.service.definition, c.values, c.answers);
+                   if (!errors.empty()) return EntryRejection(std::move(errors));
                    if (c.values == view.claim.values && c.answers == view.claim.answers) return NoChange();
                    return ClaimWrite(c.claim, {ClaimValuesEntered{c.claim.claim_id, c.values, c.answers,
                                                                   who.username, meta.at}});

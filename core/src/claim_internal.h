@@ -2,6 +2,7 @@
 // claim_submit.cc (submission validation and pricing) and payment_run.cc.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,6 +43,11 @@ struct SubmissionCheck {
 // Validates the claim in `view` for submission on `today` and prices it with
 // the tariff in force for its period. Pure.
 SubmissionCheck CheckSubmission(const ClaimView& view, Date today);
+
+// The problem with one entered value of component `c`: outside c.min..c.max
+// (or not 0/1 for yes/no), which covers every negative value. Applied when a
+// value is entered and again at submission.
+std::optional<FieldError> ValueProblem(const Component& c, int64_t value);
 
 // Whether the amount needs Finance approval under the commissioner's settings.
 bool NeedsFinanceApproval(const OrgState& commissioner, Pence amount);

@@ -55,18 +55,11 @@ void CheckPeriod(const ClaimView& view, const Period& period, Date today, std::v
 
 void CheckComponentValue(const Component& c, int64_t value, std::optional<int64_t> list_size,
                          std::vector<FieldError>& errors) {
-  if (c.unit_kind == UnitKind::kYesNo) {
-    if (value != 0 && value != 1) {
-      errors.push_back(Error(ComponentPath(c), "value_out_of_range", "Answer yes or no for " + c.name + "."));
-    }
+  if (auto problem = ValueProblem(c, value)) {
+    errors.push_back(std::move(*problem));
     return;
   }
-  if (value < c.min || value > c.max) {
-    errors.push_back(Error(ComponentPath(c), "value_out_of_range",
-                           "Enter a value for " + c.name + " between " + ShowValue(c, c.min) + " and " +
-                               ShowValue(c, c.max) + " (you entered " + ShowValue(c, value) + ")."));
-    return;
-  }
+  if (c.unit_kind == UnitKind::kYesNo) return;
   const bool counts_patients = c.unit_kind == UnitKind::kCount || c.unit_kind == UnitKind::kPercentage;
   if (counts_patients && list_size && value > *list_size) {
     errors.push_back(Error(ComponentPath(c), "units_above_list_size",
@@ -171,6 +164,17 @@ std::vector<std::string> EvidenceHashes(const std::vector<Evidence>& evidence) {
 }
 
 }  // namespace
+
+std::optional<FieldError> ValueProblem(const Component& c, int64_t value) {
+  if (c.unit_kind == UnitKind::kYesNo) {
+    if (value == 0 || value == 1) return std::nullopt;
+    return Error(ComponentPath(c), "value_out_of_range", "Answer yes or no for " + c.name + ".");
+  }
+  if (value >= c.min && value <= c.max) return std::nullopt;
+  return Error(ComponentPath(c), "value_out_of_range",
+               "Enter a value for " + c.name + " between " + ShowValue(c, c.min) + " and " + ShowValue(c, c.max) +
+                   " (you entered " + ShowValue(c, value) + ").");
+}
 
 SubmissionCheck CheckSubmission(const ClaimView& view, Date today) {
   SubmissionCheck check;

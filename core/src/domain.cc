@@ -98,6 +98,10 @@ AggregateState Evolve(AggregateState state, const Event& event) {
 }
 
 Outcome<Decision> Decide(const CommandMeta& meta, const Command& command, const Loaded& loaded) {
+  if (auto errors = CommandTextProblems(command); !errors.empty()) {
+    return internal::InvalidFields("invalid_text", "Some text cannot be stored: see the fields listed.",
+                                   std::move(errors));
+  }
   return std::visit(
       [&](const auto& c) -> Outcome<Decision> {
         using T = std::decay_t<decltype(c)>;

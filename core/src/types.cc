@@ -82,7 +82,7 @@ std::optional<Period> ParseMonthly(std::string_view t) {
   if (t.size() != 7 || t[4] != '-') return std::nullopt;
   auto y = Digits(t, 0, 4);
   auto m = Digits(t, 5, 2);
-  if (!y || !m || *m < 1 || *m > 12) return std::nullopt;
+  if (!y || *y < 1 || !m || *m < 1 || *m > 12) return std::nullopt;
   return Period::Month(*y, *m);
 }
 
@@ -90,7 +90,7 @@ std::optional<Period> ParseQuarterly(std::string_view t) {
   if (t.size() != 7 || t[4] != '-' || t[5] != 'Q') return std::nullopt;
   auto y = Digits(t, 0, 4);
   auto q = Digits(t, 6, 1);
-  if (!y || !q || *q < 1 || *q > 4) return std::nullopt;
+  if (!y || *y < 1 || !q || *q < 1 || *q > 4) return std::nullopt;
   return Quarter(*y, *q);
 }
 
@@ -98,7 +98,7 @@ std::optional<Period> ParseAnnual(std::string_view t) {
   if (t.size() != 7 || t[4] != '/') return std::nullopt;
   auto y = Digits(t, 0, 4);
   auto yy = Digits(t, 5, 2);
-  if (!y || !yy || (*y + 1) % 100 != *yy) return std::nullopt;
+  if (!y || *y < 1 || !yy || (*y + 1) % 100 != *yy) return std::nullopt;
   return FinancialYear(*y);
 }
 
@@ -134,7 +134,7 @@ std::optional<Date> Date::Parse(std::string_view text) {
   auto y = Digits(text, 0, 4);
   auto m = Digits(text, 5, 2);
   auto d = Digits(text, 8, 2);
-  if (!y || !m || !d || *m < 1 || *m > 12 || *d < 1 || *d > DaysInMonth(*y, *m)) return std::nullopt;
+  if (!y || *y < 1 || !m || !d || *m < 1 || *m > 12 || *d < 1 || *d > DaysInMonth(*y, *m)) return std::nullopt;
   return FromYmd(*y, *m, *d);
 }
 

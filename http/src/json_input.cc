@@ -1,14 +1,122 @@
 #include "ledger/http/json_input.h"
 
+#include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/parse.hpp>
 
 #include <cmath>
+#include <set>
 #include <stdexcept>
 #include <fmt/format.h>
 
+#include "ledger/core/text.h"
 #include "ledger/http/problem.h"
 
 namespace ledger::http {
+namespace {
+
+// A first pass over the body with Boost.JSON's SAX parser, for what the DOM
+// cannot tell afterwards: a key repeated within one object (the DOM keeps
+// one of them silently), and the first text (key or string) that breaks the
+// text rule of core/text.h, each with its path ("a.b", "list.0.c").
+class BodyCheck {
+ public:
+  static constexpr std::size_t max_array_size = -1;
+  static constexpr std::size_t max_object_size = -1;
+  static constexpr std::size_t max_string_size = -1;
+  static constexpr std::size_t max_key_size = -1;
+
+  std::optional<core::FieldError> problem;
+
+  bool on_document_begin(boost::system::error_code&) { return true; }
+  bool on_document_end(boost::system::error_code&) { return true; }
+  bool on_array_begin(boost::system::error_code&) { return Open(false); }
+  bool on_array_end(std::size_t, boost::system::error_code&) { return Close(); }
+  bool on_object_begin(boost::system::error_code&) { return Open(true); }
+  bool on_object_end(std::size_t, boost::system::error_code&) { return Close(); }
+  bool on_string_part(boost::json::string_view s, std::size_t, boost::system::error_code&) { return Part(s); }
+  bool on_string(boost::json::string_view s, std::size_t, boost::system::error_code& ec) {
+    Part(s);
+    std::string path = Slot();
+    return CheckText(std::move(path), core::TextKind::kMultiLine, ec);
+  }
+  bool on_key_part(boost::json::string_view s, std::size_t, boost::system::error_code&) { return Part(s); }
+  bool on_key(boost::json::string_view s, std::size_t, boost::system::error_code& ec) {
+    Part(s);
+    Frame& frame = frames_.back();
+    std::string path = frame.prefix + (core::IsValidText(text_, core::TextKind::kSingleLine) ? text_ : "?");
+    frame.key = text_;
+    if (!frame.keys.insert(text_).second) {
+      problem = core::FieldError{path, "duplicate_key", "This key appears more than once in its object."};
+      return Stop(ec);
+    }
+    return CheckText(std::move(path), core::TextKind::kSingleLine, ec);
+  }
+  bool on_number_part(boost::json::string_view, boost::system::error_code&) { return true; }
+  bool on_int64(int64_t, boost::json::string_view, boost::system::error_code&) { return Scalar(); }
+  bool on_uint64(uint64_t, boost::json::string_view, boost::system::error_code&) { return Scalar(); }
+  bool on_double(double, boost::json::string_view, boost::system::error_code&) { return Scalar(); }
+  bool on_bool(bool, boost::system::error_code&) { return Scalar(); }
+  bool on_null(boost::system::error_code&) { return Scalar(); }
+  bool on_comment_part(boost::json::string_view, boost::system::error_code&) { return true; }
+  bool on_comment(boost::json::string_view, boost::system::error_code&) { return true; }
+
+ private:
+  struct Frame {
+    bool object = false;
+    std::string prefix;  // "" at the top, otherwise "<path>."
+    std::set<std::string, std::less<>> keys;
+    std::string key;     // the object's member being read
+    std::size_t index = 0;  // the array's next element
+  };
+
+  // The path of the value starting now (and moves an array on by one).
+  std::string Slot() {
+    if (frames_.empty()) return "";
+    Frame& frame = frames_.back();
+    if (frame.object) return frame.prefix + (core::IsValidText(frame.key, core::TextKind::kSingleLine) ? frame.key : "?");
+    return frame.prefix + std::to_string(frame.index++);
+  }
+  bool Open(bool object) {
+    std::string path = Slot();
+    frames_.push_back(Frame{object, frames_.empty() ? "" : path + ".", {}, {}, 0});
+    return true;
+  }
+  bool Close() {
+    frames_.pop_back();
+    return true;
+  }
+  bool Scalar() {
+    Slot();
+    return true;
+  }
+  bool Part(boost::json::string_view s) {
+    text_.append(s.data(), s.size());
+    return true;
+  }
+  bool CheckText(std::string path, core::TextKind kind, boost::system::error_code& ec) {
+    std::string text = std::move(text_);
+    text_.clear();
+    problem = core::TextProblem(std::move(path), text, kind);
+    return problem ? Stop(ec) : true;
+  }
+  static bool Stop(boost::system::error_code& ec) {
+    ec = boost::json::make_error_code(boost::json::error::syntax);
+    return false;
+  }
+
+  std::vector<Frame> frames_;
+  std::string text_;  // the key or string being read, across its parts
+};
+
+// The duplicate key or bad text of a body that parses, or nullopt.
+std::optional<core::FieldError> CheckBody(const std::string& body) {
+  boost::json::basic_parser<BodyCheck> parser(boost::json::parse_options{});
+  boost::system::error_code ec;
+  parser.write_some(false, body.data(), body.size(), ec);
+  return std::move(parser.handler().problem);
+}
+
+}  // namespace
 
 struct JsonInput::Object::State {
   struct Node {
@@ -77,45 +185,56 @@ bool CheckString(JsonInput::Object& o, std::string_view field, const boost::json
 
 bool CheckInt(JsonInput::Object& o, std::string_view field, const boost::json::value& v, const IntRules& rules,
               int64_t* out) {
-  if (v.is_int64()) {
-    int64_t n = v.get_int64();
-    if (n < rules.min || n > rules.max) {
-      o.Fail(field, "out_of_range", fmt::format("Must be between {} and {}.", rules.min, rules.max));
-      return false;
-    }
-    *out = n;
-    return true;
-  }
-  if (v.is_uint64()) {
-    o.Fail(field, "out_of_range", fmt::format("Must be between {} and {}.", rules.min, rules.max));
+  if (auto problem = WholeNumberProblem(v, rules, /*negative_code=*/false)) {
+    o.Fail(field, std::move(problem->code), std::move(problem->message));
     return false;
   }
-  if (v.is_double()) {
-    double d = v.get_double();
-    if (d != std::trunc(d)) {
-      o.Fail(field, "fractional", "Must be a whole number.");
-    } else {
-      o.Fail(field, "wrong_type", "Must be a whole number written without a decimal point or exponent.");
-    }
+  *out = v.get_int64();
+  return true;
+}
+
+// A whole number >= 0 (amounts, claimed values), with "negative" for one below zero.
+bool CheckCount(JsonInput::Object& o, std::string_view field, const boost::json::value& v, const IntRules& rules,
+                int64_t* out) {
+  if (auto problem = WholeNumberProblem(v, rules, /*negative_code=*/true)) {
+    o.Fail(field, std::move(problem->code), std::move(problem->message));
     return false;
   }
-  o.Fail(field, "wrong_type", "Must be a whole number.");
-  return false;
+  *out = v.get_int64();
+  return true;
 }
 
 bool CheckPence(JsonInput::Object& o, std::string_view field, const boost::json::value& v, int64_t* out) {
-  if ((v.is_int64() && v.get_int64() < 0) || (v.is_double() && v.get_double() < 0)) {
-    o.Fail(field, "negative", "Must not be negative.");
-    return false;
-  }
-  if (v.is_double() && v.get_double() != std::trunc(v.get_double())) {
-    o.Fail(field, "fractional", "Must be a whole number of pence.");
-    return false;
-  }
-  return CheckInt(o, field, v, IntRules{0, INT64_MAX}, out);
+  return CheckCount(o, field, v, IntRules{0, INT64_MAX}, out);
 }
 
 }  // namespace
+
+std::optional<core::FieldError> WholeNumberProblem(const boost::json::value& v, const IntRules& rules,
+                                                   bool negative_code) {
+  const std::string range = fmt::format("Must be between {} and {}.", rules.min, rules.max);
+  const bool below_zero = (v.is_int64() && v.get_int64() < 0) || (v.is_double() && v.get_double() < 0);
+  if (negative_code && below_zero && rules.min >= 0) return core::FieldError{"", "negative", "Must not be negative."};
+  if (v.is_int64()) {
+    if (v.get_int64() >= rules.min && v.get_int64() <= rules.max) return std::nullopt;
+    return core::FieldError{"", "out_of_range", range};
+  }
+  if (v.is_uint64()) return core::FieldError{"", "out_of_range", range};
+  if (v.is_double() && v.get_double() != std::trunc(v.get_double())) {
+    return core::FieldError{"", "fractional", "Must be a whole number."};
+  }
+  if (v.is_double()) {
+    return core::FieldError{"", "wrong_type", "Must be a whole number written without a decimal point or exponent."};
+  }
+  return core::FieldError{"", "wrong_type", "Must be a whole number."};
+}
+
+std::optional<int64_t> JsonInput::Object::WholeNumber(std::string_view field, const boost::json::value& v,
+                                                      IntRules rules) {
+  int64_t out = 0;
+  if (CheckCount(*this, field, v, rules, &out)) return out;
+  return std::nullopt;
+}
 
 std::string JsonInput::Object::String(std::string_view field, StringRules rules) {
   std::string out;
@@ -227,6 +346,12 @@ std::optional<Response> JsonInput::Open() {
   if (ec) {
     return ToResponse(problems::Validation(
         "The body is not valid JSON.", {{"", "malformed_json", "The body is not valid JSON: " + ec.message() + "."}}));
+  }
+  if (auto problem = CheckBody(request_.body)) {
+    const bool duplicate = problem->code == "duplicate_key";
+    return ToResponse(problems::Validation(
+        duplicate ? "The body repeats a key: " + problem->path + "." : "The body holds text that cannot be stored.",
+        {std::move(*problem)}));
   }
   if (!document_.is_object()) {
     return ToResponse(

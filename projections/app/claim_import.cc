@@ -14,6 +14,7 @@
 #include "ledger/core/codec.h"
 #include "ledger/core/domain.h"
 #include "ledger/core/streams.h"
+#include "ledger/core/text.h"
 
 namespace ledger::app {
 namespace {
@@ -59,6 +60,7 @@ std::vector<Record> ParseRecords(std::string_view text, ClaimImportError* error)
             break;
           }
           if (text[i] == '\n') ++line;
+          if (text[i] == '\r' && i + 1 < n && text[i + 1] == '\n') ++i;  // a CRLF inside quotes is a new line
           field.push_back(text[i++]);
         }
         if (!closed) {
@@ -153,6 +155,17 @@ class Importer {
   es::Result<const core::LoadedStream*> Stream(const std::string& id);
   es::Result<std::string> ResolveService(const std::string& text, const std::string& commissioner);
   es::Status CheckRow(const Record& record);
+  // An error for each cell of `record` that breaks the text rule (checked
+  // before any cell is quoted in a message).
+  void CheckTexts(const Record& record) {
+    for (size_t i = 0; i < record.fields.size(); ++i) {
+      const bool answer = i < header_.size() && header_[i].starts_with(kAnswerPrefix);
+      const core::TextKind kind = answer ? core::TextKind::kMultiLine : core::TextKind::kSingleLine;
+      std::string column = i < header_.size() ? header_[i] : fmt::format("#{}", i + 1);
+      if (auto problem = core::TextProblem(column, Trim(record.fields[i]), kind))
+        Error(record.line, column, problem->message);
+    }
+  }
   es::Status Apply(int line, const core::Command& command, bool* ok);
   core::CommandMeta Meta(std::string_view suffix) const {
     std::string base = "import-" + options_.digest.substr(0, 32);
@@ -259,8 +272,10 @@ es::Status Importer::CheckRow(const Record& record) {
     Error(line, "", fmt::format("the row has {} fields but the header has {}", record.fields.size(), header_.size()));
     return es::Status::Ok();
   }
-  auto cell = [&](const std::string& name) { return Trim(record.fields[column_.at(name)]); };
   size_t before = plan_.errors.size();
+  CheckTexts(record);
+  if (plan_.errors.size() > before) return es::Status::Ok();
+  auto cell = [&](const std::string& name) { return Trim(record.fields[column_.at(name)]); };
   std::string provider = cell("provider"), service_text = cell("service"), period_text = cell("period");
   if (provider.empty()) Error(line, Header("provider"), "enter the provider's ODS code");
   if (service_text.empty()) Error(line, Header("service"), "enter the service code or id");
@@ -345,7 +360,16 @@ es::Status Importer::CheckRow(const Record& record) {
 
 es::Status Importer::CheckAll(const std::vector<Record>& records) {
   const int header_line = records.front().line;
-  for (const std::string& name : records.front().fields) header_.push_back(Trim(name));
+  for (size_t i = 0; i < records.front().fields.size(); ++i) {
+    const std::string& name = records.front().fields[i];
+    if (auto problem = core::TextProblem("", name, core::TextKind::kSingleLine)) {
+      Error(header_line, fmt::format("#{}", i + 1), problem->message);
+      header_.push_back(fmt::format("#{}", i + 1));
+      continue;
+    }
+    header_.push_back(Trim(name));
+  }
+  if (!plan_.errors.empty()) return es::Status::Ok();
   for (size_t i = 0; i < header_.size(); ++i) {
     if (header_[i].empty()) Error(header_line, fmt::format("#{}", i + 1), "a column has no name");
     if (!column_.emplace(Canonical(header_[i]), i).second)
@@ -385,6 +409,14 @@ es::Result<ClaimImportPlan> PlanClaimImport(es::EventStore& store, std::string_v
   if (records.size() < 2) {
     plan.errors.push_back({records.empty() ? 1 : records.front().line + 1, "",
                            "the file has no claim rows: the first line is the header, one claim per line after it"});
+    return plan;
+  }
+  if (records.size() - 1 > static_cast<size_t>(kMaxImportRows)) {
+    plan.too_many_rows = true;
+    plan.errors.push_back({records[kMaxImportRows + 1].line, "",
+                           fmt::format("the file has {} claim rows; at most {} are taken in one file: split it into "
+                                       "files of up to {} rows",
+                                       records.size() - 1, kMaxImportRows, kMaxImportRows)});
     return plan;
   }
   Importer importer(store, options);

@@ -115,6 +115,84 @@ TEST_CASE("a map-shaped object can be read whole, and callers can add their own 
   CHECK(testing::ErrorCodes(*in.Finish()) == std::vector<std::string>{"counts.b:too_many"});
 }
 
+// The first error of a body refused by Open, as "path:code".
+std::string OpenRefusal(const std::string& body) {
+  Request r = Make("POST", "/x", body);
+  JsonInput in(r);
+  auto bad = in.Open();
+  if (!bad.has_value()) return "accepted";
+  CHECK(bad->status == 400);
+  const boost::json::value problem = testing::Body(*bad);
+  const auto& error = problem.at("errors").as_array().at(0);
+  return std::string(error.at("path").as_string()) + ":" + std::string(error.at("code").as_string());
+}
+
+TEST_CASE("a key repeated within one object is refused at every level, naming the key") {
+  CHECK(OpenRefusal(R"({"name":"a","name":"b"})") == "name:duplicate_key");
+  CHECK(OpenRefusal(R"({"values":{"cost":1,"cost":2}})") == "values.cost:duplicate_key");
+  CHECK(OpenRefusal(R"({"components":[{"id":"a"},{"id":"b","max":1,"max":2}]})") == "components.1.max:duplicate_key");
+  CHECK(OpenRefusal(R"({"a":{"b":{"c":[[{"d":1,"d":1}]]}}})") == "a.b.c.0.0.d:duplicate_key");
+  // The same key in sibling objects, or a key equal to a value, is not a repeat.
+  CHECK(OpenRefusal(R"({"list":[{"id":"x"},{"id":"y"}],"a":{"id":"id"},"id":"a"})") == "accepted");
+}
+
+TEST_CASE("a string or key holding a control character or bad UTF-8 is refused, naming the field") {
+  CHECK(OpenRefusal(R"({"name":"a\u0000b"})") == "name:control_character");
+  CHECK(OpenRefusal(R"({"a":{"b":["ok","\u001b[31m"]}})") == "a.b.1:control_character");
+  CHECK(OpenRefusal(R"({"a":"\u0085"})") == "a:control_character");
+  CHECK(OpenRefusal(R"({"a\u0007":1})") == "?:control_character");
+  // A lone surrogate escape cannot be stored as UTF-8.
+  CHECK(OpenRefusal(R"({"a":"\ud800"})") != "accepted");
+  // Raw bytes that are not UTF-8 never parse.
+  for (const char* bad : {"{\"a\":\"caf\xE9\"}", "{\"a\":\"\xC0\x80\"}", "{\"a\":\"\xED\xA0\x80\"}"}) {
+    CAPTURE(bad);
+    CHECK(OpenRefusal(bad) != "accepted");
+  }
+  // New lines and tabs pass the reader (the deciders refuse them in one-line fields).
+  CHECK(OpenRefusal(R"({"reason":"line one\nline two\tend","name":"Caf\u00e9 \u2013 \ud83d\ude00"})") == "accepted");
+}
+
+TEST_CASE("Int: a whole number written with a decimal point or exponent is wrong_type, a fraction fractional") {
+  for (auto [value, code] : {std::pair{"100.0", "wrong_type"}, std::pair{"1e2", "wrong_type"},
+                             std::pair{"12.5", "fractional"}, std::pair{"-1", "out_of_range"}}) {
+    CAPTURE(value);
+    Request r = Make("POST", "/x", std::string(R"({"n":)") + value + "}");
+    JsonInput in(r);
+    REQUIRE_FALSE(in.Open().has_value());
+    in.Int("n", {0, 5000});
+    auto bad = in.Finish();
+    REQUIRE(bad.has_value());
+    CHECK(testing::Body(*bad).at("errors").as_array().at(0).at("code") == code);
+  }
+}
+
+TEST_CASE("a whole number is an integer: 100 passes; 100.0 and 1e2 are wrong_type, -1 negative, \"100\" wrong_type") {
+  struct Case {
+    const char* value;
+    const char* code;  // "" = accepted
+  };
+  for (const Case& c : {Case{"100", ""}, Case{"100.0", "wrong_type"}, Case{"1e2", "wrong_type"},
+                        Case{"-1", "negative"}, Case{"\"100\"", "wrong_type"}, Case{"12.5", "fractional"},
+                        Case{"-1.5", "negative"}, Case{"18446744073709551615", "out_of_range"}}) {
+    CAPTURE(c.value);
+    for (int reader = 0; reader < 2; ++reader) {  // amounts, and values read from a map
+      CAPTURE(reader);
+      Request r = Make("POST", "/x", std::string(R"({"n":)") + c.value + "}");
+      JsonInput in(r);
+      REQUIRE_FALSE(in.Open().has_value());
+      if (reader == 0) in.Pence("n");
+      if (reader == 1) in.body().WholeNumber("n", *in.body().Raw("n"), {0, INT64_MAX});
+      auto bad = in.Finish();
+      if (std::string(c.code).empty()) {
+        CHECK_FALSE(bad.has_value());
+      } else {
+        REQUIRE(bad.has_value());
+        CHECK(testing::Body(*bad).at("errors").as_array().at(0).at("code") == c.code);
+      }
+    }
+  }
+}
+
 TEST_CASE("finishing without opening the body is a programming error") {
   Request r = Make("POST", "/x", "{}");
   JsonInput in(r);

@@ -210,8 +210,7 @@ class History {
     t += static_cast<core::Timestamp>(r % 8) * kHour;
 
     Ok(user, core::CreateClaimDraft{ref}, t);
-    if (r % 20 == 1) {  // a value out of range: the submission fails and is recorded
-      Ok(user, core::EnterClaimValues{ref, {{component, is_spend ? 200'000'000 : 9000}}, {}}, t + kHour);
+    if (r % 20 == 1) {  // submitted before any value is entered: the submission fails and is recorded
       app::Executed failed = Ok(user, core::SubmitClaim{ref}, t + 2 * kHour);
       if (failed.validation_errors.empty()) throw std::runtime_error("history: " + id + " should have failed");
     }

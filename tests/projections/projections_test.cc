@@ -170,7 +170,8 @@ TEST_CASE("a claim's audit trail holds every failed submission with its errors a
   const core::ClaimRef ref = f.Ref(1, 1, "FLU1", "2026-10");
   const std::string sha(64, 'e');
   f.history->Ok("P1x1user", core::CreateClaimDraft{ref}, kNov);
-  f.history->Ok("P1x1user", core::EnterClaimValues{ref, {{"vaccinations", 9000}}, {}}, kNov + 1);
+  f.history->Ok("P1x1user", core::EnterClaimValues{ref, {{"vaccinations", 9}}, {}}, kNov + 1);
+  f.history->Ok("P1x1user", core::EnterClaimValues{ref, {}, {}}, kNov + 1);  // the required value taken out again
   app::Executed failed = f.history->Ok("P1x1user", core::SubmitClaim{ref}, kNov + 2);
   REQUIRE_FALSE(failed.validation_errors.empty());
   f.history->Ok("P1x1user", core::AttachEvidence{ref, {sha, "list.pdf", "application/pdf", 10}}, kNov + 3);
@@ -185,13 +186,13 @@ TEST_CASE("a claim's audit trail holds every failed submission with its errors a
   for (const AuditEntry& e : trail->entries) {
     types.push_back(boost::json::parse(e.json).as_object().at("type").as_string().c_str());
   }
-  CHECK(types == std::vector<std::string>{"ClaimDrafted", "ClaimValuesEntered", "ClaimSubmissionFailed",
-                                          "EvidenceAttached", "ClaimValuesEntered", "ClaimSubmitted",
-                                          "ClaimReturned"});
-  const auto failed_entry = boost::json::parse(trail->entries[2].json).as_object();
+  CHECK(types == std::vector<std::string>{"ClaimDrafted", "ClaimValuesEntered", "ClaimValuesEntered",
+                                          "ClaimSubmissionFailed", "EvidenceAttached", "ClaimValuesEntered",
+                                          "ClaimSubmitted", "ClaimReturned"});
+  const auto failed_entry = boost::json::parse(trail->entries[3].json).as_object();
   CHECK(failed_entry.at("actor").as_string() == "p1x1user");
   CHECK(failed_entry.at("event").as_object().at("errors").as_array().size() == failed.validation_errors.size());
-  const auto returned = boost::json::parse(trail->entries[6].json).as_object();
+  const auto returned = boost::json::parse(trail->entries[7].json).as_object();
   CHECK(returned.at("actor").as_string() == "c1tier1");
   CHECK(returned.at("event").as_object().at("reason").as_string() == "Please attach the vaccination list");
   CHECK(returned.at("amount_pence").as_int64() == 12'000);
@@ -200,14 +201,14 @@ TEST_CASE("a claim's audit trail holds every failed submission with its errors a
   auto user = UserAudit(*f.db, "c1tier1");
   REQUIRE(user.ok());
   REQUIRE(user->entries.size() == 1);
-  CHECK(user->entries[0].position == trail->entries[6].position);
+  CHECK(user->entries[0].position == trail->entries[7].position);
 
   auto page = ClaimAudit(*f.db, ref.claim_id, "", 4);
   REQUIRE(page.ok());
   CHECK(page->entries.size() == 4);
   auto rest = ClaimAudit(*f.db, ref.claim_id, page->next_cursor, 4);
   REQUIRE(rest.ok());
-  CHECK(rest->entries.size() == 3);
+  CHECK(rest->entries.size() == 4);
   CHECK(rest->next_cursor.empty());
 }
 

@@ -17,6 +17,7 @@
 #include <boost/json/value.hpp>
 #include <fmt/format.h>
 
+#include "ledger/app/claim_import.h"
 #include "ledger/core/types.h"
 #include "ledger/eventstore/event_store.h"
 #include "ledger/projections/projection_db.h"
@@ -324,6 +325,47 @@ TEST_CASE("a file with one bad row creates nothing and lists the row") {
   CHECK(run.err.find("bad.csv:4: duplicates line 2") != std::string::npos);
   CHECK(run.err.find("bad.csv:5: column period") != std::string::npos);
   CHECK(run.err.find("nothing was stored") != std::string::npos);
+  Run verify = Ledger({"verify", "--data", data});
+  CHECK(LastLine(verify.out) == Fixture::Get().head());
+}
+
+TEST_CASE("import-claims refuses a negative value, a Latin-1 byte or a NUL in any row, and stores nothing") {
+  testing::TempDir dir;
+  std::string data = Fixture::Get().CopyTo(dir);
+  std::string csv =
+      "provider,service,period,patients_monitored\n"
+      "A84002,ACM,2024-06,10\n"
+      "A84002,ACM,2024-07,-3\n"
+      "A84002,ACM,2024-08,12\n"
+      "A84002,ACM,2024-09,caf\xE9\n"
+      "A84002,ACM,2024-10,1";
+  csv += '\0';
+  csv += "2\nA84002,ACM,2024-11,14\n";
+  WriteFile(dir.Sub("bad.csv"), csv);
+  Run run = Ledger({"import-claims", dir.Sub("bad.csv"), "--data", data, "--as", "a84002.user"});
+  CHECK(run.exit_code == 1);
+  CHECK(run.err.find("bad.csv:3: column patients_monitored") != std::string::npos);
+  CHECK(run.err.find("bad.csv:5: column patients_monitored: This text is not valid UTF-8") != std::string::npos);
+  CHECK(run.err.find("bad.csv:6: column patients_monitored: This text holds a control character") !=
+        std::string::npos);
+  CHECK(run.err.find("bad.csv:2:") == std::string::npos);
+  CHECK(run.err.find("nothing was stored") != std::string::npos);
+  Run verify = Ledger({"verify", "--data", data});
+  CHECK(LastLine(verify.out) == Fixture::Get().head());
+}
+
+TEST_CASE("import-claims refuses a file over the row limit at once, saying the limit") {
+  testing::TempDir dir;
+  std::string data = Fixture::Get().CopyTo(dir);
+  std::string csv = "provider,service,period,patients_monitored\n";
+  for (int i = 0; i < app::kMaxImportRows + 1; ++i) csv += "A84002,ACM,2024-06,1\n";
+  WriteFile(dir.Sub("big.csv"), csv);
+  Run run = Ledger({"import-claims", dir.Sub("big.csv"), "--data", data, "--as", "a84002.user"});
+  CHECK(run.exit_code == 1);
+  CHECK(run.err.find("at most 2500 are taken in one file") != std::string::npos);
+  CHECK(run.err.find("nothing was stored") != std::string::npos);
+  // Refused before any row is decided: the rows (all duplicates of each other) are not listed.
+  CHECK(run.err.find("duplicates line") == std::string::npos);
   Run verify = Ledger({"verify", "--data", data});
   CHECK(LastLine(verify.out) == Fixture::Get().head());
 }

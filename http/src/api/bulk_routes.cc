@@ -19,6 +19,16 @@ bool IsCsvType(const std::string& media_type) {
   return media_type == "text/csv" || media_type == "application/csv" || media_type == "text/plain";
 }
 
+// 413 for a file of more than app::kMaxImportRows rows: refused before any row is decided.
+Response TooManyRows(const app::ClaimImportError& error) {
+  Problem p = problems::PayloadTooLarge(kBulkLimit);
+  p.detail = "A file may hold at most " + std::to_string(app::kMaxImportRows) +
+             " claim rows; nothing was stored. Split the file and upload each part.";
+  p.code = "too_many_rows";
+  p.errors.push_back({"line " + std::to_string(error.line), "too_many_rows", error.message});
+  return ToResponse(p);
+}
+
 Response RowErrors(const std::vector<app::ClaimImportError>& errors) {
   Problem p;
   p.status = 422;
@@ -53,6 +63,7 @@ Response BulkUpload(Call& call, ApiDeps& deps) {
   options.digest = Sha256Hex(csv + "\n" + username + (submit ? "\nsubmit" : ""));
   auto plan = app::PlanClaimImport(deps.store, csv, options);
   if (!plan.ok()) return ProblemResponse(plan.status());
+  if (plan->too_many_rows) return TooManyRows(plan->errors.front());
   if (!plan->errors.empty()) return RowErrors(plan->errors);
 
   boost::json::array ids;
@@ -88,8 +99,9 @@ namespace api {
 RouteDocs BulkRouteDocs() {
   return {
       {"POST", "/api/v1/claims/bulk", "claims",
-       "Bulk upload (text/csv, the import-claims format): all rows stored in one append (?submit=true also submits "
-       "them) or none, with every row's problem as \"line N, column C\"",
+       "Bulk upload (text/csv, the import-claims format, at most " + std::to_string(app::kMaxImportRows) +
+           " rows): all rows stored in one append (?submit=true also submits them) or none, with every row's "
+           "problem as \"line N, column C\"",
        "csv", 201},
   };
 }

@@ -126,18 +126,8 @@ void ReadValues(JsonInput::Object& in, core::UnitValues* values, bool* present) 
     const boost::json::value& v = member.value();
     if (!core::IsValidId(key)) {
       in.Fail(path, "unknown_field", "There is no component called " + key + ".");
-    } else if (v.is_int64()) {
-      if (v.as_int64() < 0) {
-        in.Fail(path, "negative", "Enter zero or more.");
-      } else {
-        (*values)[key] = v.as_int64();
-      }
-    } else if (v.is_uint64()) {
-      in.Fail(path, "out_of_range", "Enter a smaller number.");
-    } else if (v.is_double()) {
-      in.Fail(path, v.as_double() < 0 ? "negative" : "fractional", "Enter a whole number.");
-    } else {
-      in.Fail(path, "wrong_type", "Enter a whole number.");
+    } else if (auto number = in.WholeNumber(path, v, IntRules{0, INT64_MAX})) {
+      (*values)[key] = *number;
     }
   }
 }
@@ -188,14 +178,9 @@ Response CreateClaim(Call& call, ApiDeps& deps) {
   setup.options.precondition.reset();  // a new claim has no version to match
   std::string claim_id = "C" + setup.meta.command_id.substr(0, 20);
   core::ClaimRef ref{claim_id, who.org_code, who.commissioner_code, service_id, period};
-  auto created = api::Run(deps, core::CreateClaimDraft{ref}, setup);
+  // One command: the draft and its values are stored together or not at all.
+  auto created = api::Run(deps, core::CreateClaimDraft{ref, values, answers}, setup);
   if (auto* answer = std::get_if<Response>(&created)) return std::move(*answer);
-  if (has_values || has_answers) {
-    CommandSetup second = setup;
-    second.meta.command_id += ".values";
-    auto entered = api::Run(deps, core::EnterClaimValues{ref, values, answers}, second);
-    if (auto* answer = std::get_if<Response>(&entered)) return std::move(*answer);
-  }
   return ClaimResponse(deps, claim_id, 201);
 }
 

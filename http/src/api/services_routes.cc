@@ -51,11 +51,11 @@ class ItemReader {
   int64_t Int(std::string_view field, bool required = true, int64_t fallback = 0) {
     const boost::json::value* v = Get(field, required);
     if (v == nullptr) return fallback;
-    if (v->is_int64()) return v->as_int64();
-    if (v->is_uint64()) Fail(field, "out_of_range", "Enter a smaller number.");
-    else if (v->is_double()) Fail(field, "fractional", "Enter a whole number.");
-    else Fail(field, "wrong_type", "Enter a whole number.");
-    return fallback;
+    if (auto problem = WholeNumberProblem(*v, IntRules{})) {
+      Fail(field, std::move(problem->code), std::move(problem->message));
+      return fallback;
+    }
+    return v->as_int64();
   }
   bool Bool(std::string_view field, bool fallback) {
     const boost::json::value* v = Get(field, false);

@@ -939,7 +939,7 @@ Response RenderBulk(Page& page, int status, const std::string& error, json::valu
   m["csv_columns"] = "provider_code, service_code, period, then one column per component value";
   json::object file = FileField("csv_file", "csv_file", "Upload a CSV file");
   file["label_class"] = "nhsuk-label--m";
-  file["hint"] = "Up to 5,000 rows";
+  file["hint"] = fmt::format("Up to {} rows", WithThousands(app::kMaxImportRows));
   file["accept"] = ".csv,text/csv";
   file["error"] = error;
   json::object submit = ChoiceField("submit_now", "submit_now", "When the file is accepted");
@@ -973,6 +973,13 @@ Response BulkPost(Page& page) {
   options.digest = Sha256Hex(file->bytes + "\n" + options.actor + (submit ? "\nsubmit" : ""));
   auto plan = app::PlanClaimImport(*page.portal().deps().store, file->bytes, options);
   if (!plan.ok()) return RenderBulk(page, 500, "The file could not be checked just now. Try again.", false);
+  if (plan->too_many_rows) {
+    return RenderBulk(page, 413,
+                      fmt::format("The file has more than {} rows; nothing was saved. Split it into files of up to {} "
+                                  "rows and upload each one.",
+                                  WithThousands(app::kMaxImportRows), WithThousands(app::kMaxImportRows)),
+                      false);
+  }
   if (!plan->errors.empty()) {
     json::array rows;
     for (const auto& e : plan->errors) {

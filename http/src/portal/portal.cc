@@ -206,6 +206,12 @@ json::object ErrorPageModel(json::object base, int status, const std::string& re
     base["heading"] = "Your form could not be sent";
     base["paragraphs"] = json::array{"The form had expired or did not come from this service. Go back, reload the "
                                      "page and try again."};
+  } else if (status == 400) {
+    base["page_title"] = "Your form could not be saved";
+    base["heading"] = "Your form could not be saved";
+    base["paragraphs"] = json::array{"Some of the text you entered holds characters that cannot be stored (text "
+                                     "pasted from another program can carry them). Nothing was saved. Go back, "
+                                     "re-type the text and try again."};
   } else {
     base["page_title"] = "Sorry, there is a problem with the service";
     base["heading"] = "Sorry, there is a problem with the service";
@@ -347,6 +353,10 @@ Handler Wrap(std::shared_ptr<Portal> portal, std::optional<core::Action> action,
     Page page(*portal, call, *viewer, form);
     if (req.method == "POST" && !CsrfMatches(form, *viewer)) return CsrfRefused(page);
     if (action && !page.Allowed(*action, OwnScope(viewer->principal))) return page.NotFound();
+    if (!form.bad_text_field.empty()) {
+      json::object base = page.Base("Your form could not be saved", "");
+      return page.Render(400, "error", ErrorPageModel(std::move(base), 400, ""));
+    }
     return handler(page);
   };
 }
@@ -579,10 +589,11 @@ Response PostAccountRequest(Portal& portal, Call& call) {
   const Request& req = call.request();
   Form form = ParseForm(req);
   std::string csrf = req.Cookie(kPreCsrfCookie);
-  if (csrf.size() != 32 || form.Get("csrf_token") != csrf) {
+  if (csrf.size() != 32 || form.Get("csrf_token") != csrf || !form.bad_text_field.empty()) {
+    const int status = form.bad_text_field.empty() ? 403 : 400;
     std::string fresh = RandomHex(16);
-    json::object m = ErrorPageModel(SignedOutBase("", fresh, portal.asset_version()), 403, "");
-    return RenderSignedOut(portal, req, 403, "error", std::move(m), fresh);
+    json::object m = ErrorPageModel(SignedOutBase("", fresh, portal.asset_version()), status, "");
+    return RenderSignedOut(portal, req, status, "error", std::move(m), fresh);
   }
   std::vector<std::pair<std::string, std::string>> errors;
   std::string username = Trim(form.Get("username"));

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <kainjow/mustache.hpp>
 
+#include "ledger/core/text.h"
 #include "portal_internal.h"
 
 namespace ledger::http::portal {
@@ -223,11 +224,43 @@ std::string UrlEncode(std::string_view in) {
   return out;
 }
 
+namespace {
+
+// Browsers send a textarea's new lines as CRLF; the log keeps LF only.
+std::string NormaliseNewLines(std::string text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') continue;
+    out.push_back(text[i]);
+  }
+  return out;
+}
+
+// The name of the first field (or uploaded file name) breaking the text rule
+// of core/text.h; new lines and tabs pass (the deciders refuse them in
+// one-line fields).
+std::string FirstBadText(const Form& form) {
+  for (const auto& [name, value] : form.fields) {
+    const bool good = core::IsValidText(name, core::TextKind::kSingleLine) &&
+                      core::IsValidText(value, core::TextKind::kMultiLine);
+    if (!good) return core::IsValidText(name, core::TextKind::kSingleLine) ? name : "?";
+  }
+  for (const UploadedFile& file : form.files) {
+    if (!core::IsValidText(file.filename, core::TextKind::kSingleLine)) return file.field;
+  }
+  return {};
+}
+
+}  // namespace
+
 Form ParseForm(const Request& request) {
   Form form;
   std::string type = request.MediaType();
   if (type == "application/x-www-form-urlencoded") ParseUrlEncoded(request.body, form);
   if (type == "multipart/form-data") ParseMultipart(request, form);
+  for (auto& field : form.fields) field.second = NormaliseNewLines(std::move(field.second));
+  form.bad_text_field = FirstBadText(form);
   return form;
 }
 

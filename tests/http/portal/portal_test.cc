@@ -176,6 +176,32 @@ TEST_CASE("a form posted without the session's CSRF token is refused and changes
   CHECK(w.Head() == head);
 }
 
+TEST_CASE("a form carrying a Latin-1 byte, a NUL or another control character is refused and changes nothing") {
+  PortalWorld w;
+  std::string id = w.Draft("p1user", 9, 50000);
+  Browser b{w};
+  REQUIRE(b.SignIn("p1user"));
+  REQUIRE(b.Get("/claims/" + id + "/edit").status == 200);
+  for (std::string bad : {std::string("caf\xE9"), std::string("a\0b", 3), std::string("\x1B[2J"),
+                          std::string("\xC2\x85")}) {
+    CAPTURE(bad);
+    uint64_t head = w.Head();
+    Response r = b.Post("/claims/" + id + "/edit", {{"component.cost", "10.00"}, {"question.notes", bad}});
+    CHECK(r.status == 400);
+    CHECK(Contains(r.body, "Your form could not be saved"));
+    CHECK(w.Head() == head);
+  }
+  // A textarea's CRLF new lines are kept as LF; a new line in a one-line field is refused by the domain.
+  Response saved = b.Post("/claims/" + id + "/edit", {{"component.cost", "10.00"}, {"question.notes", "one\r\ntwo"}});
+  REQUIRE_MESSAGE(saved.status == 303, saved.body);
+  Response claim = w.As("p1user", "GET", "/api/v1/claims/" + id);
+  CHECK(boost::json::parse(claim.body).at("answers").at("notes") == "one\ntwo");
+  uint64_t head = w.Head();
+  Response period = b.Post("/claims/new", {{"service", "SPEND"}, {"period", Day(10).ToString() + "\n"}});
+  CHECK(period.status == 422);
+  CHECK(w.Head() == head);
+}
+
 TEST_CASE("a practice user starts, fills in, checks and submits a claim, and sees it awaiting approval") {
   PortalWorld w;
   Browser b{w};

@@ -85,7 +85,14 @@ struct ClaimRef {
 
 // ---- Commands -------------------------------------------------------------
 
-struct CreateClaimDraft { ClaimRef claim; bool operator==(const CreateClaimDraft&) const = default; };
+// Opens a draft; values and answers given here are entered with it, in the
+// same decision (as EnterClaimValues would), so that a bad value stores no draft.
+struct CreateClaimDraft {
+  ClaimRef claim;
+  UnitValues values;
+  Answers answers;
+  bool operator==(const CreateClaimDraft&) const = default;
+};
 struct EnterClaimValues {
   ClaimRef claim;
   UnitValues values;  // replaces the values entered so far

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -19,6 +20,7 @@
 #include "ledger/core/payment_run.h"
 #include "ledger/core/rejection.h"
 #include "ledger/core/service.h"
+#include "ledger/core/text.h"
 #include "ledger/core/types.h"
 
 namespace ledger::core {
@@ -89,8 +91,20 @@ AggregateState Evolve(AggregateState state, const Event& event);
 // Decides the command against the loaded streams (every stream StreamsToRead
 // listed must be present in `loaded`, at version 0 when missing). Returns the
 // writes, or the Rejection (forbidden, not found, invalid, conflict) that
-// stored nothing.
+// stored nothing. First of all, every text field of the command must follow
+// the text rule of text.h (else kInvalid "invalid_text", every bad field named).
 Outcome<Decision> Decide(const CommandMeta& meta, const Command& command, const Loaded& loaded);
+
+// Every text field of a command with its path (as the API names the field,
+// list items by index: "members.0", "components.1.name") and its kind.
+// The const walk also visits map keys (component and question ids), at the
+// map's path ("values", "answers"); the mutable walk cannot change keys.
+using ConstTextVisitor = std::function<void(const std::string& path, const std::string& text, TextKind kind)>;
+using TextVisitor = std::function<void(const std::string& path, std::string& text, TextKind kind)>;
+void ForEachTextField(const Command& command, const ConstTextVisitor& visit);
+void ForEachTextField(Command& command, const TextVisitor& visit);
+// A field error for each text field of the command that breaks the text rule.
+std::vector<FieldError> CommandTextProblems(const Command& command);
 
 // The acting person, from their account and organisation (org may be an empty
 // state: the account's own copy of the organisation's kind is then used).

@@ -23,7 +23,7 @@ std::string FormatPoundsPlain(Pence pence);
 struct Date {
   int32_t days = 0;
   static Date FromYmd(int year, int month, int day);
-  // Parses "YYYY-MM-DD"; nullopt when malformed or not a real date.
+  // Parses "YYYY-MM-DD" (years 0001 to 9999); nullopt when malformed or not a real date.
   static std::optional<Date> Parse(std::string_view text);
   // The UTC date of a timestamp.
   static Date FromTimestamp(Timestamp at);
@@ -50,6 +50,7 @@ struct Period {
   Frequency frequency = Frequency::kMonthly;
   Date start;
   Date end;  // inclusive
+  // nullopt when malformed: a month outside 01..12, a quarter outside Q1..Q4, year 0000.
   static std::optional<Period> Parse(Frequency frequency, std::string_view text);
   // Infers the frequency from the text's shape.
   static std::optional<Period> Parse(std::string_view text);

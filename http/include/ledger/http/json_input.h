@@ -9,8 +9,12 @@
 //   if (auto bad = in.Finish()) return *bad;            // 400 listing every field error
 //
 // A field is required unless read with an Optional* method. Any member that no
-// read asked for is reported as unknown_field. Error codes: malformed_json,
-// not_an_object, required, wrong_type, too_long, negative, fractional,
+// read asked for is reported as unknown_field. Open refuses a key repeated
+// within one object (duplicate_key, at every level) and any key or string
+// that breaks the text rule of core/text.h (invalid_utf8, control_character;
+// new lines and tabs pass here, the deciders refuse them in one-line fields).
+// Error codes: malformed_json, not_an_object, duplicate_key, invalid_utf8,
+// control_character, required, wrong_type, too_long, negative, fractional,
 // out_of_range, unknown_field. Not thread-safe; one per request.
 #pragma once
 
@@ -41,6 +45,16 @@ struct IntRules {
   int64_t max = INT64_MAX;
 };
 
+// Why a JSON value is not a whole number within `rules` (the error's path is
+// left empty for the caller): with `negative_code` (amounts, claimed values)
+// "negative" for any number below zero when rules.min >= 0 (-5, -1.5);
+// "fractional" for a number with a fraction part (12.5); "wrong_type" for a
+// whole number written with a decimal point or an exponent (100.0, 1e2) or
+// for anything but a number ("100"); "out_of_range" beyond the rules. nullopt
+// for an integer within them (100).
+std::optional<core::FieldError> WholeNumberProblem(const boost::json::value& v, const IntRules& rules,
+                                                   bool negative_code = false);
+
 class JsonInput {
  public:
   // A view of one object in the body: the body itself or a nested member.
@@ -60,6 +74,10 @@ class JsonInput {
     std::optional<Object> OptionalChild(std::string_view field);
     // An array of strings.
     std::vector<std::string> Strings(std::string_view field, StringRules rules = {});
+    // `v` (e.g. a member of a map read with Raw) as a whole number within
+    // `rules`, or nullopt with the error recorded at `field` (codes as
+    // WholeNumberProblem with negative_code).
+    std::optional<int64_t> WholeNumber(std::string_view field, const boost::json::value& v, IntRules rules = {});
     // Raw access for shapes the helpers do not cover: marks field as known.
     const boost::json::value* Raw(std::string_view field);
     // The members of this object (e.g. to iterate a map of id -> number).

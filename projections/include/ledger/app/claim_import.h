@@ -11,7 +11,9 @@
 //   <component id>               a whole number; money in pounds ("12.50"); empty = not entered
 //   answer:<question id>         the answer to a supplementary question
 // UTF-8 with or without a byte-order mark, LF or CRLF, RFC 4180 quoting, blank
-// lines skipped.
+// lines skipped. Every cell must follow the text rule of core/text.h (valid
+// UTF-8, no control characters; an answer may span lines); a cell that does
+// not is an error of its line and column. At most kMaxImportRows rows.
 //
 // Every row is decided by the real deciders (CreateClaimDraft, EnterClaimValues
 // and, when asked, SubmitClaim) as the actor, in file order, against one set of
@@ -30,6 +32,14 @@
 #include "ledger/eventstore/event_store.h"
 
 namespace ledger::app {
+
+// The most claim rows one file may hold. A row writes at most four events
+// (ClaimDrafted, ClaimValuesEntered and, when submitting, ClaimSubmitted and
+// ClaimKeyReserved) and the whole file is ONE append, which the event store
+// caps at EventStoreOptions::max_events_per_append (10,000) events: 2,500
+// rows always fit. A longer file is refused before any row is decided. The
+// API, the portal and `ledger import-claims` all take the limit from here.
+inline constexpr int kMaxImportRows = 2'500;
 
 struct ClaimImportOptions {
   std::string actor;     // username of the provider user making the claims
@@ -50,6 +60,9 @@ struct ClaimImportError {
 
 struct ClaimImportPlan {
   std::vector<ClaimImportError> errors;  // empty: every row is valid
+  // The file holds more than kMaxImportRows rows: errors holds that one
+  // problem and no row was decided.
+  bool too_many_rows = false;
   std::vector<std::string> claim_ids;    // in file order
   // Valid only when errors is empty and claim_ids is not: every row's events
   // as one append, each stream at the version it was read at.
