@@ -50,7 +50,8 @@ Problem Unavailable();                         // 503 /problems/unavailable
 // not exposed; log it yourself if it matters.
 Problem FromStatus(const es::Status& status);
 // The mapping of domain rejections; the rejection's message (written for the
-// actor) becomes detail and its code becomes code.
+// actor) becomes detail and its code becomes code. Invalid is 400, but an
+// evidence file over the limit is 413 and one of a refused type 415.
 Problem FromRejection(const core::Rejection& rejection);
 
 // The problem+json response (status, Content-Type, body; Retry-After for 429,
