@@ -364,6 +364,7 @@ class FormulaNamesFixture {
     size_t i = 0;
     const size_t leads = std::size(testing::kFormulaLeads);
     while (i < 2 * leads && std::getline(source, line)) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
       core::CsvParse row = core::ParseCsv(line);
       REQUIRE(row.records.size() == 1);
       std::vector<std::string> f = row.records[0].fields;

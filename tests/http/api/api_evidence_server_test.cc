@@ -73,7 +73,8 @@ struct EvidenceServer {
 
 // The evidence entry of `sha` in a claim's JSON.
 boost::json::object EntryOf(const Reply& claim, const std::string& sha) {
-  for (const auto& e : boost::json::parse(claim.body).at("evidence").as_array())
+  const boost::json::value body = boost::json::parse(claim.body);
+  for (const auto& e : body.at("evidence").as_array())
     if (e.at("sha256").as_string() == sha) return e.as_object();
   return {};
 }
