@@ -9,6 +9,7 @@
 #include "claim_internal.h"
 #include "decide_support.h"
 #include "ledger/core/domain.h"
+#include "ledger/core/evidence.h"
 #include "ledger/core/streams.h"
 #include "variant_util.h"
 
@@ -249,6 +250,12 @@ std::vector<FieldError> EvidenceProblems(const Evidence& e) {
   }
   if (e.filename.empty()) errors.push_back({"evidence.filename", "required", "Give the file a name."});
   if (e.size < 0) errors.push_back({"evidence.size", "invalid_size", "The file size cannot be negative."});
+  if (e.size > kEvidenceMaxBytes)
+    errors.push_back({"evidence.size", std::string(kEvidenceTooLarge),
+                      "The file is larger than " + EvidenceLimitText() + ", the largest evidence file accepted."});
+  if (FindEvidenceType(e.content_type) == nullptr)
+    errors.push_back({"evidence.content_type", std::string(kEvidenceTypeNotAccepted),
+                      "Evidence must be " + AcceptedEvidenceText() + "."});
   return errors;
 }
 

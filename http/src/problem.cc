@@ -6,6 +6,8 @@
 
 #include <cctype>
 
+#include "ledger/core/evidence.h"
+
 namespace ledger::http {
 namespace problems {
 namespace {
@@ -133,7 +135,16 @@ Problem FromRejection(const core::Rejection& rejection) {
       p = problems::NotFound(rejection.message);
       break;
     case Kind::kInvalid:
-      p = problems::Validation(rejection.message, rejection.errors);
+      // An evidence file too large, or of a type that is not accepted, is about the body as a whole.
+      if (rejection.code == core::kEvidenceTooLarge) {
+        p = problems::PayloadTooLarge(static_cast<std::size_t>(core::kEvidenceMaxBytes));
+        p.detail = rejection.message;
+      } else if (rejection.code == core::kEvidenceTypeNotAccepted || rejection.code == core::kEvidenceTypeMismatch) {
+        p = problems::UnsupportedMediaType("");
+        p.detail = rejection.message;
+      } else {
+        p = problems::Validation(rejection.message, rejection.errors);
+      }
       break;
     case Kind::kConflict:
       p = problems::Conflict(rejection.message);

@@ -3,6 +3,8 @@
 #include <boost/json/serialize.hpp>
 #include <fmt/format.h>
 
+#include "ledger/core/csv.h"
+
 namespace ledger::projections {
 
 std::string_view ColumnKindName(ColumnKind kind) {
@@ -31,19 +33,6 @@ std::string CellText(const Cell& cell, ColumnKind kind) {
     case ColumnKind::kDecimal2: return FormatDecimal2(v);
     default: return std::to_string(v);
   }
-}
-
-void AppendCsvField(std::string* out, std::string_view field) {
-  if (field.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out->append(field);
-    return;
-  }
-  out->push_back('"');
-  for (char c : field) {
-    if (c == '"') out->push_back('"');
-    out->push_back(c);
-  }
-  out->push_back('"');
 }
 
 }  // namespace
@@ -76,21 +65,22 @@ boost::json::object TableToJson(const Table& table) {
 std::string TableToJsonText(const Table& table) { return boost::json::serialize(TableToJson(table)); }
 
 std::string TableToCsv(const Table& table) {
-  std::string out;
-  for (size_t i = 0; i < table.columns.size(); ++i) {
-    if (i) out.push_back(',');
-    AppendCsvField(&out, table.columns[i].name);
-  }
-  out.append("\r\n");
+  core::CsvWriter csv;
+  for (const Column& c : table.columns) csv.Text(c.name);
+  csv.EndRow();
   for (const auto& row : table.rows) {
     for (size_t i = 0; i < row.size(); ++i) {
-      if (i) out.push_back(',');
       ColumnKind kind = i < table.columns.size() ? table.columns[i].kind : ColumnKind::kText;
-      AppendCsvField(&out, CellText(row[i], kind));
+      // Only what the table holds as a number is written as one; text stays text, whatever it looks like.
+      if (std::holds_alternative<int64_t>(row[i])) {
+        csv.Number(CellText(row[i], kind));
+      } else {
+        csv.Text(CellText(row[i], kind));
+      }
     }
-    out.append("\r\n");
+    csv.EndRow();
   }
-  return out;
+  return std::move(csv).Take();
 }
 
 }  // namespace ledger::projections

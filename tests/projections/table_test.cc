@@ -3,6 +3,7 @@
 
 #include "../../projections/src/stats.h"
 #include "ledger/projections/table.h"
+#include "support/rfc4180.h"
 
 namespace ledger::projections {
 namespace {
@@ -24,6 +25,25 @@ TEST_CASE("CSV has a header row, CRLF line ends, quotes only fields that need th
         "name,claims,amount,rate\r\n"
         "Plain,3,15000.00,12.34\r\n"
         "\"Smith, \"\"Jo\"\"\nline\",-1,-2.50,-0.05\r\n");
+}
+
+TEST_CASE("a text cell that could start a formula is neutralised in every column kind; numbers stay numbers") {
+  for (std::string_view lead : ledger::testing::kFormulaLeads) {
+    const std::string value = std::string(lead) + "HYPERLINK(\"http://x\",\"y\")";
+    CAPTURE(value);
+    Table t = Sample();
+    // A text cell may sit in any column (e.g. "" for a missing amount); whatever its column, text is text.
+    t.rows.push_back({value, value, value, value});
+    t.rows.push_back({value, int64_t{-7}, int64_t{-1250}, int64_t{-99}});
+    std::string csv = TableToCsv(t);
+    auto parsed = ledger::testing::ParseStrictCsv(csv);
+    REQUIRE_MESSAGE(parsed.error.empty(), parsed.error);
+    REQUIRE(parsed.records.size() == 5);
+    CHECK(parsed.records[3] == std::vector<std::string>(4, "'" + value));
+    CHECK(parsed.quoted[3] == std::vector<bool>(4, true));
+    CHECK(parsed.records[4] == std::vector<std::string>{"'" + value, "-7", "-12.50", "-0.99"});
+    CHECK(parsed.quoted[4] == std::vector<bool>{true, false, false, false});
+  }
 }
 
 TEST_CASE("JSON names the report, its scope and position, and writes money and decimals as exact strings") {

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -23,6 +24,8 @@
 #include "ledger/projections/projection_db.h"
 #include "ledger/projections/reports.h"
 #include "ledger/projections/table.h"
+#include "ledger/core/csv.h"
+#include "support/rfc4180.h"
 #include "support/temp_dir.h"
 
 namespace ledger::tools {
@@ -380,6 +383,138 @@ TEST_CASE("export-payments prints one line per provider of a payment run") {
   CHECK(run.out.find("REM-00L-202404") != std::string::npos);
   Run missing = Ledger({"export-payments", "--data", f.data(), "--run", "NOPE-1"});
   CHECK(missing.exit_code == 1);
+}
+
+// A store simulated from practices whose names start with what a spreadsheet
+// runs as a formula: = + - @ tab CR, two practices each.
+class FormulaNamesFixture {
+ public:
+  static FormulaNamesFixture& Get() {
+    static FormulaNamesFixture fixture;
+    return fixture;
+  }
+  std::string data() const { return dir_.Sub("data"); }
+  // Practice code -> name as registered.
+  const std::map<std::string, std::string>& names() const { return names_; }
+
+ private:
+  FormulaNamesFixture() {
+    std::ifstream source(fs::path(LEDGER_SOURCE_DIR) / ".." / "shared" / "data" / "gp-practices-2021.csv");
+    std::string header, line;
+    REQUIRE(std::getline(source, header));
+    std::string file = header + "\r\n";
+    size_t i = 0;
+    const size_t leads = std::size(testing::kFormulaLeads);
+    while (i < 2 * leads && std::getline(source, line)) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      core::CsvParse row = core::ParseCsv(line);
+      REQUIRE(row.records.size() == 1);
+      std::vector<std::string> f = row.records[0].fields;
+      REQUIRE(f.size() == 5);
+      if (f[3] != "00L") continue;
+      f[1] = std::string(testing::kFormulaLeads[i % leads]) + (i < leads ? "HYPERLINK(\"http://x\",\"y\")" : "1+2 " + f[1]);
+      names_[f[0]] = f[1];
+      std::string quoted = "\"";
+      for (char c : f[1]) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+      file += f[0] + "," + quoted + "\"," + f[2] + "," + f[3] + "," + f[4] + "\r\n";
+      ++i;
+    }
+    REQUIRE(i == 2 * leads);
+    WriteFile(dir_.Sub("practices.csv"), file);
+    Run run = Ledger({"simulate", "--data", data(), "--seed", "3", "--months", "3", "--practices",
+                      dir_.Sub("practices.csv")});
+    INFO(run.err);
+    REQUIRE(run.exit_code == 0);
+  }
+  testing::TempDir dir_;
+  std::map<std::string, std::string> names_;
+};
+
+bool StartsWithFormulaLead(const std::string& cell) {
+  for (std::string_view lead : testing::kFormulaLeads)
+    if (cell.starts_with(lead)) return true;
+  return false;
+}
+
+// Checks `csv` is strict RFC 4180 and that no cell but a number starts a formula; returns the cells.
+std::vector<std::vector<std::string>> CheckNeutralised(const std::string& csv) {
+  auto parsed = testing::ParseStrictCsv(csv);
+  REQUIRE_MESSAGE(parsed.error.empty(), parsed.error);
+  for (const auto& record : parsed.records)
+    for (const std::string& cell : record)
+      if (StartsWithFormulaLead(cell)) CHECK_MESSAGE(core::IsCsvNumber(cell), cell);
+  return parsed.records;
+}
+
+// The names (as registered) whose neutralised form ("'" + name) is a cell of `records`.
+std::set<std::string> NeutralisedNames(const std::vector<std::vector<std::string>>& records,
+                                       const std::map<std::string, std::string>& names) {
+  std::set<std::string> seen;
+  for (const auto& record : records)
+    for (const std::string& cell : record)
+      for (const auto& [code, name] : names)
+        if (cell == "'" + name) seen.insert(name);
+  return seen;
+}
+
+std::vector<std::string> PaymentRunIds(const std::string& data) {
+  Run run = Ledger({"replay", "--data", data, "--type", "PaymentRunCreated"});
+  REQUIRE(run.exit_code == 0);
+  std::vector<std::string> ids;
+  std::istringstream lines(run.out);
+  std::string line;
+  while (std::getline(lines, line))
+    ids.emplace_back(boost::json::parse(line).at("data").at("run_id").as_string());
+  return ids;
+}
+
+TEST_CASE("export-payments writes CRLF RFC 4180 with provider names that start a formula neutralised") {
+  const FormulaNamesFixture& f = FormulaNamesFixture::Get();
+  std::vector<std::string> runs = PaymentRunIds(f.data());
+  REQUIRE_FALSE(runs.empty());
+  std::set<std::string> seen;
+  for (const std::string& id : runs) {
+    Run run = Ledger({"export-payments", "--data", f.data(), "--run", id});
+    INFO(run.err);
+    REQUIRE(run.exit_code == 0);
+    auto records = CheckNeutralised(run.out);
+    REQUIRE(records.size() >= 2);
+    CHECK(records[0][5] == "provider_name");
+    for (size_t r = 1; r < records.size(); ++r) {
+      CHECK(records[r][5] == "'" + f.names().at(records[r][4]));
+      CHECK(core::IsCsvNumber(records[r][6]));
+    }
+    auto names = NeutralisedNames(records, f.names());
+    seen.insert(names.begin(), names.end());
+  }
+  for (std::string_view lead : testing::kFormulaLeads) {
+    CAPTURE(lead);
+    CHECK(std::any_of(seen.begin(), seen.end(), [&](const std::string& n) { return n.starts_with(lead); }));
+  }
+}
+
+TEST_CASE("every report's CSV is strict RFC 4180 and neutralises names that start a formula") {
+  const FormulaNamesFixture& f = FormulaNamesFixture::Get();
+  const std::string run_id = PaymentRunIds(f.data()).front();
+  const std::string provider = f.names().begin()->first;
+  std::set<std::string> seen;
+  for (const projections::ReportInfo& info : projections::Reports()) {
+    CAPTURE(info.name);
+    std::vector<std::string> args = {"report", info.name, "--data", f.data(), "--format", "csv"};
+    if (info.scope == projections::ScopeKind::kProvider) {
+      args.insert(args.end(), {"--provider", provider});
+    } else {
+      args.insert(args.end(), {"--commissioner", "00L"});
+    }
+    if (std::find(info.filters.begin(), info.filters.end(), "run") != info.filters.end())
+      args.insert(args.end(), {"--filter", "run=" + run_id});
+    Run run = Ledger(args);
+    INFO(run.err);
+    REQUIRE(run.exit_code == 0);
+    auto names = NeutralisedNames(CheckNeutralised(run.out), f.names());
+    seen.insert(names.begin(), names.end());
+  }
+  CHECK(seen.size() == f.names().size());  // every name reached some report, neutralised
 }
 
 TEST_CASE("user create reads the password from stdin and refuses a duplicate username") {

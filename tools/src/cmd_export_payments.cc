@@ -10,7 +10,7 @@
 #include "ledger/app/command_bus.h"
 #include "ledger/core/codec.h"
 #include "ledger/core/streams.h"
-#include "ledger/tools/csv.h"
+#include "ledger/core/csv.h"
 
 namespace ledger::tools {
 namespace {
@@ -72,14 +72,16 @@ int RunExport(const CLI::App& app, const ExportArgs& args) {
   if (status == "created")
     fmt::print(stderr, "note: run {} is not confirmed yet; the file has no payment reference\n", args.run);
   if (args.format == "csv") {
-    std::string out = CsvLine({"run_id", "commissioner", "pay_date", "status", "provider_code", "provider_name",
-                               "amount", "payment_reference", "claim_ids"});
+    core::CsvWriter csv;
+    csv.TextRow({"run_id", "commissioner", "pay_date", "status", "provider_code", "provider_name", "amount",
+                 "payment_reference", "claim_ids"});
     for (const auto& [code, p] : providers) {
       std::string ids;
       for (const std::string& id : p.claim_ids) ids += (ids.empty() ? "" : ";") + id;
-      out += CsvLine({args.run, created->commissioner, created->pay_date.ToString(), status, code, p.name,
-                      core::FormatPoundsPlain(p.amount), reference, ids});
+      csv.Text(args.run).Text(created->commissioner).Text(created->pay_date.ToString()).Text(status).Text(code);
+      csv.Text(p.name).Number(core::FormatPoundsPlain(p.amount)).Text(reference).Text(ids).EndRow();
     }
+    const std::string& out = csv.str();
     fmt::print("{}", out);
   } else {
     boost::json::object run;
@@ -113,7 +115,8 @@ void RegisterExportPayments(CLI::App& app, CommandRegistry& registry) {
   cmd->add_option("--format", args->format, "csv or json")->capture_default_str();
   cmd->footer(
       "CSV columns: run_id, commissioner, pay_date, status, provider_code, provider_name, amount (pounds),\n"
-      "payment_reference, claim_ids (separated by ';').\n\n"
+      "payment_reference, claim_ids (separated by ';'). RFC 4180 with CRLF line ends; a text cell that\n"
+      "could start a spreadsheet formula (= + - @ tab CR LF) is prefixed with ' and quoted.\n\n"
       "Example:\n  ledger export-payments --data /var/lib/ledger --run 00L-2024-05 > 00L-2024-05.csv");
   registry.Add(cmd, [cmd, args] { return RunExport(*cmd, *args); });
 }

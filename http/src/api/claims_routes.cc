@@ -90,6 +90,7 @@ boost::json::object ClaimJson(ApiDeps& deps, const LoadedClaim& claim) {
         {"sha256", e.sha256},
         {"filename", e.filename},
         {"content_type", e.content_type},
+        {"type", core::EvidenceLabel(e.content_type)},
         {"size", e.size},
         {"href", "/api/v1/claims/" + s.claim.claim_id + "/evidence/" + e.sha256},
     });
@@ -334,8 +335,7 @@ Response DownloadEvidence(Call& call, ApiDeps& deps) {
   if (found == nullptr) return api::NotFound();
   auto bytes = api::ReadEvidence(deps.evidence_dir, sha);
   if (!bytes.ok()) return api::NotFound();
-  Response r = Response::Text(200, std::move(*bytes), found->content_type);
-  r.Set("Content-Disposition", "attachment; filename=\"" + found->filename + "\"");
+  Response r = api::EvidenceDownload(std::move(*bytes), *found);
   r.Set("ETag", "\"" + sha + "\"");
   r.Set("Cache-Control", "private, max-age=3600");
   return r;
@@ -490,7 +490,7 @@ std::vector<Route> ClaimRoutes(ApiDeps& deps) {
                 },
                 204)},
       {"GET", claim + "/history", Access::For(Action::kViewClaim), bind(ClaimHistory)},
-      {"PUT", claim + "/evidence", Access::For(Action::kPrepareClaim), bind(AttachEvidence), deps.evidence_limit},
+      {"PUT", claim + "/evidence", Access::For(Action::kPrepareClaim), bind(AttachEvidence), api::kEvidenceBodyLimit},
       {"GET", claim + "/evidence/{sha256}", Access::For(Action::kViewClaim), bind(DownloadEvidence)},
       {"DELETE", claim + "/evidence/{sha256}", Access::For(Action::kPrepareClaim), bind(RemoveEvidence)},
       {"POST", claim + "/submit", Access::For(Action::kSubmitClaim),

@@ -16,20 +16,10 @@
 namespace ledger::http::api {
 namespace {
 
-bool StartsWith(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
-
 std::string Lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
-}
-
-bool LooksLikeText(std::string_view bytes) {
-  for (unsigned char c : bytes.substr(0, 64 * 1024)) {
-    if (c == '\t' || c == '\r' || c == '\n') continue;
-    if (c < 0x20 || c == 0x7f) return false;
-  }
-  return true;
 }
 
 // A parameter of a header value: `name=value` or `name="value"`.
@@ -57,57 +47,19 @@ std::string HeaderParam(std::string_view header, std::string_view name) {
   return "";
 }
 
-std::string SanitiseFilename(std::string_view name) {
-  size_t slash = name.find_last_of("/\\");
-  if (slash != std::string_view::npos) name.remove_prefix(slash + 1);
-  std::string out;
-  for (unsigned char c : name) {
-    if (c < 0x20 || c == 0x7f || c == '"' || c == ';') continue;
-    out.push_back(static_cast<char>(c));
-    if (out.size() >= 200) break;
-  }
-  if (out == "." || out == "..") out.clear();
-  return out;
-}
-
-std::string DefaultName(std::string_view type) {
-  if (type == kPdf) return "evidence.pdf";
-  if (type == kPng) return "evidence.png";
-  if (type == kJpeg) return "evidence.jpg";
-  if (type == kCsv) return "evidence.csv";
-  return "evidence.xlsx";
-}
-
-bool IsOurType(std::string_view type) {
-  return type == kPdf || type == kPng || type == kJpeg || type == kCsv || type == kXlsx;
-}
-
-Response WrongType() {
-  return ToResponse(problems::UnsupportedMediaType(
-      "a PDF, PNG, JPEG, CSV or XLSX file (application/pdf, image/png, image/jpeg, text/csv, "
-      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet), as the raw body or multipart/form-data"));
-}
-
 Response BadUpload(std::string code, std::string message) {
   return ToResponse(problems::Validation("The evidence upload is not usable.",
                                          {core::FieldError{"evidence", std::move(code), std::move(message)}}));
 }
 
-// Settles the type from what was declared and what the bytes are.
+// Settles the type from the bytes, the name and what was declared (core::DetectEvidenceType).
 std::optional<Response> Classify(std::string_view bytes, const std::string& declared, Upload* out) {
   if (bytes.empty()) return BadUpload("empty", "The file is empty.");
-  std::string sniffed = SniffEvidenceType(bytes);
-  if (sniffed.empty()) return WrongType();
-  bool generic = declared.empty() || declared == "application/octet-stream";
-  if (!generic && declared != sniffed) {
-    // Spreadsheets saved as text are declared in several ways.
-    bool csv_alias = sniffed == kCsv && (declared == "application/csv" || declared == "text/plain" ||
-                                         declared == "application/vnd.ms-excel");
-    if (!csv_alias) return WrongType();
-  }
+  auto type = core::DetectEvidenceType(bytes, out->filename, declared);
+  if (!type.ok()) return ProblemResponse(type.rejection());
   out->bytes = bytes;
-  out->content_type = sniffed;
-  if (out->filename.empty()) out->filename = DefaultName(sniffed);
+  out->content_type = std::string((*type)->media_type);
+  if (out->filename.empty()) out->filename = "evidence." + std::string((*type)->extensions.front());
   return std::nullopt;
 }
 
@@ -144,13 +96,13 @@ std::optional<Response> ReadMultipart(const Request& request, Upload* out) {
         std::string_view value = line.substr(colon + 1);
         while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
         if (name == "content-disposition") disposition = std::string(value);
-        if (name == "content-type") type = Lower(value.substr(0, value.find(';')));
+        if (name == "content-type") type = MediaTypeOf(value);
       }
       if (line_end == std::string_view::npos) break;
       line_start = line_end + 2;
     }
     if (disposition.find("filename") != std::string::npos) {
-      out->filename = SanitiseFilename(HeaderParam(disposition, "filename"));
+      out->filename = core::EvidenceFilename(HeaderParam(disposition, "filename"));
       return Classify(body.substr(content_start, next - content_start), type, out);
     }
     at = next + 2;
@@ -160,31 +112,53 @@ std::optional<Response> ReadMultipart(const Request& request, Upload* out) {
 
 }  // namespace
 
-std::string SniffEvidenceType(std::string_view bytes) {
-  if (StartsWith(bytes, "%PDF-")) return std::string(kPdf);
-  if (StartsWith(bytes, std::string_view("\x89PNG\r\n\x1a\n", 8))) return std::string(kPng);
-  if (StartsWith(bytes, "\xFF\xD8\xFF")) return std::string(kJpeg);
-  if (StartsWith(bytes, std::string_view("PK\x03\x04", 4))) {
-    // An Office Open XML workbook is a zip holding xl/ parts.
-    if (bytes.find("[Content_Types].xml") != std::string_view::npos && bytes.find("xl/") != std::string_view::npos)
-      return std::string(kXlsx);
-    return "";
-  }
-  if (!bytes.empty() && LooksLikeText(bytes)) return std::string(kCsv);
-  return "";
+std::string MediaTypeOf(std::string_view content_type) {
+  std::string_view type = content_type.substr(0, content_type.find(';'));
+  while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
+  return Lower(type);
 }
 
 std::optional<Response> ReadUpload(const Request& request, Upload* out) {
-  std::string type = request.MediaType();
+  std::string type = MediaTypeOf(request.Header("content-type"));
   if (type == "multipart/form-data") return ReadMultipart(request, out);
-  if (!type.empty() && type != "application/octet-stream" && !IsOurType(type) && type != "application/csv" &&
-      type != "application/vnd.ms-excel") {
-    return WrongType();
-  }
   std::string name = request.Query("filename");
   if (name.empty()) name = HeaderParam(request.Header("content-disposition"), "filename");
-  out->filename = SanitiseFilename(name);
+  out->filename = core::EvidenceFilename(name);
   return Classify(request.body, type, out);
+}
+
+std::string AttachmentDisposition(std::string_view filename, std::string_view content_type) {
+  std::string name(filename);
+  if (name.empty()) {
+    const core::EvidenceType* type = core::FindEvidenceType(content_type);
+    name = "evidence" + (type != nullptr ? "." + std::string(type->extensions.front()) : std::string());
+  }
+  // filename= for old clients: printable ASCII, anything else '_'; filename*= the exact name (RFC 8187).
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  static constexpr std::string_view kAttrChar = "!#$&+-.^_`|~";
+  std::string fallback, encoded;
+  for (unsigned char c : name) {
+    bool printable = c >= 0x20 && c < 0x7F && c != '"' && c != '\\' && c != '%';
+    fallback.push_back(printable ? static_cast<char>(c) : '_');
+    if (std::isalnum(c) || kAttrChar.find(static_cast<char>(c)) != std::string_view::npos) {
+      encoded.push_back(static_cast<char>(c));
+    } else {
+      encoded += {'%', kHex[c >> 4], kHex[c & 0xF]};
+    }
+  }
+  return "attachment; filename=\"" + fallback + "\"; filename*=UTF-8''" + encoded;
+}
+
+Response EvidenceDownload(std::string bytes, const core::Evidence& evidence) {
+  const core::EvidenceType* type = core::FindEvidenceType(evidence.content_type);
+  std::string content_type = type == nullptr ? "application/octet-stream" : std::string(type->media_type);
+  if (content_type.starts_with("text/")) content_type += "; charset=utf-8";
+  Response r = Response::Text(200, std::move(bytes), content_type);
+  r.Set("Content-Disposition", AttachmentDisposition(evidence.filename, evidence.content_type));
+  r.Set("X-Content-Type-Options", "nosniff");
+  r.Set("Content-Security-Policy", "default-src 'none'; sandbox");
+  return r;
 }
 
 std::filesystem::path EvidencePath(const std::filesystem::path& dir, std::string_view sha256) {

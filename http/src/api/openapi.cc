@@ -27,7 +27,7 @@ RouteDocs CoreRouteDocs() {
       {"PUT", claim, "claims", "Edit a draft's values and answers (If-Match)", "ClaimEdit", 200},
       {"DELETE", claim, "claims", "Delete a draft", "", 204},
       {"GET", claim + "/history", "claims", "The claim's audit trail", "", 200},
-      {"PUT", claim + "/evidence", "claims", "Attach evidence (raw body or multipart; PDF, PNG, JPEG, CSV, XLSX)", "",
+      {"PUT", claim + "/evidence", "claims", "Attach evidence (raw body or multipart, at most 10 MiB; PDF, PNG, JPEG, CSV, XLSX, DOCX or plain text, by content)", "",
        200},
       {"GET", claim + "/evidence/{sha256}", "claims", "Download one piece of evidence", "", 200},
       {"DELETE", claim + "/evidence/{sha256}", "claims", "Remove one piece of evidence", "", 200},

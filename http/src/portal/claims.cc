@@ -10,6 +10,8 @@
 
 #include "ledger/app/claim_import.h"
 #include "ledger/core/codec.h"
+#include "ledger/core/csv.h"
+#include "ledger/core/evidence.h"
 #include "ledger/projections/runner.h"
 #include "ledger/core/streams.h"
 #include "ledger/eventstore/event_store.h"
@@ -24,8 +26,6 @@ namespace {
 namespace fs = std::filesystem;
 using core::Action;
 using core::ClaimStatus;
-
-constexpr std::size_t kEvidenceLimit = 10 * kMiB;
 
 struct LoadedClaim {
   core::ClaimState claim;
@@ -110,29 +110,37 @@ json::array AnswerRows(const LoadedClaim& c, bool with_field_ids) {
   return rows;
 }
 
-std::string ContentTypeText(const std::string& content_type) {
-  if (content_type == "application/pdf") return "PDF";
-  if (content_type == "image/png") return "PNG";
-  if (content_type == "image/jpeg") return "JPEG";
-  if (content_type == "text/csv") return "CSV";
-  if (content_type.find("spreadsheet") != std::string::npos) return "XLSX";
-  return content_type;
-}
-
 json::array EvidenceRows(const LoadedClaim& c) {
   json::array rows;
   for (const auto& e : c.claim.evidence) {
     rows.push_back(json::object{{"filename", e.filename},
-                                {"content_type", ContentTypeText(e.content_type)},
+                                {"content_type", core::EvidenceLabel(e.content_type)},
                                 {"size_text", SizeText(e.size)},
                                 {"sha256", e.sha256}});
   }
   return rows;
 }
 
-// ---- Evidence files: stored the API's way (api/evidence_store.h) ------------------------
+// ---- Evidence files: typed and stored the API's way (core/evidence.h, api/evidence_store.h) ----------
 
-std::string SniffType(const std::string& bytes) { return api::SniffEvidenceType(bytes); }
+// "PDF, PNG, JPEG, CSV, XLSX, DOCX or plain text, up to 10 MiB"
+std::string EvidenceHint() {
+  std::string labels;
+  const auto& types = core::EvidenceTypes();
+  for (size_t i = 0; i < types.size(); ++i) {
+    if (i > 0) labels += i + 1 == types.size() ? " or " : ", ";
+    labels += i + 1 == types.size() ? "plain text" : std::string(types[i].label);
+  }
+  return labels + ", up to " + std::to_string(core::kEvidenceMaxBytes / kMiB) + " MiB";
+}
+
+// ".pdf,.png,.jpg,...": the file input's accept attribute.
+std::string EvidenceAccept() {
+  std::string out;
+  for (const core::EvidenceType& t : core::EvidenceTypes())
+    for (std::string_view e : t.extensions) out += (out.empty() ? "." : ",.") + std::string(e);
+  return out;
+}
 
 // ---- Claims list -------------------------------------------------------------------------
 
@@ -513,8 +521,8 @@ Response RenderEdit(Page& page, const LoadedClaim& c, int status, const std::map
   m["can_delete"] = c.claim.status == ClaimStatus::kDraft;
   json::object file = FileField("evidence_file", "evidence_file", "Add an evidence file");
   file["label_class"] = "nhsuk-label--s";
-  file["hint"] = "PDF, PNG, JPEG, CSV or XLSX, up to 10 MB";
-  file["accept"] = ".pdf,.png,.jpg,.jpeg,.csv,.xlsx";
+  file["hint"] = EvidenceHint();
+  file["accept"] = EvidenceAccept();
   if (error_of.count("evidence_file")) file["error"] = error_of["evidence_file"];
   m["fields"] = json::object{{"evidence_file", file}};
   if (!errors.empty()) m["error_summary"] = ErrorSummary(errors);
@@ -593,23 +601,25 @@ Response EvidencePost(Page& page) {
   if (!c || !Editable(c->claim)) return page.NotFound();
   const UploadedFile* file = page.form().File("evidence_file");
   std::string error;
-  std::string type;
+  const core::EvidenceType* type = nullptr;
+  std::string filename = file == nullptr ? "" : core::EvidenceFilename(file->filename);
   if (file == nullptr || file->bytes.empty()) {
     error = "Select a file to upload";
-  } else if (file->bytes.size() > kEvidenceLimit) {
-    error = "The selected file must be smaller than 10 MB";
-  } else if ((type = SniffType(file->bytes)).empty()) {
-    error = "The selected file must be a PDF, PNG, JPEG, CSV or XLSX";
   } else if (page.portal().deps().evidence_dir.empty()) {
     error = "Evidence cannot be uploaded at the moment";
+  } else if (auto detected = core::DetectEvidenceType(file->bytes, filename, api::MediaTypeOf(file->content_type));
+             !detected.ok()) {
+    error = detected.rejection().message;
+  } else {
+    type = *detected;
   }
   if (!error.empty()) return RenderEdit(page, *c, 422, {}, {{"evidence_file", error}});
   std::string sha = Sha256Hex(file->bytes);
   if (!api::StoreEvidence(page.portal().deps().evidence_dir, sha, file->bytes).ok()) {
     return RenderEdit(page, *c, 500, {}, {{"evidence_file", "The file could not be stored. Try again."}});
   }
-  core::Evidence e{sha, file->filename.empty() ? "evidence" : file->filename, type,
-                   static_cast<int64_t>(file->bytes.size())};
+  core::Evidence e{sha, filename.empty() ? "evidence." + std::string(type->extensions.front()) : filename,
+                   std::string(type->media_type), static_cast<int64_t>(file->bytes.size())};
   app::ExecuteResult r = page.Execute(core::AttachEvidence{c->claim.claim, e});
   if (!r.ok()) return RenderEdit(page, *c, 422, {}, {{"evidence_file", RejectionText(r)}});
   Flash f;
@@ -635,11 +645,7 @@ Response EvidenceDownload(Page& page) {
   if (it == known.end() || page.portal().deps().evidence_dir.empty()) return page.NotFound();
   auto bytes = api::ReadEvidence(page.portal().deps().evidence_dir, sha);
   if (!bytes.ok()) return page.NotFound();
-  Response r = Response::Text(200, bytes.value(), it->content_type);
-  std::string safe;
-  for (char ch : it->filename) safe.push_back(ch == '"' || ch == '\\' || static_cast<unsigned char>(ch) < 0x20 ? '_' : ch);
-  r.Set("Content-Disposition", "attachment; filename=\"" + safe + "\"");
-  r.Set("X-Content-Type-Options", "nosniff");
+  Response r = api::EvidenceDownload(std::move(bytes).value(), *it);
   r.Set("Cache-Control", "private, no-store");
   return r;
 }
@@ -1019,15 +1025,16 @@ Response BulkTemplate(Page& page) {
   for (const auto& c : ClaimableServices(page)) {
     if (c.service.service_id != wanted) continue;
     const auto& def = c.service.definition;
-    std::string csv = "provider_code,service_code,period";
-    for (const auto& comp : def.components) csv += "," + comp.id;
-    csv += "\r\n";
+    core::CsvWriter csv;
+    csv.Text("provider_code").Text("service_code").Text("period");
+    for (const auto& comp : def.components) csv.Text(comp.id);
+    csv.EndRow();
     for (const auto& [period, window] : c.periods) {
-      csv += page.who().org_code + "," + def.code + "," + period;
-      for (const auto& comp : def.components) csv += "," + ExampleValue(comp);
-      csv += "\r\n";
+      csv.Text(page.who().org_code).Text(def.code).Text(period);
+      for (const auto& comp : def.components) csv.Number(ExampleValue(comp));
+      csv.EndRow();
     }
-    Response r = Response::Text(200, csv, "text/csv; charset=utf-8");
+    Response r = Response::Text(200, std::move(csv).Take(), "text/csv; charset=utf-8");
     r.Set("Content-Disposition", "attachment; filename=\"claims-" + def.code + ".csv\"");
     return r;
   }
@@ -1046,7 +1053,7 @@ void AddClaimRoutes(std::shared_ptr<Portal> p, std::vector<Route>& routes) {
   routes.push_back(PageRoute(p, "GET", "/claims/{id}", Action::kViewClaim, ClaimPage));
   routes.push_back(PageRoute(p, "GET", "/claims/{id}/edit", Action::kPrepareClaim, ClaimEdit));
   routes.push_back(PageRoute(p, "POST", "/claims/{id}/edit", Action::kPrepareClaim, ClaimEditPost));
-  routes.push_back(PageRoute(p, "POST", "/claims/{id}/evidence", Action::kPrepareClaim, EvidencePost, 11 * kMiB));
+  routes.push_back(PageRoute(p, "POST", "/claims/{id}/evidence", Action::kPrepareClaim, EvidencePost, api::kEvidenceBodyLimit));
   routes.push_back(PageRoute(p, "POST", "/claims/{id}/evidence/{sha}/remove", Action::kPrepareClaim, EvidenceRemovePost));
   routes.push_back(PageRoute(p, "GET", "/claims/{id}/evidence/{sha}", Action::kViewClaim, EvidenceDownload));
   routes.push_back(PageRoute(p, "POST", "/claims/{id}/delete", Action::kPrepareClaim, DeletePost));

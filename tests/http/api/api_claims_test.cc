@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "api_world.h"
+#include "ledger/core/evidence.h"
 #include "ledger/http/concurrency.h"
 
 namespace ledger::http::testing {
@@ -181,7 +182,9 @@ TEST_CASE("malformed, mistyped, unknown, negative and fractional input is refuse
   CHECK(w.Head() == head);
   // The route's body limit is what the server enforces before reading.
   CHECK(w.context->BodyLimit("POST", "/api/v1/claims") == 256 * kKiB);
-  CHECK(w.context->BodyLimit("PUT", "/api/v1/claims/C1/evidence") == w.deps->evidence_limit);
+  // Evidence: the 10 MiB file limit and room for multipart framing.
+  CHECK(w.context->BodyLimit("PUT", "/api/v1/claims/C1/evidence") ==
+        static_cast<std::size_t>(core::kEvidenceMaxBytes) + 64 * kKiB);
 }
 
 TEST_CASE("roles outside a route's action are refused before anything is read") {

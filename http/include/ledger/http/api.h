@@ -53,8 +53,6 @@ struct ApiDeps {
   std::function<core::Timestamp()> now;
   // How long a write waits for the projections before answering anyway.
   std::chrono::milliseconds projection_wait{5'000};
-  // The largest evidence upload (the route's body limit: larger is 413 before reading).
-  std::size_t evidence_limit = 20 * kMiB;
   // The open Server-Sent Events streams; closed by StopStreams() or the destructor.
   std::unique_ptr<SseHub> streams;
   // Ends every open event stream (call before the store closes). Idempotent.

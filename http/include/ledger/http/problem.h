@@ -53,7 +53,8 @@ Problem WritesRefused(std::string detail);     // 503 /problems/writes-refused (
 // store writes for people: it names the damaged position and what to do.
 Problem FromStatus(const es::Status& status);
 // The mapping of domain rejections; the rejection's message (written for the
-// actor) becomes detail and its code becomes code.
+// actor) becomes detail and its code becomes code. Invalid is 400, but an
+// evidence file over the limit is 413 and one of a refused type 415.
 Problem FromRejection(const core::Rejection& rejection);
 
 // The problem+json response (status, Content-Type, body; Retry-After for 429 and 503,

@@ -42,8 +42,10 @@ struct Table {
 // money and decimal cells as strings ("15000.00"), integers as numbers.
 boost::json::object TableToJson(const Table& table);
 std::string TableToJsonText(const Table& table);
-// RFC 4180: a header row, CRLF line ends, fields quoted when they hold a comma,
-// quote, CR or LF (quotes doubled); money as pounds with two decimals.
+// RFC 4180 through core::CsvWriter: a header row, CRLF line ends, fields quoted
+// when they hold a comma, quote, CR or LF (quotes doubled); number cells
+// (int64) as numbers, money as pounds with two decimals; text cells that could
+// start a spreadsheet formula (= + - @ tab CR LF) prefixed with ' and quoted.
 std::string TableToCsv(const Table& table);
 
 // "12.34" from 1234 hundredths.

@@ -1,6 +1,6 @@
-#include "ledger/tools/csv.h"
+#include "ledger/core/csv.h"
 
-namespace ledger::tools {
+namespace ledger::core {
 
 CsvParse ParseCsv(std::string_view text) {
   CsvParse out;
@@ -79,9 +79,40 @@ CsvParse ParseCsv(std::string_view text) {
   return out;
 }
 
-std::string CsvField(std::string_view value) {
-  if (value.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(value);
+bool IsCsvFormulaLead(std::string_view value) {
+  if (value.empty()) return false;
+  switch (value.front()) {
+    case '=':
+    case '+':
+    case '-':
+    case '@':
+    case '\t':
+    case '\r':
+    case '\n':
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool IsCsvNumber(std::string_view value) {
+  if (value.starts_with('-')) value.remove_prefix(1);
+  size_t digits = 0;
+  while (digits < value.size() && value[digits] >= '0' && value[digits] <= '9') ++digits;
+  if (digits == 0) return false;
+  value.remove_prefix(digits);
+  if (value.empty()) return true;
+  if (value.front() != '.' || value.size() == 1) return false;
+  for (char c : value.substr(1))
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
+namespace {
+
+std::string Quoted(std::string_view prefix, std::string_view value) {
   std::string out = "\"";
+  out.append(prefix);
   for (char c : value) {
     if (c == '"') out.push_back('"');
     out.push_back(c);
@@ -90,14 +121,41 @@ std::string CsvField(std::string_view value) {
   return out;
 }
 
-std::string CsvLine(const std::vector<std::string>& fields) {
-  std::string out;
-  for (size_t i = 0; i < fields.size(); ++i) {
-    if (i > 0) out.push_back(',');
-    out += CsvField(fields[i]);
-  }
-  out.push_back('\n');
-  return out;
+}  // namespace
+
+std::string CsvTextField(std::string_view value) {
+  if (IsCsvFormulaLead(value)) return Quoted("'", value);
+  if (value.find_first_of(",\"\r\n") != std::string_view::npos) return Quoted("", value);
+  return std::string(value);
 }
 
-}  // namespace ledger::tools
+void CsvWriter::Separate() {
+  if (row_open_) out_.push_back(',');
+  row_open_ = true;
+}
+
+CsvWriter& CsvWriter::Text(std::string_view value) {
+  Separate();
+  out_ += CsvTextField(value);
+  return *this;
+}
+
+CsvWriter& CsvWriter::Number(std::string_view value) {
+  if (!IsCsvNumber(value)) return Text(value);
+  Separate();
+  out_.append(value);
+  return *this;
+}
+
+CsvWriter& CsvWriter::TextRow(const std::vector<std::string>& values) {
+  for (const std::string& v : values) Text(v);
+  return EndRow();
+}
+
+CsvWriter& CsvWriter::EndRow() {
+  out_.append("\r\n");
+  row_open_ = false;
+  return *this;
+}
+
+}  // namespace ledger::core
