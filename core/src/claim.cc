@@ -340,10 +340,20 @@ std::optional<Rejection> NotAwaiting(const ClaimState& claim, ApprovalTier tier)
   auto decided = claim.decided_by.find(tier);
   if (decided != claim.decided_by.end() && InFlight(claim.status)) {
     return Rejection::Conflict("already_decided", "This claim has already been approved at " + TierTitle(tier) +
-                                                      " by " + decided->second + ".");
+                                                      " by " + decided->second + " and is now " +
+                                                      StatusPhrase(claim) + ".");
   }
   return Rejection::Conflict("not_awaiting_tier", "This claim is " + StatusPhrase(claim) + ", not waiting for " +
                                                       TierTitle(tier) + ".");
+}
+
+// A decision at `asked` (the tier the caller read the claim at) on a claim
+// that has moved on since is a conflict naming the claim's status now, not a
+// permission failure, when the actor may decide at `asked`; kForbidden only
+// when they may not.
+std::optional<Rejection> NotAtTier(const Principal& who, const ClaimState& claim, ApprovalTier asked) {
+  if (auto denied = Deny(who, ApproveActionFor(asked), ClaimScope(claim.claim))) return denied;
+  return NotAwaiting(claim, asked);
 }
 
 std::vector<Event> ApprovalEvents(const CommandMeta& meta, const ClaimState& claim, ApprovalTier tier) {
@@ -387,13 +397,18 @@ Outcome<ApprovalTier> CommissionerTier(const ClaimState& claim, std::string_view
   return *awaited;
 }
 
-// Reject and Return also need the role of the tier the claim is waiting for.
+// Reject and Return also need the role of the tier the claim is waiting for;
+// `asked` is the tier the caller read the claim at (unset: the tier awaited).
 template <typename Body>
-Outcome<Decision> AtCommissionerTier(const Principal& who, const ClaimState& claim, std::string_view what,
-                                     Body body) {
+Outcome<Decision> AtCommissionerTier(const Principal& who, const ClaimState& claim,
+                                     std::optional<ApprovalTier> asked, std::string_view what, Body body) {
+  if (!asked) asked = TierToDecide(who, claim);
+  if (asked && *asked != ApprovalTier::kProvider) {
+    if (auto refused = NotAtTier(who, claim, *asked)) return *refused;
+  }
   auto tier = CommissionerTier(claim, what);
   if (!tier.ok()) return tier.rejection();
-  if (auto denied = Deny(who, ApproveActionFor(tier.value()), ClaimScope(claim.claim))) return *denied;
+  if (auto refused = NotAtTier(who, claim, tier.value())) return *refused;
   if (auto refused = SeparationOfDuties(who, claim, tier.value(), /*approving=*/false)) return *refused;
   return body(tier.value());
 }
@@ -413,7 +428,7 @@ Outcome<Decision> Reject(const CommandMeta& meta, const RejectClaim& c, const Lo
                      return internal::InvalidFields("invalid_rejection", "The rejection needs a reason.",
                                                     std::move(errors));
                    }
-                   return AtCommissionerTier(who, view.claim, "be rejected", [&](ApprovalTier tier) {
+                   return AtCommissionerTier(who, view.claim, c.tier, "be rejected", [&](ApprovalTier tier) {
                      return ClaimWrite(c.claim,
                                        {ClaimRejected{c.claim.claim_id, tier, c.reason_code, c.reason, who.username,
                                                       meta.at}},
@@ -431,7 +446,7 @@ Outcome<Decision> Return(const CommandMeta& meta, const ReturnClaim& c, const Lo
                      return Rejection::Conflict("adjustment_not_returnable",
                                                 "An adjustment cannot be returned; reject it and raise a new one.");
                    }
-                   return AtCommissionerTier(who, view.claim, "be returned", [&](ApprovalTier tier) {
+                   return AtCommissionerTier(who, view.claim, c.tier, "be returned", [&](ApprovalTier tier) {
                      return ClaimWrite(c.claim,
                                        {ClaimReturned{c.claim.claim_id, tier, c.reason, who.username, meta.at}});
                    });
@@ -595,6 +610,18 @@ constexpr RejectionReasonCode kRejectionReasons[] = {
 };
 
 }  // namespace
+
+std::optional<ApprovalTier> TierToDecide(const Principal& who, const ClaimState& claim) {
+  const std::optional<ApprovalTier> awaited = AwaitedTier(claim.status);
+  const Scope scope = ClaimScope(claim.claim);
+  auto may = [&](ApprovalTier tier) { return Authorize(who, ApproveActionFor(tier), scope).allowed; };
+  if (awaited && may(*awaited)) return awaited;
+  std::optional<ApprovalTier> passed;  // the latest of this submission's tiers the person decides at
+  for (const auto& [tier, by] : claim.decided_by) {
+    if (tier != ApprovalTier::kProvider && may(tier)) passed = tier;
+  }
+  return passed ? passed : awaited;
+}
 
 const std::vector<RejectionReasonCode>& RejectionReasonCodes() {
   static const std::vector<RejectionReasonCode> kAll(std::begin(kRejectionReasons), std::end(kRejectionReasons));

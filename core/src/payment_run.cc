@@ -1,6 +1,7 @@
 // Payment run decider: a commissioner's batch of approved, unheld claims,
-// created from the caller's selection, confirmed (claims sent for payment)
-// and marked paid (each claim paid once, with the remittance reference).
+// created from the caller's selection (less the claims already in another
+// run, at any stage), confirmed (claims sent for payment) and marked paid
+// (each claim paid once, with the remittance reference).
 #include "ledger/core/payment_run.h"
 
 #include <algorithm>
@@ -41,13 +42,21 @@ FieldError ClaimError(const std::string& claim_id, std::string code, std::string
   return FieldError{"claim_ids." + claim_id, std::move(code), std::move(message)};
 }
 
+bool OfCommissioner(const ClaimState& claim, const std::string& commissioner) {
+  return claim.status != ClaimStatus::kNone && claim.claim.commissioner == commissioner;
+}
+
+// A claim of the commissioner already in a payment run stays in that run: a
+// new run leaves it out (a claim is never in two runs), whatever the caller's
+// selection, which may be older than the other run.
+bool InOtherRun(const ClaimState& claim, const CreatePaymentRun& c) {
+  return OfCommissioner(claim, c.commissioner) && !claim.payment_run.empty() && claim.payment_run != c.run_id;
+}
+
 // Why a claim cannot go into a new run for `commissioner`; nullopt when it can.
 std::optional<FieldError> NotPayable(const std::string& id, const ClaimState& claim, const std::string& commissioner) {
-  if (claim.status == ClaimStatus::kNone || claim.claim.commissioner != commissioner) {
+  if (!OfCommissioner(claim, commissioner)) {
     return ClaimError(id, "claim_not_found", "Claim " + id + " is not one of your claims.");
-  }
-  if (!claim.payment_run.empty()) {
-    return ClaimError(id, "already_in_run", "Claim " + id + " is already in payment run " + claim.payment_run + ".");
   }
   if (claim.status == ClaimStatus::kPaymentHeld) {
     return ClaimError(id, "payment_held", "Claim " + id + " is on hold (" + claim.hold_reason + ").");
@@ -73,12 +82,17 @@ std::vector<FieldError> RunShapeProblems(const CreatePaymentRun& c) {
   return errors;
 }
 
-bool SameRun(const PaymentRunState& run, const CreatePaymentRun& c) {
-  if (run.commissioner != c.commissioner || run.pay_date != c.pay_date || run.claims.size() != c.claim_ids.size()) {
-    return false;
+// Whether `run` is what `c` made: the same commissioner, pay date and the
+// claims listed that are not in another run, in order (a repeated command).
+bool SameRun(const PaymentRunState& run, const CreatePaymentRun& c, const Loaded& loaded) {
+  if (run.commissioner != c.commissioner || run.pay_date != c.pay_date) return false;
+  std::vector<std::string> taken;
+  for (const auto& id : c.claim_ids) {
+    if (!InOtherRun(StateOf<ClaimState>(loaded, ClaimStream(id)), c)) taken.push_back(id);
   }
+  if (run.claims.size() != taken.size()) return false;
   for (size_t i = 0; i < run.claims.size(); ++i) {
-    if (run.claims[i].claim_id != c.claim_ids[i]) return false;
+    if (run.claims[i].claim_id != taken[i]) return false;
   }
   return true;
 }
@@ -93,7 +107,7 @@ Outcome<Decision> Create(const CommandMeta& meta, const CreatePaymentRun& c, con
   }
   const auto& run = StateOf<PaymentRunState>(loaded, PaymentRunStream(c.run_id));
   if (run.status != PaymentRunStatus::kNone) {
-    if (SameRun(run, c)) return NoChange();
+    if (SameRun(run, c, loaded)) return NoChange();
     return Rejection::Conflict("run_exists", "There is already a payment run " + c.run_id + ".");
   }
   std::vector<FieldError> errors = RunShapeProblems(c);
@@ -101,6 +115,7 @@ Outcome<Decision> Create(const CommandMeta& meta, const CreatePaymentRun& c, con
                             who->username, meta.at};
   for (const auto& id : c.claim_ids) {
     const auto& claim = StateOf<ClaimState>(loaded, ClaimStream(id));
+    if (InOtherRun(claim, c)) continue;
     if (auto problem = NotPayable(id, claim, c.commissioner)) {
       errors.push_back(std::move(*problem));
       continue;
@@ -110,13 +125,18 @@ Outcome<Decision> Create(const CommandMeta& meta, const CreatePaymentRun& c, con
       errors.push_back({"claim_ids", "amount_too_large", "The payment run's total is too large."});
     }
   }
+  if (errors.empty() && created.claims.empty()) {
+    errors.push_back({"claim_ids", "no_claims",
+                      "Every claim chosen is already in a payment run; there is nothing new to pay."});
+  }
   if (!errors.empty()) {
     return internal::InvalidFields("claims_not_payable", "Some claims cannot go into this payment run.",
                                    std::move(errors));
   }
   Decision d = internal::WriteTo(PaymentRunStream(c.run_id), {created});
-  for (const auto& id : c.claim_ids) {
-    d.writes.push_back({ClaimStream(id), {ClaimAddedToPaymentRun{id, c.run_id, c.pay_date, meta.at}}});
+  for (const PaymentRunLine& line : created.claims) {
+    d.writes.push_back(
+        {ClaimStream(line.claim_id), {ClaimAddedToPaymentRun{line.claim_id, c.run_id, c.pay_date, meta.at}}});
   }
   return d;
 }

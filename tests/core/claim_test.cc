@@ -588,6 +588,51 @@ TEST_CASE("two approvers racing at one tier: the second decision is refused") {
   CHECK(Unchanged(s.When("c1tier1", ApproveClaim{Ref("c1"), ApprovalTier::kTier1})));
 }
 
+TEST_CASE("a decision at a tier the claim has moved on from is a conflict naming its status now, not a denial") {
+  Scenario s = ClaimWorld();
+  const ClaimRef ref = Ref("c1", "P1", "SPEND");
+  DraftWith(s, ref, {{"cost", 2'000'000}});  // needs Finance too
+  SubmitOk(s, ref);
+  // Given c1tier1 read the claim at Tier 1 and c1dual approved it there first,
+  ApproveOk(s, ref, ApprovalTier::kTier1, "c1dual");
+  // when c1tier1 rejects or returns at the tier they read, then it is a conflict naming the status now.
+  // Naming no tier is the same: the claim has passed the tier c1tier1 decides at (TierToDecide).
+  CHECK(TierToDecide(PrincipalFrom(s.State<AccountState>(AccountStream("c1tier1"))), ClaimOf(s, "c1")) ==
+        ApprovalTier::kTier1);
+  for (const auto& late : {Outcome<Decision>(s.When("c1tier1", RejectClaim{ref, "other", "x", ApprovalTier::kTier1})),
+                           Outcome<Decision>(s.When("c1tier1", RejectClaim{ref, "other", "x"})),
+                           Outcome<Decision>(s.When("c1tier1", ReturnClaim{ref, "x", ApprovalTier::kTier1})),
+                           Outcome<Decision>(s.When("c1tier1", ReturnClaim{ref, "x"})),
+                           Outcome<Decision>(s.When("c1tier1", ApproveClaim{ref, ApprovalTier::kTier1}))}) {
+    CHECK(Refusal(late) == "already_decided");
+    CHECK(RefusalKind(late) == Rejection::Kind::kConflict);
+    CHECK(late.rejection().message.find("Awaiting Tier 2 Approval") != std::string::npos);
+  }
+  // The same one tier on, and when the claim has left the tiers altogether.
+  ApproveOk(s, ref, ApprovalTier::kTier2, "c1tier2");
+  auto at_tier2 = s.When("c1dual", RejectClaim{ref, "other", "x", ApprovalTier::kTier2});
+  CHECK(RefusalKind(at_tier2) == Rejection::Kind::kConflict);
+  CHECK(at_tier2.rejection().message.find("Awaiting Finance Approval") != std::string::npos);
+  ApproveOk(s, ref, ApprovalTier::kFinance, "c1finance");
+  auto paid = s.When("c1tier1", ReturnClaim{ref, "x", ApprovalTier::kTier1});
+  CHECK(RefusalKind(paid) == Rejection::Kind::kConflict);
+  CHECK(paid.rejection().message.find("Approved for Payment") != std::string::npos);
+  // Someone who could never decide at the tier they name is still refused as before.
+  CHECK(Refusal(s.When("c1finance", RejectClaim{ref, "other", "x", ApprovalTier::kTier1})) == "forbidden");
+  CHECK(Refusal(s.When("c1auditor", ReturnClaim{ref, "x", ApprovalTier::kTier2})) == "forbidden");
+}
+
+TEST_CASE("a rejection naming the tier the claim waits for is decided as one naming no tier") {
+  Scenario s = ClaimWorld();
+  DraftWith(s, Ref("c1"), {{"vaccinations", 10}});
+  SubmitOk(s, Ref("c1"));
+  CHECK(Refusal(s.When("c1tier2", RejectClaim{Ref("c1"), "other", "x", ApprovalTier::kTier1})) == "forbidden");
+  auto named = s.When("c1tier1", RejectClaim{Ref("c1"), "other", "x", ApprovalTier::kTier1});
+  auto unnamed = s.When("c1tier1", RejectClaim{Ref("c1"), "other", "x"});
+  REQUIRE(named.ok());
+  CHECK(Written(named, ClaimStream("c1")) == Written(unnamed, ClaimStream("c1")));
+}
+
 TEST_CASE("approving at a tier the claim is not waiting for is refused") {
   Scenario s = ClaimWorld();
   DraftWith(s, Ref("c1"), {{"vaccinations", 10}});

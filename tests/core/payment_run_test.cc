@@ -47,7 +47,7 @@ TEST_CASE("a payment run takes the chosen approved claims, totals them and recor
   CHECK(Refusal(s.When("c1finance", Run("r1", {"c1"}))) == "run_exists");
 }
 
-TEST_CASE("a payment run refuses held, unapproved, foreign, duplicated and already-run claims, listing each") {
+TEST_CASE("a payment run refuses held, unapproved, foreign and duplicated claims, listing each") {
   Scenario s = WorldWithRun();
   const ClaimRef held = ApprovedSpendClaim(s, "c3", 500);
   REQUIRE(s.Do("c1tier2", HoldPayment{held, "Query"}).ok());
@@ -56,13 +56,47 @@ TEST_CASE("a payment run refuses held, unapproved, foreign, duplicated and alrea
   ApprovedSpendClaim(s, "c5", 700);
   auto r = s.When("c1tier2", Run("r2", {"c1", "c3", "c4", "nope", "c5", "c5"}));
   CHECK(Refusal(r) == "claims_not_payable");
-  CHECK(ErrorPaths(r) == std::vector<std::string>{"claim_ids.c5", "claim_ids.c1", "claim_ids.c3", "claim_ids.c4",
-                                                  "claim_ids.nope"});
+  // c1 is in run r1: left out, not refused (see the next test).
+  CHECK(ErrorPaths(r) == std::vector<std::string>{"claim_ids.c5", "claim_ids.c3", "claim_ids.c4", "claim_ids.nope"});
   std::vector<std::string> codes;
   for (const FieldError& e : r.rejection().errors) codes.push_back(e.code);
-  CHECK(codes == std::vector<std::string>{"duplicate", "already_in_run", "payment_held", "not_approved_for_payment",
-                                          "claim_not_found"});
+  CHECK(codes == std::vector<std::string>{"duplicate", "payment_held", "not_approved_for_payment", "claim_not_found"});
   REQUIRE(s.Do("c1tier2", Run("r2", {"c5"})).ok());
+}
+
+TEST_CASE("a new run may be made while another is unconfirmed: it takes only the approved claims in no run") {
+  // Given run r1 (c1, c2) not yet confirmed and c3 approved since,
+  Scenario s = WorldWithRun();
+  ApprovedSpendClaim(s, "c3", 700);
+  // when a run is made of every claim approved for payment (the selection still shows c1 and c2),
+  auto r = s.Do("c1finance", Run("r2", {"c1", "c2", "c3"}));
+  REQUIRE_MESSAGE(r.ok(), Refusal(r));
+  // then it takes c3 alone, and c1 and c2 stay in r1 untouched.
+  const auto& created = std::get<PaymentRunCreated>(Written(r, PaymentRunStream("r2")).at(0));
+  CHECK(created.claims == std::vector<PaymentRunLine>{{"c3", "P1", 700}});
+  CHECK(created.total == 700);
+  CHECK(Written(r, ClaimStream("c3")) == std::vector<Event>{ClaimAddedToPaymentRun{"c3", "r2", kPayDate, Now()}});
+  CHECK(Written(r, ClaimStream("c1")).empty());
+  CHECK(Written(r, ClaimStream("c2")).empty());
+  CHECK(ClaimOf(s, "c1").payment_run == "r1");
+  CHECK(ClaimOf(s, "c3").payment_run == "r2");
+  // The same command again changes nothing; both runs are confirmed and paid on their own.
+  CHECK(Unchanged(s.When("c1finance", Run("r2", {"c1", "c2", "c3"}))));
+  REQUIRE(s.Do("c1tier2", ConfirmPaymentRun{"r2", {"c3"}}).ok());
+  REQUIRE(s.Do("c1tier2", ConfirmPaymentRun{"r1", {"c1", "c2"}}).ok());
+  REQUIRE(s.Do("c1finance", MarkPaymentRunPaid{"r1", {"c1", "c2"}, "REM-1"}).ok());
+  REQUIRE(s.Do("c1finance", MarkPaymentRunPaid{"r2", {"c3"}, "REM-2"}).ok());
+  CHECK(ClaimOf(s, "c3").payment_reference == "REM-2");
+}
+
+TEST_CASE("a run of claims that are all in other runs is refused: there is nothing new to pay") {
+  Scenario s = WorldWithRun();
+  auto r = s.When("c1tier2", Run("r2", {"c2", "c1"}));
+  CHECK(Refusal(r) == "claims_not_payable");
+  CHECK(ErrorPaths(r) == std::vector<std::string>{"claim_ids"});
+  CHECK(r.rejection().errors.at(0).code == "no_claims");
+  REQUIRE(s.Do("c1tier2", ConfirmPaymentRun{"r1", {"c1", "c2"}}).ok());
+  CHECK(Refusal(s.When("c1tier2", Run("r3", {"c1"}))) == "claims_not_payable");
 }
 
 TEST_CASE("a payment run needs claims, a valid id and a 64-digit log head hash") {

@@ -225,9 +225,26 @@ enum class Fields { kNone, kOptionalReason, kReason, kReasonAndCode };
 struct DecisionBody {
   std::string reason;
   std::string reason_code;
+  // "tier": the commissioner tier the caller read the claim at (its holder_role
+  // then); a claim that has moved on since answers 409 naming its status now.
+  std::optional<core::ApprovalTier> tier;
 };
 
-std::optional<Response> ReadDecisionBody(const Request& request, Fields fields, DecisionBody* out) {
+std::optional<core::ApprovalTier> CommissionerTierNamed(std::string_view name) {
+  for (core::ApprovalTier t : {core::ApprovalTier::kTier1, core::ApprovalTier::kTier2, core::ApprovalTier::kFinance}) {
+    if (core::ApprovalTierName(t) == name) return t;
+  }
+  return std::nullopt;
+}
+
+void ReadTier(JsonInput& in, DecisionBody* out) {
+  std::optional<std::string> name = in.OptionalString("tier", {.max_length = 16});
+  if (!name) return;
+  out->tier = CommissionerTierNamed(*name);
+  if (!out->tier) in.Fail("tier", "invalid", "Use tier1, tier2 or finance: the tier the claim waited for when you read it.");
+}
+
+std::optional<Response> ReadDecisionBody(const Request& request, Fields fields, bool names_tier, DecisionBody* out) {
   bool required = fields == Fields::kReason || fields == Fields::kReasonAndCode;
   if (request.body.empty()) {
     if (!required) return std::nullopt;
@@ -246,6 +263,7 @@ std::optional<Response> ReadDecisionBody(const Request& request, Fields fields, 
     reason_rules.allow_empty = true;
     out->reason = in.OptionalString("reason", reason_rules).value_or("");
   }
+  if (names_tier) ReadTier(in, out);
   return in.Finish();
 }
 
@@ -265,16 +283,22 @@ using BuildCommand = std::function<core::Command(const core::ClaimState&, const 
 using Guard = std::function<std::optional<Response>(const core::ClaimState&)>;
 
 // A route handler: read the body, load the claim, build the command, run it.
-Handler Decision(ApiDeps& deps, Fields fields, BuildCommand build, int status = 200, Guard guard = {}) {
-  return [&deps, fields, build = std::move(build), status, guard = std::move(guard)](Call& call) -> Response {
+// `names_tier`: the body may name the tier the caller read the claim at ("tier").
+Handler Decision(ApiDeps& deps, Fields fields, BuildCommand build, int status = 200, Guard guard = {},
+                 bool names_tier = false) {
+  return [&deps, fields, build = std::move(build), status, guard = std::move(guard), names_tier](Call& call) -> Response {
     DecisionBody body;
-    if (auto bad = ReadDecisionBody(call.request(), fields, &body)) return *bad;
+    if (auto bad = ReadDecisionBody(call.request(), fields, names_tier, &body)) return *bad;
     Response answer;
     auto claim = LoadClaim(call, deps, &answer);
     if (!claim) return answer;
     if (guard) {
       if (auto early = guard(claim->state)) return std::move(*early);
     }
+    // The tier the caller decides at, as this request read the claim: a
+    // decision that loses a race is decided again on the winner's state and
+    // is then a conflict naming the claim's status, not a denial.
+    if (names_tier && !body.tier) body.tier = core::TierToDecide(call.principal(), claim->state);
     return RunOnClaim(call, deps, *claim, build(claim->state, body), status);
   };
 }
@@ -289,15 +313,19 @@ std::optional<Response> AwaitingApproval(const core::ClaimState& s) {
   return ToResponse(p);
 }
 
-core::Command Approve(const core::ClaimState& s, const DecisionBody&) {
-  auto tier = AwaitedTier(s.status);  // set: AwaitingApproval guards the route
-  if (tier == core::ApprovalTier::kProvider) return core::ProviderApproveClaim{s.claim};
-  return core::ApproveClaim{s.claim, tier.value_or(core::ApprovalTier::kTier1)};
+// Approve, reject and return at b.tier (named by the caller, else TierToDecide).
+core::Command Approve(const core::ClaimState& s, const DecisionBody& b) {
+  if (b.tier == core::ApprovalTier::kProvider) return core::ProviderApproveClaim{s.claim};
+  return core::ApproveClaim{s.claim, b.tier.value_or(core::ApprovalTier::kTier1)};
+}
+
+core::Command Reject(const core::ClaimState& s, const DecisionBody& b) {
+  return core::RejectClaim{s.claim, b.reason_code, b.reason, b.tier};
 }
 
 core::Command Return(const core::ClaimState& s, const DecisionBody& b) {
-  if (s.status == core::ClaimStatus::kAwaitingProviderApproval) return core::ProviderReturnClaim{s.claim, b.reason};
-  return core::ReturnClaim{s.claim, b.reason};
+  if (b.tier == core::ApprovalTier::kProvider) return core::ProviderReturnClaim{s.claim, b.reason};
+  return core::ReturnClaim{s.claim, b.reason, b.tier};
 }
 
 // ---- Evidence ---------------------------------------------------------------
@@ -499,13 +527,12 @@ std::vector<Route> ClaimRoutes(ApiDeps& deps) {
                   return core::SubmitClaim{s.claim};
                 })},
       // The tier is the one the claim waits for; the decider checks the caller holds it.
-      {"POST", claim + "/approve", Access::For(Action::kViewClaim), Decision(deps, Fields::kNone, Approve, 200, AwaitingApproval)},
+      {"POST", claim + "/approve", Access::For(Action::kViewClaim),
+       Decision(deps, Fields::kNone, Approve, 200, AwaitingApproval, /*names_tier=*/true)},
       {"POST", claim + "/reject", Access::For(Action::kRejectClaim),
-       Decision(deps, Fields::kReasonAndCode,
-                [](const core::ClaimState& s, const DecisionBody& b) -> core::Command {
-                  return core::RejectClaim{s.claim, b.reason_code, b.reason};
-                })},
-      {"POST", claim + "/return", Access::For(Action::kViewClaim), Decision(deps, Fields::kReason, Return)},
+       Decision(deps, Fields::kReasonAndCode, Reject, 200, {}, /*names_tier=*/true)},
+      {"POST", claim + "/return", Access::For(Action::kViewClaim),
+       Decision(deps, Fields::kReason, Return, 200, {}, /*names_tier=*/true)},
       {"POST", claim + "/withdraw", Access::For(Action::kWithdrawClaim),
        Decision(deps, Fields::kOptionalReason,
                 [](const core::ClaimState& s, const DecisionBody& b) -> core::Command {

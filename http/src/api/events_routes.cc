@@ -30,7 +30,7 @@ struct SseHub::Stream {
 SseHub::~SseHub() { StopAll(); }
 
 void SseHub::Open(es::EventStore& store, std::shared_ptr<SseWriter> writer, uint64_t from,
-                  std::shared_ptr<api::EventVisibility> visibility) {
+                  std::shared_ptr<app::EventVisibility> visibility) {
   Open(store, std::move(writer), from, [visibility](const es::Envelope& e) -> std::optional<SseFrame> {
     if (!visibility->Visible(e)) return std::nullopt;
     return SseFrame{std::to_string(e.position), e.type, boost::json::serialize(api::EnvelopeJson(e))};
@@ -127,8 +127,8 @@ size_t SseHub::open_streams() {
 
 namespace {
 
-std::shared_ptr<api::EventVisibility> VisibilityFor(Call& call, ApiDeps& deps) {
-  return std::make_shared<api::EventVisibility>(deps.bus, call.principal(), call.context().authorize);
+std::shared_ptr<app::EventVisibility> VisibilityFor(Call& call, ApiDeps& deps) {
+  return std::make_shared<app::EventVisibility>(deps.bus, call.principal(), call.context().authorize);
 }
 
 // GET /api/v1/events?from=&limit=

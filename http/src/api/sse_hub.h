@@ -19,10 +19,11 @@
 #include "ledger/eventstore/event_store.h"
 #include "ledger/http/message.h"
 
-namespace ledger::http {
-namespace api {
+namespace ledger::app {
 class EventVisibility;
 }
+
+namespace ledger::http {
 
 // One Server-Sent Events frame (see SseWriter::Send).
 struct SseFrame {
@@ -41,7 +42,7 @@ class SseHub {
   // Subscribes from `from` and sends every event `visibility` allows to writer:
   // the envelope as JSON, named by its event type, with its position as id.
   void Open(es::EventStore& store, std::shared_ptr<SseWriter> writer, uint64_t from,
-            std::shared_ptr<api::EventVisibility> visibility);
+            std::shared_ptr<app::EventVisibility> visibility);
   // Subscribes from `from` and sends what frame_for makes of each envelope.
   void Open(es::EventStore& store, std::shared_ptr<SseWriter> writer, uint64_t from, SseFrameFor frame_for);
   // Closes every stream and stops its subscription; later Opens close at once.

@@ -212,11 +212,37 @@ Response DecisionPage(Page& page) {
   return RenderDecision(page, *c, *tier, 200, {});
 }
 
+bool MayDecideAt(Page& page, const core::ClaimState& c, core::ApprovalTier tier) {
+  switch (tier) {
+    case core::ApprovalTier::kProvider: return page.Allowed(Action::kProviderApproveClaim, ScopeOf(c));
+    case core::ApprovalTier::kTier1: return page.Allowed(Action::kApproveTier1, ScopeOf(c));
+    case core::ApprovalTier::kTier2: return page.Allowed(Action::kApproveTier2, ScopeOf(c));
+    case core::ApprovalTier::kFinance: return page.Allowed(Action::kApproveFinance, ScopeOf(c));
+  }
+  return false;
+}
+
+// A decision that was not recorded because the claim moved on while the form
+// was open: the claim page as it is now (409), saying so and naming its status.
+Response ClaimMovedOn(Page& page, const std::string& claim_id, const app::ExecuteResult& r) {
+  auto fresh = LoadVisibleClaim(page, claim_id);
+  if (!fresh) return page.NotFound();
+  Flash notice;
+  notice.success = false;
+  notice.heading = "Your decision was not recorded";
+  notice.body = "This claim changed while you were deciding: it is now " +
+                std::string(core::StatusName(fresh->claim.status)) + ".";
+  if (r.rejected() && r.rejection().code != "precondition_failed") notice.body += " " + r.rejection().message;
+  return RenderClaimPage(page, claim_id, 409, notice);
+}
+
 Response DecisionPost(Page& page) {
   auto c = LoadVisibleClaim(page, page.call().Param("id"));
   if (!c) return page.NotFound();
-  auto tier = DecidingTier(page, c->claim);
-  if (!tier) return page.NotFound();
+  // The tier of the decision as core sees it (the claim may have moved on
+  // since the form was shown; then the decision is a conflict, not a 404).
+  auto tier = core::TierToDecide(page.who(), c->claim);
+  if (!tier || !MayDecideAt(page, c->claim, *tier)) return page.NotFound();
   std::string decision = page.form().Get("decision");
   std::string code = page.form().Get("reason_code");
   std::string reason = page.form().Get("reason");
@@ -236,14 +262,16 @@ Response DecisionPost(Page& page) {
   if (decision == "approve") {
     command = provider ? core::Command(core::ProviderApproveClaim{ref}) : core::Command(core::ApproveClaim{ref, *tier});
   } else if (decision == "return") {
-    command = provider ? core::Command(core::ProviderReturnClaim{ref, reason}) : core::Command(core::ReturnClaim{ref, reason});
+    command = provider ? core::Command(core::ProviderReturnClaim{ref, reason})
+                       : core::Command(core::ReturnClaim{ref, reason, *tier});
   } else {
-    command = core::RejectClaim{ref, code, reason};
+    command = core::RejectClaim{ref, code, reason, *tier};
   }
   uint64_t version = ParseWholeNumber(page.form().Get("version")).value_or(0);
   std::optional<app::Precondition> pre;
   if (version > 0) pre = app::Precondition{core::ClaimStream(ref.claim_id), version};
   app::ExecuteResult r = page.Execute(command, pre);
+  if (r.rejected() && r.rejection().kind == core::Rejection::Kind::kConflict) return ClaimMovedOn(page, ref.claim_id, r);
   if (!r.ok()) {
     if (r.rejected()) {
       for (const auto& e : r.rejection().errors) {
@@ -252,8 +280,7 @@ Response DecisionPost(Page& page) {
     }
     if (errors.empty()) errors.emplace_back("decision", RejectionText(r));
     auto fresh = LoadVisibleClaim(page, ref.claim_id);
-    return RenderDecision(page, fresh ? *fresh : *c, *tier, r.rejected() && r.rejection().kind ==
-                                                                core::Rejection::Kind::kConflict ? 409 : 422, errors);
+    return RenderDecision(page, fresh ? *fresh : *c, *tier, 422, errors);
   }
   Flash f;
   f.heading = decision == "approve" ? "Claim approved" : decision == "return" ? "Claim returned" : "Claim rejected";

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "ledger/app/event_visibility.h"
 #include "ledger/core/codec.h"
 #include "ledger/core/streams.h"
 #include "ledger/eventstore/event_store.h"
@@ -31,6 +32,8 @@ Response EventsPage(Page& page) {
   uint64_t last = head.position;
   // Newest first: a page ends at `from` (default: the head).
   if (from_q && *from_q > 0 && static_cast<uint64_t>(*from_q) < last) last = static_cast<uint64_t>(*from_q);
+  // The API's rule for which events this person may see.
+  app::EventVisibility visibility(page.bus(), page.who(), page.call().context().authorize);
   json::array events;
   uint64_t scanned_to = last;
   uint64_t lowest = last + 1;
@@ -46,6 +49,7 @@ Response EventsPage(Page& page) {
       if (!claim.empty() && e.stream_id != core::ClaimStream(claim)) continue;
       if (!user.empty() && e.actor_id != user) continue;
       if (!type.empty() && e.type != type) continue;
+      if (!visibility.Visible(e)) continue;
       std::string summary;
       auto decoded = core::Decode(e.type, e.schema_version, e.payload);
       if (decoded.ok()) {

@@ -861,11 +861,17 @@ bool CanDecide(Page& page, const core::ClaimState& c) {
   }
 }
 
-Response ClaimPage(Page& page) {
-  auto c = LoadClaim(page, page.call().Param("id"), Action::kViewClaim);
+}  // namespace
+
+Response RenderClaimPage(Page& page, const std::string& claim_id, int status, const std::optional<Flash>& notice) {
+  auto c = LoadClaim(page, claim_id, Action::kViewClaim);
   if (!c) return page.NotFound();
   const core::ClaimState& s = c->claim;
   json::object m = page.Base("Claim " + ClaimRef(s.claim.claim_id), "/claims");
+  if (notice) {
+    m["flash"] = json::object{{"success", notice->success}, {"heading", notice->heading}, {"body", notice->body},
+                              {"link", false}};
+  }
   m["breadcrumbs"] = json::object{
       {"items", json::array{json::object{{"href", "/"}, {"text", "Home"}}, json::object{{"href", "/claims"}, {"text", "Claims"}}}},
       {"back", json::object{{"href", "/claims"}, {"text", "Back to claims"}}}};
@@ -904,8 +910,12 @@ Response ClaimPage(Page& page) {
   m["has_evidence"] = !evidence.empty();
   m["evidence"] = evidence;
   m["timeline"] = timeline;
-  return page.Render(200, "claim", std::move(m));
+  return page.Render(status, "claim", std::move(m));
 }
+
+namespace {
+
+Response ClaimPage(Page& page) { return RenderClaimPage(page, page.call().Param("id"), 200, std::nullopt); }
 
 // ---- Withdraw ------------------------------------------------------------------------------------
 

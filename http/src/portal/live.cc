@@ -15,7 +15,7 @@
 
 #include <boost/json/serialize.hpp>
 
-#include "event_visibility.h"
+#include "ledger/app/event_visibility.h"
 #include "ledger/core/streams.h"
 #include "ledger/eventstore/event_store.h"
 #include "portal_internal.h"
@@ -37,7 +37,7 @@ uint64_t StartPosition(const Request& request, es::EventStore& store) {
 Response LiveStream(Page& page) {
   es::EventStore* store = page.portal().deps().store;
   uint64_t from = StartPosition(page.call().request(), *store);
-  auto visibility = std::make_shared<api::EventVisibility>(page.bus(), page.who(), page.call().context().authorize,
+  auto visibility = std::make_shared<app::EventVisibility>(page.bus(), page.who(), page.call().context().authorize,
                                                            core::Action::kViewClaim);
   SseFrameFor frame_for = [visibility](const es::Envelope& e) -> std::optional<SseFrame> {
     if (core::KindOfStream(e.stream_id) != core::StreamKind::kClaim || !visibility->Visible(e)) return std::nullopt;

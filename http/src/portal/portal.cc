@@ -236,15 +236,14 @@ std::optional<Viewer> FindViewer(Portal& portal, Call& call, bool* presented) {
   }
   auto principal = c.accounts->FindPrincipal(session->username);
   if (!principal || !principal->active) return std::nullopt;
-  auto csrf = portal.CsrfOf(token);
-  if (!csrf) {
-    // A session made outside the portal (the API's sign-in): give it a portal CSRF token.
-    csrf = RandomHex(16);
-    portal.Remember(token, *csrf);
-  }
+  // The session's one CSRF token, the same the API's sign-in answered; a
+  // session made outside the portal (the API's sign-in) is remembered here
+  // too, for its flash messages.
+  std::string csrf = c.sessions.CsrfFor(token);
+  if (!portal.CsrfOf(token)) portal.Remember(token, csrf);
   Viewer v;
   v.token = token;
-  v.csrf = *csrf;
+  v.csrf = csrf;
   v.principal = *principal;
   app::CommandBus& bus = *portal.deps().bus;
   v.full_name = PersonName(bus, principal->username);
@@ -470,7 +469,7 @@ Response PostSignIn(Portal& portal, Call& call) {
       } else {
         c.throttle.RecordSuccess(username);
         SessionStore::Issued issued = c.sessions.Create(username, c.now());
-        portal.Remember(issued.token, RandomHex(16));
+        portal.Remember(issued.token, issued.csrf_token);
         Response r = SeeOther(return_to.empty() ? "/" : return_to);
         r.Add("Set-Cookie", SessionCookie(issued.token, req, c.sessions.options().absolute_timeout.count()));
         return r;

@@ -217,6 +217,10 @@ Handler Wrap(std::shared_ptr<Portal> portal, std::optional<core::Action> action,
 Route PageRoute(std::shared_ptr<Portal> portal, std::string method, std::string pattern,
                 std::optional<core::Action> action, PageHandler handler, std::size_t body_limit = 0);
 
+// The claim page answering `status`, with `notice` in its notification banner
+// (a decision that was not recorded, say); 404 when the viewer may not see it.
+Response RenderClaimPage(Page& page, const std::string& claim_id, int status, const std::optional<Flash>& notice);
+
 // The error summary and field errors for a rejection's field errors.
 json::object ErrorSummary(const std::vector<std::pair<std::string, std::string>>& items);
 // A rejection as a human sentence.

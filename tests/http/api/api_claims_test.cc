@@ -70,8 +70,11 @@ TEST_CASE("a claim of 15000 pounds or more at a multi-level practice passes prov
   CHECK(w.StatusOf("c1tier1", id) == "Awaiting Tier 2 Approval");
   REQUIRE(w.As("c1tier2", "POST", "/api/v1/claims/" + id + "/approve").status == 200);
   CHECK(w.StatusOf("c1tier2", id) == "Awaiting Finance Approval");
-  // The Tier 2 approver may not approve again as Finance.
-  CHECK(w.As("c1tier2", "POST", "/api/v1/claims/" + id + "/approve").status == 403);
+  // The Tier 2 approver approving again repeats their Tier 2 approval (nothing stored), never Finance's.
+  uint64_t head = w.Head();
+  CHECK(w.As("c1tier2", "POST", "/api/v1/claims/" + id + "/approve").status == 200);
+  CHECK(w.Head() == head);
+  CHECK(w.StatusOf("c1tier2", id) == "Awaiting Finance Approval");
   REQUIRE(w.As("c1finance", "POST", "/api/v1/claims/" + id + "/approve").status == 200);
   CHECK(w.StatusOf("c1finance", id) == "Approved for Payment");
 }
@@ -141,6 +144,63 @@ TEST_CASE("two tier 2 approvals at once: one succeeds, the other is told 409, an
   CHECK(std::min(statuses[0], statuses[1]) == 200);
   CHECK(std::max(statuses[0], statuses[1]) == 409);
   CHECK(CountEvents(w, core::ClaimStream(id), "ClaimApprovedAtTier") == 2);  // Tier 1 and one Tier 2
+}
+
+// A second Tier 1 approver of C1.
+void AddSecondTier1(ApiWorld& w) {
+  using core::Role;
+  Seed(*w.store, core::AccountStream("c1tier1b"),
+       {core::AccountCreated{"c1tier1b", "C1", core::OrgKind::kCommissioner, "C1", "Person c1tier1b",
+                             "c1tier1b@nhs.invalid", RolesOf({Role::kApproverTier1}),
+                             HashPassword(kApiPassword, PasswordCost::kMinimum), false, kNow}});
+}
+
+TEST_CASE("a Tier 1 decision after another Tier 1 approval answers 409 naming the claim's status, never 403") {
+  ApiWorld w;
+  AddSecondTier1(w);
+  std::string id = w.Draft("p1user", 7, 5000);
+  REQUIRE(w.As("p1user", "POST", "/api/v1/claims/" + id + "/submit").status == 200);
+  REQUIRE(w.As("c1tier1", "POST", "/api/v1/claims/" + id + "/approve").status == 200);
+  uint64_t head = w.Head();
+  const std::string reject = R"({"reason_code":"other","reason":"Not ours")";
+  for (const auto& [action, body] : std::vector<std::pair<std::string, std::string>>{
+           {"reject", reject + "}"}, {"reject", reject + R"(,"tier":"tier1"})"},
+           {"return", R"({"reason":"Fix it"})"}, {"return", R"({"reason":"Fix it","tier":"tier1"})"},
+           {"approve", ""}, {"approve", R"({"tier":"tier1"})"}}) {
+    Response late = w.As("c1tier1b", "POST", "/api/v1/claims/" + id + "/" + action, body);
+    CAPTURE(action);
+    CAPTURE(body);
+    CHECK(late.status == 409);
+    CHECK(late.Header("Content-Type") == "application/problem+json");
+    CHECK(Str(Json(late), "detail").find("Awaiting Tier 2 Approval") != std::string::npos);
+  }
+  // A tier the caller never could decide at stays 403; a tier that is not one is refused.
+  CHECK(w.As("c1finance", "POST", "/api/v1/claims/" + id + "/reject", reject + R"(,"tier":"tier1"})").status == 403);
+  CHECK(w.As("c1tier1b", "POST", "/api/v1/claims/" + id + "/reject", reject + R"(,"tier":"tier9"})").status == 400);
+  CHECK(w.Head() == head);
+  CHECK(w.StatusOf("p1user", id) == "Awaiting Tier 2 Approval");
+}
+
+TEST_CASE("a Tier 1 rejection racing a Tier 1 approval: one succeeds and the other is told 409") {
+  ApiWorld w;
+  AddSecondTier1(w);
+  std::string id = w.Draft("p1user", 8, 5000);
+  REQUIRE(w.As("p1user", "POST", "/api/v1/claims/" + id + "/submit").status == 200);
+  (void)w.Token("c1tier1");
+  (void)w.Token("c1tier1b");
+  std::atomic<int> ready{0};
+  int statuses[2] = {0, 0};
+  auto decide = [&](int i, const char* user, const char* action, std::string body) {
+    ready++;
+    while (ready.load() < 2) std::this_thread::yield();
+    statuses[i] = w.As(user, "POST", "/api/v1/claims/" + id + "/" + action, body).status;
+  };
+  std::thread a(decide, 0, "c1tier1", "approve", "");
+  std::thread b(decide, 1, "c1tier1b", "reject", R"({"reason_code":"other","reason":"Not ours"})");
+  a.join();
+  b.join();
+  CHECK(std::min(statuses[0], statuses[1]) == 200);
+  CHECK(std::max(statuses[0], statuses[1]) == 409);
 }
 
 TEST_CASE("a retried POST with the same Idempotency-Key gets the same claim and stores nothing more") {

@@ -123,8 +123,9 @@ std::vector<Row> ClaimMatrix(ClaimMaker& make) {
       on("POST", claim + "/submit", at(draft, "/submit"), "", "DDDDDDAHHDDDDHDD"),
       // Approve means the tier the claim waits for: only that tier's people (and never its preparer).
       on("POST", claim + "/approve", at(tier1, "/approve"), "", "DDADDDDHHHHHHHHH"),
-      on("POST", claim + "/approve", at(tier2, "/approve"), "", "DDDADDDHHHHHHHHH"),
-      on("POST", claim + "/approve", at(finance, "/approve"), "", "DDDDADDHHHHHHHHH"),
+      // A tier the claim has passed answers 409 (or, for the person who approved there, an idempotent 200).
+      on("POST", claim + "/approve", at(tier2, "/approve"), "", "DDAADDDHHHHHHHHH"),
+      on("POST", claim + "/approve", at(finance, "/approve"), "", "DDAAADDHHHHHHHHH"),
       on("POST", claim + "/approve", at(practice, "/approve"), "", "DDDDDDHDAHHHHHHH"),
       on("POST", claim + "/reject", at(tier1, "/reject"), reject, "DDADDDDDDDHDDDHH"),
       on("POST", claim + "/return", at(tier1, "/return"), reason, "DDADDDDHHHHHHHHH"),

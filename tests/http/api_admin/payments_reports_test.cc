@@ -6,6 +6,31 @@
 namespace ledger::http::testing {
 namespace {
 
+TEST_CASE("a second payment run made while the first is unconfirmed takes only the claims approved since") {
+  ApiWorld w;
+  std::string first = ApprovedClaim(w, 2, 1'000);
+  Response run1 = w.As("c1tier2", "POST", "/api/v1/payment-runs", R"({"pay_date":"2026-11-30","run_id":"R1"})");
+  REQUIRE_MESSAGE(run1.status == 201, run1.body);
+  std::string second = ApprovedClaim(w, 3, 2'000);
+  uint64_t head = w.Head();
+  Response run2 = w.As("c1finance", "POST", "/api/v1/payment-runs", R"({"pay_date":"2026-12-07","run_id":"R2"})");
+  REQUIRE_MESSAGE(run2.status == 201, run2.body);
+  CHECK(Column(run2, "claims", "claim_id") == std::vector<std::string>{second});
+  CHECK(Json(run2).at("total_pence").as_int64() == 2'000);
+  CHECK(Column(w.As("c1tier2", "GET", "/api/v1/payment-runs/R1"), "claims", "claim_id") ==
+        std::vector<std::string>{first});
+  CHECK(w.Head() == head + 2);  // the run and the one claim added to it
+  // Nothing new to pay: 400, nothing stored.
+  head = w.Head();
+  Response none = w.As("c1tier2", "POST", "/api/v1/payment-runs", R"({"pay_date":"2026-12-14","run_id":"R3"})");
+  CHECK(none.status == 400);
+  CHECK(ErrorCodesOf(none) == std::vector<std::string>{"claim_ids:no_claims"});
+  CHECK(w.Head() == head);
+  // Each run is confirmed on its own.
+  CHECK(w.As("c1finance", "POST", "/api/v1/payment-runs/R2/confirm").status == 200);
+  CHECK(w.As("c1finance", "POST", "/api/v1/payment-runs/R1/confirm").status == 200);
+}
+
 TEST_CASE("a payment run takes every approved unheld claim, is confirmed and paid with a stable reference") {
   ApiWorld w;
   std::string paid = ApprovedClaim(w, 2, 12'345);

@@ -17,6 +17,7 @@
 #include <variant>
 #include <vector>
 
+#include "ledger/core/access.h"
 #include "ledger/core/rejection.h"
 #include "ledger/core/service.h"
 #include "ledger/core/types.h"
@@ -123,15 +124,20 @@ struct ApproveClaim {
   ApprovalTier tier = ApprovalTier::kTier1;
   bool operator==(const ApproveClaim&) const = default;
 };
+// Reject or return at the commissioner tier the claim waits for. `tier`, when
+// set, is the tier the caller read the claim at, else TierToDecide: a claim
+// that has moved on since is a conflict naming its status now, not a denial.
 struct RejectClaim {
   ClaimRef claim;
   std::string reason_code;
   std::string reason;
+  std::optional<ApprovalTier> tier;
   bool operator==(const RejectClaim&) const = default;
 };
 struct ReturnClaim {
   ClaimRef claim;
   std::string reason;
+  std::optional<ApprovalTier> tier;
   bool operator==(const ReturnClaim&) const = default;
 };
 struct WithdrawClaim {
@@ -386,6 +392,14 @@ struct ClaimKeyState {
   std::string holder;  // the claim id holding the key; empty when free
   bool operator==(const ClaimKeyState&) const = default;
 };
+
+// The tier at which `who` decides `claim` (approve, reject, return) when they
+// name none: the tier it waits for, unless they cannot decide there but could
+// at a tier this submission has already passed; then that tier, so that a
+// decision arriving after the claim moved on is a conflict naming its status
+// now (already_decided), not a denial. Unset when it waits for no tier and
+// passed none of theirs. Pure.
+std::optional<ApprovalTier> TierToDecide(const Principal& who, const ClaimState& claim);
 
 // Folds one event into the state. Pure. DecideClaim is in domain.h.
 ClaimState EvolveClaim(ClaimState state, const ClaimEvent& event);

@@ -85,6 +85,10 @@ class SessionStore {
   std::optional<Session> Touch(std::string_view token, Micros now);
   // Ends a session; harmless if unknown.
   void Revoke(std::string_view token);
+  // The one CSRF token of the session of token (64 hex digits, an HMAC of the
+  // token): the sign-in answer's csrf_token, the API's X-CSRF-Token and the
+  // portal's csrf_token form field are all this value.
+  std::string CsrfFor(std::string_view token) const;
   // Whether csrf matches the CSRF token of the session of token (constant time).
   bool CsrfMatches(std::string_view token, std::string_view csrf) const;
   // Drops every expired session; returns how many remain.
@@ -92,7 +96,6 @@ class SessionStore {
   const SessionOptions& options() const { return options_; }
 
  private:
-  std::string CsrfFor(std::string_view token) const;
   bool Expired(const Session& s, Micros now) const;
 
   SessionOptions options_;

@@ -1,0 +1,54 @@
+// EventVisibility: the one rule for which events of the log a person may see,
+// used by every place that lists or streams events (the API's /api/v1/events
+// and its stream, the portal's event log and its live-refresh stream).
+//
+// An event belongs to the organisations of its stream (a claim's provider and
+// commissioner, an account's organisation, a service's or a payment run's
+// commissioner, ...); the person sees it when the access policy allows
+// `action` on that scope. Events of the system's own streams, or of streams
+// that cannot be placed, belong to the operators alone.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "ledger/app/command_bus.h"
+#include "ledger/core/access.h"
+#include "ledger/eventstore/envelope.h"
+
+namespace ledger::app {
+
+class EventVisibility {
+ public:
+  // The access policy to apply (core::Authorize, or a router's wrapper of it).
+  using Authorize = std::function<core::AccessDecision(const core::Principal&, core::Action, const core::Scope&)>;
+  // `action` is what the person must be allowed to do to the event's
+  // organisations: kViewEvents for the log itself, kViewClaim for the portal's
+  // notice that a claim changed. REQUIRES: bus outlives this object.
+  EventVisibility(CommandBus& bus, core::Principal who, Authorize authorize,
+                  core::Action action = core::Action::kViewEvents)
+      : bus_(bus), who_(std::move(who)), authorize_(std::move(authorize)), action_(action) {}
+
+  // Whether the person may see this event. Thread-safe; a stream's owners are
+  // read once and remembered (they never change).
+  bool Visible(const es::Envelope& envelope);
+
+  // Stream owners are resolved once and remembered, up to this many streams at
+  // a time, so what one event stream holds does not grow with the log.
+  static constexpr size_t kRememberedStreams = 4096;
+
+ private:
+  core::Scope ScopeOf(const es::Envelope& envelope);
+  core::Scope ScopeOfOrg(const std::string& org_code);
+
+  CommandBus& bus_;
+  core::Principal who_;
+  Authorize authorize_;
+  core::Action action_;
+  std::mutex mu_;
+  std::map<std::string, core::Scope, std::less<>> scopes_;  // by stream id
+};
+
+}  // namespace ledger::app

@@ -1,0 +1,120 @@
+// The portal tests' world: the API world of tests/http/api with the portal's
+// routes added, and a browser-like client keeping the session cookie and the
+// latest CSRF token of the pages it gets.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <cctype>
+#include <cstdio>
+#include <regex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "api_world.h"
+#include "ledger/http/portal.h"
+
+namespace ledger::http::testing {
+
+// The API world with the portal's routes added, and a browser-like client.
+struct PortalWorld : ApiWorld {
+  explicit PortalWorld(std::size_t list_page_size = 50) {
+    PortalDeps p;
+    p.list_page_size = list_page_size;
+    p.bus = bus.get();
+    p.store = store.get();
+    p.db = db.get();
+    p.runner = runner.get();
+    p.templates_dir = DefaultPortalTemplatesDir();
+    p.static_dir = DefaultPortalStaticDir();
+    p.evidence_dir = (dir->path() / "evidence").string();
+    context->AddRoutes(PortalRoutes(p));
+  }
+};
+
+inline std::string CsrfIn(const std::string& html) {
+  std::smatch m;
+  static const std::regex kCsrf(R"re(name="csrf_token" value="([0-9a-f]+)")re");
+  return std::regex_search(html, m, kCsrf) ? m[1].str() : "";
+}
+
+inline std::string CookieValue(const Response& r, const std::string& name) {
+  for (const auto& [k, v] : r.headers) {
+    if (HeaderNameEquals(k, "set-cookie") && v.rfind(name + "=", 0) == 0) {
+      return v.substr(name.size() + 1, v.find(';') - name.size() - 1);
+    }
+  }
+  return "";
+}
+
+inline std::string FormEncode(const std::vector<std::pair<std::string, std::string>>& fields) {
+  std::string out;
+  for (const auto& [k, v] : fields) {
+    if (!out.empty()) out += '&';
+    out += k + '=';
+    for (unsigned char c : v) {
+      if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
+        out.push_back(static_cast<char>(c));
+      } else {
+        char buf[4];
+        std::snprintf(buf, sizeof buf, "%%%02X", c);
+        out += buf;
+      }
+    }
+  }
+  return out;
+}
+
+// A browser: keeps the session cookie and the latest CSRF token.
+struct Browser {
+  PortalWorld& w;
+  std::string session;
+  std::string presession;
+  std::string csrf;
+
+  Response Get(const std::string& target) {
+    std::vector<HeaderField> headers;
+    headers.emplace_back("Cookie", Cookies());
+    Response r = w.Handle("GET", target, "", headers, "");
+    Remember(r);
+    return r;
+  }
+  Response Post(const std::string& target, std::vector<std::pair<std::string, std::string>> fields,
+                bool with_csrf = true) {
+    if (with_csrf) fields.emplace_back("csrf_token", csrf);
+    std::vector<HeaderField> headers;
+    headers.emplace_back("Cookie", Cookies());
+    Response r = w.Handle("POST", target, FormEncode(fields), headers, "application/x-www-form-urlencoded");
+    Remember(r);
+    return r;
+  }
+  bool SignIn(const std::string& username, const std::string& password = kApiPassword) {
+    Get("/sign-in");
+    Response r = Post("/sign-in", {{"username", username}, {"password", password}, {"return_to", "/"}});
+    if (r.status != 303) return false;
+    Get("/");
+    return !session.empty();
+  }
+  std::string Cookies() const {
+    std::string c;
+    if (!session.empty()) c += "ledger_session=" + session;
+    if (!presession.empty()) c += std::string(c.empty() ? "" : "; ") + "ledger_presession=" + presession;
+    return c;
+  }
+  void Remember(const Response& r) {
+    if (std::string s = CookieValue(r, "ledger_session"); !s.empty() || !r.Header("set-cookie").empty()) {
+      for (const auto& [k, v] : r.headers) {
+        if (HeaderNameEquals(k, "set-cookie") && v.rfind("ledger_session=", 0) == 0) session = s;
+      }
+    }
+    if (std::string p = CookieValue(r, "ledger_presession"); !p.empty()) presession = p;
+    if (std::string t = CsrfIn(r.body); !t.empty()) csrf = t;
+  }
+};
+
+inline bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+}  // namespace ledger::http::testing
