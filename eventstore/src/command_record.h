@@ -13,7 +13,7 @@ namespace ledger::es {
 
 struct CommandRecord {
   Hash digest{};
-  AppendResult result;  // duplicate is always false here
+  AppendResult result;  // duplicate is always false here; result.request_tag is the request's tag
 };
 
 // SHA-256 over the request's content, command id excluded (it is the key):
@@ -24,6 +24,8 @@ struct CommandRecord {
 // Integers big-endian. Stable across versions: it is stored in every record.
 Hash RequestDigest(const AppendRequest& request, Sha256& sha);
 
+// Version 1 when the record has no request tag (the bytes of every record
+// written before tags existed), version 2 otherwise; decoding reads both.
 std::string EncodeCommandRecord(const CommandRecord& record);
 std::optional<CommandRecord> DecodeCommandRecord(std::string_view bytes);
 

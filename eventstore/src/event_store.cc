@@ -197,6 +197,27 @@ class RocksEventStore final : public EventStore {
     return std::optional<AppendResult>(std::move(result));
   }
 
+  Status PutRequestRecord(const std::string& key, std::string_view value) override {
+    if (options_.read_only) return Status::Invalid("the store at " + db_->dir() + " is open read-only");
+    if (Status s = ValidateRequestKey(key); !s.ok()) return s;
+    if (value.size() > format::kMaxRequestRecordBytes) {
+      return Status::Invalid("the request record " + key + " is " + std::to_string(value.size()) +
+                             " bytes; the limit is " + std::to_string(format::kMaxRequestRecordBytes));
+    }
+    rocksdb::WriteOptions write;
+    write.sync = options_.sync;
+    return FromRocks(db_->db()->Put(write, db_->cf(Cf::kRequests), key, value), "writing request record " + key);
+  }
+
+  Result<std::optional<std::string>> FindRequestRecord(const std::string& key) override {
+    if (db_->cf(Cf::kRequests) == nullptr) return std::optional<std::string>();  // an older store, read-only
+    std::string value;
+    rocksdb::Status s = db_->db()->Get(rocksdb::ReadOptions(), db_->cf(Cf::kRequests), key, &value);
+    if (s.IsNotFound()) return std::optional<std::string>();
+    if (!s.ok()) return FromRocks(s, "reading request record " + key);
+    return std::optional<std::string>(std::move(value));
+  }
+
   Head GetHead() override { return db_->head(); }
 
   Result<VerifyReport> Verify(uint64_t from_position, uint64_t to_position,
@@ -335,6 +356,7 @@ class RocksEventStore final : public EventStore {
     }
     CommandRecord record;
     record.digest = p.digest;
+    record.result.request_tag = req.request_tag;
     record.result.first_position = g.head.position + 1;
     for (size_t i = 0; i < req.streams.size(); ++i) {
       record.result.stream_versions.push_back(StageStream(req, req.streams[i], current[i], g));
@@ -378,7 +400,8 @@ class RocksEventStore final : public EventStore {
   }
 
   Result<AppendResult> Duplicate(const AppendRequest& req, const Hash& digest, const CommandRecord& record) {
-    if (record.digest != digest) {
+    const std::string& tag = record.result.request_tag;
+    if (record.digest != digest || (!tag.empty() && !req.request_tag.empty() && tag != req.request_tag)) {
       return Status::IdempotencyMismatch("command id " + req.command_id +
                                          " was already used for a command with different content");
     }
@@ -473,16 +496,40 @@ class RocksEventStore final : public EventStore {
   IntegrityState integrity_;  // what VerifyNewEvents found
 };
 
+// A read-only open cannot create column families: a store written before
+// "requests" existed is opened without it (*present says which were kept).
+std::vector<rocksdb::ColumnFamilyDescriptor> ExistingFamilies(const rocksdb::Options& options, const std::string& dir,
+                                                              std::vector<rocksdb::ColumnFamilyDescriptor> families,
+                                                              std::vector<bool>* present) {
+  std::vector<std::string> names;
+  if (!rocksdb::DB::ListColumnFamilies(options, dir, &names).ok()) return families;  // the open reports it
+  std::vector<rocksdb::ColumnFamilyDescriptor> kept;
+  for (size_t i = 0; i < families.size(); ++i) {
+    bool found = std::find(names.begin(), names.end(), families[i].name) != names.end();
+    (*present)[i] = found || families[i].name != format::kRequestsCf;  // only the newest one may be missing
+    if ((*present)[i]) kept.push_back(std::move(families[i]));
+  }
+  return kept;
+}
+
 Status OpenDb(const std::string& dir, const Options& options, rocksdb::DB** db,
               std::vector<rocksdb::ColumnFamilyHandle*>* handles) {
   rocksdb::Options db_options = StoreDbOptions();
   db_options.create_if_missing = options.create_if_missing && !options.read_only;
   if (options.env) db_options.env = options.env.get();
   auto families = StoreColumnFamilies(db_options);
+  std::vector<bool> present(families.size(), true);
+  if (options.read_only) families = ExistingFamilies(db_options, dir, std::move(families), &present);
   rocksdb::Status s = options.read_only
                           ? rocksdb::DB::OpenForReadOnly(db_options, dir, families, handles, db)
                           : rocksdb::DB::Open(db_options, dir, families, handles, db);
-  if (s.ok()) return Status::Ok();
+  if (s.ok()) {
+    // One slot per family of storage_format.h, nullptr for one not found.
+    for (size_t i = 0; i < present.size(); ++i) {
+      if (!present[i]) handles->insert(handles->begin() + static_cast<std::ptrdiff_t>(i), nullptr);
+    }
+    return Status::Ok();
+  }
   if (!options.read_only && IsLockError(s)) {
     return Status::Busy("the data directory " + dir +
                         " is in use by another ledger process (stop it, or open read-only)");

@@ -40,6 +40,7 @@ std::vector<rocksdb::ColumnFamilyDescriptor> StoreColumnFamilies(const rocksdb::
   return {
       {rocksdb::kDefaultColumnFamilyName, cf}, {format::kEventsCf, cf}, {format::kStreamIndexCf, cf},
       {format::kStreamHeadsCf, cf},           {format::kCommandsCf, cf}, {format::kMetaCf, cf},
+      {format::kRequestsCf, cf},
   };
 }
 

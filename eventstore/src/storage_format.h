@@ -10,6 +10,7 @@
 //   stream_index    stream_id | 0x00 | version u64 BE     position u64 BE (8)
 //   stream_heads    stream_id                             version u64 BE (8) | last position u64 BE (8)
 //   commands        command_id                            CommandRecord (below)
+//   requests        request key (a command id)            opaque request record (the caller's bytes)
 //   meta            "format_version"                      u32 BE (4)
 //   meta            "head"                                position u64 BE (8) | hash (32)
 //   meta            "verified"                            position u64 BE (8) | hash (32)
@@ -18,16 +19,21 @@
 //   stream_index key:  [ s t r e a m _ i d ... ][ 00 ][ v7 .. v0 ]
 //                      (0x00 cannot occur in a stream id, so one stream's
 //                       entries are contiguous and ordered by version)
-//   CommandRecord:     [ record version u8 = 1 ]
+//   CommandRecord:     [ record version u8 = 1 or 2 ]
 //                      [ request digest, SHA-256 (32) ]
 //                      [ first position u64 BE ][ last position u64 BE ]
 //                      [ stream count u32 BE ][ stream version u64 BE ] * count
+//                      version 2 only: [ tag length u8 (1..64) ][ request tag ]
+//                      (a command without a request tag is written as version 1,
+//                       byte for byte as before tags existed)
 //
 // The "default" column family exists (RocksDB requires it) and stays empty.
 // Every append writes its events, index entries, stream heads, its command
 // record and the meta "head" key in one WriteBatch. meta "verified" is the last
 // position (and its hash) the start-up check proved intact; only that check
-// writes it.
+// writes it. Request records are written on their own (synced), never by an
+// append; "requests" is created when a store written before it existed is
+// first opened for writing.
 #pragma once
 
 #include <cstddef>
@@ -46,13 +52,15 @@ inline constexpr char kStreamIndexCf[] = "stream_index";
 inline constexpr char kStreamHeadsCf[] = "stream_heads";
 inline constexpr char kCommandsCf[] = "commands";
 inline constexpr char kMetaCf[] = "meta";
+inline constexpr char kRequestsCf[] = "requests";
 
 inline constexpr char kMetaFormatVersionKey[] = "format_version";
 inline constexpr char kMetaHeadKey[] = "head";
 inline constexpr char kMetaVerifiedKey[] = "verified";
 
 inline constexpr char kStreamIndexSeparator = '\0';
-inline constexpr uint8_t kCommandRecordVersion = 1;
+inline constexpr uint8_t kCommandRecordVersion = 1;        // no request tag
+inline constexpr uint8_t kCommandRecordTaggedVersion = 2;  // with a request tag
 
 inline constexpr size_t kHashSize = 32;
 inline constexpr size_t kPositionKeySize = 8;
@@ -68,6 +76,9 @@ inline constexpr size_t kMaxEventTypeBytes = 128;
 inline constexpr size_t kMaxCommandIdBytes = 128;
 inline constexpr size_t kMaxActorIdBytes = 256;
 inline constexpr size_t kMaxCorrelationIdBytes = 256;
+inline constexpr size_t kMaxRequestTagBytes = 64;
+inline constexpr size_t kMaxRequestKeyBytes = 128;
+inline constexpr size_t kMaxRequestRecordBytes = 64u << 20;
 
 inline void PutU32(std::string* out, uint32_t v) {
   for (int shift = 24; shift >= 0; shift -= 8) out->push_back(static_cast<char>((v >> shift) & 0xff));

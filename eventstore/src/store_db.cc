@@ -167,7 +167,9 @@ StoreDb::StoreDb(rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*> hand
     : db_(db), handles_(std::move(handles)), dir_(std::move(dir)) {}
 
 StoreDb::~StoreDb() {
-  for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
+  for (auto* h : handles_) {
+    if (h != nullptr) db_->DestroyColumnFamilyHandle(h);
+  }
   db_->Close().PermitUncheckedError();
   delete db_;
 }

@@ -20,17 +20,19 @@ namespace ledger::es {
 
 struct VerifyState;  // store_db.cc
 
-enum class Cf { kDefault = 0, kEvents, kStreamIndex, kStreamHeads, kCommands, kMeta };
+enum class Cf { kDefault = 0, kEvents, kStreamIndex, kStreamHeads, kCommands, kMeta, kRequests };
 
 class StoreDb {
  public:
-  // Takes ownership of `db` and `handles` (in the order of StoreColumnFamilies()).
+  // Takes ownership of `db` and `handles` (in the order of StoreColumnFamilies();
+  // nullptr for a family a read-only open did not find).
   StoreDb(rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*> handles, std::string dir);
   ~StoreDb();
   StoreDb(const StoreDb&) = delete;
   StoreDb& operator=(const StoreDb&) = delete;
 
   rocksdb::DB* db() const { return db_; }
+  // nullptr only for kRequests on a read-only store written before it existed.
   rocksdb::ColumnFamilyHandle* cf(Cf which) const { return handles_[static_cast<size_t>(which)]; }
   const std::string& dir() const { return dir_; }
   // Keeps the environment the database was opened with alive until it is closed.

@@ -63,12 +63,21 @@ Status ValidateStreamId(std::string_view stream_id) {
   return CheckName("stream id", stream_id, format::kMaxStreamIdBytes, IsStreamChar, "[A-Za-z0-9._:@/-]");
 }
 
+Status ValidateRequestKey(std::string_view key) {
+  return CheckName("request key", key, format::kMaxRequestKeyBytes, IsCommandIdChar, "printable ASCII without space");
+}
+
 Status ValidateAppend(const AppendRequest& request, const Options& options) {
   Status s = CheckName("command id", request.command_id, format::kMaxCommandIdBytes, IsCommandIdChar,
                        "printable ASCII without space");
   if (!s.ok()) return s;
   if (s = CheckFreeText("actor id", request.actor_id, format::kMaxActorIdBytes); !s.ok()) return s;
   if (s = CheckFreeText("correlation id", request.correlation_id, format::kMaxCorrelationIdBytes); !s.ok()) return s;
+  if (request.request_tag.size() > format::kMaxRequestTagBytes) {
+    return Status::Invalid("the request tag of command " + request.command_id + " is " +
+                           std::to_string(request.request_tag.size()) + " bytes; the limit is " +
+                           std::to_string(format::kMaxRequestTagBytes));
+  }
   if (request.streams.empty()) return Status::Invalid("command " + request.command_id + " appends to no stream");
   size_t total_events = 0;
   std::unordered_set<std::string_view> seen;

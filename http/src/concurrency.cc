@@ -87,4 +87,19 @@ std::string CommandIdFor(std::string_view username, std::string_view key) {
   return Sha256Hex(material);
 }
 
+std::string RequestFingerprint(const Request& request) {
+  constexpr std::string_view kDomain = "ledger.http.request.v1";
+  std::string material;
+  std::string_view content_type = request.Header("content-type");
+  material.reserve(kDomain.size() + request.method.size() + request.target.size() + content_type.size() +
+                   request.body.size() + 4);
+  for (std::string_view part : {kDomain, std::string_view(request.method), std::string_view(request.target),
+                                content_type}) {
+    material.append(part);
+    material.push_back('\0');
+  }
+  material.append(request.body);
+  return Sha256Hex(material);
+}
+
 }  // namespace ledger::http

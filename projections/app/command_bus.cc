@@ -71,7 +71,11 @@ es::AppendRequest ToAppendRequest(const core::CommandMeta& meta, const core::Dec
 ExecuteResult CommandBus::Execute(const core::CommandMeta& meta, const core::Command& command,
                                   const ExecuteOptions& options) {
   if (auto previous = store_.FindCommand(meta.command_id); previous.ok() && previous->has_value()) {
-    Executed e{(*previous)->first_position, (*previous)->last_position, {}, {}, true};
+    const es::AppendResult& stored = **previous;
+    if (!stored.request_tag.empty() && !options.request_tag.empty() && stored.request_tag != options.request_tag)
+      return es::Status::IdempotencyMismatch("command id " + meta.command_id +
+                                             " was already used for a different request");
+    Executed e{stored.first_position, stored.last_position, {}, {}, true};
     return e;
   }
   for (int attempt = 0;; ++attempt) {
@@ -100,7 +104,9 @@ ExecuteResult CommandBus::ExecuteOnce(const core::CommandMeta& meta, const core:
   executed.validation_errors = decision->validation_errors;
   if (decision->writes.empty()) return executed;
 
-  auto appended = store_.Append(ToAppendRequest(meta, *decision, *loaded));
+  es::AppendRequest request = ToAppendRequest(meta, *decision, *loaded);
+  request.request_tag = options.request_tag;
+  auto appended = store_.Append(request);
   if (!appended.ok()) return appended.status();
   executed.first_position = appended->first_position;
   executed.last_position = appended->last_position;

@@ -101,6 +101,28 @@ TEST_CASE("a retried command id returns the original result and adds no event") 
   CHECK(f.store->GetHead().position == head);
 }
 
+TEST_CASE("a command id stored with one request tag is refused under another, and answered under the same") {
+  Fixture f;
+  f.SeedCommissionerWithPendingRequest();
+  CommandMeta meta = f.Meta("icb.admin");
+  ExecuteOptions first_request;
+  first_request.request_tag = "request-1";
+  auto first = f.bus->Execute(meta, ApprovePat(), first_request);
+  REQUIRE(first.ok());
+  uint64_t head = f.store->GetHead().position;
+
+  ExecuteOptions other_request;
+  other_request.request_tag = "request-2";
+  auto other = f.bus->Execute(meta, ApprovePat(), other_request);
+  REQUIRE(other.store_failed());
+  CHECK(other.status().code() == es::Status::Code::kIdempotencyMismatch);
+  auto same = f.bus->Execute(meta, ApprovePat(), first_request);
+  REQUIRE(same.ok());
+  CHECK(same.executed().duplicate);
+  CHECK(same.executed().last_position == first.executed().last_position);
+  CHECK(f.store->GetHead().position == head);
+}
+
 TEST_CASE("a stale precondition is refused as precondition_failed and stores nothing") {
   Fixture f;
   f.SeedCommissionerWithPendingRequest();

@@ -3,6 +3,7 @@
 #include <iterator>
 
 #include "admin_support.h"
+#include "idempotency.h"
 #include "ledger/http/api.h"
 #include "sse_hub.h"
 
@@ -20,7 +21,8 @@ ApiDeps::ApiDeps(es::EventStore& log, app::CommandBus& command_bus, projections:
                    std::chrono::system_clock::now().time_since_epoch())
             .count();
       }),
-      streams(std::make_unique<SseHub>()) {}
+      streams(std::make_unique<SseHub>()),
+      idempotency_locks(std::make_unique<IdempotencyLocks>()) {}
 
 ApiDeps::~ApiDeps() { StopStreams(); }
 
@@ -33,6 +35,10 @@ std::vector<Route> ApiRoutes(ApiDeps& deps) {
   for (auto area : {ClaimRoutes, EventRoutes, AdminRoutes}) {
     std::vector<Route> more = area(deps);
     routes.insert(routes.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+  }
+  // One place for Idempotency-Key: every write route, whatever its area.
+  for (Route& route : routes) {
+    if (route.method != "GET") route.handler = api::Idempotent(deps, std::move(route.handler));
   }
   return routes;
 }

@@ -19,6 +19,8 @@ std::optional<Response> Prepare(Call& call, ApiDeps& deps, const std::string& st
   out->idempotent = key.has_value();
   out->meta.command_id = key ? CommandIdFor(username, *key) : RandomHex(16);
   out->meta.correlation_id = out->meta.command_id;
+  // Binds the command id to this request in the store, so another request under the key is refused.
+  if (key) out->options.request_tag = RequestFingerprint(call.request());
 
   std::string_view header = call.request().Header("if-match");
   if (call.request().HasHeader("if-match")) {

@@ -25,7 +25,8 @@ struct CommandSetup {
 
 // Builds the meta of a command by the signed-in caller: a deterministic
 // command id when the request carries an Idempotency-Key (so a retry is the
-// same command), a random one otherwise; and, when the request carries
+// same command, and the request's fingerprint its request tag), a random one
+// otherwise; and, when the request carries
 // If-Match, a precondition on `stream_id` (current_version answers lists of
 // tags). Returns the 400/412 answer when a header is malformed or stale.
 std::optional<Response> Prepare(Call& call, ApiDeps& deps, const std::string& stream_id, uint64_t current_version,

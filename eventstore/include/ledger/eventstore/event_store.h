@@ -14,6 +14,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ledger/eventstore/clock.h"
@@ -67,6 +68,11 @@ struct AppendRequest {
   std::string actor_id;        // who caused it (may be empty for system events)
   std::string correlation_id;  // ties related commands together (may be empty)
   std::vector<StreamAppend> streams;  // at least one; each stream at most once
+  // Opaque bytes the caller binds to the command id (e.g. a digest of the
+  // request that caused it), at most 64 bytes; kept in the command record.
+  // A retry whose tag differs from the stored one (both non-empty) is
+  // IdempotencyMismatch, as is one with different content.
+  std::string request_tag;
 };
 
 struct AppendResult {
@@ -75,6 +81,7 @@ struct AppendResult {
   // New version of each stream, in the order of AppendRequest::streams.
   std::vector<uint64_t> stream_versions;
   bool duplicate = false;  // true when command_id was seen before with the same content
+  std::string request_tag;  // the tag the command was stored with ("" when none)
 };
 
 struct Head {
@@ -164,6 +171,17 @@ class EventStore {
   // The result a command id got when it was stored, or nullopt when the id was
   // never stored. Lets a caller answer a retried command without deciding again.
   virtual Result<std::optional<AppendResult>> FindCommand(const std::string& command_id) = 0;
+
+  // Request records: one opaque value per key that a caller keeps beside the
+  // log (the HTTP layer keeps the answer a command's request got, keyed by
+  // the command id). The store does not interpret them; they are not events,
+  // not hash-chained and not part of Verify. PutRequestRecord replaces any
+  // record under `key` (1..128 printable ASCII bytes, value at most 64 MiB)
+  // and is synced before it returns (per Options::sync); Invalid on a
+  // read-only store.
+  virtual Status PutRequestRecord(const std::string& key, std::string_view value) = 0;
+  // The record under `key`, or nullopt when there is none.
+  virtual Result<std::optional<std::string>> FindRequestRecord(const std::string& key) = 0;
 
   virtual Head GetHead() = 0;
 

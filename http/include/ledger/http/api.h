@@ -34,6 +34,7 @@
 namespace ledger::http {
 
 class SseHub;
+class IdempotencyLocks;
 
 // What the domain routes run on. REQUIRES every reference to outlive the
 // routes (and the server serving them). Thread-safe as its members are.
@@ -55,11 +56,17 @@ struct ApiDeps {
   std::chrono::milliseconds projection_wait{5'000};
   // The open Server-Sent Events streams; closed by StopStreams() or the destructor.
   std::unique_ptr<SseHub> streams;
+  // The Idempotency-Keys in use right now (each key's requests run one at a time).
+  std::unique_ptr<IdempotencyLocks> idempotency_locks;
   // Ends every open event stream (call before the store closes). Idempotent.
   void StopStreams();
 };
 
-// Every domain route: ClaimRoutes + EventRoutes (+ the other areas).
+// Every domain route: ClaimRoutes + EventRoutes (+ the other areas), each
+// write route honouring Idempotency-Key: a signed-in caller's key is bound
+// for ever to its first request that stored something or answered below 400;
+// that request again gets exactly its first answer, another request under
+// the key 422 /problems/idempotency-key-reused (see api/idempotency.h).
 std::vector<Route> ApiRoutes(ApiDeps& deps);
 // Claims, their evidence, history and the worklist.
 std::vector<Route> ClaimRoutes(ApiDeps& deps);

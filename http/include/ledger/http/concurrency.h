@@ -3,7 +3,8 @@
 // ETag: a resource's stream version as a strong entity tag ("\"7\"").
 // If-Match: the version the client last saw; stale -> 412.
 // Idempotency-Key: a client-chosen key turned into a deterministic command id,
-// so the event store's permanent command-id idempotency makes retries safe.
+// and a fingerprint of the request bound to it (api/idempotency.h keeps each
+// key's first answer and replays it).
 #pragma once
 
 #include <cstdint>
@@ -40,5 +41,11 @@ std::optional<std::string> IdempotencyKey(const Request& request, std::optional<
 // Hex SHA-256 of username, a NUL byte and key: the same caller retrying with
 // the same key always names the same command; two callers never collide.
 std::string CommandIdFor(std::string_view username, std::string_view key);
+
+// What makes two requests "the same request" under one Idempotency-Key: hex
+// SHA-256 (64 characters) of "ledger.http.request.v1", method, target (path
+// and query, as sent), Content-Type and body, each but the body followed by a
+// NUL byte. Stable across versions: it is kept with every key's answer.
+std::string RequestFingerprint(const Request& request);
 
 }  // namespace ledger::http

@@ -4,7 +4,8 @@
 //   each written stream at the version it was read at.
 //
 // A command id seen before returns the original result without deciding again,
-// so retries (HTTP Idempotency-Key, a re-run import) never add events.
+// so retries (HTTP Idempotency-Key, a re-run import) never add events; one
+// stored with a different request tag (ExecuteOptions) is IdempotencyMismatch.
 // Thread-safe: any number of threads may Execute at once; the event store's
 // version checks settle races (the loser gets a conflict).
 #pragma once
@@ -64,6 +65,10 @@ struct Precondition {
 struct ExecuteOptions {
   std::optional<Precondition> precondition;
   int conflict_retries = 2;  // re-read and decide again when another writer got there first
+  // Bound to the command id in the store (es::AppendRequest::request_tag):
+  // a command id seen before with another non-empty tag is not answered from
+  // the log but refused with Status::IdempotencyMismatch.
+  std::string request_tag;
 };
 
 class CommandBus {
