@@ -44,7 +44,7 @@ uint64_t StoredHead(const std::string& data) {
 // position 1 through raw RocksDB, recomputing nothing.
 void TamperFirstEvent(const std::string& data) {
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  for (const char* name : {"default", "events", "stream_index", "stream_heads", "commands", "meta"})
+  for (const char* name : {"default", "events", "stream_index", "stream_heads", "commands", "meta", "requests"})
     families.emplace_back(name, rocksdb::ColumnFamilyOptions());
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
