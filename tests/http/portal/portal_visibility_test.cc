@@ -44,24 +44,46 @@ std::string C2Claim(PortalWorld& w) {
   return Str(Json(r), "claim_id");
 }
 
+// The positions in the event log's rows ("numeric">1,234</td>) of one page.
+// Plain searching: std::regex recurses per character and overflows the stack
+// on a page this long.
+void AddRowPositions(const std::string& html, std::set<uint64_t>* out) {
+  const std::string open = "numeric\">";
+  for (std::size_t at = html.find(open); at != std::string::npos; at = html.find(open, at)) {
+    at += open.size();
+    std::size_t end = html.find("</td>", at);
+    if (end == std::string::npos) break;
+    std::string digits;
+    bool number = end > at;
+    for (std::size_t i = at; i < end; ++i) {
+      if (html[i] == ',') continue;
+      if (html[i] < '0' || html[i] > '9') number = false;
+      digits += html[i];
+    }
+    if (number && !digits.empty()) out->insert(std::stoull(digits));
+  }
+}
+
+std::string Unescaped(std::string text) {
+  for (std::size_t at = text.find("&amp;"); at != std::string::npos; at = text.find("&amp;", at + 1))
+    text.replace(at, 5, "&");
+  return text;
+}
+
 // The positions of every event the portal's event log lists for `query`, over all its pages.
 std::set<uint64_t> PortalPositions(Browser& b, const std::string& query) {
   std::set<uint64_t> out;
   std::string target = "/audit/events" + query;
-  static const std::regex kRow(R"re(numeric">([0-9,]+)</td>)re");
   for (int pages = 0; pages < 5 && !target.empty(); ++pages) {
     Response r = b.Get(target);
     REQUIRE(r.status == 200);
-    for (auto it = std::sregex_iterator(r.body.begin(), r.body.end(), kRow); it != std::sregex_iterator(); ++it) {
-      std::string digits = std::regex_replace((*it)[1].str(), std::regex(","), "");
-      out.insert(std::stoull(digits));
-    }
+    AddRowPositions(r.body, &out);
     const std::string prev = "nhsuk-pagination__link--prev\" href=\"";
     std::size_t at = r.body.find(prev);
     target.clear();
     if (at != std::string::npos) {
       at += prev.size();
-      target = std::regex_replace(r.body.substr(at, r.body.find('"', at) - at), std::regex("&amp;"), "&");
+      target = Unescaped(r.body.substr(at, r.body.find('"', at) - at));
     }
   }
   return out;
@@ -73,7 +95,8 @@ std::set<uint64_t> ApiPositions(PortalWorld& w, const std::string& user, const s
   Response r = w.As(user, "GET", "/api/v1/events?from=1&limit=1000");
   REQUIRE_MESSAGE(r.status == 200, r.body);
   std::set<uint64_t> out;
-  for (const auto& e : Json(r).at("events").as_array()) {
+  const boost::json::value body = Json(r);  // kept alive: the loop reads into it
+  for (const auto& e : body.at("events").as_array()) {
     if (!stream.empty() && Str(e, "stream") != stream) continue;
     if (!type.empty() && Str(e, "type") != type) continue;
     out.insert(e.at("position").to_number<uint64_t>());
@@ -81,9 +104,7 @@ std::set<uint64_t> ApiPositions(PortalWorld& w, const std::string& user, const s
   return out;
 }
 
-// SKIPPED for now: crashes (SIGSEGV) in the test itself, not yet diagnosed; see the report.
-TEST_CASE("the portal's event log lists exactly what the API shows the same person, with and without filters" *
-          doctest::skip()) {
+TEST_CASE("the portal's event log lists exactly what the API shows the same person, with and without filters") {
   PortalWorld w;
   AddC2Service(w);
   std::string c1_claim = w.Draft("p1user", 3, 500);
