@@ -27,6 +27,8 @@ std::string_view OfferStatusName(OfferStatus status) {
   return "unknown";
 }
 
+Scope ScopeOf(const OfferState& offer) { return Scope{offer.provider, offer.commissioner, ""}; }
+
 bool Participates(const OfferState& offer, const Period& period) {
   for (const ParticipationWindow& w : offer.participation) {
     if (w.start <= period.start && period.end <= w.end) return true;

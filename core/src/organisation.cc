@@ -227,4 +227,12 @@ Outcome<Decision> DecideOrganisation(const CommandMeta& meta, const OrgCommand& 
                     command);
 }
 
+Scope ScopeOf(const OrgState& org) {
+  Scope scope;
+  scope.org_code = org.code;
+  scope.commissioner_code = org.commissioner_code;
+  if (IsProvider(org.kind)) scope.provider_code = org.code;
+  return scope;
+}
+
 }  // namespace ledger::core

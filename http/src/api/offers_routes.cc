@@ -54,7 +54,7 @@ std::optional<core::OfferState> LoadOffer(Call& call, ApiDeps& deps, uint64_t* v
     return std::nullopt;
   }
   if (call.route().access.action != Action::kViewServices) {
-    if (auto denied = call.AuthorizeScope({offer->provider, offer->commissioner, ""})) {
+    if (auto denied = call.AuthorizeScope(core::ScopeOf(*offer))) {
       *answer = std::move(*denied);
       return std::nullopt;
     }

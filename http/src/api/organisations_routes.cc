@@ -10,14 +10,6 @@ namespace {
 
 using core::Action;
 
-core::Scope OrgScope(const core::OrgState& o) {
-  core::Scope scope;
-  scope.org_code = o.code;
-  scope.commissioner_code = o.commissioner_code;
-  if (core::IsProvider(o.kind)) scope.provider_code = o.code;
-  return scope;
-}
-
 boost::json::object OrgJson(const core::OrgState& o) {
   boost::json::array sizes;
   for (const core::ListSize& s : o.list_sizes)
@@ -50,7 +42,7 @@ std::optional<core::OrgState> LoadOrg(Call& call, ApiDeps& deps, uint64_t* versi
   auto org = api::LoadState<core::OrgState>(deps, core::OrgStream(code), version, answer,
                                              [](const core::OrgState& o) { return o.exists; });
   if (!org) return std::nullopt;
-  if (auto denied = call.AuthorizeScope(OrgScope(*org))) {
+  if (auto denied = call.AuthorizeScope(core::ScopeOf(*org))) {
     *answer = std::move(*denied);
     return std::nullopt;
   }

@@ -347,7 +347,9 @@ Response AccountsPage(Page& page) {
 std::optional<std::pair<core::OrgState, uint64_t>> LoadProvider(Page& page, const std::string& code) {
   if (!core::IsValidId(code)) return std::nullopt;
   auto org = LoadState<core::OrgState>(page.bus(), core::OrgStream(code));
-  if (!org || !core::IsProvider(org->first.kind) || org->first.commissioner_code != page.who().org_code) return std::nullopt;
+  if (!org || !core::IsProvider(org->first.kind) || !page.Allowed(core::Action::kManageProviders, core::ScopeOf(org->first))) {
+    return std::nullopt;
+  }
   return org;
 }
 

@@ -82,7 +82,7 @@ Response ServicesPage(Page& page) {
 std::optional<std::pair<core::OfferState, uint64_t>> LoadOffer(Page& page, const std::string& offer_id) {
   if (offer_id.rfind("offer-", 0) != 0 || !core::IsValidId(offer_id.substr(6))) return std::nullopt;
   auto offer = LoadState<core::OfferState>(page.bus(), offer_id);
-  if (!offer || offer->first.provider != page.who().org_code) return std::nullopt;
+  if (!offer || !page.Allowed(core::Action::kRespondToOffer, core::ScopeOf(offer->first))) return std::nullopt;
   return offer;
 }
 

@@ -15,6 +15,7 @@
 #include <variant>
 #include <vector>
 
+#include "ledger/core/access.h"
 #include "ledger/core/types.h"
 
 namespace ledger::core {
@@ -114,6 +115,10 @@ struct OfferState {
   std::vector<ParticipationWindow> participation;  // every accepted window, ascending
   bool operator==(const OfferState&) const = default;
 };
+
+// The access scope of an offer (core::Authorize): its provider and its
+// commissioner. The API and the portal both authorize offers by this.
+Scope ScopeOf(const OfferState& offer);
 
 // Whether accepted participation covers the whole period.
 bool Participates(const OfferState& offer, const Period& period);

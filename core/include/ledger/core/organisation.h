@@ -128,6 +128,11 @@ struct OrgState {
   std::optional<int64_t> ListSizeAt(Date date) const;
 };
 
+// The access scope of an organisation (core::Authorize): itself, its
+// commissioner, and itself as provider when it is one. Every entry point that
+// authorizes an action on an organisation asks this, so they cannot disagree.
+Scope ScopeOf(const OrgState& org);
+
 // Folds one event into the state. Pure. DecideOrganisation is in domain.h.
 OrgState EvolveOrganisation(OrgState state, const OrgEvent& event);
 
