@@ -2,6 +2,10 @@
 
 #include <boost/json/serialize.hpp>
 
+#include <cstddef>
+#include <string>
+#include <string_view>
+
 #include "ledger/core/codec.h"
 #include "sample_events.h"
 
@@ -18,6 +22,20 @@ TEST_CASE("every organisation, account, service and offer event survives encode 
     auto decoded = Decode(encoded.type, encoded.schema_version, encoded.payload);
     REQUIRE(decoded.ok());
     CHECK(decoded.value() == event);
+  }
+}
+
+TEST_CASE("a payload that starts at any address decodes to the same event (run under UBSan: no misaligned read)") {
+  for (const Event& event : EveryOwnedEvent()) {
+    const EncodedEvent encoded = Encode(event);
+    INFO("event ", encoded.type);
+    for (std::size_t offset = 1; offset < 8; ++offset) {
+      std::string shifted(offset, '\0');
+      shifted += encoded.payload;
+      auto decoded = Decode(encoded.type, encoded.schema_version, std::string_view(shifted).substr(offset));
+      REQUIRE(decoded.ok());
+      CHECK(decoded.value() == event);
+    }
   }
 }
 

@@ -72,7 +72,7 @@ TEST_CASE("a new run may be made while another is unconfirmed: it takes only the
   auto r = s.Do("c1finance", Run("r2", {"c1", "c2", "c3"}));
   REQUIRE_MESSAGE(r.ok(), Refusal(r));
   // then it takes c3 alone, and c1 and c2 stay in r1 untouched.
-  const auto& created = std::get<PaymentRunCreated>(Written(r, PaymentRunStream("r2")).at(0));
+  const PaymentRunCreated created = std::get<PaymentRunCreated>(Written(r, PaymentRunStream("r2")).at(0));
   CHECK(created.claims == std::vector<PaymentRunLine>{{"c3", "P1", 700}});
   CHECK(created.total == 700);
   CHECK(Written(r, ClaimStream("c3")) == std::vector<Event>{ClaimAddedToPaymentRun{"c3", "r2", kPayDate, Now()}});

@@ -562,7 +562,18 @@ int RunStarvedServer(int out) {
   return 0;
 }
 
-TEST_CASE("when accept runs out of descriptors the server backs off, frees an idle connection and keeps answering") {
+// The sanitizer runtimes need descriptors of their own (UBSan's vptr check
+// probes memory through a pipe), which this test takes away from the whole
+// process on purpose: under a sanitizer the check then reports a false
+// "invalid vptr" and aborts the starved server. The ordinary build runs it.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kUnderSanitizer = true;
+#else
+constexpr bool kUnderSanitizer = false;
+#endif
+
+TEST_CASE("when accept runs out of descriptors the server backs off, frees an idle connection and keeps answering" *
+          doctest::skip(kUnderSanitizer)) {
   int pipe_fds[2];
   REQUIRE(::pipe(pipe_fds) == 0);
   pid_t pid = ::fork();
