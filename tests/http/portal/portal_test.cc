@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "ledger/app/claim_import.h"
 #include "portal_world.h"
 
 namespace ledger::http::testing {
@@ -656,6 +657,21 @@ TEST_CASE("a session made through the API cannot be signed out from the portal w
   Response refused = w.Handle("POST", "/sign-out", "", cookie, "application/x-www-form-urlencoded");
   CHECK(refused.status == 403);
   CHECK(w.Handle("GET", "/api/v1/me", "", {{"Authorization", "Bearer " + token}}, "").status == 200);
+}
+
+TEST_CASE("a bulk file over the row limit is refused in the portal at once, saying the limit, and nothing is stored") {
+  PortalWorld w;
+  Browser b{w};
+  REQUIRE(b.SignIn("p1user"));
+  REQUIRE(b.Get("/claims/bulk").status == 200);
+  std::string csv = "provider_code,service_code,period,cost\n";
+  for (int i = 0; i < app::kMaxImportRows + 1; ++i) csv += "P1,SPEND,2026-11,1\n";
+  const uint64_t before = w.Head();
+  Response r = b.PostFile("/claims/bulk", {}, "csv_file", "claims.csv", csv);
+  CHECK(r.status == 413);
+  CHECK(Contains(r.body, "more than 2,500 rows; nothing was saved"));
+  CHECK(Contains(r.body, "files of up to 2,500"));
+  CHECK(w.Head() == before);
 }
 
 }  // namespace

@@ -89,6 +89,23 @@ struct Browser {
     Remember(r);
     return r;
   }
+  // A multipart/form-data form: `fields`, the CSRF token, and one file part.
+  Response PostFile(const std::string& target, std::vector<std::pair<std::string, std::string>> fields,
+                    const std::string& file_field, const std::string& filename, const std::string& bytes) {
+    fields.emplace_back("csrf_token", csrf);
+    const std::string boundary = "ledger-test-boundary-7d3f";
+    std::string body;
+    for (const auto& [name, value] : fields) {
+      body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n";
+    }
+    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + file_field + "\"; filename=\"" + filename +
+            "\"\r\nContent-Type: text/csv\r\n\r\n" + bytes + "\r\n--" + boundary + "--\r\n";
+    std::vector<HeaderField> headers;
+    headers.emplace_back("Cookie", Cookies());
+    Response r = w.Handle("POST", target, body, headers, "multipart/form-data; boundary=" + boundary);
+    Remember(r);
+    return r;
+  }
   bool SignIn(const std::string& username, const std::string& password = kApiPassword) {
     Get("/sign-in");
     Response r = Post("/sign-in", {{"username", username}, {"password", password}, {"return_to", "/"}});
