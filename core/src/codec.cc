@@ -34,7 +34,7 @@ Outcome<Event> Decode(std::string_view type, uint32_t schema_version, std::strin
   // 8-byte boundary (a caller's bytes need not) is decoded from an aligned
   // copy. The decoded event owns its data, so the copy may go afterwards.
   std::vector<uint64_t> aligned;
-  if (reinterpret_cast<std::uintptr_t>(payload.data()) % alignof(uint64_t) != 0) {
+  if (!payload.empty() && reinterpret_cast<std::uintptr_t>(payload.data()) % alignof(uint64_t) != 0) {
     aligned.resize((payload.size() + sizeof(uint64_t) - 1) / sizeof(uint64_t));
     std::memcpy(aligned.data(), payload.data(), payload.size());
     payload = std::string_view(reinterpret_cast<const char*>(aligned.data()), payload.size());

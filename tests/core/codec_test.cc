@@ -36,6 +36,9 @@ TEST_CASE("a payload that starts at any address decodes to the same event (run u
       REQUIRE(decoded.ok());
       CHECK(decoded.value() == event);
     }
+    // An empty payload at an odd address is corrupt, not copied.
+    const std::string two = "xy";
+    CHECK_FALSE(Decode(encoded.type, encoded.schema_version, std::string_view(two).substr(1, 0)).ok());
   }
 }
 
