@@ -240,14 +240,19 @@ std::string NormaliseNewLines(std::string text) {
 // The name of the first field (or uploaded file name) breaking the text rule
 // of core/text.h; new lines and tabs pass (the deciders refuse them in
 // one-line fields).
+// Never "" for a bad form: a field without a name (or whose name is itself
+// bad) is named "?".
 std::string FirstBadText(const Form& form) {
+  auto named = [](const std::string& name) {
+    return name.empty() || !core::IsValidText(name, core::TextKind::kSingleLine) ? std::string("?") : name;
+  };
   for (const auto& [name, value] : form.fields) {
     const bool good = core::IsValidText(name, core::TextKind::kSingleLine) &&
                       core::IsValidText(value, core::TextKind::kMultiLine);
-    if (!good) return core::IsValidText(name, core::TextKind::kSingleLine) ? name : "?";
+    if (!good) return named(name);
   }
   for (const UploadedFile& file : form.files) {
-    if (!core::IsValidText(file.filename, core::TextKind::kSingleLine)) return file.field;
+    if (!core::IsValidText(file.filename, core::TextKind::kSingleLine)) return named(file.field);
   }
   return {};
 }

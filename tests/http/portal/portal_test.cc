@@ -91,6 +91,15 @@ TEST_CASE("a form carrying a Latin-1 byte, a NUL or another control character is
     CHECK(Contains(r.body, "Your form could not be saved"));
     CHECK(w.Head() == head);
   }
+  // The same in a field without a name (found by form_fuzz: such a field passed), url-encoded and multipart.
+  uint64_t before = w.Head();
+  Response nameless = b.Post("/claims/" + id + "/edit", {{"component.cost", "10.00"}, {"", std::string("a\0b", 3)}});
+  CHECK(nameless.status == 400);
+  CHECK(w.Head() == before);
+  Response nameless_part =
+      b.PostFile("/claims/" + id + "/evidence", {{"", std::string("a\0b", 3)}}, "file", "scan.pdf", "%PDF-1.7\n");
+  CHECK(nameless_part.status == 400);
+  CHECK(w.Head() == before);
   // A textarea's CRLF new lines are kept as LF; a new line in a one-line field is refused by the domain.
   Response saved = b.Post("/claims/" + id + "/edit", {{"component.cost", "10.00"}, {"question.notes", "one\r\ntwo"}});
   REQUIRE_MESSAGE(saved.status == 303, saved.body);
