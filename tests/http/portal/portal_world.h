@@ -73,21 +73,11 @@ struct Browser {
   std::string presession;
   std::string csrf;
 
-  Response Get(const std::string& target) {
-    std::vector<HeaderField> headers;
-    headers.emplace_back("Cookie", Cookies());
-    Response r = w.Handle("GET", target, "", headers, "");
-    Remember(r);
-    return r;
-  }
+  Response Get(const std::string& target) { return Send("GET", target, "", ""); }
   Response Post(const std::string& target, std::vector<std::pair<std::string, std::string>> fields,
                 bool with_csrf = true) {
     if (with_csrf) fields.emplace_back("csrf_token", csrf);
-    std::vector<HeaderField> headers;
-    headers.emplace_back("Cookie", Cookies());
-    Response r = w.Handle("POST", target, FormEncode(fields), headers, "application/x-www-form-urlencoded");
-    Remember(r);
-    return r;
+    return Send("POST", target, FormEncode(fields), "application/x-www-form-urlencoded");
   }
   // A multipart/form-data form: `fields`, the CSRF token, and one file part.
   Response PostFile(const std::string& target, std::vector<std::pair<std::string, std::string>> fields,
@@ -100,9 +90,14 @@ struct Browser {
     }
     body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + file_field + "\"; filename=\"" + filename +
             "\"\r\nContent-Type: text/csv\r\n\r\n" + bytes + "\r\n--" + boundary + "--\r\n";
+    return Send("POST", target, body, "multipart/form-data; boundary=" + boundary);
+  }
+  // One request with the browser's cookies; remembers what the answer sets.
+  Response Send(const std::string& method, const std::string& target, std::string body,
+                const std::string& content_type) {
     std::vector<HeaderField> headers;
     headers.emplace_back("Cookie", Cookies());
-    Response r = w.Handle("POST", target, body, headers, "multipart/form-data; boundary=" + boundary);
+    Response r = w.Handle(method, target, std::move(body), headers, content_type);
     Remember(r);
     return r;
   }
