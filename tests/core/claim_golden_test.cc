@@ -17,6 +17,7 @@
 
 #include "ledger/core/codec.h"
 #include "ledger/core/domain.h"
+#include "support/build_paths.h"
 
 namespace ledger::core {
 namespace {

@@ -13,6 +13,7 @@
 
 #include "ledger/core/codec.h"
 #include "sample_events.h"
+#include "support/build_paths.h"
 
 namespace ledger::core::testing {
 namespace {

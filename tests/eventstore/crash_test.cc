@@ -24,6 +24,7 @@
 #include "ledger/eventstore/event_store.h"
 #include "store_test_util.h"
 #include "support/temp_dir.h"
+#include "support/build_paths.h"
 
 namespace ledger::es {
 namespace {

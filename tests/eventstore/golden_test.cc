@@ -7,6 +7,7 @@
 #include "golden_log.h"
 #include "store_test_util.h"
 #include "support/temp_dir.h"
+#include "support/build_paths.h"
 
 namespace ledger::es {
 namespace {

@@ -15,6 +15,7 @@
 #include "ledger/projections/runner.h"
 #include "ledger/tools/simulator.h"
 #include "support/temp_dir.h"
+#include "support/build_paths.h"
 
 namespace ledger::projections {
 namespace {

@@ -27,6 +27,7 @@
 #include "ledger/core/csv.h"
 #include "support/rfc4180.h"
 #include "support/temp_dir.h"
+#include "support/build_paths.h"
 
 namespace ledger::tools {
 namespace {

@@ -6,6 +6,7 @@
 #include "ledger/eventstore/event_store.h"
 #include "ledger/tools/simulator.h"
 #include "support/temp_dir.h"
+#include "support/build_paths.h"
 
 namespace ledger::tools {
 namespace {

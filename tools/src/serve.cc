@@ -21,9 +21,7 @@
 #include "ledger/app/command_bus.h"
 #include "ledger/core/domain.h"
 #include "ledger/core/streams.h"
-#if LEDGER_HAVE_PORTAL
-#include "ledger/http/portal.h"
-#endif
+#include "ledger/portal/portal.h"
 #include "ledger/http/api.h"
 #include "ledger/http/auth.h"
 #include "ledger/http/router.h"
@@ -258,7 +256,6 @@ int RunServe(const CLI::App& app, const ServeArgs& args) {
   context.health = [log = store.get()] { return LogHealth(*log); };
   http::ApiDeps deps(*store, bus, **db, runner, data.evidence());
   context.AddRoutes(http::ApiRoutes(deps));
-#if LEDGER_HAVE_PORTAL
   http::PortalDeps portal_deps;
   portal_deps.bus = &bus;
   portal_deps.store = store.get();
@@ -272,7 +269,6 @@ int RunServe(const CLI::App& app, const ServeArgs& args) {
   } catch (const std::exception& e) {
     return Fail(kExitFailed, std::string("cannot load the portal: ") + e.what());
   }
-#endif
   es::EventStore* log = store.get();
   context.metrics.AddGauge("ledger_projection_lag", "Log positions the read models are behind the head",
                            [&runner] { return static_cast<double>(runner.Lag()); });

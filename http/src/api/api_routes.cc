@@ -5,7 +5,7 @@
 #include "admin_support.h"
 #include "idempotency.h"
 #include "ledger/http/api.h"
-#include "sse_hub.h"
+#include "ledger/http/sse_hub.h"
 
 namespace ledger::http {
 

@@ -15,7 +15,7 @@
 #include "event_visibility.h"
 #include "ledger/http/api.h"
 #include "ledger/http/problem.h"
-#include "sse_hub.h"
+#include "ledger/http/sse_hub.h"
 
 namespace ledger::http {
 

@@ -21,6 +21,7 @@
 #include <string>
 #include <utility>
 #include <vector>
+#include "support/build_paths.h"
 
 namespace ledger::http::testing {
 

@@ -10,6 +10,7 @@
 #include "api_world.h"
 #include "ledger/http/auth.h"
 #include "live_ledger.h"
+#include "support/build_paths.h"
 
 namespace ledger::http::testing {
 namespace {

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "api_world.h"
-#include "ledger/http/portal.h"
+#include "ledger/portal/portal.h"
 
 namespace ledger::http::testing {
 

@@ -17,9 +17,9 @@
 
 #include "ledger/app/command_bus.h"
 #include "ledger/core/domain.h"
-#include "ledger/http/portal.h"
+#include "ledger/portal/portal.h"
 #include "ledger/http/router.h"
-#include "sse_hub.h"
+#include "ledger/http/sse_hub.h"
 
 namespace ledger::http::portal {
 
