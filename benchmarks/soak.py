@@ -1209,9 +1209,24 @@ class Server:
         return (min(rss_values) if rss_values else None), fds, threads
 
 
+# RocksDB's own memory, from /metrics: it fills up to the write buffers and the block caches, then levels off.
+ROCKS_DBS = ("log", "projections")
+ROCKS_PARTS = ("memtable", "block_cache", "table_readers")
+
+
+def rocks_mib(metrics):
+    """RocksDB's memory in MiB (memtables, block caches, table readers of both databases), or None."""
+    values = [metrics.get(f"rocks_{db}_{part}") for db in ROCKS_DBS for part in ROCKS_PARTS]
+    if any(v is None for v in values):
+        return None
+    return sum(values) / (1024.0 * 1024.0)
+
+
 def read_metrics(port):
     wanted = {"ledger_log_head": "log_head", "ledger_projection_lag": "projection_lag",
               "ledger_http_connections": "connections", "ledger_stream_subscribers": "streams"}
+    wanted.update({f"ledger_{db}_{part}_bytes": f"rocks_{db}_{part}"
+                   for db in ROCKS_DBS for part in ROCKS_PARTS})
     out = {}
     try:
         c = http.client.HTTPConnection(HOST, port, timeout=10)
@@ -1239,7 +1254,7 @@ def read_metrics(port):
 
 # ---- reporting --------------------------------------------------------------------------------------------
 
-CSV_FIELDS = ["minute", "elapsed_s", "rss_mib", "fds", "threads", "requests", "signin", "read", "write", "bulk",
+CSV_FIELDS = ["minute", "elapsed_s", "rss_mib", "rocksdb_mib", "rss_less_rocksdb_mib", "fds", "threads", "requests", "signin", "read", "write", "bulk",
               "sse", "s2xx", "s4xx", "s4xx_by_status", "errors", "errors_5xx", "errors_transport", "errors_check",
               "p50_ms", "p95_ms", "p99_ms", "max_ms", "sse_events", "sse_reconnects", "sse_drops", "writes_2xx",
               "writes_4xx", "log_head", "projection_lag", "connections", "streams"]
@@ -1247,10 +1262,14 @@ CSV_FIELDS = ["minute", "elapsed_s", "rss_mib", "fds", "threads", "requests", "s
 
 def make_row(label, elapsed, bucket, sample, metrics):
     rss, fds, threads = sample
+    rocks = rocks_mib(metrics)
     lat = sorted(bucket.latencies)
     row = {
         "minute": label, "elapsed_s": round(elapsed, 1),
-        "rss_mib": "" if rss is None else round(rss, 1), "fds": "" if fds is None else fds,
+        "rss_mib": "" if rss is None else round(rss, 1),
+        "rocksdb_mib": "" if rocks is None else round(rocks, 1),
+        "rss_less_rocksdb_mib": "" if rss is None or rocks is None else round(rss - rocks, 1),
+        "fds": "" if fds is None else fds,
         "threads": "" if threads is None else threads,
         "requests": sum(bucket.requests[k] for k in KINDS),
         "s2xx": bucket.classes["2xx"], "s4xx": bucket.classes["4xx"],
@@ -1273,7 +1292,7 @@ def make_row(label, elapsed, bucket, sample, metrics):
 def print_row(row):
     kinds = " ".join(f"{k} {row[k]}" for k in KINDS)
     s4 = f" [{row['s4xx_by_status']}]" if row["s4xx_by_status"] else ""
-    print(f"min {row['minute']:>3} | rss {row['rss_mib']} MiB | fds {row['fds']} | thr {row['threads']} | "
+    print(f"min {row['minute']:>3} | rss {row['rss_mib']} MiB (rocksdb {row['rocksdb_mib']}) | fds {row['fds']} | thr {row['threads']} | "
           f"req {row['requests']} ({kinds}) | 2xx {row['s2xx']} 4xx {row['s4xx']}{s4} | err {row['errors']} | "
           f"ms p50 {row['p50_ms']} p95 {row['p95_ms']} p99 {row['p99_ms']} max {row['max_ms']} | "
           f"sse {row['sse_events']} ev | head {row['log_head']} lag {row['projection_lag']} "
@@ -1505,6 +1524,11 @@ def summary(rows, failures, args, out_path, sse_clients):
         print(f"  RSS         minute {first['minute']}: {first['rss_mib']} MiB, last ({last['minute']}): "
               f"{last['rss_mib']} MiB, growth {growth:+.1f} MiB ({100.0 * growth / max(first['rss_mib'], 1):+.1f}%); "
               f"highest {max(r['rss_mib'] for r in rows if r['rss_mib'] != '')} MiB")
+    if first["rss_less_rocksdb_mib"] != "" and last["rss_less_rocksdb_mib"] != "":
+        rest = last["rss_less_rocksdb_mib"] - first["rss_less_rocksdb_mib"]
+        print(f"  RSS - RocksDB minute {first['minute']}: {first['rss_less_rocksdb_mib']} MiB, last: "
+              f"{last['rss_less_rocksdb_mib']} MiB, growth {rest:+.1f} MiB (RocksDB itself: {first['rocksdb_mib']} -> "
+              f"{last['rocksdb_mib']} MiB)")
     fd_growth = None
     if first["fds"] != "" and last["fds"] != "":
         fd_growth = last["fds"] - first["fds"]

@@ -278,6 +278,15 @@ class RocksEventStore final : public EventStore {
     return out;
   }
 
+  MemoryUsage Memory() const override {
+    MemoryUsage out;
+    rocksdb::DB* db = db_->db();
+    db->GetAggregatedIntProperty(rocksdb::DB::Properties::kCurSizeAllMemTables, &out.memtables);
+    db->GetAggregatedIntProperty(rocksdb::DB::Properties::kBlockCacheUsage, &out.block_cache);
+    db->GetAggregatedIntProperty(rocksdb::DB::Properties::kEstimateTableReadersMem, &out.table_readers);
+    return out;
+  }
+
  private:
   // Unavailable once VerifyNewEvents found damage: nothing is appended on top
   // of a log that failed its check.

@@ -245,4 +245,13 @@ uint64_t ProjectionDb::undecodable_events() const { return impl_->undecodable.lo
 
 rocksdb::DB* ProjectionDb::rocks() const { return impl_->db.get(); }
 
+es::MemoryUsage ProjectionDb::Memory() const {
+  es::MemoryUsage out;
+  rocksdb::DB* db = impl_->db.get();
+  db->GetAggregatedIntProperty(rocksdb::DB::Properties::kCurSizeAllMemTables, &out.memtables);
+  db->GetAggregatedIntProperty(rocksdb::DB::Properties::kBlockCacheUsage, &out.block_cache);
+  db->GetAggregatedIntProperty(rocksdb::DB::Properties::kEstimateTableReadersMem, &out.table_readers);
+  return out;
+}
+
 }  // namespace ledger::projections

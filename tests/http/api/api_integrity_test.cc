@@ -164,5 +164,30 @@ TEST_CASE("each start of the server verifies only what was appended since the la
   }
 }
 
+// The gauge's value in a /metrics body, or -1 when it is missing.
+double Gauge(const std::string& metrics, const std::string& name) {
+  const std::string key = "\n" + name + " ";
+  const size_t at = metrics.find(key);
+  if (at == std::string::npos) return -1;
+  return std::stod(metrics.substr(at + key.size(), metrics.find('\n', at + key.size()) - at - key.size()));
+}
+
+TEST_CASE("/metrics reports the memory RocksDB holds for the log and the read models") {
+  SeededData world;
+  LiveLedger server(world.data());
+  Client c(server.port());
+  Reply draft = DraftClaim(c, Token(c, "p2user"), "memory-1");
+  REQUIRE_MESSAGE(draft.status == 201, draft.body);
+  const std::string metrics = c.Send("GET", "/metrics").body;
+  for (const char* db : {"ledger_log", "ledger_projections"}) {
+    CAPTURE(db);
+    // The claim just written sits in both databases' memtables until a flush.
+    CHECK(Gauge(metrics, std::string(db) + "_memtable_bytes") > 0);
+    CHECK(Gauge(metrics, std::string(db) + "_block_cache_bytes") >= 0);
+    CHECK(Gauge(metrics, std::string(db) + "_table_readers_bytes") >= 0);
+  }
+  CHECK(server.Stop() == 0);
+}
+
 }  // namespace
 }  // namespace ledger::http::testing

@@ -134,6 +134,15 @@ struct WriterStats {
   uint64_t max_batch_commands = 0;
 };
 
+// Memory RocksDB holds for one database, in bytes (/metrics). It grows up to
+// the configured write buffers and block cache and stays there: the soak test
+// subtracts it from the process's resident size to see what the rest holds.
+struct MemoryUsage {
+  uint64_t memtables = 0;      // rocksdb.cur-size-all-mem-tables, every column family
+  uint64_t block_cache = 0;    // rocksdb.block-cache-usage
+  uint64_t table_readers = 0;  // rocksdb.estimate-table-readers-mem (indexes and filters)
+};
+
 class Subscription;
 
 class EventStore {
@@ -226,6 +235,8 @@ class EventStore {
   virtual Status Checkpoint(const std::string& dir) = 0;
 
   virtual WriterStats Stats() = 0;
+
+  virtual MemoryUsage Memory() const = 0;
 };
 
 // A running catch-up subscription. Destroying it (or Stop()) stops delivery

@@ -21,6 +21,7 @@
 
 #include "ledger/core/types.h"
 #include "ledger/eventstore/envelope.h"
+#include "ledger/eventstore/event_store.h"
 #include "ledger/eventstore/status.h"
 
 namespace rocksdb {
@@ -87,6 +88,9 @@ class ProjectionDb {
 
   // Events Apply could not decode (counted, skipped by the domain projections).
   uint64_t undecodable_events() const;
+
+  // Memory RocksDB holds for the read models (memtables, block cache, table readers).
+  es::MemoryUsage Memory() const;
 
   // For the query code in this module only.
   rocksdb::DB* rocks() const;
