@@ -133,13 +133,13 @@ TEST_CASE("a portal form without the session's CSRF token, or with a wrong one, 
   REQUIRE(right.size() == 64);
   const uint64_t before = w.Head();
 
-  Response none = b.Post("/claims/" + draft + "/submit", {}, /*with_csrf=*/false);
+  Response none = b.Post("/claims/" + draft + "/delete", {}, /*with_csrf=*/false);
   CHECK(none.status == 403);
   CHECK(Contains(none.body, "Your form could not be sent"));
   CHECK(w.Head() == before);
 
   b.csrf = std::string(64, 'a');
-  Response wrong = b.Post("/claims/" + draft + "/submit", {});
+  Response wrong = b.Post("/claims/" + draft + "/delete", {});
   CHECK(wrong.status == 403);
   CHECK(w.Head() == before);
 
@@ -148,13 +148,14 @@ TEST_CASE("a portal form without the session's CSRF token, or with a wrong one, 
   REQUIRE(other.SignIn("p1user"));
   REQUIRE(other.csrf != right);
   b.csrf = other.csrf;
-  CHECK(b.Post("/claims/" + draft + "/submit", {}).status == 403);
+  CHECK(b.Post("/claims/" + draft + "/delete", {}).status == 403);
   CHECK(w.Head() == before);
 
   // The session's own token lets the same form through, and it is stored.
   b.csrf = right;
-  Response submitted = b.Post("/claims/" + draft + "/submit", {});
-  CHECK(submitted.status == 303);
+  Response deleted = b.Post("/claims/" + draft + "/delete", {});
+  CHECK(deleted.status == 303);
+  CHECK(deleted.Header("location") == "/claims");
   CHECK(w.Head() > before);
 }
 
