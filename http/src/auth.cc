@@ -3,7 +3,6 @@
 #include <sodium.h>
 
 #include <algorithm>
-#include <new>
 #include <stdexcept>
 
 namespace ledger::http {
@@ -39,28 +38,6 @@ std::string RandomHex(std::size_t n) {
   std::string raw(n, '\0');
   randombytes_buf(raw.data(), n);
   return ToHex(reinterpret_cast<const unsigned char*>(raw.data()), n);
-}
-
-std::string HashPassword(std::string_view password, PasswordCost cost) {
-  EnsureSodium();
-  unsigned long long ops = crypto_pwhash_OPSLIMIT_INTERACTIVE;
-  std::size_t mem = crypto_pwhash_MEMLIMIT_INTERACTIVE;
-  if (cost == PasswordCost::kMinimum) {
-    ops = crypto_pwhash_OPSLIMIT_MIN;
-    mem = crypto_pwhash_MEMLIMIT_MIN;
-  }
-  char out[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str_alg(out, password.data(), password.size(), ops, mem, crypto_pwhash_ALG_ARGON2ID13) != 0) {
-    throw std::bad_alloc();
-  }
-  return std::string(out);
-}
-
-bool VerifyPassword(std::string_view hash, std::string_view password) {
-  EnsureSodium();
-  if (hash.empty() || hash.size() >= crypto_pwhash_STRBYTES) return false;
-  std::string terminated(hash);  // crypto_pwhash_str_verify wants a C string
-  return crypto_pwhash_str_verify(terminated.c_str(), password.data(), password.size()) == 0;
 }
 
 // ---- SessionStore ----------------------------------------------------------

@@ -9,53 +9,29 @@
 namespace ledger::http {
 namespace {
 
-constexpr const char* kCookieName = "ledger_session";
-
-std::string SessionCookie(const std::string& token, const Request& request, int64_t max_age_seconds) {
-  std::string cookie = std::string(kCookieName) + "=" + token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
-                       std::to_string(max_age_seconds);
-  if (request.tls) cookie += "; Secure";
-  return cookie;
-}
-
-Response SignInFailed(Call& call, const std::string& username) {
-  Context& c = call.context();
-  c.throttle.RecordFailure(username, call.request().remote_address, c.now());
-  return ToResponse(problems::SignInFailed());
-}
-
 // POST /api/v1/session {username, password}
-Response SignIn(Call& call) {
-  Context& c = call.context();
+Response PostSession(Call& call) {
   JsonInput in(call.request());
   if (auto bad = in.Open()) return *bad;
   std::string username = in.String("username", {.max_length = 200});
   std::string password = in.String("password", {.max_length = 1024});
   if (auto bad = in.Finish()) return *bad;
-  if (c.accounts == nullptr) return ToResponse(problems::Unavailable());
-
-  auto wait = c.throttle.Wait(username, call.request().remote_address, c.now());
-  if (wait.count() > 0) return ToResponse(problems::TooManyRequests(static_cast<int>(wait.count())));
-
-  std::optional<Credentials> creds = c.accounts->FindCredentials(username);
-  if (!creds) {
-    (void)VerifyPassword(c.dummy_password_hash, password);  // same work as for a real account
-    return SignInFailed(call, username);
+  using Outcome = SignInResult::Outcome;
+  SignInResult signed_in = http::SignIn(call.context(), call.request(), username, password);
+  if (signed_in.outcome == Outcome::kUnavailable) return ToResponse(problems::Unavailable());
+  if (signed_in.outcome == Outcome::kThrottled) {
+    return ToResponse(problems::TooManyRequests(static_cast<int>(signed_in.wait.count())));
   }
-  if (!VerifyPassword(creds->password_hash, password) || !creds->principal.active) {
-    return SignInFailed(call, username);
-  }
-  c.throttle.RecordSuccess(username);
-  SessionStore::Issued issued = c.sessions.Create(username, c.now());
-  const SessionOptions& o = c.sessions.options();
+  if (signed_in.outcome == Outcome::kRefused) return ToResponse(problems::SignInFailed());
+  const SessionOptions& o = call.context().sessions.options();
   Response r = Response::Json(201, boost::json::object{
-                                       {"token", issued.token},
-                                       {"csrf_token", issued.csrf_token},
+                                       {"token", signed_in.session.token},
+                                       {"csrf_token", signed_in.session.csrf_token},
                                        {"username", username},
                                        {"idle_timeout_seconds", o.idle_timeout.count()},
                                        {"absolute_timeout_seconds", o.absolute_timeout.count()},
                                    });
-  r.Add("Set-Cookie", SessionCookie(issued.token, call.request(), o.absolute_timeout.count()));
+  r.Add("Set-Cookie", signed_in.cookie);
   return r;
 }
 
@@ -105,7 +81,7 @@ Response MetricsText(Call& call) {
 
 std::vector<Route> BuiltinRoutes() {
   return {
-      {"POST", "/api/v1/session", Access::Public(), SignIn, 16 * kKiB},
+      {"POST", "/api/v1/session", Access::Public(), PostSession, 16 * kKiB},
       {"DELETE", "/api/v1/session", Access::SignedIn(), SignOut},
       {"GET", "/api/v1/me", Access::SignedIn(), Me},
       {"GET", "/healthz", Access::Public(), Health},

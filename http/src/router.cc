@@ -139,7 +139,7 @@ Context::Context(RouterOptions options)
       now(SystemNow),
       log(LogToStderr),
       authorize(core::Authorize),
-      dummy_password_hash(HashPassword(RandomHex(16), options.dummy_hash_cost)),
+      dummy_password_hash(app::HashPassword(RandomHex(16), options.dummy_hash_cost)),
       options_(options) {}
 
 void Context::AddRoutes(std::vector<Route> routes) {
@@ -151,6 +151,9 @@ void Context::AddRoutes(std::vector<Route> routes) {
     }
     if (r.pattern.empty() || r.pattern.front() != '/' || !r.handler) {
       throw std::invalid_argument("bad route " + r.method + " " + r.pattern);
+    }
+    if (r.access.page && (!r.page_hooks || !r.page_hooks->refuse || !r.page_hooks->form_csrf)) {
+      throw std::invalid_argument("page route without its hooks " + r.method + " " + r.pattern);
     }
     std::vector<std::string> segments;
     for (std::string_view segment : Segments(r.pattern)) segments.emplace_back(segment);
@@ -240,9 +243,54 @@ std::optional<Response> Call::AuthorizeScope(const core::Scope& scope) const {
   return ToResponse(problems::NotFound("Nothing was found at this address."));
 }
 
+bool Call::CsrfValid() const {
+  std::string csrf(request_.Header("x-csrf-token"));
+  if (csrf.empty()) csrf = route_.page_hooks ? route_.page_hooks->form_csrf(request_) : FormCsrfToken(request_);
+  return !csrf.empty() && !token_.empty() && context_.sessions.CsrfMatches(token_, csrf);
+}
+
+std::string SessionCookie(const std::string& token, const Request& request, int64_t max_age_seconds) {
+  std::string cookie = std::string(kSessionCookie) + "=" + token +
+                       "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age_seconds);
+  if (request.tls) cookie += "; Secure";
+  return cookie;
+}
+
+SignInResult SignIn(Context& context, const Request& request, const std::string& username,
+                    std::string_view password) {
+  using Outcome = SignInResult::Outcome;
+  SignInResult result;
+  if (context.accounts == nullptr) {
+    result.outcome = Outcome::kUnavailable;
+    return result;
+  }
+  result.wait = context.throttle.Wait(username, request.remote_address, context.now());
+  if (result.wait.count() > 0) {
+    result.outcome = Outcome::kThrottled;
+    return result;
+  }
+  if (!app::CheckPassword(*context.accounts, username, password, context.dummy_password_hash)) {
+    context.throttle.RecordFailure(username, request.remote_address, context.now());
+    result.outcome = Outcome::kRefused;
+    return result;
+  }
+  context.throttle.RecordSuccess(username);
+  result.outcome = Outcome::kSignedIn;
+  result.session = context.sessions.Create(username, context.now());
+  result.cookie = SessionCookie(result.session.token, request, context.sessions.options().absolute_timeout.count());
+  return result;
+}
+
 // ---- HandleRequest ---------------------------------------------------------
 
 namespace {
+
+// The refusal of a request, as its route answers it: a page by its hooks
+// (HTML), any other route by `problem`.
+Response Refuse(Call& call, Refusal refusal, Response problem) {
+  if (call.route().access.page) return call.route().page_hooks->refuse(call, refusal);
+  return problem;
+}
 
 // Steps that may end the request early return the answer.
 std::optional<Response> Authenticate(const Request& request, Context& context, Call& call, AuthMethod* method,
@@ -264,28 +312,27 @@ std::optional<Response> Authenticate(const Request& request, Context& context, C
       token->empty() ? "Sign in first: send a bearer token or the session cookie."
                      : "Your session has expired or was ended; sign in again."));
   r.Set("WWW-Authenticate", "Bearer realm=\"ledger\"");
-  return r;
+  return Refuse(call, token->empty() ? Refusal::kSignedOut : Refusal::kExpired, std::move(r));
 }
 
-std::optional<Response> CheckCsrf(const Request& request, Context& context, const Call& call) {
+std::optional<Response> CheckCsrf(const Request& request, Call& call) {
   if (call.auth_method() != AuthMethod::kCookie || IsSafeMethod(request.method) ||
       call.route().access.kind == Access::Kind::kPublic) {
     return std::nullopt;
   }
-  std::string csrf(request.Header("x-csrf-token"));
-  if (csrf.empty()) csrf = FormCsrfToken(request);
-  if (!csrf.empty() && context.sessions.CsrfMatches(call.token(), csrf)) return std::nullopt;
-  return ToResponse(problems::Csrf());
+  if (call.CsrfValid()) return std::nullopt;
+  return Refuse(call, Refusal::kCsrf, ToResponse(problems::Csrf()));
 }
 
-std::optional<Response> CheckAccess(Context& context, const Call& call) {
+std::optional<Response> CheckAccess(Context& context, Call& call) {
   if (call.route().access.kind != Access::Kind::kAction) return std::nullopt;
   // "May this person do this at all?": asked for their own organisation, where
   // every scope rule of the policy holds; handlers then narrow it to the
   // resource with Call::AuthorizeScope.
   core::AccessDecision d = context.authorize(call.principal(), call.route().access.action, OwnScope(call.principal()));
   if (d.allowed) return std::nullopt;
-  return ToResponse(problems::Forbidden(d.reason.empty() ? "You may not do this." : d.reason));
+  return Refuse(call, Refusal::kForbidden,
+                ToResponse(problems::Forbidden(d.reason.empty() ? "You may not do this." : d.reason)));
 }
 
 // A HEAD answer: the GET answer's status and headers, its length, no body (and no event stream).
@@ -320,23 +367,19 @@ Response HandleRequest(const Request& request, Context& context) {
     const Route& route = *matched.route;
     line.route = route.pattern;
     Call call(request, context, route, std::move(matched.params));
-    std::optional<Response> early =
-        Authenticate(request, context, call, &call.auth_method_, &call.token_, &call.principal_);
-    if (call.principal_) line.username = call.principal_->username;
-    if (!early) early = CheckCsrf(request, context, call);
-    if (!early) early = CheckAccess(context, call);
-    if (early) {
-      response = std::move(*early);
-    } else {
-      try {
-        response = route.handler(call);
-      } catch (const std::exception& e) {
-        response = ToResponse(problems::Internal());
-        line.note = std::string("exception: ") + e.what();
-      } catch (...) {
-        response = ToResponse(problems::Internal());
-        line.note = "exception of unknown type";
-      }
+    try {
+      std::optional<Response> early =
+          Authenticate(request, context, call, &call.auth_method_, &call.token_, &call.principal_);
+      if (call.principal_) line.username = call.principal_->username;
+      if (!early) early = CheckCsrf(request, call);
+      if (!early) early = CheckAccess(context, call);
+      response = early ? std::move(*early) : route.handler(call);  // a page's refusal renders HTML, so inside the try
+    } catch (const std::exception& e) {
+      response = ToResponse(problems::Internal());
+      line.note = std::string("exception: ") + e.what();
+    } catch (...) {
+      response = ToResponse(problems::Internal());
+      line.note = "exception of unknown type";
     }
   }
   if (request.method == "HEAD") WithoutBody(response);

@@ -218,11 +218,11 @@ Response EnablePost(Page& page) {
 Response PasswordPost(Page& page) {
   return OnAccount(page, "new_password", "Password reset", [&](const core::AccountState& a, Errors& errors) {
     const std::string password = page.form().Get("new_password");
-    if (password.size() < kMinPasswordLength) {
+    if (password.size() < app::kMinPasswordLength) {
       errors.emplace_back("new_password", "Enter a new password of at least 12 characters");
       return std::optional<core::Command>();
     }
-    return std::optional<core::Command>(core::ResetPassword{a.username, HashPassword(password)});
+    return std::optional<core::Command>(core::ResetPassword{a.username, app::HashPassword(password)});
   });
 }
 

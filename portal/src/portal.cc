@@ -1,11 +1,13 @@
-// The portal's shell: sessions, CSRF, the page helper, sign-in and sign-out,
-// home, error pages, static assets and the route table.
+// The portal's shell: the page hooks (how the router's refusals look), the
+// page helper, sign-in and sign-out, home, error pages, static assets and the
+// route table.
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 
 #include <fmt/format.h>
@@ -32,7 +34,6 @@ namespace portal {
 namespace {
 
 namespace fs = std::filesystem;
-constexpr const char* kCookieName = "ledger_session";
 constexpr const char* kPreCsrfCookie = "ledger_presession";
 
 std::string ReadSmallFile(const fs::path& path) {
@@ -52,13 +53,6 @@ std::string Trim(std::string s) {
 bool IsLocalPath(std::string_view p) {
   return !p.empty() && p.front() == '/' && (p.size() == 1 || (p[1] != '/' && p[1] != '\\')) &&
          p.find("://") == std::string_view::npos;
-}
-
-std::string SessionCookie(const std::string& token, const Request& request, int64_t max_age_seconds) {
-  std::string cookie = std::string(kCookieName) + "=" + token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
-                       std::to_string(max_age_seconds);
-  if (request.tls) cookie += "; Secure";
-  return cookie;
 }
 
 Response HtmlResponse(int status, std::string body) {
@@ -84,35 +78,25 @@ Portal::Portal(const PortalDeps& deps) : deps_(deps), templates_(deps.templates_
   asset_version_ = version.empty() ? "dev" : version;
 }
 
-void Portal::Remember(const std::string& token, const std::string& csrf) {
-  std::lock_guard lock(mu_);
-  side_[Sha256Hex(token)].csrf = csrf;
-}
-
-std::optional<std::string> Portal::CsrfOf(const std::string& token) {
-  std::lock_guard lock(mu_);
-  auto it = side_.find(Sha256Hex(token));
-  if (it == side_.end()) return std::nullopt;
-  return it->second.csrf;
-}
-
 void Portal::Forget(const std::string& token) {
   std::lock_guard lock(mu_);
-  side_.erase(Sha256Hex(token));
+  flashes_.erase(Sha256Hex(token));
 }
 
 void Portal::SetFlash(const std::string& token, Flash flash) {
   std::lock_guard lock(mu_);
-  auto it = side_.find(Sha256Hex(token));
-  if (it != side_.end()) it->second.flash = std::move(flash);
+  // A flash is taken by the next page; those of sessions that ended first are
+  // dropped now and then so the map cannot grow without bound.
+  if (flashes_.size() >= 100'000) flashes_.clear();
+  flashes_[Sha256Hex(token)] = std::move(flash);
 }
 
 std::optional<Flash> Portal::TakeFlash(const std::string& token) {
   std::lock_guard lock(mu_);
-  auto it = side_.find(Sha256Hex(token));
-  if (it == side_.end() || !it->second.flash) return std::nullopt;
-  std::optional<Flash> f = std::move(it->second.flash);
-  it->second.flash.reset();
+  auto it = flashes_.find(Sha256Hex(token));
+  if (it == flashes_.end()) return std::nullopt;
+  std::optional<Flash> f = std::move(it->second);
+  flashes_.erase(it);
   return f;
 }
 
@@ -221,47 +205,46 @@ json::object ErrorPageModel(json::object base, int status, const std::string& re
   return base;
 }
 
-// The signed-in viewer of a request, if any. `presented` tells whether a
-// session cookie was sent at all (to tell "expired" from "never signed in").
-std::optional<Viewer> FindViewer(Portal& portal, Call& call, bool* presented) {
-  const Request& req = call.request();
-  std::string token = req.Cookie(kCookieName);
-  *presented = !token.empty();
-  Context& c = call.context();
-  if (token.empty() || c.accounts == nullptr) return std::nullopt;
-  auto session = c.sessions.Touch(token, c.now());
-  if (!session) {
-    portal.Forget(token);
-    return std::nullopt;
-  }
-  auto principal = c.accounts->FindPrincipal(session->username);
-  if (!principal || !principal->active) return std::nullopt;
-  // The session's one CSRF token, the same the API's sign-in answered; a
-  // session made outside the portal (the API's sign-in) is remembered here
-  // too, for its flash messages.
-  std::string csrf = c.sessions.CsrfFor(token);
-  if (!portal.CsrfOf(token)) portal.Remember(token, csrf);
-  Viewer v;
-  v.token = token;
-  v.csrf = csrf;
-  v.principal = *principal;
-  app::CommandBus& bus = *portal.deps().bus;
-  v.full_name = PersonName(bus, principal->username);
-  v.org_name = OrgName(bus, principal->org_code);
-  return v;
-}
-
-// Whether a form carries the viewer's CSRF token; every portal POST made
-// with a session checks it before doing anything.
-bool CsrfMatches(const Form& form, const Viewer& viewer) { return form.Get("csrf_token") == viewer.csrf; }
-
 // The answer to a form without the viewer's CSRF token: 403, nothing done.
 Response CsrfRefused(Page& page) {
   json::object base = page.Base("Your form could not be sent", "");
   return page.Render(403, "error", ErrorPageModel(std::move(base), 403, ""));
 }
 
+// A page's answer to a refusal of the router. A signed-out visitor is sent
+// to sign in and back (to the home page after a form); an ended session's
+// cookie is cleared. A write without the session's CSRF token gets the 403
+// page, a person whose roles do not allow the page the 404 page (as for a
+// resource they may not see).
+Response RefusePage(Portal& portal, Call& call, Refusal refusal) {
+  const Request& req = call.request();
+  if (refusal == Refusal::kSignedOut || refusal == Refusal::kExpired) {
+    const bool expired = refusal == Refusal::kExpired;
+    std::string path(req.Path());
+    if (req.method != "GET") path = "/";
+    Response r = SeeOther((expired ? "/sign-in?expired=1&return_to=" : "/sign-in?return_to=") + UrlEncode(path));
+    if (expired) {
+      portal.Forget(call.token());
+      r.Add("Set-Cookie", SessionCookie("", req, 0));
+    }
+    return r;
+  }
+  Page page(portal, call, ViewerOf(portal, call), Form{});
+  return refusal == Refusal::kCsrf ? CsrfRefused(page) : page.NotFound();
+}
+
 }  // namespace
+
+Viewer ViewerOf(Portal& portal, Call& call) {
+  Viewer v;
+  v.token = call.token();
+  v.csrf = call.context().sessions.CsrfFor(call.token());
+  v.principal = call.principal();
+  app::CommandBus& bus = *portal.deps().bus;
+  v.full_name = PersonName(bus, v.principal.username);
+  v.org_name = OrgName(bus, v.principal.org_code);
+  return v;
+}
 
 // ---- Page ----------------------------------------------------------------------
 
@@ -335,36 +318,19 @@ std::string RejectionText(const app::ExecuteResult& result) {
 
 // ---- Wrapping handlers ---------------------------------------------------------------
 
-Handler Wrap(std::shared_ptr<Portal> portal, std::optional<core::Action> action, PageHandler handler) {
-  return [portal, action, handler](Call& call) -> Response {
-    bool presented = false;
-    std::optional<Viewer> viewer = FindViewer(*portal, call, &presented);
-    const Request& req = call.request();
-    if (!viewer) {
-      std::string path(req.Path());
-      if (req.method != "GET") path = "/";
-      std::string target = presented ? "/sign-in?expired=1&return_to=" : "/sign-in?return_to=";
-      Response r = SeeOther(target + UrlEncode(path));
-      if (presented) r.Add("Set-Cookie", SessionCookie("", req, 0));
-      return r;
-    }
-    Form form = ParseForm(req);
-    Page page(*portal, call, *viewer, form);
-    if (req.method == "POST" && !CsrfMatches(form, *viewer)) return CsrfRefused(page);
-    if (action && !page.Allowed(*action, OwnScope(viewer->principal))) return page.NotFound();
-    if (!form.bad_text_field.empty()) {
+Route PageRoute(std::shared_ptr<Portal> portal, std::string method, std::string pattern,
+                std::optional<core::Action> action, PageHandler handler, std::size_t body_limit) {
+  Access access = action ? Access::Page(*action) : Access::SignedInPage();
+  std::shared_ptr<const PageHooks> hooks = portal->page_hooks();
+  Handler page_handler = [portal, handler = std::move(handler)](Call& call) -> Response {
+    Page page(*portal, call, ViewerOf(*portal, call), ParseForm(call.request()));
+    if (!page.form().bad_text_field.empty()) {
       json::object base = page.Base("Your form could not be saved", "");
       return page.Render(400, "error", ErrorPageModel(std::move(base), 400, ""));
     }
     return handler(page);
   };
-}
-
-Route PageRoute(std::shared_ptr<Portal> portal, std::string method, std::string pattern,
-                std::optional<core::Action> action, PageHandler handler, std::size_t body_limit) {
-  Route r{std::move(method), std::move(pattern), Access::Public(), Wrap(std::move(portal), action, std::move(handler)),
-          body_limit};
-  return r;
+  return Route{std::move(method), std::move(pattern), access, std::move(page_handler), body_limit, std::move(hooks)};
 }
 
 // ---- Sign-in, sign-out -------------------------------------------------------------
@@ -451,32 +417,21 @@ Response PostSignIn(Portal& portal, Call& call) {
   if (username.empty()) errors.emplace_back("username", "Enter your username");
   if (password.empty()) errors.emplace_back("password", "Enter your password");
   std::string failure;
-  if (errors.empty() && c.accounts != nullptr) {
-    auto wait = c.throttle.Wait(username, req.remote_address, c.now());
-    if (wait.count() > 0) {
-      failure = fmt::format("Too many attempts to sign in. Wait {} seconds and try again.", wait.count());
-    } else {
-      std::optional<Credentials> creds = c.accounts->FindCredentials(username);
-      bool ok = false;
-      if (!creds) {
-        (void)VerifyPassword(c.dummy_password_hash, password);
-      } else {
-        ok = VerifyPassword(creds->password_hash, password) && creds->principal.active;
-      }
-      if (!ok) {
-        c.throttle.RecordFailure(username, req.remote_address, c.now());
-        failure = "Enter a correct username and password";
-      } else {
-        c.throttle.RecordSuccess(username);
-        SessionStore::Issued issued = c.sessions.Create(username, c.now());
-        portal.Remember(issued.token, issued.csrf_token);
-        Response r = SeeOther(return_to.empty() ? "/" : return_to);
-        r.Add("Set-Cookie", SessionCookie(issued.token, req, c.sessions.options().absolute_timeout.count()));
-        return r;
-      }
+  if (errors.empty()) {
+    using Outcome = SignInResult::Outcome;
+    SignInResult signed_in = SignIn(c, req, username, password);
+    if (signed_in.outcome == Outcome::kSignedIn) {
+      Response r = SeeOther(return_to.empty() ? "/" : return_to);
+      r.Add("Set-Cookie", signed_in.cookie);
+      return r;
     }
-  } else if (errors.empty()) {
-    failure = "Signing in is not available at the moment.";
+    if (signed_in.outcome == Outcome::kThrottled) {
+      failure = fmt::format("Too many attempts to sign in. Wait {} seconds and try again.", signed_in.wait.count());
+    } else if (signed_in.outcome == Outcome::kUnavailable) {
+      failure = "Signing in is not available at the moment.";
+    } else {
+      failure = "Enter a correct username and password";
+    }
   }
   if (!failure.empty()) errors.emplace_back("username", failure);
   for (const auto& [id, message] : errors) {
@@ -488,16 +443,18 @@ Response PostSignIn(Portal& portal, Call& call) {
 
 // POST /sign-out: like every portal form, it needs the session's CSRF token
 // (403 without it, and the session stays). Without a live session there is
-// nothing to end, and the stale cookie is cleared.
+// nothing to end, and the stale cookie is cleared. A public route, so that a
+// signed-out visitor is not sent to sign in first: the router authenticated
+// the cookie, and Call::CsrfValid is the router's own CSRF check.
 Response PostSignOut(Portal& portal, Call& call) {
   const Request& req = call.request();
-  bool presented = false;
-  if (std::optional<Viewer> viewer = FindViewer(portal, call, &presented)) {
-    Form form = ParseForm(req);
-    Page page(portal, call, *viewer, form);
-    if (!CsrfMatches(form, *viewer)) return CsrfRefused(page);
-    call.context().sessions.Revoke(viewer->token);
-    portal.Forget(viewer->token);
+  if (call.signed_in() && call.auth_method() == AuthMethod::kCookie) {
+    if (!call.CsrfValid()) {
+      Page page(portal, call, ViewerOf(portal, call), Form{});
+      return CsrfRefused(page);
+    }
+    call.context().sessions.Revoke(call.token());
+    portal.Forget(call.token());
   }
   Response r = SeeOther("/sign-in?signed_out=1");
   r.Add("Set-Cookie", SessionCookie("", req, 0));
@@ -505,12 +462,9 @@ Response PostSignOut(Portal& portal, Call& call) {
 }
 
 Response GetAccessibility(Portal& portal, Call& call) {
-  bool presented = false;
-  std::optional<Viewer> viewer = FindViewer(portal, call, &presented);
   json::object m;
-  if (viewer) {
-    Form none;
-    Page page(portal, call, *viewer, none);
+  if (call.signed_in()) {
+    Page page(portal, call, ViewerOf(portal, call), Form{});
     m = page.Base("Accessibility statement", "");
   } else {
     m = SignedOutBase("Accessibility statement", PreSessionCsrf(call.request(), nullptr), portal.asset_version());
@@ -602,7 +556,7 @@ Response PostAccountRequest(Portal& portal, Call& call) {
   auto org = LoadState<core::OrgState>(*portal.deps().bus, core::OrgStream(org_code));
   if (org_code.empty() || !core::IsValidId(org_code) || !org) errors.emplace_back("org_code", "Enter the ODS code of your organisation");
   if (!core::IsValidUsername(username)) errors.emplace_back("username", "Choose a username of lower-case letters, digits, dots, dashes or underscores");
-  if (form.Get("password").size() < kMinPasswordLength) errors.emplace_back("password", "Choose a password of at least 12 characters");
+  if (form.Get("password").size() < app::kMinPasswordLength) errors.emplace_back("password", "Choose a password of at least 12 characters");
   core::RoleSet roles;
   for (const auto& r : form.All("roles_requested")) {
     core::Role role;
@@ -617,7 +571,7 @@ Response PostAccountRequest(Portal& portal, Call& call) {
   if (roles.empty()) errors.emplace_back("roles_requested", "Select at least one role");
   if (errors.empty()) {
     core::RequestAccount cmd{username, org_code, Trim(form.Get("full_name")), Trim(form.Get("email")), roles,
-                             HashPassword(form.Get("password"))};
+                             app::HashPassword(form.Get("password"))};
     core::CommandMeta meta{RandomHex(16), "", "", call.context().now()};
     meta.correlation_id = meta.command_id;
     app::ExecuteResult r = portal.deps().bus->Execute(meta, cmd);
@@ -853,12 +807,9 @@ Response Unknown(Portal& portal, Call& call) {
     }
     return ToResponse(problems::NotFound("Nothing was found at this address."));
   }
-  bool presented = false;
-  std::optional<Viewer> viewer = FindViewer(portal, call, &presented);
   json::object m;
-  if (viewer) {
-    Form none;
-    Page page(portal, call, *viewer, none);
+  if (call.signed_in()) {
+    Page page(portal, call, ViewerOf(portal, call), Form{});
     m = page.Base("Page not found", "");
   } else {
     m = SignedOutBase("Page not found", PreSessionCsrf(req, nullptr), portal.asset_version());
@@ -875,6 +826,16 @@ std::vector<Route> PortalRoutes(const PortalDeps& deps) {
     throw std::invalid_argument("PortalRoutes needs the command bus, the event store and the projection database");
   }
   auto p = std::make_shared<Portal>(deps);
+  // The portal owns the hooks and the routes' handlers own the portal, so the
+  // hooks hold it weakly (no cycle).
+  std::weak_ptr<Portal> weak = p;
+  p->set_page_hooks(std::make_shared<const PageHooks>(PageHooks{
+      [weak](Call& call, Refusal refusal) {
+        std::shared_ptr<Portal> portal = weak.lock();
+        if (!portal) throw std::logic_error("a page route outlived its portal");
+        return portal::RefusePage(*portal, call, refusal);
+      },
+      [](const Request& request) { return portal::ParseForm(request).Get("csrf_token"); }}));
   std::vector<Route> routes;
   auto raw = [&](std::string method, std::string pattern, Response (*fn)(Portal&, Call&)) {
     routes.push_back(Route{std::move(method), std::move(pattern), Access::Public(),

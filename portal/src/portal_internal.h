@@ -145,29 +145,30 @@ class Portal {
   // The open live-refresh streams; stopped when the portal is destroyed.
   SseHub& live_streams() { return live_streams_; }
 
-  // Per-session state keyed by the session token's hash.
-  void Remember(const std::string& token, const std::string& csrf);
-  std::optional<std::string> CsrfOf(const std::string& token);
+  // The hooks every page route shares (set once by PortalRoutes).
+  const std::shared_ptr<const PageHooks>& page_hooks() const { return page_hooks_; }
+  void set_page_hooks(std::shared_ptr<const PageHooks> hooks) { page_hooks_ = std::move(hooks); }
+
+  // Flash messages, keyed by the session token's hash: set before a redirect,
+  // taken (and forgotten) by the next page of that session.
   void Forget(const std::string& token);
   void SetFlash(const std::string& token, Flash flash);
   std::optional<Flash> TakeFlash(const std::string& token);
 
  private:
-  struct Side {
-    std::string csrf;
-    std::optional<Flash> flash;
-  };
   PortalDeps deps_;
   Templates templates_;
   std::string asset_version_;
   SseHub live_streams_;
+  std::shared_ptr<const PageHooks> page_hooks_;
   std::mutex mu_;
-  std::map<std::string, Side, std::less<>> side_;
+  std::map<std::string, Flash, std::less<>> flashes_;
 };
 
+// The signed-in person of a page request, as the router authenticated them.
 struct Viewer {
   std::string token;
-  std::string csrf;
+  std::string csrf;  // the session's CSRF token (SessionStore::CsrfFor)
   core::Principal principal;
   std::string full_name;
   std::string org_name;
@@ -211,9 +212,12 @@ class Page {
 
 using PageHandler = std::function<Response(Page&)>;
 
-// Wraps a page handler: session (303 to /sign-in when absent), CSRF on POST,
-// the route-level permission (404 when missing; none = any signed-in user).
-Handler Wrap(std::shared_ptr<Portal> portal, std::optional<core::Action> action, PageHandler handler);
+// The viewer of a call the router authenticated. REQUIRES call.signed_in().
+Viewer ViewerOf(Portal& portal, Call& call);
+// A page route: Access::Page(action) (Access::SignedInPage() when none) with
+// the portal's hooks; the router has authenticated, checked CSRF and the
+// action before the handler runs on a Page of the parsed form (a form with
+// text the log cannot hold is answered 400 first).
 Route PageRoute(std::shared_ptr<Portal> portal, std::string method, std::string pattern,
                 std::optional<core::Action> action, PageHandler handler, std::size_t body_limit = 0);
 

@@ -15,9 +15,9 @@
 
 namespace {
 
-class NoAccounts : public ledger::http::AccountDirectory {
+class NoAccounts : public ledger::app::AccountDirectory {
  public:
-  std::optional<ledger::http::Credentials> FindCredentials(const std::string&) const override { return std::nullopt; }
+  std::optional<ledger::app::Credentials> FindCredentials(const std::string&) const override { return std::nullopt; }
   std::optional<ledger::core::Principal> FindPrincipal(const std::string&) const override { return std::nullopt; }
 };
 
@@ -25,7 +25,7 @@ ledger::http::Context& TheContext() {
   static NoAccounts accounts;
   static ledger::http::Context* context = [] {
     ledger::http::RouterOptions options;
-    options.dummy_hash_cost = ledger::http::PasswordCost::kMinimum;
+    options.dummy_hash_cost = ledger::app::PasswordCost::kMinimum;
     auto* c = new ledger::http::Context(options);
     c->accounts = &accounts;
     c->now = [] { return ledger::http::Micros{1'794'700'800'000'000}; };

@@ -24,19 +24,19 @@ struct Fixture : testing::TestContext {
 };
 
 TEST_CASE("passwords are hashed with Argon2id and verify only with the right password") {
-  std::string hash = HashPassword("s3cret", PasswordCost::kMinimum);
+  std::string hash = app::HashPassword("s3cret", app::PasswordCost::kMinimum);
   CHECK(hash.rfind("$argon2id$", 0) == 0);
-  CHECK(hash != HashPassword("s3cret", PasswordCost::kMinimum));  // salted
-  CHECK(VerifyPassword(hash, "s3cret"));
-  CHECK_FALSE(VerifyPassword(hash, "s3cret "));
-  CHECK_FALSE(VerifyPassword("not a hash", "s3cret"));
-  CHECK_FALSE(VerifyPassword("", ""));
+  CHECK(hash != app::HashPassword("s3cret", app::PasswordCost::kMinimum));  // salted
+  CHECK(app::VerifyPassword(hash, "s3cret"));
+  CHECK_FALSE(app::VerifyPassword(hash, "s3cret "));
+  CHECK_FALSE(app::VerifyPassword("not a hash", "s3cret"));
+  CHECK_FALSE(app::VerifyPassword("", ""));
 }
 
 TEST_CASE("the interactive cost is the production default") {
-  std::string hash = HashPassword("s3cret");
+  std::string hash = app::HashPassword("s3cret");
   CHECK(hash.find("m=65536") != std::string::npos);  // crypto_pwhash_MEMLIMIT_INTERACTIVE: 64 MiB
-  CHECK(VerifyPassword(hash, "s3cret"));
+  CHECK(app::VerifyPassword(hash, "s3cret"));
 }
 
 TEST_CASE("signing in returns a token, a CSRF token and an HttpOnly SameSite=Strict cookie") {

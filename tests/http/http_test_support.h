@@ -16,17 +16,18 @@ namespace ledger::http::testing {
 
 inline constexpr const char* kPassword = "correct horse battery staple";
 
-class FakeAccounts : public AccountDirectory {
+class FakeAccounts : public app::AccountDirectory {
  public:
   void Add(core::Principal principal, const std::string& password = kPassword) {
     std::lock_guard lock(mu_);
-    accounts_[principal.username] = Credentials{HashPassword(password, PasswordCost::kMinimum), principal};
+    accounts_[principal.username] =
+        app::Credentials{app::HashPassword(password, app::PasswordCost::kMinimum), principal};
   }
   void SetActive(const std::string& username, bool active) {
     std::lock_guard lock(mu_);
     accounts_.at(username).principal.active = active;
   }
-  std::optional<Credentials> FindCredentials(const std::string& username) const override {
+  std::optional<app::Credentials> FindCredentials(const std::string& username) const override {
     std::lock_guard lock(mu_);
     auto it = accounts_.find(username);
     if (it == accounts_.end()) return std::nullopt;
@@ -41,7 +42,7 @@ class FakeAccounts : public AccountDirectory {
 
  private:
   mutable std::mutex mu_;
-  std::map<std::string, Credentials> accounts_;
+  std::map<std::string, app::Credentials> accounts_;
 };
 
 inline core::Principal Person(std::string username, std::string org, core::OrgKind kind, std::string commissioner,
@@ -76,7 +77,7 @@ struct TestContext {
   }
   static RouterOptions Options() {
     RouterOptions o;
-    o.dummy_hash_cost = PasswordCost::kMinimum;
+    o.dummy_hash_cost = app::PasswordCost::kMinimum;
     return o;
   }
   void Advance(std::chrono::seconds s) { now += static_cast<Micros>(s.count()) * 1'000'000; }

@@ -303,6 +303,40 @@ TEST_CASE("a duplicate route is refused when the table is built") {
   CHECK_THROWS_AS(f.context.AddRoutes(ToyRoutes()), std::invalid_argument);
 }
 
+TEST_CASE("a page route is asked the same questions as an API route and answers its refusals by its hooks") {
+  Fixture f;
+  auto hooks = std::make_shared<const PageHooks>(PageHooks{
+      [](Call&, Refusal refusal) { return Response::Text(299, std::to_string(static_cast<int>(refusal))); },
+      [](const Request& r) { return std::string(r.Header("x-form-csrf")); }});
+  auto ok = [](Call& c) { return Response::Text(200, c.principal().username); };
+  f.context.AddRoutes({{"POST", "/approve", Access::Page(core::Action::kApproveTier1), ok, 0, hooks},
+                       {"GET", "/home", Access::SignedInPage(), ok, 0, hooks}});
+  auto refusal = [](Refusal r) { return std::to_string(static_cast<int>(r)); };
+  Response signed_out = HandleRequest(Make("GET", "/home"), f.context);
+  CHECK(signed_out.status == 299);
+  CHECK(signed_out.body == refusal(Refusal::kSignedOut));
+  Request ended = Make("GET", "/home");
+  ended.headers.emplace_back("Cookie", "ledger_session=ended");
+  CHECK(HandleRequest(ended, f.context).body == refusal(Refusal::kExpired));
+
+  testing::SignedIn alice = testing::SignIn(f.context, "alice");
+  testing::SignedIn tom = testing::SignIn(f.context, "tom");
+  auto post = [&](const testing::SignedIn& who, const std::string& csrf) {
+    Request r = Make("POST", "/approve");
+    r.headers.emplace_back("Cookie", "ledger_session=" + who.token);
+    r.headers.emplace_back("X-Form-Csrf", csrf);
+    return HandleRequest(r, f.context);
+  };
+  CHECK(post(tom, "").body == refusal(Refusal::kCsrf));
+  CHECK(post(tom, alice.csrf).body == refusal(Refusal::kCsrf));  // another session's token
+  CHECK(post(alice, alice.csrf).body == refusal(Refusal::kForbidden));
+  Response approved = post(tom, tom.csrf);
+  CHECK(approved.status == 200);
+  CHECK(approved.body == "tom");
+  // A page route without its hooks cannot be added.
+  CHECK_THROWS_AS(f.context.AddRoutes({{"GET", "/bare", Access::SignedInPage(), ok}}), std::invalid_argument);
+}
+
 TEST_CASE("body limits come from the route, else the default") {
   Fixture f;
   f.context.AddRoutes({{"PUT", "/api/v1/things/{id}/evidence", Access::For(core::Action::kPrepareClaim),

@@ -151,7 +151,7 @@ void AddSecondTier1(PortalWorld& w) {
   Seed(*w.store, core::AccountStream("c1tier1b"),
        {core::AccountCreated{"c1tier1b", "C1", core::OrgKind::kCommissioner, "C1", "Person c1tier1b",
                              "c1tier1b@nhs.invalid", RolesOf({core::Role::kApproverTier1}),
-                             HashPassword(kApiPassword, PasswordCost::kMinimum), false, kNow}});
+                             app::HashPassword(kApiPassword, app::PasswordCost::kMinimum), false, kNow}});
 }
 
 std::string VersionIn(const std::string& html) {

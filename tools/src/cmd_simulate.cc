@@ -4,9 +4,9 @@
 #include <fmt/format.h>
 
 #include "commands.h"
+#include "ledger/app/credentials.h"
 #include "ledger/core/types.h"
 #include "ledger/tools/simulator.h"
-#include "password.h"
 
 namespace ledger::tools {
 namespace {
@@ -38,7 +38,7 @@ int RunSimulate(const CLI::App& app, const SimulateArgs& args) {
   options.start_month = args.start_month;
   options.clock = &clock;
   uint64_t seed = args.seed;
-  options.password_hash = [seed] { return HashPasswordDeterministic(kSimulatedPassword, seed); };
+  options.password_hash = [seed] { return app::HashPasswordDeterministic(kSimulatedPassword, seed); };
   ProgressBar bar("simulating");
   std::string phase;
   auto started = std::chrono::steady_clock::now();

@@ -1,16 +1,27 @@
 // ledger user create / ledger user reset-password: the operator's way in.
 #include <cctype>
+#include <new>
 
 #include <fmt/format.h>
 
 #include "commands.h"
 #include "ledger/app/command_bus.h"
+#include "ledger/app/credentials.h"
 #include "ledger/core/domain.h"
 #include "ledger/core/streams.h"
 #include "password.h"
 
 namespace ledger::tools {
 namespace {
+
+// The stored form of a new password; "" when hashing ran out of memory.
+std::string NewHash(const std::string& password) {
+  try {
+    return app::HashPassword(password);
+  } catch (const std::bad_alloc&) {
+    return {};
+  }
+}
 
 struct UserCreateArgs {
   std::string data;
@@ -75,7 +86,7 @@ int RunCreate(const CLI::App& app, const UserCreateArgs& args) {
                                        args.email));
   std::string password, error;
   if (!ReadNewPassword(&password, &error)) return Fail(kExitUsage, error);
-  std::string hash = HashPassword(password);
+  std::string hash = NewHash(password);
   if (hash.empty()) return Fail(kExitFailed, "hashing the password failed (out of memory?): retry");
   int exit_code = kExitOk;
   auto store = OpenStoreForWriting(DataDir(args.data), /*create_if_missing=*/true, &exit_code);
@@ -99,7 +110,7 @@ int RunCreate(const CLI::App& app, const UserCreateArgs& args) {
 int RunReset(const ResetArgs& args) {
   std::string password, error;
   if (!ReadNewPassword(&password, &error)) return Fail(kExitUsage, error);
-  std::string hash = HashPassword(password);
+  std::string hash = NewHash(password);
   if (hash.empty()) return Fail(kExitFailed, "hashing the password failed (out of memory?): retry");
   int exit_code = kExitOk;
   auto store = OpenStoreForWriting(DataDir(args.data), /*create_if_missing=*/false, &exit_code);

@@ -20,6 +20,7 @@
 #include <fmt/format.h>
 
 #include "ledger/app/command_bus.h"
+#include "ledger/app/credentials.h"
 #include "ledger/core/domain.h"
 #include "ledger/core/streams.h"
 #include "ledger/portal/portal.h"
@@ -109,7 +110,7 @@ int LoadDemo(es::EventStore& store, app::CommandBus& bus, DemoClock& clock, cons
              std::vector<DemoAccount>* accounts) {
   fmt::print("Loading the demo history (the practices of two sub-ICB commissioners, {} months)...\n", kDemoMonths);
   std::fflush(stdout);
-  std::string hash = http::HashPassword(args.demo_password);
+  std::string hash = app::HashPassword(args.demo_password);
   SimulationOptions options;
   options.seed = 2026;
   options.months = kDemoMonths;
@@ -161,7 +162,7 @@ int LoadDemo(es::EventStore& store, app::CommandBus& bus, DemoClock& clock, cons
     roles.Add(a.role);
     if (a.username == "practice.user" || a.username == "practice2.user") roles.Add(Role::kProviderAdmin);
     core::CreateAccount command{a.username, a.org, "Demo " + a.description, a.username + "@demo.invalid", roles,
-                                http::HashPassword(args.demo_password)};
+                                app::HashPassword(args.demo_password)};
     core::CommandMeta meta{"demo-account-" + a.username, "demo-accounts", "", WallClockMicros()};
     app::ExecuteResult result = bus.Execute(meta, command);
     if (!result.ok()) return Fail(kExitFailed, "cannot create demo account " + a.username + ": " + result.Describe());
@@ -264,10 +265,10 @@ int RunServe(const CLI::App& app, const ServeArgs& args) {
     runner.Start();
   }
 
-  http::LogAccountDirectory accounts(bus, *store);
+  app::LogAccountDirectory accounts(bus, *store);
   http::Context context;
   context.accounts = &accounts;
-  context.dummy_password_hash = http::HashPassword(http::RandomHex(16));
+  context.dummy_password_hash = app::HashPassword(http::RandomHex(16));
   context.AddRoutes(http::BuiltinRoutes());
   context.health = [log = store.get()] { return LogHealth(*log); };
   http::ApiDeps deps(*store, bus, **db, runner, data.evidence());

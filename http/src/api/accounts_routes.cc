@@ -5,6 +5,7 @@
 
 #include "admin_support.h"
 #include "ledger/core/streams.h"
+#include "ledger/app/credentials.h"
 #include "ledger/http/auth.h"
 #include "ledger/http/problem.h"
 
@@ -73,7 +74,7 @@ Response RequestAccount(Call& call, ApiDeps& deps) {
   if (!username.empty() && !core::IsValidUsername(username))
     in.Fail("username", "invalid_username", "Use lower-case letters, digits, '.', '_' or '-'.");
   if (!org.empty() && !core::IsValidId(org)) in.Fail("org_code", "invalid", "Enter your organisation's ODS code.");
-  if (!password.empty() && password.size() < kMinPasswordLength)
+  if (!password.empty() && password.size() < app::kMinPasswordLength)
     in.Fail("password", "too_short", "Choose a password of at least 12 characters.");
   if (auto bad = in.Finish()) return *bad;
 
@@ -82,7 +83,7 @@ Response RequestAccount(Call& call, ApiDeps& deps) {
   meta.at = deps.now ? deps.now() : 0;
   meta.command_id = RandomHex(16);
   meta.correlation_id = meta.command_id;
-  std::string hash = HashPassword(password, call.context().options().dummy_hash_cost);
+  std::string hash = app::HashPassword(password, call.context().options().dummy_hash_cost);
   app::ExecuteResult result =
       deps.bus.Execute(meta, core::RequestAccount{username, org, full_name, email, roles, hash});
   if (!result.ok()) return api::FailureResponse(result);

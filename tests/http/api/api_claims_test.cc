@@ -152,7 +152,7 @@ void AddSecondTier1(ApiWorld& w) {
   Seed(*w.store, core::AccountStream("c1tier1b"),
        {core::AccountCreated{"c1tier1b", "C1", core::OrgKind::kCommissioner, "C1", "Person c1tier1b",
                              "c1tier1b@nhs.invalid", RolesOf({Role::kApproverTier1}),
-                             HashPassword(kApiPassword, PasswordCost::kMinimum), false, kNow}});
+                             app::HashPassword(kApiPassword, app::PasswordCost::kMinimum), false, kNow}});
 }
 
 TEST_CASE("a Tier 1 decision after another Tier 1 approval answers 409 naming the claim's status, never 403") {

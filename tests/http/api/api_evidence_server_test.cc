@@ -28,7 +28,7 @@ struct EvidenceServer {
     {
       auto store = es::EventStore::Open(dir.Sub("events"));
       REQUIRE(store.ok());
-      SeedWorld(**store, HashPassword(kApiPassword, PasswordCost::kMinimum), today);
+      SeedWorld(**store, app::HashPassword(kApiPassword, app::PasswordCost::kMinimum), today);
     }
     server = std::make_unique<LiveLedger>(dir.str());
     client = std::make_unique<Client>(server->port());

@@ -22,7 +22,7 @@ struct LiveWorld {
   LiveWorld() {
     auto store = es::EventStore::Open(dir.Sub("events"));
     REQUIRE(store.ok());
-    SeedWorld(**store, HashPassword(kApiPassword, PasswordCost::kMinimum), today);
+    SeedWorld(**store, app::HashPassword(kApiPassword, app::PasswordCost::kMinimum), today);
   }
   std::string data() const { return dir.str(); }
   std::string DayAgo(int n) const { return today.AddDays(-n).ToString(); }

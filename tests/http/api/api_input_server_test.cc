@@ -20,7 +20,7 @@ struct InputWorld {
   InputWorld() {
     auto store = es::EventStore::Open(dir.Sub("events"));
     REQUIRE(store.ok());
-    SeedWorld(**store, HashPassword(kApiPassword, PasswordCost::kMinimum), today);
+    SeedWorld(**store, app::HashPassword(kApiPassword, app::PasswordCost::kMinimum), today);
   }
   std::string Day(int offset) const { return today.AddDays(offset).ToString(); }
 

@@ -26,7 +26,7 @@ struct SeededData {
   SeededData() {
     auto store = es::EventStore::Open(dir.Sub("events"));
     REQUIRE(store.ok());
-    SeedWorld(**store, HashPassword(kApiPassword, PasswordCost::kMinimum), Today());
+    SeedWorld(**store, app::HashPassword(kApiPassword, app::PasswordCost::kMinimum), Today());
   }
   std::string data() const { return dir.str(); }
   ledger::testing::TempDir dir;

@@ -135,20 +135,21 @@ struct ApiWorld {
     REQUIRE_MESSAGE(opened.ok(), opened.status().ToString());
     store = std::move(opened).value();
     bus = std::make_unique<app::CommandBus>(*store);
-    if (seed && store->GetHead().position == 0) SeedWorld(*store, HashPassword(kApiPassword, PasswordCost::kMinimum));
+    if (seed && store->GetHead().position == 0)
+      SeedWorld(*store, app::HashPassword(kApiPassword, app::PasswordCost::kMinimum));
     auto db_opened = projections::ProjectionDb::Open(dir->Sub("projections"));
     REQUIRE_MESSAGE(db_opened.ok(), db_opened.status().ToString());
     db = std::move(db_opened).value();
     runner = std::make_unique<projections::Runner>(*store, *db);
     REQUIRE(runner->CatchUp().ok());
     runner->Start();
-    accounts = std::make_unique<LogAccountDirectory>(*bus, *store);
+    accounts = std::make_unique<app::LogAccountDirectory>(*bus, *store);
     RouterOptions options;
-    options.dummy_hash_cost = PasswordCost::kMinimum;
+    options.dummy_hash_cost = app::PasswordCost::kMinimum;
     context = std::make_unique<Context>(options);
     context->accounts = accounts.get();
     context->log = [](const RequestLogLine&) {};
-    context->dummy_password_hash = HashPassword("unused", PasswordCost::kMinimum);
+    context->dummy_password_hash = app::HashPassword("unused", app::PasswordCost::kMinimum);
     context->AddRoutes(BuiltinRoutes());
     deps = std::make_unique<ApiDeps>(*store, *bus, *db, *runner, dir->path() / "evidence");
     deps->now = [this] { return now; };
@@ -210,7 +211,7 @@ struct ApiWorld {
   std::unique_ptr<app::CommandBus> bus;
   std::unique_ptr<projections::ProjectionDb> db;
   std::unique_ptr<projections::Runner> runner;
-  std::unique_ptr<LogAccountDirectory> accounts;
+  std::unique_ptr<app::LogAccountDirectory> accounts;
   std::unique_ptr<Context> context;
   std::unique_ptr<ApiDeps> deps;
   core::Timestamp now = kNow;

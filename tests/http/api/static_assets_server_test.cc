@@ -55,7 +55,7 @@ TEST_CASE("/static serves shipped assets and refuses every path that leaves its 
   {
     auto store = es::EventStore::Open(data.Sub("events"));
     REQUIRE(store.ok());
-    SeedWorld(**store, HashPassword(kApiPassword, PasswordCost::kMinimum));
+    SeedWorld(**store, app::HashPassword(kApiPassword, app::PasswordCost::kMinimum));
   }
   PortalDir portal(data.path());
   LiveLedger server(data.str(), {"--portal", portal.dir.str()});

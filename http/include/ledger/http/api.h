@@ -7,9 +7,8 @@
 // outcome through the one problem mapping and, after a write, wait for the
 // projections to reach the written position so that a following GET sees it.
 //
-// LogAccountDirectory is the AccountDirectory the server signs people in
-// with: every request checks the version of the person's account stream, so a
-// disabled account or a changed role takes effect at once.
+// The account directory the server signs people in with is
+// app::LogAccountDirectory (ledger/app/credentials.h).
 #pragma once
 
 #include <chrono>
@@ -72,28 +71,5 @@ std::vector<Route> ApiRoutes(ApiDeps& deps);
 std::vector<Route> ClaimRoutes(ApiDeps& deps);
 // Auditors: the event log as JSON, the live event stream, and verify.
 std::vector<Route> EventRoutes(ApiDeps& deps);
-
-// Sign-in over the account streams. Thread-safe. Never logs a hash.
-// FindPrincipal keeps each person's principal with the version of the account
-// stream it was folded from, and folds the stream again only when one point
-// read of the stream's version shows it moved on (an account stream only
-// grows, so an unchanged version is an unchanged account).
-class LogAccountDirectory final : public AccountDirectory {
- public:
-  // REQUIRES: `store` is the log `bus` runs on.
-  LogAccountDirectory(app::CommandBus& bus, es::EventStore& store) : bus_(bus), store_(store) {}
-  std::optional<Credentials> FindCredentials(const std::string& username) const override;
-  std::optional<core::Principal> FindPrincipal(const std::string& username) const override;
-
- private:
-  struct Known {
-    uint64_t version = 0;
-    core::Principal principal;
-  };
-  app::CommandBus& bus_;
-  es::EventStore& store_;
-  mutable std::mutex mu_;
-  mutable std::unordered_map<std::string, Known> known_;  // by username; at most kMaxKnown entries
-};
 
 }  // namespace ledger::http

@@ -1,5 +1,6 @@
-// Sign-in: password hashing, the account directory the application provides,
-// in-memory sessions and sign-in throttling.
+// Sessions: in-memory sessions, their CSRF tokens and sign-in throttling.
+// Passwords and the account directory are the application's
+// (ledger/app/credentials.h); the one sign-in is http::SignIn (router.h).
 //
 // Sessions are random 32-byte tokens; the server keeps only their SHA-256, so a
 // memory dump does not reveal a usable token. A session expires after an idle
@@ -16,46 +17,10 @@
 #include <string>
 #include <string_view>
 
-#include "ledger/core/access.h"
-
 namespace ledger::http {
 
 // Microseconds since the Unix epoch; injectable so tests can move time.
 using Micros = int64_t;
-
-// ---- Passwords (Argon2id via libsodium) -----------------------------------
-
-// The shortest password anyone may choose or be given.
-inline constexpr std::size_t kMinPasswordLength = 12;
-
-enum class PasswordCost {
-  kInteractive,  // crypto_pwhash_*_INTERACTIVE: the production setting
-  kMinimum,      // crypto_pwhash_*_MIN: only for tests and fixtures
-};
-// An encoded "$argon2id$..." string with its own salt and parameters.
-// Thread-safe. Throws std::bad_alloc if the memory limit cannot be met.
-std::string HashPassword(std::string_view password, PasswordCost cost = PasswordCost::kInteractive);
-// Whether password matches hash; false for a malformed hash. Thread-safe.
-bool VerifyPassword(std::string_view hash, std::string_view password);
-
-// ---- Accounts --------------------------------------------------------------
-
-struct Credentials {
-  std::string password_hash;  // from HashPassword
-  core::Principal principal;
-};
-
-// Where sign-in finds people. The application implements it over its
-// projections. Implementations must be thread-safe.
-class AccountDirectory {
- public:
-  virtual ~AccountDirectory() = default;
-  // The stored hash and principal of a username; nullopt when unknown.
-  virtual std::optional<Credentials> FindCredentials(const std::string& username) const = 0;
-  // The current principal (roles, active flag) of a username; asked on every
-  // request so a disabled account or a changed role takes effect at once.
-  virtual std::optional<core::Principal> FindPrincipal(const std::string& username) const = 0;
-};
 
 // ---- Sessions --------------------------------------------------------------
 

@@ -5,6 +5,9 @@
 // Access says who may call it: anyone, anyone signed in, or whoever
 // core::Authorize allows to perform a core::Action. The router authenticates,
 // authorizes, checks CSRF and catches exceptions; handlers never look at roles.
+// The API and the portal share the table: a portal page is a route whose
+// access is a page variant (Access::Page), refused in HTML by its PageHooks
+// (a signed-out visitor is sent to sign in) instead of with problem JSON.
 //
 // Adding a route:
 //   Response GetClaim(Call& call) { ... call.Param("id") ... }
@@ -13,14 +16,18 @@
 
 #include <boost/json/object.hpp>
 
+#include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "ledger/app/credentials.h"
 #include "ledger/core/access.h"
 #include "ledger/http/auth.h"
 #include "ledger/http/message.h"
@@ -32,15 +39,36 @@ namespace ledger::http {
 class Call;
 using Handler = std::function<Response(Call&)>;
 
-// Who may call a route.
+// Who may call a route. A page (a portal route) is asked the same questions
+// as an API route; only its refusals differ (see PageHooks).
 struct Access {
   enum class Kind { kPublic, kSignedIn, kAction };
   Kind kind = Kind::kSignedIn;
   core::Action action{};  // for kAction
+  bool page = false;      // refusals are answered by the route's PageHooks
 
-  static Access Public() { return {Kind::kPublic, {}}; }
-  static Access SignedIn() { return {Kind::kSignedIn, {}}; }
-  static Access For(core::Action action) { return {Kind::kAction, action}; }
+  static Access Public() { return {Kind::kPublic, {}, false}; }
+  static Access SignedIn() { return {Kind::kSignedIn, {}, false}; }
+  static Access For(core::Action action) { return {Kind::kAction, action, false}; }
+  static Access SignedInPage() { return {Kind::kSignedIn, {}, true}; }
+  static Access Page(core::Action action) { return {Kind::kAction, action, true}; }
+};
+
+// Why the router refused a request to a page before its handler ran.
+enum class Refusal {
+  kSignedOut,  // no session was presented
+  kExpired,    // a session was presented but has ended (or its account is disabled)
+  kCsrf,       // a write without the session's CSRF token
+  kForbidden,  // the person's roles do not allow the route's action
+};
+
+// What a page route adds to the router: how it answers a refusal (the portal
+// sends a signed-out visitor to sign in, and shows its HTML error pages) and
+// where its forms carry the CSRF token. Both REQUIRED and thread-safe.
+struct PageHooks {
+  std::function<Response(Call&, Refusal)> refuse;
+  // The csrf_token field of the request's form ("" when none).
+  std::function<std::string(const Request&)> form_csrf;
 };
 
 inline constexpr std::size_t kKiB = 1024;
@@ -54,13 +82,15 @@ struct Route {
   // Largest request body accepted; 0 means RouterOptions::default_body_limit.
   // The server answers 413 before reading a body declared larger.
   std::size_t body_limit = 0;
+  // REQUIRED when access.page; shared by the routes of one portal.
+  std::shared_ptr<const PageHooks> page_hooks = nullptr;
 };
 
 struct RouterOptions {
   std::size_t default_body_limit = 1 * kMiB;
   SessionOptions sessions;
   ThrottleOptions throttle;
-  PasswordCost dummy_hash_cost = PasswordCost::kInteractive;  // match the cost of real hashes
+  app::PasswordCost dummy_hash_cost = app::PasswordCost::kInteractive;  // match the cost of real hashes
 };
 
 // One line per request, handed to Context::log. Carries no body, header value,
@@ -103,7 +133,7 @@ class Context {
   const std::vector<Route>& routes() const { return routes_; }
   const RouterOptions& options() const { return options_; }
 
-  const AccountDirectory* accounts = nullptr;  // REQUIRED for signed-in routes
+  const app::AccountDirectory* accounts = nullptr;  // REQUIRED for signed-in routes
   SessionStore sessions;
   SignInThrottle throttle;
   Metrics metrics;
@@ -155,6 +185,11 @@ class Call {
   // allowed; otherwise the 404 answer (an unknown and a forbidden resource
   // look the same). REQUIRES route().access.kind == kAction.
   std::optional<Response> AuthorizeScope(const core::Scope& scope) const;
+  // Whether the request carries the CSRF token of its session (X-CSRF-Token,
+  // or the csrf_token field of its form): the check the router makes before
+  // every cookie-authenticated write to a signed-in route, for a public route
+  // that acts on a session when there is one (the portal's sign-out).
+  bool CsrfValid() const;
 
  private:
   friend Response HandleRequest(const Request& request, Context& context);
@@ -180,6 +215,26 @@ core::Scope OwnScope(const core::Principal& who);
 // Security headers every response carries (the server also adds them to the
 // answers it makes itself, such as 413).
 void AddSecurityHeaders(Response& response);
+
+// The name of the session cookie, and its Set-Cookie value (HttpOnly,
+// SameSite=Strict, Secure over TLS); max_age_seconds 0 with an empty token
+// clears it.
+inline constexpr const char* kSessionCookie = "ledger_session";
+std::string SessionCookie(const std::string& token, const Request& request, int64_t max_age_seconds);
+
+// The one sign-in: checks a username and password against context.accounts
+// (app::CheckPassword), throttles failures per account and per address, and
+// on success starts a session. The API's POST /api/v1/session and the
+// portal's sign-in form both call it. Thread-safe.
+struct SignInResult {
+  enum class Outcome { kSignedIn, kRefused, kThrottled, kUnavailable };
+  Outcome outcome = Outcome::kRefused;
+  std::chrono::seconds wait{0};  // kThrottled: how long to wait before trying again
+  SessionStore::Issued session;  // kSignedIn
+  std::string cookie;            // kSignedIn: the session cookie to set
+};
+SignInResult SignIn(Context& context, const Request& request, const std::string& username,
+                    std::string_view password);
 
 // The built-in routes: POST/DELETE /api/v1/session, GET /api/v1/me,
 // GET /healthz, GET /metrics. Add them with context.AddRoutes(BuiltinRoutes()).

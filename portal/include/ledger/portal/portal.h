@@ -7,11 +7,15 @@
 //                   .static_dir = "/usr/share/ledger/portal/static"};
 //   context.AddRoutes(PortalRoutes(deps));   // throws if a template is missing or invalid
 //
-// Every portal route is registered as Access::Public: the portal authenticates
-// the session cookie itself so that a signed-out visitor is redirected to the
-// sign-in page (instead of the API's 401 problem), checks the csrf_token form
-// field on every POST, and answers 404 pages in HTML. Authorization still goes
-// through core::Authorize, once per route and once per resource.
+// Every portal page is a route of the same table as the API's, with a page
+// variant of access (Access::Page / Access::SignedInPage): the router
+// authenticates, checks the session's CSRF token on every POST and asks
+// core::Authorize for the route's action, exactly as for the API; the
+// portal's PageHooks only choose the answers (a signed-out visitor is
+// redirected to sign in, a refused person gets the HTML 404 or 403 page).
+// Resource checks (this claim, this organisation) go through core::Authorize
+// in the handlers. The signed-out pages (sign-in, account request,
+// accessibility, assets) are Access::Public.
 #pragma once
 
 #include <cstddef>
@@ -52,7 +56,7 @@ struct PortalDeps {
 // The portal's routes (pages, forms, /static/...). Loads and checks every
 // template once; throws std::runtime_error naming the file when one is missing
 // or does not parse. The returned handlers share the loaded templates and the
-// portal's per-session state (flash messages, CSRF tokens).
+// portal's per-session flash messages.
 std::vector<Route> PortalRoutes(const PortalDeps& deps);
 
 // Where the templates and built assets are when running from the build tree.
