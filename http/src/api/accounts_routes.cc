@@ -79,14 +79,13 @@ Response RequestAccount(Call& call, ApiDeps& deps) {
 
   core::CommandMeta meta;
   meta.actor = username;  // the requester; they have no account yet
-  meta.at = deps.now ? deps.now() : 0;
+  meta.at = deps.ledger.Now();
   meta.command_id = RandomHex(16);
   meta.correlation_id = meta.command_id;
   std::string hash = HashPassword(password, call.context().options().dummy_hash_cost);
   app::ExecuteResult result =
-      deps.bus.Execute(meta, core::RequestAccount{username, org, full_name, email, roles, hash});
+      deps.ledger.Execute(meta, core::RequestAccount{username, org, full_name, email, roles, hash});
   if (!result.ok()) return api::FailureResponse(result);
-  api::WaitForProjections(deps, result.executed().last_position);
   boost::json::object body{{"username", username}, {"org_code", org}, {"status", "requested"}};
   Response r = Response::Json(202, body);
   r.Set("Location", "/api/v1/accounts/" + username);

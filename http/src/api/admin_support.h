@@ -59,7 +59,7 @@ std::optional<Response> Execute(Call& call, ApiDeps& deps, const std::string& st
 template <typename State>
 std::optional<State> LoadState(ApiDeps& deps, const std::string& stream_id, uint64_t* version, Response* answer,
                                std::function<bool(const State&)> exists) {
-  auto loaded = deps.bus.LoadStream(stream_id);
+  auto loaded = deps.ledger.bus().LoadStream(stream_id);
   if (!loaded.ok()) {
     *answer = ProblemResponse(loaded.status());
     return std::nullopt;

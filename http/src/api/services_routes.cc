@@ -279,7 +279,7 @@ bool Exists(const core::ServiceState& s) { return s.status != core::ServiceStatu
 bool Visible(ApiDeps& deps, const core::Principal& who, const core::ServiceState& s) {
   if (who.org_kind == core::OrgKind::kSystem) return true;
   if (who.org_kind == core::OrgKind::kCommissioner) return core::MayOffer(s, who.org_code);
-  auto offer = deps.bus.LoadStream(core::OfferStream(s.service_id, who.org_code));
+  auto offer = deps.ledger.bus().LoadStream(core::OfferStream(s.service_id, who.org_code));
   if (!offer.ok()) return false;
   const auto* state = std::get_if<core::OfferState>(&offer->state);
   return offer->version > 0 && state != nullptr && state->status != core::OfferStatus::kNone;
