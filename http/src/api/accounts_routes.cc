@@ -51,11 +51,12 @@ std::optional<core::AccountState> LoadAccount(Call& call, ApiDeps& deps, uint64_
   return account;
 }
 
-Response AccountNow(ApiDeps& deps, const std::string& username, int status = 200) {
+// The account as the command left it.
+Response AccountNow(ApiDeps& deps, const app::Executed& executed, const std::string& username, int status = 200) {
   uint64_t version = 0;
   Response answer;
-  auto account = api::LoadState<core::AccountState>(deps, core::AccountStream(username), &version, &answer,
-                                                    [](const core::AccountState&) { return true; });
+  auto account = api::StateAfter<core::AccountState>(deps, executed, core::AccountStream(username), &version, &answer,
+                                                     [](const core::AccountState&) { return true; });
   if (!account) return answer;
   return api::VersionedJson(status, AccountJson(*account), version);
 }
@@ -139,8 +140,11 @@ Handler OnAccount(ApiDeps& deps, BuildAccountCommand build) {
     core::Command command = build(*account, has_body ? &in : nullptr);
     if (has_body)
       if (auto bad = in.Finish()) return *bad;
-    if (auto failed = api::Execute(call, deps, core::AccountStream(account->username), version, command)) return *failed;
-    return AccountNow(deps, account->username);
+    app::Executed executed;
+    if (auto failed =
+            api::Execute(call, deps, core::AccountStream(account->username), version, command, &executed, *account))
+      return *failed;
+    return AccountNow(deps, executed, account->username);
   };
 }
 

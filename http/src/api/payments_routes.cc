@@ -49,10 +49,12 @@ std::optional<core::PaymentRunState> LoadRun(Call& call, ApiDeps& deps, uint64_t
   return run;
 }
 
-Response RunNow(ApiDeps& deps, const std::string& id, int status = 200) {
+// The run as the command left it.
+Response RunNow(ApiDeps& deps, const app::Executed& executed, const std::string& id, int status = 200) {
   uint64_t version = 0;
   Response answer;
-  auto run = api::LoadState<core::PaymentRunState>(deps, core::PaymentRunStream(id), &version, &answer, Exists);
+  auto run =
+      api::StateAfter<core::PaymentRunState>(deps, executed, core::PaymentRunStream(id), &version, &answer, Exists);
   if (!run) return answer;
   Response r = api::VersionedJson(status, RunJson(*run), version);
   if (status == 201) r.Set("Location", "/api/v1/payment-runs/" + id);
@@ -104,7 +106,7 @@ Response CreateRun(Call& call, ApiDeps& deps) {
   core::CreatePaymentRun command{id, commissioner, pay_date, claims, head.position, es::HashToHex(head.hash)};
   auto outcome = api::Run(deps, command, setup);
   if (auto* answer = std::get_if<Response>(&outcome)) return std::move(*answer);
-  return RunNow(deps, id, 201);
+  return RunNow(deps, std::get<app::Executed>(outcome), id, 201);
 }
 
 // GET /api/v1/payment-runs: the commissioner's runs, newest last.
@@ -135,10 +137,11 @@ Response ConfirmRun(Call& call, ApiDeps& deps) {
   Response answer;
   auto run = LoadRun(call, deps, &version, &answer);
   if (!run) return answer;
+  app::Executed executed;
   if (auto failed = api::Execute(call, deps, core::PaymentRunStream(run->run_id), version,
-                                 core::ConfirmPaymentRun{run->run_id, ClaimIds(*run)}))
+                                 core::ConfirmPaymentRun{run->run_id, ClaimIds(*run)}, &executed, *run))
     return *failed;
-  return RunNow(deps, run->run_id);
+  return RunNow(deps, executed, run->run_id);
 }
 
 }  // namespace
@@ -172,10 +175,11 @@ Response MarkPaid(Call& call, ApiDeps& deps) {
   if (!run) return answer;
   std::vector<std::string> ids = ClaimIds(*run);
   if (!reference) reference = api::PaymentReference(run->run_id, ids);
+  app::Executed executed;
   if (auto failed = api::Execute(call, deps, core::PaymentRunStream(run->run_id), version,
-                                 core::MarkPaymentRunPaid{run->run_id, ids, *reference}))
+                                 core::MarkPaymentRunPaid{run->run_id, ids, *reference}, &executed, *run))
     return *failed;
-  return RunNow(deps, run->run_id);
+  return RunNow(deps, executed, run->run_id);
 }
 
 // GET /api/v1/statement?provider=&format=: a provider's claimed, approved,

@@ -1,6 +1,6 @@
-// The write path reads each stream once: a claim route reads the claim (to
-// authorize the caller), the command reads the other streams it needs, and
-// the answer is built from the state the command left, never read again.
+// The write path reads each stream once: a route reads the claim (or the
+// organisation) to authorize the caller, the command reads the other streams
+// it needs, and the answer is built from the state the command left.
 #include <doctest/doctest.h>
 
 #include <map>
@@ -84,6 +84,21 @@ TEST_CASE("creating a claim answers with the claim as a GET then shows it") {
                           R"({"service_id":"SPEND","period":")" + Day(5).ToString() + R"(","values":{"cost":700}})");
   REQUIRE_MESSAGE(created.status == 201, created.body);
   CheckAnswerIsTheClaimNow(w, "p1user", Str(Json(created), "claim_id"), created);
+}
+
+TEST_CASE("changing an organisation reads each stream once and answers with it as a GET then shows it") {
+  ApiWorld w;
+  Response answer;
+  auto reads = ReadsOf(w, "c1admin", "PUT", "/api/v1/organisations/C1/finance",
+                       R"({"finance_threshold_pence":2000000,"uses_finance_role":true})", &answer);
+  REQUIRE_MESSAGE(answer.status == 200, answer.body);
+  CheckEachReadOnce(reads);
+  CHECK(reads.count(core::OrgStream("C1")) == 1);
+  Response fresh = w.As("c1admin", "GET", "/api/v1/organisations/C1");
+  REQUIRE(fresh.status == 200);
+  CHECK(Json(answer) == Json(fresh));
+  CHECK(answer.Header("etag") == fresh.Header("etag"));
+  CHECK(Json(answer).at("finance_threshold_pence").as_int64() == 2000000);
 }
 
 }  // namespace
