@@ -12,6 +12,11 @@ uint64_t Executed::VersionOf(std::string_view stream_id) const {
   return 0;
 }
 
+const core::LoadedStream* Executed::StateOf(std::string_view stream_id) const {
+  auto it = state.find(stream_id);
+  return it == state.end() ? nullptr : &it->second;
+}
+
 std::string ExecuteResult::Describe() const {
   if (ok()) {
     const Executed& e = executed();
@@ -40,12 +45,32 @@ es::Result<core::LoadedStream> CommandBus::LoadStream(const std::string& stream_
   return loaded;
 }
 
-es::Result<core::Loaded> CommandBus::Load(const std::vector<std::string>& stream_ids) {
+es::Result<core::Loaded> CommandBus::Load(const std::vector<std::string>& stream_ids) { return LoadFor(stream_ids, {}); }
+
+es::Result<core::Loaded> CommandBus::LoadFor(const std::vector<std::string>& stream_ids,
+                                             const core::Loaded& preloaded) {
   core::Loaded loaded;
   for (const std::string& id : stream_ids) {
+    if (auto known = preloaded.find(id); known != preloaded.end()) {
+      loaded.emplace(id, known->second);
+      continue;
+    }
     auto stream = LoadStream(id);
     if (!stream.ok()) return stream.status();
     loaded.emplace(id, std::move(stream).value());
+  }
+  return loaded;
+}
+
+core::Loaded Evolved(core::Loaded loaded, const core::Decision& decision,
+                     const std::vector<std::pair<std::string, uint64_t>>& stream_versions) {
+  for (size_t i = 0; i < decision.writes.size(); ++i) {
+    const core::StreamWrite& write = decision.writes[i];
+    auto it = loaded.find(write.stream_id);
+    if (it == loaded.end())
+      it = loaded.emplace(write.stream_id, core::LoadedStream{0, core::InitialState(write.stream_id)}).first;
+    for (const core::Event& event : write.events) it->second.state = core::Evolve(std::move(it->second.state), event);
+    if (i < stream_versions.size()) it->second.version = stream_versions[i].second;
   }
   return loaded;
 }
@@ -78,16 +103,18 @@ ExecuteResult CommandBus::Execute(const core::CommandMeta& meta, const core::Com
     Executed e{stored.first_position, stored.last_position, {}, {}, true};
     return e;
   }
+  static const core::Loaded kNothingRead;
   for (int attempt = 0;; ++attempt) {
-    ExecuteResult result = ExecuteOnce(meta, command, options);
+    // Only the first attempt may use what the caller read: a lost race means it is stale.
+    ExecuteResult result = ExecuteOnce(meta, command, options, attempt == 0 ? options.preloaded : kNothingRead);
     bool lost_race = result.store_failed() && result.status().code() == es::Status::Code::kConflict;
     if (!lost_race || attempt >= options.conflict_retries) return result;
   }
 }
 
 ExecuteResult CommandBus::ExecuteOnce(const core::CommandMeta& meta, const core::Command& command,
-                                      const ExecuteOptions& options) {
-  auto loaded = Load(core::StreamsToRead(meta, command));
+                                      const ExecuteOptions& options, const core::Loaded& preloaded) {
+  auto loaded = LoadFor(core::StreamsToRead(meta, command), preloaded);
   if (!loaded.ok()) return loaded.status();
   if (options.precondition) {
     auto it = loaded->find(options.precondition->stream_id);
@@ -102,7 +129,10 @@ ExecuteResult CommandBus::ExecuteOnce(const core::CommandMeta& meta, const core:
   if (!decision.ok()) return decision.rejection();
   Executed executed;
   executed.validation_errors = decision->validation_errors;
-  if (decision->writes.empty()) return executed;
+  if (decision->writes.empty()) {
+    executed.state = std::move(loaded).value();
+    return executed;
+  }
 
   es::AppendRequest request = ToAppendRequest(meta, *decision, *loaded);
   request.request_tag = options.request_tag;
@@ -113,6 +143,9 @@ ExecuteResult CommandBus::ExecuteOnce(const core::CommandMeta& meta, const core:
   executed.duplicate = appended->duplicate;
   for (size_t i = 0; i < decision->writes.size(); ++i)
     executed.stream_versions.emplace_back(decision->writes[i].stream_id, appended->stream_versions[i]);
+  // A duplicate append (the same command id raced in) stored nothing of ours:
+  // what we decided is not what the store holds, so no state is claimed.
+  if (!appended->duplicate) executed.state = Evolved(std::move(loaded).value(), *decision, executed.stream_versions);
   return executed;
 }
 

@@ -66,7 +66,7 @@ Response RenderAccount(Page& page, const core::AccountState& a, uint64_t version
   m["account"] = json::object{
       {"username", a.username},
       {"full_name", a.full_name},
-      {"organisation_name", OrgName(page.bus(), a.org_code)},
+      {"organisation_name", OrgName(page.ledger(), a.org_code)},
       {"email", a.email},
       {"roles_text", requested ? "Asked for: " + Names(a.roles_requested) : Names(a.roles)},
       {"status", AccountStatusTag(a.status)},

@@ -93,7 +93,7 @@ Response ServicesAdmin(Page& page) {
         {"service_id", s.service_id},
         {"service_name", s.definition.name},
         {"service_code", s.definition.code},
-        {"shared_from", s.commissioner == page.who().org_code ? "" : OrgName(page.bus(), s.commissioner)},
+        {"shared_from", s.commissioner == page.who().org_code ? "" : OrgName(page.ledger(), s.commissioner)},
         {"category", s.definition.category == core::ServiceCategory::kLes ? "LES" : "LIS"},
         {"status", ServiceStatusTag(s.status)},
         {"payment_type", PaymentTypeName(s)},
@@ -136,7 +136,7 @@ Response OffersPage(Page& page) {
     service_name = s ? s->first.definition.name : o->first.service_id;
     ++counts[static_cast<int>(o->first.status) % 5];
     offers.push_back(json::object{{"offer_id", stream},
-                                  {"provider_name", OrgName(page.bus(), o->first.provider)},
+                                  {"provider_name", OrgName(page.ledger(), o->first.provider)},
                                   {"provider_code", o->first.provider},
                                   {"service_name", service_name},
                                   {"start_text", FormatDateText(o->first.start)},
@@ -316,7 +316,7 @@ Response AccountsPage(Page& page) {
   json::array pending, accounts;
   for (const auto& row : Rows(page, "accounts")) {
     std::string status = row.at("status");
-    std::string org = OrgName(page.bus(), row.at("org_code"));
+    std::string org = OrgName(page.ledger(), row.at("org_code"));
     if (status == "requested" || status == "pending") {
       pending.push_back(json::object{{"username", row.at("username")},
                                      {"full_name", row.at("full_name")},

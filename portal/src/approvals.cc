@@ -62,7 +62,7 @@ Response WorklistPage(Page& page) {
     for (const auto& c : listed.value().claims) {
       items.push_back(json::object{{"claim_id", c.claim_id},
                                    {"claim_ref", ClaimRef(c.claim_id)},
-                                   {"provider_name", OrgName(page.bus(), c.provider)},
+                                   {"provider_name", OrgName(page.ledger(), c.provider)},
                                    {"service_name", ServiceNameOf(page, c.service_id, names)},
                                    {"period", PeriodText(c.period)},
                                    {"amount", core::FormatPounds(c.amount)},
@@ -131,7 +131,7 @@ std::optional<core::ApprovalTier> DecidingTier(Page& page, const core::ClaimStat
 json::object Summary(Page& page, const Loaded& c) {
   return {{"claim_id", c.claim.claim.claim_id},
           {"claim_ref", ClaimRef(c.claim.claim.claim_id)},
-          {"provider_name", OrgName(page.bus(), c.claim.claim.provider)},
+          {"provider_name", OrgName(page.ledger(), c.claim.claim.provider)},
           {"provider_code", c.claim.claim.provider},
           {"service_name", c.service_name},
           {"period", PeriodText(c.claim.claim.period)},
@@ -412,7 +412,7 @@ Response RenderRunNew(Page& page, int status, std::vector<std::pair<std::string,
     claims.push_back(json::object{{"item_id", i == 0 ? std::string("claim_ids") : "claim_ids-" + c.claim_id},
                                   {"claim_id", c.claim_id},
                                   {"claim_ref", ClaimRef(c.claim_id)},
-                                  {"provider_name", OrgName(page.bus(), c.provider)},
+                                  {"provider_name", OrgName(page.ledger(), c.provider)},
                                   {"service_name", s ? s->first.definition.name : c.service_id},
                                   {"period", PeriodText(c.period)},
                                   {"approved_text", FormatDateText(core::Date::FromTimestamp(c.status_since_at))},
@@ -446,7 +446,7 @@ Response RunNewPost(Page& page) {
   std::vector<std::string> ids = page.form().All("claim_ids");
   if (ids.empty()) errors.emplace_back("claim_ids", "Select at least one claim to pay");
   if (!errors.empty()) return RenderRunNew(page, 422, errors);
-  es::Head head = page.portal().deps().store->GetHead();
+  es::Head head = page.portal().deps().ledger->store().GetHead();
   std::string run_id = "PR-" + ClaimRef(RandomHex(3));
   core::CreatePaymentRun cmd{run_id, page.who().org_code, *pay_date, ids, head.position, es::HashToHex(head.hash)};
   app::ExecuteResult r = page.Execute(cmd);
@@ -470,12 +470,12 @@ Response RenderRun(Page& page, const core::PaymentRunState& s, uint64_t version,
   std::string confirmed_by, confirmed_text, created_text;
   uint64_t head_position = 0;
   std::string head_hash;
-  auto events = page.portal().deps().store->ReadStream(core::PaymentRunStream(s.run_id));
+  auto events = page.portal().deps().ledger->store().ReadStream(core::PaymentRunStream(s.run_id));
   if (events.ok()) {
     for (const auto& e : events.value()) {
       if (e.type == "PaymentRunCreated") created_text = FormatWhen(e.recorded_at_us);
       if (e.type == "PaymentRunConfirmed") {
-        confirmed_by = PersonName(page.bus(), e.actor_id);
+        confirmed_by = PersonName(page.ledger(), e.actor_id);
         confirmed_text = FormatWhen(e.recorded_at_us);
       }
     }
@@ -494,7 +494,7 @@ Response RenderRun(Page& page, const core::PaymentRunState& s, uint64_t version,
   for (const auto& line : s.claims) {
     claims.push_back(json::object{{"claim_id", line.claim_id},
                                   {"claim_ref", ClaimRef(line.claim_id)},
-                                  {"provider_name", OrgName(page.bus(), line.provider)},
+                                  {"provider_name", OrgName(page.ledger(), line.provider)},
                                   {"amount", core::FormatPounds(line.amount)}});
   }
   m["run"] = json::object{{"run_id", s.run_id},
@@ -502,7 +502,7 @@ Response RenderRun(Page& page, const core::PaymentRunState& s, uint64_t version,
                           {"status", RunStatusTag(s.status)},
                           {"pay_date_text", FormatDateText(s.pay_date)},
                           {"total", core::FormatPounds(s.total)},
-                          {"prepared_by", PersonName(page.bus(), s.created_by)},
+                          {"prepared_by", PersonName(page.ledger(), s.created_by)},
                           {"created_text", created_text},
                           {"confirmed_by", confirmed_by},
                           {"confirmed_text", confirmed_text},

@@ -23,7 +23,7 @@ std::string ClaimOfStream(const std::string& stream) {
 }
 
 Response EventsPage(Page& page) {
-  es::EventStore& store = *page.portal().deps().store;
+  es::EventStore& store = page.portal().deps().ledger->store();
   es::Head head = store.GetHead();
   std::string claim = page.call().Query("claim");
   std::string user = page.call().Query("user");
@@ -107,7 +107,7 @@ Response EventsPage(Page& page) {
 }
 
 Response VerifyPage(Page& page) {
-  auto report = page.portal().deps().store->Verify();
+  auto report = page.portal().deps().ledger->store().Verify();
   json::object m = page.Base("Check the ledger", "/audit/verify");
   if (!report.ok()) {
     m["verify"] = json::object{{"ok", false}, {"checked_text", ""}, {"problem", report.status().ToString()},

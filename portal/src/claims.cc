@@ -16,6 +16,7 @@
 #include "ledger/core/streams.h"
 #include "ledger/eventstore/event_store.h"
 #include "ledger/projections/claim_views.h"
+#include "ledger/projections/directory.h"
 #include "ledger/projections/reports.h"
 #include "evidence_store.h"
 #include "portal_internal.h"
@@ -74,7 +75,7 @@ json::object ClaimSummary(Page& page, const LoadedClaim& c) {
   }
   return {{"claim_id", c.claim.claim.claim_id},
           {"claim_ref", ClaimRef(c.claim.claim.claim_id)},
-          {"provider_name", OrgName(page.bus(), c.claim.claim.provider)},
+          {"provider_name", OrgName(page.ledger(), c.claim.claim.provider)},
           {"provider_code", c.claim.claim.provider},
           {"service_name", c.service.definition.name},
           {"period", PeriodText(c.claim.claim.period)},
@@ -209,7 +210,7 @@ Response ClaimsList(Page& page) {
   for (const auto& c : claims) {
     rows.push_back(json::object{{"claim_id", c.claim_id},
                                 {"claim_ref", ClaimRef(c.claim_id)},
-                                {"provider_name", v.IsProvider() ? "" : OrgName(page.bus(), c.provider)},
+                                {"provider_name", v.IsProvider() ? "" : OrgName(page.ledger(), c.provider)},
                                 {"service_name", ServiceName(page, c.service_id, names)},
                                 {"period", PeriodText(c.period)},
                                 {"status", StatusTag(c.status)},
@@ -403,7 +404,7 @@ bool Editable(const core::ClaimState& c) {
 }
 
 std::string ReturnReason(Page& page, const std::string& claim_id) {
-  auto events = page.portal().deps().store->ReadStream(core::ClaimStream(claim_id));
+  auto events = page.portal().deps().ledger->store().ReadStream(core::ClaimStream(claim_id));
   if (!events.ok()) return {};
   std::string reason;
   for (const auto& e : events.value()) {
@@ -605,7 +606,7 @@ Response EvidencePost(Page& page) {
   std::string filename = file == nullptr ? "" : core::EvidenceFilename(file->filename);
   if (file == nullptr || file->bytes.empty()) {
     error = "Select a file to upload";
-  } else if (page.portal().deps().evidence_dir.empty()) {
+  } else if (page.portal().deps().ledger->evidence_dir().empty()) {
     error = "Evidence cannot be uploaded at the moment";
   } else if (auto detected = core::DetectEvidenceType(file->bytes, filename, api::MediaTypeOf(file->content_type));
              !detected.ok()) {
@@ -615,7 +616,7 @@ Response EvidencePost(Page& page) {
   }
   if (!error.empty()) return RenderEdit(page, *c, 422, {}, {{"evidence_file", error}});
   std::string sha = Sha256Hex(file->bytes);
-  if (!api::StoreEvidence(page.portal().deps().evidence_dir, sha, file->bytes).ok()) {
+  if (!api::StoreEvidence(page.portal().deps().ledger->evidence_dir(), sha, file->bytes).ok()) {
     return RenderEdit(page, *c, 500, {}, {{"evidence_file", "The file could not be stored. Try again."}});
   }
   core::Evidence e{sha, filename.empty() ? "evidence." + std::string(type->extensions.front()) : filename,
@@ -642,8 +643,8 @@ Response EvidenceDownload(Page& page) {
   const std::string& sha = page.call().Param("sha");
   std::vector<core::Evidence> known = c->claim.evidence;
   auto it = std::find_if(known.begin(), known.end(), [&](const auto& e) { return e.sha256 == sha; });
-  if (it == known.end() || page.portal().deps().evidence_dir.empty()) return page.NotFound();
-  auto bytes = api::ReadEvidence(page.portal().deps().evidence_dir, sha);
+  if (it == known.end() || page.portal().deps().ledger->evidence_dir().empty()) return page.NotFound();
+  auto bytes = api::ReadEvidence(page.portal().deps().ledger->evidence_dir(), sha);
   if (!bytes.ok()) return page.NotFound();
   Response r = api::EvidenceDownload(std::move(bytes).value(), *it);
   r.Set("Cache-Control", "private, no-store");
@@ -805,7 +806,7 @@ std::optional<TimelineEntry> Describe(const core::Event& event) {
 json::array Timeline(Page& page, const std::string& claim_id, std::string* decision_heading,
                      std::string* decision_code, std::string* decision_reason) {
   json::array out;
-  auto events = page.portal().deps().store->ReadStream(core::ClaimStream(claim_id));
+  auto events = page.portal().deps().ledger->store().ReadStream(core::ClaimStream(claim_id));
   if (!events.ok()) return out;
   std::map<std::string, std::pair<std::string, std::string>> people;  // username -> name, organisation
   for (const auto& env : events.value()) {
@@ -830,9 +831,11 @@ json::array Timeline(Page& page, const std::string& claim_id, std::string* decis
     if (!actor.empty()) {
       auto it = people.find(actor);
       if (it == people.end()) {
-        auto account = LoadState<core::AccountState>(page.bus(), core::AccountStream(actor));
-        std::string name = account && !account->first.full_name.empty() ? account->first.full_name : actor;
-        std::string org_name = account ? OrgName(page.bus(), account->first.org_code) : "";
+        // Names from the directory read model, never by folding the person's stream.
+        auto person = projections::FindPerson(page.db(), actor);
+        const bool known = person.ok() && person->has_value();
+        std::string name = known && !(*person)->full_name.empty() ? (*person)->full_name : actor;
+        std::string org_name = known ? OrgName(page.ledger(), (*person)->org_code) : "";
         it = people.emplace(actor, std::make_pair(name, org_name)).first;
       }
       actor = it->second.first;
@@ -987,7 +990,7 @@ Response BulkPost(Page& page) {
   options.submit = submit;
   options.at = page.call().context().now();
   options.digest = Sha256Hex(file->bytes + "\n" + options.actor + (submit ? "\nsubmit" : ""));
-  auto plan = app::PlanClaimImport(*page.portal().deps().store, file->bytes, options);
+  auto plan = app::PlanClaimImport(page.portal().deps().ledger->store(), file->bytes, options);
   if (!plan.ok()) return RenderBulk(page, 500, "The file could not be checked just now. Try again.", false);
   if (plan->too_many_rows) {
     return RenderBulk(page, 413,
@@ -1009,11 +1012,9 @@ Response BulkPost(Page& page) {
                       json::object{{"filename", file->filename.empty() ? "the file" : file->filename}, {"rows", rows}});
   }
   if (!plan->request.streams.empty()) {
-    auto appended = page.portal().deps().store->Append(plan->request);
+    auto appended = page.portal().deps().ledger->store().Append(plan->request);
     if (!appended.ok()) return RenderBulk(page, 409, "Some of these claims changed while the file was checked; nothing was saved. Upload the file again.", false);
-    if (page.portal().deps().runner != nullptr) {
-      page.portal().deps().runner->WaitFor(appended->last_position, std::chrono::seconds(5));
-    }
+    (void)page.ledger().WaitForProjections(appended->last_position);
   }
   Flash f;
   size_t n = plan->claim_ids.size();

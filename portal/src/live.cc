@@ -35,7 +35,7 @@ uint64_t StartPosition(const Request& request, es::EventStore& store) {
 }
 
 Response LiveStream(Page& page) {
-  es::EventStore* store = page.portal().deps().store;
+  es::EventStore* store = &page.portal().deps().ledger->store();
   uint64_t from = StartPosition(page.call().request(), *store);
   auto visibility = std::make_shared<app::EventVisibility>(page.bus(), page.who(), page.call().context().authorize,
                                                            core::Action::kViewClaim);

@@ -100,15 +100,14 @@ std::optional<Flash> Portal::TakeFlash(const std::string& token) {
   return f;
 }
 
-std::string OrgName(app::CommandBus& bus, const std::string& code) {
-  auto org = LoadState<core::OrgState>(bus, core::OrgStream(code));
-  return org ? org->first.name : code;
+std::string OrgName(const app::Ledger& ledger, const std::string& code) {
+  return ledger.OrganisationName(code).value_or(code);
 }
 
-std::string PersonName(app::CommandBus& bus, const std::string& username) {
+std::string PersonName(const app::Ledger& ledger, const std::string& username) {
   if (username.empty()) return {};
-  auto account = LoadState<core::AccountState>(bus, core::AccountStream(username));
-  return account && !account->first.full_name.empty() ? account->first.full_name : username;
+  std::optional<std::string> name = ledger.PersonName(username);
+  return name && !name->empty() ? *name : username;
 }
 
 // ---- Navigation -----------------------------------------------------------------
@@ -240,9 +239,9 @@ Viewer ViewerOf(Portal& portal, Call& call) {
   v.token = call.token();
   v.csrf = call.context().sessions.CsrfFor(call.token());
   v.principal = call.principal();
-  app::CommandBus& bus = *portal.deps().bus;
-  v.full_name = PersonName(bus, v.principal.username);
-  v.org_name = OrgName(bus, v.principal.org_code);
+  const app::Ledger& ledger = *portal.deps().ledger;
+  v.full_name = PersonName(ledger, v.principal.username);
+  v.org_name = OrgName(ledger, v.principal.org_code);
   return v;
 }
 
@@ -287,11 +286,7 @@ core::CommandMeta Page::Meta() const {
 app::ExecuteResult Page::Execute(const core::Command& command, std::optional<app::Precondition> precondition) {
   app::ExecuteOptions options;
   options.precondition = std::move(precondition);
-  app::ExecuteResult result = bus().Execute(Meta(), command, options);
-  if (result.ok() && result.executed().last_position != 0 && portal_.deps().runner != nullptr) {
-    portal_.deps().runner->WaitFor(result.executed().last_position, std::chrono::seconds(5));
-  }
-  return result;
+  return ledger().Execute(Meta(), command, options);  // waits for the projections after a write
 }
 
 json::object ErrorSummary(const std::vector<std::pair<std::string, std::string>>& items) {
@@ -553,7 +548,7 @@ Response PostAccountRequest(Portal& portal, Call& call) {
   std::string org_code = Trim(form.Get("org_code"));
   if (Trim(form.Get("full_name")).empty()) errors.emplace_back("full_name", "Enter your full name");
   if (form.Get("email").find('@') == std::string::npos) errors.emplace_back("email", "Enter an email address in the correct format, like name@nhs.net");
-  auto org = LoadState<core::OrgState>(*portal.deps().bus, core::OrgStream(org_code));
+  auto org = LoadState<core::OrgState>(portal.deps().ledger->bus(), core::OrgStream(org_code));
   if (org_code.empty() || !core::IsValidId(org_code) || !org) errors.emplace_back("org_code", "Enter the ODS code of your organisation");
   if (!core::IsValidUsername(username)) errors.emplace_back("username", "Choose a username of lower-case letters, digits, dots, dashes or underscores");
   if (form.Get("password").size() < app::kMinPasswordLength) errors.emplace_back("password", "Choose a password of at least 12 characters");
@@ -574,7 +569,7 @@ Response PostAccountRequest(Portal& portal, Call& call) {
                              app::HashPassword(form.Get("password"))};
     core::CommandMeta meta{RandomHex(16), "", "", call.context().now()};
     meta.correlation_id = meta.command_id;
-    app::ExecuteResult r = portal.deps().bus->Execute(meta, cmd);
+    app::ExecuteResult r = portal.deps().ledger->bus().Execute(meta, cmd);
     if (!r.ok()) {
       std::string message = RejectionText(r);
       if (r.rejected() && r.rejection().code.find("taken") != std::string::npos) message = "That username is taken. Choose another.";
@@ -822,8 +817,8 @@ Response Unknown(Portal& portal, Call& call) {
 
 std::vector<Route> PortalRoutes(const PortalDeps& deps) {
   using portal::Portal;
-  if (deps.bus == nullptr || deps.db == nullptr || deps.store == nullptr) {
-    throw std::invalid_argument("PortalRoutes needs the command bus, the event store and the projection database");
+  if (deps.ledger == nullptr) {
+    throw std::invalid_argument("PortalRoutes needs the ledger (event store, command bus and projections)");
   }
   auto p = std::make_shared<Portal>(deps);
   // The portal owns the hooks and the routes' handlers own the portal, so the

@@ -16,6 +16,7 @@
 #include <boost/json.hpp>
 
 #include "ledger/app/command_bus.h"
+#include "ledger/app/ledger.h"
 #include "ledger/core/domain.h"
 #include "ledger/portal/portal.h"
 #include "ledger/http/router.h"
@@ -188,8 +189,9 @@ class Page {
   const Viewer& viewer() const { return viewer_; }
   const core::Principal& who() const { return viewer_.principal; }
   const Form& form() const { return form_; }
-  app::CommandBus& bus() { return *portal_.deps().bus; }
-  projections::ProjectionDb& db() { return *portal_.deps().db; }
+  app::Ledger& ledger() { return *portal_.deps().ledger; }
+  app::CommandBus& bus() { return ledger().bus(); }
+  projections::ProjectionDb& db() { return ledger().projections(); }
 
   // The common layout keys (title, user, nav with `nav_current` marked, flash).
   json::object Base(std::string page_title, std::string_view nav_current);
@@ -239,11 +241,12 @@ std::optional<std::pair<State, uint64_t>> LoadState(app::CommandBus& bus, const 
   if (s == nullptr) return std::nullopt;
   return std::make_pair(*s, loaded.value().version);
 }
-std::string OrgName(app::CommandBus& bus, const std::string& code);
+// Display names from the directory read model (the code or username when unknown).
+std::string OrgName(const app::Ledger& ledger, const std::string& code);
 // A tariff's rates for people: "£12.50 per Patients vaccinated; ...", the
 // population rate, each threshold tier, or the participation payment.
 std::string RatesText(const core::ServiceState& s, const core::Tariff& t);
-std::string PersonName(app::CommandBus& bus, const std::string& username);
+std::string PersonName(const app::Ledger& ledger, const std::string& username);
 
 // ---- Administration helpers (admin.cc) --------------------------------------
 

@@ -54,7 +54,7 @@ Response ServicesPage(Page& page) {
     if (offer.status == core::OfferStatus::kPending) {
       offers.push_back(json::object{{"offer_id", core::OfferStream(offer.service_id, offer.provider)},
                                     {"service_name", def.name},
-                                    {"commissioner_name", OrgName(page.bus(), offer.commissioner)},
+                                    {"commissioner_name", OrgName(page.ledger(), offer.commissioner)},
                                     {"start_text", FormatDateText(offer.start)},
                                     {"end_text", FormatDateText(offer.end)},
                                     {"respond_by_text", FormatDateText(offer.respond_by)}});
@@ -102,7 +102,7 @@ Response RenderOffer(Page& page, const core::OfferState& offer, uint64_t version
   m["back_link"] = json::object{{"href", "/services"}, {"text", "Back to services and offers"}};
   m["offer"] = json::object{{"offer_id", core::OfferStream(offer.service_id, offer.provider)},
                             {"version", version},
-                            {"commissioner_name", OrgName(page.bus(), offer.commissioner)},
+                            {"commissioner_name", OrgName(page.ledger(), offer.commissioner)},
                             {"service_name", def.name},
                             {"description", def.description},
                             {"category", CategoryText(def)},

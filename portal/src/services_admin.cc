@@ -193,7 +193,7 @@ json::array TariffRows(const core::ServiceState& s) {
 json::object ServiceSummary(Page& page, const core::ServiceState& s, uint64_t version) {
   const core::ServiceDefinition& d = s.definition;
   json::array shared;
-  for (const auto& c : s.shared_with) shared.push_back(json::string(OrgName(page.bus(), c)));
+  for (const auto& c : s.shared_with) shared.push_back(json::string(OrgName(page.ledger(), c)));
   std::string frequency(core::FrequencyName(d.frequency));
   if (!frequency.empty()) frequency[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(frequency[0])));
   return {{"service_id", s.service_id},
@@ -268,7 +268,7 @@ Response SharePost(Page& page) {
                          {{"with_commissioner", RejectionText(r)}});
   }
   Flash f;
-  f.heading = "Service shared with " + OrgName(page.bus(), with);
+  f.heading = "Service shared with " + OrgName(page.ledger(), with);
   return page.Redirect("/admin/services/" + s.service_id, f);
 }
 

@@ -11,7 +11,7 @@
 #include "ledger/core/domain.h"
 #include "ledger/core/streams.h"
 #include "ledger/eventstore/event_store.h"
-#include "support/temp_dir.h"
+#include "support/world.h"
 
 namespace ledger::app {
 namespace {
@@ -20,18 +20,11 @@ using core::CommandMeta;
 
 constexpr core::Timestamp kNoon = 1'790'000'000'000'000;  // a fixed moment in 2026
 
-struct Fixture {
-  testing::TempDir dir;
-  std::unique_ptr<es::EventStore> store;
-  std::unique_ptr<CommandBus> bus;
+// The shared test world's ledger, driven through its command bus.
+struct Fixture : testing::LedgerWorld {
+  es::EventStore* store = &ledger().store();
+  CommandBus* bus = &ledger().bus();
   int next_id = 0;
-
-  Fixture() {
-    auto opened = es::EventStore::Open(dir.Sub("events"));
-    REQUIRE(opened.ok());
-    store = std::move(opened).value();
-    bus = std::make_unique<CommandBus>(*store);
-  }
 
   CommandMeta Meta(const std::string& actor) { return {"cmd-" + std::to_string(++next_id), "", actor, kNoon}; }
 

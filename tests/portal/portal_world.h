@@ -1,4 +1,5 @@
-// The portal tests' world: the API world of tests/http/api with the portal's
+// The portal tests' world: the API world of tests/http/api (on the shared
+// test world of tests/support) with the portal's
 // routes added, and a browser-like client keeping the session cookie and the
 // latest CSRF token of the pages it gets.
 #pragma once
@@ -22,13 +23,9 @@ struct PortalWorld : ApiWorld {
   explicit PortalWorld(std::size_t list_page_size = 50) {
     PortalDeps p;
     p.list_page_size = list_page_size;
-    p.bus = bus.get();
-    p.store = store.get();
-    p.db = db.get();
-    p.runner = runner.get();
+    p.ledger = &ledger();
     p.templates_dir = DefaultPortalTemplatesDir();
     p.static_dir = DefaultPortalStaticDir();
-    p.evidence_dir = (dir->path() / "evidence").string();
     context->AddRoutes(PortalRoutes(p));
   }
 };

@@ -15,6 +15,7 @@
 #include "ledger/projections/runner.h"
 #include "ledger/tools/simulator.h"
 #include "support/temp_dir.h"
+#include "support/world.h"
 #include "support/build_paths.h"
 
 namespace ledger::projections {
@@ -102,26 +103,22 @@ TEST_CASE("rebuilding every projection from zero gives the same bytes as the liv
 }
 
 // A small history (one commissioner, three practices) caught up into db.
-struct SmallHistory {
-  testing::TempDir dir;
-  std::unique_ptr<es::EventStore> store;
-  std::unique_ptr<ProjectionDb> db;
-  std::unique_ptr<Runner> runner;
+// On the shared test world's ledger; its runner is caught up by hand, never started.
+struct SmallHistory : testing::LedgerWorld {
+  es::EventStore* store = &ledger().store();
+  ProjectionDb* db = &ledger().projections();
+  Runner* runner = &ledger().runner();
 
-  SmallHistory() {
-    es::Options store_options;
-    store_options.sync = false;
-    auto opened = es::EventStore::Open(dir.Sub("log"), store_options);
-    REQUIRE(opened.ok());
-    store = std::move(opened).value();
-    auto db_opened = ProjectionDb::Open(dir.Sub("p"));
-    REQUIRE(db_opened.ok());
-    db = std::move(db_opened).value();
+  SmallHistory() : LedgerWorld(std::make_unique<testing::TempDir>(), Unsynced()) {
     testing::History history(*store, {1, 3, 1});
     history.Setup();
-    runner = std::make_unique<Runner>(*store, *db);
     REQUIRE(runner->CatchUp().ok());
     REQUIRE(db->Applied() > 0);
+  }
+  static es::Options Unsynced() {
+    es::Options options;
+    options.sync = false;
+    return options;
   }
 };
 
@@ -143,7 +140,7 @@ TEST_CASE("a read-only open sees what the writer has flushed, beside the open wr
   SmallHistory h;
   REQUIRE(h.db->rocks()->Flush(rocksdb::FlushOptions()).ok());
 
-  auto reader = ProjectionDb::OpenReadOnly(h.dir.Sub("p"));  // the writer stays open
+  auto reader = ProjectionDb::OpenReadOnly(h.dir->Sub("projections"));  // the writer stays open
   INFO(reader.status().ToString());
   REQUIRE(reader.ok());
   CHECK((*reader)->Applied() == h.db->Applied());

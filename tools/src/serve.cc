@@ -21,6 +21,7 @@
 
 #include "ledger/app/command_bus.h"
 #include "ledger/app/credentials.h"
+#include "ledger/app/ledger.h"
 #include "ledger/core/domain.h"
 #include "ledger/core/streams.h"
 #include "ledger/portal/portal.h"
@@ -30,7 +31,6 @@
 #include "ledger/http/router.h"
 #include "ledger/http/server.h"
 #include "ledger/projections/projection_db.h"
-#include "ledger/projections/runner.h"
 #include "ledger/tools/simulator.h"
 #include "serve.h"
 
@@ -247,48 +247,43 @@ int RunServe(const CLI::App& app, const ServeArgs& args) {
   if (ec) return Fail(kExitFailed, fmt::format("cannot create {}: {}", data.evidence().string(), ec.message()));
   if (!VerifyLogAtStart(*store, data)) return kExitFailed;
   const bool log_intact = store->Integrity().ok;
-  app::CommandBus bus(*store);
+  auto db = projections::ProjectionDb::Open(data.projections().string());
+  if (!db.ok()) return Fail(kExitFailed, "cannot open the read models: " + db.status().ToString());
+  app::LedgerOptions ledger_options;
+  ledger_options.evidence_dir = data.evidence();
+  app::Ledger ledger(std::move(store), std::move(db).value(), ledger_options);
 
   std::vector<DemoAccount> demo_accounts;
   bool demo_loaded = false;
-  if (args.demo && log_intact && store->GetHead().position == 0) {
-    if (int rc = LoadDemo(*store, bus, clock, args, &demo_accounts); rc != kExitOk) return rc;
+  if (args.demo && log_intact && ledger.store().GetHead().position == 0) {
+    if (int rc = LoadDemo(ledger.store(), ledger.bus(), clock, args, &demo_accounts); rc != kExitOk) return rc;
     demo_loaded = true;
   }
-
-  auto db = projections::ProjectionDb::Open(data.projections().string());
-  if (!db.ok()) return Fail(kExitFailed, "cannot open the read models: " + db.status().ToString());
-  projections::Runner runner(*store, **db);
   if (log_intact) {  // read models are never fed from a log that failed verification
-    if (es::Status s = runner.CatchUp(); !s.ok())
+    if (es::Status s = ledger.StartProjections(); !s.ok())
       return Fail(kExitFailed, "cannot bring the read models up to date: " + s.ToString());
-    runner.Start();
   }
 
-  app::LogAccountDirectory accounts(bus, *store);
+  app::LogAccountDirectory accounts(ledger.bus(), ledger.store());
   http::Context context;
   context.accounts = &accounts;
   context.dummy_password_hash = app::HashPassword(http::RandomHex(16));
   context.AddRoutes(http::BuiltinRoutes());
-  context.health = [log = store.get()] { return LogHealth(*log); };
-  http::ApiDeps deps(*store, bus, **db, runner, data.evidence());
+  context.health = [log = &ledger.store()] { return LogHealth(*log); };
+  http::ApiDeps deps(ledger);
   context.AddRoutes(http::ApiRoutes(deps));
   http::PortalDeps portal_deps;
-  portal_deps.bus = &bus;
-  portal_deps.store = store.get();
-  portal_deps.db = db->get();
-  portal_deps.runner = &runner;
+  portal_deps.ledger = &ledger;
   portal_deps.templates_dir = args.portal.empty() ? http::DefaultPortalTemplatesDir() : args.portal + "/templates";
   portal_deps.static_dir = args.portal.empty() ? http::DefaultPortalStaticDir() : args.portal + "/static";
-  portal_deps.evidence_dir = data.evidence().string();
   try {
     context.AddRoutes(http::PortalRoutes(portal_deps));
   } catch (const std::exception& e) {
     return Fail(kExitFailed, std::string("cannot load the portal: ") + e.what());
   }
-  es::EventStore* log = store.get();
+  es::EventStore* log = &ledger.store();
   context.metrics.AddGauge("ledger_projection_lag", "Log positions the read models are behind the head",
-                           [&runner] { return static_cast<double>(runner.Lag()); });
+                           [&ledger] { return static_cast<double>(ledger.runner().Lag()); });
   context.metrics.AddGauge("ledger_log_head", "The log's head position",
                            [log] { return static_cast<double>(log->GetHead().position); });
   context.metrics.AddGauge("ledger_log_verified",
@@ -320,7 +315,7 @@ int RunServe(const CLI::App& app, const ServeArgs& args) {
     return Fail(kExitFailed, fmt::format("cannot listen on {}: {}", args.listen, error));
   std::string shown_host = host.empty() || host == "0.0.0.0" ? "127.0.0.1" : host;
   if (shown_host.find(':') != std::string::npos) shown_host = "[" + shown_host + "]";
-  fmt::print("ledger serving {} (log head {}) at http://{}:{}/\n", data.root().string(), store->GetHead().position,
+  fmt::print("ledger serving {} (log head {}) at http://{}:{}/\n", data.root().string(), log->GetHead().position,
              shown_host, server.port());
   fmt::print("API: http://{}:{}/api/v1 (sign in with POST /api/v1/session); health: /healthz; metrics: /metrics\n",
              shown_host, server.port());
@@ -336,8 +331,8 @@ int RunServe(const CLI::App& app, const ServeArgs& args) {
 
   server.Run();
   deps.StopStreams();
-  runner.Stop();
-  fmt::print("ledger serve stopped cleanly at log head {}.\n", store->GetHead().position);
+  ledger.StopProjections();
+  fmt::print("ledger serve stopped cleanly at log head {}.\n", log->GetHead().position);
   std::fflush(stdout);
   return kExitOk;
 }

@@ -52,11 +52,12 @@ std::optional<core::AccountState> LoadAccount(Call& call, ApiDeps& deps, uint64_
   return account;
 }
 
-Response AccountNow(ApiDeps& deps, const std::string& username, int status = 200) {
+// The account as the command left it.
+Response AccountNow(ApiDeps& deps, const app::Executed& executed, const std::string& username, int status = 200) {
   uint64_t version = 0;
   Response answer;
-  auto account = api::LoadState<core::AccountState>(deps, core::AccountStream(username), &version, &answer,
-                                                    [](const core::AccountState&) { return true; });
+  auto account = api::StateAfter<core::AccountState>(deps, executed, core::AccountStream(username), &version, &answer,
+                                                     [](const core::AccountState&) { return true; });
   if (!account) return answer;
   return api::VersionedJson(status, AccountJson(*account), version);
 }
@@ -80,14 +81,13 @@ Response RequestAccount(Call& call, ApiDeps& deps) {
 
   core::CommandMeta meta;
   meta.actor = username;  // the requester; they have no account yet
-  meta.at = deps.now ? deps.now() : 0;
+  meta.at = deps.ledger.Now();
   meta.command_id = RandomHex(16);
   meta.correlation_id = meta.command_id;
   std::string hash = app::HashPassword(password, call.context().options().dummy_hash_cost);
   app::ExecuteResult result =
-      deps.bus.Execute(meta, core::RequestAccount{username, org, full_name, email, roles, hash});
+      deps.ledger.Execute(meta, core::RequestAccount{username, org, full_name, email, roles, hash});
   if (!result.ok()) return api::FailureResponse(result);
-  api::WaitForProjections(deps, result.executed().last_position);
   boost::json::object body{{"username", username}, {"org_code", org}, {"status", "requested"}};
   Response r = Response::Json(202, body);
   r.Set("Location", "/api/v1/accounts/" + username);
@@ -141,8 +141,11 @@ Handler OnAccount(ApiDeps& deps, BuildAccountCommand build) {
     core::Command command = build(*account, has_body ? &in : nullptr);
     if (has_body)
       if (auto bad = in.Finish()) return *bad;
-    if (auto failed = api::Execute(call, deps, core::AccountStream(account->username), version, command)) return *failed;
-    return AccountNow(deps, account->username);
+    app::Executed executed;
+    if (auto failed =
+            api::Execute(call, deps, core::AccountStream(account->username), version, command, &executed, *account))
+      return *failed;
+    return AccountNow(deps, executed, account->username);
   };
 }
 

@@ -8,10 +8,12 @@
 namespace ledger::http::api {
 
 std::optional<Response> Execute(Call& call, ApiDeps& deps, const std::string& stream_id, uint64_t current_version,
-                                const core::Command& command, app::Executed* executed) {
+                                const core::Command& command, app::Executed* executed, core::AggregateState read) {
   CommandSetup setup;
   if (auto bad = Prepare(call, deps, stream_id, current_version, &setup)) return bad;
   if (stream_id.empty()) setup.options.precondition.reset();
+  if (!stream_id.empty() && !std::holds_alternative<std::monostate>(read))
+    setup.options.preloaded.emplace(stream_id, core::LoadedStream{current_version, std::move(read)});
   RunOutcome outcome = Run(deps, command, setup);
   if (auto* answer = std::get_if<Response>(&outcome)) return std::move(*answer);
   if (executed != nullptr) *executed = std::get<app::Executed>(std::move(outcome));
@@ -80,7 +82,7 @@ Response BadQueryParameter(const std::string& name, std::string message) {
 
 std::optional<Response> ReportRows(ApiDeps& deps, std::string_view report, const projections::ReportParams& params,
                                    boost::json::array* rows) {
-  auto table = projections::RunReport(deps.projections, report, params);
+  auto table = projections::RunReport(deps.ledger.projections(), report, params);
   if (!table.ok()) return ProblemResponse(table.status());
   boost::json::object json = projections::TableToJson(*table);
   const boost::json::array& columns = json.at("columns").as_array();

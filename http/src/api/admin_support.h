@@ -49,17 +49,20 @@ inline Handler Bind(ApiDeps& deps, AreaHandler fn) {
 }
 
 // Runs `command` as the caller (Idempotency-Key and If-Match on `stream_id`
-// at `current_version` honoured). On success returns nullopt and sets
-// *executed; otherwise the answer to send.
+// at `current_version` honoured). `read`: the state of `stream_id` the route
+// has just read at `current_version` (monostate: none), which the command
+// then does not read again. On success returns nullopt and sets *executed;
+// otherwise the answer to send.
 std::optional<Response> Execute(Call& call, ApiDeps& deps, const std::string& stream_id, uint64_t current_version,
-                                const core::Command& command, app::Executed* executed = nullptr);
+                                const core::Command& command, app::Executed* executed = nullptr,
+                                core::AggregateState read = {});
 
 // A stream folded, or the answer: 404 when it does not exist or `exists` says
 // the state is empty.
 template <typename State>
 std::optional<State> LoadState(ApiDeps& deps, const std::string& stream_id, uint64_t* version, Response* answer,
                                std::function<bool(const State&)> exists) {
-  auto loaded = deps.bus.LoadStream(stream_id);
+  auto loaded = deps.ledger.bus().LoadStream(stream_id);
   if (!loaded.ok()) {
     *answer = ProblemResponse(loaded.status());
     return std::nullopt;
@@ -70,6 +73,23 @@ std::optional<State> LoadState(ApiDeps& deps, const std::string& stream_id, uint
     return std::nullopt;
   }
   if (version != nullptr) *version = loaded->version;
+  return *state;
+}
+
+// The state of `stream_id` after a command: as the command left it
+// (Executed::state), read again only when it carries none (a repeated command
+// id answered from the log). 404 answer when `exists` says it is empty.
+template <typename State>
+std::optional<State> StateAfter(ApiDeps& deps, const app::Executed& executed, const std::string& stream_id,
+                                uint64_t* version, Response* answer, std::function<bool(const State&)> exists) {
+  const core::LoadedStream* now = executed.StateOf(stream_id);
+  const State* state = now == nullptr ? nullptr : std::get_if<State>(&now->state);
+  if (state == nullptr) return LoadState<State>(deps, stream_id, version, answer, std::move(exists));
+  if (now->version == 0 || !exists(*state)) {
+    *answer = NotFound();
+    return std::nullopt;
+  }
+  if (version != nullptr) *version = now->version;
   return *state;
 }
 

@@ -1,5 +1,4 @@
 // ApiRoutes: every domain area's routes in one list.
-#include <chrono>
 #include <iterator>
 
 #include "admin_support.h"
@@ -9,18 +8,8 @@
 
 namespace ledger::http {
 
-ApiDeps::ApiDeps(es::EventStore& log, app::CommandBus& command_bus, projections::ProjectionDb& read_models,
-                 projections::Runner& feed, std::filesystem::path evidence_root)
-    : store(log),
-      bus(command_bus),
-      projections(read_models),
-      runner(feed),
-      evidence_dir(std::move(evidence_root)),
-      now([] {
-        return std::chrono::duration_cast<std::chrono::microseconds>(
-                   std::chrono::system_clock::now().time_since_epoch())
-            .count();
-      }),
+ApiDeps::ApiDeps(app::Ledger& app_ledger)
+    : ledger(app_ledger),
       streams(std::make_unique<SseHub>()),
       idempotency_locks(std::make_unique<IdempotencyLocks>()) {}
 

@@ -15,7 +15,7 @@ std::optional<Response> Prepare(Call& call, ApiDeps& deps, const std::string& st
   if (bad) return bad;
   const std::string& username = call.principal().username;
   out->meta.actor = username;
-  out->meta.at = deps.now ? deps.now() : 0;
+  out->meta.at = deps.ledger.Now();
   out->idempotent = key.has_value();
   out->meta.command_id = key ? CommandIdFor(username, *key) : RandomHex(16);
   out->meta.correlation_id = out->meta.command_id;
@@ -60,16 +60,12 @@ Response FailureResponse(const app::ExecuteResult& result) {
 }
 
 RunOutcome Run(ApiDeps& deps, const core::Command& command, const CommandSetup& setup) {
-  app::ExecuteResult result = deps.bus.Execute(setup.meta, command, setup.options);
+  // The ledger waits for the projections after a write (read-your-writes).
+  app::ExecuteResult result = deps.ledger.Execute(setup.meta, command, setup.options);
   if (!result.ok()) return FailureResponse(result);
   const app::Executed& executed = result.executed();
-  if (executed.last_position != 0) WaitForProjections(deps, executed.last_position);
   if (!executed.validation_errors.empty()) return SubmissionFailed(executed.validation_errors);
   return executed;
-}
-
-void WaitForProjections(ApiDeps& deps, uint64_t position) {
-  (void)deps.runner.WaitFor(position, deps.projection_wait);
 }
 
 Response NotFound() { return ToResponse(problems::NotFound("Nothing was found at this address.")); }

@@ -42,9 +42,6 @@ Response FailureResponse(const app::ExecuteResult& result);
 // 422: the command was recorded but failed validation; lists every field error.
 Response SubmissionFailed(const std::vector<core::FieldError>& errors);
 
-// Waits (bounded by deps.projection_wait) until the projections applied `position`.
-void WaitForProjections(ApiDeps& deps, uint64_t position);
-
 // The same 404 for an unknown and a forbidden resource.
 Response NotFound();
 

@@ -58,10 +58,10 @@ Response BulkUpload(Call& call, ApiDeps& deps) {
   app::ClaimImportOptions options;
   options.actor = username;
   options.submit = submit;
-  options.at = deps.now ? deps.now() : 0;
+  options.at = deps.ledger.Now();
   // As `ledger import-claims`: the same file from the same person names the same claims.
   options.digest = Sha256Hex(csv + "\n" + username + (submit ? "\nsubmit" : ""));
-  auto plan = app::PlanClaimImport(deps.store, csv, options);
+  auto plan = app::PlanClaimImport(deps.ledger.store(), csv, options);
   if (!plan.ok()) return ProblemResponse(plan.status());
   if (plan->too_many_rows) return TooManyRows(plan->errors.front());
   if (!plan->errors.empty()) return RowErrors(plan->errors);
@@ -73,14 +73,14 @@ Response BulkUpload(Call& call, ApiDeps& deps) {
     body["duplicate"] = true;
     return Response::Json(200, body);
   }
-  auto appended = deps.store.Append(plan->request);
+  auto appended = deps.ledger.store().Append(plan->request);
   if (!appended.ok()) {
     if (appended.status().code() == es::Status::Code::kConflict)
       return ToResponse(problems::Conflict(
           "Some of these claims changed while the file was checked; nothing was stored. Upload the file again."));
     return ProblemResponse(appended.status());
   }
-  api::WaitForProjections(deps, appended->last_position);
+  (void)deps.ledger.WaitForProjections(appended->last_position);
   body["duplicate"] = appended->duplicate;
   body["first_position"] = appended->first_position;
   body["last_position"] = appended->last_position;

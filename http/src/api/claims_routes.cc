@@ -45,7 +45,7 @@ std::optional<LoadedClaim> LoadClaim(Call& call, ApiDeps& deps, Response* answer
     *answer = api::NotFound();
     return std::nullopt;
   }
-  auto loaded = deps.bus.LoadStream(core::ClaimStream(id));
+  auto loaded = deps.ledger.bus().LoadStream(core::ClaimStream(id));
   if (!loaded.ok()) {
     *answer = ProblemResponse(loaded.status());
     return std::nullopt;
@@ -65,7 +65,7 @@ std::optional<LoadedClaim> LoadClaim(Call& call, ApiDeps& deps, Response* answer
 boost::json::object ClaimJson(ApiDeps& deps, const LoadedClaim& claim) {
   const core::ClaimState& s = claim.state;
   boost::json::object o;
-  auto view = projections::GetClaim(deps.projections, s.claim.claim_id);
+  auto view = projections::GetClaim(deps.ledger.projections(), s.claim.claim_id);
   if (view.ok() && view->has_value()) o = projections::ClaimViewToJson(**view);
   o["claim_id"] = s.claim.claim_id;
   o["provider"] = s.claim.provider;
@@ -99,16 +99,24 @@ boost::json::object ClaimJson(ApiDeps& deps, const LoadedClaim& claim) {
   return o;
 }
 
-// The claim as it is now, with its version as ETag.
-Response ClaimResponse(ApiDeps& deps, const std::string& claim_id, int status) {
-  auto loaded = deps.bus.LoadStream(core::ClaimStream(claim_id));
-  if (!loaded.ok()) return ProblemResponse(loaded.status());
-  const auto* state = std::get_if<core::ClaimState>(&loaded->state);
-  if (state == nullptr || loaded->version == 0) return api::NotFound();
-  Response r = Response::Json(status, ClaimJson(deps, LoadedClaim{loaded->version, *state}));
-  r.Set("ETag", ETagFor(loaded->version));
+// The claim as `loaded` holds it, with its version as ETag.
+Response ClaimResponse(ApiDeps& deps, const std::string& claim_id, const core::LoadedStream& loaded, int status) {
+  const auto* state = std::get_if<core::ClaimState>(&loaded.state);
+  if (state == nullptr || loaded.version == 0) return api::NotFound();
+  Response r = Response::Json(status, ClaimJson(deps, LoadedClaim{loaded.version, *state}));
+  r.Set("ETag", ETagFor(loaded.version));
   if (status == 201) r.Set("Location", "/api/v1/claims/" + claim_id);
   return r;
+}
+
+// The claim as the command left it: the state it carries, read again only
+// when it carries none (a repeated command id answered from the log).
+Response ClaimResponse(ApiDeps& deps, const std::string& claim_id, const app::Executed& executed, int status) {
+  const std::string stream = core::ClaimStream(claim_id);
+  if (const core::LoadedStream* now = executed.StateOf(stream)) return ClaimResponse(deps, claim_id, *now, status);
+  auto loaded = deps.ledger.bus().LoadStream(stream);
+  if (!loaded.ok()) return ProblemResponse(loaded.status());
+  return ClaimResponse(deps, claim_id, *loaded, status);
 }
 
 // ---- Reading values and answers -------------------------------------------
@@ -182,7 +190,7 @@ Response CreateClaim(Call& call, ApiDeps& deps) {
   // One command: the draft and its values are stored together or not at all.
   auto created = api::Run(deps, core::CreateClaimDraft{ref, values, answers}, setup);
   if (auto* answer = std::get_if<Response>(&created)) return std::move(*answer);
-  return ClaimResponse(deps, claim_id, 201);
+  return ClaimResponse(deps, claim_id, std::get<app::Executed>(created), 201);
 }
 
 // Runs one command on the loaded claim and answers with the claim.
@@ -191,14 +199,17 @@ Response RunOnClaim(Call& call, ApiDeps& deps, const LoadedClaim& claim, const c
   CommandSetup setup;
   const std::string& id = claim.state.claim.claim_id;
   if (auto bad = api::Prepare(call, deps, core::ClaimStream(id), claim.version, &setup)) return *bad;
+  // The claim was read just now (to authorize): the command does not read it again.
+  setup.options.preloaded.emplace(core::ClaimStream(id), core::LoadedStream{claim.version, claim.state});
   auto outcome = api::Run(deps, command, setup);
   if (auto* answer = std::get_if<Response>(&outcome)) return std::move(*answer);
+  const auto& executed = std::get<app::Executed>(outcome);
   if (status == 204) {
     Response r = Response::NoContent();
-    r.Set("ETag", ETagFor(std::get<app::Executed>(outcome).VersionOf(core::ClaimStream(id))));
+    r.Set("ETag", ETagFor(executed.VersionOf(core::ClaimStream(id))));
     return r;
   }
-  return ClaimResponse(deps, id, status);
+  return ClaimResponse(deps, id, executed, status);
 }
 
 // PUT /api/v1/claims/{id} {values?, answers?}: replaces what is given.
@@ -338,7 +349,7 @@ Response AttachEvidence(Call& call, ApiDeps& deps) {
   auto claim = LoadClaim(call, deps, &answer);
   if (!claim) return answer;
   std::string sha = Sha256Hex(upload.bytes);
-  if (es::Status s = api::StoreEvidence(deps.evidence_dir, sha, upload.bytes); !s.ok()) {
+  if (es::Status s = api::StoreEvidence(deps.ledger.evidence_dir(), sha, upload.bytes); !s.ok()) {
     return ToResponse(problems::Internal());
   }
   core::Evidence evidence{sha, upload.filename, upload.content_type, static_cast<int64_t>(upload.bytes.size())};
@@ -361,7 +372,7 @@ Response DownloadEvidence(Call& call, ApiDeps& deps) {
   for (const core::Evidence& e : claim->state.evidence)
     if (e.sha256 == sha) found = &e;
   if (found == nullptr) return api::NotFound();
-  auto bytes = api::ReadEvidence(deps.evidence_dir, sha);
+  auto bytes = api::ReadEvidence(deps.ledger.evidence_dir(), sha);
   if (!bytes.ok()) return api::NotFound();
   Response r = api::EvidenceDownload(std::move(*bytes), *found);
   r.Set("ETag", "\"" + sha + "\"");
@@ -439,7 +450,7 @@ Response ListClaims(Call& call, ApiDeps& deps) {
   q.limit = api::QueryNumber(call, "limit", 1000, &bad).value_or(100);
   if (bad) return *bad;
   if (q.limit == 0) q.limit = 1;
-  auto page = projections::ListClaims(deps.projections, q);
+  auto page = projections::ListClaims(deps.ledger.projections(), q);
   if (!page.ok()) {
     if (page.status().code() == es::Status::Code::kInvalid) return BadQuery("cursor", "Use the next_cursor given.");
     return ProblemResponse(page.status());
@@ -452,7 +463,7 @@ Response ClaimHistory(Call& call, ApiDeps& deps) {
   Response answer;
   auto claim = LoadClaim(call, deps, &answer);
   if (!claim) return answer;
-  auto page = projections::ClaimAudit(deps.projections, claim->state.claim.claim_id, call.Query("cursor"));
+  auto page = projections::ClaimAudit(deps.ledger.projections(), claim->state.claim.claim_id, call.Query("cursor"));
   if (!page.ok()) return ProblemResponse(page.status());
   return Response::Json(200, projections::AuditPageToJson(*page));
 }
@@ -486,7 +497,7 @@ Response GetWorklist(Call& call, ApiDeps& deps) {
   std::string cursor = only.empty() ? "" : call.Query("cursor");
   boost::json::array lists;
   for (const std::string& role : roles) {
-    auto page = projections::Worklist(deps.projections, role, who.org_code, cursor);
+    auto page = projections::Worklist(deps.ledger.projections(), role, who.org_code, cursor);
     if (!page.ok()) {
       if (page.status().code() == es::Status::Code::kInvalid) return BadQuery("cursor", "Use the next_cursor given.");
       return ProblemResponse(page.status());

@@ -128,7 +128,7 @@ size_t SseHub::open_streams() {
 namespace {
 
 std::shared_ptr<app::EventVisibility> VisibilityFor(Call& call, ApiDeps& deps) {
-  return std::make_shared<app::EventVisibility>(deps.bus, call.principal(), call.context().authorize);
+  return std::make_shared<app::EventVisibility>(deps.ledger.bus(), call.principal(), call.context().authorize);
 }
 
 // GET /api/v1/events?from=&limit=
@@ -140,7 +140,7 @@ Response ListEvents(Call& call, ApiDeps& deps) {
   if (bad) return *bad;
   if (from == 0) from = 1;
   if (limit == 0) limit = 1;
-  auto envelopes = deps.store.ReadAll(from, limit);
+  auto envelopes = deps.ledger.store().ReadAll(from, limit);
   if (!envelopes.ok()) return ProblemResponse(envelopes.status());
   auto visibility = VisibilityFor(call, deps);
   boost::json::array events;
@@ -149,7 +149,7 @@ Response ListEvents(Call& call, ApiDeps& deps) {
     next = e.position + 1;
     if (visibility->Visible(e)) events.push_back(api::EnvelopeJson(e));
   }
-  es::Head head = deps.store.GetHead();
+  es::Head head = deps.ledger.store().GetHead();
   boost::json::object body{{"events", std::move(events)}, {"next_from", next}, {"head", head.position}};
   return Response::Json(200, body);
 }
@@ -168,18 +168,18 @@ Response StreamEvents(Call& call, ApiDeps& deps) {
     std::optional<Response> bad;
     auto asked = api::QueryNumber(call, "from", UINT64_MAX / 2, &bad);
     if (bad) return *bad;
-    from = asked ? std::max<uint64_t>(*asked, 1) : deps.store.GetHead().position + 1;
+    from = asked ? std::max<uint64_t>(*asked, 1) : deps.ledger.store().GetHead().position + 1;
   }
   auto visibility = VisibilityFor(call, deps);
   ApiDeps* d = &deps;
   return Response::Stream([d, from, visibility](std::shared_ptr<SseWriter> writer) {
-    d->streams->Open(d->store, std::move(writer), from, visibility);
+    d->streams->Open(d->ledger.store(), std::move(writer), from, visibility);
   });
 }
 
 // GET /api/v1/verify
 Response Verify(Call&, ApiDeps& deps) {
-  auto report = deps.store.Verify(1, 0);
+  auto report = deps.ledger.store().Verify(1, 0);
   if (!report.ok()) return ProblemResponse(report.status());
   boost::json::object body{
       {"ok", report->ok},

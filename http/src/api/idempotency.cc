@@ -61,7 +61,7 @@ Response KeyReused() { return ToResponse(problems::IdempotencyKeyReused()); }
 // The request tag of the command stored under `command_id` ("" when it has
 // none); nullopt when no command is stored under it.
 es::Result<std::optional<std::string>> StoredTag(ApiDeps& deps, const std::string& command_id) {
-  auto found = deps.store.FindCommand(command_id);
+  auto found = deps.ledger.store().FindCommand(command_id);
   if (!found.ok()) return found.status();
   if (!found->has_value()) return std::optional<std::string>();
   return std::optional<std::string>((*found)->request_tag);
@@ -82,7 +82,7 @@ bool ShouldKeep(ApiDeps& deps, const Response& response, const std::string& comm
 // Runs the route once for a key the caller holds.
 Response AnswerOnce(ApiDeps& deps, Call& call, const Handler& inner, const std::string& command_id,
                     const std::string& fingerprint) {
-  auto record = deps.store.FindRequestRecord(command_id);
+  auto record = deps.ledger.store().FindRequestRecord(command_id);
   if (!record.ok()) return ProblemResponse(record.status());
   if (record->has_value()) {
     std::optional<KeptAnswer> kept = DecodeKeptAnswer(**record);
@@ -98,7 +98,7 @@ Response AnswerOnce(ApiDeps& deps, Call& call, const Handler& inner, const std::
   if (ShouldKeep(deps, response, command_id, fingerprint)) {
     // A failed write leaves the key as after a stop before it: the command
     // record still binds the key to this request.
-    (void)deps.store.PutRequestRecord(command_id, EncodeKeptAnswer({fingerprint, response}));
+    (void)deps.ledger.store().PutRequestRecord(command_id, EncodeKeptAnswer({fingerprint, response}));
   }
   return response;
 }

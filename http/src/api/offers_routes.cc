@@ -62,10 +62,13 @@ std::optional<core::OfferState> LoadOffer(Call& call, ApiDeps& deps, uint64_t* v
   return offer;
 }
 
-Response OfferNow(ApiDeps& deps, const std::string& service, const std::string& provider) {
+// The offer as the command left it.
+Response OfferNow(ApiDeps& deps, const app::Executed& executed, const std::string& service,
+                  const std::string& provider) {
   uint64_t version = 0;
   Response answer;
-  auto offer = api::LoadState<core::OfferState>(deps, core::OfferStream(service, provider), &version, &answer, Exists);
+  auto offer =
+      api::StateAfter<core::OfferState>(deps, executed, core::OfferStream(service, provider), &version, &answer, Exists);
   if (!offer) return answer;
   return api::VersionedJson(200, OfferJson(*offer), version);
 }
@@ -172,10 +175,11 @@ Handler Respond(ApiDeps& deps, Reason reason_rule) {
     if (!offer) return answer;
     Command command{offer->service_id, offer->provider};
     if constexpr (!std::is_same_v<Command, core::AcceptOffer>) command.reason = reason;
-    if (auto failed =
-            api::Execute(call, deps, core::OfferStream(offer->service_id, offer->provider), version, command))
+    app::Executed executed;
+    if (auto failed = api::Execute(call, deps, core::OfferStream(offer->service_id, offer->provider), version, command,
+                                   &executed, *offer))
       return *failed;
-    return OfferNow(deps, offer->service_id, offer->provider);
+    return OfferNow(deps, executed, offer->service_id, offer->provider);
   };
 }
 

@@ -49,11 +49,12 @@ std::optional<core::OrgState> LoadOrg(Call& call, ApiDeps& deps, uint64_t* versi
   return org;
 }
 
-Response OrgNow(ApiDeps& deps, const std::string& code, int status = 200) {
+// The organisation as the command left it.
+Response OrgNow(ApiDeps& deps, const app::Executed& executed, const std::string& code, int status = 200) {
   uint64_t version = 0;
   Response answer;
-  auto org = api::LoadState<core::OrgState>(deps, core::OrgStream(code), &version, &answer,
-                                             [](const core::OrgState& o) { return o.exists; });
+  auto org = api::StateAfter<core::OrgState>(deps, executed, core::OrgStream(code), &version, &answer,
+                                              [](const core::OrgState& o) { return o.exists; });
   if (!org) return answer;
   Response r = api::VersionedJson(status, OrgJson(*org), version);
   if (status == 201) r.Set("Location", "/api/v1/organisations/" + code);
@@ -133,8 +134,9 @@ Response Register(Call& call, ApiDeps& deps, bool provider) {
   }
   if (!c.code.empty() && !core::IsValidId(c.code)) in.Fail("code", "invalid", "Enter an ODS code.");
   if (auto bad = in.Finish()) return *bad;
-  if (auto failed = api::Execute(call, deps, "", 0, c)) return *failed;
-  return OrgNow(deps, c.code, 201);
+  app::Executed executed;
+  if (auto failed = api::Execute(call, deps, "", 0, c, &executed)) return *failed;
+  return OrgNow(deps, executed, c.code, 201);
 }
 
 Response RegisterProvider(Call& call, ApiDeps& deps) { return Register(call, deps, true); }
@@ -153,8 +155,9 @@ Response ConfigureProvider(Call& call, ApiDeps& deps) {
   c.approval_mode = ReadMode(in.body()).value_or(c.approval_mode);
   if (in.body().Raw("members") != nullptr) c.members = ReadMembers(in.body());
   if (auto bad = in.Finish()) return *bad;
-  if (auto failed = api::Execute(call, deps, core::OrgStream(org->code), version, c)) return *failed;
-  return OrgNow(deps, org->code);
+  app::Executed executed;
+  if (auto failed = api::Execute(call, deps, core::OrgStream(org->code), version, c, &executed, *org)) return *failed;
+  return OrgNow(deps, executed, org->code);
 }
 
 // POST /api/v1/providers/{code}/list-sizes {effective_from, patients}
@@ -168,10 +171,11 @@ Response RecordListSize(Call& call, ApiDeps& deps) {
   Response answer;
   auto org = LoadOrg(call, deps, &version, &answer);
   if (!org) return answer;
+  app::Executed executed;
   if (auto failed = api::Execute(call, deps, core::OrgStream(org->code), version,
-                                 core::RecordListSize{org->code, from, patients}))
+                                 core::RecordListSize{org->code, from, patients}, &executed, *org))
     return *failed;
-  return OrgNow(deps, org->code);
+  return OrgNow(deps, executed, org->code);
 }
 
 // PUT /api/v1/organisations/{code}/finance {finance_threshold_pence, uses_finance_role}
@@ -185,10 +189,11 @@ Response ConfigureFinance(Call& call, ApiDeps& deps) {
   Response answer;
   auto org = LoadOrg(call, deps, &version, &answer);
   if (!org) return answer;
+  app::Executed executed;
   if (auto failed = api::Execute(call, deps, core::OrgStream(org->code), version,
-                                 core::ConfigureCommissioner{org->code, threshold, uses}))
+                                 core::ConfigureCommissioner{org->code, threshold, uses}, &executed, *org))
     return *failed;
-  return OrgNow(deps, org->code);
+  return OrgNow(deps, executed, org->code);
 }
 
 }  // namespace

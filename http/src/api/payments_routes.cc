@@ -49,10 +49,12 @@ std::optional<core::PaymentRunState> LoadRun(Call& call, ApiDeps& deps, uint64_t
   return run;
 }
 
-Response RunNow(ApiDeps& deps, const std::string& id, int status = 200) {
+// The run as the command left it.
+Response RunNow(ApiDeps& deps, const app::Executed& executed, const std::string& id, int status = 200) {
   uint64_t version = 0;
   Response answer;
-  auto run = api::LoadState<core::PaymentRunState>(deps, core::PaymentRunStream(id), &version, &answer, Exists);
+  auto run =
+      api::StateAfter<core::PaymentRunState>(deps, executed, core::PaymentRunStream(id), &version, &answer, Exists);
   if (!run) return answer;
   Response r = api::VersionedJson(status, RunJson(*run), version);
   if (status == 201) r.Set("Location", "/api/v1/payment-runs/" + id);
@@ -73,7 +75,7 @@ std::optional<Response> PayableClaims(ApiDeps& deps, const std::string& commissi
   q.status = core::ClaimStatus::kApprovedForPayment;
   q.limit = 1000;
   do {
-    auto page = projections::ListClaims(deps.projections, q);
+    auto page = projections::ListClaims(deps.ledger.projections(), q);
     if (!page.ok()) return ProblemResponse(page.status());
     for (const projections::ClaimView& c : page->claims) ids->push_back(c.claim_id);
     q.cursor = page->next_cursor;
@@ -91,8 +93,8 @@ Response CreateRun(Call& call, ApiDeps& deps) {
   if (auto bad = in.Finish()) return *bad;
 
   const std::string& commissioner = call.principal().org_code;
-  es::Head head = deps.store.GetHead();
-  api::WaitForProjections(deps, head.position);
+  es::Head head = deps.ledger.store().GetHead();
+  (void)deps.ledger.WaitForProjections(head.position);
   std::vector<std::string> claims;
   if (auto bad = PayableClaims(deps, commissioner, &claims)) return *bad;
 
@@ -104,7 +106,7 @@ Response CreateRun(Call& call, ApiDeps& deps) {
   core::CreatePaymentRun command{id, commissioner, pay_date, claims, head.position, es::HashToHex(head.hash)};
   auto outcome = api::Run(deps, command, setup);
   if (auto* answer = std::get_if<Response>(&outcome)) return std::move(*answer);
-  return RunNow(deps, id, 201);
+  return RunNow(deps, std::get<app::Executed>(outcome), id, 201);
 }
 
 // GET /api/v1/payment-runs: the commissioner's runs, newest last.
@@ -135,10 +137,11 @@ Response ConfirmRun(Call& call, ApiDeps& deps) {
   Response answer;
   auto run = LoadRun(call, deps, &version, &answer);
   if (!run) return answer;
+  app::Executed executed;
   if (auto failed = api::Execute(call, deps, core::PaymentRunStream(run->run_id), version,
-                                 core::ConfirmPaymentRun{run->run_id, ClaimIds(*run)}))
+                                 core::ConfirmPaymentRun{run->run_id, ClaimIds(*run)}, &executed, *run))
     return *failed;
-  return RunNow(deps, run->run_id);
+  return RunNow(deps, executed, run->run_id);
 }
 
 }  // namespace
@@ -172,10 +175,11 @@ Response MarkPaid(Call& call, ApiDeps& deps) {
   if (!run) return answer;
   std::vector<std::string> ids = ClaimIds(*run);
   if (!reference) reference = api::PaymentReference(run->run_id, ids);
+  app::Executed executed;
   if (auto failed = api::Execute(call, deps, core::PaymentRunStream(run->run_id), version,
-                                 core::MarkPaymentRunPaid{run->run_id, ids, *reference}))
+                                 core::MarkPaymentRunPaid{run->run_id, ids, *reference}, &executed, *run))
     return *failed;
-  return RunNow(deps, run->run_id);
+  return RunNow(deps, executed, run->run_id);
 }
 
 // GET /api/v1/statement?provider=&format=: a provider's claimed, approved,
@@ -195,7 +199,7 @@ Response Statement(Call& call, ApiDeps& deps) {
   params.scope = provider;
   for (const char* filter : {"service", "period_from", "period_to", "status"})
     if (std::string v = call.Query(filter); !v.empty()) params.filters[filter] = v;
-  auto table = projections::RunReport(deps.projections, "statement", params);
+  auto table = projections::RunReport(deps.ledger.projections(), "statement", params);
   if (!table.ok()) {
     if (table.status().code() == es::Status::Code::kInvalid)
       return api::BadQueryParameter("period_from", "Check the filters: periods such as 2026-10, 2026-Q3 or 2026/27.");

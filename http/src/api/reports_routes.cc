@@ -126,7 +126,7 @@ Response GetReport(Call& call, ApiDeps& deps) {
   auto as_of = projections::AsOf::Parse(call.Query("as_of"));
   if (!as_of)
     return api::BadQueryParameter("as_of", "Use a log position (123), a date (2026-11-15) or 2026-11-15T12:30:00Z.");
-  auto table = projections::RunReport(deps.projections, info->name, resolved->params, *as_of);
+  auto table = projections::RunReport(deps.ledger.projections(), info->name, resolved->params, *as_of);
   if (!table.ok()) {
     if (table.status().code() == es::Status::Code::kInvalid)
       return ToResponse(problems::Validation("The report's filters are not valid.",

@@ -279,7 +279,7 @@ bool Exists(const core::ServiceState& s) { return s.status != core::ServiceStatu
 bool Visible(ApiDeps& deps, const core::Principal& who, const core::ServiceState& s) {
   if (who.org_kind == core::OrgKind::kSystem) return true;
   if (who.org_kind == core::OrgKind::kCommissioner) return core::MayOffer(s, who.org_code);
-  auto offer = deps.bus.LoadStream(core::OfferStream(s.service_id, who.org_code));
+  auto offer = deps.ledger.bus().LoadStream(core::OfferStream(s.service_id, who.org_code));
   if (!offer.ok()) return false;
   const auto* state = std::get_if<core::OfferState>(&offer->state);
   return offer->version > 0 && state != nullptr && state->status != core::OfferStatus::kNone;
@@ -307,10 +307,12 @@ std::optional<core::ServiceState> LoadService(Call& call, ApiDeps& deps, uint64_
   return service;
 }
 
-Response ServiceNow(ApiDeps& deps, const std::string& id, int status = 200) {
+// The service as the command left it.
+Response ServiceNow(ApiDeps& deps, const app::Executed& executed, const std::string& id, int status = 200) {
   uint64_t version = 0;
   Response answer;
-  auto service = api::LoadState<core::ServiceState>(deps, core::ServiceStream(id), &version, &answer, Exists);
+  auto service =
+      api::StateAfter<core::ServiceState>(deps, executed, core::ServiceStream(id), &version, &answer, Exists);
   if (!service) return answer;
   Response r = api::VersionedJson(status, ServiceJson(*service), version);
   if (status == 201) r.Set("Location", "/api/v1/services/" + id);
@@ -325,9 +327,10 @@ Response DefineService(Call& call, ApiDeps& deps) {
   if (!id.empty() && !core::IsValidId(id)) in.Fail("service_id", "invalid", "Use letters, digits, '.', '_' or '-'.");
   core::ServiceDefinition d = ReadDefinition(in.body());
   if (auto bad = in.Finish()) return *bad;
-  if (auto failed = api::Execute(call, deps, "", 0, core::DefineService{id, call.principal().org_code, d}))
+  app::Executed executed;
+  if (auto failed = api::Execute(call, deps, "", 0, core::DefineService{id, call.principal().org_code, d}, &executed))
     return *failed;
-  return ServiceNow(deps, id, 201);
+  return ServiceNow(deps, executed, id, 201);
 }
 
 // Runs one command, made by `command(service_id)`, on the service named by the
@@ -338,10 +341,11 @@ Response ChangeService(Call& call, ApiDeps& deps, MakeCommand command, int statu
   Response answer;
   auto service = LoadService(call, deps, &version, &answer);
   if (!service) return answer;
-  if (auto failed =
-          api::Execute(call, deps, core::ServiceStream(service->service_id), version, command(service->service_id)))
+  app::Executed executed;
+  if (auto failed = api::Execute(call, deps, core::ServiceStream(service->service_id), version,
+                                 command(service->service_id), &executed, *service))
     return *failed;
-  return ServiceNow(deps, service->service_id, status);
+  return ServiceNow(deps, executed, service->service_id, status);
 }
 
 // PUT /api/v1/services/{id} {...definition}: replaces the draft's definition.

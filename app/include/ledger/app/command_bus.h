@@ -1,7 +1,8 @@
 // CommandBus: the one command path shared by the server, the CLI and the simulator.
 //
-//   StreamsToRead -> read + fold each stream -> Decide -> one atomic append,
-//   each written stream at the version it was read at.
+//   StreamsToRead -> read + fold each stream once -> Decide -> one atomic
+//   append, each written stream at the version it was read at -> the read
+//   states evolved with the written events (Executed::state).
 //
 // A command id seen before returns the original result without deciding again,
 // so retries (HTTP Idempotency-Key, a re-run import) never add events; one
@@ -32,7 +33,13 @@ struct Executed {
   // (ClaimSubmissionFailed) but the command did not take effect.
   std::vector<core::FieldError> validation_errors;
   bool duplicate = false;  // the command id was seen before: this is the original result
+  // Every stream the command read, as it is now: the state read, evolved with
+  // the events written (version advanced). Empty for a duplicate (nothing was
+  // read); a caller answering with the new state reads it only then.
+  core::Loaded state;
   uint64_t VersionOf(std::string_view stream_id) const;  // 0 when not written
+  // The new state of `stream_id` when the command read it, else nullptr.
+  const core::LoadedStream* StateOf(std::string_view stream_id) const;
 };
 
 // The outcome of Execute: Executed, a domain Rejection (nothing stored), or a
@@ -69,6 +76,11 @@ struct ExecuteOptions {
   // a command id seen before with another non-empty tag is not answered from
   // the log but refused with Status::IdempotencyMismatch.
   std::string request_tag;
+  // Streams the caller has just read and folded (to authorize or to fill in
+  // the command): the first attempt uses them instead of reading them again.
+  // A stale one is harmless: its version guards the append, which then
+  // conflicts, and the retry reads every stream afresh.
+  core::Loaded preloaded;
 };
 
 class CommandBus {
@@ -86,12 +98,20 @@ class CommandBus {
 
  private:
   ExecuteResult ExecuteOnce(const core::CommandMeta& meta, const core::Command& command,
-                            const ExecuteOptions& options);
+                            const ExecuteOptions& options, const core::Loaded& preloaded);
+  // Each of `stream_ids` once: from `preloaded` when there, else read and folded.
+  es::Result<core::Loaded> LoadFor(const std::vector<std::string>& stream_ids, const core::Loaded& preloaded);
   es::EventStore& store_;
 };
 
 // Encodes one command's decision as an event-store append request.
 es::AppendRequest ToAppendRequest(const core::CommandMeta& meta, const core::Decision& decision,
                                   const core::Loaded& loaded);
+
+// The loaded streams after the decision's writes: each written stream's state
+// evolved with its events, at the version the store gave it (stream_versions
+// in Decision order, as Executed::stream_versions).
+core::Loaded Evolved(core::Loaded loaded, const core::Decision& decision,
+                     const std::vector<std::pair<std::string, uint64_t>>& stream_versions);
 
 }  // namespace ledger::app

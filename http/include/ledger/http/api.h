@@ -4,8 +4,8 @@
 // verify and the other areas), one list per area concatenated; add them to a
 // Context beside BuiltinRoutes(). Handlers are thin: they parse and validate
 // input, build one core command, run it through app::CommandBus, map the
-// outcome through the one problem mapping and, after a write, wait for the
-// projections to reach the written position so that a following GET sees it.
+// outcome through the one problem mapping; app::Ledger::Execute waits after a
+// write for the projections to reach it, so that a following GET sees it.
 //
 // The account directory the server signs people in with is
 // app::LogAccountDirectory (ledger/app/credentials.h).
@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "ledger/app/command_bus.h"
+#include "ledger/app/ledger.h"
 #include "ledger/core/types.h"
 #include "ledger/eventstore/event_store.h"
 #include "ledger/http/auth.h"
@@ -35,24 +36,17 @@ namespace ledger::http {
 class SseHub;
 class IdempotencyLocks;
 
-// What the domain routes run on. REQUIRES every reference to outlive the
-// routes (and the server serving them). Thread-safe as its members are.
+// What the domain routes run on: the Ledger (store, read models, command bus,
+// evidence directory, clock and read-your-writes wait). REQUIRES the ledger
+// to outlive the routes (and the server serving them). Thread-safe as its
+// members are.
 struct ApiDeps {
-  ApiDeps(es::EventStore& log, app::CommandBus& command_bus, projections::ProjectionDb& read_models,
-          projections::Runner& feed, std::filesystem::path evidence_root);
+  explicit ApiDeps(app::Ledger& app_ledger);
   ~ApiDeps();  // stops every event stream still open
   ApiDeps(const ApiDeps&) = delete;
   ApiDeps& operator=(const ApiDeps&) = delete;
 
-  es::EventStore& store;
-  app::CommandBus& bus;
-  projections::ProjectionDb& projections;
-  projections::Runner& runner;
-  std::filesystem::path evidence_dir;  // <data>/evidence: <dir>/<sha[0..2]>/<sha256>
-  // CommandMeta::at of every command; defaults to the system clock.
-  std::function<core::Timestamp()> now;
-  // How long a write waits for the projections before answering anyway.
-  std::chrono::milliseconds projection_wait{5'000};
+  app::Ledger& ledger;
   // The open Server-Sent Events streams; closed by StopStreams() or the destructor.
   std::unique_ptr<SseHub> streams;
   // The Idempotency-Keys in use right now (each key's requests run one at a time).

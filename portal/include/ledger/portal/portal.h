@@ -2,7 +2,7 @@
 // read models as the JSON API, plus the static assets they use.
 //
 // Usage (in the server's start-up):
-//   PortalDeps deps{.bus = &bus, .store = store.get(), .db = db.get(), .runner = &runner,
+//   PortalDeps deps{.ledger = &ledger,
 //                   .templates_dir = "/usr/share/ledger/portal/templates",
 //                   .static_dir = "/usr/share/ledger/portal/static"};
 //   context.AddRoutes(PortalRoutes(deps));   // throws if a template is missing or invalid
@@ -25,26 +25,18 @@
 #include "ledger/http/router.h"
 
 namespace ledger::app {
-class CommandBus;
+class Ledger;
 }
-namespace ledger::es {
-class EventStore;
-}
-namespace ledger::projections {
-class ProjectionDb;
-class Runner;
-}  // namespace ledger::projections
 
 namespace ledger::http {
 
 struct PortalDeps {
-  app::CommandBus* bus = nullptr;             // REQUIRED: every write
-  es::EventStore* store = nullptr;            // REQUIRED: event log pages, verify
-  projections::ProjectionDb* db = nullptr;    // REQUIRED: lists, worklists, reports
-  projections::Runner* runner = nullptr;      // optional: read-your-writes after a command
+  // REQUIRED: every write (read-your-writes after a command), the lists,
+  // worklists and reports, the event log pages and verify, and the evidence
+  // files (a ledger without an evidence directory refuses uploads).
+  app::Ledger* ledger = nullptr;
   std::string templates_dir;                  // portal/templates (with partials/)
   std::string static_dir;                     // BUILD/portal/static (with VERSION)
-  std::string evidence_dir;                   // content-addressed evidence files ("" = uploads refused)
   // Register catch-all GET routes so that unknown paths outside /api/ get the
   // HTML "Page not found" page (API paths keep their problem answers).
   bool html_not_found = true;

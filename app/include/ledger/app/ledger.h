@@ -1,0 +1,101 @@
+// Ledger: the application as one object. It holds the event store, the read
+// models (projection database) with the runner feeding them, the command bus,
+// the evidence directory and the clock, so that the server, the CLI and the
+// tests wire the same thing the same way.
+//
+//   Execute  -> CommandBus (read each stream once, decide, append) -> wait
+//               until the read models applied the write (read-your-writes)
+//   queries  -> the read models (claims, worklists, audit, reports, directory)
+//
+// Thread-safe after set-up (SetClock, SetProjectionWait and StartProjections
+// come before the first concurrent call): Execute and the queries may run on
+// any number of threads.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "ledger/app/command_bus.h"
+#include "ledger/core/domain.h"
+#include "ledger/eventstore/event_store.h"
+#include "ledger/projections/claim_views.h"
+#include "ledger/projections/projection_db.h"
+#include "ledger/projections/reports.h"
+#include "ledger/projections/runner.h"
+
+namespace ledger::app {
+
+struct LedgerOptions {
+  std::filesystem::path evidence_dir;  // <data>/evidence; "" = no evidence store (uploads refused)
+  // CommandMeta::at of the commands the entry points build; default: the system clock.
+  std::function<core::Timestamp()> clock;
+  // How long Execute waits for the read models before answering anyway.
+  std::chrono::milliseconds projection_wait{5'000};
+};
+
+class Ledger {
+ public:
+  // Opens <data_dir>/events for writing (created when missing) and
+  // <data_dir>/projections; the read models are not fed until StartProjections().
+  static es::Result<std::unique_ptr<Ledger>> Open(const std::filesystem::path& data_dir, LedgerOptions options = {},
+                                                  const es::Options& store_options = {});
+  // Runs on a store and read models opened by the caller (who may have had to
+  // verify or fill the log first). REQUIRES: both non-null.
+  Ledger(std::unique_ptr<es::EventStore> store, std::unique_ptr<projections::ProjectionDb> db,
+         LedgerOptions options = {});
+  ~Ledger();  // stops feeding the read models, then closes them and the store
+  Ledger(const Ledger&) = delete;
+  Ledger& operator=(const Ledger&) = delete;
+
+  // Brings the read models up to the head, then follows the log on a thread of
+  // the runner's. Call once, and not on a log that failed verification.
+  es::Status StartProjections();
+  void StopProjections();  // idempotent
+
+  es::EventStore& store() { return *store_; }
+  CommandBus& bus() { return bus_; }
+  projections::ProjectionDb& projections() { return *db_; }
+  projections::Runner& runner() { return runner_; }
+  const std::filesystem::path& evidence_dir() const { return options_.evidence_dir; }
+
+  // Now by the ledger's clock (microseconds since the epoch).
+  core::Timestamp Now() const;
+  void SetClock(std::function<core::Timestamp()> clock) { options_.clock = std::move(clock); }
+  void SetProjectionWait(std::chrono::milliseconds wait) { options_.projection_wait = wait; }
+
+  // Runs one command through the bus; when it wrote, waits (at most the
+  // projection wait) until the read models applied the write, so a query that
+  // follows sees it. The result carries the new state of every stream read.
+  ExecuteResult Execute(const core::CommandMeta& meta, const core::Command& command,
+                        const ExecuteOptions& options = {});
+  // Waits until the read models applied `position`, at most the projection
+  // wait; false when they did not get there in time.
+  bool WaitForProjections(uint64_t position);
+
+  // ---- Queries (the read models; never the write side) ----------------------
+  es::Result<std::optional<projections::ClaimView>> GetClaim(std::string_view claim_id) const;
+  es::Result<projections::ClaimPage> ListClaims(const projections::ClaimQuery& query) const;
+  es::Result<projections::ClaimPage> Worklist(std::string_view role, std::string_view org,
+                                              const std::string& cursor = "", size_t limit = 100) const;
+  es::Result<projections::AuditPage> ClaimAudit(std::string_view claim_id, const std::string& cursor = "") const;
+  es::Result<projections::Table> RunReport(std::string_view name, const projections::ReportParams& params) const;
+  // Display names from the directory: an organisation's name (nullopt when
+  // unknown) and a person's full name (nullopt when unknown).
+  std::optional<std::string> OrganisationName(std::string_view code) const;
+  std::optional<std::string> PersonName(std::string_view username) const;
+
+ private:
+  LedgerOptions options_;
+  std::unique_ptr<es::EventStore> store_;
+  std::unique_ptr<projections::ProjectionDb> db_;
+  CommandBus bus_;
+  projections::Runner runner_;
+};
+
+}  // namespace ledger::app

@@ -1,0 +1,85 @@
+#include "ledger/app/ledger.h"
+
+#include <chrono>
+
+#include "ledger/projections/directory.h"
+
+namespace ledger::app {
+
+es::Result<std::unique_ptr<Ledger>> Ledger::Open(const std::filesystem::path& data_dir, LedgerOptions options,
+                                                 const es::Options& store_options) {
+  auto store = es::EventStore::Open((data_dir / "events").string(), store_options);
+  if (!store.ok()) return store.status();
+  auto db = projections::ProjectionDb::Open((data_dir / "projections").string());
+  if (!db.ok()) return db.status();
+  return std::make_unique<Ledger>(std::move(store).value(), std::move(db).value(), std::move(options));
+}
+
+Ledger::Ledger(std::unique_ptr<es::EventStore> store, std::unique_ptr<projections::ProjectionDb> db,
+               LedgerOptions options)
+    : options_(std::move(options)),
+      store_(std::move(store)),
+      db_(std::move(db)),
+      bus_(*store_),
+      runner_(*store_, *db_) {}
+
+Ledger::~Ledger() { runner_.Stop(); }
+
+es::Status Ledger::StartProjections() {
+  if (es::Status s = runner_.CatchUp(); !s.ok()) return s;
+  runner_.Start();
+  return es::Status::Ok();
+}
+
+void Ledger::StopProjections() { runner_.Stop(); }
+
+core::Timestamp Ledger::Now() const {
+  if (options_.clock) return options_.clock();
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+ExecuteResult Ledger::Execute(const core::CommandMeta& meta, const core::Command& command,
+                              const ExecuteOptions& options) {
+  ExecuteResult result = bus_.Execute(meta, command, options);
+  if (result.ok() && result.executed().last_position != 0) (void)WaitForProjections(result.executed().last_position);
+  return result;
+}
+
+bool Ledger::WaitForProjections(uint64_t position) { return runner_.WaitFor(position, options_.projection_wait); }
+
+es::Result<std::optional<projections::ClaimView>> Ledger::GetClaim(std::string_view claim_id) const {
+  return projections::GetClaim(*db_, claim_id);
+}
+
+es::Result<projections::ClaimPage> Ledger::ListClaims(const projections::ClaimQuery& query) const {
+  return projections::ListClaims(*db_, query);
+}
+
+es::Result<projections::ClaimPage> Ledger::Worklist(std::string_view role, std::string_view org,
+                                                    const std::string& cursor, size_t limit) const {
+  return projections::Worklist(*db_, role, org, cursor, limit);
+}
+
+es::Result<projections::AuditPage> Ledger::ClaimAudit(std::string_view claim_id, const std::string& cursor) const {
+  return projections::ClaimAudit(*db_, claim_id, cursor);
+}
+
+es::Result<projections::Table> Ledger::RunReport(std::string_view name,
+                                                 const projections::ReportParams& params) const {
+  return projections::RunReport(*db_, name, params);
+}
+
+std::optional<std::string> Ledger::OrganisationName(std::string_view code) const {
+  auto org = projections::FindOrganisation(*db_, code);
+  if (!org.ok() || !org->has_value()) return std::nullopt;
+  return (*org)->name;
+}
+
+std::optional<std::string> Ledger::PersonName(std::string_view username) const {
+  auto person = projections::FindPerson(*db_, username);
+  if (!person.ok() || !person->has_value()) return std::nullopt;
+  return (*person)->full_name;
+}
+
+}  // namespace ledger::app

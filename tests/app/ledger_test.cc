@@ -1,0 +1,106 @@
+// The Ledger facade on the shared test world: a command reads each stream
+// once and its result carries the state it left; queries answer from the
+// read models once Execute returns.
+#include <doctest/doctest.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "ledger/app/ledger.h"
+#include "ledger/core/domain.h"
+#include "ledger/core/streams.h"
+#include "support/world.h"
+
+namespace ledger::app {
+namespace {
+
+using testing::LedgerWorld;
+
+struct SeededLedger : LedgerWorld {
+  SeededLedger() {
+    testing::SeedWorld(ledger().store(), "hash");
+    Start();
+  }
+  int next_id = 0;
+  core::CommandMeta Meta(const std::string& actor) {
+    return {"cmd-" + std::to_string(++next_id), "", actor, now};
+  }
+};
+
+core::ClaimRef P1Claim(const std::string& id) { return {id, "P1", "C1", "SPEND", testing::November(3).ToString()}; }
+
+TEST_CASE("a command reads each stream it needs once, and the result carries their new state") {
+  SeededLedger w;
+  core::ClaimRef ref = P1Claim("C-once");
+  REQUIRE(w.ledger().Execute(w.Meta("p1user"), core::CreateClaimDraft{ref, {{"cost", 12'345}}, {}}).ok());
+
+  w.reads().ResetReads();
+  core::CommandMeta meta = w.Meta("p1user");
+  core::Command submit = core::SubmitClaim{ref};
+  ExecuteResult result = w.ledger().Execute(meta, submit);
+  REQUIRE_MESSAGE(result.ok(), result.Describe());
+
+  std::vector<std::string> needed = core::StreamsToRead(meta, submit);
+  std::map<std::string, int> reads = w.reads().Reads();
+  CHECK(reads.size() == needed.size());
+  for (const std::string& stream : needed) CHECK_MESSAGE(reads[stream] == 1, stream);
+
+  // The claim as the result carries it is the claim as the log now folds it.
+  const Executed& executed = result.executed();
+  const core::LoadedStream* now = executed.StateOf(core::ClaimStream("C-once"));
+  REQUIRE(now != nullptr);
+  auto fresh = w.ledger().bus().LoadStream(core::ClaimStream("C-once"));
+  REQUIRE(fresh.ok());
+  CHECK(now->version == fresh->version);
+  CHECK(now->version == executed.VersionOf(core::ClaimStream("C-once")));
+  CHECK(std::get<core::ClaimState>(now->state) == std::get<core::ClaimState>(fresh->state));
+  CHECK(std::get<core::ClaimState>(now->state).status == core::ClaimStatus::kAwaitingTier1);
+  CHECK(executed.state.size() == needed.size());
+}
+
+TEST_CASE("a stream the caller has just read is not read again, and a stale one is read afresh") {
+  SeededLedger w;
+  core::ClaimRef ref = P1Claim("C-pre");
+  REQUIRE(w.ledger().Execute(w.Meta("p1user"), core::CreateClaimDraft{ref, {{"cost", 500}}, {}}).ok());
+  const std::string stream = core::ClaimStream("C-pre");
+  auto read = w.ledger().bus().LoadStream(stream);
+  REQUIRE(read.ok());
+
+  SUBCASE("fresh: used as read") {
+    ExecuteOptions options;
+    options.preloaded.emplace(stream, *read);
+    w.reads().ResetReads();
+    ExecuteResult result = w.ledger().Execute(w.Meta("p1user"), core::SubmitClaim{ref}, options);
+    REQUIRE_MESSAGE(result.ok(), result.Describe());
+    CHECK(w.reads().Reads().count(stream) == 0);
+  }
+  SUBCASE("stale: the append conflicts and the retry reads the stream") {
+    REQUIRE(w.ledger()
+                .Execute(w.Meta("p1user"), core::EnterClaimValues{ref, {{"cost", 700}}, {}})
+                .ok());
+    ExecuteOptions options;
+    options.preloaded.emplace(stream, *read);  // before the edit
+    w.reads().ResetReads();
+    ExecuteResult result = w.ledger().Execute(w.Meta("p1user"), core::SubmitClaim{ref}, options);
+    REQUIRE_MESSAGE(result.ok(), result.Describe());
+    CHECK(w.reads().Reads()[stream] == 1);
+    CHECK(std::get<core::ClaimState>(result.executed().StateOf(stream)->state).amount == 700);
+  }
+}
+
+TEST_CASE("after Execute the read models answer with what it wrote") {
+  SeededLedger w;
+  core::ClaimRef ref = P1Claim("C-ryw");
+  REQUIRE(w.ledger().Execute(w.Meta("p1user"), core::CreateClaimDraft{ref, {{"cost", 900}}, {}}).ok());
+  auto view = w.ledger().GetClaim("C-ryw");
+  REQUIRE(view.ok());
+  REQUIRE(view->has_value());
+  CHECK((*view)->status == core::ClaimStatus::kDraft);
+  CHECK(w.ledger().OrganisationName("P1") == "Organisation P1");
+  CHECK(w.ledger().PersonName("p1user") == "Person p1user");
+  CHECK_FALSE(w.ledger().PersonName("nobody").has_value());
+}
+
+}  // namespace
+}  // namespace ledger::app
