@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "codec_internal.h"
+#include "ledger/core/event_json.h"
 #include "variant_util.h"
 
 namespace ledger::core {
@@ -52,19 +53,7 @@ Outcome<Event> Decode(std::string_view type, uint32_t schema_version, std::strin
 }
 
 boost::json::object ToJson(const Event& event) {
-  boost::json::object out = std::visit(
-      [](const auto& e) -> boost::json::object {
-        using T = std::decay_t<decltype(e)>;
-        if constexpr (kIsAlternative<T, OrgEvent>) return internal::OrgEventToJson(e);
-        else if constexpr (kIsAlternative<T, AccountEvent>) return internal::AccountEventToJson(e);
-        else if constexpr (kIsAlternative<T, ServiceEvent>) return internal::ServiceEventToJson(e);
-        else if constexpr (kIsAlternative<T, OfferEvent>) return internal::OfferEventToJson(e);
-        else if constexpr (kIsAlternative<T, ClaimEvent>) return internal::ClaimEventToJson(e);
-        else if constexpr (kIsAlternative<T, ClaimKeyEvent>) return internal::ClaimKeyEventToJson(e);
-        else if constexpr (kIsAlternative<T, PaymentRunEvent>) return internal::PaymentRunEventToJson(e);
-        else static_assert(kAlwaysFalse<T>, "every event belongs to an aggregate");
-      },
-      event);
+  boost::json::object out = std::visit([](const auto& e) { return FieldsJson(e); }, event);
   out["type"] = EventTypeName(event);
   return out;
 }

@@ -71,6 +71,10 @@ std::string_view PaymentTypeName(PaymentType type) {
   return "unknown";
 }
 
+std::string_view PopulationBasisName(PopulationBasis basis) {
+  return basis == PopulationBasis::kPerThousand ? "per_1000" : "per_patient";
+}
+
 const Component* ServiceDefinition::FindComponent(std::string_view id) const {
   for (const Component& c : components) {
     if (c.id == id) return &c;

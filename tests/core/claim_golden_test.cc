@@ -17,6 +17,7 @@
 
 #include "ledger/core/codec.h"
 #include "ledger/core/domain.h"
+#include "golden_check.h"
 #include "support/build_paths.h"
 
 namespace ledger::core {
@@ -190,6 +191,20 @@ TEST_CASE("the golden file of schema version 1 claim and payment events still de
     ++i;
   }
   CHECK(i == expected.size());
+}
+
+}  // namespace
+}  // namespace ledger::core
+
+namespace ledger::core {
+namespace {
+
+TEST_CASE("the JSON of every claim, claim key and payment run event stays as documented") {
+  testing::CheckJsonGolden(LEDGER_SOURCE_DIR "/tests/fixtures/core/claim_events_v1.json", SampleEvents());
+}
+
+TEST_CASE("every claim, claim key and payment run event encodes byte for byte as schema version 1 did") {
+  testing::CheckEncodingGolden(kGoldenPath, SampleEvents());
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "ledger/core/codec.h"
+#include "golden_check.h"
 #include "sample_events.h"
 #include "support/build_paths.h"
 
@@ -64,6 +65,20 @@ TEST_CASE("events written by schema version 1 still decode to the same events") 
     ++i;
   }
   CHECK(i == expected.size());
+}
+
+}  // namespace
+}  // namespace ledger::core::testing
+
+namespace ledger::core::testing {
+namespace {
+
+TEST_CASE("the JSON of every organisation, account, service and offer event stays as documented") {
+  CheckJsonGolden(std::string(LEDGER_SOURCE_DIR) + "/tests/core/golden/core_events_v1.json", EveryOwnedEvent());
+}
+
+TEST_CASE("every organisation, account, service and offer event encodes byte for byte as schema version 1 did") {
+  CheckEncodingGolden(kGoldenPath, EveryOwnedEvent());
 }
 
 }  // namespace

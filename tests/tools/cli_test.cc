@@ -15,10 +15,12 @@
 #include <vector>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <fmt/format.h>
 
 #include "ledger/app/claim_import.h"
+#include "ledger/app/event_json.h"
 #include "ledger/core/types.h"
 #include "ledger/eventstore/event_store.h"
 #include "ledger/projections/projection_db.h"
@@ -149,11 +151,38 @@ TEST_CASE("replay prints one JSON object per event with its payload decoded") {
     boost::json::value v = boost::json::parse(line);
     ++count;
     CHECK(v.at("position").as_int64() == static_cast<int64_t>(count));
-    CHECK(v.at("data").is_object());
+    CHECK(v.at("payload").is_object());
     if (v.at("type").as_string() == "ClaimSubmitted") ++submitted;
   }
   CHECK(count == HeadPosition(f.head()));
   CHECK(submitted > 0);
+}
+
+TEST_CASE("replay prints every envelope exactly as /api/v1/events serves it") {
+  const Fixture& f = Fixture::Get();
+  Run run = Ledger({"replay", "--data", f.data(), "--to", "40"});
+  REQUIRE(run.exit_code == 0);
+  es::Options options;
+  options.read_only = true;
+  auto store = es::EventStore::Open(f.data() + "/events", options);
+  REQUIRE(store.ok());
+  auto envelopes = (*store)->ReadAll(1, 40);
+  REQUIRE(envelopes.ok());
+  REQUIRE(envelopes->size() == 40);
+  std::istringstream lines(run.out);
+  std::string line;
+  size_t i = 0;
+  while (std::getline(lines, line)) {
+    REQUIRE(i < envelopes->size());
+    CHECK(line == boost::json::serialize(app::EnvelopeJson((*envelopes)[i])));
+    ++i;
+  }
+  CHECK(i == 40);
+  const boost::json::value first = boost::json::parse(run.out.substr(0, run.out.find('\n')));
+  for (const char* key : {"position", "stream", "version", "type", "schema_version", "recorded_at", "actor",
+                          "command_id", "correlation_id", "prev_hash", "hash", "payload"}) {
+    CHECK_MESSAGE(first.as_object().contains(key), key);
+  }
 }
 
 TEST_CASE("replay filters by type and stream") {
@@ -263,8 +292,8 @@ std::string GoodImportFile(const std::string& data, int rows) {
   int written = 0;
   while (std::getline(lines, line) && written < rows) {
     boost::json::value v = boost::json::parse(line);
-    std::string service(v.at("data").at("service_id").as_string());
-    std::string provider(v.at("data").at("provider").as_string());
+    std::string service(v.at("payload").at("service_id").as_string());
+    std::string provider(v.at("payload").at("provider").as_string());
     std::string code = service.substr(service.find('-') + 1);
     std::string column = code == "ACM" || code == "SDM" ? "patients_monitored,," : code == "PHV" ? ",\"12\","
                          : code == "NHC"                 ? ",,7"
@@ -469,7 +498,7 @@ std::vector<std::string> PaymentRunIds(const std::string& data) {
   std::istringstream lines(run.out);
   std::string line;
   while (std::getline(lines, line))
-    ids.emplace_back(boost::json::parse(line).at("data").at("run_id").as_string());
+    ids.emplace_back(boost::json::parse(line).at("payload").at("run_id").as_string());
   return ids;
 }
 

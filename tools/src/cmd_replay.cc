@@ -6,7 +6,8 @@
 #include <fmt/format.h>
 
 #include "commands.h"
-#include "ledger/core/codec.h"
+#include "ledger/app/event_json.h"
+#include "ledger/projections/claim_views.h"
 
 namespace ledger::tools {
 namespace {
@@ -19,38 +20,6 @@ struct ReplayArgs {
   std::string type;
   std::string format = "jsonl";
 };
-
-std::string RecordedAt(int64_t micros) {
-  core::Date date = core::Date::FromTimestamp(micros);
-  int64_t in_day = micros - static_cast<int64_t>(date.days) * 86'400'000'000LL;
-  int64_t seconds = in_day / 1'000'000;
-  return fmt::format("{}T{:02}:{:02}:{:02}.{:06}Z", date.ToString(), seconds / 3600, seconds / 60 % 60, seconds % 60,
-                     in_day % 1'000'000);
-}
-
-boost::json::object EnvelopeJson(const es::Envelope& env, std::string* decode_error) {
-  boost::json::object out;
-  out["position"] = env.position;
-  out["stream"] = env.stream_id;
-  out["version"] = env.stream_version;
-  out["type"] = env.type;
-  out["schema_version"] = env.schema_version;
-  out["recorded_at"] = RecordedAt(env.recorded_at_us);
-  out["actor"] = env.actor_id;
-  out["command_id"] = env.command_id;
-  out["correlation_id"] = env.correlation_id;
-  out["prev_hash"] = es::HashToHex(env.prev_hash);
-  out["hash"] = es::HashToHex(env.hash);
-  auto event = core::Decode(env.type, env.schema_version, env.payload);
-  if (event.ok()) {
-    out["data"] = core::ToJson(event.value());
-  } else {
-    out["data"] = nullptr;
-    out["decode_error"] = event.rejection().message;
-    *decode_error = event.rejection().message;
-  }
-  return out;
-}
 
 int RunReplay(const CLI::App& app, const ReplayArgs& args) {
   if (args.format != "jsonl" && args.format != "table") return UsageError(app, "--format must be jsonl or table");
@@ -66,13 +35,13 @@ int RunReplay(const CLI::App& app, const ReplayArgs& args) {
     if (!args.stream.empty() && env.stream_id != args.stream) return true;
     if (!args.type.empty() && env.type != args.type) return true;
     if (args.format == "table") {
-      fmt::print("{:>10}  {:<27}  {:<40}  {:<26}  {}\n", env.position, RecordedAt(env.recorded_at_us), env.stream_id,
-                 env.type, env.actor_id);
+      fmt::print("{:>10}  {:<27}  {:<40}  {:<26}  {}\n", env.position,
+                 projections::FormatTimestamp(env.recorded_at_us), env.stream_id, env.type, env.actor_id);
       return true;
     }
-    std::string error;
-    std::string line = boost::json::serialize(EnvelopeJson(env, &error));
-    if (!error.empty() && undecodable++ == 0) first_undecodable = env.position;
+    const boost::json::object json = app::EnvelopeJson(env);
+    if (json.contains("payload_error") && undecodable++ == 0) first_undecodable = env.position;
+    std::string line = boost::json::serialize(json);
     line.push_back('\n');
     std::fwrite(line.data(), 1, line.size(), stdout);
     return true;

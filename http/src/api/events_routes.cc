@@ -12,7 +12,8 @@
 #include <vector>
 
 #include "api_support.h"
-#include "event_visibility.h"
+#include "ledger/app/event_json.h"
+#include "ledger/app/event_visibility.h"
 #include "ledger/http/api.h"
 #include "ledger/http/problem.h"
 #include "ledger/http/sse_hub.h"
@@ -33,7 +34,7 @@ void SseHub::Open(es::EventStore& store, std::shared_ptr<SseWriter> writer, uint
                   std::shared_ptr<app::EventVisibility> visibility) {
   Open(store, std::move(writer), from, [visibility](const es::Envelope& e) -> std::optional<SseFrame> {
     if (!visibility->Visible(e)) return std::nullopt;
-    return SseFrame{std::to_string(e.position), e.type, boost::json::serialize(api::EnvelopeJson(e))};
+    return SseFrame{std::to_string(e.position), e.type, boost::json::serialize(app::EnvelopeJson(e))};
   });
 }
 
@@ -147,7 +148,7 @@ Response ListEvents(Call& call, ApiDeps& deps) {
   uint64_t next = from;
   for (const es::Envelope& e : *envelopes) {
     next = e.position + 1;
-    if (visibility->Visible(e)) events.push_back(api::EnvelopeJson(e));
+    if (visibility->Visible(e)) events.push_back(app::EnvelopeJson(e));
   }
   es::Head head = deps.ledger.store().GetHead();
   boost::json::object body{{"events", std::move(events)}, {"next_from", next}, {"head", head.position}};

@@ -6,6 +6,8 @@
 //   CreateAccount (operator tooling) -> active
 #pragma once
 
+#include <boost/describe/class.hpp>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -103,6 +105,9 @@ struct AccountRequested {
   Timestamp at = 0;
   bool operator==(const AccountRequested&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(AccountRequested, (),
+                      (username, org_code, org_kind, commissioner_code, full_name, email, roles_requested,
+                      password_hash, at))
 struct AccountApproved {
   static constexpr std::string_view kTypeName = "AccountApproved";
   std::string username;
@@ -112,6 +117,7 @@ struct AccountApproved {
   Timestamp at = 0;
   bool operator==(const AccountApproved&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(AccountApproved, (), (username, roles, approved_by, dual_tier_warning, at))
 struct AccountRefused {
   static constexpr std::string_view kTypeName = "AccountRefused";
   std::string username;
@@ -120,6 +126,7 @@ struct AccountRefused {
   Timestamp at = 0;
   bool operator==(const AccountRefused&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(AccountRefused, (), (username, reason, refused_by, at))
 struct AccountDisabled {
   static constexpr std::string_view kTypeName = "AccountDisabled";
   std::string username;
@@ -128,6 +135,7 @@ struct AccountDisabled {
   Timestamp at = 0;
   bool operator==(const AccountDisabled&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(AccountDisabled, (), (username, reason, disabled_by, at))
 struct AccountEnabled {
   static constexpr std::string_view kTypeName = "AccountEnabled";
   std::string username;
@@ -135,6 +143,7 @@ struct AccountEnabled {
   Timestamp at = 0;
   bool operator==(const AccountEnabled&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(AccountEnabled, (), (username, enabled_by, at))
 struct RolesAssigned {
   static constexpr std::string_view kTypeName = "RolesAssigned";
   std::string username;
@@ -144,6 +153,7 @@ struct RolesAssigned {
   Timestamp at = 0;
   bool operator==(const RolesAssigned&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(RolesAssigned, (), (username, roles, assigned_by, dual_tier_warning, at))
 struct PasswordChanged {
   static constexpr std::string_view kTypeName = "PasswordChanged";
   std::string username;
@@ -151,6 +161,7 @@ struct PasswordChanged {
   Timestamp at = 0;
   bool operator==(const PasswordChanged&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(PasswordChanged, (), (username, password_hash, at))
 struct PasswordReset {
   static constexpr std::string_view kTypeName = "PasswordReset";
   std::string username;
@@ -159,6 +170,7 @@ struct PasswordReset {
   Timestamp at = 0;
   bool operator==(const PasswordReset&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(PasswordReset, (), (username, password_hash, reset_by, at))
 struct AccountCreated {
   static constexpr std::string_view kTypeName = "AccountCreated";
   std::string username;
@@ -173,6 +185,9 @@ struct AccountCreated {
   Timestamp at = 0;
   bool operator==(const AccountCreated&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(AccountCreated, (),
+                      (username, org_code, org_kind, commissioner_code, full_name, email, roles, password_hash,
+                      dual_tier_warning, at))
 using AccountEvent = std::variant<AccountRequested, AccountApproved, AccountRefused, AccountDisabled, AccountEnabled,
                                   RolesAssigned, PasswordChanged, PasswordReset, AccountCreated>;
 

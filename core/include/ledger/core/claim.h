@@ -9,6 +9,8 @@
 //   Withdrawn (by the provider before approval for payment).
 #pragma once
 
+#include <boost/describe/class.hpp>
+
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -68,6 +70,7 @@ struct Evidence {
   int64_t size = 0;
   bool operator==(const Evidence&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(Evidence, (), (sha256, filename, content_type, size))
 
 // Answers to supplementary questions by question id (numbers and yes/no as text: "12", "yes").
 using Answers = std::map<std::string, std::string, std::less<>>;
@@ -83,6 +86,7 @@ struct ClaimRef {
   std::string period;        // Period::ToString() in the service's frequency
   bool operator==(const ClaimRef&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(ClaimRef, (), (claim_id, provider, commissioner, service_id, period))
 
 // ---- Commands -------------------------------------------------------------
 
@@ -173,6 +177,7 @@ struct ClaimDrafted {
   Timestamp at = 0;
   bool operator==(const ClaimDrafted&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(ClaimDrafted, (), (claim, prepared_by, at))
 struct ClaimValuesEntered {
   static constexpr std::string_view kTypeName = "ClaimValuesEntered";
   std::string claim_id;
@@ -182,6 +187,7 @@ struct ClaimValuesEntered {
   Timestamp at = 0;
   bool operator==(const ClaimValuesEntered&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(ClaimValuesEntered, (), (claim_id, values, answers, entered_by, at))
 struct EvidenceAttached {
   static constexpr std::string_view kTypeName = "EvidenceAttached";
   std::string claim_id;
@@ -190,6 +196,7 @@ struct EvidenceAttached {
   Timestamp at = 0;
   bool operator==(const EvidenceAttached&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(EvidenceAttached, (), (claim_id, evidence, attached_by, at))
 struct EvidenceRemoved {
   static constexpr std::string_view kTypeName = "EvidenceRemoved";
   std::string claim_id;
@@ -198,6 +205,7 @@ struct EvidenceRemoved {
   Timestamp at = 0;
   bool operator==(const EvidenceRemoved&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(EvidenceRemoved, (), (claim_id, sha256, removed_by, at))
 struct ClaimDraftDeleted {
   static constexpr std::string_view kTypeName = "ClaimDraftDeleted";
   std::string claim_id;
@@ -205,6 +213,7 @@ struct ClaimDraftDeleted {
   Timestamp at = 0;
   bool operator==(const ClaimDraftDeleted&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(ClaimDraftDeleted, (), (claim_id, deleted_by, at))
 struct ClaimSubmissionFailed {
   static constexpr std::string_view kTypeName = "ClaimSubmissionFailed";
   std::string claim_id;
@@ -213,6 +222,7 @@ struct ClaimSubmissionFailed {
   Timestamp at = 0;
   bool operator==(const ClaimSubmissionFailed&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(ClaimSubmissionFailed, (), (claim_id, errors, attempted_by, at))
 struct ClaimSubmitted {
   static constexpr std::string_view kTypeName = "ClaimSubmitted";
   std::string claim_id;
@@ -230,6 +240,9 @@ struct ClaimSubmitted {
   Timestamp at = 0;
   bool operator==(const ClaimSubmitted&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(ClaimSubmitted, (),
+                      (claim_id, amount, risk_band, tariff_effective_from, payment_type, list_size, values, answers,
+                      evidence, provider_approval_required, finance_approval_required, submitted_by, at))
 struct ClaimApprovedByProvider {
   static constexpr std::string_view kTypeName = "ClaimApprovedByProvider";
   std::string claim_id;
@@ -237,6 +250,7 @@ struct ClaimApprovedByProvider {
   Timestamp at = 0;
   bool operator==(const ClaimApprovedByProvider&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(ClaimApprovedByProvider, (), (claim_id, approved_by, at))
 struct ClaimReturnedByProvider {
   static constexpr std::string_view kTypeName = "ClaimReturnedByProvider";
   std::string claim_id;
@@ -245,6 +259,7 @@ struct ClaimReturnedByProvider {
   Timestamp at = 0;
   bool operator==(const ClaimReturnedByProvider&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(ClaimReturnedByProvider, (), (claim_id, reason, returned_by, at))
 struct ClaimApprovedAtTier {
   static constexpr std::string_view kTypeName = "ClaimApprovedAtTier";
   std::string claim_id;
@@ -253,6 +268,7 @@ struct ClaimApprovedAtTier {
   Timestamp at = 0;
   bool operator==(const ClaimApprovedAtTier&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(ClaimApprovedAtTier, (), (claim_id, tier, approved_by, at))
 struct ClaimApprovedForPayment {
   static constexpr std::string_view kTypeName = "ClaimApprovedForPayment";
   std::string claim_id;
@@ -260,6 +276,7 @@ struct ClaimApprovedForPayment {
   Timestamp at = 0;
   bool operator==(const ClaimApprovedForPayment&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(ClaimApprovedForPayment, (), (claim_id, amount, at))
 struct ClaimRejected {
   static constexpr std::string_view kTypeName = "ClaimRejected";
   std::string claim_id;
@@ -270,6 +287,7 @@ struct ClaimRejected {
   Timestamp at = 0;
   bool operator==(const ClaimRejected&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(ClaimRejected, (), (claim_id, tier, reason_code, reason, rejected_by, at))
 struct ClaimReturned {
   static constexpr std::string_view kTypeName = "ClaimReturned";
   std::string claim_id;
@@ -279,6 +297,7 @@ struct ClaimReturned {
   Timestamp at = 0;
   bool operator==(const ClaimReturned&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(ClaimReturned, (), (claim_id, tier, reason, returned_by, at))
 struct ClaimWithdrawn {
   static constexpr std::string_view kTypeName = "ClaimWithdrawn";
   std::string claim_id;
@@ -287,6 +306,7 @@ struct ClaimWithdrawn {
   Timestamp at = 0;
   bool operator==(const ClaimWithdrawn&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(ClaimWithdrawn, (), (claim_id, reason, withdrawn_by, at))
 struct PaymentHeld {
   static constexpr std::string_view kTypeName = "PaymentHeld";
   std::string claim_id;
@@ -295,6 +315,7 @@ struct PaymentHeld {
   Timestamp at = 0;
   bool operator==(const PaymentHeld&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(PaymentHeld, (), (claim_id, reason, held_by, at))
 struct PaymentReleased {
   static constexpr std::string_view kTypeName = "PaymentReleased";
   std::string claim_id;
@@ -302,6 +323,7 @@ struct PaymentReleased {
   Timestamp at = 0;
   bool operator==(const PaymentReleased&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(PaymentReleased, (), (claim_id, released_by, at))
 struct ClaimAddedToPaymentRun {
   static constexpr std::string_view kTypeName = "ClaimAddedToPaymentRun";
   std::string claim_id;
@@ -310,6 +332,7 @@ struct ClaimAddedToPaymentRun {
   Timestamp at = 0;
   bool operator==(const ClaimAddedToPaymentRun&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(ClaimAddedToPaymentRun, (), (claim_id, run_id, pay_date, at))
 struct ClaimSentForPayment {
   static constexpr std::string_view kTypeName = "ClaimSentForPayment";
   std::string claim_id;
@@ -317,6 +340,7 @@ struct ClaimSentForPayment {
   Timestamp at = 0;
   bool operator==(const ClaimSentForPayment&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(ClaimSentForPayment, (), (claim_id, run_id, at))
 struct ClaimPaid {
   static constexpr std::string_view kTypeName = "ClaimPaid";
   std::string claim_id;
@@ -326,6 +350,7 @@ struct ClaimPaid {
   Timestamp at = 0;
   bool operator==(const ClaimPaid&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(ClaimPaid, (), (claim_id, run_id, reference, amount, at))
 struct AdjustmentRaised {
   static constexpr std::string_view kTypeName = "AdjustmentRaised";
   ClaimRef claim;                 // the adjustment's own id and keys
@@ -336,6 +361,7 @@ struct AdjustmentRaised {
   Timestamp at = 0;
   bool operator==(const AdjustmentRaised&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(AdjustmentRaised, (), (claim, original_claim_id, amount, reason, raised_by, at))
 using ClaimEvent =
     std::variant<ClaimDrafted, ClaimValuesEntered, EvidenceAttached, EvidenceRemoved, ClaimDraftDeleted,
                  ClaimSubmissionFailed, ClaimSubmitted, ClaimApprovedByProvider, ClaimReturnedByProvider,
@@ -354,6 +380,7 @@ struct ClaimKeyReserved {
   Timestamp at = 0;
   bool operator==(const ClaimKeyReserved&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(ClaimKeyReserved, (), (provider, service_id, period, claim_id, at))
 struct ClaimKeyReleased {
   static constexpr std::string_view kTypeName = "ClaimKeyReleased";
   std::string provider;
@@ -363,6 +390,7 @@ struct ClaimKeyReleased {
   Timestamp at = 0;
   bool operator==(const ClaimKeyReleased&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(ClaimKeyReleased, (), (provider, service_id, period, claim_id, at))
 using ClaimKeyEvent = std::variant<ClaimKeyReserved, ClaimKeyReleased>;
 
 // ---- State ----------------------------------------------------------------

@@ -27,8 +27,8 @@ EncodedEvent Encode(const Event& event);
 // Rejects (kInvalid, code "unknown_event_type" / "unsupported_schema_version" /
 // "corrupt_payload") what it cannot decode; never throws.
 Outcome<Event> Decode(std::string_view type, uint32_t schema_version, std::string_view payload);
-// Every field, with dates as "YYYY-MM-DD", enums by name; password hashes are
-// replaced by "[redacted]".
+// Every described field by name (event_json.h), then "type": dates as
+// "YYYY-MM-DD", enums by name; password hashes are replaced by "[redacted]".
 boost::json::object ToJson(const Event& event);
 std::string_view EventTypeName(const Event& event);
 

@@ -9,6 +9,8 @@
 //   only for dates after every accepted window).
 #pragma once
 
+#include <boost/describe/class.hpp>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -72,6 +74,7 @@ struct ServiceOffered {
   Timestamp at = 0;
   bool operator==(const ServiceOffered&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(ServiceOffered, (), (service_id, provider, commissioner, start, end, respond_by, at))
 struct OfferAccepted {
   static constexpr std::string_view kTypeName = "OfferAccepted";
   std::string service_id;
@@ -82,6 +85,7 @@ struct OfferAccepted {
   Timestamp at = 0;
   bool operator==(const OfferAccepted&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(OfferAccepted, (), (service_id, provider, start, end, accepted_by, at))
 struct OfferDeclined {
   static constexpr std::string_view kTypeName = "OfferDeclined";
   std::string service_id;
@@ -91,6 +95,7 @@ struct OfferDeclined {
   Timestamp at = 0;
   bool operator==(const OfferDeclined&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(OfferDeclined, (), (service_id, provider, reason, declined_by, at))
 struct OfferWithdrawn {
   static constexpr std::string_view kTypeName = "OfferWithdrawn";
   std::string service_id;
@@ -100,6 +105,7 @@ struct OfferWithdrawn {
   Timestamp at = 0;
   bool operator==(const OfferWithdrawn&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(OfferWithdrawn, (), (service_id, provider, reason, withdrawn_by, at))
 using OfferEvent = std::variant<ServiceOffered, OfferAccepted, OfferDeclined, OfferWithdrawn>;
 
 // ---- State ----------------------------------------------------------------

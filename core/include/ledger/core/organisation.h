@@ -3,6 +3,8 @@
 // commissioner's finance settings.
 #pragma once
 
+#include <boost/describe/class.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -81,6 +83,8 @@ struct OrganisationRegistered {
   Timestamp at = 0;
   bool operator==(const OrganisationRegistered&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(OrganisationRegistered, (),
+                      (code, name, kind, commissioner_code, postcode, approval_mode, members, at))
 struct ProviderConfigured {
   static constexpr std::string_view kTypeName = "ProviderConfigured";
   std::string code;
@@ -89,6 +93,7 @@ struct ProviderConfigured {
   Timestamp at = 0;
   bool operator==(const ProviderConfigured&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(ProviderConfigured, (), (code, approval_mode, members, at))
 struct ListSizeRecorded {
   static constexpr std::string_view kTypeName = "ListSizeRecorded";
   std::string code;
@@ -97,6 +102,7 @@ struct ListSizeRecorded {
   Timestamp at = 0;
   bool operator==(const ListSizeRecorded&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(ListSizeRecorded, (), (code, effective_from, patients, at))
 struct CommissionerConfigured {
   static constexpr std::string_view kTypeName = "CommissionerConfigured";
   std::string code;
@@ -105,6 +111,7 @@ struct CommissionerConfigured {
   Timestamp at = 0;
   bool operator==(const CommissionerConfigured&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(CommissionerConfigured, (), (code, finance_threshold_pence, uses_finance_role, at))
 using OrgEvent = std::variant<OrganisationRegistered, ProviderConfigured, ListSizeRecorded, CommissionerConfigured>;
 
 // ---- State ----------------------------------------------------------------

@@ -7,6 +7,8 @@
 // known before reading; Decide checks them against the run.
 #pragma once
 
+#include <boost/describe/class.hpp>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -26,6 +28,7 @@ struct PaymentRunLine {
   Pence amount = 0;
   bool operator==(const PaymentRunLine&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(PaymentRunLine, (), (claim_id, provider, amount))
 
 // ---- Commands -------------------------------------------------------------
 
@@ -66,6 +69,8 @@ struct PaymentRunCreated {
   Timestamp at = 0;
   bool operator==(const PaymentRunCreated&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(PaymentRunCreated, (),
+                      (run_id, commissioner, pay_date, claims, total, head_position, head_hash, created_by, at))
 struct PaymentRunConfirmed {
   static constexpr std::string_view kTypeName = "PaymentRunConfirmed";
   std::string run_id;
@@ -73,6 +78,7 @@ struct PaymentRunConfirmed {
   Timestamp at = 0;
   bool operator==(const PaymentRunConfirmed&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(PaymentRunConfirmed, (), (run_id, confirmed_by, at))
 struct PaymentRunPaid {
   static constexpr std::string_view kTypeName = "PaymentRunPaid";
   std::string run_id;
@@ -80,6 +86,7 @@ struct PaymentRunPaid {
   Timestamp at = 0;
   bool operator==(const PaymentRunPaid&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(PaymentRunPaid, (), (run_id, payment_reference, at))
 using PaymentRunEvent = std::variant<PaymentRunCreated, PaymentRunConfirmed, PaymentRunPaid>;
 
 // ---- State ----------------------------------------------------------------

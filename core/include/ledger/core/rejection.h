@@ -4,6 +4,8 @@
 // change meaning once published. Messages are written for a practice manager.
 #pragma once
 
+#include <boost/describe/class.hpp>
+
 #include <string>
 #include <utility>
 #include <variant>
@@ -19,6 +21,7 @@ struct FieldError {
   std::string message;  // human sentence
   bool operator==(const FieldError&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(FieldError, (), (path, code, message))
 
 struct Rejection {
   enum class Kind {

@@ -8,6 +8,8 @@
 // the claimed unit values and the provider's list size.
 #pragma once
 
+#include <boost/describe/class.hpp>
+
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -43,6 +45,7 @@ struct Component {
   std::string numerator_of;  // non-empty: this is the numerator of that (denominator) component
   bool operator==(const Component&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(Component, (), (id, name, unit_kind, min, max, required, numerator_of))
 
 enum class QuestionKind : uint8_t { kText = 0, kNumber = 1, kYesNo = 2 };
 std::string_view QuestionKindName(QuestionKind kind);  // "text", "number", "yes_no"
@@ -54,6 +57,7 @@ struct Question {
   bool required = false;
   bool operator==(const Question&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(Question, (), (id, text, kind, required))
 
 // Everything a commissioner configures about a service (edited as a whole while draft).
 struct ServiceDefinition {
@@ -72,6 +76,9 @@ struct ServiceDefinition {
 
   const Component* FindComponent(std::string_view id) const;
 };
+BOOST_DESCRIBE_STRUCT(ServiceDefinition, (),
+                      (code, name, description, category, frequency, window_days, components, questions,
+                      evidence_required, start, end))
 
 // Field problems with a definition (empty = valid). Paths: "code", "name",
 // "window_days", "dates", "components.<id>", "questions.<id>".
@@ -83,12 +90,15 @@ enum class PaymentType : uint8_t { kItemOfService = 0, kPopulation = 1, kThresho
 std::string_view PaymentTypeName(PaymentType type);  // "item_of_service", "population", "threshold", "participation"
 
 enum class PopulationBasis : uint8_t { kPerPatient = 0, kPerThousand = 1 };
+// "per_patient", "per_1000" (as events show it; the API's service body spells the second "per_thousand").
+std::string_view PopulationBasisName(PopulationBasis basis);
 
 struct ComponentRate {
   std::string component_id;
   Pence pence_per_unit = 0;
   bool operator==(const ComponentRate&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(ComponentRate, (), (component_id, pence_per_unit))
 
 // Pays `pence` when achievement >= min_basis_points (5000 = 50.00%).
 struct ThresholdTier {
@@ -96,6 +106,7 @@ struct ThresholdTier {
   Pence pence = 0;
   bool operator==(const ThresholdTier&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(ThresholdTier, (), (min_basis_points, pence))
 
 // One version of a service's tariff, in force from effective_from until the
 // next version. Only the fields of its payment_type are used.
@@ -111,6 +122,9 @@ struct Tariff {
   Pence participation_pence = 0;           // participation: fixed amount per period
   bool operator==(const Tariff&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(Tariff, (),
+                      (effective_from, payment_type, unit_rates, population_basis, population_rate_pence,
+                      numerator_component, denominator_component, tiers, participation_pence))
 
 // Field problems with a tariff for a definition (empty = valid). Paths under "tariff.".
 std::vector<FieldError> ValidateTariff(const Tariff& tariff, const ServiceDefinition& definition);
@@ -195,6 +209,7 @@ struct ServiceDefined {
   Timestamp at = 0;
   bool operator==(const ServiceDefined&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(ServiceDefined, (), (service_id, commissioner, definition, at))
 struct ServiceDraftEdited {
   static constexpr std::string_view kTypeName = "ServiceDraftEdited";
   std::string service_id;
@@ -202,18 +217,21 @@ struct ServiceDraftEdited {
   Timestamp at = 0;
   bool operator==(const ServiceDraftEdited&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(ServiceDraftEdited, (), (service_id, definition, at))
 struct ServicePublished {
   static constexpr std::string_view kTypeName = "ServicePublished";
   std::string service_id;
   Timestamp at = 0;
   bool operator==(const ServicePublished&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(ServicePublished, (), (service_id, at))
 struct ServiceRetired {
   static constexpr std::string_view kTypeName = "ServiceRetired";
   std::string service_id;
   Timestamp at = 0;
   bool operator==(const ServiceRetired&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(ServiceRetired, (), (service_id, at))
 struct TariffVersionAdded {
   static constexpr std::string_view kTypeName = "TariffVersionAdded";
   std::string service_id;
@@ -221,6 +239,7 @@ struct TariffVersionAdded {
   Timestamp at = 0;
   bool operator==(const TariffVersionAdded&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(TariffVersionAdded, (), (service_id, tariff, at))
 struct ServiceShared {
   static constexpr std::string_view kTypeName = "ServiceShared";
   std::string service_id;
@@ -228,6 +247,7 @@ struct ServiceShared {
   Timestamp at = 0;
   bool operator==(const ServiceShared&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(ServiceShared, (), (service_id, with_commissioner, at))
 using ServiceEvent = std::variant<ServiceDefined, ServiceDraftEdited, ServicePublished, ServiceRetired,
                                   TariffVersionAdded, ServiceShared>;
 

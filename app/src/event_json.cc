@@ -1,11 +1,9 @@
-#include "event_visibility.h"
-
-#include <boost/json/object.hpp>
+#include "ledger/app/event_json.h"
 
 #include "ledger/core/codec.h"
 #include "ledger/projections/claim_views.h"
 
-namespace ledger::http::api {
+namespace ledger::app {
 
 boost::json::object EnvelopeJson(const es::Envelope& e) {
   boost::json::object o;
@@ -30,4 +28,4 @@ boost::json::object EnvelopeJson(const es::Envelope& e) {
   return o;
 }
 
-}  // namespace ledger::http::api
+}  // namespace ledger::app
