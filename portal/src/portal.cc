@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "ledger/base/sha256.h"
 #include "ledger/core/streams.h"
 #include "ledger/http/problem.h"
 #include "ledger/projections/claim_views.h"
@@ -86,30 +87,30 @@ Portal::Portal(const PortalDeps& deps) : deps_(deps), templates_(deps.templates_
 
 void Portal::Remember(const std::string& token, const std::string& csrf) {
   std::lock_guard lock(mu_);
-  side_[Sha256Hex(token)].csrf = csrf;
+  side_[base::Sha256Hex(token)].csrf = csrf;
 }
 
 std::optional<std::string> Portal::CsrfOf(const std::string& token) {
   std::lock_guard lock(mu_);
-  auto it = side_.find(Sha256Hex(token));
+  auto it = side_.find(base::Sha256Hex(token));
   if (it == side_.end()) return std::nullopt;
   return it->second.csrf;
 }
 
 void Portal::Forget(const std::string& token) {
   std::lock_guard lock(mu_);
-  side_.erase(Sha256Hex(token));
+  side_.erase(base::Sha256Hex(token));
 }
 
 void Portal::SetFlash(const std::string& token, Flash flash) {
   std::lock_guard lock(mu_);
-  auto it = side_.find(Sha256Hex(token));
+  auto it = side_.find(base::Sha256Hex(token));
   if (it != side_.end()) it->second.flash = std::move(flash);
 }
 
 std::optional<Flash> Portal::TakeFlash(const std::string& token) {
   std::lock_guard lock(mu_);
-  auto it = side_.find(Sha256Hex(token));
+  auto it = side_.find(base::Sha256Hex(token));
   if (it == side_.end() || !it->second.flash) return std::nullopt;
   std::optional<Flash> f = std::move(it->second.flash);
   it->second.flash.reset();
@@ -817,7 +818,7 @@ Response StaticFile(Portal& portal, Call& call) {
       AssetFile(portal.deps().static_dir, path.substr(std::string_view("/static/").size()), &decoded);
   if (!asset) return Response::Text(404, "Not found\n");
   const fs::path& file = *asset;
-  std::string etag = "\"" + portal.asset_version() + "-" + Sha256Hex(decoded).substr(0, 16) + "\"";
+  std::string etag = "\"" + portal.asset_version() + "-" + base::Sha256Hex(decoded).substr(0, 16) + "\"";
   Response r;
   if (call.request().Header("if-none-match") == etag) {
     r.status = 304;

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "commands.h"
+#include "ledger/base/time.h"
 #include "ledger/core/codec.h"
 
 namespace ledger::tools {
@@ -20,14 +21,6 @@ struct ReplayArgs {
   std::string format = "jsonl";
 };
 
-std::string RecordedAt(int64_t micros) {
-  core::Date date = core::Date::FromTimestamp(micros);
-  int64_t in_day = micros - static_cast<int64_t>(date.days) * 86'400'000'000LL;
-  int64_t seconds = in_day / 1'000'000;
-  return fmt::format("{}T{:02}:{:02}:{:02}.{:06}Z", date.ToString(), seconds / 3600, seconds / 60 % 60, seconds % 60,
-                     in_day % 1'000'000);
-}
-
 boost::json::object EnvelopeJson(const es::Envelope& env, std::string* decode_error) {
   boost::json::object out;
   out["position"] = env.position;
@@ -35,7 +28,7 @@ boost::json::object EnvelopeJson(const es::Envelope& env, std::string* decode_er
   out["version"] = env.stream_version;
   out["type"] = env.type;
   out["schema_version"] = env.schema_version;
-  out["recorded_at"] = RecordedAt(env.recorded_at_us);
+  out["recorded_at"] = base::FormatRfc3339Micros(env.recorded_at_us);
   out["actor"] = env.actor_id;
   out["command_id"] = env.command_id;
   out["correlation_id"] = env.correlation_id;
@@ -66,8 +59,8 @@ int RunReplay(const CLI::App& app, const ReplayArgs& args) {
     if (!args.stream.empty() && env.stream_id != args.stream) return true;
     if (!args.type.empty() && env.type != args.type) return true;
     if (args.format == "table") {
-      fmt::print("{:>10}  {:<27}  {:<40}  {:<26}  {}\n", env.position, RecordedAt(env.recorded_at_us), env.stream_id,
-                 env.type, env.actor_id);
+      fmt::print("{:>10}  {:<27}  {:<40}  {:<26}  {}\n", env.position, base::FormatRfc3339Micros(env.recorded_at_us),
+                 env.stream_id, env.type, env.actor_id);
       return true;
     }
     std::string error;
