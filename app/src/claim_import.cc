@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "ledger/app/command_bus.h"
+#include "ledger/base/csv.h"
 #include "ledger/core/codec.h"
 #include "ledger/core/domain.h"
 #include "ledger/core/streams.h"
@@ -21,80 +22,22 @@ namespace {
 
 constexpr std::string_view kAnswerPrefix = "answer:";
 
-struct Record {
-  int line = 0;
-  std::vector<std::string> fields;
-};
+using Record = base::CsvRecord;
 
-// RFC 4180 with a BOM, LF or CRLF, blank lines skipped. On a syntax error
-// returns the line and sets *error.
+// The file's records (base/csv.h); a line break inside a quoted cell is kept
+// as LF, as the portal keeps a textarea's. On a syntax error sets *error.
 std::vector<Record> ParseRecords(std::string_view text, ClaimImportError* error) {
-  std::vector<Record> out;
-  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
-  int line = 1;
-  size_t i = 0;
-  const size_t n = text.size();
-  auto line_end = [&](size_t at) { return text[at] == '\n' || (text[at] == '\r' && at + 1 < n && text[at + 1] == '\n'); };
-  while (i < n) {
-    if (line_end(i)) {
-      i += text[i] == '\r' ? 2 : 1;
-      ++line;
-      continue;
-    }
-    Record record{line, {}};
-    std::string field;
-    while (true) {
-      if (i < n && text[i] == '"') {
-        int open_line = line;
-        ++i;
-        bool closed = false;
-        while (i < n) {
-          if (text[i] == '"') {
-            if (i + 1 < n && text[i + 1] == '"') {
-              field.push_back('"');
-              i += 2;
-              continue;
-            }
-            ++i;
-            closed = true;
-            break;
-          }
-          if (text[i] == '\n') ++line;
-          if (text[i] == '\r' && i + 1 < n && text[i + 1] == '\n') ++i;  // a CRLF inside quotes is a new line
-          field.push_back(text[i++]);
-        }
-        if (!closed) {
-          *error = {open_line, "", "a quoted field is not closed"};
-          return {};
-        }
-        if (i < n && text[i] != ',' && !line_end(i) && !(text[i] == '\r' && i + 1 == n)) {
-          *error = {line, "", "a quoted field is followed by text before the next comma"};
-          return {};
-        }
-      } else {
-        while (i < n && text[i] != ',' && !line_end(i)) {
-          if (text[i] == '"') {
-            *error = {line, "", "a quote inside an unquoted field (quote the whole field)"};
-            return {};
-          }
-          field.push_back(text[i++]);
-        }
-      }
-      if (i < n && text[i] == '\r' && i + 1 == n) ++i;  // a lone trailing CR
-      record.fields.push_back(std::move(field));
-      field.clear();
-      if (i >= n) break;
-      if (text[i] == ',') {
-        ++i;
-        continue;
-      }
-      i += text[i] == '\r' ? 2 : 1;
-      ++line;
-      break;
-    }
-    out.push_back(std::move(record));
+  base::CsvParse parsed = base::ParseCsv(text);
+  if (!parsed.error.empty()) {
+    *error = {parsed.error_line, "", parsed.error_reason};
+    return {};
   }
-  return out;
+  for (Record& record : parsed.records) {
+    for (std::string& field : record.fields) {
+      for (size_t at = field.find("\r\n"); at != std::string::npos; at = field.find("\r\n", at)) field.erase(at, 1);
+    }
+  }
+  return std::move(parsed.records);
 }
 
 std::string Trim(std::string_view s) {

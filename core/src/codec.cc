@@ -1,10 +1,10 @@
 #include "ledger/core/codec.h"
 
 #include <cstdint>
-#include <cstring>
 #include <vector>
 
 #include "codec_internal.h"
+#include "ledger/base/aligned.h"
 #include "ledger/core/event_json.h"
 #include "variant_util.h"
 
@@ -34,12 +34,8 @@ Outcome<Event> Decode(std::string_view type, uint32_t schema_version, std::strin
   // relative to the buffer's start: a payload that does not start on an
   // 8-byte boundary (a caller's bytes need not) is decoded from an aligned
   // copy. The decoded event owns its data, so the copy may go afterwards.
-  std::vector<uint64_t> aligned;
-  if (!payload.empty() && reinterpret_cast<std::uintptr_t>(payload.data()) % alignof(uint64_t) != 0) {
-    aligned.resize((payload.size() + sizeof(uint64_t) - 1) / sizeof(uint64_t));
-    std::memcpy(aligned.data(), payload.data(), payload.size());
-    payload = std::string_view(reinterpret_cast<const char*>(aligned.data()), payload.size());
-  }
+  base::AlignedCopy copy;
+  payload = copy.Aligned(payload);
   using Decoder = internal::DecodeResult (*)(std::string_view, uint32_t, std::string_view);
   static constexpr Decoder kDecoders[] = {
       internal::DecodeOrgEvent,   internal::DecodeAccountEvent,  internal::DecodeServiceEvent,

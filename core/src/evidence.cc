@@ -3,7 +3,7 @@
 #include <cstddef>
 #include <optional>
 
-#include "ledger/core/csv.h"
+#include "ledger/base/csv.h"
 
 namespace ledger::core {
 namespace {
@@ -221,7 +221,7 @@ Outcome<const EvidenceType*> TextType(std::string_view bytes, const std::string&
   if (!text_name) return Mismatch("name ends in ." + extension, TypeOf(kText));
   if (!text_declared) return Mismatch("is declared as " + std::string(declared), TypeOf(kText));
   if (extension != "csv" && declared_as != kCsv) return &TypeOf(kText);
-  CsvParse parsed = ParseCsv(bytes);
+  base::CsvParse parsed = base::ParseCsv(bytes);
   if (!parsed.error.empty() || parsed.records.empty())
     return Rejection::Invalid(std::string(kEvidenceTypeNotAccepted),
                               "The file is named or declared as CSV but is not valid CSV (" +

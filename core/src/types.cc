@@ -3,36 +3,10 @@
 #include <charconv>
 #include <cstdlib>
 
+#include "ledger/base/time.h"
+
 namespace ledger::core {
 namespace {
-
-// Days since 1970-01-01 for a proleptic Gregorian date (H. Hinnant's algorithm).
-int32_t DaysFromCivil(int y, int m, int d) {
-  y -= m <= 2 ? 1 : 0;
-  const int era = (y >= 0 ? y : y - 399) / 400;
-  const int yoe = y - era * 400;
-  const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-struct Ymd {
-  int year;
-  int month;
-  int day;
-};
-
-Ymd CivilFromDays(int32_t z) {
-  z += 719468;
-  const int era = (z >= 0 ? z : z - 146096) / 146097;
-  const int doe = z - era * 146097;
-  const int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int mp = (5 * doy + 2) / 153;
-  const int d = doy - (153 * mp + 2) / 5 + 1;
-  const int m = mp + (mp < 10 ? 3 : -9);
-  return {yoe + era * 400 + (m <= 2 ? 1 : 0), m, d};
-}
 
 bool IsLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
@@ -127,7 +101,7 @@ std::string FormatPounds(Pence pence) {
   return out;
 }
 
-Date Date::FromYmd(int year, int month, int day) { return Date{DaysFromCivil(year, month, day)}; }
+Date Date::FromYmd(int year, int month, int day) { return Date{base::DaysFromCivil({year, month, day})}; }
 
 std::optional<Date> Date::Parse(std::string_view text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
@@ -138,20 +112,14 @@ std::optional<Date> Date::Parse(std::string_view text) {
   return FromYmd(*y, *m, *d);
 }
 
-Date Date::FromTimestamp(Timestamp at) {
-  constexpr int64_t kMicrosPerDay = 86'400'000'000;
-  int64_t days = at / kMicrosPerDay;
-  if (at % kMicrosPerDay < 0) --days;  // floor for times before 1970
-  return Date{static_cast<int32_t>(days)};
-}
+Date Date::FromTimestamp(Timestamp at) { return Date{base::DayOf(at)}; }
 
-int Date::year() const { return CivilFromDays(days).year; }
-int Date::month() const { return CivilFromDays(days).month; }
-int Date::day() const { return CivilFromDays(days).day; }
+int Date::year() const { return base::CivilFromDays(days).year; }
+int Date::month() const { return base::CivilFromDays(days).month; }
+int Date::day() const { return base::CivilFromDays(days).day; }
 
 std::string Date::ToString() const {
-  const Ymd ymd = CivilFromDays(days);
-  return Pad(ymd.year, 4) + "-" + Pad(ymd.month, 2) + "-" + Pad(ymd.day, 2);
+  return base::FormatDate(base::CivilFromDays(days));
 }
 
 std::string_view FrequencyName(Frequency f) {

@@ -5,6 +5,7 @@
 #include "command_record.h"
 #include "envelope_codec.h"
 #include "storage_format.h"
+#include "ledger/base/hex.h"
 
 namespace ledger::es {
 namespace {
@@ -27,16 +28,6 @@ uint64_t MixEntry(uint64_t mix, uint64_t version, uint64_t position) {
 
 std::string IndexKeyText(const std::string& stream_id, uint64_t version) {
   return stream_id + " version " + std::to_string(version);
-}
-
-std::string Hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 15]);
-  }
-  return out;
 }
 
 std::string Versions(const std::vector<uint64_t>& versions) {
@@ -173,7 +164,8 @@ std::optional<Fault> IndexTally::CheckStreamIndex() {
     std::string_view key(it->key().data(), it->key().size());
     if (key.size() < 10 || key[key.size() - 9] != format::kStreamIndexSeparator ||
         it->value().size() != format::kPositionKeySize) {
-      return MakeFault(0, format::kStreamIndexCf, Hex(key), "stream_index key " + Hex(key) + " (hex) is malformed");
+      return MakeFault(0, format::kStreamIndexCf, base::ToHex(key),
+                       "stream_index key " + base::ToHex(key) + " (hex) is malformed");
     }
     std::string stream(key.substr(0, key.size() - 9));
     const uint64_t version = format::GetU64(key.data() + key.size() - 8);
@@ -220,7 +212,8 @@ std::optional<Fault> IndexTally::LocateIndexFault(const std::string& stream_id) 
   rocksdb::ReadOptions read = Read();
   read.iterate_upper_bound = &upper;
   std::unique_ptr<rocksdb::Iterator> it(db_.db()->NewIterator(read, db_.cf(Cf::kStreamIndex)));
-  std::string value, aligned;
+  std::string value;
+  base::AlignedCopy aligned;
   for (it->Seek(format::StreamIndexKey(stream_id, 0)); it->Valid(); it->Next()) {
     const uint64_t version = format::GetU64(it->key().data() + it->key().size() - 8);
     const uint64_t position = format::GetU64(it->value().data());
@@ -294,7 +287,8 @@ std::optional<Fault> IndexTally::CheckCommandCount() {
   }
   if (records == commands_) return std::nullopt;
   std::unique_ptr<rocksdb::Iterator> it(db_.db()->NewIterator(Read(), db_.cf(Cf::kCommands)));
-  std::string value, aligned;
+  std::string value;
+  base::AlignedCopy aligned;
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     const std::string id = it->key().ToString();
     std::optional<CommandRecord> record = DecodeCommandRecord(std::string_view(it->value().data(), it->value().size()));

@@ -14,8 +14,6 @@ void PutBytes(std::string_view bytes, std::string* out) {
   out->append(bytes);
 }
 
-constexpr uintptr_t kEnvelopeAlignment = 8;
-
 std::string_view AsView(const flatbuffers::String* s) {
   return s == nullptr ? std::string_view() : std::string_view(s->data(), s->size());
 }
@@ -53,35 +51,6 @@ EnvelopeView ViewOf(const Envelope& e) {
   return v;
 }
 
-namespace {
-
-// Fetched once: an implicit fetch on every EVP_DigestInit_ex costs more than
-// hashing a small envelope.
-const EVP_MD* Sha256Md() {
-  static EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  return md;
-}
-
-}  // namespace
-
-Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
-  if (ctx_ == nullptr) throw std::bad_alloc();
-}
-
-Sha256::~Sha256() { EVP_MD_CTX_free(ctx_); }
-
-Hash Sha256::Digest(std::string_view prefix, std::string_view data) {
-  Hash out{};
-  unsigned int len = 0;
-  if (EVP_DigestInit_ex(ctx_, Sha256Md(), nullptr) != 1 ||
-      EVP_DigestUpdate(ctx_, prefix.data(), prefix.size()) != 1 ||
-      EVP_DigestUpdate(ctx_, data.data(), data.size()) != 1 || EVP_DigestFinal_ex(ctx_, out.data(), &len) != 1 ||
-      len != out.size()) {
-    throw std::runtime_error("SHA-256 failed in libcrypto");
-  }
-  return out;
-}
-
 Hash ComputeEnvelopeHash(const EnvelopeView& e, const uint8_t* prev_hash, Sha256& sha, std::string* scratch) {
   scratch->clear();
   AppendCanonicalBytes(e, scratch);
@@ -103,11 +72,8 @@ std::string EncodeEnvelope(const Envelope& e) {
   return std::string(reinterpret_cast<const char*>(b.GetBufferPointer()), b.GetSize());
 }
 
-Status DecodeEnvelopeView(std::string_view bytes, EnvelopeView* out, std::string* scratch) {
-  if (reinterpret_cast<uintptr_t>(bytes.data()) % kEnvelopeAlignment != 0) {
-    scratch->assign(bytes);  // heap storage: aligned for any scalar
-    bytes = *scratch;
-  }
+Status DecodeEnvelopeView(std::string_view bytes, EnvelopeView* out, base::AlignedCopy* scratch) {
+  bytes = scratch->Aligned(bytes);
   flatbuffers::Verifier verifier(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
   if (!fb::VerifyEnvelopeBuffer(verifier)) return Status::Corruption("stored envelope is not a valid FlatBuffer");
   const fb::Envelope* e = fb::GetEnvelope(bytes.data());
@@ -133,7 +99,7 @@ Status DecodeEnvelopeView(std::string_view bytes, EnvelopeView* out, std::string
 }
 
 Status DecodeEnvelope(std::string_view bytes, Envelope* out) {
-  thread_local std::string scratch;
+  thread_local base::AlignedCopy scratch;
   EnvelopeView v;
   Status s = DecodeEnvelopeView(bytes, &v, &scratch);
   if (!s.ok()) return s;

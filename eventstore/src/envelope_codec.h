@@ -22,11 +22,11 @@
 // may lay the same envelope out differently, so they are never hashed.
 #pragma once
 
-#include <openssl/evp.h>
-
 #include <string>
 #include <string_view>
 
+#include "ledger/base/aligned.h"
+#include "ledger/base/sha256.h"
 #include "ledger/eventstore/envelope.h"
 #include "ledger/eventstore/status.h"
 
@@ -53,19 +53,8 @@ struct EnvelopeView {
 void AppendCanonicalBytes(const EnvelopeView& e, std::string* out);
 EnvelopeView ViewOf(const Envelope& e);
 
-// SHA-256 through OpenSSL's EVP interface, reusing one context. Not thread-safe.
-class Sha256 {
- public:
-  Sha256();
-  ~Sha256();
-  Sha256(const Sha256&) = delete;
-  Sha256& operator=(const Sha256&) = delete;
-  // SHA-256(prefix || data).
-  Hash Digest(std::string_view prefix, std::string_view data);
-
- private:
-  EVP_MD_CTX* ctx_;
-};
+// SHA-256 reusing one libcrypto context (base/sha256.h). Not thread-safe.
+using Sha256 = base::Sha256Hasher;
 
 // hash = SHA-256(prev_hash || canonical bytes of e). `scratch` is reused.
 Hash ComputeEnvelopeHash(const EnvelopeView& e, const uint8_t* prev_hash, Sha256& sha, std::string* scratch);
@@ -75,9 +64,9 @@ std::string EncodeEnvelope(const Envelope& e);
 
 // Checks the FlatBuffers structure and fills `out`; Corruption when malformed.
 // FlatBuffers reads its fields in place and needs 8-byte alignment: when
-// `bytes` is not aligned it is copied into `scratch` first, and `out` then
-// points into `scratch`.
-Status DecodeEnvelopeView(std::string_view bytes, EnvelopeView* out, std::string* scratch);
+// `bytes` is not aligned it is copied into `scratch` first (base/aligned.h),
+// and `out` then points into `scratch`.
+Status DecodeEnvelopeView(std::string_view bytes, EnvelopeView* out, base::AlignedCopy* scratch);
 Status DecodeEnvelope(std::string_view bytes, Envelope* out);
 
 }  // namespace ledger::es

@@ -70,7 +70,8 @@ void ChunkFail(ChunkResult& r, uint64_t position, std::string problem) {
 ChunkResult CheckChunk(const VerifyChunk& chunk) {
   ChunkResult r;
   Sha256 sha;
-  std::string scratch, aligned;
+  std::string scratch;
+  base::AlignedCopy aligned;
   r.first_position = chunk.items.front().first;
   uint64_t expected = r.first_position;
   for (size_t i = 0; i < chunk.items.size(); ++i) {
@@ -312,7 +313,7 @@ Status StoreDb::PreviousHash(uint64_t position, const rocksdb::Snapshot* snapsho
   rocksdb::Status s = db_->Get(read, cf(Cf::kEvents), format::PositionKey(position - 1), &value);
   if (!s.ok()) return FromRocks(s, "reading position " + std::to_string(position - 1));
   EnvelopeView view;
-  std::string aligned;
+  base::AlignedCopy aligned;
   if (Status d = DecodeEnvelopeView(value, &view, &aligned); !d.ok()) return d;
   std::memcpy(out->data(), view.hash, format::kHashSize);
   return Status::Ok();

@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "ledger/base/hex.h"
+#include "ledger/base/sha256.h"
+
 namespace ledger::http {
 namespace {
 
@@ -13,31 +16,17 @@ void EnsureSodium() {
   if (!ok) throw std::runtime_error("libsodium failed to initialise");
 }
 
-std::string ToHex(const unsigned char* bytes, std::size_t n) {
-  std::string out(n * 2 + 1, '\0');
-  sodium_bin2hex(out.data(), out.size(), bytes, n);
-  out.pop_back();
-  return out;
-}
-
 constexpr Micros kMicrosPerSecond = 1'000'000;
 
 Micros ToMicros(std::chrono::seconds s) { return static_cast<Micros>(s.count()) * kMicrosPerSecond; }
 
 }  // namespace
 
-std::string Sha256Hex(std::string_view bytes) {
-  EnsureSodium();
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
-  return ToHex(digest, sizeof digest);
-}
-
 std::string RandomHex(std::size_t n) {
   EnsureSodium();
   std::string raw(n, '\0');
   randombytes_buf(raw.data(), n);
-  return ToHex(reinterpret_cast<const unsigned char*>(raw.data()), n);
+  return base::ToHex(raw);
 }
 
 // ---- SessionStore ----------------------------------------------------------
@@ -52,7 +41,7 @@ SessionStore::Issued SessionStore::Create(const std::string& username, Micros no
   issued.token = RandomHex(32);
   issued.csrf_token = CsrfFor(issued.token);
   std::lock_guard lock(mu_);
-  by_hash_[Sha256Hex(issued.token)] = Session{username, now, now};
+  by_hash_[base::Sha256Hex(issued.token)] = Session{username, now, now};
   return issued;
 }
 
@@ -63,7 +52,7 @@ bool SessionStore::Expired(const Session& s, Micros now) const {
 
 std::optional<SessionStore::Session> SessionStore::Touch(std::string_view token, Micros now) {
   if (token.empty()) return std::nullopt;
-  std::string key = Sha256Hex(token);
+  std::string key = base::Sha256Hex(token);
   std::lock_guard lock(mu_);
   auto it = by_hash_.find(key);
   if (it == by_hash_.end()) return std::nullopt;
@@ -76,7 +65,7 @@ std::optional<SessionStore::Session> SessionStore::Touch(std::string_view token,
 }
 
 void SessionStore::Revoke(std::string_view token) {
-  std::string key = Sha256Hex(token);
+  std::string key = base::Sha256Hex(token);
   std::lock_guard lock(mu_);
   by_hash_.erase(key);
 }
@@ -84,7 +73,7 @@ void SessionStore::Revoke(std::string_view token) {
 std::string SessionStore::CsrfFor(std::string_view token) const {
   unsigned char mac[crypto_auth_hmacsha256_BYTES];
   crypto_auth_hmacsha256(mac, reinterpret_cast<const unsigned char*>(token.data()), token.size(), csrf_key_);
-  return ToHex(mac, sizeof mac);
+  return base::ToHex(std::span<const uint8_t>(mac, sizeof mac));
 }
 
 bool SessionStore::CsrfMatches(std::string_view token, std::string_view csrf) const {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "ledger/base/sha256.h"
 #include "ledger/http/auth.h"
 #include "ledger/http/problem.h"
 
@@ -84,7 +85,7 @@ std::string CommandIdFor(std::string_view username, std::string_view key) {
   std::string material(username);
   material.push_back('\0');
   material.append(key);
-  return Sha256Hex(material);
+  return base::Sha256Hex(material);
 }
 
 std::string RequestFingerprint(const Request& request) {
@@ -99,7 +100,7 @@ std::string RequestFingerprint(const Request& request) {
     material.push_back('\0');
   }
   material.append(request.body);
-  return Sha256Hex(material);
+  return base::Sha256Hex(material);
 }
 
 }  // namespace ledger::http

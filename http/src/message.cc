@@ -2,28 +2,24 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "ledger/base/hex.h"
+
 namespace ledger::http {
 namespace {
 
 char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Percent-decodes a query component; '+' is a space.
-std::string DecodeQueryComponent(std::string_view in) {
+// Percent-decoding, with '+' as a space when `plus_is_space`.
+std::string Decode(std::string_view in, bool plus_is_space) {
   std::string out;
   out.reserve(in.size());
   for (std::size_t i = 0; i < in.size(); ++i) {
-    char c = in[i];
-    if (c == '+') {
+    const char c = in[i];
+    if (c == '+' && plus_is_space) {
       out.push_back(' ');
-    } else if (c == '%' && i + 2 < in.size() && HexValue(in[i + 1]) >= 0 && HexValue(in[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(HexValue(in[i + 1]) * 16 + HexValue(in[i + 2])));
+    } else if (c == '%' && i + 2 < in.size() && base::HexDigitValue(in[i + 1]) >= 0 &&
+               base::HexDigitValue(in[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(base::HexDigitValue(in[i + 1]) * 16 + base::HexDigitValue(in[i + 2])));
       i += 2;
     } else {
       out.push_back(c);
@@ -39,6 +35,38 @@ std::string_view Trim(std::string_view s) {
 }
 
 }  // namespace
+
+std::string PercentDecode(std::string_view in) { return Decode(in, false); }
+
+std::string DecodeFormComponent(std::string_view in) { return Decode(in, true); }
+
+std::string PercentEncode(std::string_view in, std::string_view keep) {
+  static constexpr char kDigits[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : in) {
+    const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (alnum || keep.find(static_cast<char>(c)) != std::string_view::npos) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += {'%', kDigits[c >> 4], kDigits[c & 0xF]};
+    }
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> ParseUrlEncoded(std::string_view text) {
+  std::vector<std::pair<std::string, std::string>> pairs;
+  while (!text.empty()) {
+    std::size_t amp = text.find('&');
+    std::string_view pair = text.substr(0, amp);
+    text = amp == std::string_view::npos ? std::string_view{} : text.substr(amp + 1);
+    if (pair.empty()) continue;
+    std::size_t eq = pair.find('=');
+    pairs.emplace_back(DecodeFormComponent(pair.substr(0, eq)),
+                       eq == std::string_view::npos ? std::string() : DecodeFormComponent(pair.substr(eq + 1)));
+  }
+  return pairs;
+}
 
 bool HeaderNameEquals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -74,16 +102,8 @@ std::string_view Request::RawQuery() const {
 }
 
 std::string Request::Query(std::string_view name) const {
-  std::string_view rest = RawQuery();
-  while (!rest.empty()) {
-    std::size_t amp = rest.find('&');
-    std::string_view pair = rest.substr(0, amp);
-    rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
-    std::size_t eq = pair.find('=');
-    std::string key = DecodeQueryComponent(pair.substr(0, eq));
-    if (key == name) {
-      return eq == std::string_view::npos ? std::string{} : DecodeQueryComponent(pair.substr(eq + 1));
-    }
+  for (auto& [key, value] : ParseUrlEncoded(RawQuery())) {
+    if (key == name) return std::move(value);
   }
   return {};
 }
@@ -105,13 +125,14 @@ std::string Request::Cookie(std::string_view name) const {
   return {};
 }
 
-std::string Request::MediaType() const {
-  std::string_view ct = Header("content-type");
-  ct = Trim(ct.substr(0, ct.find(';')));
+std::string MediaTypeOf(std::string_view content_type) {
+  std::string_view type = Trim(content_type.substr(0, content_type.find(';')));
   std::string out;
-  for (char c : ct) out.push_back(Lower(c));
+  for (char c : type) out.push_back(Lower(c));
   return out;
 }
+
+std::string Request::MediaType() const { return MediaTypeOf(Header("content-type")); }
 
 void Response::Set(std::string_view name, std::string value) {
   for (auto& h : headers) {

@@ -9,8 +9,10 @@
 #include <fmt/format.h>
 
 #include "ledger/app/claim_import.h"
+#include "ledger/app/evidence_store.h"
+#include "ledger/base/csv.h"
+#include "ledger/base/sha256.h"
 #include "ledger/core/codec.h"
-#include "ledger/core/csv.h"
 #include "ledger/core/evidence.h"
 #include "ledger/projections/runner.h"
 #include "ledger/core/streams.h"
@@ -18,7 +20,7 @@
 #include "ledger/projections/claim_views.h"
 #include "ledger/projections/directory.h"
 #include "ledger/projections/reports.h"
-#include "evidence_store.h"
+#include "evidence_upload.h"
 #include "portal_internal.h"
 
 namespace ledger::http::portal {
@@ -122,7 +124,7 @@ json::array EvidenceRows(const LoadedClaim& c) {
   return rows;
 }
 
-// ---- Evidence files: typed and stored the API's way (core/evidence.h, api/evidence_store.h) ----------
+// ---- Evidence files: typed and stored the API's way (core/evidence.h, app/evidence_store.h) ----------
 
 // "PDF, PNG, JPEG, CSV, XLSX, DOCX or plain text, up to 10 MiB"
 std::string EvidenceHint() {
@@ -608,15 +610,15 @@ Response EvidencePost(Page& page) {
     error = "Select a file to upload";
   } else if (page.portal().deps().ledger->evidence_dir().empty()) {
     error = "Evidence cannot be uploaded at the moment";
-  } else if (auto detected = core::DetectEvidenceType(file->bytes, filename, api::MediaTypeOf(file->content_type));
+  } else if (auto detected = core::DetectEvidenceType(file->bytes, filename, MediaTypeOf(file->content_type));
              !detected.ok()) {
     error = detected.rejection().message;
   } else {
     type = *detected;
   }
   if (!error.empty()) return RenderEdit(page, *c, 422, {}, {{"evidence_file", error}});
-  std::string sha = Sha256Hex(file->bytes);
-  if (!api::StoreEvidence(page.portal().deps().ledger->evidence_dir(), sha, file->bytes).ok()) {
+  std::string sha = base::Sha256Hex(file->bytes);
+  if (!app::StoreEvidence(page.portal().deps().ledger->evidence_dir(), sha, file->bytes).ok()) {
     return RenderEdit(page, *c, 500, {}, {{"evidence_file", "The file could not be stored. Try again."}});
   }
   core::Evidence e{sha, filename.empty() ? "evidence." + std::string(type->extensions.front()) : filename,
@@ -644,7 +646,7 @@ Response EvidenceDownload(Page& page) {
   std::vector<core::Evidence> known = c->claim.evidence;
   auto it = std::find_if(known.begin(), known.end(), [&](const auto& e) { return e.sha256 == sha; });
   if (it == known.end() || page.portal().deps().ledger->evidence_dir().empty()) return page.NotFound();
-  auto bytes = api::ReadEvidence(page.portal().deps().ledger->evidence_dir(), sha);
+  auto bytes = app::ReadEvidence(page.portal().deps().ledger->evidence_dir(), sha);
   if (!bytes.ok()) return page.NotFound();
   Response r = api::EvidenceDownload(std::move(bytes).value(), *it);
   r.Set("Cache-Control", "private, no-store");
@@ -989,7 +991,7 @@ Response BulkPost(Page& page) {
   options.actor = page.who().username;
   options.submit = submit;
   options.at = page.call().context().now();
-  options.digest = Sha256Hex(file->bytes + "\n" + options.actor + (submit ? "\nsubmit" : ""));
+  options.digest = base::Sha256Hex(file->bytes + "\n" + options.actor + (submit ? "\nsubmit" : ""));
   auto plan = app::PlanClaimImport(page.portal().deps().ledger->store(), file->bytes, options);
   if (!plan.ok()) return RenderBulk(page, 500, "The file could not be checked just now. Try again.", false);
   if (plan->too_many_rows) {
@@ -1036,7 +1038,7 @@ Response BulkTemplate(Page& page) {
   for (const auto& c : ClaimableServices(page)) {
     if (c.service.service_id != wanted) continue;
     const auto& def = c.service.definition;
-    core::CsvWriter csv;
+    base::CsvWriter csv;
     csv.Text("provider_code").Text("service_code").Text("period");
     for (const auto& comp : def.components) csv.Text(comp.id);
     csv.EndRow();

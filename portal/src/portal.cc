@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "ledger/base/sha256.h"
 #include "ledger/core/streams.h"
 #include "ledger/http/problem.h"
 #include "ledger/projections/claim_views.h"
@@ -80,7 +81,7 @@ Portal::Portal(const PortalDeps& deps) : deps_(deps), templates_(deps.templates_
 
 void Portal::Forget(const std::string& token) {
   std::lock_guard lock(mu_);
-  flashes_.erase(Sha256Hex(token));
+  flashes_.erase(base::Sha256Hex(token));
 }
 
 void Portal::SetFlash(const std::string& token, Flash flash) {
@@ -88,12 +89,12 @@ void Portal::SetFlash(const std::string& token, Flash flash) {
   // A flash is taken by the next page; those of sessions that ended first are
   // dropped now and then so the map cannot grow without bound.
   if (flashes_.size() >= 100'000) flashes_.clear();
-  flashes_[Sha256Hex(token)] = std::move(flash);
+  flashes_[base::Sha256Hex(token)] = std::move(flash);
 }
 
 std::optional<Flash> Portal::TakeFlash(const std::string& token) {
   std::lock_guard lock(mu_);
-  auto it = flashes_.find(Sha256Hex(token));
+  auto it = flashes_.find(base::Sha256Hex(token));
   if (it == flashes_.end()) return std::nullopt;
   std::optional<Flash> f = std::move(it->second);
   flashes_.erase(it);
@@ -766,7 +767,7 @@ Response StaticFile(Portal& portal, Call& call) {
       AssetFile(portal.deps().static_dir, path.substr(std::string_view("/static/").size()), &decoded);
   if (!asset) return Response::Text(404, "Not found\n");
   const fs::path& file = *asset;
-  std::string etag = "\"" + portal.asset_version() + "-" + Sha256Hex(decoded).substr(0, 16) + "\"";
+  std::string etag = "\"" + portal.asset_version() + "-" + base::Sha256Hex(decoded).substr(0, 16) + "\"";
   Response r;
   if (call.request().Header("if-none-match") == etag) {
     r.status = 304;

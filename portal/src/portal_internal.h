@@ -69,18 +69,13 @@ struct Form {
   const UploadedFile* File(std::string_view field) const;
 };
 Form ParseForm(const Request& request);
-std::string PercentDecodeForm(std::string_view in);  // '+' is a space
 std::string UrlEncode(std::string_view in);
 
 // ---- Formatting ------------------------------------------------------------
 
 std::string FormatDateText(core::Date date);            // "3 April 2026"
-// UK civil time. GCC 12's libstdc++ has no time-zone database, so the rule is
-// written out: BST (UTC+1) from 01:00 UTC on the last Sunday of March to 01:00
-// UTC on the last Sunday of October, GMT (UTC) otherwise. Pure.
-bool IsBritishSummerTime(core::Timestamp utc);
-core::Timestamp UkLocalTime(core::Timestamp utc);       // utc, plus an hour during BST
-std::string FormatWhen(core::Timestamp at);             // "3 April 2026, 9:12am", in UK local time
+// "3 April 2026, 9:12am", in UK local time (base::UkLocalTime).
+std::string FormatWhen(core::Timestamp at);
 std::string FormatIso(core::Timestamp at);              // "2026-04-03T08:12:00Z", in UTC (for <time datetime>)
 std::string PeriodText(std::string_view period);        // "January to March 2026", "October 2026", ...
 std::string ClaimRef(std::string_view claim_id);        // upper-cased id: "C-7F3A9E"

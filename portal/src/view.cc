@@ -9,7 +9,9 @@
 #include <fmt/format.h>
 #include <kainjow/mustache.hpp>
 
+#include "ledger/base/time.h"
 #include "ledger/core/text.h"
+#include "ledger/http/multipart.h"
 #include "portal_internal.h"
 
 namespace ledger::http::portal {
@@ -86,25 +88,30 @@ Templates::Templates(const std::string& dir) {
   }
 }
 
-std::string Templates::RenderFragment(std::string_view page, const json::object& model) const {
-  auto it = pages_.find(std::string(page));
-  if (it == pages_.end()) throw std::logic_error("unknown portal template " + std::string(page));
+namespace {
+
+// The model as template data, with every partial available.
+data ContextFor(const json::object& model, const std::map<std::string, std::string>& partials) {
   data ctx = ToData(model);
-  for (const auto& [name, text] : partials_) {
+  for (const auto& [name, text] : partials) {
     std::string copy = text;
     ctx.set(name, partial{[copy] { return copy; }});
   }
-  return Render(it->second, ctx, it->first);
+  return ctx;
+}
+
+}  // namespace
+
+std::string Templates::RenderFragment(std::string_view page, const json::object& model) const {
+  auto it = pages_.find(std::string(page));
+  if (it == pages_.end()) throw std::logic_error("unknown portal template " + std::string(page));
+  return Render(it->second, ContextFor(model, partials_), it->first);
 }
 
 std::string Templates::RenderPage(std::string_view page, const json::object& model) const {
   auto it = pages_.find(std::string(page));
   if (it == pages_.end()) throw std::logic_error("unknown portal template " + std::string(page));
-  data ctx = ToData(model);
-  for (const auto& [name, text] : partials_) {
-    std::string copy = text;
-    ctx.set(name, partial{[copy] { return copy; }});
-  }
+  data ctx = ContextFor(model, partials_);
   std::string content = Render(it->second, ctx, it->first);
   ctx.set("content", content);
   return Render(pages_.at("layout"), ctx, "layout");
@@ -114,115 +121,27 @@ std::string Templates::RenderPage(std::string_view page, const json::object& mod
 
 namespace {
 
-int Hex(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-void ParseUrlEncoded(std::string_view body, Form& form) {
-  while (!body.empty()) {
-    size_t amp = body.find('&');
-    std::string_view pair = body.substr(0, amp);
-    body = amp == std::string_view::npos ? std::string_view{} : body.substr(amp + 1);
-    if (pair.empty()) continue;
-    size_t eq = pair.find('=');
-    std::string name = PercentDecodeForm(pair.substr(0, eq));
-    std::string value = eq == std::string_view::npos ? "" : PercentDecodeForm(pair.substr(eq + 1));
-    form.fields.emplace_back(std::move(name), std::move(value));
-  }
-}
-
-std::string HeaderParam(std::string_view header, std::string_view param) {
-  std::string key = std::string(param) + "=";
-  size_t pos = 0;
-  while ((pos = header.find(key, pos)) != std::string_view::npos) {
-    if (pos == 0 || header[pos - 1] == ';' || header[pos - 1] == ' ') break;
-    pos += key.size();
-  }
-  if (pos == std::string_view::npos) return {};
-  std::string_view rest = header.substr(pos + key.size());
-  if (!rest.empty() && rest.front() == '"') {
-    size_t end = rest.find('"', 1);
-    return std::string(rest.substr(1, end == std::string_view::npos ? rest.size() - 1 : end - 1));
-  }
-  size_t end = rest.find(';');
-  return std::string(rest.substr(0, end));
-}
-
-void ParseMultipart(const Request& request, Form& form) {
-  std::string boundary = HeaderParam(request.Header("content-type"), "boundary");
-  if (boundary.empty()) return;
-  std::string delimiter = "--" + boundary;
-  std::string_view body = request.body;
-  size_t pos = body.find(delimiter);
-  while (pos != std::string_view::npos) {
-    pos += delimiter.size();
-    if (body.substr(pos, 2) == "--") break;
-    if (body.substr(pos, 2) == "\r\n") pos += 2;
-    size_t headers_end = body.find("\r\n\r\n", pos);
-    if (headers_end == std::string_view::npos) break;
-    std::string_view headers = body.substr(pos, headers_end - pos);
-    size_t next = body.find("\r\n" + delimiter, headers_end + 4);
-    if (next == std::string_view::npos) break;
-    std::string_view content = body.substr(headers_end + 4, next - headers_end - 4);
-    std::string disposition, content_type;
-    while (!headers.empty()) {
-      size_t eol = headers.find("\r\n");
-      std::string_view line = headers.substr(0, eol);
-      headers = eol == std::string_view::npos ? std::string_view{} : headers.substr(eol + 2);
-      size_t colon = line.find(':');
-      if (colon == std::string_view::npos) continue;
-      std::string_view value = line.substr(colon + 1);
-      while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-      if (HeaderNameEquals(line.substr(0, colon), "content-disposition")) disposition = value;
-      if (HeaderNameEquals(line.substr(0, colon), "content-type")) content_type = value;
+// The fields and files of a multipart/form-data body (ledger/http/multipart.h):
+// a part with a filename is a file (its name stripped of directories) unless
+// both name and content are empty; a malformed body keeps the parts before the fault.
+void ReadMultipartForm(const Request& request, Form& form) {
+  for (const MultipartPart& part : ParseMultipart(request).parts) {
+    if (!part.filename) {
+      form.fields.emplace_back(part.name, std::string(part.content));
+      continue;
     }
-    std::string name = HeaderParam(disposition, "name");
-    if (disposition.find("filename=") != std::string::npos) {
-      std::string filename = HeaderParam(disposition, "filename");
-      size_t slash = filename.find_last_of("/\\");
-      if (slash != std::string::npos) filename = filename.substr(slash + 1);
-      if (!filename.empty() || !content.empty()) {
-        form.files.push_back({name, filename, content_type, std::string(content)});
-      }
-    } else {
-      form.fields.emplace_back(name, std::string(content));
+    std::string filename = *part.filename;
+    size_t slash = filename.find_last_of("/\\");
+    if (slash != std::string::npos) filename = filename.substr(slash + 1);
+    if (!filename.empty() || !part.content.empty()) {
+      form.files.push_back({part.name, filename, part.content_type, std::string(part.content)});
     }
-    pos = next + 2;
   }
 }
 
 }  // namespace
 
-std::string PercentDecodeForm(std::string_view in) {
-  std::string out;
-  out.reserve(in.size());
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] == '+') {
-      out.push_back(' ');
-    } else if (in[i] == '%' && i + 2 < in.size() && Hex(in[i + 1]) >= 0 && Hex(in[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(Hex(in[i + 1]) * 16 + Hex(in[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(in[i]);
-    }
-  }
-  return out;
-}
-
-std::string UrlEncode(std::string_view in) {
-  std::string out;
-  for (unsigned char c : in) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += fmt::format("%{:02X}", c);
-    }
-  }
-  return out;
-}
+std::string UrlEncode(std::string_view in) { return PercentEncode(in, "-_.~/"); }
 
 namespace {
 
@@ -262,8 +181,8 @@ std::string FirstBadText(const Form& form) {
 Form ParseForm(const Request& request) {
   Form form;
   std::string type = request.MediaType();
-  if (type == "application/x-www-form-urlencoded") ParseUrlEncoded(request.body, form);
-  if (type == "multipart/form-data") ParseMultipart(request, form);
+  if (type == "application/x-www-form-urlencoded") form.fields = ParseUrlEncoded(request.body);
+  if (type == "multipart/form-data") ReadMultipartForm(request, form);
   for (auto& field : form.fields) field.second = NormaliseNewLines(std::move(field.second));
   form.bad_text_field = FirstBadText(form);
   return form;
@@ -300,23 +219,7 @@ const UploadedFile* Form::File(std::string_view field) const {
 namespace {
 constexpr const char* kMonths[] = {"January", "February", "March",     "April",   "May",      "June",
                                    "July",    "August",   "September", "October", "November", "December"};
-constexpr int64_t kMicrosPerHour = int64_t{3600} * 1'000'000;
-constexpr int64_t kMicrosPerDay = 24 * kMicrosPerHour;
-
-// 01:00 UTC on the last Sunday of a 31-day month (March, October).
-core::Timestamp LastSundayAtOneUtc(int year, int month) {
-  core::Date last = core::Date::FromYmd(year, month, 31);
-  int weekday = ((last.days + 4) % 7 + 7) % 7;  // 0 = Sunday; 1970-01-01 was a Thursday
-  return static_cast<int64_t>(last.days - weekday) * kMicrosPerDay + kMicrosPerHour;
-}
 }  // namespace
-
-bool IsBritishSummerTime(core::Timestamp utc) {
-  int year = core::Date::FromTimestamp(utc).year();
-  return utc >= LastSundayAtOneUtc(year, 3) && utc < LastSundayAtOneUtc(year, 10);
-}
-
-core::Timestamp UkLocalTime(core::Timestamp utc) { return utc + (IsBritishSummerTime(utc) ? kMicrosPerHour : 0); }
 
 std::string FormatDateText(core::Date date) {
   return fmt::format("{} {} {}", date.day(), kMonths[date.month() - 1], date.year());
@@ -324,7 +227,7 @@ std::string FormatDateText(core::Date date) {
 
 std::string FormatWhen(core::Timestamp at) {
   if (at == 0) return {};
-  at = UkLocalTime(at);
+  at = base::UkLocalTime(at);
   core::Date date = core::Date::FromTimestamp(at);
   int64_t seconds_of_day = (at / 1'000'000) % 86'400;
   if (seconds_of_day < 0) seconds_of_day += 86'400;
@@ -334,13 +237,7 @@ std::string FormatWhen(core::Timestamp at) {
   return fmt::format("{}, {}:{:02d}{}", FormatDateText(date), hour12, minute, hour < 12 ? "am" : "pm");
 }
 
-std::string FormatIso(core::Timestamp at) {
-  if (at == 0) return {};
-  core::Date date = core::Date::FromTimestamp(at);
-  int64_t s = (at / 1'000'000) % 86'400;
-  if (s < 0) s += 86'400;
-  return fmt::format("{}T{:02d}:{:02d}:{:02d}Z", date.ToString(), s / 3600, s / 60 % 60, s % 60);
-}
+std::string FormatIso(core::Timestamp at) { return at == 0 ? std::string() : base::FormatRfc3339Seconds(at); }
 
 std::string PeriodText(std::string_view text) {
   auto period = core::Period::Parse(text);

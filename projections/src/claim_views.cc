@@ -8,6 +8,8 @@
 #include <charconv>
 
 #include "claim_row.h"
+#include "ledger/base/hex.h"
+#include "ledger/base/time.h"
 #include "ledger/projections/keys.h"
 #include "query_support.h"
 #include "row_codec.h"
@@ -66,7 +68,7 @@ struct ClaimFilter {
 };
 
 bool DecodeCursor(const std::string& cursor, std::string* out) {
-  return cursor.empty() ? (out->clear(), true) : internal::FromHex(cursor, out);
+  return cursor.empty() ? (out->clear(), true) : base::FromHex(cursor, out);
 }
 
 }  // namespace
@@ -83,15 +85,7 @@ std::vector<std::string> WorklistRoleNames() {
   return {"provider_user", "provider_approver", "tier1", "tier2", "finance", "payments", "held"};
 }
 
-std::string FormatTimestamp(core::Timestamp at) {
-  if (at == 0) return "";
-  int64_t seconds = at >= 0 ? at / 1'000'000 : -((-at + 999'999) / 1'000'000);
-  int64_t micros = at - seconds * 1'000'000;
-  int64_t days = seconds >= 0 ? seconds / 86'400 : -((-seconds + 86'399) / 86'400);
-  int64_t sod = seconds - days * 86'400;
-  core::Date date{static_cast<int32_t>(days)};
-  return fmt::format("{}T{:02}:{:02}:{:02}.{:06}Z", date.ToString(), sod / 3600, (sod / 60) % 60, sod % 60, micros);
-}
+std::string FormatTimestamp(core::Timestamp at) { return at == 0 ? std::string() : base::FormatRfc3339Micros(at); }
 
 es::Result<Answered> ResolveAsOf(const ProjectionDb& db, const AsOf& as_of) {
   auto view = ReadView::Open(db, as_of);
@@ -165,7 +159,7 @@ es::Result<ClaimPage> ListClaims(const ProjectionDb& db, const ClaimQuery& query
     }
     if (!it->status().ok()) return internal::FromRocks(it->status(), "list claims");
   }
-  if (more) page.next_cursor = internal::ToHex(last);
+  if (more) page.next_cursor = base::ToHex(last);
   return page;
 }
 
@@ -250,7 +244,7 @@ es::Result<ClaimPage> Worklist(const ProjectionDb& db, std::string_view role, st
       page.claims.push_back(std::move(c));
     }
   }
-  if (more) page.next_cursor = internal::ToHex(last);
+  if (more) page.next_cursor = base::ToHex(last);
   return page;
 }
 
@@ -277,7 +271,7 @@ es::Result<AuditPage> AuditRange(const ProjectionDb& db, std::string_view table,
     uint64_t position = internal::ReadBE64(pos);
     if (position > view.position()) break;
     if (page.entries.size() == limit) {
-      page.next_cursor = internal::ToHex(page.entries.empty() ? std::string() : [&] {
+      page.next_cursor = base::ToHex(page.entries.empty() ? std::string() : [&] {
         std::string k;
         internal::AppendBE64(&k, page.entries.back().position);
         return k;

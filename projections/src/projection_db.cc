@@ -1,6 +1,5 @@
 #include "ledger/projections/projection_db.h"
 
-#include <openssl/evp.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/slice_transform.h>
@@ -11,6 +10,8 @@
 #include <atomic>
 #include <mutex>
 
+#include "ledger/base/hex.h"
+#include "ledger/base/sha256.h"
 #include "ledger/core/codec.h"
 #include "ledger/projections/keys.h"
 #include "projection.h"
@@ -222,23 +223,19 @@ es::Result<std::string> ProjectionDb::Checksum(std::string_view projection) cons
   rocksdb::Slice upper(end);
   options.iterate_upper_bound = &upper;
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(options));
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
-  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  base::Sha256Hasher sha;
   for (it->Seek(std::string(ns)); it->Valid(); it->Next()) {
     for (rocksdb::Slice part : {it->key(), it->value()}) {
       std::string length = EncodePosition(part.size());
-      EVP_DigestUpdate(ctx.get(), length.data(), length.size());
-      EVP_DigestUpdate(ctx.get(), part.data(), part.size());
+      sha.Update(length);
+      sha.Update(std::string_view(part.data(), part.size()));
     }
   }
   rocksdb::Status s = it->status();
   it.reset();
   impl_->db->ReleaseSnapshot(snapshot);
   if (!s.ok()) return FromRocks(s, "checksum");
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_DigestFinal_ex(ctx.get(), digest, &length);
-  return internal::ToHex(std::string_view(reinterpret_cast<const char*>(digest), length));
+  return base::ToHex(sha.Finish());
 }
 
 uint64_t ProjectionDb::undecodable_events() const { return impl_->undecodable.load(); }

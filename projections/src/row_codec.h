@@ -52,8 +52,4 @@ class RowReader {
   bool ok_ = true;
 };
 
-// Hex of arbitrary bytes (for cursors) and back; false when malformed.
-std::string ToHex(std::string_view bytes);
-bool FromHex(std::string_view hex, std::string* out);
-
 }  // namespace ledger::projections::internal

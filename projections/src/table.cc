@@ -3,7 +3,7 @@
 #include <boost/json/serialize.hpp>
 #include <fmt/format.h>
 
-#include "ledger/core/csv.h"
+#include "ledger/base/csv.h"
 
 namespace ledger::projections {
 
@@ -65,7 +65,7 @@ boost::json::object TableToJson(const Table& table) {
 std::string TableToJsonText(const Table& table) { return boost::json::serialize(TableToJson(table)); }
 
 std::string TableToCsv(const Table& table) {
-  core::CsvWriter csv;
+  base::CsvWriter csv;
   for (const Column& c : table.columns) csv.Text(c.name);
   csv.EndRow();
   for (const auto& row : table.rows) {

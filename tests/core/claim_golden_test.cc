@@ -15,6 +15,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "ledger/base/hex.h"
 #include "ledger/core/codec.h"
 #include "ledger/core/domain.h"
 #include "golden_check.h"
@@ -86,19 +87,9 @@ std::vector<Event> SampleEvents() {
   };
 }
 
-std::string Hex(const std::string& bytes) {
-  static const char* kDigits = "0123456789abcdef";
+std::string Unhex(std::string_view hex) {
   std::string out;
-  for (unsigned char c : bytes) {
-    out += kDigits[c >> 4];
-    out += kDigits[c & 15];
-  }
-  return out;
-}
-
-std::string Unhex(const std::string& hex) {
-  std::string out;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) out += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
+  REQUIRE(base::FromHex(hex, &out));
   return out;
 }
 
@@ -168,7 +159,7 @@ TEST_CASE("the golden file of schema version 1 claim and payment events still de
     std::ofstream out(kGoldenPath, std::ios::trunc);
     for (const Event& e : expected) {
       const EncodedEvent encoded = Encode(e);
-      out << encoded.type << ' ' << encoded.schema_version << ' ' << Hex(encoded.payload) << '\n';
+      out << encoded.type << ' ' << encoded.schema_version << ' ' << base::ToHex(encoded.payload) << '\n';
     }
     REQUIRE(out.good());
   }

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "ledger/base/hex.h"
 #include "ledger/core/codec.h"
 #include "golden_check.h"
 #include "sample_events.h"
@@ -21,21 +22,9 @@ namespace {
 
 const std::string kGoldenPath = std::string(LEDGER_SOURCE_DIR) + "/tests/core/golden/core_events_v1.txt";
 
-std::string Hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out += kDigits[c >> 4];
-    out += kDigits[c & 15];
-  }
-  return out;
-}
-
 std::string Unhex(std::string_view hex) {
   std::string out;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
-    out += static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16));
-  }
+  REQUIRE(base::FromHex(hex, &out));
   return out;
 }
 
@@ -44,7 +33,7 @@ void WriteGolden() {
   std::ofstream out(kGoldenPath);
   for (const Event& e : EveryOwnedEvent()) {
     const EncodedEvent encoded = Encode(e);
-    out << encoded.type << ' ' << encoded.schema_version << ' ' << Hex(encoded.payload) << '\n';
+    out << encoded.type << ' ' << encoded.schema_version << ' ' << base::ToHex(encoded.payload) << '\n';
   }
 }
 

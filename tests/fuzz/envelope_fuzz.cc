@@ -13,7 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)ledger::es::DecodeEnvelope(bytes, &envelope);
   // The view decoder reads in place from 8-byte aligned storage, as the store gives it.
   std::string aligned(bytes);
-  std::string scratch;
+  ledger::base::AlignedCopy scratch;
   ledger::es::EnvelopeView view;
   (void)ledger::es::DecodeEnvelopeView(aligned, &view, &scratch);
   return 0;

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "evidence_store.h"
+#include "evidence_upload.h"
 #include "ledger/core/text.h"
 #include "ledger/http/message.h"
 #include "portal_internal.h"
@@ -51,7 +51,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     for (const auto& file : form.files) Require(IsValidText(file.filename, TextKind::kSingleLine));
   }
-  (void)ledger::http::portal::PercentDecodeForm(request.target);
+  (void)ledger::http::DecodeFormComponent(request.target);
 
   ledger::http::api::Upload upload;
   if (!ledger::http::api::ReadUpload(request, &upload).has_value()) {

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "http_test_support.h"
+#include "ledger/base/sha256.h"
 
 namespace ledger::http {
 namespace {
@@ -248,7 +249,7 @@ TEST_CASE("tokens are random and only their hash identifies the session") {
   auto b = store.Create("alice", 0);
   CHECK(a.token != b.token);
   CHECK(store.Touch(a.token, 1).has_value());
-  CHECK_FALSE(store.Touch(Sha256Hex(a.token), 1).has_value());
+  CHECK_FALSE(store.Touch(base::Sha256Hex(a.token), 1).has_value());
   store.Revoke(a.token);
   CHECK_FALSE(store.Touch(a.token, 2).has_value());
   CHECK(store.Touch(b.token, 2).has_value());

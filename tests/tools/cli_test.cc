@@ -26,7 +26,7 @@
 #include "ledger/projections/projection_db.h"
 #include "ledger/projections/reports.h"
 #include "ledger/projections/table.h"
-#include "ledger/core/csv.h"
+#include "ledger/base/csv.h"
 #include "support/rfc4180.h"
 #include "support/temp_dir.h"
 #include "support/build_paths.h"
@@ -441,7 +441,7 @@ class FormulaNamesFixture {
     const size_t leads = std::size(kNameLeads);
     while (i < 2 * leads && std::getline(source, line)) {
       if (!line.empty() && line.back() == '\r') line.pop_back();
-      core::CsvParse row = core::ParseCsv(line);
+      base::CsvParse row = base::ParseCsv(line);
       REQUIRE(row.records.size() == 1);
       std::vector<std::string> f = row.records[0].fields;
       REQUIRE(f.size() == 5);
@@ -476,7 +476,7 @@ std::vector<std::vector<std::string>> CheckNeutralised(const std::string& csv) {
   REQUIRE_MESSAGE(parsed.error.empty(), parsed.error);
   for (const auto& record : parsed.records)
     for (const std::string& cell : record)
-      if (StartsWithFormulaLead(cell)) CHECK_MESSAGE(core::IsCsvNumber(cell), cell);
+      if (StartsWithFormulaLead(cell)) CHECK_MESSAGE(base::IsCsvNumber(cell), cell);
   return parsed.records;
 }
 
@@ -516,7 +516,7 @@ TEST_CASE("export-payments writes CRLF RFC 4180 with provider names that start a
     CHECK(records[0][5] == "provider_name");
     for (size_t r = 1; r < records.size(); ++r) {
       CHECK(records[r][5] == "'" + f.names().at(records[r][4]));
-      CHECK(core::IsCsvNumber(records[r][6]));
+      CHECK(base::IsCsvNumber(records[r][6]));
     }
     auto names = NeutralisedNames(records, f.names());
     seen.insert(names.begin(), names.end());

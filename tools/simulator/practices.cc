@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "ledger/core/csv.h"
+#include "ledger/base/csv.h"
 #include "ledger/tools/simulator.h"
 
 namespace ledger::tools {
@@ -14,11 +14,11 @@ es::Result<std::vector<PracticeRow>> ReadPractices(const std::string& csv_path) 
   if (!in) return es::Status::NotFound(fmt::format("cannot read the practices file {}", csv_path));
   std::stringstream buffer;
   buffer << in.rdbuf();
-  core::CsvParse parsed = core::ParseCsv(buffer.str());
+  base::CsvParse parsed = base::ParseCsv(buffer.str());
   if (!parsed.error.empty()) return es::Status::Invalid(fmt::format("{}: {}", csv_path, parsed.error));
   std::vector<PracticeRow> rows;
   bool header = true;
-  for (const core::CsvRecord& record : parsed.records) {
+  for (const base::CsvRecord& record : parsed.records) {
     if (header) {
       header = false;
       if (record.fields.size() < 5 || record.fields[0] != "practice_code")

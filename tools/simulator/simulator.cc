@@ -8,9 +8,10 @@
 #include <utility>
 
 #include <fmt/format.h>
-#include <openssl/sha.h>
 
 #include "catalogue.h"
+#include "ledger/base/sha256.h"
+#include "ledger/base/time.h"
 #include "ledger/app/command_bus.h"
 #include "ledger/core/codec.h"
 #include "ledger/core/domain.h"
@@ -79,14 +80,6 @@ std::string Lower(std::string s) {
   return s;
 }
 
-std::string Sha256Hex(std::string_view data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-  std::string hex;
-  for (unsigned char b : digest) hex += fmt::format("{:02x}", b);
-  return hex;
-}
-
 RoleSet Roles(std::initializer_list<Role> roles) {
   RoleSet set;
   for (Role r : roles) set.Add(r);
@@ -107,7 +100,7 @@ struct YearMonth {
     return {index / 12, index % 12 + 1};
   }
   Date First() const { return Date::FromYmd(year, month, 1); }
-  std::string ToString() const { return fmt::format("{:04}-{:02}", year, month); }
+  std::string ToString() const { return base::FormatYearMonth(year, month); }
 };
 
 int64_t At(Date d, int hour) { return static_cast<int64_t>(d.days) * kMicrosPerDay + hour * kMicrosPerHour; }
@@ -469,7 +462,7 @@ es::Status Simulator::PrepareClaim(const SimClaim& claim, const Period& period, 
   stats.commands += 2;
   if (t.evidence_required) {
     std::string content = fmt::format("Evidence for claim {} ({}), seed {}", id, t.name, options_.seed);
-    core::Evidence evidence{Sha256Hex(content), fmt::format("{}-{}.pdf", t.code, claim.ref.period),
+    core::Evidence evidence{base::Sha256Hex(content), fmt::format("{}-{}.pdf", t.code, claim.ref.period),
                             "application/pdf", static_cast<int64_t>(content.size())};
     if (auto s = Exec(p.user, "sim-" + id + "-evidence", core::AttachEvidence{claim.ref, evidence}); !s.ok()) return s;
     ++stats.commands;

@@ -10,7 +10,7 @@
 #include "ledger/app/command_bus.h"
 #include "ledger/core/codec.h"
 #include "ledger/core/streams.h"
-#include "ledger/core/csv.h"
+#include "ledger/base/csv.h"
 
 namespace ledger::tools {
 namespace {
@@ -72,7 +72,7 @@ int RunExport(const CLI::App& app, const ExportArgs& args) {
   if (status == "created")
     fmt::print(stderr, "note: run {} is not confirmed yet; the file has no payment reference\n", args.run);
   if (args.format == "csv") {
-    core::CsvWriter csv;
+    base::CsvWriter csv;
     csv.TextRow({"run_id", "commissioner", "pay_date", "status", "provider_code", "provider_name", "amount",
                  "payment_reference", "claim_ids"});
     for (const auto& [code, p] : providers) {

@@ -9,10 +9,10 @@
 #include <sstream>
 
 #include <fmt/format.h>
-#include <openssl/sha.h>
 
 #include "commands.h"
 #include "ledger/app/claim_import.h"
+#include "ledger/base/sha256.h"
 #include "ledger/core/streams.h"
 
 namespace ledger::tools {
@@ -25,14 +25,6 @@ struct ImportArgs {
   bool submit = false;
   bool dry_run = false;
 };
-
-std::string Sha256Hex(std::string_view data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-  std::string hex;
-  for (unsigned char b : digest) hex += fmt::format("{:02x}", b);
-  return hex;
-}
 
 int RunImport(const CLI::App& app, const ImportArgs& args) {
   if (!core::IsValidUsername(args.as)) return UsageError(app, "--as must be a username");
@@ -50,7 +42,7 @@ int RunImport(const CLI::App& app, const ImportArgs& args) {
   options.actor = args.as;
   options.submit = args.submit;
   options.at = WallClockMicros();
-  options.digest = Sha256Hex(text + "\n" + args.as + (args.submit ? "\nsubmit" : ""));
+  options.digest = base::Sha256Hex(text + "\n" + args.as + (args.submit ? "\nsubmit" : ""));
   auto plan = app::PlanClaimImport(*store, text, options);
   if (!plan.ok()) return Fail(kExitFailed, fmt::format("checking the file failed: {}; retry", plan.status().ToString()));
   if (plan->too_many_rows) {

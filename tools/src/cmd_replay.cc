@@ -7,7 +7,7 @@
 
 #include "commands.h"
 #include "ledger/app/event_json.h"
-#include "ledger/projections/claim_views.h"
+#include "ledger/base/time.h"
 
 namespace ledger::tools {
 namespace {
@@ -35,8 +35,8 @@ int RunReplay(const CLI::App& app, const ReplayArgs& args) {
     if (!args.stream.empty() && env.stream_id != args.stream) return true;
     if (!args.type.empty() && env.type != args.type) return true;
     if (args.format == "table") {
-      fmt::print("{:>10}  {:<27}  {:<40}  {:<26}  {}\n", env.position,
-                 projections::FormatTimestamp(env.recorded_at_us), env.stream_id, env.type, env.actor_id);
+      fmt::print("{:>10}  {:<27}  {:<40}  {:<26}  {}\n", env.position, base::FormatRfc3339Micros(env.recorded_at_us),
+                 env.stream_id, env.type, env.actor_id);
       return true;
     }
     const boost::json::object json = app::EnvelopeJson(env);

@@ -9,7 +9,6 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -22,6 +21,7 @@
 #include "ledger/app/command_bus.h"
 #include "ledger/app/credentials.h"
 #include "ledger/app/ledger.h"
+#include "ledger/base/time.h"
 #include "ledger/core/domain.h"
 #include "ledger/core/streams.h"
 #include "ledger/portal/portal.h"
@@ -91,11 +91,11 @@ struct DemoAccount {
 
 // "YYYY-MM" of the month `back` months before the current one.
 std::string MonthsAgo(int back) {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  int months = (tm.tm_year + 1900) * 12 + tm.tm_mon - back;
-  return fmt::format("{:04}-{:02}", months / 12, months % 12 + 1);
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  const int64_t micros = std::chrono::duration_cast<std::chrono::microseconds>(now).count();
+  const base::CivilDate today = base::CivilFromDays(base::DayOf(micros));
+  int months = today.year * 12 + today.month - 1 - back;
+  return base::FormatYearMonth(months / 12, months % 12 + 1);
 }
 
 std::optional<core::OrgState> LoadOrg(app::CommandBus& bus, const std::string& code) {

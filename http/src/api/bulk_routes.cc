@@ -5,6 +5,7 @@
 // nothing stored and a 422 listing every row's problems.
 #include "admin_support.h"
 #include "ledger/app/claim_import.h"
+#include "ledger/base/sha256.h"
 #include "ledger/http/auth.h"
 #include "ledger/http/problem.h"
 
@@ -60,7 +61,7 @@ Response BulkUpload(Call& call, ApiDeps& deps) {
   options.submit = submit;
   options.at = deps.ledger.Now();
   // As `ledger import-claims`: the same file from the same person names the same claims.
-  options.digest = Sha256Hex(csv + "\n" + username + (submit ? "\nsubmit" : ""));
+  options.digest = base::Sha256Hex(csv + "\n" + username + (submit ? "\nsubmit" : ""));
   auto plan = app::PlanClaimImport(deps.ledger.store(), csv, options);
   if (!plan.ok()) return ProblemResponse(plan.status());
   if (plan->too_many_rows) return TooManyRows(plan->errors.front());

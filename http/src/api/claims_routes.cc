@@ -10,7 +10,9 @@
 #include <variant>
 
 #include "api_support.h"
-#include "evidence_store.h"
+#include "evidence_upload.h"
+#include "ledger/app/evidence_store.h"
+#include "ledger/base/sha256.h"
 #include "ledger/core/domain.h"
 #include "ledger/core/streams.h"
 #include "ledger/http/api.h"
@@ -348,8 +350,8 @@ Response AttachEvidence(Call& call, ApiDeps& deps) {
   Response answer;
   auto claim = LoadClaim(call, deps, &answer);
   if (!claim) return answer;
-  std::string sha = Sha256Hex(upload.bytes);
-  if (es::Status s = api::StoreEvidence(deps.ledger.evidence_dir(), sha, upload.bytes); !s.ok()) {
+  std::string sha = base::Sha256Hex(upload.bytes);
+  if (es::Status s = app::StoreEvidence(deps.ledger.evidence_dir(), sha, upload.bytes); !s.ok()) {
     return ToResponse(problems::Internal());
   }
   core::Evidence evidence{sha, upload.filename, upload.content_type, static_cast<int64_t>(upload.bytes.size())};
@@ -372,7 +374,7 @@ Response DownloadEvidence(Call& call, ApiDeps& deps) {
   for (const core::Evidence& e : claim->state.evidence)
     if (e.sha256 == sha) found = &e;
   if (found == nullptr) return api::NotFound();
-  auto bytes = api::ReadEvidence(deps.ledger.evidence_dir(), sha);
+  auto bytes = app::ReadEvidence(deps.ledger.evidence_dir(), sha);
   if (!bytes.ok()) return api::NotFound();
   Response r = api::EvidenceDownload(std::move(*bytes), *found);
   r.Set("ETag", "\"" + sha + "\"");

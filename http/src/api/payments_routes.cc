@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "admin_support.h"
+#include "ledger/base/sha256.h"
 #include "ledger/core/streams.h"
 #include "ledger/eventstore/envelope.h"
 #include "ledger/http/auth.h"
@@ -152,7 +153,7 @@ namespace api {
 std::string PaymentReference(const std::string& run_id, const std::vector<std::string>& claim_ids) {
   std::string text = run_id;
   for (const std::string& id : claim_ids) text += "\n" + id;
-  std::string hex = Sha256Hex(text).substr(0, 16);
+  std::string hex = base::Sha256Hex(text).substr(0, 16);
   std::transform(hex.begin(), hex.end(), hex.begin(), [](unsigned char c) { return std::toupper(c); });
   return "PAY-" + hex;
 }

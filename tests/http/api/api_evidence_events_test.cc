@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "api_world.h"
+#include "ledger/base/sha256.h"
 #include "ledger/http/auth.h"
 
 namespace ledger::http::testing {
@@ -17,7 +18,7 @@ TEST_CASE("evidence is stored by its SHA-256, listed on the claim and downloadab
   std::string id = w.Draft("p1user", 2, 1000);
   Response put = w.As("p1user", "PUT", "/api/v1/claims/" + id + "/evidence?filename=scan.png", kPng, {}, "image/png");
   REQUIRE_MESSAGE(put.status == 200, put.body);
-  std::string sha = Sha256Hex(kPng);
+  std::string sha = base::Sha256Hex(kPng);
   auto evidence = Json(put).at("evidence").as_array();
   REQUIRE(evidence.size() == 1);
   CHECK(Str(evidence[0], "sha256") == sha);
@@ -50,7 +51,7 @@ TEST_CASE("evidence in a multipart form is read from its file part") {
                       "multipart/form-data; boundary=XyZ");
   REQUIRE_MESSAGE(put.status == 200, put.body);
   auto e = Json(put).at("evidence").as_array().at(0);
-  CHECK(Str(e, "sha256") == Sha256Hex(kPdf));
+  CHECK(Str(e, "sha256") == base::Sha256Hex(kPdf));
   CHECK(Str(e, "filename") == "invoice.pdf");
   CHECK(Str(e, "content_type") == "application/pdf");
 }
@@ -67,7 +68,7 @@ TEST_CASE("evidence whose bytes are not the declared or an allowed type is refus
   CHECK(w.As("p1user", "PUT", "/api/v1/claims/" + id + "/evidence", kPdf, {}, "application/zip").status == 415);
   CHECK(w.As("p1user", "PUT", "/api/v1/claims/" + id + "/evidence", "", {}, "application/pdf").status == 400);
   CHECK(w.Head() == head);
-  CHECK(!std::filesystem::exists(w.dir->path() / "evidence" / Sha256Hex(kPdf).substr(0, 2)));
+  CHECK(!std::filesystem::exists(w.dir->path() / "evidence" / base::Sha256Hex(kPdf).substr(0, 2)));
   // CSV is text; a spreadsheet is a zip with workbook parts.
   Response csv = w.As("p1user", "PUT", "/api/v1/claims/" + id + "/evidence", "nhs_number,date\n1,2026-11-01\n", {},
                       "text/csv");

@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "api_world.h"
+#include "ledger/base/sha256.h"
 #include "ledger/core/evidence.h"
 #include "ledger/http/auth.h"
 #include "live_ledger.h"
@@ -100,7 +101,7 @@ TEST_CASE("over the real server each accepted type is stored with the type its c
     CAPTURE(c.filename);
     Reply put = s.Put(c.bytes, c.filename, c.declared);
     REQUIRE_MESSAGE(put.status == 200, put.body);
-    boost::json::object entry = EntryOf(put, Sha256Hex(c.bytes));
+    boost::json::object entry = EntryOf(put, base::Sha256Hex(c.bytes));
     CHECK(entry.at("content_type").as_string() == c.type);
     CHECK(entry.at("type").as_string() == c.label);
     CHECK(entry.at("filename").as_string() == c.filename);
@@ -199,7 +200,7 @@ TEST_CASE("over the real server a download is an attachment with the detected ty
     Reply put = s.client->Send("PUT", s.claim + "/evidence?filename=" + query, c.bytes, s.p1, {},
                                "application/octet-stream");
     REQUIRE_MESSAGE(put.status == 200, put.body);
-    Reply got = s.client->Send("GET", s.claim + "/evidence/" + Sha256Hex(c.bytes), "", s.p1);
+    Reply got = s.client->Send("GET", s.claim + "/evidence/" + base::Sha256Hex(c.bytes), "", s.p1);
     REQUIRE(got.status == 200);
     CHECK(got.body == c.bytes);
     CHECK(got.Header("Content-Type") == c.content_type);

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "api_world.h"
+#include "ledger/base/sha256.h"
 #include "ledger/http/auth.h"
 #include "live_ledger.h"
 
@@ -261,8 +262,8 @@ TEST_CASE("a request in flight when SIGTERM arrives is answered before the serve
   REQUIRE(claim.status == 200);
   auto evidence = boost::json::parse(claim.body).at("evidence").as_array();
   REQUIRE(evidence.size() == 1);
-  CHECK(evidence[0].at("sha256").as_string() == Sha256Hex(pdf));
-  Reply bytes = c.Send("GET", "/api/v1/claims/" + id + "/evidence/" + Sha256Hex(pdf), "", SignIn(c, "c1tier1"));
+  CHECK(evidence[0].at("sha256").as_string() == base::Sha256Hex(pdf));
+  Reply bytes = c.Send("GET", "/api/v1/claims/" + id + "/evidence/" + base::Sha256Hex(pdf), "", SignIn(c, "c1tier1"));
   CHECK(bytes.body == pdf);
   CHECK(again.Stop() == 0);
 }

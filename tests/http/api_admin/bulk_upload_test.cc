@@ -51,6 +51,19 @@ TEST_CASE("a valid file stores every draft in one append") {
   CHECK(w.Head() == last);
 }
 
+TEST_CASE("lines ended by a lone CR are rows, and a line break inside a quoted answer is kept as LF") {
+  ApiWorld w;
+  Response r = PostCsv(w, "p1user", kBulk,
+                       "provider,service,period,cost,answer:notes\r"
+                       "P1,SPEND,2026-11-02,12.50,\"first\r\nsecond\"\r"
+                       "P1,SPEND,2026-11-03,20.00,\r");
+  REQUIRE_MESSAGE(r.status == 201, r.body);
+  REQUIRE(Json(r).at("count").as_int64() == 2);
+  std::string id(Json(r).at("claims").as_array()[0].as_string());
+  Response first = w.As("p1user", "GET", "/api/v1/claims/" + id);
+  CHECK(Str(Json(first).at("answers"), "notes") == "first\nsecond");
+}
+
 TEST_CASE("with submit=true every claim is submitted in the same append") {
   ApiWorld w;
   Response r = PostCsv(w, "p2user", std::string(kBulk) + "?submit=true",

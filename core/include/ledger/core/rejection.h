@@ -8,8 +8,9 @@
 
 #include <string>
 #include <utility>
-#include <variant>
 #include <vector>
+
+#include "ledger/base/expected.h"
 
 namespace ledger::core {
 
@@ -49,25 +50,13 @@ struct Rejection {
   }
 };
 
-// Outcome<T>: a T, or the Rejection that stopped it.
+// Outcome<T>: a T, or the Rejection that stopped it (base/expected.h).
 template <typename T>
-class [[nodiscard]] Outcome {
+class [[nodiscard]] Outcome : public base::Expected<T, Rejection> {
  public:
-  Outcome(T value) : v_(std::move(value)) {}            // NOLINT: implicit by design
-  Outcome(Rejection rejection) : v_(std::move(rejection)) {}  // NOLINT
-  bool ok() const { return std::holds_alternative<T>(v_); }
-  explicit operator bool() const { return ok(); }
-  T& value() & { return std::get<T>(v_); }
-  const T& value() const& { return std::get<T>(v_); }
-  T&& value() && { return std::get<T>(std::move(v_)); }
-  const Rejection& rejection() const { return std::get<Rejection>(v_); }
-  T& operator*() & { return value(); }
-  const T& operator*() const& { return value(); }
-  T* operator->() { return &value(); }
-  const T* operator->() const { return &value(); }
-
- private:
-  std::variant<T, Rejection> v_;
+  Outcome(T value) : base::Expected<T, Rejection>(std::move(value)) {}            // NOLINT: implicit by design
+  Outcome(Rejection rejection) : base::Expected<T, Rejection>(std::move(rejection)) {}  // NOLINT
+  const Rejection& rejection() const { return this->error(); }
 };
 
 }  // namespace ledger::core

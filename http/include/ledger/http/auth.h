@@ -107,8 +107,6 @@ class SignInThrottle {
   std::map<std::string, Entry, std::less<>> entries_;
 };
 
-// Hex SHA-256 of bytes. Thread-safe.
-std::string Sha256Hex(std::string_view bytes);
 // n random bytes as 2n hex characters (libsodium randombytes_buf).
 std::string RandomHex(std::size_t n);
 

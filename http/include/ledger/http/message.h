@@ -22,6 +22,23 @@ using HeaderField = std::pair<std::string, std::string>;
 // Case-insensitive ASCII comparison of header names.
 bool HeaderNameEquals(std::string_view a, std::string_view b);
 
+// The media type of a Content-Type value: lower case, without parameters or blanks.
+std::string MediaTypeOf(std::string_view content_type);
+
+// URL decoding, the one implementation for the router, the API and the portal.
+// Percent-decoding (RFC 3986 2.1) of a path segment: "%2F" is '/'; a '%' not
+// followed by two hex digits, and '+', stay as they are.
+std::string PercentDecode(std::string_view in);
+// One name or value of a query string or an application/x-www-form-urlencoded
+// body: '+' is a space, then percent-decoding.
+std::string DecodeFormComponent(std::string_view in);
+// Percent-encoding: ASCII letters and digits and the bytes of `keep` stay,
+// every other byte becomes %XX (upper-case hex).
+std::string PercentEncode(std::string_view in, std::string_view keep);
+// The name=value pairs of a query string or urlencoded body, decoded, in
+// order, repeated names kept, empty pairs skipped; a pair without '=' has the value "".
+std::vector<std::pair<std::string, std::string>> ParseUrlEncoded(std::string_view text);
+
 struct Request {
   std::string method;  // "GET", "POST", ...
   std::string target;  // "/api/v1/claims/7?status=draft" (path and query, as sent)

@@ -42,7 +42,7 @@ struct Table {
 // money and decimal cells as strings ("15000.00"), integers as numbers.
 boost::json::object TableToJson(const Table& table);
 std::string TableToJsonText(const Table& table);
-// RFC 4180 through core::CsvWriter: a header row, CRLF line ends, fields quoted
+// RFC 4180 through base::CsvWriter: a header row, CRLF line ends, fields quoted
 // when they hold a comma, quote, CR or LF (quotes doubled); number cells
 // (int64) as numbers, money as pounds with two decimals; text cells that could
 // start a spreadsheet formula (= + - @ tab CR LF) prefixed with ' and quoted.

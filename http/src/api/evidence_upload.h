@@ -1,17 +1,15 @@
-// Evidence files at the edge: reading an upload (raw body or multipart),
-// its type decided by content (core/evidence.h), storing it
-// content-addressed, and serving it as a download.
+// Evidence files at the HTTP edge: reading an upload (raw body or multipart,
+// ledger/http/multipart.h), its type decided by content (core/evidence.h), and
+// serving a stored file as a download. Storage is app/evidence_store.h.
 #pragma once
 
 #include <cstddef>
-#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "ledger/core/claim.h"
 #include "ledger/core/evidence.h"
-#include "ledger/eventstore/status.h"
 #include "ledger/http/message.h"
 #include "ledger/http/router.h"
 
@@ -37,9 +35,6 @@ struct Upload {
 // (the detail lists the accepted types), 400 for an empty or malformed upload.
 std::optional<Response> ReadUpload(const Request& request, Upload* out);
 
-// The media type of a Content-Type value: lower case, without parameters or blanks.
-std::string MediaTypeOf(std::string_view content_type);
-
 // The file name for a Content-Disposition: "" becomes "evidence.<ext>" of the type.
 // Returns `attachment; filename="<ASCII fallback>"; filename*=UTF-8''<percent-encoded>` (RFC 6266, 8187).
 std::string AttachmentDisposition(std::string_view filename, std::string_view content_type);
@@ -48,13 +43,5 @@ std::string AttachmentDisposition(std::string_view filename, std::string_view co
 // Content-Disposition attachment, X-Content-Type-Options: nosniff and a
 // sandboxing Content-Security-Policy. Callers add their cache headers.
 Response EvidenceDownload(std::string bytes, const core::Evidence& evidence);
-
-// <dir>/<sha[0..2]>/<sha>.
-std::filesystem::path EvidencePath(const std::filesystem::path& dir, std::string_view sha256);
-// Writes bytes to EvidencePath (temporary file, fsync, rename) unless already
-// there. Thread-safe: racing writers of the same content are harmless.
-es::Status StoreEvidence(const std::filesystem::path& dir, std::string_view sha256, std::string_view bytes);
-// The bytes of a stored file; NotFound when absent.
-es::Result<std::string> ReadEvidence(const std::filesystem::path& dir, std::string_view sha256);
 
 }  // namespace ledger::http::api

@@ -1,9 +1,9 @@
 #include <doctest/doctest.h>
 
-#include "ledger/core/csv.h"
+#include "ledger/base/csv.h"
 #include "support/rfc4180.h"
 
-namespace ledger::core {
+namespace ledger::base {
 namespace {
 
 using ledger::testing::kFormulaLeads;
@@ -30,6 +30,38 @@ TEST_CASE("an unclosed quote is an error naming its line") {
   CsvParse p = ParseCsv("a,b\n1,2\n\"open,3\n");
   CHECK(p.error_line == 3);
   CHECK_FALSE(p.error.empty());
+}
+
+TEST_CASE("a lone CR outside quotes ends a line like LF and CRLF; inside quotes it is kept") {
+  CsvParse p = ParseCsv("a,b\rc,d\r\re,f\r\"x\ry\",\"p\r\nq\"\r");
+  REQUIRE_MESSAGE(p.error.empty(), p.error);
+  REQUIRE(p.records.size() == 4);
+  CHECK(p.records[0].fields == std::vector<std::string>{"a", "b"});
+  CHECK(p.records[1].fields == std::vector<std::string>{"c", "d"});
+  CHECK(p.records[2].line == 4);
+  CHECK(p.records[2].fields == std::vector<std::string>{"e", "f"});
+  CHECK(p.records[3].line == 5);
+  CHECK(p.records[3].fields == std::vector<std::string>{"x\ry", "p\r\nq"});
+}
+
+TEST_CASE("a lone CR after a quoted field ends the record; it never swallows the next character") {
+  CsvParse p = ParseCsv("\"a\"\rb\n");
+  REQUIRE_MESSAGE(p.error.empty(), p.error);
+  REQUIRE(p.records.size() == 2);
+  CHECK(p.records[0].fields == std::vector<std::string>{"a"});
+  CHECK(p.records[1].fields == std::vector<std::string>{"b"});
+}
+
+TEST_CASE("syntax errors name their line and reason") {
+  CsvParse quote = ParseCsv("a\nb\"c\n");
+  CHECK(quote.error_line == 2);
+  CHECK(quote.error_reason == "a quote inside an unquoted field (quote the whole field)");
+  CHECK(quote.error == "line 2: " + quote.error_reason);
+  CHECK(quote.records.size() == 1);  // the records before the fault
+  CsvParse after = ParseCsv("a\r\"b\"c\n");
+  CHECK(after.error == "line 2: a quoted field is followed by text before the next comma");
+  CsvParse open = ParseCsv("a\r\n\"b\nc\n");
+  CHECK(open.error == "line 2: a quoted field is not closed");
 }
 
 TEST_CASE("csv writing quotes only what needs it and ends rows in CRLF") {
@@ -88,4 +120,4 @@ TEST_CASE("what the writer writes, the reader reads back") {
 }
 
 }  // namespace
-}  // namespace ledger::core
+}  // namespace ledger::base

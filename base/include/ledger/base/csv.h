@@ -8,16 +8,20 @@
 // is one the caller formatted itself (-12.50) and is written as it is; a
 // number cell that is not a plain decimal number is written as text.
 //
-// Reading accepts a UTF-8 byte-order mark, LF or CRLF line ends, quoted fields
-// (with "" for a quote, and commas or line breaks inside), and skips blank
-// lines. Each record keeps the line number it starts on, for error messages.
+// Reading accepts a UTF-8 byte-order mark, quoted fields (with "" for a quote,
+// and commas or line breaks inside, kept as they are), and skips blank lines.
+// Outside quotes a line ends at CRLF, LF or a lone CR: a lone CR is what old
+// Mac spreadsheets end lines with and what Python's csv module and
+// spreadsheets read as a line end; kept in a value it would hide in a code or
+// a number. Each record keeps the line number it starts on, for messages.
 #pragma once
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
-namespace ledger::core {
+namespace ledger::base {
 
 struct CsvRecord {
   int line = 0;  // 1-based line number of the record's first character
@@ -27,6 +31,7 @@ struct CsvRecord {
 struct CsvParse {
   std::vector<CsvRecord> records;
   std::string error;  // non-empty: the first syntax error, e.g. "line 7: a quoted field is not closed"
+  std::string error_reason;  // the same without its line: "a quoted field is not closed"
   int error_line = 0;
 };
 
@@ -61,4 +66,4 @@ class CsvWriter {
   bool row_open_ = false;
 };
 
-}  // namespace ledger::core
+}  // namespace ledger::base

@@ -1,6 +1,6 @@
-#include "ledger/eventstore/status.h"
+#include "ledger/base/status.h"
 
-namespace ledger::es {
+namespace ledger::base {
 namespace {
 
 const char* CodeName(Status::Code code) {
@@ -25,4 +25,4 @@ std::string Status::ToString() const {
   return std::string(CodeName(code_)) + ": " + message_;
 }
 
-}  // namespace ledger::es
+}  // namespace ledger::base
