@@ -27,10 +27,10 @@ ComponentModel Denominator(std::string id, std::string name, double per_thousand
   return {Component{std::move(id), std::move(name), UnitKind::kPercentage, 0, kMaxUnits, true, ""}, per_thousand};
 }
 
-Tariff ItemOfService(std::vector<std::pair<std::string, core::Pence>> rates) {
+Tariff ItemOfService(const std::vector<std::pair<std::string, core::Pence>>& rates) {
   Tariff t;
   t.payment_type = PaymentType::kItemOfService;
-  for (auto& [id, pence] : rates) t.unit_rates.push_back({id, pence});
+  for (const auto& [id, pence] : rates) t.unit_rates.push_back({id, pence});
   return t;
 }
 
@@ -60,6 +60,7 @@ Tariff Participation(core::Pence pence) {
 
 Question YesNo(std::string id, std::string text) { return {std::move(id), std::move(text), QuestionKind::kYesNo, true}; }
 
+// Long: one table, a row per service of the catalogue, in the order the simulator draws them.
 std::vector<ServiceTemplate> Build() {
   using core::PopulationBasis;
   std::vector<ServiceTemplate> c;

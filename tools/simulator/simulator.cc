@@ -153,6 +153,7 @@ class Simulator {
   es::Status SubmitWithRetry(const SimClaim& claim, const core::UnitValues& values, const core::Answers& answers,
                              MonthStats& stats, std::string_view round = "");
   es::Status CommissionerReview(const SimClaim& claim, MonthStats& stats);
+  es::Status ReturnAndResubmit(const SimClaim& claim, MonthStats& stats);
   es::Status PaymentRuns(YearMonth month, MonthStats& stats);
   es::Result<core::ClaimState> ClaimStateOf(const std::string& claim_id);
 
@@ -497,6 +498,27 @@ es::Status Simulator::PrepareClaim(const SimClaim& claim, const Period& period, 
   return es::Status::Ok();
 }
 
+// Tier 1 returns the claim; the practice enters its values again and resubmits.
+es::Status Simulator::ReturnAndResubmit(const SimClaim& claim, MonthStats& stats) {
+  const Commissioner& c = commissioners_[commissioner_index_.at(claim.ref.commissioner)];
+  const Practice& p = practices_[claim.practice];
+  const std::string& id = claim.ref.claim_id;
+  if (auto s = Exec(c.tier1, "sim-" + id + "-return",
+                    core::ReturnClaim{claim.ref, "Please confirm the unit values against the practice's records."});
+      !s.ok())
+    return s;
+  ++stats.returned;
+  ++stats.commands;
+  core::UnitValues values = ValuesFor(claim, *Period::Parse(claim.ref.period));
+  if (auto s = Exec(p.user, "sim-" + id + "-amend",
+                    core::EnterClaimValues{claim.ref, values, AnswersFor(sim::Catalogue()[claim.service])});
+      !s.ok())
+    return s;
+  if (auto s = Exec(p.user, "sim-" + id + "-resubmit", core::SubmitClaim{claim.ref}); !s.ok()) return s;
+  stats.commands += 2;
+  return es::Status::Ok();
+}
+
 es::Status Simulator::CommissionerReview(const SimClaim& claim, MonthStats& stats) {
   const Commissioner& c = commissioners_[commissioner_index_.at(claim.ref.commissioner)];
   const Practice& p = practices_[claim.practice];
@@ -514,19 +536,7 @@ es::Status Simulator::CommissionerReview(const SimClaim& claim, MonthStats& stat
     return Exec(c.tier1, "sim-" + id + "-reject", core::RejectClaim{claim.ref, reason.first, reason.second});
   }
   if (draw < kTier1Reject + kTier1Return) {
-    if (auto s = Exec(c.tier1, "sim-" + id + "-return",
-                      core::ReturnClaim{claim.ref, "Please confirm the unit values against the practice's records."});
-        !s.ok())
-      return s;
-    ++stats.returned;
-    ++stats.commands;
-    core::UnitValues values = ValuesFor(claim, *Period::Parse(claim.ref.period));
-    if (auto s = Exec(p.user, "sim-" + id + "-amend",
-                      core::EnterClaimValues{claim.ref, values, AnswersFor(sim::Catalogue()[claim.service])});
-        !s.ok())
-      return s;
-    if (auto s = Exec(p.user, "sim-" + id + "-resubmit", core::SubmitClaim{claim.ref}); !s.ok()) return s;
-    stats.commands += 2;
+    if (auto s = ReturnAndResubmit(claim, stats); !s.ok()) return s;
   }
   for (int step = 0; step < 6; ++step) {
     auto state = ClaimStateOf(id);

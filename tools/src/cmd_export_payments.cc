@@ -27,6 +27,45 @@ struct ProviderLine {
   std::vector<std::string> claim_ids;
 };
 
+// The payment file as CSV: one row per provider, its claims joined by ';'.
+void PrintCsv(const std::string& run_id, const core::PaymentRunCreated& created, const std::string& status,
+              const std::string& reference, const std::map<std::string, ProviderLine>& providers) {
+  base::CsvWriter csv;
+  csv.TextRow({"run_id", "commissioner", "pay_date", "status", "provider_code", "provider_name", "amount",
+               "payment_reference", "claim_ids"});
+  for (const auto& [code, p] : providers) {
+    std::string ids;
+    for (const std::string& id : p.claim_ids) ids += (ids.empty() ? "" : ";") + id;
+    csv.Text(run_id).Text(created.commissioner).Text(created.pay_date.ToString()).Text(status).Text(code);
+    csv.Text(p.name).Number(core::FormatPoundsPlain(p.amount)).Text(reference).Text(ids).EndRow();
+  }
+  const std::string& out = csv.str();
+  fmt::print("{}", out);
+}
+
+// The payment file as one JSON object with a line per provider.
+void PrintJson(const std::string& run_id, const core::PaymentRunCreated& created, const std::string& status,
+               const std::string& reference, const std::map<std::string, ProviderLine>& providers) {
+  boost::json::object run;
+  run["run_id"] = run_id;
+  run["commissioner"] = created.commissioner;
+  run["pay_date"] = created.pay_date.ToString();
+  run["status"] = status;
+  run["payment_reference"] = reference;
+  run["total"] = core::FormatPoundsPlain(created.total);
+  boost::json::array lines;
+  for (const auto& [code, p] : providers) {
+    boost::json::array ids;
+    for (const std::string& id : p.claim_ids) ids.emplace_back(id);
+    lines.push_back(boost::json::object{{"provider_code", code},
+                                        {"provider_name", p.name},
+                                        {"amount", core::FormatPoundsPlain(p.amount)},
+                                        {"claim_ids", ids}});
+  }
+  run["providers"] = std::move(lines);
+  fmt::print("{}\n", boost::json::serialize(run));
+}
+
 int RunExport(const CLI::App& app, const ExportArgs& args) {
   if (args.format != "csv" && args.format != "json") return UsageError(app, "--format must be csv or json");
   if (!core::IsValidId(args.run)) return UsageError(app, "--run must be a payment run id such as 00L-2024-05");
@@ -72,34 +111,9 @@ int RunExport(const CLI::App& app, const ExportArgs& args) {
   if (status == "created")
     fmt::print(stderr, "note: run {} is not confirmed yet; the file has no payment reference\n", args.run);
   if (args.format == "csv") {
-    base::CsvWriter csv;
-    csv.TextRow({"run_id", "commissioner", "pay_date", "status", "provider_code", "provider_name", "amount",
-                 "payment_reference", "claim_ids"});
-    for (const auto& [code, p] : providers) {
-      std::string ids;
-      for (const std::string& id : p.claim_ids) ids += (ids.empty() ? "" : ";") + id;
-      csv.Text(args.run).Text(created->commissioner).Text(created->pay_date.ToString()).Text(status).Text(code);
-      csv.Text(p.name).Number(core::FormatPoundsPlain(p.amount)).Text(reference).Text(ids).EndRow();
-    }
-    const std::string& out = csv.str();
-    fmt::print("{}", out);
+    PrintCsv(args.run, *created, status, reference, providers);
   } else {
-    boost::json::object run;
-    run["run_id"] = args.run;
-    run["commissioner"] = created->commissioner;
-    run["pay_date"] = created->pay_date.ToString();
-    run["status"] = status;
-    run["payment_reference"] = reference;
-    run["total"] = core::FormatPoundsPlain(created->total);
-    boost::json::array lines;
-    for (const auto& [code, p] : providers) {
-      boost::json::array ids;
-      for (const std::string& id : p.claim_ids) ids.emplace_back(id);
-      lines.push_back(boost::json::object{{"provider_code", code}, {"provider_name", p.name},
-                                          {"amount", core::FormatPoundsPlain(p.amount)}, {"claim_ids", ids}});
-    }
-    run["providers"] = std::move(lines);
-    fmt::print("{}\n", boost::json::serialize(run));
+    PrintJson(args.run, *created, status, reference, providers);
   }
   return kExitOk;
 }

@@ -13,6 +13,7 @@
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <random>
 
 #include <fmt/format.h>
@@ -108,31 +109,26 @@ class ScratchDir {
   fs::path path_;
 };
 
-int RunReportCommand(const CLI::App& app, const ReportArgs& args) {
-  const projections::ReportInfo* info = projections::FindReport(args.name);
-  if (info == nullptr)
-    return UsageError(app, fmt::format("unknown report '{}': use one of {}", args.name,
-                                       Joined(projections::ReportNames())));
-  if (args.format != "csv" && args.format != "json") return UsageError(app, "--format must be csv or json");
-  auto as_of = projections::AsOf::Parse(args.as_of);
-  if (!as_of) return UsageError(app, "--as-of takes a log position (123), a date (2026-11-15) or 2026-11-15T12:30:00Z");
-  auto has_filter = [info](std::string_view name) {
-    return std::find(info->filters.begin(), info->filters.end(), name) != info->filters.end();
+// The report's scope and filters from the command line into *params, or the
+// exit code of the usage error when they do not fit the report.
+std::optional<int> ReadReportParams(const CLI::App& app, const ReportArgs& args, const projections::ReportInfo& info,
+                                    projections::ReportParams* params) {
+  auto has_filter = [&info](std::string_view name) {
+    return std::find(info.filters.begin(), info.filters.end(), name) != info.filters.end();
   };
-  projections::ReportParams params;
-  if (info->scope == projections::ScopeKind::kProvider) {
+  if (info.scope == projections::ScopeKind::kProvider) {
     if (args.provider.empty())
-      return UsageError(app, fmt::format("the {} report is a provider's: name it with --provider CODE", info->name));
-    params.scope = args.provider;
+      return UsageError(app, fmt::format("the {} report is a provider's: name it with --provider CODE", info.name));
+    params->scope = args.provider;
   } else {
     if (args.commissioner.empty())
-      return UsageError(app, fmt::format("the {} report is a commissioner's: name it with --commissioner CODE",
-                                         info->name));
-    params.scope = args.commissioner;
+      return UsageError(app,
+                        fmt::format("the {} report is a commissioner's: name it with --commissioner CODE", info.name));
+    params->scope = args.commissioner;
     if (!args.provider.empty()) {
       if (!has_filter("provider"))
-        return UsageError(app, fmt::format("the {} report cannot be narrowed to a provider", info->name));
-      params.filters["provider"] = args.provider;
+        return UsageError(app, fmt::format("the {} report cannot be narrowed to a provider", info.name));
+      params->filters["provider"] = args.provider;
     }
   }
   for (const std::string& filter : args.filters) {
@@ -140,11 +136,24 @@ int RunReportCommand(const CLI::App& app, const ReportArgs& args) {
     std::string name = filter.substr(0, eq);
     if (eq == std::string::npos || !has_filter(name) || name == "provider")
       return UsageError(app, fmt::format("--filter {}: the {} report takes NAME=VALUE with NAME one of {}", filter,
-                                         info->name, info->filters.empty() ? "(none)" : Joined(info->filters)));
-    params.filters[name] = filter.substr(eq + 1);
+                                         info.name, info.filters.empty() ? "(none)" : Joined(info.filters)));
+    params->filters[name] = filter.substr(eq + 1);
   }
-  if (has_filter("run") && !params.filters.contains("run"))
-    return UsageError(app, fmt::format("the {} report needs --filter run=RUN_ID", info->name));
+  if (has_filter("run") && !params->filters.contains("run"))
+    return UsageError(app, fmt::format("the {} report needs --filter run=RUN_ID", info.name));
+  return std::nullopt;
+}
+
+int RunReportCommand(const CLI::App& app, const ReportArgs& args) {
+  const projections::ReportInfo* info = projections::FindReport(args.name);
+  if (info == nullptr)
+    return UsageError(app,
+                      fmt::format("unknown report '{}': use one of {}", args.name, Joined(projections::ReportNames())));
+  if (args.format != "csv" && args.format != "json") return UsageError(app, "--format must be csv or json");
+  auto as_of = projections::AsOf::Parse(args.as_of);
+  if (!as_of) return UsageError(app, "--as-of takes a log position (123), a date (2026-11-15) or 2026-11-15T12:30:00Z");
+  projections::ReportParams params;
+  if (std::optional<int> error = ReadReportParams(app, args, *info, &params)) return *error;
 
   DataDir data(args.data);
   int exit_code = kExitOk;

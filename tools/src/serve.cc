@@ -229,6 +229,60 @@ void PrintDemoAccounts(const std::vector<DemoAccount>& accounts, const ServeArgs
   fmt::print("Simulated staff (e.g. 00l.tier1, a84002.user) sign in with the same password.\n");
 }
 
+// The store's and the read models' gauges and counters on /metrics.
+void AddStoreMetrics(http::Metrics& metrics, app::Ledger& ledger) {
+  es::EventStore* log = &ledger.store();
+  metrics.AddGauge("ledger_projection_lag", "Log positions the read models are behind the head",
+                   [&ledger] { return static_cast<double>(ledger.runner().Lag()); });
+  metrics.AddGauge("ledger_log_head", "The log's head position",
+                   [log] { return static_cast<double>(log->GetHead().position); });
+  metrics.AddGauge("ledger_log_verified",
+                   "1 when the start-up check found the log intact, 0 when it found damage (changes refused)",
+                   [log] { return log->Integrity().ok ? 1.0 : 0.0; });
+  metrics.AddGauge("ledger_log_verified_position", "The last log position proven intact (recorded in the store)",
+                   [log] { return static_cast<double>(log->Integrity().verified.position); });
+  metrics.AddGauge("ledger_log_damaged_position", "The log position that failed the start-up check (0: none)",
+                   [log] { return static_cast<double>(log->Integrity().bad_position); });
+  metrics.AddCounter("ledger_appends_total", "Commands appended to the log",
+                     [log] { return static_cast<double>(log->Stats().appends); });
+  metrics.AddCounter("ledger_events_appended_total", "Events appended to the log",
+                     [log] { return static_cast<double>(log->Stats().events); });
+  metrics.AddCounter("ledger_fsync_batches_total", "Group-commit batches (one fsync each)",
+                     [log] { return static_cast<double>(log->Stats().batches); });
+  metrics.AddGauge("ledger_fsync_batch_max_commands", "The most commands one fsync carried",
+                   [log] { return static_cast<double>(log->Stats().max_batch_commands); });
+  AddMemoryGauges(metrics, "ledger_log", "the event log", [log] { return log->Memory(); });
+  AddMemoryGauges(metrics, "ledger_projections", "the read models",
+                  [read_models = &ledger.projections()] { return read_models->Memory(); });
+}
+
+// The portal's dependencies: the templates and assets of --portal, or of the build tree.
+http::PortalDeps PortalDepsFor(app::Ledger& ledger, const ServeArgs& args) {
+  http::PortalDeps deps;
+  deps.ledger = &ledger;
+  deps.templates_dir = args.portal.empty() ? http::DefaultPortalTemplatesDir() : args.portal + "/templates";
+  deps.static_dir = args.portal.empty() ? http::DefaultPortalStaticDir() : args.portal + "/static";
+  return deps;
+}
+
+// Where the server listens, the API's address and, with --demo, the demo accounts.
+void PrintServing(const std::string& host, uint16_t port, const DataDir& data, uint64_t head, const ServeArgs& args,
+                  bool demo_loaded, const std::vector<DemoAccount>& demo_accounts) {
+  std::string shown_host = host.empty() || host == "0.0.0.0" ? "127.0.0.1" : host;
+  if (shown_host.find(':') != std::string::npos) shown_host = "[" + shown_host + "]";
+  fmt::print("ledger serving {} (log head {}) at http://{}:{}/\n", data.root().string(), head, shown_host, port);
+  fmt::print("API: http://{}:{}/api/v1 (sign in with POST /api/v1/session); health: /healthz; metrics: /metrics\n",
+             shown_host, port);
+  if (demo_loaded) {
+    PrintDemoAccounts(demo_accounts, args);
+  } else if (args.demo) {
+    fmt::print(
+        "The data directory already holds a history, so no demo data was loaded; the demo accounts "
+        "(admin, icb.admin, tier1, tier2, finance, auditor, practice.user, practice.approver, "
+        "practice2.user) keep the password they were given at first start.\n");
+  }
+}
+
 int RunServe(const CLI::App& app, const ServeArgs& args) {
   std::string host;
   uint16_t port = 0;
@@ -272,39 +326,13 @@ int RunServe(const CLI::App& app, const ServeArgs& args) {
   context.health = [log = &ledger.store()] { return LogHealth(*log); };
   http::ApiDeps deps(ledger);
   context.AddRoutes(http::ApiRoutes(deps));
-  http::PortalDeps portal_deps;
-  portal_deps.ledger = &ledger;
-  portal_deps.templates_dir = args.portal.empty() ? http::DefaultPortalTemplatesDir() : args.portal + "/templates";
-  portal_deps.static_dir = args.portal.empty() ? http::DefaultPortalStaticDir() : args.portal + "/static";
+  http::PortalDeps portal_deps = PortalDepsFor(ledger, args);
   try {
     context.AddRoutes(http::PortalRoutes(portal_deps));
   } catch (const std::exception& e) {
     return Fail(kExitFailed, std::string("cannot load the portal: ") + e.what());
   }
-  es::EventStore* log = &ledger.store();
-  context.metrics.AddGauge("ledger_projection_lag", "Log positions the read models are behind the head",
-                           [&ledger] { return static_cast<double>(ledger.runner().Lag()); });
-  context.metrics.AddGauge("ledger_log_head", "The log's head position",
-                           [log] { return static_cast<double>(log->GetHead().position); });
-  context.metrics.AddGauge("ledger_log_verified",
-                           "1 when the start-up check found the log intact, 0 when it found damage (changes refused)",
-                           [log] { return log->Integrity().ok ? 1.0 : 0.0; });
-  context.metrics.AddGauge("ledger_log_verified_position",
-                           "The last log position proven intact (recorded in the store)",
-                           [log] { return static_cast<double>(log->Integrity().verified.position); });
-  context.metrics.AddGauge("ledger_log_damaged_position", "The log position that failed the start-up check (0: none)",
-                           [log] { return static_cast<double>(log->Integrity().bad_position); });
-  context.metrics.AddCounter("ledger_appends_total", "Commands appended to the log",
-                             [log] { return static_cast<double>(log->Stats().appends); });
-  context.metrics.AddCounter("ledger_events_appended_total", "Events appended to the log",
-                             [log] { return static_cast<double>(log->Stats().events); });
-  context.metrics.AddCounter("ledger_fsync_batches_total", "Group-commit batches (one fsync each)",
-                             [log] { return static_cast<double>(log->Stats().batches); });
-  context.metrics.AddGauge("ledger_fsync_batch_max_commands", "The most commands one fsync carried",
-                           [log] { return static_cast<double>(log->Stats().max_batch_commands); });
-  AddMemoryGauges(context.metrics, "ledger_log", "the event log", [log] { return log->Memory(); });
-  AddMemoryGauges(context.metrics, "ledger_projections", "the read models",
-                  [read_models = db->get()] { return read_models->Memory(); });
+  AddStoreMetrics(context.metrics, ledger);
 
   http::ServerOptions options;
   options.listen = args.listen;
@@ -313,19 +341,7 @@ int RunServe(const CLI::App& app, const ServeArgs& args) {
   http::Server server(options, context);
   if (std::string error = server.Start(); !error.empty())
     return Fail(kExitFailed, fmt::format("cannot listen on {}: {}", args.listen, error));
-  std::string shown_host = host.empty() || host == "0.0.0.0" ? "127.0.0.1" : host;
-  if (shown_host.find(':') != std::string::npos) shown_host = "[" + shown_host + "]";
-  fmt::print("ledger serving {} (log head {}) at http://{}:{}/\n", data.root().string(), log->GetHead().position,
-             shown_host, server.port());
-  fmt::print("API: http://{}:{}/api/v1 (sign in with POST /api/v1/session); health: /healthz; metrics: /metrics\n",
-             shown_host, server.port());
-  if (demo_loaded) {
-    PrintDemoAccounts(demo_accounts, args);
-  } else if (args.demo) {
-    fmt::print("The data directory already holds a history, so no demo data was loaded; the demo accounts "
-               "(admin, icb.admin, tier1, tier2, finance, auditor, practice.user, practice.approver, "
-               "practice2.user) keep the password they were given at first start.\n");
-  }
+  PrintServing(host, server.port(), data, ledger.store().GetHead().position, args, demo_loaded, demo_accounts);
   fmt::print("Press Ctrl+C to stop.\n");
   std::fflush(stdout);
 
