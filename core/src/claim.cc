@@ -17,7 +17,6 @@ namespace ledger::core {
 namespace {
 
 using internal::ActingPrincipal;
-using internal::ClaimScope;
 using internal::ClaimView;
 using internal::Deny;
 using internal::NoChange;
@@ -45,31 +44,17 @@ std::string TierTitle(ApprovalTier tier) {
   return "unknown";
 }
 
-Action ApproveActionFor(ApprovalTier tier) {
-  switch (tier) {
-    case ApprovalTier::kProvider: return Action::kProviderApproveClaim;
-    case ApprovalTier::kTier1: return Action::kApproveTier1;
-    case ApprovalTier::kTier2: return Action::kApproveTier2;
-    case ApprovalTier::kFinance: return Action::kApproveFinance;
-  }
-  return Action::kApproveTier1;
+// A claim approved for payment may be held until it joins a payment run.
+bool IsHoldable(const ClaimState& claim) {
+  return claim.status == ClaimStatus::kApprovedForPayment && claim.payment_run.empty();
 }
 
-// The tier a claim in `status` is waiting for, if any.
-std::optional<ApprovalTier> AwaitedTier(ClaimStatus status) {
-  switch (status) {
-    case ClaimStatus::kAwaitingProviderApproval: return ApprovalTier::kProvider;
-    case ClaimStatus::kAwaitingTier1: return ApprovalTier::kTier1;
-    case ClaimStatus::kAwaitingTier2: return ApprovalTier::kTier2;
-    case ClaimStatus::kAwaitingFinance: return ApprovalTier::kFinance;
-    default: return std::nullopt;
-  }
-}
+// Adjustments are never returned (they are rejected and raised again).
+bool IsReturnable(const ClaimState& claim) { return claim.original_claim_id.empty(); }
 
-bool IsEditable(ClaimStatus status) { return status == ClaimStatus::kDraft || status == ClaimStatus::kReturned; }
-
-bool IsWithdrawable(ClaimStatus status) {
-  return AwaitedTier(status).has_value() || status == ClaimStatus::kReturned;
+// A paid original claim (not itself an adjustment) may be adjusted.
+bool IsAdjustable(const ClaimState& claim) {
+  return claim.original_claim_id.empty() && claim.status == ClaimStatus::kPaid;
 }
 
 std::string StatusPhrase(const ClaimState& claim) { return std::string(StatusName(claim.status)); }
@@ -442,7 +427,7 @@ Outcome<Decision> Return(const CommandMeta& meta, const ReturnClaim& c, const Lo
                  [&](const Principal& who, const ClaimView& view) -> Outcome<Decision> {
                    if (view.claim.status == ClaimStatus::kReturned) return NoChange();
                    if (c.reason.empty()) return ReasonRequired("returning the claim");
-                   if (!view.claim.original_claim_id.empty()) {
+                   if (!IsReturnable(view.claim)) {
                      return Rejection::Conflict("adjustment_not_returnable",
                                                 "An adjustment cannot be returned; reject it and raise a new one.");
                    }
@@ -477,7 +462,7 @@ Outcome<Decision> Withdraw(const CommandMeta& meta, const WithdrawClaim& c, cons
                    if (view.claim.status == ClaimStatus::kDraft) {
                      return WrongState("not_submitted", view.claim, "be withdrawn (delete the draft instead)");
                    }
-                   if (!IsWithdrawable(view.claim.status)) {
+                   if (!IsWithdrawable(view.claim)) {
                      return WrongState("not_withdrawable", view.claim, "be withdrawn");
                    }
                    return ClaimWrite(c.claim,
@@ -495,7 +480,7 @@ Outcome<Decision> Hold(const CommandMeta& meta, const HoldPayment& c, const Load
                    if (view.claim.status != ClaimStatus::kApprovedForPayment) {
                      return WrongState("not_approved_for_payment", view.claim, "be held");
                    }
-                   if (!view.claim.payment_run.empty()) {
+                   if (!IsHoldable(view.claim)) {
                      return Rejection::Conflict("in_payment_run", "This claim is already in payment run " +
                                                                       view.claim.payment_run +
                                                                       ", so it can no longer be held.");
@@ -549,7 +534,7 @@ Outcome<Decision> Adjust(const CommandMeta& meta, const RaiseAdjustment& c, cons
                                                 "Adjust the original claim " + view.claim.original_claim_id +
                                                     ", not an adjustment.");
                    }
-                   if (view.claim.status != ClaimStatus::kPaid) {
+                   if (!IsAdjustable(view.claim)) {
                      return WrongState("not_paid", view.claim, "be adjusted (only paid claims are adjusted)");
                    }
                    auto errors = AdjustmentProblems(c, view.claim);
@@ -611,6 +596,40 @@ constexpr RejectionReasonCode kRejectionReasons[] = {
 
 }  // namespace
 
+Action ApproveActionFor(ApprovalTier tier) {
+  switch (tier) {
+    case ApprovalTier::kProvider: return Action::kProviderApproveClaim;
+    case ApprovalTier::kTier1: return Action::kApproveTier1;
+    case ApprovalTier::kTier2: return Action::kApproveTier2;
+    case ApprovalTier::kFinance: return Action::kApproveFinance;
+  }
+  return Action::kApproveTier1;
+}
+
+std::optional<ApprovalTier> AwaitedTier(ClaimStatus status) {
+  switch (status) {
+    case ClaimStatus::kAwaitingProviderApproval: return ApprovalTier::kProvider;
+    case ClaimStatus::kAwaitingTier1: return ApprovalTier::kTier1;
+    case ClaimStatus::kAwaitingTier2: return ApprovalTier::kTier2;
+    case ClaimStatus::kAwaitingFinance: return ApprovalTier::kFinance;
+    default: return std::nullopt;
+  }
+}
+
+bool IsEditable(ClaimStatus status) { return status == ClaimStatus::kDraft || status == ClaimStatus::kReturned; }
+
+bool IsWithdrawable(const ClaimState& claim) {
+  return claim.original_claim_id.empty() &&
+         (AwaitedTier(claim.status).has_value() || claim.status == ClaimStatus::kReturned);
+}
+
+Scope ClaimScope(const ClaimRef& ref) {
+  Scope scope;
+  scope.provider_code = ref.provider;
+  scope.commissioner_code = ref.commissioner;
+  return scope;
+}
+
 std::optional<ApprovalTier> TierToDecide(const Principal& who, const ClaimState& claim) {
   const std::optional<ApprovalTier> awaited = AwaitedTier(claim.status);
   const Scope scope = ClaimScope(claim.claim);
@@ -621,6 +640,64 @@ std::optional<ApprovalTier> TierToDecide(const Principal& who, const ClaimState&
     if (tier != ApprovalTier::kProvider && may(tier)) passed = tier;
   }
   return passed ? passed : awaited;
+}
+
+namespace {
+
+// Whether `who` may decide at the tier the claim waits for: approve
+// (`approving`), or reject and return (the commissioner tiers), as Approve,
+// Reject, Return and ProviderReturn decide it.
+bool MayDecideAwaited(const Principal& who, const ClaimState& claim, ClaimAction action) {
+  const std::optional<ApprovalTier> tier = AwaitedTier(claim.status);
+  if (!tier) return false;
+  const Scope scope = ClaimScope(claim.claim);
+  const bool approving = action == ClaimAction::kApprove;
+  if (*tier == ApprovalTier::kProvider) {
+    // The provider's approver returns without the separation-of-duties check (ProviderReturn).
+    if (action == ClaimAction::kReject) return false;
+    if (!Authorize(who, Action::kProviderApproveClaim, scope).allowed) return false;
+    return !approving || !SeparationOfDuties(who, claim, *tier, true);
+  }
+  if (action == ClaimAction::kReject && !Authorize(who, Action::kRejectClaim, scope).allowed) return false;
+  if (action == ClaimAction::kReturn && (!Authorize(who, Action::kReturnClaim, scope).allowed || !IsReturnable(claim))) {
+    return false;
+  }
+  if (!Authorize(who, ApproveActionFor(*tier), scope).allowed) return false;
+  return !SeparationOfDuties(who, claim, *tier, approving);
+}
+
+}  // namespace
+
+bool MayTake(const ClaimState& claim, const Principal& who, ClaimAction action) {
+  if (claim.status == ClaimStatus::kNone) return false;
+  const Scope scope = ClaimScope(claim.claim);
+  auto may = [&](Action a) { return Authorize(who, a, scope).allowed; };
+  switch (action) {
+    case ClaimAction::kEdit:
+    case ClaimAction::kAttachEvidence: return IsEditable(claim.status) && may(Action::kPrepareClaim);
+    case ClaimAction::kRemoveEvidence:
+      return IsEditable(claim.status) && !claim.evidence.empty() && may(Action::kPrepareClaim);
+    case ClaimAction::kDeleteDraft: return claim.status == ClaimStatus::kDraft && may(Action::kPrepareClaim);
+    case ClaimAction::kSubmit: return IsEditable(claim.status) && may(Action::kSubmitClaim);
+    case ClaimAction::kWithdraw: return IsWithdrawable(claim) && may(Action::kWithdrawClaim);
+    case ClaimAction::kApprove:
+    case ClaimAction::kReturn:
+    case ClaimAction::kReject: return MayDecideAwaited(who, claim, action);
+    case ClaimAction::kHoldPayment: return IsHoldable(claim) && may(Action::kHoldPayment);
+    case ClaimAction::kReleasePayment:
+      return claim.status == ClaimStatus::kPaymentHeld && may(Action::kReleasePayment);
+    case ClaimAction::kRaiseAdjustment: return IsAdjustable(claim) && may(Action::kManagePaymentRuns);
+  }
+  return false;
+}
+
+std::vector<ClaimAction> AvailableActions(const ClaimState& claim, const Principal& who) {
+  std::vector<ClaimAction> out;
+  for (int i = 0; i < kClaimActionCount; ++i) {
+    const auto action = static_cast<ClaimAction>(i);
+    if (MayTake(claim, who, action)) out.push_back(action);
+  }
+  return out;
 }
 
 const std::vector<RejectionReasonCode>& RejectionReasonCodes() {

@@ -30,9 +30,6 @@ struct ClaimView {
 // The view of the streams named by `ref` (the claim's routing keys).
 ClaimView ViewClaim(const Loaded& loaded, const ClaimRef& ref);
 
-// The organisations a claim belongs to, for Authorize.
-Scope ClaimScope(const ClaimRef& ref);
-
 // The outcome of validating and pricing a submission: either field errors
 // (every problem at once) or the ClaimSubmitted event to record.
 struct SubmissionCheck {

@@ -1,6 +1,8 @@
 // Names and bands of the claim vocabulary (shared by deciders, projections and the API).
 #include "ledger/core/claim.h"
 
+#include <cctype>
+
 namespace ledger::core {
 
 std::string_view StatusName(ClaimStatus status) {
@@ -46,6 +48,40 @@ std::string_view ApprovalTierName(ApprovalTier tier) {
     case ApprovalTier::kTier1: return "tier1";
     case ApprovalTier::kTier2: return "tier2";
     case ApprovalTier::kFinance: return "finance";
+  }
+  return "unknown";
+}
+
+std::string StatusSnakeName(ClaimStatus status) {
+  std::string out;
+  for (char c : StatusName(status)) {
+    out.push_back(c == ' ' ? '_' : static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  return out;
+}
+
+std::optional<ClaimStatus> ParseClaimStatus(std::string_view text) {
+  for (int i = static_cast<int>(ClaimStatus::kDraft); i <= static_cast<int>(ClaimStatus::kDeleted); ++i) {
+    const auto status = static_cast<ClaimStatus>(i);
+    if (text == StatusName(status) || text == StatusSnakeName(status)) return status;
+  }
+  return std::nullopt;
+}
+
+std::string_view ClaimActionName(ClaimAction action) {
+  switch (action) {
+    case ClaimAction::kEdit: return "edit";
+    case ClaimAction::kAttachEvidence: return "attach_evidence";
+    case ClaimAction::kRemoveEvidence: return "remove_evidence";
+    case ClaimAction::kDeleteDraft: return "delete_draft";
+    case ClaimAction::kSubmit: return "submit";
+    case ClaimAction::kWithdraw: return "withdraw";
+    case ClaimAction::kApprove: return "approve";
+    case ClaimAction::kReturn: return "return";
+    case ClaimAction::kReject: return "reject";
+    case ClaimAction::kHoldPayment: return "hold_payment";
+    case ClaimAction::kReleasePayment: return "release_payment";
+    case ClaimAction::kRaiseAdjustment: return "raise_adjustment";
   }
   return "unknown";
 }

@@ -245,11 +245,4 @@ ClaimView ViewClaim(const Loaded& loaded, const ClaimRef& ref) {
   };
 }
 
-Scope ClaimScope(const ClaimRef& ref) {
-  Scope scope;
-  scope.provider_code = ref.provider;
-  scope.commissioner_code = ref.commissioner;
-  return scope;
-}
-
 }  // namespace ledger::core::internal

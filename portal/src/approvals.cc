@@ -90,40 +90,21 @@ struct Loaded {
   std::string service_name;
 };
 
-core::Scope ScopeOf(const core::ClaimState& c) {
-  core::Scope s;
-  s.provider_code = c.claim.provider;
-  s.commissioner_code = c.claim.commissioner;
-  return s;
-}
-
 std::optional<Loaded> LoadVisibleClaim(Page& page, const std::string& id) {
   if (!core::IsValidId(id)) return std::nullopt;
   auto c = LoadState<core::ClaimState>(page.bus(), core::ClaimStream(id));
   if (!c || c->first.status == ClaimStatus::kNone || c->first.status == ClaimStatus::kDeleted) return std::nullopt;
-  if (!page.Allowed(Action::kViewClaim, ScopeOf(c->first))) return std::nullopt;
+  if (!page.Allowed(Action::kViewClaim, core::ClaimScope(c->first.claim))) return std::nullopt;
   auto s = LoadState<core::ServiceState>(page.bus(), core::ServiceStream(c->first.claim.service_id));
   return Loaded{c->first, c->second, s ? s->first.definition.name : c->first.claim.service_id};
 }
 
-// The tier at which the viewer may decide the claim now, if any.
+// The tier at which the viewer may decide the claim now (approve, return or
+// reject, as core offers them), if any.
 std::optional<core::ApprovalTier> DecidingTier(Page& page, const core::ClaimState& c) {
-  core::Scope scope = ScopeOf(c);
-  switch (c.status) {
-    case ClaimStatus::kAwaitingProviderApproval:
-      if (page.Allowed(Action::kProviderApproveClaim, scope)) return core::ApprovalTier::kProvider;
-      break;
-    case ClaimStatus::kAwaitingTier1:
-      if (page.Allowed(Action::kApproveTier1, scope)) return core::ApprovalTier::kTier1;
-      break;
-    case ClaimStatus::kAwaitingTier2:
-      if (page.Allowed(Action::kApproveTier2, scope)) return core::ApprovalTier::kTier2;
-      break;
-    case ClaimStatus::kAwaitingFinance:
-      if (page.Allowed(Action::kApproveFinance, scope)) return core::ApprovalTier::kFinance;
-      break;
-    default:
-      break;
+  using core::ClaimAction;
+  for (ClaimAction a : {ClaimAction::kApprove, ClaimAction::kReturn, ClaimAction::kReject}) {
+    if (core::MayTake(c, page.who(), a)) return core::AwaitedTier(c.status);
   }
   return std::nullopt;
 }
@@ -163,20 +144,28 @@ Response RenderDecision(Page& page, const Loaded& c, core::ApprovalTier tier, in
   json::object decision = ChoiceField("decision", "decision", "What is your decision?");
   decision["legend_class"] = "nhsuk-fieldset__legend--m";
   json::array items;
-  if (provider) {
-    items.push_back(ChoiceItem("decision", true, "approve", "Approve and send to the commissioner", chosen == "approve"));
-    items.push_back(ChoiceItem("decision", false, "return", "Return to the practice user for amendment", chosen == "return"));
-  } else {
-    items.push_back(ChoiceItem("decision", true, "approve", "Approve", chosen == "approve",
-                               "The claim moves to the next approval stage or is approved for payment"));
-    items.push_back(ChoiceItem("decision", false, "return", "Return for amendment", chosen == "return",
-                               "The practice can correct the claim and submit it again"));
-    items.push_back(ChoiceItem("decision", false, "reject", "Reject", chosen == "reject",
+  // Only the decisions core offers the viewer on this claim now.
+  auto may = [&](core::ClaimAction a) { return core::MayTake(c.claim, page.who(), a); };
+  const bool reject = may(core::ClaimAction::kReject);
+  if (may(core::ClaimAction::kApprove)) {
+    items.push_back(provider ? ChoiceItem("decision", true, "approve", "Approve and send to the commissioner",
+                                          chosen == "approve")
+                             : ChoiceItem("decision", true, "approve", "Approve", chosen == "approve",
+                                          "The claim moves to the next approval stage or is approved for payment"));
+  }
+  if (may(core::ClaimAction::kReturn)) {
+    items.push_back(provider ? ChoiceItem("decision", items.empty(), "return",
+                                          "Return to the practice user for amendment", chosen == "return")
+                             : ChoiceItem("decision", items.empty(), "return", "Return for amendment",
+                                          chosen == "return", "The practice can correct the claim and submit it again"));
+  }
+  if (reject) {
+    items.push_back(ChoiceItem("decision", items.empty(), "reject", "Reject", chosen == "reject",
                                "The claim is closed and will not be paid"));
   }
   decision["items"] = items;
   json::value reason_code = false;
-  if (!provider) {
+  if (reject) {
     json::object rc = SelectField("reason_code", "reason_code", "Reason for rejecting");
     rc["hint"] = "Needed only when you reject the claim";
     json::array options;
@@ -212,16 +201,6 @@ Response DecisionPage(Page& page) {
   return RenderDecision(page, *c, *tier, 200, {});
 }
 
-bool MayDecideAt(Page& page, const core::ClaimState& c, core::ApprovalTier tier) {
-  switch (tier) {
-    case core::ApprovalTier::kProvider: return page.Allowed(Action::kProviderApproveClaim, ScopeOf(c));
-    case core::ApprovalTier::kTier1: return page.Allowed(Action::kApproveTier1, ScopeOf(c));
-    case core::ApprovalTier::kTier2: return page.Allowed(Action::kApproveTier2, ScopeOf(c));
-    case core::ApprovalTier::kFinance: return page.Allowed(Action::kApproveFinance, ScopeOf(c));
-  }
-  return false;
-}
-
 // A decision that was not recorded because the claim moved on while the form
 // was open: the claim page as it is now (409), saying so and naming its status.
 Response ClaimMovedOn(Page& page, const std::string& claim_id, const app::ExecuteResult& r) {
@@ -242,7 +221,7 @@ Response DecisionPost(Page& page) {
   // The tier of the decision as core sees it (the claim may have moved on
   // since the form was shown; then the decision is a conflict, not a 404).
   auto tier = core::TierToDecide(page.who(), c->claim);
-  if (!tier || !MayDecideAt(page, c->claim, *tier)) return page.NotFound();
+  if (!tier || !page.Allowed(core::ApproveActionFor(*tier), core::ClaimScope(c->claim.claim))) return page.NotFound();
   std::string decision = page.form().Get("decision");
   std::string code = page.form().Get("reason_code");
   std::string reason = page.form().Get("reason");
@@ -307,15 +286,13 @@ Response RenderHold(Page& page, const Loaded& c, int status, const std::string& 
 
 Response HoldPage(Page& page) {
   auto c = LoadVisibleClaim(page, page.call().Param("id"));
-  if (!c || !page.Allowed(Action::kHoldPayment, ScopeOf(c->claim)) || c->claim.status != ClaimStatus::kApprovedForPayment) {
-    return page.NotFound();
-  }
+  if (!c || !core::MayTake(c->claim, page.who(), core::ClaimAction::kHoldPayment)) return page.NotFound();
   return RenderHold(page, *c, 200, "");
 }
 
 Response HoldPost(Page& page) {
   auto c = LoadVisibleClaim(page, page.call().Param("id"));
-  if (!c || !page.Allowed(Action::kHoldPayment, ScopeOf(c->claim))) return page.NotFound();
+  if (!c || !page.Allowed(Action::kHoldPayment, core::ClaimScope(c->claim.claim))) return page.NotFound();
   std::string reason = page.form().Get("reason");
   if (reason.find_first_not_of(" \r\n\t") == std::string::npos) {
     return RenderHold(page, *c, 422, "Explain why you are holding the payment");
@@ -329,7 +306,7 @@ Response HoldPost(Page& page) {
 
 Response ReleasePost(Page& page) {
   auto c = LoadVisibleClaim(page, page.call().Param("id"));
-  if (!c || !page.Allowed(Action::kReleasePayment, ScopeOf(c->claim))) return page.NotFound();
+  if (!c || !page.Allowed(Action::kReleasePayment, core::ClaimScope(c->claim.claim))) return page.NotFound();
   app::ExecuteResult r = page.Execute(core::ReleasePayment{c->claim.claim});
   Flash f;
   f.success = r.ok();

@@ -36,13 +36,6 @@ struct LoadedClaim {
   core::ServiceState service;
 };
 
-core::Scope ClaimScope(const core::ClaimState& c) {
-  core::Scope s;
-  s.provider_code = c.claim.provider;
-  s.commissioner_code = c.claim.commissioner;
-  return s;
-}
-
 // The claim if it exists and the viewer may do `action` to it.
 std::optional<LoadedClaim> LoadClaim(Page& page, const std::string& id, Action action) {
   if (!core::IsValidId(id)) return std::nullopt;
@@ -50,7 +43,7 @@ std::optional<LoadedClaim> LoadClaim(Page& page, const std::string& id, Action a
   if (!claim || claim->first.status == ClaimStatus::kNone || claim->first.status == ClaimStatus::kDeleted) {
     return std::nullopt;
   }
-  if (!page.Allowed(action, ClaimScope(claim->first))) return std::nullopt;
+  if (!page.Allowed(action, core::ClaimScope(claim->first.claim))) return std::nullopt;
   LoadedClaim out{claim->first, claim->second, {}};
   auto service = LoadState<core::ServiceState>(page.bus(), core::ServiceStream(claim->first.claim.service_id));
   if (service) out.service = service->first;
@@ -401,10 +394,6 @@ Response ClaimNewPost(Page& page) {
 
 // ---- Edit --------------------------------------------------------------------------------
 
-bool Editable(const core::ClaimState& c) {
-  return c.status == ClaimStatus::kDraft || c.status == ClaimStatus::kReturned;
-}
-
 std::string ReturnReason(Page& page, const std::string& claim_id) {
   auto events = page.portal().deps().ledger->store().ReadStream(core::ClaimStream(claim_id));
   if (!events.ok()) return {};
@@ -534,7 +523,7 @@ Response RenderEdit(Page& page, const LoadedClaim& c, int status, const std::map
 
 Response ClaimEdit(Page& page) {
   auto c = LoadClaim(page, page.call().Param("id"), Action::kPrepareClaim);
-  if (!c || !Editable(c->claim)) return page.NotFound();
+  if (!c || !core::IsEditable(c->claim.status)) return page.NotFound();
   return RenderEdit(page, *c, 200, {}, {});
 }
 
@@ -551,7 +540,7 @@ std::optional<app::Precondition> VersionCheck(Page& page, const std::string& cla
 
 Response ClaimEditPost(Page& page) {
   auto c = LoadClaim(page, page.call().Param("id"), Action::kPrepareClaim);
-  if (!c || !Editable(c->claim)) return page.NotFound();
+  if (!c || !core::IsEditable(c->claim.status)) return page.NotFound();
   const std::string& id = c->claim.claim.claim_id;
   std::map<std::string, std::string> typed;
   std::vector<std::pair<std::string, std::string>> errors;
@@ -601,7 +590,7 @@ Response ClaimEditPost(Page& page) {
 
 Response EvidencePost(Page& page) {
   auto c = LoadClaim(page, page.call().Param("id"), Action::kPrepareClaim);
-  if (!c || !Editable(c->claim)) return page.NotFound();
+  if (!c || !core::IsEditable(c->claim.status)) return page.NotFound();
   const UploadedFile* file = page.form().File("evidence_file");
   std::string error;
   const core::EvidenceType* type = nullptr;
@@ -633,7 +622,7 @@ Response EvidencePost(Page& page) {
 
 Response EvidenceRemovePost(Page& page) {
   auto c = LoadClaim(page, page.call().Param("id"), Action::kPrepareClaim);
-  if (!c || !Editable(c->claim)) return page.NotFound();
+  if (!c || !core::IsEditable(c->claim.status)) return page.NotFound();
   app::ExecuteResult r = page.Execute(core::RemoveEvidence{c->claim.claim, page.call().Param("sha")});
   if (!r.ok()) return RenderEdit(page, *c, 422, {}, {{"evidence_file", RejectionText(r)}});
   return page.Redirect("/claims/" + c->claim.claim.claim_id + "/edit");
@@ -667,7 +656,7 @@ Response DeletePost(Page& page) {
 
 Response ClaimCheck(Page& page) {
   auto c = LoadClaim(page, page.call().Param("id"), Action::kSubmitClaim);
-  if (!c || !Editable(c->claim)) return page.NotFound();
+  if (!c || !core::IsEditable(c->claim.status)) return page.NotFound();
   json::object m = page.Base("Check your claim", "/claims");
   m["back_link"] = json::object{{"href", "/claims/" + c->claim.claim.claim_id + "/edit"}, {"text", "Back"}};
   m["claim"] = ClaimSummary(page, *c);
@@ -691,7 +680,7 @@ Response ClaimCheck(Page& page) {
 
 Response SubmitPost(Page& page) {
   auto c = LoadClaim(page, page.call().Param("id"), Action::kSubmitClaim);
-  if (!c || !Editable(c->claim)) return page.NotFound();
+  if (!c || !core::IsEditable(c->claim.status)) return page.NotFound();
   const std::string& id = c->claim.claim.claim_id;
   app::ExecuteResult r = page.Execute(core::SubmitClaim{c->claim.claim}, VersionCheck(page, id));
   std::vector<std::pair<std::string, std::string>> errors;
@@ -855,15 +844,21 @@ json::array Timeline(Page& page, const std::string& claim_id, std::string* decis
   return out;
 }
 
-bool CanDecide(Page& page, const core::ClaimState& c) {
-  core::Scope scope = ClaimScope(c);
-  switch (c.status) {
-    case ClaimStatus::kAwaitingProviderApproval: return page.Allowed(Action::kProviderApproveClaim, scope);
-    case ClaimStatus::kAwaitingTier1: return page.Allowed(Action::kApproveTier1, scope);
-    case ClaimStatus::kAwaitingTier2: return page.Allowed(Action::kApproveTier2, scope);
-    case ClaimStatus::kAwaitingFinance: return page.Allowed(Action::kApproveFinance, scope);
-    default: return false;
-  }
+// The claim page's buttons: exactly the actions core offers the viewer now
+// (`available` lists their names, as GET /api/v1/claims/{id} does).
+json::object PageActions(Page& page, const core::ClaimState& s) {
+  json::array available;
+  for (core::ClaimAction a : core::AvailableActions(s, page.who())) available.push_back(json::string(core::ClaimActionName(a)));
+  auto may = [&](core::ClaimAction a) { return core::MayTake(s, page.who(), a); };
+  bool edit = may(core::ClaimAction::kEdit);
+  return {{"decide", may(core::ClaimAction::kApprove) || may(core::ClaimAction::kReturn) ||
+                         may(core::ClaimAction::kReject)},
+          {"edit", edit},
+          {"edit_text", !edit ? "" : s.status == ClaimStatus::kReturned ? "Amend and resubmit" : "Continue the claim"},
+          {"hold", may(core::ClaimAction::kHoldPayment)},
+          {"release", may(core::ClaimAction::kReleasePayment)},
+          {"withdraw", may(core::ClaimAction::kWithdraw)},
+          {"available", std::move(available)}};
 }
 
 }  // namespace
@@ -895,19 +890,9 @@ Response RenderClaimPage(Page& page, const std::string& claim_id, int status, co
   claim["decision_code"] = show_decision ? code : "";
   claim["decision_reason"] = show_decision ? reason : "";
   m["claim"] = claim;
-  core::Scope scope = ClaimScope(s);
-  bool prepare = page.Allowed(Action::kPrepareClaim, scope);
-  json::object actions{{"decide", CanDecide(page, s)},
-                       {"edit", prepare && Editable(s)},
-                       {"edit_text", s.status == ClaimStatus::kReturned ? "Amend and resubmit" : "Continue the claim"},
-                       {"hold", s.status == ClaimStatus::kApprovedForPayment && page.Allowed(Action::kHoldPayment, scope)},
-                       {"release", s.status == ClaimStatus::kPaymentHeld && page.Allowed(Action::kReleasePayment, scope)},
-                       {"withdraw", page.Allowed(Action::kWithdrawClaim, scope) &&
-                                        (s.status == ClaimStatus::kAwaitingProviderApproval ||
-                                         s.status == ClaimStatus::kAwaitingTier1 || s.status == ClaimStatus::kReturned)}};
+  json::object actions = PageActions(page, s);
   bool any = false;
   for (const auto& kv : actions) any = any || (kv.value().is_bool() && kv.value().as_bool());
-  if (!actions["edit"].as_bool()) actions["edit_text"] = "";
   m["has_actions"] = any;
   m["actions"] = actions;
   m["answers"] = AnswerRows(*c, false);
@@ -926,7 +911,7 @@ Response ClaimPage(Page& page) { return RenderClaimPage(page, page.call().Param(
 
 Response WithdrawPage(Page& page) {
   auto c = LoadClaim(page, page.call().Param("id"), Action::kWithdrawClaim);
-  if (!c) return page.NotFound();
+  if (!c || !core::MayTake(c->claim, page.who(), core::ClaimAction::kWithdraw)) return page.NotFound();
   json::object m = page.Base("Withdraw claim", "/claims");
   m["back_link"] = json::object{{"href", "/claims/" + c->claim.claim.claim_id}, {"text", "Back to claim"}};
   m["claim"] = ClaimSummary(page, *c);

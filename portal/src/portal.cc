@@ -585,12 +585,6 @@ Response PostAccountRequest(Portal& portal, Call& call) {
 
 // ---- Home ---------------------------------------------------------------------------
 
-bool IsAwaiting(core::ClaimStatus s) {
-  using S = core::ClaimStatus;
-  return s == S::kAwaitingProviderApproval || s == S::kAwaitingTier1 || s == S::kAwaitingTier2 ||
-         s == S::kAwaitingFinance;
-}
-
 json::object Link(std::string href, std::string text, std::string description = "") {
   return {{"href", href}, {"text", text}, {"description", description}};
 }
@@ -624,7 +618,7 @@ Response Home(Page& page) {
       for (const auto& c : page_or.value().claims) {
         using S = core::ClaimStatus;
         if (c.status == S::kDraft) ++by_label["Draft"];
-        if (IsAwaiting(c.status)) ++by_label["Awaiting approval"];
+        if (core::AwaitedTier(c.status)) ++by_label["Awaiting approval"];
         if (c.status == S::kReturned) {
           ++by_label["Returned for amendment"];
           actions.push_back(json::object{

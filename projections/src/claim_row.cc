@@ -59,30 +59,30 @@ bool DecodeClaimRow(std::string_view row, ClaimView* c) {
   return r.ok();
 }
 
+// Who holds the claim now, by the claim rules of core: the preparer while it
+// can be edited, the tier it waits for, then the payment roles.
 void HolderFor(const ClaimView& claim, std::string* role, std::string* org) {
   using core::ClaimStatus;
-  const std::string* holder_org = &claim.commissioner;
-  switch (claim.status) {
-    case ClaimStatus::kDraft:
-    case ClaimStatus::kReturned:
-      *role = "provider_user";
-      holder_org = &claim.provider;
-      break;
-    case ClaimStatus::kAwaitingProviderApproval:
-      *role = "provider_approver";
-      holder_org = &claim.provider;
-      break;
-    case ClaimStatus::kAwaitingTier1: *role = "tier1"; break;
-    case ClaimStatus::kAwaitingTier2: *role = "tier2"; break;
-    case ClaimStatus::kAwaitingFinance: *role = "finance"; break;
-    case ClaimStatus::kApprovedForPayment: *role = "payments"; break;
-    case ClaimStatus::kPaymentHeld: *role = "held"; break;
-    default:
-      role->clear();
-      org->clear();
-      return;
+  const std::optional<core::ApprovalTier> tier = core::AwaitedTier(claim.status);
+  if (core::IsEditable(claim.status)) {
+    *role = "provider_user";
+    *org = claim.provider;
+  } else if (tier == core::ApprovalTier::kProvider) {
+    *role = "provider_approver";
+    *org = claim.provider;
+  } else if (tier) {
+    *role = core::ApprovalTierName(*tier);  // "tier1", "tier2", "finance"
+    *org = claim.commissioner;
+  } else if (claim.status == ClaimStatus::kApprovedForPayment) {
+    *role = "payments";
+    *org = claim.commissioner;
+  } else if (claim.status == ClaimStatus::kPaymentHeld) {
+    *role = "held";
+    *org = claim.commissioner;
+  } else {
+    role->clear();
+    org->clear();
   }
-  *org = *holder_org;
 }
 
 }  // namespace ledger::projections::internal

@@ -52,20 +52,12 @@ struct ClaimSelection {
   }
 };
 
-std::optional<core::ClaimStatus> ParseStatus(std::string_view text) {
-  for (int i = 1; i <= static_cast<int>(ClaimStatus::kDeleted); ++i) {
-    auto s = static_cast<ClaimStatus>(i);
-    if (core::StatusName(s) == text) return s;
-  }
-  return std::nullopt;
-}
-
 es::Result<ClaimSelection> SelectionFrom(const Params& p) {
   ClaimSelection s;
   s.service = Filter(p, "service");
   s.provider = Filter(p, "provider");
   if (std::string v = Filter(p, "status"); !v.empty()) {
-    if (!(s.status = ParseStatus(v))) return es::Status::Invalid("unknown status: " + v);
+    if (!(s.status = core::ParseClaimStatus(v))) return es::Status::Invalid("unknown status: " + v);
   }
   if (std::string v = Filter(p, "risk_band"); !v.empty()) {
     for (auto band : {core::RiskBand::kLow, core::RiskBand::kMedium, core::RiskBand::kHigh}) {

@@ -56,13 +56,14 @@ const char* kDraftService = R"({"service_id":"FLU","code":"FLU","name":"Flu clin
 
 // The world of the administration matrix with the portal's routes: a draft and
 // a submitted claim of P1 (awaiting Tier 1), a claim approved for payment in
-// run RUN1, a pending account request at P1, a draft service FLU of C1, and
+// run RUN1 and one in no run (which may still be held), a pending account request at P1, a draft service FLU of C1, and
 // SPEND2 offered to P1 and not yet answered.
 struct MatrixWorld {
   PortalWorld w;
   std::string draft;
   std::string submitted;
   std::string approved;
+  std::string holdable;
   std::map<std::string, Browser> browsers;
 
   MatrixWorld() {
@@ -82,6 +83,7 @@ struct MatrixWorld {
                             R"({"providers":["P1"],"start":"2026-04-01","end":"2027-03-31","respond_by":"2026-12-31"})");
     REQUIRE_MESSAGE(offered.status / 100 == 2, offered.body);
     REQUIRE(w.As("c1admin", "POST", "/api/v1/services", kDraftService).status == 201);
+    holdable = ApprovedClaim(w, 5, 1'000);
     draft = w.Draft("p1user", 4, 700);
     submitted = w.Draft("p1user", 3, 500);
     Response s = w.As("p1user", "POST", "/api/v1/claims/" + submitted + "/submit");
@@ -95,7 +97,8 @@ struct MatrixWorld {
 };
 
 // The claim pages are aimed at a claim awaiting Tier 1 (`{claim}`), the
-// payment pages at RUN1 and `{approved}`.
+// payment pages at RUN1 and `{approved}`; the hold page at `{holdable}` (a
+// claim in a payment run can no longer be held, so core offers no hold).
 std::vector<PortalRow> PortalGetMatrix() {
   //                                               op c1admin c1tier1 c1tier2 c1finance c1auditor p1user p2user
   //                                               p2approver c2admin c2tier1 c2auditor p3admin p3user anonymous
@@ -112,7 +115,7 @@ std::vector<PortalRow> PortalGetMatrix() {
       {"GET", "/claims/{id}/check", "/claims/{draft}/check", "HHHHHHAHHHHHHHS"},
       {"GET", "/claims/{id}/withdraw", "/claims/{claim}/withdraw", "HHHHHHAHHHHHHHS"},
       {"GET", "/claims/{id}/decision", "/claims/{claim}/decision", "HHAHHHHHHHHHHHS"},
-      {"GET", "/claims/{id}/hold", "/claims/{approved}/hold", "HHHAAHHHHHHHHHS"},
+      {"GET", "/claims/{id}/hold", "/claims/{holdable}/hold", "HHHAAHHHHHHHHHS"},
       {"GET", "/claims/{id}/evidence/{sha}", "/claims/{claim}/evidence/" + std::string(64, '0'), "HHHHHHHHHHHHHHS"},
       {"GET", "/worklist", "/worklist", "HHAAAHHHAHAHHHS"},
       {"GET", "/services", "/services", "HHHHHHAHHHHHAHS"},
@@ -147,7 +150,8 @@ std::vector<PortalRow> PortalGetMatrix() {
 }
 
 std::string Aimed(const std::string& target, const MatrixWorld& m) {
-  return Substituted(target, {{"{claim}", m.submitted}, {"{draft}", m.draft}, {"{approved}", m.approved}});
+  return Substituted(target, {{"{claim}", m.submitted}, {"{draft}", m.draft}, {"{approved}", m.approved},
+                              {"{holdable}", m.holdable}});
 }
 
 TEST_CASE("portal authorization matrix: every person against every page, own and other organisations") {

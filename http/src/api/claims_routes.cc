@@ -32,13 +32,6 @@ struct LoadedClaim {
   core::ClaimState state;
 };
 
-core::Scope ScopeOf(const core::ClaimRef& ref) {
-  core::Scope scope;
-  scope.provider_code = ref.provider;
-  scope.commissioner_code = ref.commissioner;
-  return scope;
-}
-
 // The claim named by {id} as the caller may see it; otherwise *answer is the
 // 404 (unknown and forbidden alike) or a store problem.
 std::optional<LoadedClaim> LoadClaim(Call& call, ApiDeps& deps, Response* answer) {
@@ -57,7 +50,7 @@ std::optional<LoadedClaim> LoadClaim(Call& call, ApiDeps& deps, Response* answer
     *answer = api::NotFound();
     return std::nullopt;
   }
-  if (auto denied = call.AuthorizeScope(ScopeOf(state->claim))) {
+  if (auto denied = call.AuthorizeScope(core::ClaimScope(state->claim))) {
     *answer = std::move(*denied);
     return std::nullopt;
   }
@@ -280,17 +273,6 @@ std::optional<Response> ReadDecisionBody(const Request& request, Fields fields, 
   return in.Finish();
 }
 
-// The tier a claim in this status waits for.
-std::optional<core::ApprovalTier> AwaitedTier(core::ClaimStatus status) {
-  switch (status) {
-    case core::ClaimStatus::kAwaitingProviderApproval: return core::ApprovalTier::kProvider;
-    case core::ClaimStatus::kAwaitingTier1: return core::ApprovalTier::kTier1;
-    case core::ClaimStatus::kAwaitingTier2: return core::ApprovalTier::kTier2;
-    case core::ClaimStatus::kAwaitingFinance: return core::ApprovalTier::kFinance;
-    default: return std::nullopt;
-  }
-}
-
 using BuildCommand = std::function<core::Command(const core::ClaimState&, const DecisionBody&)>;
 // Answers before the command is built when the claim's state makes it meaningless.
 using Guard = std::function<std::optional<Response>(const core::ClaimState&)>;
@@ -319,7 +301,7 @@ Handler Decision(ApiDeps& deps, Fields fields, BuildCommand build, int status = 
 // "Approve" means the tier the claim waits for; a claim waiting for nobody
 // (for example one a colleague approved a moment ago) is a conflict.
 std::optional<Response> AwaitingApproval(const core::ClaimState& s) {
-  if (AwaitedTier(s.status)) return std::nullopt;
+  if (core::AwaitedTier(s.status)) return std::nullopt;
   Problem p = problems::Conflict("This claim is " + std::string(core::StatusName(s.status)) +
                                  ", so it is not waiting for an approval.");
   p.code = "not_awaiting_approval";
@@ -398,23 +380,16 @@ Response GetClaim(Call& call, ApiDeps& deps) {
   Response answer;
   auto claim = LoadClaim(call, deps, &answer);
   if (!claim) return answer;
-  Response r = Response::Json(200, ClaimJson(deps, *claim));
+  boost::json::object body = ClaimJson(deps, *claim);
+  // What the caller may do with the claim now, as core decides it.
+  boost::json::array actions;
+  for (core::ClaimAction a : core::AvailableActions(claim->state, call.principal())) {
+    actions.push_back(boost::json::string(core::ClaimActionName(a)));
+  }
+  body["actions"] = std::move(actions);
+  Response r = Response::Json(200, body);
   r.Set("ETag", ETagFor(claim->version));
   return r;
-}
-
-std::string Slug(std::string_view name) {
-  std::string out;
-  for (char c : name) out.push_back(c == ' ' ? '_' : static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  return out;
-}
-
-std::optional<core::ClaimStatus> ParseStatus(std::string_view text) {
-  for (int i = static_cast<int>(core::ClaimStatus::kDraft); i <= static_cast<int>(core::ClaimStatus::kDeleted); ++i) {
-    auto status = static_cast<core::ClaimStatus>(i);
-    if (text == core::StatusName(status) || text == Slug(core::StatusName(status))) return status;
-  }
-  return std::nullopt;
 }
 
 Response BadQuery(const std::string& name, std::string message) {
@@ -438,7 +413,7 @@ Response ListClaims(Call& call, ApiDeps& deps) {
       return BadQuery("commissioner", "Name a commissioner or a provider.");
   }
   if (std::string status = call.Query("status"); !status.empty()) {
-    q.status = ParseStatus(status);
+    q.status = core::ParseClaimStatus(status);
     if (!q.status) return BadQuery("status", "Use a claim status such as draft or awaiting_tier_2_approval.");
   }
   q.service_id = call.Query("service");

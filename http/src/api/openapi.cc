@@ -23,7 +23,7 @@ RouteDocs CoreRouteDocs() {
       {"GET", "/metrics", "operations", "Prometheus metrics (text)", "", 200},
       {"POST", "/api/v1/claims", "claims", "Create a claim draft", "ClaimDraft", 201},
       {"GET", "/api/v1/claims", "claims", "Claims I may see (?status=, ?service=, ?period=, ?cursor=)", "", 200},
-      {"GET", claim, "claims", "One claim (ETag: its version)", "", 200},
+      {"GET", claim, "claims", "One claim (ETag: its version), with actions: the names of the claim actions the caller may take now (edit, attach_evidence, remove_evidence, delete_draft, submit, withdraw, approve, return, reject, hold_payment, release_payment, raise_adjustment)", "", 200},
       {"PUT", claim, "claims", "Edit a draft's values and answers (If-Match)", "ClaimEdit", 200},
       {"DELETE", claim, "claims", "Delete a draft", "", 204},
       {"GET", claim + "/history", "claims", "The claim's audit trail", "", 200},

@@ -429,6 +429,59 @@ struct ClaimKeyState {
 // passed none of theirs. Pure.
 std::optional<ApprovalTier> TierToDecide(const Principal& who, const ClaimState& claim);
 
+// ---- The claim rules: what a principal may do with a claim now -----------
+//
+// One place for the state rules; DecideClaim applies the same predicates, and
+// the API (`actions`), the portal (its buttons) and the projections (holders,
+// worklists) ask these functions instead of keeping their own copies.
+
+// The tier a claim in `status` is waiting for, if any. Pure.
+std::optional<ApprovalTier> AwaitedTier(ClaimStatus status);
+// Whether values, answers and evidence may be changed and the claim submitted (draft or returned).
+bool IsEditable(ClaimStatus status);
+// Whether the provider may withdraw a claim in this state (submitted, not yet
+// approved for payment, and not an adjustment).
+bool IsWithdrawable(const ClaimState& claim);
+// The access-policy action of approving at `tier`.
+Action ApproveActionFor(ApprovalTier tier);
+// The organisations a claim belongs to, for Authorize.
+Scope ClaimScope(const ClaimRef& ref);
+// A status from its name ("Awaiting Tier 2 Approval") or that name in
+// snake_case ("awaiting_tier_2_approval"); unset for anything else (and "None").
+std::optional<ClaimStatus> ParseClaimStatus(std::string_view text);
+// The snake_case form of a status name, e.g. "awaiting_tier_2_approval".
+std::string StatusSnakeName(ClaimStatus status);
+
+// What a person may do with an existing claim. Each is one command (approve,
+// return and reject at the tier the claim waits for, the provider's tier included).
+enum class ClaimAction : uint8_t {
+  kEdit = 0,          // EnterClaimValues
+  kAttachEvidence,    // AttachEvidence
+  kRemoveEvidence,    // RemoveEvidence (when there is evidence to remove)
+  kDeleteDraft,       // DeleteClaimDraft
+  kSubmit,            // SubmitClaim
+  kWithdraw,          // WithdrawClaim
+  kApprove,           // ProviderApproveClaim or ApproveClaim at the awaited tier
+  kReturn,            // ProviderReturnClaim or ReturnClaim at the awaited tier
+  kReject,            // RejectClaim at the awaited commissioner tier
+  kHoldPayment,       // HoldPayment
+  kReleasePayment,    // ReleasePayment
+  kRaiseAdjustment,   // RaiseAdjustment of a paid claim
+};
+inline constexpr int kClaimActionCount = static_cast<int>(ClaimAction::kRaiseAdjustment) + 1;
+// Stable snake_case names: "edit", "attach_evidence", "remove_evidence",
+// "delete_draft", "submit", "withdraw", "approve", "return", "reject",
+// "hold_payment", "release_payment", "raise_adjustment".
+std::string_view ClaimActionName(ClaimAction action);
+
+// Exactly the claim actions `who` may take on `claim` in its state now: the
+// access policy (role, organisation scope) combined with the state rules and
+// separation of duties that DecideClaim applies. Commands that would change
+// nothing (a second withdrawal) are not offered. An action listed still needs
+// a valid payload (a reason, values within range). Pure; total.
+std::vector<ClaimAction> AvailableActions(const ClaimState& claim, const Principal& who);
+bool MayTake(const ClaimState& claim, const Principal& who, ClaimAction action);
+
 // Folds one event into the state. Pure. DecideClaim is in domain.h.
 ClaimState EvolveClaim(ClaimState state, const ClaimEvent& event);
 ClaimKeyState EvolveClaimKey(ClaimKeyState state, const ClaimKeyEvent& event);
