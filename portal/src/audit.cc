@@ -22,6 +22,51 @@ std::string ClaimOfStream(const std::string& stream) {
   return stream.rfind("claim-", 0) == 0 ? stream.substr(6) : "";
 }
 
+// One row of the event log: where, when, who, and the amount or reason it carries.
+json::object EventRow(const es::Envelope& e) {
+  std::string summary;
+  auto decoded = core::Decode(e.type, e.schema_version, e.payload);
+  if (decoded.ok()) {
+    json::object j = core::ToJson(decoded.value());
+    if (j.contains("amount") && j["amount"].is_int64()) summary = core::FormatPounds(j["amount"].as_int64());
+    if (j.contains("reason") && j["reason"].is_string() && !j["reason"].as_string().empty()) {
+      summary += (summary.empty() ? "" : ", ") + std::string(j["reason"].as_string());
+    }
+  }
+  std::string hash = es::HashToHex(e.hash);
+  return json::object{{"position", WithThousands(static_cast<int64_t>(e.position))},
+                                {"recorded_iso", FormatIso(e.recorded_at_us)},
+                                {"recorded_text", FormatWhen(e.recorded_at_us)},
+                                {"stream_id", e.stream_id},
+                                {"claim_id", ClaimOfStream(e.stream_id)},
+                                {"stream_version", std::to_string(e.stream_version)},
+                                {"type", e.type},
+                                {"actor", e.actor_id.empty() ? "system" : e.actor_id},
+                                {"summary", summary},
+                                {"hash_short", hash.substr(0, 12)}};
+}
+
+// The event log's filter form, filled in with the filters in use.
+json::object EventFilterFields(Page& page, const std::string& claim, const std::string& user, const std::string& type) {
+  json::object claim_f = InputField("claim", "claim", "Claim");
+  claim_f["value"] = claim;
+  json::object user_f = InputField("user", "user", "User");
+  user_f["value"] = user;
+  json::object from_f = InputField("from", "from", "From position");
+  from_f["inputmode"] = "numeric";
+  from_f["value"] = page.call().Query("from");
+  json::object type_f = SelectField("type", "type", "Event type");
+  json::array options;
+  options.push_back(json::object{{"option_value", ""}, {"option_text", "All types"}, {"selected", type.empty()}});
+  for (const char* t : {"ClaimDrafted", "ClaimSubmitted", "ClaimSubmissionFailed", "ClaimApprovedAtTier", "ClaimRejected",
+                        "ClaimReturned", "PaymentHeld", "PaymentRunCreated", "PaymentRunConfirmed", "PaymentRunPaid",
+                        "ServiceOffered", "AccountApproved"}) {
+    options.push_back(json::object{{"option_value", t}, {"option_text", t}, {"selected", type == t}});
+  }
+  type_f["options"] = options;
+  return json::object{{"claim", claim_f}, {"user", user_f}, {"type", type_f}, {"from", from_f}};
+}
+
 Response EventsPage(Page& page) {
   es::EventStore& store = page.portal().deps().ledger->store();
   es::Head head = store.GetHead();
@@ -50,26 +95,7 @@ Response EventsPage(Page& page) {
       if (!user.empty() && e.actor_id != user) continue;
       if (!type.empty() && e.type != type) continue;
       if (!visibility.Visible(e)) continue;
-      std::string summary;
-      auto decoded = core::Decode(e.type, e.schema_version, e.payload);
-      if (decoded.ok()) {
-        json::object j = core::ToJson(decoded.value());
-        if (j.contains("amount") && j["amount"].is_int64()) summary = core::FormatPounds(j["amount"].as_int64());
-        if (j.contains("reason") && j["reason"].is_string() && !j["reason"].as_string().empty()) {
-          summary += (summary.empty() ? "" : ", ") + std::string(j["reason"].as_string());
-        }
-      }
-      std::string hash = es::HashToHex(e.hash);
-      events.push_back(json::object{{"position", WithThousands(static_cast<int64_t>(e.position))},
-                                    {"recorded_iso", FormatIso(e.recorded_at_us)},
-                                    {"recorded_text", FormatWhen(e.recorded_at_us)},
-                                    {"stream_id", e.stream_id},
-                                    {"claim_id", ClaimOfStream(e.stream_id)},
-                                    {"stream_version", std::to_string(e.stream_version)},
-                                    {"type", e.type},
-                                    {"actor", e.actor_id.empty() ? "system" : e.actor_id},
-                                    {"summary", summary},
-                                    {"hash_short", hash.substr(0, 12)}});
+      events.push_back(EventRow(e));
     }
     scanned_to = from - 1;
   }
@@ -82,23 +108,7 @@ Response EventsPage(Page& page) {
                                      : fmt::format("{} events, newest first, from position {} of {}", events.size(),
                                                    WithThousands(static_cast<int64_t>(last)),
                                                    WithThousands(static_cast<int64_t>(head.position)));
-  json::object claim_f = InputField("claim", "claim", "Claim");
-  claim_f["value"] = claim;
-  json::object user_f = InputField("user", "user", "User");
-  user_f["value"] = user;
-  json::object from_f = InputField("from", "from", "From position");
-  from_f["inputmode"] = "numeric";
-  from_f["value"] = page.call().Query("from");
-  json::object type_f = SelectField("type", "type", "Event type");
-  json::array options;
-  options.push_back(json::object{{"option_value", ""}, {"option_text", "All types"}, {"selected", type.empty()}});
-  for (const char* t : {"ClaimDrafted", "ClaimSubmitted", "ClaimSubmissionFailed", "ClaimApprovedAtTier", "ClaimRejected",
-                        "ClaimReturned", "PaymentHeld", "PaymentRunCreated", "PaymentRunConfirmed", "PaymentRunPaid",
-                        "ServiceOffered", "AccountApproved"}) {
-    options.push_back(json::object{{"option_value", t}, {"option_text", t}, {"selected", type == t}});
-  }
-  type_f["options"] = options;
-  m["fields"] = json::object{{"claim", claim_f}, {"user", user_f}, {"type", type_f}, {"from", from_f}};
+  m["fields"] = EventFilterFields(page, claim, user, type);
   m["has_events"] = !events.empty();
   m["events"] = events;
   m["previous_href"] = lowest > 1 && !events.empty() ? fmt::format("/audit/events?from={}{}", lowest - 1, filters) : "";
@@ -166,6 +176,70 @@ std::string Label(std::string name) {
   return name;
 }
 
+// A report table as the page shows it: the first rows, and the label and
+// value columns of its chart (the first text column that is not an id, and
+// the first money column or else the first number).
+struct ReportView {
+  json::array columns, rows, labels, data;
+  std::string chart_label;
+};
+
+ReportView ViewOf(const projections::Table& t) {
+  ReportView v;
+  int label_col = -1, value_col = -1;
+  for (size_t i = 0; i < t.columns.size(); ++i) {
+    bool numeric = t.columns[i].kind != projections::ColumnKind::kText;
+    v.columns.push_back(json::object{{"label", Label(t.columns[i].name)}, {"numeric", numeric}});
+    if (!numeric && label_col < 0 && t.columns[i].name != "service_id") label_col = static_cast<int>(i);
+    if (numeric && (value_col < 0 || (t.columns[value_col].kind != projections::ColumnKind::kMoney &&
+                                      t.columns[i].kind == projections::ColumnKind::kMoney))) {
+      value_col = static_cast<int>(i);
+    }
+  }
+  for (const auto& row : t.rows) {
+    if (v.rows.size() >= kReportRowsShown) break;
+    json::array cells;
+    for (size_t i = 0; i < row.size() && i < t.columns.size(); ++i) {
+      cells.push_back(json::object{{"text", CellText(t.columns[i], row[i])},
+                                   {"numeric", t.columns[i].kind != projections::ColumnKind::kText}});
+    }
+    v.rows.push_back(json::object{{"cells", cells}});
+    if (label_col >= 0 && value_col >= 0 && v.labels.size() < 40) {
+      v.labels.push_back(json::string(CellText(t.columns[label_col], row[label_col])));
+      const auto* cell = std::get_if<int64_t>(&row[value_col]);
+      double number = cell == nullptr ? 0.0 : static_cast<double>(*cell);
+      if (t.columns[value_col].kind != projections::ColumnKind::kInteger) number /= 100.0;
+      v.data.push_back(number);
+    }
+  }
+  if (value_col >= 0) v.chart_label = Label(t.columns[value_col].name);
+  return v;
+}
+
+// The bar chart of a report (false when it has nothing to chart), its JSON
+// escaped for a <script> element.
+json::value ChartOf(const ReportView& view) {
+  if (!view.labels.empty()) {
+    json::object chart_data{{"type", "bar"},
+                            {"labels", view.labels},
+                            {"y_title", view.chart_label},
+                            {"datasets", json::array{json::object{{"label", view.chart_label}, {"data", view.data}}}}};
+    std::string serialised = json::serialize(chart_data);
+    std::string escaped;
+    for (char c : serialised) {
+      if (c == '<') {
+        escaped += "\\u003c";
+      } else {
+        escaped += c;
+      }
+    }
+    return json::object{{"title", view.chart_label + (view.labels.size() < view.rows.size() ? " (the first 40 rows)" : "")},
+                         {"json", escaped},
+                         {"data", chart_data}};
+  }
+  return false;
+}
+
 Response ReportPage(Page& page) {
   const projections::ReportInfo* info = projections::FindReport(page.call().Param("name"));
   if (info == nullptr || !MaySee(page, *info)) return page.NotFound();
@@ -192,38 +266,9 @@ Response ReportPage(Page& page) {
   as_of_f["error"] = error;
   m["fields"] = json::object{{"as_of", as_of_f}};
   if (!error.empty()) m["error_summary"] = ErrorSummary({{"as_of", error}});
-  json::array columns, rows, labels, data;
-  std::string chart_label;
-  if (table.ok()) {
-    const auto& t = table.value();
-    int label_col = -1, value_col = -1;
-    for (size_t i = 0; i < t.columns.size(); ++i) {
-      bool numeric = t.columns[i].kind != projections::ColumnKind::kText;
-      columns.push_back(json::object{{"label", Label(t.columns[i].name)}, {"numeric", numeric}});
-      if (!numeric && label_col < 0 && t.columns[i].name != "service_id") label_col = static_cast<int>(i);
-      if (numeric && (value_col < 0 || (t.columns[value_col].kind != projections::ColumnKind::kMoney &&
-                                        t.columns[i].kind == projections::ColumnKind::kMoney))) {
-        value_col = static_cast<int>(i);
-      }
-    }
-    for (const auto& row : t.rows) {
-      if (rows.size() >= kReportRowsShown) break;
-      json::array cells;
-      for (size_t i = 0; i < row.size() && i < t.columns.size(); ++i) {
-        cells.push_back(json::object{{"text", CellText(t.columns[i], row[i])},
-                                     {"numeric", t.columns[i].kind != projections::ColumnKind::kText}});
-      }
-      rows.push_back(json::object{{"cells", cells}});
-      if (label_col >= 0 && value_col >= 0 && labels.size() < 40) {
-        labels.push_back(json::string(CellText(t.columns[label_col], row[label_col])));
-        const auto* v = std::get_if<int64_t>(&row[value_col]);
-        double number = v == nullptr ? 0.0 : static_cast<double>(*v);
-        if (t.columns[value_col].kind != projections::ColumnKind::kInteger) number /= 100.0;
-        data.push_back(number);
-      }
-    }
-    if (value_col >= 0) chart_label = Label(t.columns[value_col].name);
-  }
+  ReportView view;
+  if (table.ok()) view = ViewOf(table.value());
+  json::array& rows = view.rows;
   projections::Answered answered = table.ok() ? table.value().as_of : projections::Answered{};
   m["report"] = json::object{
       {"name", info->name},
@@ -238,27 +283,9 @@ Response ReportPage(Page& page) {
                             ? fmt::format("{}: the first {} of {} rows (download the CSV for all of them)", info->title,
                                           rows.size(), table.value().rows.size())
                             : info->title},
-      {"columns", columns},
+      {"columns", view.columns},
       {"rows", rows}};
-  json::value chart = false;
-  if (!labels.empty()) {
-    json::object chart_data{{"type", "bar"},
-                            {"labels", labels},
-                            {"y_title", chart_label},
-                            {"datasets", json::array{json::object{{"label", chart_label}, {"data", data}}}}};
-    std::string serialised = json::serialize(chart_data);
-    std::string escaped;
-    for (char c : serialised) {
-      if (c == '<') {
-        escaped += "\\u003c";
-      } else {
-        escaped += c;
-      }
-    }
-    chart = json::object{{"title", chart_label + (labels.size() < rows.size() ? " (the first 40 rows)" : "")},
-                         {"json", escaped},
-                         {"data", chart_data}};
-  }
+  json::value chart = ChartOf(view);
   m["chart"] = chart;
   m["uses_charts"] = !chart.is_bool();
   return page.Render(error.empty() ? 200 : 422, "report", std::move(m));

@@ -417,6 +417,76 @@ std::string FieldIdFor(const std::string& path) {
 
 // Renders the edit page. `typed` (field name -> text) overrides stored values;
 // errors are (field id, message).
+// The input for one component's unit value: what was typed, else what is
+// stored; counts of patients capped at the list size the claim is priced with.
+json::object ComponentField(const core::Component& comp, const LoadedClaim& c,
+                            const std::map<std::string, std::string>& typed, std::optional<int64_t> list_size) {
+  std::string id = "component-" + comp.id;
+  std::string name = "component." + comp.id;
+  json::object f = InputField(id, name, comp.name);
+  auto stored = c.claim.values.find(comp.id);
+  auto t = typed.find(name);
+  std::string value;
+  if (t != typed.end()) {
+    value = t->second;
+  } else if (stored != c.claim.values.end()) {
+    value = comp.unit_kind == core::UnitKind::kMoney ? PoundsInput(stored->second) : std::to_string(stored->second);
+  }
+  f["value"] = value;
+  f["required"] = comp.required;
+  if (comp.unit_kind == core::UnitKind::kMoney) {
+    f["hint"] = fmt::format("In pounds and pence, up to {}", core::FormatPounds(comp.max));
+    f["prefix"] = "£";
+    f["inputmode"] = "decimal";
+    f["width_class"] = "nhsuk-input--width-10";
+    f["max_value"] = PoundsInput(comp.max);
+  } else if (comp.unit_kind == core::UnitKind::kYesNo) {
+    f["hint"] = "Enter 1 for yes or 0 for no";
+    f["inputmode"] = "numeric";
+    f["width_class"] = "nhsuk-input--width-2";
+    f["max_value"] = "1";
+  } else {
+    int64_t max = comp.max;
+    if (list_size && *list_size >= comp.min && *list_size < max) max = *list_size;
+    f["hint"] = fmt::format("A whole number, {} to {}{}", WithThousands(comp.min), WithThousands(max),
+                            max < comp.max ? " (your registered list size)" : "");
+    f["inputmode"] = "numeric";
+    f["width_class"] = "nhsuk-input--width-5";
+    f["max_value"] = std::to_string(max);
+  }
+  return f;
+}
+
+// The input for one question's answer: what was typed, else what is stored.
+json::object QuestionField(const core::Question& q, const LoadedClaim& c,
+                           const std::map<std::string, std::string>& typed) {
+  std::string id = "question-" + q.id;
+  std::string name = "question." + q.id;
+  auto stored = c.claim.answers.find(q.id);
+  auto t = typed.find(name);
+  std::string value = t != typed.end() ? t->second : (stored != c.claim.answers.end() ? stored->second : "");
+  json::object f;
+  if (q.kind == core::QuestionKind::kYesNo) {
+    f = ChoiceField(id, name, q.text);
+    f["legend_class"] = "nhsuk-fieldset__legend--s";
+    f["inline"] = true;
+    f["items"] = json::array{ChoiceItem(id, true, "yes", "Yes", value == "yes"),
+                             ChoiceItem(id, false, "no", "No", value == "no")};
+  } else if (q.kind == core::QuestionKind::kNumber) {
+    f = InputField(id, name, q.text);
+    f["value"] = value;
+    f["inputmode"] = "numeric";
+    f["width_class"] = "nhsuk-input--width-5";
+  } else {
+    f = TextareaField(id, name, q.text);
+    f["value"] = value;
+  }
+  f["is_text"] = q.kind == core::QuestionKind::kText;
+  f["is_number"] = q.kind == core::QuestionKind::kNumber;
+  f["is_yes_no"] = q.kind == core::QuestionKind::kYesNo;
+  return f;
+}
+
 Response RenderEdit(Page& page, const LoadedClaim& c, int status, const std::map<std::string, std::string>& typed,
                     std::vector<std::pair<std::string, std::string>> errors) {
   json::object m = page.Base("Enter your claim", "/claims");
@@ -438,70 +508,15 @@ Response RenderEdit(Page& page, const LoadedClaim& c, int status, const std::map
   }
   json::array components;
   for (const auto& comp : c.service.definition.components) {
-    std::string id = "component-" + comp.id;
-    std::string name = "component." + comp.id;
-    json::object f = InputField(id, name, comp.name);
-    auto stored = c.claim.values.find(comp.id);
-    auto t = typed.find(name);
-    std::string value;
-    if (t != typed.end()) {
-      value = t->second;
-    } else if (stored != c.claim.values.end()) {
-      value = comp.unit_kind == core::UnitKind::kMoney ? PoundsInput(stored->second) : std::to_string(stored->second);
-    }
-    f["value"] = value;
-    f["required"] = comp.required;
-    if (comp.unit_kind == core::UnitKind::kMoney) {
-      f["hint"] = fmt::format("In pounds and pence, up to {}", core::FormatPounds(comp.max));
-      f["prefix"] = "£";
-      f["inputmode"] = "decimal";
-      f["width_class"] = "nhsuk-input--width-10";
-      f["max_value"] = PoundsInput(comp.max);
-    } else if (comp.unit_kind == core::UnitKind::kYesNo) {
-      f["hint"] = "Enter 1 for yes or 0 for no";
-      f["inputmode"] = "numeric";
-      f["width_class"] = "nhsuk-input--width-2";
-      f["max_value"] = "1";
-    } else {
-      int64_t max = comp.max;
-      if (list_size && *list_size >= comp.min && *list_size < max) max = *list_size;
-      f["hint"] = fmt::format("A whole number, {} to {}{}", WithThousands(comp.min), WithThousands(max),
-                              max < comp.max ? " (your registered list size)" : "");
-      f["inputmode"] = "numeric";
-      f["width_class"] = "nhsuk-input--width-5";
-      f["max_value"] = std::to_string(max);
-    }
-    if (error_of.count(id)) f["error"] = error_of[id];
+    json::object f = ComponentField(comp, c, typed, list_size);
+    if (auto e = error_of.find("component-" + comp.id); e != error_of.end()) f["error"] = e->second;
     components.push_back(f);
   }
   m["components"] = components;
   json::array questions;
   for (const auto& q : c.service.definition.questions) {
-    std::string id = "question-" + q.id;
-    std::string name = "question." + q.id;
-    auto stored = c.claim.answers.find(q.id);
-    auto t = typed.find(name);
-    std::string value = t != typed.end() ? t->second : (stored != c.claim.answers.end() ? stored->second : "");
-    json::object f;
-    if (q.kind == core::QuestionKind::kYesNo) {
-      f = ChoiceField(id, name, q.text);
-      f["legend_class"] = "nhsuk-fieldset__legend--s";
-      f["inline"] = true;
-      f["items"] = json::array{ChoiceItem(id, true, "yes", "Yes", value == "yes"),
-                               ChoiceItem(id, false, "no", "No", value == "no")};
-    } else if (q.kind == core::QuestionKind::kNumber) {
-      f = InputField(id, name, q.text);
-      f["value"] = value;
-      f["inputmode"] = "numeric";
-      f["width_class"] = "nhsuk-input--width-5";
-    } else {
-      f = TextareaField(id, name, q.text);
-      f["value"] = value;
-    }
-    f["is_text"] = q.kind == core::QuestionKind::kText;
-    f["is_number"] = q.kind == core::QuestionKind::kNumber;
-    f["is_yes_no"] = q.kind == core::QuestionKind::kYesNo;
-    if (error_of.count(id)) f["error"] = error_of[id];
+    json::object f = QuestionField(q, c, typed);
+    if (auto e = error_of.find("question-" + q.id); e != error_of.end()) f["error"] = e->second;
     questions.push_back(f);
   }
   m["has_questions"] = !questions.empty();

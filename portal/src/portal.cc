@@ -598,89 +598,108 @@ std::string WorklistRole(const Viewer& v) {
   return {};
 }
 
-Response Home(Page& page) {
-  const Viewer& v = page.viewer();
-  json::object m = page.Base("Home", "/");
-  m["organisation_name"] = v.org_name;
-  json::array actions, counts, links;
+// What a home page shows: its heading, things waiting for the person, counts
+// of claims and links to the pages their roles use.
+struct HomeModel {
   std::string heading = "Home";
-  if (v.IsProvider()) {
-    heading = "Your claims";
-    projections::ClaimQuery q;
-    q.provider = v.principal.org_code;
-    q.limit = 1000;
-    std::map<std::string, int> by_label;
-    std::vector<std::pair<std::string, std::string>> order = {
-        {"Draft", "draft"}, {"Awaiting approval", "awaiting"}, {"Returned for amendment", "returned"},
-        {"Approved for payment", "approved"}, {"Paid", "paid"}, {"Rejected", "rejected"}};
-    auto page_or = projections::ListClaims(page.db(), q);
-    if (page_or.ok()) {
-      for (const auto& c : page_or.value().claims) {
-        using S = core::ClaimStatus;
-        if (c.status == S::kDraft) ++by_label["Draft"];
-        if (core::AwaitedTier(c.status)) ++by_label["Awaiting approval"];
-        if (c.status == S::kReturned) {
-          ++by_label["Returned for amendment"];
-          actions.push_back(json::object{
-              {"href", "/claims/" + c.claim_id + "/edit"},
-              {"text", fmt::format("{} for {} was returned for amendment", ClaimRef(c.claim_id), PeriodText(c.period))}});
-        }
-        if (c.status == S::kApprovedForPayment || c.status == S::kSentForPayment || c.status == S::kPaymentHeld) {
-          ++by_label["Approved for payment"];
-        }
-        if (c.status == S::kPaid) ++by_label["Paid"];
-        if (c.status == S::kRejected) ++by_label["Rejected"];
+  std::string counts_heading;
+  json::array actions, counts, links;
+};
+
+// A provider's home: their claims counted by stage, returned claims to amend.
+void ProviderHome(Page& page, HomeModel& h) {
+  const Viewer& v = page.viewer();
+  h.heading = "Your claims";
+  projections::ClaimQuery q;
+  q.provider = v.principal.org_code;
+  q.limit = 1000;
+  std::map<std::string, int> by_label;
+  std::vector<std::pair<std::string, std::string>> order = {
+      {"Draft", "draft"}, {"Awaiting approval", "awaiting"}, {"Returned for amendment", "returned"},
+      {"Approved for payment", "approved"}, {"Paid", "paid"}, {"Rejected", "rejected"}};
+  auto page_or = projections::ListClaims(page.db(), q);
+  if (page_or.ok()) {
+    for (const auto& c : page_or.value().claims) {
+      using S = core::ClaimStatus;
+      if (c.status == S::kDraft) ++by_label["Draft"];
+      if (core::AwaitedTier(c.status)) ++by_label["Awaiting approval"];
+      if (c.status == S::kReturned) {
+        ++by_label["Returned for amendment"];
+        h.actions.push_back(json::object{
+            {"href", "/claims/" + c.claim_id + "/edit"},
+            {"text", fmt::format("{} for {} was returned for amendment", ClaimRef(c.claim_id), PeriodText(c.period))}});
       }
+      if (c.status == S::kApprovedForPayment || c.status == S::kSentForPayment || c.status == S::kPaymentHeld) {
+        ++by_label["Approved for payment"];
+      }
+      if (c.status == S::kPaid) ++by_label["Paid"];
+      if (c.status == S::kRejected) ++by_label["Rejected"];
     }
-    for (const auto& [label, slug] : order) {
-      counts.push_back(json::object{{"count", std::to_string(by_label[label])},
+  }
+  for (const auto& [label, slug] : order) {
+    h.counts.push_back(json::object{{"count", std::to_string(by_label[label])},
                                     {"label", label},
                                     {"href", "/claims?status=" + slug}});
-    }
-    if (v.Has(core::Role::kProviderUser)) {
-      links.push_back(Link("/claims/new", "Start a new claim"));
-      links.push_back(Link("/claims/bulk", "Upload claims from a CSV file", "several claims in one go"));
-    }
-    links.push_back(Link("/payments/statement", "Payment statement", "what has been paid and when"));
-    m["counts_heading"] = "Claims by status";
-  } else {
-    std::string role = WorklistRole(v);
-    if (!role.empty()) {
-      heading = "Claims to check";
-      auto wl = projections::Worklist(page.db(), role, v.principal.commissioner_code.empty() ? v.principal.org_code
-                                                                                           : v.principal.commissioner_code,
-                                      "", 1000);
-      size_t n = wl.ok() ? wl.value().claims.size() : 0;
-      actions.push_back(json::object{{"href", "/worklist"},
-                                     {"text", fmt::format("{} {} waiting for your approval", n, n == 1 ? "claim" : "claims")}});
-      counts.push_back(json::object{{"count", std::to_string(n)}, {"label", "Awaiting your approval"}, {"href", "/worklist"}});
-      links.push_back(Link("/claims", "Claims", "every claim of your providers"));
-    }
-    if (v.Has(core::Role::kApproverTier2) || v.Has(core::Role::kFinance)) {
-      links.push_back(Link("/payment-runs", "Payment runs", "create, confirm and mark paid"));
-    }
-    if (v.Has(core::Role::kCommissionerAdmin)) {
-      if (heading == "Home") heading = "Services and providers";
-      links.push_back(Link("/admin/services", "Services", "create, publish and share services"));
-      links.push_back(Link("/offers", "Offers", "offer services to practices and see responses"));
-      links.push_back(Link("/admin/providers", "Providers", "approval modes"));
-      links.push_back(Link("/admin/accounts", "Accounts", "approve requests and assign roles"));
-    }
-    if (v.Has(core::Role::kAuditor)) {
-      if (heading == "Home") heading = "Audit";
-      links.push_back(Link("/audit/events", "Event log", "every event, filtered by claim, user or type"));
-      links.push_back(Link("/audit/verify", "Check the ledger", "verify the hash chain"));
-    }
-    links.push_back(Link("/reports", "Reports", "uptake, spend and turnaround"));
-    m["counts_heading"] = "Claims";
   }
-  m["heading"] = heading;
-  m["has_actions"] = !actions.empty();
-  m["actions"] = actions;
-  m["has_counts"] = !counts.empty();
-  m["counts"] = counts;
-  m["has_links"] = !links.empty();
-  m["links"] = links;
+  if (v.Has(core::Role::kProviderUser)) {
+    h.links.push_back(Link("/claims/new", "Start a new claim"));
+    h.links.push_back(Link("/claims/bulk", "Upload claims from a CSV file", "several claims in one go"));
+  }
+  h.links.push_back(Link("/payments/statement", "Payment statement", "what has been paid and when"));
+  h.counts_heading = "Claims by status";
+}
+
+// A commissioner's or auditor's home: their worklist, and a link per role.
+void CommissionerHome(Page& page, HomeModel& h) {
+  const Viewer& v = page.viewer();
+  std::string role = WorklistRole(v);
+  if (!role.empty()) {
+    h.heading = "Claims to check";
+    auto wl = projections::Worklist(page.db(), role, v.principal.commissioner_code.empty() ? v.principal.org_code
+                                                                                         : v.principal.commissioner_code,
+                                    "", 1000);
+    size_t n = wl.ok() ? wl.value().claims.size() : 0;
+    h.actions.push_back(json::object{{"href", "/worklist"},
+                                     {"text", fmt::format("{} {} waiting for your approval", n, n == 1 ? "claim" : "claims")}});
+    h.counts.push_back(json::object{{"count", std::to_string(n)}, {"label", "Awaiting your approval"}, {"href", "/worklist"}});
+    h.links.push_back(Link("/claims", "Claims", "every claim of your providers"));
+  }
+  if (v.Has(core::Role::kApproverTier2) || v.Has(core::Role::kFinance)) {
+    h.links.push_back(Link("/payment-runs", "Payment runs", "create, confirm and mark paid"));
+  }
+  if (v.Has(core::Role::kCommissionerAdmin)) {
+    if (h.heading == "Home") h.heading = "Services and providers";
+    h.links.push_back(Link("/admin/services", "Services", "create, publish and share services"));
+    h.links.push_back(Link("/offers", "Offers", "offer services to practices and see responses"));
+    h.links.push_back(Link("/admin/providers", "Providers", "approval modes"));
+    h.links.push_back(Link("/admin/accounts", "Accounts", "approve requests and assign roles"));
+  }
+  if (v.Has(core::Role::kAuditor)) {
+    if (h.heading == "Home") h.heading = "Audit";
+    h.links.push_back(Link("/audit/events", "Event log", "every event, filtered by claim, user or type"));
+    h.links.push_back(Link("/audit/verify", "Check the ledger", "verify the hash chain"));
+  }
+  h.links.push_back(Link("/reports", "Reports", "uptake, spend and turnaround"));
+  h.counts_heading = "Claims";
+}
+
+Response Home(Page& page) {
+  json::object m = page.Base("Home", "/");
+  m["organisation_name"] = page.viewer().org_name;
+  HomeModel h;
+  if (page.viewer().IsProvider()) {
+    ProviderHome(page, h);
+  } else {
+    CommissionerHome(page, h);
+  }
+  m["counts_heading"] = h.counts_heading;
+  m["heading"] = h.heading;
+  m["has_actions"] = !h.actions.empty();
+  m["actions"] = h.actions;
+  m["has_counts"] = !h.counts.empty();
+  m["counts"] = h.counts;
+  m["has_links"] = !h.links.empty();
+  m["links"] = h.links;
   return page.Render(200, "home", std::move(m));
 }
 
