@@ -138,9 +138,11 @@ class AppendDuel {
     const double slice = cfg_.seconds / slices;
     for (int i = 0; i < slices; ++i) {
       double t = 0;
-      RunTimed(threads_, slice, [&](int, uint64_t) { RawPut(); }, &raw_latencies_, &t);
+      RunTimed(
+          threads_, slice, [&](int, uint64_t) { RawPut(); }, &raw_latencies_, &t);
       raw_row_.seconds += t;
-      RunTimed(threads_, slice, [&](int thread, uint64_t n) { StoreAppend(thread, n); }, &store_latencies_, &t);
+      RunTimed(
+          threads_, slice, [&](int thread, uint64_t n) { StoreAppend(thread, n); }, &store_latencies_, &t);
       store_row_.seconds += t;
     }
     raw_row_.events = raw_latencies_.size();
@@ -167,7 +169,8 @@ class AppendDuel {
     es::AppendRequest req;
     req.command_id = "b" + std::to_string(thread) + "-" + std::to_string(n) + "-" + std::to_string(round_++);
     req.actor_id = "bench";
-    req.streams.push_back(es::StreamAppend{"bench-" + std::to_string(thread), es::ExpectedVersion::Any(),
+    req.streams.push_back(es::StreamAppend{"bench-" + std::to_string(thread),
+                                           es::ExpectedVersion::Any(),
                                            {es::EventData{"BenchEvent", 1, payload_}}});
     auto r = store_->Append(req);
     if (!r.ok()) Fail(r.status().ToString());

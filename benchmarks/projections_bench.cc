@@ -13,8 +13,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -52,7 +52,8 @@ int main(int argc, char** argv) {
   app.add_option("--practices-file", csv_path, "gp-practices-2021.csv");
   CLI11_PARSE(app, argc, argv);
 
-  const std::string base = (std::filesystem::temp_directory_path() / ("projections_bench_" + std::to_string(getpid()))).string();
+  const std::string base =
+      (std::filesystem::temp_directory_path() / ("projections_bench_" + std::to_string(getpid()))).string();
   const bool temp_log = log_dir.empty();
   if (temp_log) log_dir = base + "/log";
   std::filesystem::create_directories(base);
@@ -125,8 +126,8 @@ int main(int argc, char** argv) {
   for (const std::string& name : projections::ReportNames()) {
     projections::ReportParams p = name == "statement" ? provider : commissioner;
     if (name == "payment_run_claims") p.filters["run"] = run_id;
-    for (auto [label, as_of] : {std::pair{"head", projections::AsOf::Head()},
-                                std::pair{"mid", projections::AsOf::Position(head / 2)}}) {
+    for (auto [label, as_of] :
+         {std::pair{"head", projections::AsOf::Head()}, std::pair{"mid", projections::AsOf::Position(head / 2)}}) {
       double best = 1e18;
       size_t rows = 0, bytes = 0;
       for (int i = 0; i < 3; ++i) {
@@ -149,8 +150,8 @@ int main(int argc, char** argv) {
   q.limit = 1000;
   auto page = projections::ListClaims(**db, q);
   if (!page.ok() || page->claims.empty()) return Fail("no claims to look up");
-  for (auto [label, as_of] : {std::pair{"head", projections::AsOf::Head()},
-                              std::pair{"mid", projections::AsOf::Position(head / 2)}}) {
+  for (auto [label, as_of] :
+       {std::pair{"head", projections::AsOf::Head()}, std::pair{"mid", projections::AsOf::Position(head / 2)}}) {
     const int n = 5000;
     auto t0 = Clock::now();
     for (int i = 0; i < n; ++i) {

@@ -118,11 +118,11 @@ class Importer {
   es::EventStore& store_;
   CommandBus bus_;
   const ClaimImportOptions& options_;
-  std::vector<std::string> header_;               // as written, trimmed
-  std::map<std::string, size_t> column_;          // canonical name -> index
-  core::Loaded base_;                             // as read from the store
-  core::Loaded working_;                          // after the rows decided so far
-  std::vector<core::StreamWrite> writes_;         // merged, one entry per stream, first-written order
+  std::vector<std::string> header_;        // as written, trimmed
+  std::map<std::string, size_t> column_;   // canonical name -> index
+  core::Loaded base_;                      // as read from the store
+  core::Loaded working_;                   // after the rows decided so far
+  std::vector<core::StreamWrite> writes_;  // merged, one entry per stream, first-written order
   std::map<std::string, std::string, std::less<>> services_by_code_;  // "<commissioner>/<code>" -> id
   bool services_scanned_ = false;
   std::map<std::string, int> keys_;  // provider/service/period -> line
@@ -248,7 +248,8 @@ es::Status Importer::CheckRow(const Record& record) {
   auto period = core::Period::Parse(service.definition.frequency, period_text);
   if (!period) {
     Error(line, Header("period"),
-          fmt::format("'{}' is not a {} period (e.g. {})", period_text, core::FrequencyName(service.definition.frequency),
+          fmt::format("'{}' is not a {} period (e.g. {})", period_text,
+                      core::FrequencyName(service.definition.frequency),
                       service.definition.frequency == core::Frequency::kQuarterly ? "2024-Q1" : "2024-05"));
     return es::Status::Ok();
   }
@@ -330,8 +331,8 @@ ClaimImportPlan Importer::TakePlan() {
   if (plan_.errors.empty() && !writes_.empty()) {
     core::Decision merged{writes_, {}};
     core::CommandMeta meta = Meta(options_.submit ? "submit" : "draft");
-    meta.command_id =
-        fmt::format("import-{}-{}{}", options_.digest.substr(0, 40), options_.actor, options_.submit ? "-submit" : "");
+    meta.command_id = fmt::format("import-{}-{}{}", options_.digest.substr(0, 40), options_.actor,
+                                  options_.submit ? "-submit" : "");
     plan_.request = ToAppendRequest(meta, merged, base_);
   }
   return std::move(plan_);

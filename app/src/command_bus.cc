@@ -37,15 +37,17 @@ es::Result<core::LoadedStream> CommandBus::LoadStream(const std::string& stream_
   for (const es::Envelope& env : *events) {
     auto event = core::Decode(env.type, env.schema_version, env.payload);
     if (!event.ok())
-      return es::Status::Corruption(fmt::format("event {} of stream {} does not decode: {}", env.position,
-                                                stream_id, event.rejection().message));
+      return es::Status::Corruption(
+          fmt::format("event {} of stream {} does not decode: {}", env.position, stream_id, event.rejection().message));
     loaded.state = core::Evolve(std::move(loaded.state), event.value());
     loaded.version = env.stream_version;
   }
   return loaded;
 }
 
-es::Result<core::Loaded> CommandBus::Load(const std::vector<std::string>& stream_ids) { return LoadFor(stream_ids, {}); }
+es::Result<core::Loaded> CommandBus::Load(const std::vector<std::string>& stream_ids) {
+  return LoadFor(stream_ids, {});
+}
 
 es::Result<core::Loaded> CommandBus::LoadFor(const std::vector<std::string>& stream_ids,
                                              const core::Loaded& preloaded) {
@@ -82,7 +84,7 @@ es::AppendRequest ToAppendRequest(const core::CommandMeta& meta, const core::Dec
     auto it = loaded.find(write.stream_id);
     // Decide writes only streams it was shown; their version then guards the append.
     es::ExpectedVersion expected = it == loaded.end() ? es::ExpectedVersion::NoStream()
-                                                       : es::ExpectedVersion::Exact(it->second.version);
+                                                      : es::ExpectedVersion::Exact(it->second.version);
     es::StreamAppend append{write.stream_id, expected, {}};
     for (const core::Event& event : write.events) {
       core::EncodedEvent encoded = core::Encode(event);

@@ -5,8 +5,8 @@
 
 #include <array>
 #include <new>
-#include <utility>
 #include <stdexcept>
+#include <utility>
 #include <variant>
 
 #include <fmt/format.h>

@@ -49,8 +49,7 @@ core::Scope EventVisibility::ScopeOfOrg(const std::string& org_code) {
 core::Scope EventVisibility::ScopeOf(const es::Envelope& envelope) {
   const std::string& stream = envelope.stream_id;
   switch (core::KindOfStream(stream)) {
-    case core::StreamKind::kOrg:
-      return ScopeOfOrg(stream.substr(4));
+    case core::StreamKind::kOrg: return ScopeOfOrg(stream.substr(4));
     case core::StreamKind::kClaimKey: {
       auto event = core::Decode(envelope.type, envelope.schema_version, envelope.payload);
       if (!event.ok()) return SystemScope();
@@ -58,8 +57,7 @@ core::Scope EventVisibility::ScopeOf(const es::Envelope& envelope) {
       if (const auto* e = std::get_if<core::ClaimKeyReleased>(&*event)) return ScopeOfOrg(e->provider);
       return SystemScope();
     }
-    default:
-      break;
+    default: break;
   }
   auto loaded = bus_.LoadStream(stream);
   if (!loaded.ok()) return SystemScope();

@@ -65,8 +65,7 @@ es::Result<projections::AuditPage> Ledger::ClaimAudit(std::string_view claim_id,
   return projections::ClaimAudit(*db_, claim_id, cursor);
 }
 
-es::Result<projections::Table> Ledger::RunReport(std::string_view name,
-                                                 const projections::ReportParams& params) const {
+es::Result<projections::Table> Ledger::RunReport(std::string_view name, const projections::ReportParams& params) const {
   return projections::RunReport(*db_, name, params);
 }
 

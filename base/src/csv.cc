@@ -114,10 +114,8 @@ bool IsCsvFormulaLead(std::string_view value) {
     case '@':
     case '\t':
     case '\r':
-    case '\n':
-      return true;
-    default:
-      return false;
+    case '\n': return true;
+    default: return false;
   }
 }
 

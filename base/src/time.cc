@@ -60,7 +60,9 @@ std::string FormatRfc3339Seconds(int64_t micros) {
   return fmt::format("{}T{:02}:{:02}:{:02}Z", FormatDate(CivilFromDays(DayOf(micros))), t.hour, t.minute, t.second);
 }
 
-std::string FormatDate(const CivilDate& date) { return fmt::format("{:04}-{:02}-{:02}", date.year, date.month, date.day); }
+std::string FormatDate(const CivilDate& date) {
+  return fmt::format("{:04}-{:02}-{:02}", date.year, date.month, date.day);
+}
 
 std::string FormatYearMonth(int year, int month) { return fmt::format("{:04}-{:02}", year, month); }
 

@@ -12,7 +12,7 @@ struct PolicyRow {
   Action action;
   std::string_view name;
   std::string_view description;  // completes "Your roles do not allow you to ..."
-  uint32_t roles;  // bit mask of Role
+  uint32_t roles;                // bit mask of Role
   ScopeRule rule;
 };
 
@@ -91,8 +91,8 @@ static_assert(RowsInActionOrder(), "one policy row per action, in the order of e
 const PolicyRow& RowFor(Action action) { return kPolicy[static_cast<int>(action)]; }
 
 constexpr std::array<std::string_view, kRoleCount> kRoleNames = {
-    "operator", "commissioner_admin", "tier1",         "tier2",           "finance",
-    "auditor",  "provider_admin",     "provider_user", "provider_approver"};
+    "operator",      "commissioner_admin", "tier1", "tier2", "finance", "auditor", "provider_admin",
+    "provider_user", "provider_approver"};
 
 bool AnyEmpty(const Scope& s) { return s.provider_code.empty() && s.commissioner_code.empty() && s.org_code.empty(); }
 

@@ -104,9 +104,9 @@ void CheckRoles(const RoleSet& roles, OrgKind kind, const std::string& path, std
   }
   for (Role r : roles.List()) {
     if (!RoleFitsOrg(r, kind)) {
-      errors.push_back({path, "role_does_not_fit",
-                        "The role " + std::string(RoleName(r)) + " is not available to a " +
-                            std::string(OrgKindName(kind)) + "."});
+      errors.push_back(
+          {path, "role_does_not_fit",
+           "The role " + std::string(RoleName(r)) + " is not available to a " + std::string(OrgKindName(kind)) + "."});
     }
   }
 }
@@ -158,8 +158,7 @@ Outcome<Decision> Request(const CommandMeta& meta, const RequestAccount& c, cons
                                    c.roles_requested, c.password_hash, meta.at}});
 }
 
-Outcome<Decision> Create(const CommandMeta& meta, const Principal& who, const CreateAccount& c,
-                         const Loaded& loaded) {
+Outcome<Decision> Create(const CommandMeta& meta, const Principal& who, const CreateAccount& c, const Loaded& loaded) {
   if (auto denied = Deny(who, Action::kCreateAdministrator, {})) return *denied;
   NewAccount a{c.username, c.org_code, c.full_name, c.email, c.roles, c.password_hash};
   if (auto rejected = CheckNewAccount(a, loaded)) return *rejected;
@@ -208,8 +207,7 @@ Outcome<Decision> Approve(const CommandMeta& meta, const Principal& who, const A
                  {AccountApproved{c.username, c.roles, meta.actor, IsDualTier(c.roles), meta.at}});
 }
 
-Outcome<Decision> Refuse(const CommandMeta& meta, const Principal& who, const RefuseAccount& c,
-                         const Loaded& loaded) {
+Outcome<Decision> Refuse(const CommandMeta& meta, const Principal& who, const RefuseAccount& c, const Loaded& loaded) {
   auto account = ManagedAccount(who, loaded, c.username);
   if (!account) return account.rejection();
   const AccountState& a = *account.value();
@@ -234,8 +232,7 @@ Outcome<Decision> Disable(const CommandMeta& meta, const Principal& who, const D
   return WriteTo(AccountStream(c.username), {AccountDisabled{c.username, c.reason, meta.actor, meta.at}});
 }
 
-Outcome<Decision> Enable(const CommandMeta& meta, const Principal& who, const EnableAccount& c,
-                         const Loaded& loaded) {
+Outcome<Decision> Enable(const CommandMeta& meta, const Principal& who, const EnableAccount& c, const Loaded& loaded) {
   auto account = ManagedAccount(who, loaded, c.username);
   if (!account) return account.rejection();
   const AccountState& a = *account.value();
@@ -255,8 +252,7 @@ bool DropsOwnAdministration(const AccountState& a, const RoleSet& roles, std::st
   return false;
 }
 
-Outcome<Decision> Assign(const CommandMeta& meta, const Principal& who, const AssignRoles& c,
-                         const Loaded& loaded) {
+Outcome<Decision> Assign(const CommandMeta& meta, const Principal& who, const AssignRoles& c, const Loaded& loaded) {
   auto account = ManagedAccount(who, loaded, c.username, Action::kAssignRoles);
   if (!account) return account.rejection();
   const AccountState& a = *account.value();
@@ -278,19 +274,20 @@ Outcome<Decision> Password(const CommandMeta& meta, const ChangePassword& c, con
   }
   if (a.status != AccountStatus::kActive) return WrongStatus(a, "active");
   if (c.password_hash.empty()) {
-    return Rejection::Invalid("password_required", "Choose a password.", {{"password", "required", "Choose a password."}});
+    return Rejection::Invalid("password_required", "Choose a password.",
+                              {{"password", "required", "Choose a password."}});
   }
   return WriteTo(AccountStream(c.username), {PasswordChanged{c.username, c.password_hash, meta.at}});
 }
 
-Outcome<Decision> Reset(const CommandMeta& meta, const Principal& who, const ResetPassword& c,
-                        const Loaded& loaded) {
+Outcome<Decision> Reset(const CommandMeta& meta, const Principal& who, const ResetPassword& c, const Loaded& loaded) {
   auto account = ManagedAccount(who, loaded, c.username);
   if (!account) return account.rejection();
   const AccountState& a = *account.value();
   if (a.status != AccountStatus::kActive && a.status != AccountStatus::kDisabled) return WrongStatus(a, "active");
   if (c.password_hash.empty()) {
-    return Rejection::Invalid("password_required", "Choose a password.", {{"password", "required", "Choose a password."}});
+    return Rejection::Invalid("password_required", "Choose a password.",
+                              {{"password", "required", "Choose a password."}});
   }
   if (a.password_hash == c.password_hash) return NoChange();
   return WriteTo(AccountStream(c.username), {PasswordReset{c.username, c.password_hash, meta.actor, meta.at}});

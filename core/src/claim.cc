@@ -26,9 +26,9 @@ using internal::ViewClaim;
 // Every stream a claim command may need: the claim, its key reservation, the
 // service (tariff), the participation, the provider and the commissioner.
 std::vector<std::string> StreamsForRef(const ClaimRef& ref) {
-  return {ClaimStream(ref.claim_id),       ClaimKeyStream(ref.provider, ref.service_id, ref.period),
-          ServiceStream(ref.service_id),   OfferStream(ref.service_id, ref.provider),
-          OrgStream(ref.provider),         OrgStream(ref.commissioner)};
+  return {ClaimStream(ref.claim_id),     ClaimKeyStream(ref.provider, ref.service_id, ref.period),
+          ServiceStream(ref.service_id), OfferStream(ref.service_id, ref.provider),
+          OrgStream(ref.provider),       OrgStream(ref.commissioner)};
 }
 
 std::string KeyStreamOf(const ClaimRef& ref) { return ClaimKeyStream(ref.provider, ref.service_id, ref.period); }
@@ -60,8 +60,8 @@ bool IsAdjustable(const ClaimState& claim) {
 std::string StatusPhrase(const ClaimState& claim) { return std::string(StatusName(claim.status)); }
 
 Rejection WrongState(std::string code, const ClaimState& claim, std::string_view what) {
-  return Rejection::Conflict(std::move(code), "This claim is " + StatusPhrase(claim) + ", so it cannot " +
-                                                  std::string(what) + ".");
+  return Rejection::Conflict(std::move(code),
+                             "This claim is " + StatusPhrase(claim) + ", so it cannot " + std::string(what) + ".");
 }
 
 Rejection ReasonRequired(std::string_view what) {
@@ -159,15 +159,16 @@ Outcome<Decision> CreateDraft(const CommandMeta& meta, const CreateClaimDraft& c
   }
   if (!IsValidId(ref.claim_id)) {
     return Rejection::Invalid("invalid_claim_id", "The claim id is not valid.",
-                              {FieldError{"claim_id", "invalid_claim_id", "Use 1 to 64 letters, digits, '.', '_' or '-'."}});
+                              {FieldError{"claim_id", "invalid_claim_id",
+                                          "Use 1 to 64 letters, digits, '.', '_' or '-'."}});
   }
   if (!view.provider.exists || !IsProvider(view.provider.kind)) {
     return Rejection::NotFound("provider_not_found", "There is no provider " + ref.provider + ".");
   }
   if (view.provider.commissioner_code != ref.commissioner) {
-    return Rejection::Invalid("wrong_commissioner",
-                              ref.provider + " is commissioned by " + view.provider.commissioner_code + ", not " +
-                                  ref.commissioner + ".");
+    return Rejection::Invalid("wrong_commissioner", ref.provider + " is commissioned by " +
+                                                        view.provider.commissioner_code + ", not " + ref.commissioner +
+                                                        ".");
   }
   // A service never offered to the provider (another commissioner's, say) is
   // as unknown to it as one that does not exist: the API hides it the same way.
@@ -185,9 +186,8 @@ Outcome<Decision> CreateDraft(const CommandMeta& meta, const CreateClaimDraft& c
   }
   if (auto outside = PeriodOutsideService(view.service.definition, *period)) return *outside;
   if (!view.key.holder.empty()) {
-    return Rejection::Conflict("duplicate_claim", "A claim for " + view.service.definition.name + " for " +
-                                                      ref.period + " already exists (claim " + view.key.holder +
-                                                      ").");
+    return Rejection::Conflict("duplicate_claim", "A claim for " + view.service.definition.name + " for " + ref.period +
+                                                      " already exists (claim " + view.key.holder + ").");
   }
   std::vector<Event> events = {ClaimDrafted{ref, who->username, meta.at}};
   if (!c.values.empty() || !c.answers.empty()) {
@@ -217,15 +217,15 @@ std::vector<FieldError> EntryProblems(const ServiceDefinition& def, const UnitVa
 }
 
 Outcome<Decision> EnterValues(const CommandMeta& meta, const EnterClaimValues& c, const Loaded& loaded) {
-  return OnClaim(meta, c.claim, loaded, Action::kPrepareClaim,
-                 [&](const Principal& who, const ClaimView& view) -> Outcome<Decision> {
-                   if (!IsEditable(view.claim.status)) return WrongState("not_editable", view.claim, "be edited");
-                   auto errors = EntryProblems(view.service.definition, c.values, c.answers);
-                   if (!errors.empty()) return EntryRejection(std::move(errors));
-                   if (c.values == view.claim.values && c.answers == view.claim.answers) return NoChange();
-                   return ClaimWrite(c.claim, {ClaimValuesEntered{c.claim.claim_id, c.values, c.answers,
-                                                                  who.username, meta.at}});
-                 });
+  return OnClaim(
+      meta, c.claim, loaded, Action::kPrepareClaim,
+      [&](const Principal& who, const ClaimView& view) -> Outcome<Decision> {
+        if (!IsEditable(view.claim.status)) return WrongState("not_editable", view.claim, "be edited");
+        auto errors = EntryProblems(view.service.definition, c.values, c.answers);
+        if (!errors.empty()) return EntryRejection(std::move(errors));
+        if (c.values == view.claim.values && c.answers == view.claim.answers) return NoChange();
+        return ClaimWrite(c.claim, {ClaimValuesEntered{c.claim.claim_id, c.values, c.answers, who.username, meta.at}});
+      });
 }
 
 std::vector<FieldError> EvidenceProblems(const Evidence& e) {
@@ -256,8 +256,7 @@ Outcome<Decision> Attach(const CommandMeta& meta, const AttachEvidence& c, const
                    for (const Evidence& e : view.claim.evidence) {
                      if (e.sha256 == c.evidence.sha256) return NoChange();
                    }
-                   return ClaimWrite(c.claim,
-                                     {EvidenceAttached{c.claim.claim_id, c.evidence, who.username, meta.at}});
+                   return ClaimWrite(c.claim, {EvidenceAttached{c.claim.claim_id, c.evidence, who.username, meta.at}});
                  });
 }
 
@@ -314,8 +313,7 @@ Outcome<Decision> Submit(const CommandMeta& meta, const SubmitClaim& c, const Lo
 // Whether the current submission is under way or approved (its decisions stand).
 bool InFlight(ClaimStatus status) {
   return AwaitedTier(status).has_value() || status == ClaimStatus::kApprovedForPayment ||
-         status == ClaimStatus::kPaymentHeld || status == ClaimStatus::kSentForPayment ||
-         status == ClaimStatus::kPaid;
+         status == ClaimStatus::kPaymentHeld || status == ClaimStatus::kSentForPayment || status == ClaimStatus::kPaid;
 }
 
 // Refuses a decision at `tier` unless the claim is waiting for exactly that
@@ -325,11 +323,11 @@ std::optional<Rejection> NotAwaiting(const ClaimState& claim, ApprovalTier tier)
   auto decided = claim.decided_by.find(tier);
   if (decided != claim.decided_by.end() && InFlight(claim.status)) {
     return Rejection::Conflict("already_decided", "This claim has already been approved at " + TierTitle(tier) +
-                                                      " by " + decided->second + " and is now " +
-                                                      StatusPhrase(claim) + ".");
+                                                      " by " + decided->second + " and is now " + StatusPhrase(claim) +
+                                                      ".");
   }
-  return Rejection::Conflict("not_awaiting_tier", "This claim is " + StatusPhrase(claim) + ", not waiting for " +
-                                                      TierTitle(tier) + ".");
+  return Rejection::Conflict("not_awaiting_tier",
+                             "This claim is " + StatusPhrase(claim) + ", not waiting for " + TierTitle(tier) + ".");
 }
 
 // A decision at `asked` (the tier the caller read the claim at) on a claim
@@ -385,8 +383,8 @@ Outcome<ApprovalTier> CommissionerTier(const ClaimState& claim, std::string_view
 // Reject and Return also need the role of the tier the claim is waiting for;
 // `asked` is the tier the caller read the claim at (unset: the tier awaited).
 template <typename Body>
-Outcome<Decision> AtCommissionerTier(const Principal& who, const ClaimState& claim,
-                                     std::optional<ApprovalTier> asked, std::string_view what, Body body) {
+Outcome<Decision> AtCommissionerTier(const Principal& who, const ClaimState& claim, std::optional<ApprovalTier> asked,
+                                     std::string_view what, Body body) {
   if (!asked) asked = TierToDecide(who, claim);
   if (asked && *asked != ApprovalTier::kProvider) {
     if (auto refused = NotAtTier(who, claim, *asked)) return *refused;
@@ -423,32 +421,32 @@ Outcome<Decision> Reject(const CommandMeta& meta, const RejectClaim& c, const Lo
 }
 
 Outcome<Decision> Return(const CommandMeta& meta, const ReturnClaim& c, const Loaded& loaded) {
-  return OnClaim(meta, c.claim, loaded, Action::kReturnClaim,
-                 [&](const Principal& who, const ClaimView& view) -> Outcome<Decision> {
-                   if (view.claim.status == ClaimStatus::kReturned) return NoChange();
-                   if (c.reason.empty()) return ReasonRequired("returning the claim");
-                   if (!IsReturnable(view.claim)) {
-                     return Rejection::Conflict("adjustment_not_returnable",
-                                                "An adjustment cannot be returned; reject it and raise a new one.");
-                   }
-                   return AtCommissionerTier(who, view.claim, c.tier, "be returned", [&](ApprovalTier tier) {
-                     return ClaimWrite(c.claim,
-                                       {ClaimReturned{c.claim.claim_id, tier, c.reason, who.username, meta.at}});
-                   });
-                 });
+  return OnClaim(
+      meta, c.claim, loaded, Action::kReturnClaim,
+      [&](const Principal& who, const ClaimView& view) -> Outcome<Decision> {
+        if (view.claim.status == ClaimStatus::kReturned) return NoChange();
+        if (c.reason.empty()) return ReasonRequired("returning the claim");
+        if (!IsReturnable(view.claim)) {
+          return Rejection::Conflict("adjustment_not_returnable",
+                                     "An adjustment cannot be returned; reject it and raise a new one.");
+        }
+        return AtCommissionerTier(who, view.claim, c.tier, "be returned", [&](ApprovalTier tier) {
+          return ClaimWrite(c.claim, {ClaimReturned{c.claim.claim_id, tier, c.reason, who.username, meta.at}});
+        });
+      });
 }
 
 Outcome<Decision> ProviderReturn(const CommandMeta& meta, const ProviderReturnClaim& c, const Loaded& loaded) {
-  return OnClaim(meta, c.claim, loaded, Action::kProviderApproveClaim,
-                 [&](const Principal& who, const ClaimView& view) -> Outcome<Decision> {
-                   if (view.claim.status == ClaimStatus::kReturned) return NoChange();
-                   if (view.claim.status != ClaimStatus::kAwaitingProviderApproval) {
-                     return WrongState("not_awaiting_provider", view.claim, "be returned by the provider");
-                   }
-                   if (c.reason.empty()) return ReasonRequired("returning the claim");
-                   return ClaimWrite(c.claim, {ClaimReturnedByProvider{c.claim.claim_id, c.reason, who.username,
-                                                                       meta.at}});
-                 });
+  return OnClaim(
+      meta, c.claim, loaded, Action::kProviderApproveClaim,
+      [&](const Principal& who, const ClaimView& view) -> Outcome<Decision> {
+        if (view.claim.status == ClaimStatus::kReturned) return NoChange();
+        if (view.claim.status != ClaimStatus::kAwaitingProviderApproval) {
+          return WrongState("not_awaiting_provider", view.claim, "be returned by the provider");
+        }
+        if (c.reason.empty()) return ReasonRequired("returning the claim");
+        return ClaimWrite(c.claim, {ClaimReturnedByProvider{c.claim.claim_id, c.reason, who.username, meta.at}});
+      });
 }
 
 Outcome<Decision> Withdraw(const CommandMeta& meta, const WithdrawClaim& c, const Loaded& loaded) {
@@ -465,8 +463,7 @@ Outcome<Decision> Withdraw(const CommandMeta& meta, const WithdrawClaim& c, cons
                    if (!IsWithdrawable(view.claim)) {
                      return WrongState("not_withdrawable", view.claim, "be withdrawn");
                    }
-                   return ClaimWrite(c.claim,
-                                     {ClaimWithdrawn{c.claim.claim_id, c.reason, who.username, meta.at}},
+                   return ClaimWrite(c.claim, {ClaimWithdrawn{c.claim.claim_id, c.reason, who.username, meta.at}},
                                      ReleaseKeyIfHeld(view, meta.at));
                  });
 }
@@ -520,42 +517,39 @@ std::vector<FieldError> AdjustmentProblems(const RaiseAdjustment& c, const Claim
 }
 
 Outcome<Decision> Adjust(const CommandMeta& meta, const RaiseAdjustment& c, const Loaded& loaded) {
-  return OnClaim(meta, c.original, loaded, Action::kManagePaymentRuns,
-                 [&](const Principal& who, const ClaimView& view) -> Outcome<Decision> {
-                   const ClaimState& existing = internal::StateOf<ClaimState>(loaded, ClaimStream(c.adjustment_id));
-                   if (existing.status != ClaimStatus::kNone) {
-                     const bool same = existing.original_claim_id == c.original.claim_id &&
-                                       existing.amount == c.amount;
-                     if (same) return NoChange();
-                     return Rejection::Conflict("claim_exists", "There is already a claim " + c.adjustment_id + ".");
-                   }
-                   if (!view.claim.original_claim_id.empty()) {
-                     return Rejection::Conflict("adjust_the_original",
-                                                "Adjust the original claim " + view.claim.original_claim_id +
-                                                    ", not an adjustment.");
-                   }
-                   if (!IsAdjustable(view.claim)) {
-                     return WrongState("not_paid", view.claim, "be adjusted (only paid claims are adjusted)");
-                   }
-                   auto errors = AdjustmentProblems(c, view.claim);
-                   if (!errors.empty()) {
-                     return internal::InvalidFields("invalid_adjustment", "The adjustment is not valid.",
-                                                    std::move(errors));
-                   }
-                   ClaimRef ref = c.original;
-                   ref.claim_id = c.adjustment_id;
-                   ClaimSubmitted submitted;
-                   submitted.claim_id = c.adjustment_id;
-                   submitted.amount = c.amount;
-                   submitted.risk_band = internal::RiskBandOfMagnitude(c.amount);
-                   submitted.finance_approval_required = internal::NeedsFinanceApproval(view.commissioner, c.amount);
-                   submitted.submitted_by = who.username;
-                   submitted.at = meta.at;
-                   return internal::WriteTo(
-                       ClaimStream(c.adjustment_id),
-                       {AdjustmentRaised{ref, c.original.claim_id, c.amount, c.reason, who.username, meta.at},
-                        std::move(submitted)});
-                 });
+  return OnClaim(
+      meta, c.original, loaded, Action::kManagePaymentRuns,
+      [&](const Principal& who, const ClaimView& view) -> Outcome<Decision> {
+        const ClaimState& existing = internal::StateOf<ClaimState>(loaded, ClaimStream(c.adjustment_id));
+        if (existing.status != ClaimStatus::kNone) {
+          const bool same = existing.original_claim_id == c.original.claim_id && existing.amount == c.amount;
+          if (same) return NoChange();
+          return Rejection::Conflict("claim_exists", "There is already a claim " + c.adjustment_id + ".");
+        }
+        if (!view.claim.original_claim_id.empty()) {
+          return Rejection::Conflict("adjust_the_original", "Adjust the original claim " +
+                                                                view.claim.original_claim_id + ", not an adjustment.");
+        }
+        if (!IsAdjustable(view.claim)) {
+          return WrongState("not_paid", view.claim, "be adjusted (only paid claims are adjusted)");
+        }
+        auto errors = AdjustmentProblems(c, view.claim);
+        if (!errors.empty()) {
+          return internal::InvalidFields("invalid_adjustment", "The adjustment is not valid.", std::move(errors));
+        }
+        ClaimRef ref = c.original;
+        ref.claim_id = c.adjustment_id;
+        ClaimSubmitted submitted;
+        submitted.claim_id = c.adjustment_id;
+        submitted.amount = c.amount;
+        submitted.risk_band = internal::RiskBandOfMagnitude(c.amount);
+        submitted.finance_approval_required = internal::NeedsFinanceApproval(view.commissioner, c.amount);
+        submitted.submitted_by = who.username;
+        submitted.at = meta.at;
+        return internal::WriteTo(ClaimStream(c.adjustment_id),
+                                 {AdjustmentRaised{ref, c.original.claim_id, c.amount, c.reason, who.username, meta.at},
+                                  std::move(submitted)});
+      });
 }
 
 // ---- Evolve -----------------------------------------------------------------
@@ -659,7 +653,8 @@ bool MayDecideAwaited(const Principal& who, const ClaimState& claim, ClaimAction
     return !approving || !SeparationOfDuties(who, claim, *tier, true);
   }
   if (action == ClaimAction::kReject && !Authorize(who, Action::kRejectClaim, scope).allowed) return false;
-  if (action == ClaimAction::kReturn && (!Authorize(who, Action::kReturnClaim, scope).allowed || !IsReturnable(claim))) {
+  if (action == ClaimAction::kReturn &&
+      (!Authorize(who, Action::kReturnClaim, scope).allowed || !IsReturnable(claim))) {
     return false;
   }
   if (!Authorize(who, ApproveActionFor(*tier), scope).allowed) return false;
@@ -684,8 +679,7 @@ bool MayTake(const ClaimState& claim, const Principal& who, ClaimAction action) 
     case ClaimAction::kReturn:
     case ClaimAction::kReject: return MayDecideAwaited(who, claim, action);
     case ClaimAction::kHoldPayment: return IsHoldable(claim) && may(Action::kHoldPayment);
-    case ClaimAction::kReleasePayment:
-      return claim.status == ClaimStatus::kPaymentHeld && may(Action::kReleasePayment);
+    case ClaimAction::kReleasePayment: return claim.status == ClaimStatus::kPaymentHeld && may(Action::kReleasePayment);
     case ClaimAction::kRaiseAdjustment: return IsAdjustable(claim) && may(Action::kManagePaymentRuns);
   }
   return false;
@@ -723,25 +717,26 @@ std::vector<std::string> StreamsForClaim(const ClaimCommand& command) {
 }
 
 Outcome<Decision> DecideClaim(const CommandMeta& meta, const ClaimCommand& command, const Loaded& loaded) {
-  return std::visit(
-      Overloaded{
-          [&](const CreateClaimDraft& c) { return CreateDraft(meta, c, loaded); },
-          [&](const EnterClaimValues& c) { return EnterValues(meta, c, loaded); },
-          [&](const AttachEvidence& c) { return Attach(meta, c, loaded); },
-          [&](const RemoveEvidence& c) { return Remove(meta, c, loaded); },
-          [&](const DeleteClaimDraft& c) { return DeleteDraft(meta, c, loaded); },
-          [&](const SubmitClaim& c) { return Submit(meta, c, loaded); },
-          [&](const ProviderApproveClaim& c) { return Approve(meta, c.claim, ApprovalTier::kProvider, loaded); },
-          [&](const ProviderReturnClaim& c) { return ProviderReturn(meta, c, loaded); },
-          [&](const ApproveClaim& c) { return Approve(meta, c.claim, c.tier, loaded); },
-          [&](const RejectClaim& c) { return Reject(meta, c, loaded); },
-          [&](const ReturnClaim& c) { return Return(meta, c, loaded); },
-          [&](const WithdrawClaim& c) { return Withdraw(meta, c, loaded); },
-          [&](const HoldPayment& c) { return Hold(meta, c, loaded); },
-          [&](const ReleasePayment& c) { return Release(meta, c, loaded); },
-          [&](const RaiseAdjustment& c) { return Adjust(meta, c, loaded); },
-      },
-      command);
+  return std::visit(Overloaded{
+                        [&](const CreateClaimDraft& c) { return CreateDraft(meta, c, loaded); },
+                        [&](const EnterClaimValues& c) { return EnterValues(meta, c, loaded); },
+                        [&](const AttachEvidence& c) { return Attach(meta, c, loaded); },
+                        [&](const RemoveEvidence& c) { return Remove(meta, c, loaded); },
+                        [&](const DeleteClaimDraft& c) { return DeleteDraft(meta, c, loaded); },
+                        [&](const SubmitClaim& c) { return Submit(meta, c, loaded); },
+                        [&](const ProviderApproveClaim& c) {
+                          return Approve(meta, c.claim, ApprovalTier::kProvider, loaded);
+                        },
+                        [&](const ProviderReturnClaim& c) { return ProviderReturn(meta, c, loaded); },
+                        [&](const ApproveClaim& c) { return Approve(meta, c.claim, c.tier, loaded); },
+                        [&](const RejectClaim& c) { return Reject(meta, c, loaded); },
+                        [&](const ReturnClaim& c) { return Return(meta, c, loaded); },
+                        [&](const WithdrawClaim& c) { return Withdraw(meta, c, loaded); },
+                        [&](const HoldPayment& c) { return Hold(meta, c, loaded); },
+                        [&](const ReleasePayment& c) { return Release(meta, c, loaded); },
+                        [&](const RaiseAdjustment& c) { return Adjust(meta, c, loaded); },
+                    },
+                    command);
 }
 
 ClaimState EvolveClaim(ClaimState state, const ClaimEvent& event) {

@@ -84,8 +84,8 @@ void CheckComponents(const ClaimView& view, std::optional<int64_t> list_size, st
     auto den = values.find(c.numerator_of);
     if (denominator && den != values.end() && it->second > den->second) {
       errors.push_back(Error(ComponentPath(c), "numerator_above_denominator",
-                             c.name + " (" + std::to_string(it->second) + ") cannot be more than " +
-                                 denominator->name + " (" + std::to_string(den->second) + ")."));
+                             c.name + " (" + std::to_string(it->second) + ") cannot be more than " + denominator->name +
+                                 " (" + std::to_string(den->second) + ")."));
     }
   }
   for (const auto& [id, value] : values) {
@@ -130,8 +130,8 @@ void CheckAnswers(const ClaimView& view, std::vector<FieldError>& errors) {
 
 void CheckEvidence(const ClaimView& view, std::vector<FieldError>& errors) {
   if (view.service.definition.evidence_required && view.claim.evidence.empty()) {
-    errors.push_back(Error("evidence", "evidence_required",
-                           "Attach supporting evidence before submitting this claim."));
+    errors.push_back(
+        Error("evidence", "evidence_required", "Attach supporting evidence before submitting this claim."));
   }
 }
 
@@ -216,11 +216,10 @@ bool NeedsFinanceApproval(const OrgState& commissioner, Pence amount) {
 RiskBand RiskBandOfMagnitude(Pence amount) { return RiskBandFor(amount < 0 ? -amount : amount); }
 
 std::string LongDate(Date date) {
-  static constexpr std::array<std::string_view, 12> kMonths = {"January", "February", "March",     "April",
-                                                               "May",     "June",     "July",      "August",
-                                                               "September", "October", "November", "December"};
-  return std::to_string(date.day()) + " " + std::string(kMonths[date.month() - 1]) + " " +
-         std::to_string(date.year());
+  static constexpr std::array<std::string_view, 12> kMonths = {"January",   "February", "March",    "April",
+                                                               "May",       "June",     "July",     "August",
+                                                               "September", "October",  "November", "December"};
+  return std::to_string(date.day()) + " " + std::string(kMonths[date.month() - 1]) + " " + std::to_string(date.year());
 }
 
 bool IsSha256Hex(std::string_view text) {

@@ -17,14 +17,22 @@ EncodedEvent Encode(const Event& event) {
   return std::visit(
       [](const auto& e) -> EncodedEvent {
         using T = std::decay_t<decltype(e)>;
-        if constexpr (kIsAlternative<T, OrgEvent>) return internal::EncodeOrgEvent(e);
-        else if constexpr (kIsAlternative<T, AccountEvent>) return internal::EncodeAccountEvent(e);
-        else if constexpr (kIsAlternative<T, ServiceEvent>) return internal::EncodeServiceEvent(e);
-        else if constexpr (kIsAlternative<T, OfferEvent>) return internal::EncodeOfferEvent(e);
-        else if constexpr (kIsAlternative<T, ClaimEvent>) return internal::EncodeClaimEvent(e);
-        else if constexpr (kIsAlternative<T, ClaimKeyEvent>) return internal::EncodeClaimKeyEvent(e);
-        else if constexpr (kIsAlternative<T, PaymentRunEvent>) return internal::EncodePaymentRunEvent(e);
-        else static_assert(kAlwaysFalse<T>, "every event belongs to an aggregate");
+        if constexpr (kIsAlternative<T, OrgEvent>)
+          return internal::EncodeOrgEvent(e);
+        else if constexpr (kIsAlternative<T, AccountEvent>)
+          return internal::EncodeAccountEvent(e);
+        else if constexpr (kIsAlternative<T, ServiceEvent>)
+          return internal::EncodeServiceEvent(e);
+        else if constexpr (kIsAlternative<T, OfferEvent>)
+          return internal::EncodeOfferEvent(e);
+        else if constexpr (kIsAlternative<T, ClaimEvent>)
+          return internal::EncodeClaimEvent(e);
+        else if constexpr (kIsAlternative<T, ClaimKeyEvent>)
+          return internal::EncodeClaimKeyEvent(e);
+        else if constexpr (kIsAlternative<T, PaymentRunEvent>)
+          return internal::EncodePaymentRunEvent(e);
+        else
+          static_assert(kAlwaysFalse<T>, "every event belongs to an aggregate");
       },
       event);
 }
@@ -38,8 +46,8 @@ Outcome<Event> Decode(std::string_view type, uint32_t schema_version, std::strin
   payload = copy.Aligned(payload);
   using Decoder = internal::DecodeResult (*)(std::string_view, uint32_t, std::string_view);
   static constexpr Decoder kDecoders[] = {
-      internal::DecodeOrgEvent,   internal::DecodeAccountEvent,  internal::DecodeServiceEvent,
-      internal::DecodeOfferEvent, internal::DecodeClaimEvent,    internal::DecodeClaimKeyEvent,
+      internal::DecodeOrgEvent,        internal::DecodeAccountEvent, internal::DecodeServiceEvent,
+      internal::DecodeOfferEvent,      internal::DecodeClaimEvent,   internal::DecodeClaimKeyEvent,
       internal::DecodePaymentRunEvent,
   };
   for (Decoder decode : kDecoders) {

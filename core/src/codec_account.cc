@@ -18,9 +18,7 @@ constexpr DecoderEntry kDecoders[] = {
 
 }  // namespace
 
-EncodedEvent EncodeAccountEvent(const AccountEvent& event) {
-  return EncodeVariant(event, BuildOrder::kReverseFields);
-}
+EncodedEvent EncodeAccountEvent(const AccountEvent& event) { return EncodeVariant(event, BuildOrder::kReverseFields); }
 
 DecodeResult DecodeAccountEvent(std::string_view type, uint32_t schema_version, std::string_view payload) {
   return DecodeByType(kDecoders, type, schema_version, payload);

@@ -45,9 +45,7 @@ DecodeResult DecodeClaimEvent(std::string_view type, uint32_t schema_version, st
   return DecodeByType(kClaimDecoders, type, schema_version, payload);
 }
 
-EncodedEvent EncodeClaimKeyEvent(const ClaimKeyEvent& event) {
-  return EncodeVariant(event, BuildOrder::kFieldOrder);
-}
+EncodedEvent EncodeClaimKeyEvent(const ClaimKeyEvent& event) { return EncodeVariant(event, BuildOrder::kFieldOrder); }
 
 DecodeResult DecodeClaimKeyEvent(std::string_view type, uint32_t schema_version, std::string_view payload) {
   return DecodeByType(kKeyDecoders, type, schema_version, payload);

@@ -17,11 +17,11 @@
 // for the kinds listed in kRequiredTable.
 #pragma once
 
+#include <flatbuffers/flatbuffers.h>
 #include <boost/describe/members.hpp>
 #include <boost/describe/modifiers.hpp>
 #include <boost/mp11/algorithm.hpp>
 #include <boost/mp11/integer_sequence.hpp>
-#include <flatbuffers/flatbuffers.h>
 
 #include <array>
 #include <map>
@@ -86,19 +86,26 @@ inline constexpr bool kHasElements = kIsMap<T> || (kIsVector<T> && !std::is_same
 // A scalar as the table stores it.
 template <typename T>
 auto Stored(const T& v) {
-  if constexpr (std::is_same_v<T, bool>) return static_cast<uint8_t>(v);
-  else if constexpr (std::is_enum_v<T>) return static_cast<uint8_t>(v);
-  else if constexpr (std::is_same_v<T, Date>) return v.days;
-  else if constexpr (std::is_same_v<T, RoleSet>) return v.bits();
-  else return v;
+  if constexpr (std::is_same_v<T, bool>)
+    return static_cast<uint8_t>(v);
+  else if constexpr (std::is_enum_v<T>)
+    return static_cast<uint8_t>(v);
+  else if constexpr (std::is_same_v<T, Date>)
+    return v.days;
+  else if constexpr (std::is_same_v<T, RoleSet>)
+    return v.bits();
+  else
+    return v;
 }
 
 // The size of a field in its table (offsets are 4 bytes): the table's
 // Create function adds its fields largest first, the last field first.
 template <typename T>
 constexpr size_t FieldSize() {
-  if constexpr (kIsScalar<T>) return sizeof(decltype(Stored(std::declval<T>())));
-  else return sizeof(Uoffset);
+  if constexpr (kIsScalar<T>)
+    return sizeof(decltype(Stored(std::declval<T>())));
+  else
+    return sizeof(Uoffset);
 }
 
 template <typename T>
@@ -120,13 +127,17 @@ std::vector<flatbuffers::Offset<void>> BuildElements(Fbb& fbb, const T& field, B
 // Writes a field that is not a scalar; returns its offset.
 template <typename T>
 Uoffset BuildField(Fbb& fbb, const T& field, BuildOrder order, std::vector<flatbuffers::Offset<void>>* elements) {
-  if constexpr (std::is_same_v<T, std::string>) return fbb.CreateString(field).o;
-  else if constexpr (std::is_same_v<T, std::vector<std::string>>) return fbb.CreateVectorOfStrings(field).o;
+  if constexpr (std::is_same_v<T, std::string>)
+    return fbb.CreateString(field).o;
+  else if constexpr (std::is_same_v<T, std::vector<std::string>>)
+    return fbb.CreateVectorOfStrings(field).o;
   else if constexpr (kHasElements<T>) {
     if (order == BuildOrder::kFieldOrder) *elements = BuildElements(fbb, field, order);
     return fbb.CreateVector(*elements).o;
-  } else if constexpr (kIsTable<T>) return BuildTable(fbb, field, order);
-  else static_assert(json_detail::kAlwaysFalse<T>, "no FlatBuffers form for this field type");
+  } else if constexpr (kIsTable<T>)
+    return BuildTable(fbb, field, order);
+  else
+    static_assert(json_detail::kAlwaysFalse<T>, "no FlatBuffers form for this field type");
 }
 
 template <typename... F>
@@ -173,7 +184,8 @@ template <typename T>
 Uoffset BuildTable(Fbb& fbb, const T& value, BuildOrder order) {
   return [&]<size_t... I>(boost::mp11::index_sequence<I...>) {
     return BuildFields(fbb, order, std::tie(value.*boost::mp11::mp_at_c<Members<T>, I>::pointer...));
-  }(boost::mp11::make_index_sequence<boost::mp11::mp_size<Members<T>>::value>());
+  }
+  (boost::mp11::make_index_sequence<boost::mp11::mp_size<Members<T>>::value>());
 }
 
 // ---- Decoding ---------------------------------------------------------------
@@ -210,8 +222,8 @@ bool ReadField(const flatbuffers::Table* table, flatbuffers::voffset_t field, T*
       if constexpr (kIsMap<T>) {
         typename T::mapped_type value{};
         if (!ReadField(item, flatbuffers::FieldIndexToOffset(1), &value)) return false;
-        (*out)[Str(item->GetPointer<const flatbuffers::String*>(flatbuffers::FieldIndexToOffset(0)))] =
-            std::move(value);
+        (*out)[Str(item->GetPointer<const flatbuffers::String*>(flatbuffers::FieldIndexToOffset(0)))] = std::move(
+            value);
       } else {
         typename T::value_type value{};
         if (!ReadTable(item, &value)) return false;

@@ -16,9 +16,7 @@ constexpr DecoderEntry kDecoders[] = {
 
 }  // namespace
 
-EncodedEvent EncodeServiceEvent(const ServiceEvent& event) {
-  return EncodeVariant(event, BuildOrder::kReverseFields);
-}
+EncodedEvent EncodeServiceEvent(const ServiceEvent& event) { return EncodeVariant(event, BuildOrder::kReverseFields); }
 
 DecodeResult DecodeServiceEvent(std::string_view type, uint32_t schema_version, std::string_view payload) {
   return DecodeByType(kDecoders, type, schema_version, payload);

@@ -16,13 +16,20 @@ std::vector<std::string> AggregateStreams(const Command& command) {
   return std::visit(
       [](const auto& c) -> std::vector<std::string> {
         using T = std::decay_t<decltype(c)>;
-        if constexpr (kIsAlternative<T, OrgCommand>) return StreamsForOrganisation(c);
-        else if constexpr (kIsAlternative<T, AccountCommand>) return StreamsForAccount(c);
-        else if constexpr (kIsAlternative<T, ServiceCommand>) return StreamsForService(c);
-        else if constexpr (kIsAlternative<T, OfferCommand>) return StreamsForOffer(c);
-        else if constexpr (kIsAlternative<T, ClaimCommand>) return StreamsForClaim(c);
-        else if constexpr (kIsAlternative<T, PaymentRunCommand>) return StreamsForPaymentRun(c);
-        else static_assert(internal::kAlwaysFalse<T>, "every command belongs to an aggregate");
+        if constexpr (kIsAlternative<T, OrgCommand>)
+          return StreamsForOrganisation(c);
+        else if constexpr (kIsAlternative<T, AccountCommand>)
+          return StreamsForAccount(c);
+        else if constexpr (kIsAlternative<T, ServiceCommand>)
+          return StreamsForService(c);
+        else if constexpr (kIsAlternative<T, OfferCommand>)
+          return StreamsForOffer(c);
+        else if constexpr (kIsAlternative<T, ClaimCommand>)
+          return StreamsForClaim(c);
+        else if constexpr (kIsAlternative<T, PaymentRunCommand>)
+          return StreamsForPaymentRun(c);
+        else
+          static_assert(internal::kAlwaysFalse<T>, "every command belongs to an aggregate");
       },
       command);
 }
@@ -44,14 +51,22 @@ AggregateState FreshStateFor(const Event& event) {
   return std::visit(
       [](const auto& e) -> AggregateState {
         using T = std::decay_t<decltype(e)>;
-        if constexpr (kIsAlternative<T, OrgEvent>) return OrgState{};
-        else if constexpr (kIsAlternative<T, AccountEvent>) return AccountState{};
-        else if constexpr (kIsAlternative<T, ServiceEvent>) return ServiceState{};
-        else if constexpr (kIsAlternative<T, OfferEvent>) return OfferState{};
-        else if constexpr (kIsAlternative<T, ClaimEvent>) return ClaimState{};
-        else if constexpr (kIsAlternative<T, ClaimKeyEvent>) return ClaimKeyState{};
-        else if constexpr (kIsAlternative<T, PaymentRunEvent>) return PaymentRunState{};
-        else static_assert(internal::kAlwaysFalse<T>, "every event belongs to an aggregate");
+        if constexpr (kIsAlternative<T, OrgEvent>)
+          return OrgState{};
+        else if constexpr (kIsAlternative<T, AccountEvent>)
+          return AccountState{};
+        else if constexpr (kIsAlternative<T, ServiceEvent>)
+          return ServiceState{};
+        else if constexpr (kIsAlternative<T, OfferEvent>)
+          return OfferState{};
+        else if constexpr (kIsAlternative<T, ClaimEvent>)
+          return ClaimState{};
+        else if constexpr (kIsAlternative<T, ClaimKeyEvent>)
+          return ClaimKeyState{};
+        else if constexpr (kIsAlternative<T, PaymentRunEvent>)
+          return PaymentRunState{};
+        else
+          static_assert(internal::kAlwaysFalse<T>, "every event belongs to an aggregate");
       },
       event);
 }
@@ -105,13 +120,20 @@ Outcome<Decision> Decide(const CommandMeta& meta, const Command& command, const 
   return std::visit(
       [&](const auto& c) -> Outcome<Decision> {
         using T = std::decay_t<decltype(c)>;
-        if constexpr (kIsAlternative<T, OrgCommand>) return DecideOrganisation(meta, c, loaded);
-        else if constexpr (kIsAlternative<T, AccountCommand>) return DecideAccount(meta, c, loaded);
-        else if constexpr (kIsAlternative<T, ServiceCommand>) return DecideService(meta, c, loaded);
-        else if constexpr (kIsAlternative<T, OfferCommand>) return DecideOffer(meta, c, loaded);
-        else if constexpr (kIsAlternative<T, ClaimCommand>) return DecideClaim(meta, c, loaded);
-        else if constexpr (kIsAlternative<T, PaymentRunCommand>) return DecidePaymentRun(meta, c, loaded);
-        else static_assert(internal::kAlwaysFalse<T>, "every command belongs to an aggregate");
+        if constexpr (kIsAlternative<T, OrgCommand>)
+          return DecideOrganisation(meta, c, loaded);
+        else if constexpr (kIsAlternative<T, AccountCommand>)
+          return DecideAccount(meta, c, loaded);
+        else if constexpr (kIsAlternative<T, ServiceCommand>)
+          return DecideService(meta, c, loaded);
+        else if constexpr (kIsAlternative<T, OfferCommand>)
+          return DecideOffer(meta, c, loaded);
+        else if constexpr (kIsAlternative<T, ClaimCommand>)
+          return DecideClaim(meta, c, loaded);
+        else if constexpr (kIsAlternative<T, PaymentRunCommand>)
+          return DecidePaymentRun(meta, c, loaded);
+        else
+          static_assert(internal::kAlwaysFalse<T>, "every command belongs to an aggregate");
       },
       command);
 }

@@ -23,7 +23,7 @@ constexpr std::string_view kJpegMagic = "\xFF\xD8\xFF";
 constexpr std::string_view kZipLocalMagic{"PK\x03\x04", 4};
 constexpr std::string_view kZipCentralMagic{"PK\x01\x02", 4};
 constexpr std::string_view kZipEndMagic{"PK\x05\x06", 4};
-constexpr size_t kZipEndSize = 22;           // end of central directory record without its comment
+constexpr size_t kZipEndSize = 22;            // end of central directory record without its comment
 constexpr size_t kZipCentralHeaderSize = 46;  // central directory file header without name, extra, comment
 constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
@@ -179,20 +179,16 @@ Rejection NotAccepted(std::string_view why) {
 Rejection Mismatch(std::string_view what, const EvidenceType& is) {
   return Rejection::Invalid(std::string(kEvidenceTypeMismatch),
                             "The file " + std::string(what) + " but its content is " + InSentence(is.label) +
-                                ": send it as what it is (." + std::string(is.extensions.front()) + "). Accepted: " +
-                                AcceptedEvidenceText() + ".");
+                                ": send it as what it is (." + std::string(is.extensions.front()) +
+                                "). Accepted: " + AcceptedEvidenceText() + ".");
 }
 
 std::optional<Rejection> RefuseContent(Content content) {
   switch (content) {
-    case Content::kZipNotOffice:
-      return NotAccepted("it is a ZIP archive but not an XLSX workbook or a DOCX document");
-    case Content::kMarkup:
-      return NotAccepted("it is HTML, SVG, XML or other markup");
-    case Content::kOther:
-      return NotAccepted("its content is none of them");
-    default:
-      return std::nullopt;
+    case Content::kZipNotOffice: return NotAccepted("it is a ZIP archive but not an XLSX workbook or a DOCX document");
+    case Content::kMarkup: return NotAccepted("it is HTML, SVG, XML or other markup");
+    case Content::kOther: return NotAccepted("its content is none of them");
+    default: return std::nullopt;
   }
 }
 
@@ -214,8 +210,8 @@ bool HasExtension(const EvidenceType& type, std::string_view extension) {
 }
 
 // Plain text is CSV when its name or declared type says so, and then must parse.
-Outcome<const EvidenceType*> TextType(std::string_view bytes, const std::string& extension,
-                                      std::string_view declared, std::string_view declared_as) {
+Outcome<const EvidenceType*> TextType(std::string_view bytes, const std::string& extension, std::string_view declared,
+                                      std::string_view declared_as) {
   const bool text_name = extension.empty() || extension == "txt" || extension == "csv";
   const bool text_declared = declared_as.empty() || declared_as == kText || declared_as == kCsv;
   if (!text_name) return Mismatch("name ends in ." + extension, TypeOf(kText));
@@ -225,8 +221,8 @@ Outcome<const EvidenceType*> TextType(std::string_view bytes, const std::string&
   if (!parsed.error.empty() || parsed.records.empty())
     return Rejection::Invalid(std::string(kEvidenceTypeNotAccepted),
                               "The file is named or declared as CSV but is not valid CSV (" +
-                                  (parsed.error.empty() ? std::string("it has no rows") : parsed.error) +
-                                  "). Upload " + AcceptedEvidenceText() + ".");
+                                  (parsed.error.empty() ? std::string("it has no rows") : parsed.error) + "). Upload " +
+                                  AcceptedEvidenceText() + ".");
   return &TypeOf(kCsv);
 }
 
@@ -234,9 +230,8 @@ Outcome<const EvidenceType*> TextType(std::string_view bytes, const std::string&
 
 const std::vector<EvidenceType>& EvidenceTypes() {
   static const std::vector<EvidenceType> kTypes = {
-      {kPdf, "PDF", {"pdf"}},       {kPng, "PNG", {"png"}},   {kJpeg, "JPEG", {"jpg", "jpeg"}},
-      {kCsv, "CSV", {"csv"}},       {kXlsx, "XLSX", {"xlsx"}}, {kDocx, "DOCX", {"docx"}},
-      {kText, "Plain text", {"txt"}},
+      {kPdf, "PDF", {"pdf"}},    {kPng, "PNG", {"png"}},    {kJpeg, "JPEG", {"jpg", "jpeg"}}, {kCsv, "CSV", {"csv"}},
+      {kXlsx, "XLSX", {"xlsx"}}, {kDocx, "DOCX", {"docx"}}, {kText, "Plain text", {"txt"}},
   };
   return kTypes;
 }
@@ -254,7 +249,8 @@ std::string AcceptedEvidenceText() {
     if (i > 0) out += i + 1 == types.size() ? " or " : ", ";
     out += InSentence(types[i].label);
     out += " (";
-    for (size_t e = 0; e < types[i].extensions.size(); ++e) out += (e ? ", ." : ".") + std::string(types[i].extensions[e]);
+    for (size_t e = 0; e < types[i].extensions.size(); ++e)
+      out += (e ? ", ." : ".") + std::string(types[i].extensions[e]);
     out += ")";
   }
   return out;
@@ -296,8 +292,8 @@ Outcome<const EvidenceType*> DetectEvidenceType(std::string_view bytes, std::str
                                                 std::string_view declared) {
   if (bytes.empty()) return Rejection::Invalid(std::string(kEvidenceEmpty), "The file is empty.");
   if (bytes.size() > static_cast<size_t>(kEvidenceMaxBytes))
-    return Rejection::Invalid(std::string(kEvidenceTooLarge),
-                              "The file is larger than " + EvidenceLimitText() + ", the largest evidence file accepted.");
+    return Rejection::Invalid(std::string(kEvidenceTooLarge), "The file is larger than " + EvidenceLimitText() +
+                                                                  ", the largest evidence file accepted.");
   const Content content = Sniff(bytes);
   if (auto refused = RefuseContent(content)) return *refused;
   const std::string extension = Extension(filename);

@@ -77,9 +77,9 @@ std::vector<FieldError> OfferDateErrors(const OfferService& c, const ServiceStat
   std::vector<FieldError> errors;
   if (c.end < c.start) errors.push_back({"end", "end_before_start", "The end date must not be before the start."});
   if (c.start < service.definition.start || c.end > service.definition.end) {
-    errors.push_back({"dates", "outside_service", "The offer must lie within the service's dates (" +
-                                                      service.definition.start.ToString() + " to " +
-                                                      service.definition.end.ToString() + ")."});
+    errors.push_back({"dates", "outside_service",
+                      "The offer must lie within the service's dates (" + service.definition.start.ToString() + " to " +
+                          service.definition.end.ToString() + ")."});
   }
   if (c.respond_by < today) {
     errors.push_back({"respond_by", "in_the_past", "The respond-by date must not be in the past."});
@@ -162,8 +162,7 @@ Outcome<Decision> Accept(const CommandMeta& meta, const Principal& who, const Ac
                  {OfferAccepted{c.service_id, c.provider, o.start, o.end, meta.actor, meta.at}});
 }
 
-Outcome<Decision> Decline(const CommandMeta& meta, const Principal& who, const DeclineOffer& c,
-                          const Loaded& loaded) {
+Outcome<Decision> Decline(const CommandMeta& meta, const Principal& who, const DeclineOffer& c, const Loaded& loaded) {
   auto offer = ExistingOffer(who, loaded, c.service_id, c.provider, Action::kRespondToOffer);
   if (!offer) return offer.rejection();
   const OfferState& o = *offer.value();

@@ -41,9 +41,7 @@ OrgState Registered(const OrganisationRegistered& e) {
 
 }  // namespace
 
-std::string_view ApprovalModeName(ApprovalMode mode) {
-  return mode == ApprovalMode::kMultiLevel ? "multi" : "single";
-}
+std::string_view ApprovalModeName(ApprovalMode mode) { return mode == ApprovalMode::kMultiLevel ? "multi" : "single"; }
 
 std::optional<ApprovalMode> ParseApprovalMode(std::string_view text) {
   if (text == "single") return ApprovalMode::kSingleLevel;
@@ -67,7 +65,9 @@ OrgState EvolveOrganisation(OrgState state, const OrgEvent& event) {
                    state.approval_mode = e.approval_mode;
                    state.members = e.members;
                  },
-                 [&](const ListSizeRecorded& e) { InsertListSize(state.list_sizes, {e.effective_from, e.patients}); },
+                 [&](const ListSizeRecorded& e) {
+                   InsertListSize(state.list_sizes, {e.effective_from, e.patients});
+                 },
                  [&](const CommissionerConfigured& e) {
                    state.finance_threshold_pence = e.finance_threshold_pence;
                    state.uses_finance_role = e.uses_finance_role;
@@ -116,8 +116,8 @@ std::vector<FieldError> MemberErrors(const Loaded& loaded, OrgKind kind, std::st
   for (const std::string& code : members) {
     const OrgState& member = OrgOf(loaded, code);
     if (!member.exists || member.kind != OrgKind::kPractice || member.commissioner_code != commissioner) {
-      errors.push_back({"members." + code, "unknown_member",
-                        "Member " + code + " is not a practice of the same commissioner."});
+      errors.push_back(
+          {"members." + code, "unknown_member", "Member " + code + " is not a practice of the same commissioner."});
     }
   }
   return errors;

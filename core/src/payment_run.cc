@@ -111,8 +111,8 @@ Outcome<Decision> Create(const CommandMeta& meta, const CreatePaymentRun& c, con
     return Rejection::Conflict("run_exists", "There is already a payment run " + c.run_id + ".");
   }
   std::vector<FieldError> errors = RunShapeProblems(c);
-  PaymentRunCreated created{c.run_id, c.commissioner, c.pay_date, {}, 0, c.head_position, c.head_hash,
-                            who->username, meta.at};
+  PaymentRunCreated created{c.run_id,        c.commissioner, c.pay_date,    {},     0,
+                            c.head_position, c.head_hash,    who->username, meta.at};
   for (const auto& id : c.claim_ids) {
     const auto& claim = StateOf<ClaimState>(loaded, ClaimStream(id));
     if (InOtherRun(claim, c)) continue;
@@ -126,8 +126,8 @@ Outcome<Decision> Create(const CommandMeta& meta, const CreatePaymentRun& c, con
     }
   }
   if (errors.empty() && created.claims.empty()) {
-    errors.push_back({"claim_ids", "no_claims",
-                      "Every claim chosen is already in a payment run; there is nothing new to pay."});
+    errors.push_back(
+        {"claim_ids", "no_claims", "Every claim chosen is already in a payment run; there is nothing new to pay."});
   }
   if (!errors.empty()) {
     return internal::InvalidFields("claims_not_payable", "Some claims cannot go into this payment run.",
@@ -159,8 +159,8 @@ Outcome<Decision> OnRun(const CommandMeta& meta, const std::string& run_id, cons
   std::sort(listed.begin(), listed.end());
   std::sort(in_run.begin(), in_run.end());
   if (listed != in_run) {
-    return Rejection::Conflict("run_claims_mismatch", "The claims given are not the claims in payment run " +
-                                                          run_id + ".");
+    return Rejection::Conflict("run_claims_mismatch",
+                               "The claims given are not the claims in payment run " + run_id + ".");
   }
   return body(who.value(), run);
 }
@@ -179,27 +179,26 @@ std::optional<Rejection> ClaimsNotIn(const PaymentRunState& run, const Loaded& l
 }
 
 Outcome<Decision> Confirm(const CommandMeta& meta, const ConfirmPaymentRun& c, const Loaded& loaded) {
-  return OnRun(meta, c.run_id, c.claim_ids, loaded,
-               [&](const Principal& who, const PaymentRunState& run) -> Outcome<Decision> {
-                 if (run.status != PaymentRunStatus::kCreated) return NoChange();
-                 if (auto refused = ClaimsNotIn(run, loaded, ClaimStatus::kApprovedForPayment)) return *refused;
-                 Decision d = internal::WriteTo(PaymentRunStream(run.run_id),
-                                                {PaymentRunConfirmed{run.run_id, who.username, meta.at}});
-                 for (const PaymentRunLine& line : run.claims) {
-                   d.writes.push_back({ClaimStream(line.claim_id),
-                                       {ClaimSentForPayment{line.claim_id, run.run_id, meta.at}}});
-                 }
-                 return d;
-               });
+  return OnRun(
+      meta, c.run_id, c.claim_ids, loaded, [&](const Principal& who, const PaymentRunState& run) -> Outcome<Decision> {
+        if (run.status != PaymentRunStatus::kCreated) return NoChange();
+        if (auto refused = ClaimsNotIn(run, loaded, ClaimStatus::kApprovedForPayment)) return *refused;
+        Decision d = internal::WriteTo(PaymentRunStream(run.run_id),
+                                       {PaymentRunConfirmed{run.run_id, who.username, meta.at}});
+        for (const PaymentRunLine& line : run.claims) {
+          d.writes.push_back({ClaimStream(line.claim_id), {ClaimSentForPayment{line.claim_id, run.run_id, meta.at}}});
+        }
+        return d;
+      });
 }
 
 Outcome<Decision> MarkPaid(const CommandMeta& meta, const MarkPaymentRunPaid& c, const Loaded& loaded) {
   return OnRun(meta, c.run_id, c.claim_ids, loaded,
                [&](const Principal&, const PaymentRunState& run) -> Outcome<Decision> {
                  if (c.payment_reference.empty()) {
-                   return internal::InvalidFields(
-                       "reference_required", "Enter the payment reference.",
-                       {{"payment_reference", "required", "Enter the remittance reference of the payment."}});
+                   return internal::InvalidFields("reference_required", "Enter the payment reference.",
+                                                  {{"payment_reference", "required",
+                                                    "Enter the remittance reference of the payment."}});
                  }
                  if (run.status == PaymentRunStatus::kCreated) {
                    return Rejection::Conflict("run_not_confirmed",
@@ -215,9 +214,9 @@ Outcome<Decision> MarkPaid(const CommandMeta& meta, const MarkPaymentRunPaid& c,
                  Decision d = internal::WriteTo(PaymentRunStream(run.run_id),
                                                 {PaymentRunPaid{run.run_id, c.payment_reference, meta.at}});
                  for (const PaymentRunLine& line : run.claims) {
-                   d.writes.push_back({ClaimStream(line.claim_id),
-                                       {ClaimPaid{line.claim_id, run.run_id, c.payment_reference, line.amount,
-                                                  meta.at}}});
+                   d.writes.push_back(
+                       {ClaimStream(line.claim_id),
+                        {ClaimPaid{line.claim_id, run.run_id, c.payment_reference, line.amount, meta.at}}});
                  }
                  return d;
                });

@@ -127,8 +127,7 @@ std::vector<std::string> StreamsForService(const ServiceCommand& command) {
                           return std::vector<std::string>{ServiceStream(c.service_id), OrgStream(c.commissioner)};
                         },
                         [](const ShareService& c) {
-                          return std::vector<std::string>{ServiceStream(c.service_id),
-                                                          OrgStream(c.with_commissioner)};
+                          return std::vector<std::string>{ServiceStream(c.service_id), OrgStream(c.with_commissioner)};
                         },
                         [](const auto& c) { return std::vector<std::string>{ServiceStream(c.service_id)}; },
                     },
@@ -149,8 +148,7 @@ std::optional<Rejection> InvalidDefinition(const ServiceDefinition& definition) 
   return internal::InvalidFields("invalid_service", "The service's details need correcting.", std::move(errors));
 }
 
-Outcome<Decision> Define(const CommandMeta& meta, const Principal& who, const DefineService& c,
-                         const Loaded& loaded) {
+Outcome<Decision> Define(const CommandMeta& meta, const Principal& who, const DefineService& c, const Loaded& loaded) {
   if (!IsCommissioner(StateOf<OrgState>(loaded, OrgStream(c.commissioner)))) {
     return Rejection::NotFound("unknown_commissioner", "There is no commissioner " + c.commissioner + ".");
   }
@@ -180,8 +178,7 @@ Rejection WrongStatus(const ServiceState& s, std::string_view what) {
                                  ".");
 }
 
-Outcome<Decision> Edit(const CommandMeta& meta, const Principal& who, const EditServiceDraft& c,
-                       const Loaded& loaded) {
+Outcome<Decision> Edit(const CommandMeta& meta, const Principal& who, const EditServiceDraft& c, const Loaded& loaded) {
   auto service = ManagedService(who, loaded, c.service_id);
   if (!service) return service.rejection();
   const ServiceState& s = *service.value();
@@ -216,8 +213,7 @@ Outcome<Decision> Publish(const CommandMeta& meta, const Principal& who, const P
   return WriteTo(ServiceStream(c.service_id), {ServicePublished{c.service_id, meta.at}});
 }
 
-Outcome<Decision> Retire(const CommandMeta& meta, const Principal& who, const RetireService& c,
-                         const Loaded& loaded) {
+Outcome<Decision> Retire(const CommandMeta& meta, const Principal& who, const RetireService& c, const Loaded& loaded) {
   auto service = ManagedService(who, loaded, c.service_id);
   if (!service) return service.rejection();
   const ServiceState& s = *service.value();

@@ -43,7 +43,8 @@ void CheckComponent(const Component& c, const ServiceDefinition& d, Errors& erro
 void CheckComponents(const ServiceDefinition& d, Errors& errors) {
   std::set<std::string, std::less<>> seen;
   for (const Component& c : d.components) {
-    if (!seen.insert(c.id).second) Add(errors, "components." + c.id, "duplicate_id", "Each component needs its own id.");
+    if (!seen.insert(c.id).second)
+      Add(errors, "components." + c.id, "duplicate_id", "Each component needs its own id.");
     CheckComponent(c, d, errors);
   }
 }

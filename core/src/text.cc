@@ -55,12 +55,11 @@ std::optional<std::string_view> TextProblemCode(std::string_view text, TextKind 
 std::optional<FieldError> TextProblem(std::string path, std::string_view text, TextKind kind) {
   auto code = TextProblemCode(text, kind);
   if (!code) return std::nullopt;
-  std::string message = *code == "invalid_utf8"
-                            ? "This text is not valid UTF-8: re-type it or save the file as UTF-8."
-                            : kind == TextKind::kMultiLine
-                                  ? "This text holds a control character: only new lines and tabs are allowed."
-                                  : "This text holds a control character (a new line, a tab or another): keep it on "
-                                    "one line.";
+  std::string message = *code == "invalid_utf8" ? "This text is not valid UTF-8: re-type it or save the file as UTF-8."
+                        : kind == TextKind::kMultiLine
+                            ? "This text holds a control character: only new lines and tabs are allowed."
+                            : "This text holds a control character (a new line, a tab or another): keep it on "
+                              "one line.";
   return FieldError{std::move(path), std::string(*code), std::move(message)};
 }
 

@@ -48,9 +48,7 @@ Period Quarter(int fy, int q) {
   return {Frequency::kQuarterly, start, end};
 }
 
-Period FinancialYear(int fy) {
-  return {Frequency::kAnnual, Date::FromYmd(fy, 4, 1), Date::FromYmd(fy + 1, 3, 31)};
-}
+Period FinancialYear(int fy) { return {Frequency::kAnnual, Date::FromYmd(fy, 4, 1), Date::FromYmd(fy + 1, 3, 31)}; }
 
 std::optional<Period> ParseMonthly(std::string_view t) {
   if (t.size() != 7 || t[4] != '-') return std::nullopt;
@@ -118,9 +116,7 @@ int Date::year() const { return base::CivilFromDays(days).year; }
 int Date::month() const { return base::CivilFromDays(days).month; }
 int Date::day() const { return base::CivilFromDays(days).day; }
 
-std::string Date::ToString() const {
-  return base::FormatDate(base::CivilFromDays(days));
-}
+std::string Date::ToString() const { return base::FormatDate(base::CivilFromDays(days)); }
 
 std::string_view FrequencyName(Frequency f) {
   switch (f) {

@@ -4,8 +4,8 @@
 
 #include "command_record.h"
 #include "envelope_codec.h"
-#include "storage_format.h"
 #include "ledger/base/hex.h"
+#include "storage_format.h"
 
 namespace ledger::es {
 namespace {
@@ -80,9 +80,11 @@ std::optional<Fault> IndexTally::Add(const EventKeys& event) {
   StreamTally& stream = streams_[event.stream_id];
   if (event.stream_version != stream.version + 1) {
     return MakeFault(event.position, format::kEventsCf, std::to_string(event.position),
-                     "events key " + std::to_string(event.position) + ": stream " + event.stream_id +
-                         " has version " + std::to_string(event.stream_version) + " here, but its previous event has "
-                         "version " + std::to_string(stream.version));
+                     "events key " + std::to_string(event.position) + ": stream " + event.stream_id + " has version " +
+                         std::to_string(event.stream_version) +
+                         " here, but its previous event has "
+                         "version " +
+                         std::to_string(stream.version));
   }
   stream.version = event.stream_version;
   stream.last_position = event.position;
@@ -187,8 +189,8 @@ std::optional<Fault> IndexTally::CheckStreamIndex() {
     }
     if (version < expected || version > tally->version) {
       return MakeFault(0, format::kStreamIndexCf, IndexKeyText(current, version),
-                       "stream_index key " + IndexKeyText(current, version) + " is not a version of stream " +
-                           current + ", which has " + std::to_string(tally->version) + " events");
+                       "stream_index key " + IndexKeyText(current, version) + " is not a version of stream " + current +
+                           ", which has " + std::to_string(tally->version) + " events");
     }
     if (version > expected) return missing(current, expected);
     mix = MixEntry(mix, version, format::GetU64(it->value().data()));

@@ -334,7 +334,8 @@ class RocksEventStore final : public EventStore {
       batches_.fetch_add(1);
       events_.fetch_add(g.events);
       uint64_t prev_max = max_batch_commands_.load();
-      while (prev_max < g.commands_written && !max_batch_commands_.compare_exchange_weak(prev_max, g.commands_written)) {
+      while (prev_max < g.commands_written &&
+             !max_batch_commands_.compare_exchange_weak(prev_max, g.commands_written)) {
       }
     }
     for (PendingAppend* p : group) {
@@ -529,9 +530,8 @@ Status OpenDb(const std::string& dir, const Options& options, rocksdb::DB** db,
   auto families = StoreColumnFamilies(db_options);
   std::vector<bool> present(families.size(), true);
   if (options.read_only) families = ExistingFamilies(db_options, dir, std::move(families), &present);
-  rocksdb::Status s = options.read_only
-                          ? rocksdb::DB::OpenForReadOnly(db_options, dir, families, handles, db)
-                          : rocksdb::DB::Open(db_options, dir, families, handles, db);
+  rocksdb::Status s = options.read_only ? rocksdb::DB::OpenForReadOnly(db_options, dir, families, handles, db)
+                                        : rocksdb::DB::Open(db_options, dir, families, handles, db);
   if (s.ok()) {
     // One slot per family of storage_format.h, nullptr for one not found.
     for (size_t i = 0; i < present.size(); ++i) {
@@ -599,7 +599,6 @@ Status LoadMeta(StoreDb& db, bool read_only) {
   db.PublishHead(head);
   return Status::Ok();
 }
-
 
 }  // namespace
 

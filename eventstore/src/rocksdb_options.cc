@@ -38,8 +38,12 @@ rocksdb::ReadOptions ScanReadOptions() {
 std::vector<rocksdb::ColumnFamilyDescriptor> StoreColumnFamilies(const rocksdb::Options& options) {
   rocksdb::ColumnFamilyOptions cf(options);
   return {
-      {rocksdb::kDefaultColumnFamilyName, cf}, {format::kEventsCf, cf}, {format::kStreamIndexCf, cf},
-      {format::kStreamHeadsCf, cf},           {format::kCommandsCf, cf}, {format::kMetaCf, cf},
+      {rocksdb::kDefaultColumnFamilyName, cf},
+      {format::kEventsCf, cf},
+      {format::kStreamIndexCf, cf},
+      {format::kStreamHeadsCf, cf},
+      {format::kCommandsCf, cf},
+      {format::kMetaCf, cf},
       {format::kRequestsCf, cf},
   };
 }

@@ -50,8 +50,8 @@ struct ChunkResult {
   uint64_t first_position = 0;
   uint64_t last_position = 0;  // of the events that passed
   bool first_decoded = false;
-  Hash first_prev{};           // stored prev_hash of the first event
-  Hash last_hash{};            // hash of the last event that passed
+  Hash first_prev{};  // stored prev_hash of the first event
+  Hash last_hash{};   // hash of the last event that passed
   uint64_t checked = 0;
   bool ok = true;
   uint64_t bad_position = 0;
@@ -105,8 +105,8 @@ ChunkResult CheckChunk(const VerifyChunk& chunk) {
       break;
     }
     if (chunk.collect_keys) {
-      r.keys.push_back(EventKeys{position, std::string(view.stream_id), view.stream_version,
-                                 std::string(view.command_id)});
+      r.keys.push_back(
+          EventKeys{position, std::string(view.stream_id), view.stream_version, std::string(view.command_id)});
     }
     r.last_hash = computed;
     r.last_position = position;

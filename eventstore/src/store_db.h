@@ -51,8 +51,7 @@ class StoreDb {
                    const std::function<bool()>& stop);
 
   Result<uint64_t> StreamVersion(const std::string& stream_id) const;
-  Result<std::vector<Envelope>> ReadStream(const std::string& stream_id, uint64_t from_version,
-                                           size_t max_count) const;
+  Result<std::vector<Envelope>> ReadStream(const std::string& stream_id, uint64_t from_version, size_t max_count) const;
   Result<std::vector<Envelope>> ReadAll(uint64_t from_position, size_t max_count) const;
   // Positions from..to inclusive (to = 0: the head) in order; stops when visit returns false.
   Status Scan(uint64_t from_position, uint64_t to_position, const std::function<bool(const Envelope&)>& visit) const;

@@ -84,8 +84,7 @@ Status ValidateAppend(const AppendRequest& request, const Options& options) {
   for (const StreamAppend& stream : request.streams) {
     if (s = ValidateStreamId(stream.stream_id); !s.ok()) return s;
     if (!seen.insert(stream.stream_id).second) {
-      return Status::Invalid("stream " + stream.stream_id + " appears more than once in command " +
-                             request.command_id);
+      return Status::Invalid("stream " + stream.stream_id + " appears more than once in command " + request.command_id);
     }
     if (stream.events.empty()) return Status::Invalid("stream " + stream.stream_id + " has no events to append");
     total_events += stream.events.size();

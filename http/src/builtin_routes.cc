@@ -55,10 +55,9 @@ Response Me(Call& call) {
   }
   return Response::Json(200, boost::json::object{
                                  {"username", p.username},
-                                 {"organisation",
-                                  boost::json::object{{"code", p.org_code},
-                                                      {"kind", core::OrgKindName(p.org_kind)},
-                                                      {"commissioner_code", p.commissioner_code}}},
+                                 {"organisation", boost::json::object{{"code", p.org_code},
+                                                                      {"kind", core::OrgKindName(p.org_kind)},
+                                                                      {"commissioner_code", p.commissioner_code}}},
                                  {"roles", std::move(roles)},
                                  {"permissions", std::move(permissions)},
                              });

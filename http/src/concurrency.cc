@@ -62,9 +62,8 @@ std::optional<Response> CheckIfMatch(const Request& request, uint64_t current_ve
     return ToResponse(problems::BadRequest("If-Match must be \"*\" or a list of ETags as returned by this API."));
   }
   if (std::find(m.versions.begin(), m.versions.end(), current_version) != m.versions.end()) return std::nullopt;
-  Response r = ToResponse(problems::PreconditionFailed(
-      "This was changed since you last read it (it is now at " + ETagFor(current_version) +
-      "); reload it and try again."));
+  Response r = ToResponse(problems::PreconditionFailed("This was changed since you last read it (it is now at " +
+                                                       ETagFor(current_version) + "); reload it and try again."));
   r.Set("ETag", ETagFor(current_version));
   return r;
 }
@@ -94,8 +93,8 @@ std::string RequestFingerprint(const Request& request) {
   std::string_view content_type = request.Header("content-type");
   material.reserve(kDomain.size() + request.method.size() + request.target.size() + content_type.size() +
                    request.body.size() + 4);
-  for (std::string_view part : {kDomain, std::string_view(request.method), std::string_view(request.target),
-                                content_type}) {
+  for (std::string_view part :
+       {kDomain, std::string_view(request.method), std::string_view(request.target), content_type}) {
     material.append(part);
     material.push_back('\0');
   }

@@ -3,10 +3,10 @@
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/parse.hpp>
 
+#include <fmt/format.h>
 #include <cmath>
 #include <set>
 #include <stdexcept>
-#include <fmt/format.h>
 
 #include "ledger/core/text.h"
 #include "ledger/http/problem.h"
@@ -65,7 +65,7 @@ class BodyCheck {
     bool object = false;
     std::string prefix;  // "" at the top, otherwise "<path>."
     std::set<std::string, std::less<>> keys;
-    std::string key;     // the object's member being read
+    std::string key;        // the object's member being read
     std::size_t index = 0;  // the array's next element
   };
 
@@ -73,7 +73,8 @@ class BodyCheck {
   std::string Slot() {
     if (frames_.empty()) return "";
     Frame& frame = frames_.back();
-    if (frame.object) return frame.prefix + (core::IsValidText(frame.key, core::TextKind::kSingleLine) ? frame.key : "?");
+    if (frame.object)
+      return frame.prefix + (core::IsValidText(frame.key, core::TextKind::kSingleLine) ? frame.key : "?");
     return frame.prefix + std::to_string(frame.index++);
   }
   bool Open(bool object) {
@@ -333,9 +334,7 @@ const boost::json::object& JsonInput::Object::Members() {
 }
 
 JsonInput::JsonInput(const Request& request)
-    : request_(request),
-      state_(std::make_shared<Object::State>()),
-      root_(state_, nullptr, "") {}
+    : request_(request), state_(std::make_shared<Object::State>()), root_(state_, nullptr, "") {}
 
 std::optional<Response> JsonInput::Open() {
   if (request_.MediaType() != "application/json") {
@@ -344,14 +343,15 @@ std::optional<Response> JsonInput::Open() {
   boost::system::error_code ec;
   document_ = boost::json::parse(request_.body, ec);
   if (ec) {
-    return ToResponse(problems::Validation(
-        "The body is not valid JSON.", {{"", "malformed_json", "The body is not valid JSON: " + ec.message() + "."}}));
+    return ToResponse(
+        problems::Validation("The body is not valid JSON.",
+                             {{"", "malformed_json", "The body is not valid JSON: " + ec.message() + "."}}));
   }
   if (auto problem = CheckBody(request_.body)) {
     const bool duplicate = problem->code == "duplicate_key";
-    return ToResponse(problems::Validation(
-        duplicate ? "The body repeats a key: " + problem->path + "." : "The body holds text that cannot be stored.",
-        {std::move(*problem)}));
+    return ToResponse(problems::Validation(duplicate ? "The body repeats a key: " + problem->path + "."
+                                                     : "The body holds text that cannot be stored.",
+                                           {std::move(*problem)}));
   }
   if (!document_.is_object()) {
     return ToResponse(

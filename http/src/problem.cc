@@ -32,35 +32,27 @@ Problem Unauthenticated(std::string detail) {
 Problem SignInFailed() {
   return Make(401, "/problems/sign-in-failed", "Sign-in failed", "The username or password is incorrect.");
 }
-Problem Forbidden(std::string detail) {
-  return Make(403, "/problems/forbidden", "Forbidden", std::move(detail));
-}
+Problem Forbidden(std::string detail) { return Make(403, "/problems/forbidden", "Forbidden", std::move(detail)); }
 Problem Csrf() {
   return Make(403, "/problems/csrf", "Missing or wrong CSRF token",
               "Requests authenticated by cookie that change data must send the session's CSRF token "
               "in the X-CSRF-Token header or the csrf_token form field.");
 }
-Problem NotFound(std::string detail) {
-  return Make(404, "/problems/not-found", "Not found", std::move(detail));
-}
+Problem NotFound(std::string detail) { return Make(404, "/problems/not-found", "Not found", std::move(detail)); }
 Problem MethodNotAllowed() {
   return Make(405, "/problems/method-not-allowed", "Method not allowed",
               "This resource does not support that method; see the Allow header.");
 }
-Problem Conflict(std::string detail) {
-  return Make(409, "/problems/conflict", "Conflict", std::move(detail));
-}
+Problem Conflict(std::string detail) { return Make(409, "/problems/conflict", "Conflict", std::move(detail)); }
 Problem PreconditionFailed(std::string detail) {
   return Make(412, "/problems/precondition-failed", "Precondition failed", std::move(detail));
 }
 Problem PayloadTooLarge(std::size_t limit) {
   return Make(413, "/problems/payload-too-large", "Payload too large",
-              "The request body is larger than the " + std::to_string(limit) +
-                  " bytes this resource accepts.");
+              "The request body is larger than the " + std::to_string(limit) + " bytes this resource accepts.");
 }
 Problem UnsupportedMediaType(std::string expected) {
-  return Make(415, "/problems/unsupported-media-type", "Unsupported media type",
-              "Send the body as " + expected + ".");
+  return Make(415, "/problems/unsupported-media-type", "Unsupported media type", "Send the body as " + expected + ".");
 }
 Problem IdempotencyKeyReused() {
   return Make(422, "/problems/idempotency-key-reused", "Idempotency key reused",
@@ -72,9 +64,7 @@ Problem TooManyRequests(int retry_after_seconds) {
   p.retry_after_seconds = retry_after_seconds;
   return p;
 }
-Problem BadRequest(std::string detail) {
-  return Make(400, "/problems/bad-request", "Bad request", std::move(detail));
-}
+Problem BadRequest(std::string detail) { return Make(400, "/problems/bad-request", "Bad request", std::move(detail)); }
 Problem Internal() {
   return Make(500, "/problems/internal", "Internal error",
               "Something went wrong on the server. The error has been logged; please try again.");
@@ -101,16 +91,11 @@ Problem FromStatus(const es::Status& status) {
   switch (status.code()) {
     case Code::kConflict:
       return problems::Conflict("Someone else changed this at the same time; reload it and try again.");
-    case Code::kNotFound:
-      return problems::NotFound("Nothing was found at this address.");
-    case Code::kInvalid:
-      return problems::Validation("The request could not be stored as sent.", {});
-    case Code::kIdempotencyMismatch:
-      return problems::IdempotencyKeyReused();
-    case Code::kBusy:
-      return problems::Unavailable();
-    case Code::kIoError:
-      return problems::StorageUnavailable();
+    case Code::kNotFound: return problems::NotFound("Nothing was found at this address.");
+    case Code::kInvalid: return problems::Validation("The request could not be stored as sent.", {});
+    case Code::kIdempotencyMismatch: return problems::IdempotencyKeyReused();
+    case Code::kBusy: return problems::Unavailable();
+    case Code::kIoError: return problems::StorageUnavailable();
     case Code::kUnavailable: {
       // The store wrote this message for people: it names the damaged position and what to do.
       std::string detail = status.message();
@@ -118,8 +103,7 @@ Problem FromStatus(const es::Status& status) {
       return problems::WritesRefused(detail + ".");
     }
     case Code::kOk:  // a caller bug: ok is not an error
-    case Code::kCorruption:
-      break;
+    case Code::kCorruption: break;
   }
   return problems::Internal();
 }
@@ -128,12 +112,8 @@ Problem FromRejection(const core::Rejection& rejection) {
   using Kind = core::Rejection::Kind;
   Problem p;
   switch (rejection.kind) {
-    case Kind::kForbidden:
-      p = problems::Forbidden(rejection.message);
-      break;
-    case Kind::kNotFound:
-      p = problems::NotFound(rejection.message);
-      break;
+    case Kind::kForbidden: p = problems::Forbidden(rejection.message); break;
+    case Kind::kNotFound: p = problems::NotFound(rejection.message); break;
     case Kind::kInvalid:
       // An evidence file too large, or of a type that is not accepted, is about the body as a whole.
       if (rejection.code == core::kEvidenceTooLarge) {
@@ -146,9 +126,7 @@ Problem FromRejection(const core::Rejection& rejection) {
         p = problems::Validation(rejection.message, rejection.errors);
       }
       break;
-    case Kind::kConflict:
-      p = problems::Conflict(rejection.message);
-      break;
+    case Kind::kConflict: p = problems::Conflict(rejection.message); break;
   }
   p.code = rejection.code;
   return p;

@@ -1,8 +1,8 @@
 #include "ledger/http/router.h"
 
+#include <fmt/format.h>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
-#include <fmt/format.h>
 
 #include <algorithm>
 #include <chrono>
@@ -25,9 +25,7 @@ std::vector<std::string_view> Segments(std::string_view path) {
   return out;
 }
 
-bool IsParam(std::string_view segment) {
-  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
-}
+bool IsParam(std::string_view segment) { return segment.size() > 2 && segment.front() == '{' && segment.back() == '}'; }
 
 // How well a route's pattern (split into segments) matches the path's
 // segments: nullopt for no match; otherwise a key that is larger for more
@@ -50,7 +48,7 @@ std::optional<uint64_t> MatchScore(const std::vector<std::string>& pattern, cons
 
 // The {name} parameters of a pattern that matched, percent-decoded.
 std::map<std::string, std::string, std::less<>> ParamsOf(const std::vector<std::string>& pattern,
-                                                          const std::vector<std::string_view>& path) {
+                                                         const std::vector<std::string_view>& path) {
   std::map<std::string, std::string, std::less<>> params;
   for (std::size_t i = 0; i < pattern.size(); ++i) {
     if (IsParam(pattern[i])) params[pattern[i].substr(1, pattern[i].size() - 2)] = PercentDecode(path[i]);
@@ -194,9 +192,7 @@ Context::Matched Context::Find(std::string_view method, std::string_view path) c
   return best;
 }
 
-const Route* Context::Match(std::string_view method, std::string_view path) const {
-  return Find(method, path).route;
-}
+const Route* Context::Match(std::string_view method, std::string_view path) const { return Find(method, path).route; }
 
 std::size_t Context::BodyLimit(std::string_view method, std::string_view path) const {
   const Route* r = Match(method, path);
@@ -236,8 +232,7 @@ std::string SessionCookie(const std::string& token, const Request& request, int6
   return cookie;
 }
 
-SignInResult SignIn(Context& context, const Request& request, const std::string& username,
-                    std::string_view password) {
+SignInResult SignIn(Context& context, const Request& request, const std::string& username, std::string_view password) {
   using Outcome = SignInResult::Outcome;
   SignInResult result;
   if (context.accounts == nullptr) {
@@ -288,9 +283,9 @@ std::optional<Response> Authenticate(const Request& request, Context& context, C
     }
   }
   if (call.route().access.kind == Access::Kind::kPublic || principal->has_value()) return std::nullopt;
-  Response r = ToResponse(problems::Unauthenticated(
-      token->empty() ? "Sign in first: send a bearer token or the session cookie."
-                     : "Your session has expired or was ended; sign in again."));
+  Response r = ToResponse(problems::Unauthenticated(token->empty()
+                                                        ? "Sign in first: send a bearer token or the session cookie."
+                                                        : "Your session has expired or was ended; sign in again."));
   r.Set("WWW-Authenticate", "Bearer realm=\"ledger\"");
   return Refuse(call, token->empty() ? Refusal::kSignedOut : Refusal::kExpired, std::move(r));
 }
@@ -348,8 +343,8 @@ Response HandleRequest(const Request& request, Context& context) {
     line.route = route.pattern;
     Call call(request, context, route, std::move(matched.params));
     try {
-      std::optional<Response> early =
-          Authenticate(request, context, call, &call.auth_method_, &call.token_, &call.principal_);
+      std::optional<Response> early = Authenticate(request, context, call, &call.auth_method_, &call.token_,
+                                                   &call.principal_);
       if (call.principal_) line.username = call.principal_->username;
       if (!early) early = CheckCsrf(request, call);
       if (!early) early = CheckAccess(context, call);

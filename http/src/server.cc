@@ -106,8 +106,8 @@ struct Shared {
   // Sessions waiting for a request's first byte, oldest first (keyed by a
   // serial taken when they became idle); guarded by mu.
   std::map<uint64_t, std::weak_ptr<Session>> idle;
-  uint64_t idle_serial = 0;   // guarded by mu
-  std::size_t shedding = 0;   // sessions told to close but not yet gone; guarded by mu
+  uint64_t idle_serial = 0;  // guarded by mu
+  std::size_t shedding = 0;  // sessions told to close but not yet gone; guarded by mu
   std::shared_ptr<StreamStats> streams = std::make_shared<StreamStats>();
 };
 
@@ -299,14 +299,11 @@ class Session : public std::enable_shared_from_this<Session> {
   void Shutdown() {
     switch (state_) {
       case State::kIdle:
-      case State::kReadingHeader:
-        stream_.cancel();
-        break;
+      case State::kReadingHeader: stream_.cancel(); break;
       case State::kStreaming:
         if (writer_) writer_->Close();
         break;
-      default:
-        break;  // keep-alive is off once stopping; the connection closes after the write
+      default: break;  // keep-alive is off once stopping; the connection closes after the write
     }
   }
 
@@ -426,9 +423,8 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.expires_never();
     net::post(shared_.handlers, [self = shared_from_this(), request = std::move(request)]() mutable {
       Response response = HandleRequest(request, self->shared_.context);
-      net::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
-        self->Write(std::move(response));
-      });
+      net::post(self->stream_.get_executor(),
+                [self, response = std::move(response)]() mutable { self->Write(std::move(response)); });
     });
   }
 
@@ -453,8 +449,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void Write(Response response) {
     if (response.stream) return StartStream(std::move(response));
     state_ = State::kWriting;
-    auto message = std::make_shared<bhttp::response<bhttp::string_body>>(
-        static_cast<bhttp::status>(response.status), 11);
+    auto message = std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(response.status),
+                                                                         11);
     for (auto& [name, value] : response.headers) message->insert(name, value);
     message->body() = std::move(response.body);
     message->keep_alive(keep_alive_ && !shared_.stopping);
@@ -477,8 +473,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void StartStream(Response response) {
     state_ = State::kStreaming;
-    auto header = std::make_shared<bhttp::response<bhttp::empty_body>>(
-        static_cast<bhttp::status>(response.status), 11);
+    auto header = std::make_shared<bhttp::response<bhttp::empty_body>>(static_cast<bhttp::status>(response.status), 11);
     for (auto& [name, value] : response.headers) header->insert(name, value);
     header->set(bhttp::field::cache_control, "no-store");
     header->keep_alive(false);  // the body runs until the connection closes
@@ -499,8 +494,8 @@ class Session : public std::enable_shared_from_this<Session> {
     ++shared_.streams->subscribers;
     stream_.expires_after(shared_.options.write_timeout);
     bhttp::async_write(stream_, *header,
-                       [self = shared_from_this(), header, open = std::move(response.stream)](
-                           beast::error_code ec, std::size_t) mutable {
+                       [self = shared_from_this(), header, open = std::move(response.stream)](beast::error_code ec,
+                                                                                              std::size_t) mutable {
                          if (ec) return self->EndStream();
                          self->stream_.expires_never();
                          self->WatchClient();
@@ -513,11 +508,11 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // The client sends nothing on an event stream; readability means it left.
   void WatchClient() {
-    stream_.socket().async_wait(
-        tcp::socket::wait_read,
-        net::bind_executor(stream_.get_executor(), [self = shared_from_this()](beast::error_code) {
-          self->EndStream();
-        }));
+    stream_.socket().async_wait(tcp::socket::wait_read,
+                                net::bind_executor(stream_.get_executor(),
+                                                   [self = shared_from_this()](beast::error_code) {
+                                                     self->EndStream();
+                                                   }));
   }
 
   void ScheduleHeartbeat() {
@@ -540,9 +535,8 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     writing_stream_ = true;
     stream_.expires_after(shared_.options.sse_stall_timeout);
-    net::async_write(stream_, net::buffer(pending_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      self->OnStreamWrite(ec);
-    });
+    net::async_write(stream_, net::buffer(pending_),
+                     [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnStreamWrite(ec); });
   }
 
   void OnStreamWrite(beast::error_code ec) {
@@ -702,9 +696,7 @@ class Server::Impl {
   }
 
  private:
-  void Accept() {
-    acceptor_.async_accept(net::make_strand(ioc_), beast::bind_front_handler(&Impl::OnAccept, this));
-  }
+  void Accept() { acceptor_.async_accept(net::make_strand(ioc_), beast::bind_front_handler(&Impl::OnAccept, this)); }
 
   void OnAccept(beast::error_code ec, tcp::socket socket) {
     if (shared_.stopping) return;

@@ -5,10 +5,10 @@
 // in C++ is caught before the server exists. Usage: kainjow-render PORTAL_DIR OUT_DIR (after preview.mjs --render).
 #include <boost/json.hpp>
 #include <boost/json/src.hpp>  // header-only Boost.JSON: this is a standalone check program
-#include <kainjow/mustache.hpp>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <kainjow/mustache.hpp>
 #include <map>
 #include <sstream>
 
@@ -17,7 +17,12 @@ using kainjow::mustache::data;
 using kainjow::mustache::mustache;
 using kainjow::mustache::partial;
 
-static std::string Read(const fs::path& p) { std::ifstream f(p); std::stringstream s; s << f.rdbuf(); return s.str(); }
+static std::string Read(const fs::path& p) {
+  std::ifstream f(p);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
 
 static data ToData(const boost::json::value& v) {
   switch (v.kind()) {
@@ -37,7 +42,11 @@ static data ToData(const boost::json::value& v) {
     case boost::json::kind::bool_: return v.as_bool() ? data{data::type::bool_true} : data{data::type::bool_false};
     case boost::json::kind::int64: return data{std::to_string(v.as_int64())};
     case boost::json::kind::uint64: return data{std::to_string(v.as_uint64())};
-    case boost::json::kind::double_: { std::ostringstream o; o << v.as_double(); return data{o.str()}; }
+    case boost::json::kind::double_: {
+      std::ostringstream o;
+      o << v.as_double();
+      return data{o.str()};
+    }
     default: return data{data::type::bool_false};
   }
 }
@@ -60,18 +69,33 @@ int main(int argc, char** argv) {
     if (d.contains("chart") && d["chart"].is_object() && d["chart"].as_object().contains("data")) {
       std::string j = boost::json::serialize(d["chart"].as_object()["data"]);
       std::string esc;
-      for (char c : j) { if (c == '<') esc += "\\u003c"; else esc += c; }
+      for (char c : j) {
+        if (c == '<')
+          esc += "\\u003c";
+        else
+          esc += c;
+      }
       d["chart"].as_object()["json"] = esc;
     }
     data ctx = ToData(d);
-    for (auto& [n, t] : partials) { std::string text = t; ctx.set(n, partial{[text] { return text; }}); }
+    for (auto& [n, t] : partials) {
+      std::string text = t;
+      ctx.set(n, partial{[text] { return text; }});
+    }
     mustache page_tmpl{Read(portal / "templates" / (page + ".mustache"))};
-    if (!page_tmpl.is_valid()) { std::cerr << page << ": " << page_tmpl.error_message() << "\n"; ++failures; continue; }
+    if (!page_tmpl.is_valid()) {
+      std::cerr << page << ": " << page_tmpl.error_message() << "\n";
+      ++failures;
+      continue;
+    }
     std::string content = page_tmpl.render(ctx);
     ctx.set("content", content);
     mustache layout{Read(portal / "templates/layout.mustache")};
     std::string html = layout.render(ctx);
-    if (!layout.is_valid()) { std::cerr << "layout: " << layout.error_message() << "\n"; ++failures; }
+    if (!layout.is_valid()) {
+      std::cerr << "layout: " << layout.error_message() << "\n";
+      ++failures;
+    }
     std::ofstream(out / (name + ".html")) << html;
   }
   return failures;

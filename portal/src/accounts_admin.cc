@@ -11,8 +11,8 @@
 namespace ledger::http::portal {
 namespace {
 
-using core::Action;
 using core::AccountStatus;
+using core::Action;
 using Errors = std::vector<std::pair<std::string, std::string>>;
 
 core::Scope ScopeOf(const core::AccountState& a) { return {"", a.commissioner_code, a.org_code}; }
@@ -59,21 +59,21 @@ Response RenderAccount(Page& page, const core::AccountState& a, uint64_t version
   bool may_assign = page.Allowed(Action::kAssignRoles, ScopeOf(a));
   bool posted = page.call().request().method == "POST";
   json::object m = page.Base(a.full_name, "/admin/accounts");
-  m["breadcrumbs"] = json::object{
-      {"items", json::array{json::object{{"href", "/"}, {"text", "Home"}},
-                            json::object{{"href", "/admin/accounts"}, {"text", "Accounts"}}}},
-      {"back", json::object{{"href", "/admin/accounts"}, {"text", "Back to accounts"}}}};
-  m["account"] = json::object{
-      {"username", a.username},
-      {"full_name", a.full_name},
-      {"organisation_name", OrgName(page.ledger(), a.org_code)},
-      {"email", a.email},
-      {"roles_text", requested ? "Asked for: " + Names(a.roles_requested) : Names(a.roles)},
-      {"status", AccountStatusTag(a.status)},
-      {"version", version}};
+  m["breadcrumbs"] = json::object{{"items",
+                                   json::array{json::object{{"href", "/"}, {"text", "Home"}},
+                                               json::object{{"href", "/admin/accounts"}, {"text", "Accounts"}}}},
+                                  {"back", json::object{{"href", "/admin/accounts"}, {"text", "Back to accounts"}}}};
+  m["account"] = json::object{{"username", a.username},
+                              {"full_name", a.full_name},
+                              {"organisation_name", OrgName(page.ledger(), a.org_code)},
+                              {"email", a.email},
+                              {"roles_text", requested ? "Asked for: " + Names(a.roles_requested) : Names(a.roles)},
+                              {"status", AccountStatusTag(a.status)},
+                              {"version", version}};
   const core::RoleSet& shown = requested ? a.roles_requested : a.roles;
   m["dual_tier_warning"] = core::IsDualTier(shown);
-  bool can_set_roles = requested || ((a.status == AccountStatus::kActive || a.status == AccountStatus::kDisabled) && may_assign);
+  bool can_set_roles = requested ||
+                       ((a.status == AccountStatus::kActive || a.status == AccountStatus::kDisabled) && may_assign);
   m["can_set_roles"] = can_set_roles;
   m["roles_action"] = requested ? "approve" : "roles";
   m["roles_button"] = requested ? "Approve account" : "Save roles";
@@ -91,9 +91,8 @@ Response RenderAccount(Page& page, const core::AccountState& a, uint64_t version
   bool first = true;
   for (core::Role r : RolesFor(a.org_kind)) {
     std::string name(core::RoleName(r));
-    bool checked = posted && page.form().Has("roles")
-                       ? std::find(chosen.begin(), chosen.end(), name) != chosen.end()
-                       : shown.Has(r);
+    bool checked = posted && page.form().Has("roles") ? std::find(chosen.begin(), chosen.end(), name) != chosen.end()
+                                                      : shown.Has(r);
     items.push_back(ChoiceItem("roles", first, name, RoleText(name), checked));
     first = false;
   }

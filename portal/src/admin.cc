@@ -32,7 +32,8 @@ std::vector<std::map<std::string, std::string>> Rows(Page& page, const std::stri
   if (!table.ok()) return out;
   for (const auto& row : table.value().rows) {
     std::map<std::string, std::string> r;
-    for (size_t i = 0; i < row.size() && i < table.value().columns.size(); ++i) r[table.value().columns[i].name] = Text(row[i]);
+    for (size_t i = 0; i < row.size() && i < table.value().columns.size(); ++i)
+      r[table.value().columns[i].name] = Text(row[i]);
     out.push_back(std::move(r));
   }
   return out;
@@ -89,15 +90,16 @@ Response ServicesAdmin(Page& page) {
     size_t participants = std::count_if(offers.begin(), offers.end(), [&](const auto& o) {
       return o.at("service_id") == s.service_id && !o.at("participation").empty();
     });
-    services.push_back(json::object{
-        {"service_id", s.service_id},
-        {"service_name", s.definition.name},
-        {"service_code", s.definition.code},
-        {"shared_from", s.commissioner == page.who().org_code ? "" : OrgName(page.ledger(), s.commissioner)},
-        {"category", s.definition.category == core::ServiceCategory::kLes ? "LES" : "LIS"},
-        {"status", ServiceStatusTag(s.status)},
-        {"payment_type", PaymentTypeName(s)},
-        {"participants", std::to_string(participants)}});
+    services.push_back(
+        json::object{{"service_id", s.service_id},
+                     {"service_name", s.definition.name},
+                     {"service_code", s.definition.code},
+                     {"shared_from",
+                      s.commissioner == page.who().org_code ? "" : OrgName(page.ledger(), s.commissioner)},
+                     {"category", s.definition.category == core::ServiceCategory::kLes ? "LES" : "LIS"},
+                     {"status", ServiceStatusTag(s.status)},
+                     {"payment_type", PaymentTypeName(s)},
+                     {"participants", std::to_string(participants)}});
   }
   json::object m = page.Base("Services", "/admin/services");
   m["has_services"] = !services.empty();
@@ -112,7 +114,8 @@ json::object ServiceSelect(Page& page, const std::string& chosen, bool published
   options.push_back(json::object{{"option_value", ""}, {"option_text", first_text}, {"selected", chosen.empty()}});
   for (const auto& s : Services(page)) {
     if (published_only && s.status != core::ServiceStatus::kPublished) continue;
-    options.push_back(json::object{{"option_value", s.service_id}, {"option_text", s.definition.name},
+    options.push_back(json::object{{"option_value", s.service_id},
+                                   {"option_text", s.definition.name},
                                    {"selected", s.service_id == chosen}});
   }
   f["options"] = options;
@@ -135,15 +138,16 @@ Response OffersPage(Page& page) {
     auto s = LoadState<core::ServiceState>(page.bus(), core::ServiceStream(o->first.service_id));
     service_name = s ? s->first.definition.name : o->first.service_id;
     ++counts[static_cast<int>(o->first.status) % 5];
-    offers.push_back(json::object{{"offer_id", stream},
-                                  {"provider_name", OrgName(page.ledger(), o->first.provider)},
-                                  {"provider_code", o->first.provider},
-                                  {"service_name", service_name},
-                                  {"start_text", FormatDateText(o->first.start)},
-                                  {"end_text", FormatDateText(o->first.end)},
-                                  {"status", OfferStatusTag(o->first.status)},
-                                  {"decline_reason", o->first.status == core::OfferStatus::kDeclined ? row.at("reason") : ""},
-                                  {"can_withdraw", o->first.status == core::OfferStatus::kPending}});
+    offers.push_back(
+        json::object{{"offer_id", stream},
+                     {"provider_name", OrgName(page.ledger(), o->first.provider)},
+                     {"provider_code", o->first.provider},
+                     {"service_name", service_name},
+                     {"start_text", FormatDateText(o->first.start)},
+                     {"end_text", FormatDateText(o->first.end)},
+                     {"status", OfferStatusTag(o->first.status)},
+                     {"decline_reason", o->first.status == core::OfferStatus::kDeclined ? row.at("reason") : ""},
+                     {"can_withdraw", o->first.status == core::OfferStatus::kPending}});
   }
   json::object m = page.Base("Offers", "/offers");
   m["summary_text"] = fmt::format("{}{} {}, {} accepted, {} declined, {} waiting for a response",
@@ -182,23 +186,26 @@ Response RenderOfferNew(Page& page, int status, std::vector<std::pair<std::strin
     for (const auto& row : Rows(page, "offers", {{"service", service}})) offered.insert(row.at("provider"));
     bool first = true;
     for (const auto& row : Rows(page, "organisations")) {
-      if (row.at("kind") == "commissioner" || row.at("kind") == "system" || row.at("code") == page.who().org_code) continue;
+      if (row.at("kind") == "commissioner" || row.at("kind") == "system" || row.at("code") == page.who().org_code)
+        continue;
       if (offered.count(row.at("code"))) continue;
       bool checked = std::find(chosen.begin(), chosen.end(), row.at("code")) != chosen.end();
-      items.push_back(ChoiceItem("providers", first, row.at("code"), row.at("name") + " (" + row.at("code") + ")", checked));
+      items.push_back(
+          ChoiceItem("providers", first, row.at("code"), row.at("name") + " (" + row.at("code") + ")", checked));
       first = false;
     }
   }
   providers["items"] = items;
   std::map<std::string, std::string> error_of(errors.begin(), errors.end());
   if (error_of.count("providers")) providers["error"] = error_of["providers"];
-  json::object fields{
-      {"service", ServiceSelect(page, service, true, "Choose a service")},
-      {"providers", items.empty() && service.empty() ? json::value(false) : json::value(providers)},
-      {"start", DateField("start", "Participation starts", "2026-04-01", posted ? page.form().Get("start") : today.ToString())},
-      {"end", DateField("end", "Participation ends", "2027-03-31", posted ? page.form().Get("end") : today.AddDays(365).ToString())},
-      {"respond_by", DateField("respond_by", "Providers must respond by", "2026-04-30",
-                               posted ? page.form().Get("respond_by") : today.AddDays(30).ToString())}};
+  json::object fields{{"service", ServiceSelect(page, service, true, "Choose a service")},
+                      {"providers", items.empty() && service.empty() ? json::value(false) : json::value(providers)},
+                      {"start", DateField("start", "Participation starts", "2026-04-01",
+                                          posted ? page.form().Get("start") : today.ToString())},
+                      {"end", DateField("end", "Participation ends", "2027-03-31",
+                                        posted ? page.form().Get("end") : today.AddDays(365).ToString())},
+                      {"respond_by", DateField("respond_by", "Providers must respond by", "2026-04-30",
+                                               posted ? page.form().Get("respond_by") : today.AddDays(30).ToString())}};
   for (const auto& [id, message] : errors) {
     if (id != "providers" && fields.contains(id) && fields[id].is_object()) fields[id].as_object()["error"] = message;
   }
@@ -255,19 +262,20 @@ Response ProvidersPage(Page& page) {
   auto offers = Rows(page, "offers");
   json::array providers;
   for (const auto& row : Rows(page, "organisations")) {
-    if (row.at("kind") == "commissioner" || row.at("kind") == "system" || row.at("code") == page.who().org_code) continue;
+    if (row.at("kind") == "commissioner" || row.at("kind") == "system" || row.at("code") == page.who().org_code)
+      continue;
     size_t participations = std::count_if(offers.begin(), offers.end(), [&](const auto& o) {
       return o.at("provider") == row.at("code") && !o.at("participation").empty();
     });
     int64_t list_size = ParseWholeNumber(row.at("list_size")).value_or(0);
-    providers.push_back(json::object{
-        {"code", row.at("code")},
-        {"name", row.at("name")},
-        {"postcode", row.at("postcode")},
-        {"list_size", list_size > 0 ? WithThousands(list_size) : "Not recorded"},
-        {"approval_mode_text", row.at("approval_mode") == "multi" ? "Two levels: practice approver checks claims"
-                                                                  : "One level: claims go straight to the commissioner"},
-        {"participations", std::to_string(participations)}});
+    providers.push_back(json::object{{"code", row.at("code")},
+                                     {"name", row.at("name")},
+                                     {"postcode", row.at("postcode")},
+                                     {"list_size", list_size > 0 ? WithThousands(list_size) : "Not recorded"},
+                                     {"approval_mode_text", row.at("approval_mode") == "multi"
+                                                                ? "Two levels: practice approver checks claims"
+                                                                : "One level: claims go straight to the commissioner"},
+                                     {"participations", std::to_string(participations)}});
   }
   json::object m = page.Base("Providers", "/admin/providers");
   m["count_text"] = fmt::format("{} {}", providers.size(), providers.size() == 1 ? "provider" : "providers");
@@ -325,8 +333,8 @@ Response AccountsPage(Page& page) {
                                      {"requested_text", row.at("updated_at").substr(0, 10)}});
       continue;
     }
-    json::object tag = status == "active" ? Tag("Active", "green")
-                       : status == "refused" ? Tag("Refused", "red")
+    json::object tag = status == "active"     ? Tag("Active", "green")
+                       : status == "refused"  ? Tag("Refused", "red")
                        : status == "disabled" ? Tag("Disabled", "grey")
                                               : Tag(status, "grey");
     accounts.push_back(json::object{{"username", row.at("username")},
@@ -347,7 +355,8 @@ Response AccountsPage(Page& page) {
 std::optional<std::pair<core::OrgState, uint64_t>> LoadProvider(Page& page, const std::string& code) {
   if (!core::IsValidId(code)) return std::nullopt;
   auto org = LoadState<core::OrgState>(page.bus(), core::OrgStream(code));
-  if (!org || !core::IsProvider(org->first.kind) || !page.Allowed(core::Action::kManageProviders, core::ScopeOf(org->first))) {
+  if (!org || !core::IsProvider(org->first.kind) ||
+      !page.Allowed(core::Action::kManageProviders, core::ScopeOf(org->first))) {
     return std::nullopt;
   }
   return org;
@@ -355,10 +364,10 @@ std::optional<std::pair<core::OrgState, uint64_t>> LoadProvider(Page& page, cons
 
 Response RenderProvider(Page& page, const core::OrgState& org, uint64_t version, int status, const std::string& error) {
   json::object m = page.Base(org.name, "/admin/providers");
-  m["breadcrumbs"] = json::object{
-      {"items", json::array{json::object{{"href", "/"}, {"text", "Home"}},
-                            json::object{{"href", "/admin/providers"}, {"text", "Providers"}}}},
-      {"back", json::object{{"href", "/admin/providers"}, {"text", "Back to providers"}}}};
+  m["breadcrumbs"] = json::object{{"items",
+                                   json::array{json::object{{"href", "/"}, {"text", "Home"}},
+                                               json::object{{"href", "/admin/providers"}, {"text", "Providers"}}}},
+                                  {"back", json::object{{"href", "/admin/providers"}, {"text", "Back to providers"}}}};
   std::string list_size = "Not recorded";
   if (!org.list_sizes.empty()) {
     const auto& latest = org.list_sizes.back();
@@ -370,17 +379,17 @@ Response RenderProvider(Page& page, const core::OrgState& org, uint64_t version,
       users.push_back(json::string(row.at("full_name") + " (" + RolesText(row.at("roles")) + ")"));
     }
   }
-  m["provider"] = json::object{{"code", org.code}, {"name", org.name}, {"postcode", org.postcode},
-                               {"list_size", list_size}, {"users", users}, {"version", version}};
-  std::string chosen = page.form().Has("approval_mode") ? page.form().Get("approval_mode")
-                       : org.approval_mode == core::ApprovalMode::kMultiLevel ? "multi" : "single";
+  m["provider"] = json::object{{"code", org.code},       {"name", org.name}, {"postcode", org.postcode},
+                               {"list_size", list_size}, {"users", users},   {"version", version}};
+  std::string chosen = page.form().Has("approval_mode")                       ? page.form().Get("approval_mode")
+                       : org.approval_mode == core::ApprovalMode::kMultiLevel ? "multi"
+                                                                              : "single";
   json::object mode = ChoiceField("approval_mode", "approval_mode", "How are claims approved inside the practice?");
   mode["legend_class"] = "nhsuk-fieldset__legend--m";
-  mode["items"] = json::array{
-      ChoiceItem("approval_mode", true, "single", "Single level", chosen == "single",
-                 "Practice users submit claims straight to the commissioner"),
-      ChoiceItem("approval_mode", false, "multi", "Two levels", chosen == "multi",
-                 "A practice approver checks each claim before it goes to the commissioner")};
+  mode["items"] = json::array{ChoiceItem("approval_mode", true, "single", "Single level", chosen == "single",
+                                         "Practice users submit claims straight to the commissioner"),
+                              ChoiceItem("approval_mode", false, "multi", "Two levels", chosen == "multi",
+                                         "A practice approver checks each claim before it goes to the commissioner")};
   mode["error"] = error;
   m["fields"] = json::object{{"approval_mode", mode}};
   if (!error.empty()) m["error_summary"] = ErrorSummary({{"approval_mode", error}});
@@ -397,7 +406,8 @@ Response ProviderPost(Page& page) {
   auto org = LoadProvider(page, page.call().Param("code"));
   if (!org) return page.NotFound();
   auto mode = core::ParseApprovalMode(page.form().Get("approval_mode"));
-  if (!mode) return RenderProvider(page, org->first, org->second, 422, "Select how claims are approved inside the practice");
+  if (!mode)
+    return RenderProvider(page, org->first, org->second, 422, "Select how claims are approved inside the practice");
   app::ExecuteResult r = page.Execute(core::ConfigureProvider{org->first.code, *mode, org->first.members});
   if (!r.ok()) return RenderProvider(page, org->first, org->second, 422, RejectionText(r));
   Flash f;

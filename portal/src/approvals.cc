@@ -148,16 +148,17 @@ Response RenderDecision(Page& page, const Loaded& c, core::ApprovalTier tier, in
   auto may = [&](core::ClaimAction a) { return core::MayTake(c.claim, page.who(), a); };
   const bool reject = may(core::ClaimAction::kReject);
   if (may(core::ClaimAction::kApprove)) {
-    items.push_back(provider ? ChoiceItem("decision", true, "approve", "Approve and send to the commissioner",
-                                          chosen == "approve")
-                             : ChoiceItem("decision", true, "approve", "Approve", chosen == "approve",
-                                          "The claim moves to the next approval stage or is approved for payment"));
+    items.push_back(
+        provider ? ChoiceItem("decision", true, "approve", "Approve and send to the commissioner", chosen == "approve")
+                 : ChoiceItem("decision", true, "approve", "Approve", chosen == "approve",
+                              "The claim moves to the next approval stage or is approved for payment"));
   }
   if (may(core::ClaimAction::kReturn)) {
-    items.push_back(provider ? ChoiceItem("decision", items.empty(), "return",
-                                          "Return to the practice user for amendment", chosen == "return")
-                             : ChoiceItem("decision", items.empty(), "return", "Return for amendment",
-                                          chosen == "return", "The practice can correct the claim and submit it again"));
+    items.push_back(provider
+                        ? ChoiceItem("decision", items.empty(), "return", "Return to the practice user for amendment",
+                                     chosen == "return")
+                        : ChoiceItem("decision", items.empty(), "return", "Return for amendment", chosen == "return",
+                                     "The practice can correct the claim and submit it again"));
   }
   if (reject) {
     items.push_back(ChoiceItem("decision", items.empty(), "reject", "Reject", chosen == "reject",
@@ -169,7 +170,8 @@ Response RenderDecision(Page& page, const Loaded& c, core::ApprovalTier tier, in
     json::object rc = SelectField("reason_code", "reason_code", "Reason for rejecting");
     rc["hint"] = "Needed only when you reject the claim";
     json::array options;
-    options.push_back(json::object{{"option_value", ""}, {"option_text", "Choose a reason"}, {"selected", code.empty()}});
+    options.push_back(
+        json::object{{"option_value", ""}, {"option_text", "Choose a reason"}, {"selected", code.empty()}});
     for (const auto& r : core::RejectionReasonCodes()) {
       options.push_back(json::object{{"option_value", std::string(r.code)},
                                      {"option_text", std::string(r.description)},
@@ -230,7 +232,8 @@ Response DecisionPost(Page& page) {
   if (decision != "approve" && decision != "return" && (decision != "reject" || provider)) {
     errors.emplace_back("decision", "Select your decision");
   }
-  if (decision == "reject" && code.empty()) errors.emplace_back("reason_code", "Select the reason for rejecting the claim");
+  if (decision == "reject" && code.empty())
+    errors.emplace_back("reason_code", "Select the reason for rejecting the claim");
   if ((decision == "reject" || decision == "return") && reason.find_first_not_of(" \r\n\t") == std::string::npos) {
     errors.emplace_back("reason", decision == "reject" ? "Explain why you are rejecting the claim"
                                                        : "Explain why you are returning the claim");
@@ -250,7 +253,8 @@ Response DecisionPost(Page& page) {
   std::optional<app::Precondition> pre;
   if (version > 0) pre = app::Precondition{core::ClaimStream(ref.claim_id), version};
   app::ExecuteResult r = page.Execute(command, pre);
-  if (r.rejected() && r.rejection().kind == core::Rejection::Kind::kConflict) return ClaimMovedOn(page, ref.claim_id, r);
+  if (r.rejected() && r.rejection().kind == core::Rejection::Kind::kConflict)
+    return ClaimMovedOn(page, ref.claim_id, r);
   if (!r.ok()) {
     if (r.rejected()) {
       for (const auto& e : r.rejection().errors) {
@@ -429,7 +433,8 @@ Response RunNewPost(Page& page) {
   app::ExecuteResult r = page.Execute(cmd);
   if (!r.ok()) {
     if (r.rejected()) {
-      for (const auto& e : r.rejection().errors) errors.emplace_back(e.path == "pay_date" ? "pay_date" : "claim_ids", e.message);
+      for (const auto& e : r.rejection().errors)
+        errors.emplace_back(e.path == "pay_date" ? "pay_date" : "claim_ids", e.message);
     }
     if (errors.empty()) errors.emplace_back("claim_ids", RejectionText(r));
     return RenderRunNew(page, 422, errors);
@@ -549,7 +554,6 @@ Response RunPaidPost(Page& page) {
   f.heading = "Payment run marked as paid";
   return page.Redirect("/payment-runs/" + run->first.run_id, f);
 }
-
 
 }  // namespace
 

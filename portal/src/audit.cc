@@ -18,9 +18,7 @@ using core::Action;
 constexpr size_t kEventsPerPage = 50;
 constexpr size_t kReportRowsShown = 100;  // the CSV download has every row
 
-std::string ClaimOfStream(const std::string& stream) {
-  return stream.rfind("claim-", 0) == 0 ? stream.substr(6) : "";
-}
+std::string ClaimOfStream(const std::string& stream) { return stream.rfind("claim-", 0) == 0 ? stream.substr(6) : ""; }
 
 // One row of the event log: where, when, who, and the amount or reason it carries.
 json::object EventRow(const es::Envelope& e) {
@@ -35,15 +33,15 @@ json::object EventRow(const es::Envelope& e) {
   }
   std::string hash = es::HashToHex(e.hash);
   return json::object{{"position", WithThousands(static_cast<int64_t>(e.position))},
-                                {"recorded_iso", FormatIso(e.recorded_at_us)},
-                                {"recorded_text", FormatWhen(e.recorded_at_us)},
-                                {"stream_id", e.stream_id},
-                                {"claim_id", ClaimOfStream(e.stream_id)},
-                                {"stream_version", std::to_string(e.stream_version)},
-                                {"type", e.type},
-                                {"actor", e.actor_id.empty() ? "system" : e.actor_id},
-                                {"summary", summary},
-                                {"hash_short", hash.substr(0, 12)}};
+                      {"recorded_iso", FormatIso(e.recorded_at_us)},
+                      {"recorded_text", FormatWhen(e.recorded_at_us)},
+                      {"stream_id", e.stream_id},
+                      {"claim_id", ClaimOfStream(e.stream_id)},
+                      {"stream_version", std::to_string(e.stream_version)},
+                      {"type", e.type},
+                      {"actor", e.actor_id.empty() ? "system" : e.actor_id},
+                      {"summary", summary},
+                      {"hash_short", hash.substr(0, 12)}};
 }
 
 // The event log's filter form, filled in with the filters in use.
@@ -58,9 +56,9 @@ json::object EventFilterFields(Page& page, const std::string& claim, const std::
   json::object type_f = SelectField("type", "type", "Event type");
   json::array options;
   options.push_back(json::object{{"option_value", ""}, {"option_text", "All types"}, {"selected", type.empty()}});
-  for (const char* t : {"ClaimDrafted", "ClaimSubmitted", "ClaimSubmissionFailed", "ClaimApprovedAtTier", "ClaimRejected",
-                        "ClaimReturned", "PaymentHeld", "PaymentRunCreated", "PaymentRunConfirmed", "PaymentRunPaid",
-                        "ServiceOffered", "AccountApproved"}) {
+  for (const char* t : {"ClaimDrafted", "ClaimSubmitted", "ClaimSubmissionFailed", "ClaimApprovedAtTier",
+                        "ClaimRejected", "ClaimReturned", "PaymentHeld", "PaymentRunCreated", "PaymentRunConfirmed",
+                        "PaymentRunPaid", "ServiceOffered", "AccountApproved"}) {
     options.push_back(json::object{{"option_value", t}, {"option_text", t}, {"selected", type == t}});
   }
   type_f["options"] = options;
@@ -112,7 +110,9 @@ Response EventsPage(Page& page) {
   m["has_events"] = !events.empty();
   m["events"] = events;
   m["previous_href"] = lowest > 1 && !events.empty() ? fmt::format("/audit/events?from={}{}", lowest - 1, filters) : "";
-  m["next_href"] = last < head.position ? fmt::format("/audit/events?from={}{}", std::min(head.position, last + kEventsPerPage), filters) : "";
+  m["next_href"] = last < head.position
+                       ? fmt::format("/audit/events?from={}{}", std::min(head.position, last + kEventsPerPage), filters)
+                       : "";
   return page.Render(200, "audit_events", std::move(m));
 }
 
@@ -120,25 +120,28 @@ Response VerifyPage(Page& page) {
   auto report = page.portal().deps().ledger->store().Verify();
   json::object m = page.Base("Check the ledger", "/audit/verify");
   if (!report.ok()) {
-    m["verify"] = json::object{{"ok", false}, {"checked_text", ""}, {"problem", report.status().ToString()},
-                               {"head_position", ""}, {"head_hash", ""}, {"checked_at_text", FormatWhen(page.call().context().now())}};
+    m["verify"] = json::object{
+        {"ok", false},         {"checked_text", ""}, {"problem", report.status().ToString()},
+        {"head_position", ""}, {"head_hash", ""},    {"checked_at_text", FormatWhen(page.call().context().now())}};
   } else {
     const auto& r = report.value();
-    m["verify"] = json::object{
-        {"ok", r.ok},
-        {"checked_text", fmt::format("{} events checked from position 1 to {}.", WithThousands(static_cast<int64_t>(r.events_checked)),
-                                     WithThousands(static_cast<int64_t>(r.head.position)))},
-        {"problem", r.ok ? "" : fmt::format("Position {}: {}", r.first_bad_position, r.problem)},
-        {"head_position", WithThousands(static_cast<int64_t>(r.head.position))},
-        {"head_hash", es::HashToHex(r.head.hash)},
-        {"checked_at_text", FormatWhen(page.call().context().now())}};
+    m["verify"] = json::object{{"ok", r.ok},
+                               {"checked_text", fmt::format("{} events checked from position 1 to {}.",
+                                                            WithThousands(static_cast<int64_t>(r.events_checked)),
+                                                            WithThousands(static_cast<int64_t>(r.head.position)))},
+                               {"problem", r.ok ? "" : fmt::format("Position {}: {}", r.first_bad_position, r.problem)},
+                               {"head_position", WithThousands(static_cast<int64_t>(r.head.position))},
+                               {"head_hash", es::HashToHex(r.head.hash)},
+                               {"checked_at_text", FormatWhen(page.call().context().now())}};
   }
   return page.Render(200, "audit_verify", std::move(m));
 }
 
 // ---- Reports ---------------------------------------------------------------------
 
-std::string ReportScope(const Page& page) { return page.who().commissioner_code.empty() ? page.who().org_code : page.who().commissioner_code; }
+std::string ReportScope(const Page& page) {
+  return page.who().commissioner_code.empty() ? page.who().org_code : page.who().commissioner_code;
+}
 
 bool MaySee(Page& page, const projections::ReportInfo& info) {
   if (info.scope != projections::ScopeKind::kCommissioner) return false;
@@ -151,7 +154,8 @@ Response ReportsPage(Page& page) {
   json::array reports;
   for (const auto& info : projections::Reports()) {
     if (!MaySee(page, info) || info.name == "payment_run_claims") continue;
-    reports.push_back(json::object{{"name", info.name}, {"title", info.title}, {"description", "Table, chart and CSV download"}});
+    reports.push_back(
+        json::object{{"name", info.name}, {"title", info.title}, {"description", "Table, chart and CSV download"}});
   }
   json::object m = page.Base("Reports", "/reports");
   m["reports"] = reports;
@@ -233,9 +237,10 @@ json::value ChartOf(const ReportView& view) {
         escaped += c;
       }
     }
-    return json::object{{"title", view.chart_label + (view.labels.size() < view.rows.size() ? " (the first 40 rows)" : "")},
-                         {"json", escaped},
-                         {"data", chart_data}};
+    return json::object{{"title",
+                         view.chart_label + (view.labels.size() < view.rows.size() ? " (the first 40 rows)" : "")},
+                        {"json", escaped},
+                        {"data", chart_data}};
   }
   return false;
 }
@@ -270,21 +275,21 @@ Response ReportPage(Page& page) {
   if (table.ok()) view = ViewOf(table.value());
   json::array& rows = view.rows;
   projections::Answered answered = table.ok() ? table.value().as_of : projections::Answered{};
-  m["report"] = json::object{
-      {"name", info->name},
-      {"title", info->title},
-      {"description", info->title},
-      {"as_of", as_of_text},
-      {"as_of_text", fmt::format("Figures as of {}, ledger position {}.",
-                                 answered.at ? FormatWhen(answered.at) : "the start of the ledger",
-                                 WithThousands(static_cast<int64_t>(answered.position)))},
-      {"row_count", rows.size()},
-      {"table_caption", table.ok() && table.value().rows.size() > rows.size()
-                            ? fmt::format("{}: the first {} of {} rows (download the CSV for all of them)", info->title,
-                                          rows.size(), table.value().rows.size())
-                            : info->title},
-      {"columns", view.columns},
-      {"rows", rows}};
+  m["report"] =
+      json::object{{"name", info->name},
+                   {"title", info->title},
+                   {"description", info->title},
+                   {"as_of", as_of_text},
+                   {"as_of_text", fmt::format("Figures as of {}, ledger position {}.",
+                                              answered.at ? FormatWhen(answered.at) : "the start of the ledger",
+                                              WithThousands(static_cast<int64_t>(answered.position)))},
+                   {"row_count", rows.size()},
+                   {"table_caption", table.ok() && table.value().rows.size() > rows.size()
+                                         ? fmt::format("{}: the first {} of {} rows (download the CSV for all of them)",
+                                                       info->title, rows.size(), table.value().rows.size())
+                                         : info->title},
+                   {"columns", view.columns},
+                   {"rows", rows}};
   json::value chart = ChartOf(view);
   m["chart"] = chart;
   m["uses_charts"] = !chart.is_bool();

@@ -1,26 +1,26 @@
 // Practice pages: claims list, new claim, edit, evidence, check, submit, the
 // claim page with its history, withdraw, services and offers, statement.
 #include <algorithm>
-#include <set>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include <fmt/format.h>
 
+#include "evidence_upload.h"
 #include "ledger/app/claim_import.h"
 #include "ledger/app/evidence_store.h"
 #include "ledger/base/csv.h"
 #include "ledger/base/sha256.h"
 #include "ledger/core/codec.h"
 #include "ledger/core/evidence.h"
-#include "ledger/projections/runner.h"
 #include "ledger/core/streams.h"
 #include "ledger/eventstore/event_store.h"
 #include "ledger/projections/claim_views.h"
 #include "ledger/projections/directory.h"
 #include "ledger/projections/reports.h"
-#include "evidence_upload.h"
+#include "ledger/projections/runner.h"
 #include "portal_internal.h"
 
 namespace ledger::http::portal {
@@ -90,7 +90,8 @@ json::array AnswerRows(const LoadedClaim& c, bool with_field_ids) {
   json::array rows;
   for (const auto& comp : c.service.definition.components) {
     auto it = c.claim.values.find(comp.id);
-    json::object row{{"label", comp.name}, {"value_text", it == c.claim.values.end() ? "Not entered" : ValueText(comp, it->second)}};
+    json::object row{{"label", comp.name},
+                     {"value_text", it == c.claim.values.end() ? "Not entered" : ValueText(comp, it->second)}};
     if (with_field_ids) row["field_id"] = "component-" + comp.id;
     rows.push_back(row);
   }
@@ -143,7 +144,8 @@ std::string EvidenceAccept() {
 std::optional<std::vector<ClaimStatus>> StatusFilter(const std::string& slug) {
   using S = ClaimStatus;
   if (slug.empty()) return std::nullopt;
-  if (slug == "awaiting") return std::vector{S::kAwaitingProviderApproval, S::kAwaitingTier1, S::kAwaitingTier2, S::kAwaitingFinance};
+  if (slug == "awaiting")
+    return std::vector{S::kAwaitingProviderApproval, S::kAwaitingTier1, S::kAwaitingTier2, S::kAwaitingFinance};
   if (slug == "approved") return std::vector{S::kApprovedForPayment, S::kPaymentHeld, S::kSentForPayment};
   if (slug == "tier1") return std::vector{S::kAwaitingTier1};
   if (slug == "tier2") return std::vector{S::kAwaitingTier2};
@@ -223,9 +225,13 @@ Response ClaimsList(Page& page) {
   status["label_class"] = "nhsuk-label--s";
   json::array options;
   options.push_back(json::object{{"option_value", ""}, {"option_text", "All statuses"}, {"selected", slug.empty()}});
-  std::vector<std::pair<std::string, std::string>> choices = {
-      {"draft", "Draft"}, {"awaiting", "Awaiting approval"}, {"returned", "Returned for amendment"},
-      {"approved", "Approved for payment"}, {"paid", "Paid"}, {"rejected", "Rejected"}, {"withdrawn", "Withdrawn"}};
+  std::vector<std::pair<std::string, std::string>> choices = {{"draft", "Draft"},
+                                                              {"awaiting", "Awaiting approval"},
+                                                              {"returned", "Returned for amendment"},
+                                                              {"approved", "Approved for payment"},
+                                                              {"paid", "Paid"},
+                                                              {"rejected", "Rejected"},
+                                                              {"withdrawn", "Withdrawn"}};
   for (const auto& [value, text] : choices) {
     options.push_back(json::object{{"option_value", value}, {"option_text", text}, {"selected", value == slug}});
   }
@@ -260,11 +266,8 @@ std::vector<core::Period> PeriodsOf(const core::ServiceDefinition& def, core::Da
       case core::Frequency::kQuarterly:
         for (int qn = 1; qn <= 4; ++qn) texts.push_back(fmt::format("{}-Q{}", year, qn));
         break;
-      case core::Frequency::kAnnual:
-        texts.push_back(fmt::format("{}/{:02d}", year, (year + 1) % 100));
-        break;
-      case core::Frequency::kOneOff:
-        break;
+      case core::Frequency::kAnnual: texts.push_back(fmt::format("{}/{:02d}", year, (year + 1) % 100)); break;
+      case core::Frequency::kOneOff: break;
     }
     for (const auto& t : texts) {
       auto p = core::Period::Parse(def.frequency, t);
@@ -332,7 +335,8 @@ Response RenderClaimNew(Page& page, int status, const std::string& chosen_servic
   json::object period = SelectField("period", "period", "Which period is the claim for?");
   period["label_class"] = "nhsuk-label--m";
   json::array options;
-  options.push_back(json::object{{"option_value", ""}, {"option_text", "Choose a period"}, {"selected", chosen_period.empty()}});
+  options.push_back(
+      json::object{{"option_value", ""}, {"option_text", "Choose a period"}, {"selected", chosen_period.empty()}});
   std::set<std::string> listed_periods;
   for (size_t i = 0; i < claimable.size(); ++i) {
     const auto& c = claimable[i];
@@ -341,10 +345,10 @@ Response RenderClaimNew(Page& page, int status, const std::string& chosen_servic
     for (const auto& [p, window] : c.periods) {
       if (!chosen_service.empty() && c.service.service_id != chosen_service) continue;
       if (!listed_periods.insert(p).second) continue;
-      options.push_back(json::object{
-          {"option_value", p},
-          {"option_text", fmt::format("{} (window closes {})", PeriodText(p), FormatDateText(window.closes))},
-          {"selected", p == chosen_period}});
+      options.push_back(json::object{{"option_value", p},
+                                     {"option_text", fmt::format("{} (window closes {})", PeriodText(p),
+                                                                 FormatDateText(window.closes))},
+                                     {"selected", p == chosen_period}});
     }
   }
   service["items"] = items;
@@ -358,9 +362,7 @@ Response RenderClaimNew(Page& page, int status, const std::string& chosen_servic
   return page.Render(status, "claim_new", std::move(m));
 }
 
-Response ClaimNew(Page& page) {
-  return RenderClaimNew(page, 200, page.call().Query("service"), "", {});
-}
+Response ClaimNew(Page& page) { return RenderClaimNew(page, 200, page.call().Query("service"), "", {}); }
 
 std::string NewClaimId() { return "c-" + RandomHex(4); }
 
@@ -495,8 +497,9 @@ Response RenderEdit(Page& page, const LoadedClaim& c, int status, const std::map
   m["return_reason"] = c.claim.status == ClaimStatus::kReturned ? ReturnReason(page, c.claim.claim.claim_id) : "";
   std::map<std::string, std::string> error_of;
   for (auto& [id, message] : errors) {
-    if (id.empty()) id = c.service.definition.components.empty() ? "evidence_file"
-                                                                 : "component-" + c.service.definition.components[0].id;
+    if (id.empty())
+      id = c.service.definition.components.empty() ? "evidence_file"
+                                                   : "component-" + c.service.definition.components[0].id;
     if (!error_of.count(id)) error_of[id] = message;
   }
   // Counts of patients cannot exceed the list size the claim is priced with.
@@ -574,8 +577,8 @@ Response ClaimEditPost(Page& page) {
       continue;
     }
     if (*v < comp.min || *v > comp.max) {
-      errors.emplace_back("component-" + comp.id, "Enter a value for " + comp.name + " between " + ValueText(comp, comp.min) +
-                                                      " and " + ValueText(comp, comp.max));
+      errors.emplace_back("component-" + comp.id, "Enter a value for " + comp.name + " between " +
+                                                      ValueText(comp, comp.min) + " and " + ValueText(comp, comp.max));
       continue;
     }
     values[comp.id] = *v;
@@ -681,9 +684,9 @@ Response ClaimCheck(Page& page) {
   m["evidence"] = evidence;
   auto period = core::Period::Parse(c->service.definition.frequency, c->claim.claim.period);
   const core::Tariff* tariff = period ? core::TariffFor(c->service, *period) : nullptr;
-  m["pricing_explanation"] =
-      tariff ? fmt::format("Worked out with the tariff in force from {}.", FormatDateText(tariff->effective_from))
-             : "There is no tariff for this period yet.";
+  m["pricing_explanation"] = tariff ? fmt::format("Worked out with the tariff in force from {}.",
+                                                  FormatDateText(tariff->effective_from))
+                                    : "There is no tariff for this period yet.";
   auto org = LoadState<core::OrgState>(page.bus(), core::OrgStream(c->claim.claim.provider));
   bool multi = org && org->first.approval_mode == core::ApprovalMode::kMultiLevel;
   m["submit_explanation"] = std::string(multi ? "Your practice approver will check the claim before it goes to the "
@@ -809,8 +812,8 @@ std::optional<TimelineEntry> Describe(const core::Event& event) {
   return t;
 }
 
-json::array Timeline(Page& page, const std::string& claim_id, std::string* decision_heading,
-                     std::string* decision_code, std::string* decision_reason) {
+json::array Timeline(Page& page, const std::string& claim_id, std::string* decision_heading, std::string* decision_code,
+                     std::string* decision_reason) {
   json::array out;
   auto events = page.portal().deps().ledger->store().ReadStream(core::ClaimStream(claim_id));
   if (!events.ok()) return out;
@@ -863,13 +866,16 @@ json::array Timeline(Page& page, const std::string& claim_id, std::string* decis
 // (`available` lists their names, as GET /api/v1/claims/{id} does).
 json::object PageActions(Page& page, const core::ClaimState& s) {
   json::array available;
-  for (core::ClaimAction a : core::AvailableActions(s, page.who())) available.push_back(json::string(core::ClaimActionName(a)));
+  for (core::ClaimAction a : core::AvailableActions(s, page.who()))
+    available.push_back(json::string(core::ClaimActionName(a)));
   auto may = [&](core::ClaimAction a) { return core::MayTake(s, page.who(), a); };
   bool edit = may(core::ClaimAction::kEdit);
-  return {{"decide", may(core::ClaimAction::kApprove) || may(core::ClaimAction::kReturn) ||
-                         may(core::ClaimAction::kReject)},
+  return {{"decide",
+           may(core::ClaimAction::kApprove) || may(core::ClaimAction::kReturn) || may(core::ClaimAction::kReject)},
           {"edit", edit},
-          {"edit_text", !edit ? "" : s.status == ClaimStatus::kReturned ? "Amend and resubmit" : "Continue the claim"},
+          {"edit_text", !edit                                ? ""
+                        : s.status == ClaimStatus::kReturned ? "Amend and resubmit"
+                                                             : "Continue the claim"},
           {"hold", may(core::ClaimAction::kHoldPayment)},
           {"release", may(core::ClaimAction::kReleasePayment)},
           {"withdraw", may(core::ClaimAction::kWithdraw)},
@@ -884,12 +890,14 @@ Response RenderClaimPage(Page& page, const std::string& claim_id, int status, co
   const core::ClaimState& s = c->claim;
   json::object m = page.Base("Claim " + ClaimRef(s.claim.claim_id), "/claims");
   if (notice) {
-    m["flash"] = json::object{{"success", notice->success}, {"heading", notice->heading}, {"body", notice->body},
+    m["flash"] = json::object{{"success", notice->success},
+                              {"heading", notice->heading},
+                              {"body", notice->body},
                               {"link", false}};
   }
-  m["breadcrumbs"] = json::object{
-      {"items", json::array{json::object{{"href", "/"}, {"text", "Home"}}, json::object{{"href", "/claims"}, {"text", "Claims"}}}},
-      {"back", json::object{{"href", "/claims"}, {"text", "Back to claims"}}}};
+  m["breadcrumbs"] = json::object{{"items", json::array{json::object{{"href", "/"}, {"text", "Home"}},
+                                                        json::object{{"href", "/claims"}, {"text", "Claims"}}}},
+                                  {"back", json::object{{"href", "/claims"}, {"text", "Back to claims"}}}};
   json::object claim = ClaimSummary(page, *c);
   claim["status"] = StatusTag(s.status);
   bool submitted = s.submissions > 0 && s.status != ClaimStatus::kDraft;
@@ -973,7 +981,8 @@ Response RenderBulk(Page& page, int status, const std::string& error, json::valu
   m["row_errors"] = row_errors;
   json::array templates;
   for (const auto& c : ClaimableServices(page)) {
-    templates.push_back(json::object{{"service_id", c.service.service_id}, {"service_name", c.service.definition.name}});
+    templates.push_back(
+        json::object{{"service_id", c.service.service_id}, {"service_name", c.service.definition.name}});
   }
   m["has_csv_templates"] = !templates.empty();
   m["csv_templates"] = templates;
@@ -1006,16 +1015,20 @@ Response BulkPost(Page& page) {
     for (const auto& e : plan->errors) {
       rows.push_back(json::object{{"row", e.line}, {"column", e.column}, {"message", e.message}});
     }
-    std::string message = fmt::format("The file has {} {}; nothing was saved. Correct the {} listed below and upload "
-                                      "the whole file again.",
-                                      plan->errors.size(), plan->errors.size() == 1 ? "problem" : "problems",
-                                      plan->errors.size() == 1 ? "row" : "rows");
+    std::string message = fmt::format(
+        "The file has {} {}; nothing was saved. Correct the {} listed below and upload "
+        "the whole file again.",
+        plan->errors.size(), plan->errors.size() == 1 ? "problem" : "problems",
+        plan->errors.size() == 1 ? "row" : "rows");
     return RenderBulk(page, 422, message,
                       json::object{{"filename", file->filename.empty() ? "the file" : file->filename}, {"rows", rows}});
   }
   if (!plan->request.streams.empty()) {
     auto appended = page.portal().deps().ledger->store().Append(plan->request);
-    if (!appended.ok()) return RenderBulk(page, 409, "Some of these claims changed while the file was checked; nothing was saved. Upload the file again.", false);
+    if (!appended.ok())
+      return RenderBulk(
+          page, 409,
+          "Some of these claims changed while the file was checked; nothing was saved. Upload the file again.", false);
     (void)page.ledger().WaitForProjections(appended->last_position);
   }
   Flash f;
@@ -1027,8 +1040,10 @@ Response BulkPost(Page& page) {
 
 std::string ExampleValue(const core::Component& c) {
   int64_t v = c.min;
-  if (c.unit_kind == core::UnitKind::kYesNo) v = 1;
-  else if (v == 0 && c.max >= 1 && c.unit_kind != core::UnitKind::kMoney) v = std::min<int64_t>(c.max, 10);
+  if (c.unit_kind == core::UnitKind::kYesNo)
+    v = 1;
+  else if (v == 0 && c.max >= 1 && c.unit_kind != core::UnitKind::kMoney)
+    v = std::min<int64_t>(c.max, 10);
   if (c.unit_kind == core::UnitKind::kMoney) return PoundsInput(v == 0 ? std::min<int64_t>(c.max, 10000) : v);
   return std::to_string(v);
 }
@@ -1066,8 +1081,10 @@ void AddClaimRoutes(std::shared_ptr<Portal> p, std::vector<Route>& routes) {
   routes.push_back(PageRoute(p, "GET", "/claims/{id}", Action::kViewClaim, ClaimPage));
   routes.push_back(PageRoute(p, "GET", "/claims/{id}/edit", Action::kPrepareClaim, ClaimEdit));
   routes.push_back(PageRoute(p, "POST", "/claims/{id}/edit", Action::kPrepareClaim, ClaimEditPost));
-  routes.push_back(PageRoute(p, "POST", "/claims/{id}/evidence", Action::kPrepareClaim, EvidencePost, api::kEvidenceBodyLimit));
-  routes.push_back(PageRoute(p, "POST", "/claims/{id}/evidence/{sha}/remove", Action::kPrepareClaim, EvidenceRemovePost));
+  routes.push_back(
+      PageRoute(p, "POST", "/claims/{id}/evidence", Action::kPrepareClaim, EvidencePost, api::kEvidenceBodyLimit));
+  routes.push_back(
+      PageRoute(p, "POST", "/claims/{id}/evidence/{sha}/remove", Action::kPrepareClaim, EvidenceRemovePost));
   routes.push_back(PageRoute(p, "GET", "/claims/{id}/evidence/{sha}", Action::kViewClaim, EvidenceDownload));
   routes.push_back(PageRoute(p, "POST", "/claims/{id}/delete", Action::kPrepareClaim, DeletePost));
   routes.push_back(PageRoute(p, "GET", "/claims/{id}/check", Action::kSubmitClaim, ClaimCheck));

@@ -162,14 +162,15 @@ json::array NavFor(const core::Principal& who, std::string_view current) {
   }
   if (items.empty()) add("/", "Home");
   json::array nav;
-  for (const auto& [href, text] : items) nav.push_back(json::object{{"href", href}, {"text", text}, {"current", href == current}});
+  for (const auto& [href, text] : items)
+    nav.push_back(json::object{{"href", href}, {"text", text}, {"current", href == current}});
   return nav;
 }
 
 json::object SignedOutBase(std::string title, const std::string& csrf, const std::string& version) {
-  return {{"page_title", title}, {"asset_version", version}, {"csrf_token", csrf}, {"user", false},
-          {"has_nav", false},   {"nav", json::array{}},     {"breadcrumbs", false}, {"back_link", false},
-          {"flash", false},     {"error_summary", false},   {"uses_charts", false}};
+  return {{"page_title", title}, {"asset_version", version}, {"csrf_token", csrf},   {"user", false},
+          {"has_nav", false},    {"nav", json::array{}},     {"breadcrumbs", false}, {"back_link", false},
+          {"flash", false},      {"error_summary", false},   {"uses_charts", false}};
 }
 
 json::object FlashJson(const Flash& f) {
@@ -188,14 +189,16 @@ json::object ErrorPageModel(json::object base, int status, const std::string& re
   } else if (status == 403) {
     base["page_title"] = "Your form could not be sent";
     base["heading"] = "Your form could not be sent";
-    base["paragraphs"] = json::array{"The form had expired or did not come from this service. Go back, reload the "
-                                     "page and try again."};
+    base["paragraphs"] = json::array{
+        "The form had expired or did not come from this service. Go back, reload the "
+        "page and try again."};
   } else if (status == 400) {
     base["page_title"] = "Your form could not be saved";
     base["heading"] = "Your form could not be saved";
-    base["paragraphs"] = json::array{"Some of the text you entered holds characters that cannot be stored (text "
-                                     "pasted from another program can carry them). Nothing was saved. Go back, "
-                                     "re-type the text and try again."};
+    base["paragraphs"] = json::array{
+        "Some of the text you entered holds characters that cannot be stored (text "
+        "pasted from another program can carry them). Nothing was saved. Go back, "
+        "re-type the text and try again."};
   } else {
     base["page_title"] = "Sorry, there is a problem with the service";
     base["heading"] = "Sorry, there is a problem with the service";
@@ -548,11 +551,15 @@ Response PostAccountRequest(Portal& portal, Call& call) {
   std::string username = Trim(form.Get("username"));
   std::string org_code = Trim(form.Get("org_code"));
   if (Trim(form.Get("full_name")).empty()) errors.emplace_back("full_name", "Enter your full name");
-  if (form.Get("email").find('@') == std::string::npos) errors.emplace_back("email", "Enter an email address in the correct format, like name@nhs.net");
+  if (form.Get("email").find('@') == std::string::npos)
+    errors.emplace_back("email", "Enter an email address in the correct format, like name@nhs.net");
   auto org = LoadState<core::OrgState>(portal.deps().ledger->bus(), core::OrgStream(org_code));
-  if (org_code.empty() || !core::IsValidId(org_code) || !org) errors.emplace_back("org_code", "Enter the ODS code of your organisation");
-  if (!core::IsValidUsername(username)) errors.emplace_back("username", "Choose a username of lower-case letters, digits, dots, dashes or underscores");
-  if (form.Get("password").size() < app::kMinPasswordLength) errors.emplace_back("password", "Choose a password of at least 12 characters");
+  if (org_code.empty() || !core::IsValidId(org_code) || !org)
+    errors.emplace_back("org_code", "Enter the ODS code of your organisation");
+  if (!core::IsValidUsername(username))
+    errors.emplace_back("username", "Choose a username of lower-case letters, digits, dots, dashes or underscores");
+  if (form.Get("password").size() < app::kMinPasswordLength)
+    errors.emplace_back("password", "Choose a password of at least 12 characters");
   core::RoleSet roles;
   for (const auto& r : form.All("roles_requested")) {
     core::Role role;
@@ -566,14 +573,19 @@ Response PostAccountRequest(Portal& portal, Call& call) {
   }
   if (roles.empty()) errors.emplace_back("roles_requested", "Select at least one role");
   if (errors.empty()) {
-    core::RequestAccount cmd{username, org_code, Trim(form.Get("full_name")), Trim(form.Get("email")), roles,
+    core::RequestAccount cmd{username,
+                             org_code,
+                             Trim(form.Get("full_name")),
+                             Trim(form.Get("email")),
+                             roles,
                              app::HashPassword(form.Get("password"))};
     core::CommandMeta meta{RandomHex(16), "", "", call.context().now()};
     meta.correlation_id = meta.command_id;
     app::ExecuteResult r = portal.deps().ledger->bus().Execute(meta, cmd);
     if (!r.ok()) {
       std::string message = RejectionText(r);
-      if (r.rejected() && r.rejection().code.find("taken") != std::string::npos) message = "That username is taken. Choose another.";
+      if (r.rejected() && r.rejection().code.find("taken") != std::string::npos)
+        message = "That username is taken. Choose another.";
       errors.emplace_back("username", message.empty() ? "The request could not be made" : message);
     }
   }
@@ -614,9 +626,12 @@ void ProviderHome(Page& page, HomeModel& h) {
   q.provider = v.principal.org_code;
   q.limit = 1000;
   std::map<std::string, int> by_label;
-  std::vector<std::pair<std::string, std::string>> order = {
-      {"Draft", "draft"}, {"Awaiting approval", "awaiting"}, {"Returned for amendment", "returned"},
-      {"Approved for payment", "approved"}, {"Paid", "paid"}, {"Rejected", "rejected"}};
+  std::vector<std::pair<std::string, std::string>> order = {{"Draft", "draft"},
+                                                            {"Awaiting approval", "awaiting"},
+                                                            {"Returned for amendment", "returned"},
+                                                            {"Approved for payment", "approved"},
+                                                            {"Paid", "paid"},
+                                                            {"Rejected", "rejected"}};
   auto page_or = projections::ListClaims(page.db(), q);
   if (page_or.ok()) {
     for (const auto& c : page_or.value().claims) {
@@ -625,9 +640,9 @@ void ProviderHome(Page& page, HomeModel& h) {
       if (core::AwaitedTier(c.status)) ++by_label["Awaiting approval"];
       if (c.status == S::kReturned) {
         ++by_label["Returned for amendment"];
-        h.actions.push_back(json::object{
-            {"href", "/claims/" + c.claim_id + "/edit"},
-            {"text", fmt::format("{} for {} was returned for amendment", ClaimRef(c.claim_id), PeriodText(c.period))}});
+        h.actions.push_back(json::object{{"href", "/claims/" + c.claim_id + "/edit"},
+                                         {"text", fmt::format("{} for {} was returned for amendment",
+                                                              ClaimRef(c.claim_id), PeriodText(c.period))}});
       }
       if (c.status == S::kApprovedForPayment || c.status == S::kSentForPayment || c.status == S::kPaymentHeld) {
         ++by_label["Approved for payment"];
@@ -637,9 +652,8 @@ void ProviderHome(Page& page, HomeModel& h) {
     }
   }
   for (const auto& [label, slug] : order) {
-    h.counts.push_back(json::object{{"count", std::to_string(by_label[label])},
-                                    {"label", label},
-                                    {"href", "/claims?status=" + slug}});
+    h.counts.push_back(
+        json::object{{"count", std::to_string(by_label[label])}, {"label", label}, {"href", "/claims?status=" + slug}});
   }
   if (v.Has(core::Role::kProviderUser)) {
     h.links.push_back(Link("/claims/new", "Start a new claim"));
@@ -655,13 +669,16 @@ void CommissionerHome(Page& page, HomeModel& h) {
   std::string role = WorklistRole(v);
   if (!role.empty()) {
     h.heading = "Claims to check";
-    auto wl = projections::Worklist(page.db(), role, v.principal.commissioner_code.empty() ? v.principal.org_code
-                                                                                         : v.principal.commissioner_code,
+    auto wl = projections::Worklist(page.db(), role,
+                                    v.principal.commissioner_code.empty() ? v.principal.org_code
+                                                                          : v.principal.commissioner_code,
                                     "", 1000);
     size_t n = wl.ok() ? wl.value().claims.size() : 0;
-    h.actions.push_back(json::object{{"href", "/worklist"},
-                                     {"text", fmt::format("{} {} waiting for your approval", n, n == 1 ? "claim" : "claims")}});
-    h.counts.push_back(json::object{{"count", std::to_string(n)}, {"label", "Awaiting your approval"}, {"href", "/worklist"}});
+    h.actions.push_back(
+        json::object{{"href", "/worklist"},
+                     {"text", fmt::format("{} {} waiting for your approval", n, n == 1 ? "claim" : "claims")}});
+    h.counts.push_back(
+        json::object{{"count", std::to_string(n)}, {"label", "Awaiting your approval"}, {"href", "/worklist"}});
     h.links.push_back(Link("/claims", "Claims", "every claim of your providers"));
   }
   if (v.Has(core::Role::kApproverTier2) || v.Has(core::Role::kFinance)) {
@@ -776,8 +793,8 @@ std::optional<fs::path> AssetFile(const std::string& static_dir, std::string_vie
 Response StaticFile(Portal& portal, Call& call) {
   std::string_view path = call.request().Path();
   std::string decoded;
-  std::optional<fs::path> asset =
-      AssetFile(portal.deps().static_dir, path.substr(std::string_view("/static/").size()), &decoded);
+  std::optional<fs::path> asset = AssetFile(portal.deps().static_dir, path.substr(std::string_view("/static/").size()),
+                                            &decoded);
   if (!asset) return Response::Text(404, "Not found\n");
   const fs::path& file = *asset;
   std::string etag = "\"" + portal.asset_version() + "-" + base::Sha256Hex(decoded).substr(0, 16) + "\"";
@@ -838,17 +855,17 @@ std::vector<Route> PortalRoutes(const PortalDeps& deps) {
   // The portal owns the hooks and the routes' handlers own the portal, so the
   // hooks hold it weakly (no cycle).
   std::weak_ptr<Portal> weak = p;
-  p->set_page_hooks(std::make_shared<const PageHooks>(PageHooks{
-      [weak](Call& call, Refusal refusal) {
-        std::shared_ptr<Portal> portal = weak.lock();
-        if (!portal) throw std::logic_error("a page route outlived its portal");
-        return portal::RefusePage(*portal, call, refusal);
-      },
-      [](const Request& request) { return portal::ParseForm(request).Get("csrf_token"); }}));
+  p->set_page_hooks(std::make_shared<const PageHooks>(
+      PageHooks{[weak](Call& call, Refusal refusal) {
+                  std::shared_ptr<Portal> portal = weak.lock();
+                  if (!portal) throw std::logic_error("a page route outlived its portal");
+                  return portal::RefusePage(*portal, call, refusal);
+                },
+                [](const Request& request) { return portal::ParseForm(request).Get("csrf_token"); }}));
   std::vector<Route> routes;
   auto raw = [&](std::string method, std::string pattern, Response (*fn)(Portal&, Call&)) {
-    routes.push_back(Route{std::move(method), std::move(pattern), Access::Public(),
-                           [p, fn](Call& call) { return fn(*p, call); }});
+    routes.push_back(
+        Route{std::move(method), std::move(pattern), Access::Public(), [p, fn](Call& call) { return fn(*p, call); }});
   };
   raw("GET", "/sign-in", portal::GetSignIn);
   raw("POST", "/sign-in", portal::PostSignIn);

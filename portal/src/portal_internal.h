@@ -18,9 +18,9 @@
 #include "ledger/app/command_bus.h"
 #include "ledger/app/ledger.h"
 #include "ledger/core/domain.h"
-#include "ledger/portal/portal.h"
 #include "ledger/http/router.h"
 #include "ledger/http/sse_hub.h"
+#include "ledger/portal/portal.h"
 
 namespace ledger::http::portal {
 
@@ -73,34 +73,34 @@ std::string UrlEncode(std::string_view in);
 
 // ---- Formatting ------------------------------------------------------------
 
-std::string FormatDateText(core::Date date);            // "3 April 2026"
+std::string FormatDateText(core::Date date);  // "3 April 2026"
 // "3 April 2026, 9:12am", in UK local time (base::UkLocalTime).
 std::string FormatWhen(core::Timestamp at);
-std::string FormatIso(core::Timestamp at);              // "2026-04-03T08:12:00Z", in UTC (for <time datetime>)
-std::string PeriodText(std::string_view period);        // "January to March 2026", "October 2026", ...
-std::string ClaimRef(std::string_view claim_id);        // upper-cased id: "C-7F3A9E"
+std::string FormatIso(core::Timestamp at);        // "2026-04-03T08:12:00Z", in UTC (for <time datetime>)
+std::string PeriodText(std::string_view period);  // "January to March 2026", "October 2026", ...
+std::string ClaimRef(std::string_view claim_id);  // upper-cased id: "C-7F3A9E"
 std::string StatusColour(core::ClaimStatus status);
-std::string RiskBandText(core::RiskBand band);          // "Low risk (under £15,000)"
+std::string RiskBandText(core::RiskBand band);  // "Low risk (under £15,000)"
 std::string RiskBandColour(core::RiskBand band);
 json::object Tag(std::string text, std::string colour);
 json::object StatusTag(core::ClaimStatus status);
 json::object RiskTag(core::RiskBand band);
-std::string StatusSlug(core::ClaimStatus status);       // "draft", "awaiting_tier1", ...
-std::string SizeText(int64_t bytes);                    // "18 KB"
-std::string PoundsInput(core::Pence pence);              // "312.40" (no separators)
+std::string StatusSlug(core::ClaimStatus status);  // "draft", "awaiting_tier1", ...
+std::string SizeText(int64_t bytes);               // "18 KB"
+std::string PoundsInput(core::Pence pence);        // "312.40" (no separators)
 // Parses "1,234.56" / "£12" into pence; nullopt for more than 2 decimals or junk.
 std::optional<core::Pence> ParsePounds(std::string_view text);
 // Parses a whole number ("1,180" allowed); nullopt for junk.
 std::optional<int64_t> ParseWholeNumber(std::string_view text);
-std::string WithThousands(int64_t n);                    // "20,000"
+std::string WithThousands(int64_t n);  // "20,000"
 
 // Field objects shaped like the partials expect (every key present).
 json::object InputField(std::string id, std::string name, std::string label);
 json::object TextareaField(std::string id, std::string name, std::string label);
 json::object SelectField(std::string id, std::string name, std::string label);
 json::object ChoiceField(std::string id, std::string name, std::string legend);  // radios / checkboxes
-json::object ChoiceItem(const std::string& field_id, bool first, std::string value, std::string text,
-                        bool checked, std::string hint = "");
+json::object ChoiceItem(const std::string& field_id, bool first, std::string value, std::string text, bool checked,
+                        std::string hint = "");
 json::object FileField(std::string id, std::string name, std::string label);
 
 // ---- Paging ------------------------------------------------------------------

@@ -37,7 +37,8 @@ std::vector<std::pair<core::OfferState, uint64_t>> OffersOf(Page& page) {
   for (const auto& row : table.value().rows) {
     const auto* sid = std::get_if<std::string>(&row[0]);
     const auto* provider = std::get_if<std::string>(&row[1]);
-    if (sid == nullptr || provider == nullptr || *provider != page.who().org_code || !seen.insert(*sid).second) continue;
+    if (sid == nullptr || provider == nullptr || *provider != page.who().org_code || !seen.insert(*sid).second)
+      continue;
     auto offer = LoadState<core::OfferState>(page.bus(), core::OfferStream(*sid, *provider));
     if (offer) out.push_back(*offer);
   }
@@ -116,7 +117,8 @@ Response RenderOffer(Page& page, const core::OfferState& offer, uint64_t version
   json::object response = ChoiceField("response", "response", "Will your practice provide this service?");
   response["legend_class"] = "nhsuk-fieldset__legend--m";
   response["items"] = json::array{ChoiceItem("response", true, "accept", "Yes, accept the offer", chosen == "accept"),
-                                  ChoiceItem("response", false, "decline", "No, decline the offer", chosen == "decline")};
+                                  ChoiceItem("response", false, "decline", "No, decline the offer",
+                                             chosen == "decline")};
   json::object reason = TextareaField("reason", "reason", "If you decline, tell the commissioner why");
   reason["rows"] = 3;
   reason["value"] = page.form().Get("reason");
@@ -141,7 +143,8 @@ Response OfferPost(Page& page) {
   std::string response = page.form().Get("response");
   std::string reason = page.form().Get("reason");
   std::vector<std::pair<std::string, std::string>> errors;
-  if (response != "accept" && response != "decline") errors.emplace_back("response", "Select whether you accept the offer");
+  if (response != "accept" && response != "decline")
+    errors.emplace_back("response", "Select whether you accept the offer");
   if (response == "decline" && reason.find_first_not_of(" \r\n\t") == std::string::npos) {
     errors.emplace_back("reason", "Tell the commissioner why you are declining");
   }
@@ -199,7 +202,8 @@ Response StatementPage(Page& page) {
                                    {"payment_run", c.payment_run},
                                    {"payment_reference", c.payment_reference},
                                    {"paid_on_text", paid_at ? FormatDateText(core::Date::FromTimestamp(paid_at)) : ""},
-                                   {"amount", core::FormatPounds(c.status == S::kPaid && c.paid_amount ? c.paid_amount : c.amount)}});
+                                   {"amount", core::FormatPounds(c.status == S::kPaid && c.paid_amount ? c.paid_amount
+                                                                                                       : c.amount)}});
     }
   }
   json::object m = page.Base("Payment statement", "/payments/statement");

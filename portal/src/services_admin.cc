@@ -28,8 +28,6 @@ std::string UnitText(core::UnitKind k) {
   return {};
 }
 
-
-
 // The service named by {id}, if the viewer's commissioner owns it or has been shared it.
 std::optional<std::pair<core::ServiceState, uint64_t>> VisibleService(Page& page) {
   const std::string& id = page.call().Param("id");
@@ -118,7 +116,8 @@ json::object Back(const std::string& service_id) {
 bool HasFractionalPence(std::string_view text) {
   size_t dot = text.find('.');
   if (dot == std::string_view::npos || text.size() - dot - 1 <= 2) return false;
-  return std::all_of(text.begin() + dot + 1, text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+  return std::all_of(text.begin() + dot + 1, text.end(),
+                     [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
 }
 
 // Pounds and pence typed by a person, converted exactly to pence; an error when
@@ -130,7 +129,8 @@ std::optional<core::Pence> ReadPounds(const std::string& text, const std::string
     return std::nullopt;
   }
   if (HasFractionalPence(text)) {
-    errors.emplace_back(id, "Enter " + what + " in pounds and whole pence, like 12.50: it cannot have fractions of a penny");
+    errors.emplace_back(id, "Enter " + what +
+                                " in pounds and whole pence, like 12.50: it cannot have fractions of a penny");
     return std::nullopt;
   }
   auto pence = ParsePounds(text);
@@ -149,8 +149,11 @@ json::array ComponentRows(const core::ServiceDefinition& d) {
     std::string range = c.unit_kind == core::UnitKind::kMoney
                             ? core::FormatPounds(c.min) + " to " + core::FormatPounds(c.max)
                             : WithThousands(c.min) + " to " + WithThousands(c.max);
-    components.push_back(json::object{{"component_id", c.id}, {"name", c.name}, {"unit", UnitText(c.unit_kind)},
-                                      {"range_text", range}, {"required_text", c.required ? "Yes" : "No"}});
+    components.push_back(json::object{{"component_id", c.id},
+                                      {"name", c.name},
+                                      {"unit", UnitText(c.unit_kind)},
+                                      {"range_text", range},
+                                      {"required_text", c.required ? "Yes" : "No"}});
   }
   return components;
 }
@@ -216,10 +219,10 @@ Response RenderService(Page& page, const core::ServiceState& s, uint64_t version
   bool own = s.commissioner == page.who().org_code;
   bool draft = s.status == core::ServiceStatus::kDraft;
   json::object m = page.Base(s.definition.name, "/admin/services");
-  m["breadcrumbs"] = json::object{
-      {"items", json::array{json::object{{"href", "/"}, {"text", "Home"}},
-                            json::object{{"href", "/admin/services"}, {"text", "Services"}}}},
-      {"back", json::object{{"href", "/admin/services"}, {"text", "Back to services"}}}};
+  m["breadcrumbs"] = json::object{{"items",
+                                   json::array{json::object{{"href", "/"}, {"text", "Home"}},
+                                               json::object{{"href", "/admin/services"}, {"text", "Services"}}}},
+                                  {"back", json::object{{"href", "/admin/services"}, {"text", "Back to services"}}}};
   m["service"] = ServiceSummary(page, s, version);
   m["is_draft"] = own && draft;
   m["components"] = ComponentRows(s.definition);
@@ -283,8 +286,8 @@ DetailsInput DetailsOf(Page& page, const core::ServiceDefinition* d) {
   DetailsInput in;
   if (page.call().request().method == "POST") {
     const Form& f = page.form();
-    return {f.Get("name"), f.Get("code"), f.Get("description"), f.Get("category"), f.Get("frequency"),
-            f.Get("window_days"), f.Get("start"), f.Get("end"), f.Get("evidence_required")};
+    return {f.Get("name"),        f.Get("code"),  f.Get("description"), f.Get("category"),         f.Get("frequency"),
+            f.Get("window_days"), f.Get("start"), f.Get("end"),         f.Get("evidence_required")};
   }
   if (d == nullptr) {
     in.category = "LES";
@@ -329,14 +332,17 @@ Response RenderServiceForm(Page& page, const core::ServiceState* s, uint64_t ver
       {"category", Radios("category", "Type of scheme", in.category,
                           {{"LES", "Local enhanced service (LES)"}, {"LIS", "Local incentive scheme (LIS)"}})},
       {"frequency", Radios("frequency", "How often do practices claim?", in.frequency,
-                           {{"monthly", "Monthly"}, {"quarterly", "Quarterly"}, {"annual", "Once a year"},
+                           {{"monthly", "Monthly"},
+                            {"quarterly", "Quarterly"},
+                            {"annual", "Once a year"},
                             {"one-off", "Once, for a single activity"}})},
       {"window_days", window},
       {"start", Input("start", "Service starts", in.start, "nhsuk-input--width-10", "For example, 2027-04-01")},
       {"end", Input("end", "Service ends", in.end, "nhsuk-input--width-10", "For example, 2028-03-31")},
       {"evidence_required", YesNo("evidence_required", "Must practices attach evidence?", in.evidence)}};
   for (auto& [key, field] : fields) {
-    if (field.is_object() && field.as_object().contains("label_class")) field.as_object()["label_class"] = "nhsuk-label--s";
+    if (field.is_object() && field.as_object().contains("label_class"))
+      field.as_object()["label_class"] = "nhsuk-label--s";
   }
   ShowErrors(m, fields, errors);
   m["fields"] = fields;
@@ -354,18 +360,23 @@ Errors ReadDetails(Page& page, core::ServiceDefinition& d, bool with_code) {
   d.description = in.description;
   if (in.category != "LES" && in.category != "LIS") errors.emplace_back("category", "Select the type of scheme");
   d.category = in.category == "LIS" ? core::ServiceCategory::kLis : core::ServiceCategory::kLes;
-  if (auto f = core::ParseFrequency(in.frequency)) d.frequency = *f;
-  else errors.emplace_back("frequency", "Select how often practices claim");
+  if (auto f = core::ParseFrequency(in.frequency))
+    d.frequency = *f;
+  else
+    errors.emplace_back("frequency", "Select how often practices claim");
   auto window = ParseWholeNumber(in.window_days);
-  if (!window) errors.emplace_back("window_days", "Enter the claim window as a whole number of days, like 30");
-  else d.window_days = static_cast<int32_t>(std::clamp<int64_t>(*window, -1, 100000));
+  if (!window)
+    errors.emplace_back("window_days", "Enter the claim window as a whole number of days, like 30");
+  else
+    d.window_days = static_cast<int32_t>(std::clamp<int64_t>(*window, -1, 100000));
   auto start = core::Date::Parse(in.start);
   auto end = core::Date::Parse(in.end);
   if (!start) errors.emplace_back("start", "Enter the date the service starts, like 2027-04-01");
   if (!end) errors.emplace_back("end", "Enter the date the service ends, like 2028-03-31");
   if (start) d.start = *start;
   if (end) d.end = *end;
-  if (in.evidence != "yes" && in.evidence != "no") errors.emplace_back("evidence_required", "Select whether practices must attach evidence");
+  if (in.evidence != "yes" && in.evidence != "no")
+    errors.emplace_back("evidence_required", "Select whether practices must attach evidence");
   d.evidence_required = in.evidence == "yes";
   return errors;
 }
@@ -385,12 +396,14 @@ Response ServiceNewPost(Page& page) {
   core::ServiceDefinition d;
   Errors errors = ReadDetails(page, d, true);
   std::string id = IdForCode(d.code);
-  if (!d.code.empty() && !core::IsValidId(id)) errors.emplace_back("code", "Use letters, numbers and hyphens for the service code");
+  if (!d.code.empty() && !core::IsValidId(id))
+    errors.emplace_back("code", "Use letters, numbers and hyphens for the service code");
   if (!errors.empty()) return RenderServiceForm(page, nullptr, 0, 422, errors);
   app::ExecuteResult r = page.Execute(core::DefineService{id, page.who().org_code, d});
   if (!r.ok()) {
     errors = RejectionErrors(r, "code", DetailsField);
-    if (r.rejected() && r.rejection().code == "service_exists") errors = {{"code", "A service with this code already exists"}};
+    if (r.rejected() && r.rejection().code == "service_exists")
+      errors = {{"code", "A service with this code already exists"}};
     return RenderServiceForm(page, nullptr, 0, 422, errors);
   }
   Flash f;
@@ -486,24 +499,27 @@ Response RenderComponentForm(Page& page, const core::ServiceState& s, uint64_t v
   json::object numerator = SelectField("numerator_of", "numerator_of", "Numerator of (threshold payments only)");
   numerator["hint"] = "Achievement is this component divided by the one you choose; both must be percentages";
   std::string chosen = Posted(page, "numerator_of", c ? c->numerator_of : "");
-  json::array options{json::object{{"option_value", ""}, {"option_text", "Not a numerator"}, {"selected", chosen.empty()}}};
+  json::array options{
+      json::object{{"option_value", ""}, {"option_text", "Not a numerator"}, {"selected", chosen.empty()}}};
   for (const auto& other : s.definition.components) {
     if (c != nullptr && other.id == c->id) continue;
-    options.push_back(json::object{{"option_value", other.id}, {"option_text", other.name}, {"selected", other.id == chosen}});
+    options.push_back(
+        json::object{{"option_value", other.id}, {"option_text", other.name}, {"selected", other.id == chosen}});
   }
   numerator["options"] = options;
   std::string unit = c ? std::string(core::UnitKindName(c->unit_kind)) : "count";
-  json::object fields{
-      {"component_id", c ? json::value(false) : json::value(id)},
-      {"name", Input("name", "Name practices see", Posted(page, "name", c ? c->name : ""))},
-      {"unit", Radios("unit", "What is entered?", Posted(page, "unit", unit),
-                      {{"count", "A count"}, {"money", "An amount of money"}, {"yes_no", "Yes or no"},
-                       {"percentage", "A percentage"}})},
-      {"min", min},
-      {"max", max},
-      {"required", YesNo("required", "Must practices enter a value?",
-                         Posted(page, "required", c && !c->required ? "no" : "yes"))},
-      {"numerator_of", numerator}};
+  json::object fields{{"component_id", c ? json::value(false) : json::value(id)},
+                      {"name", Input("name", "Name practices see", Posted(page, "name", c ? c->name : ""))},
+                      {"unit", Radios("unit", "What is entered?", Posted(page, "unit", unit),
+                                      {{"count", "A count"},
+                                       {"money", "An amount of money"},
+                                       {"yes_no", "Yes or no"},
+                                       {"percentage", "A percentage"}})},
+                      {"min", min},
+                      {"max", max},
+                      {"required", YesNo("required", "Must practices enter a value?",
+                                         Posted(page, "required", c && !c->required ? "no" : "yes"))},
+                      {"numerator_of", numerator}};
   ShowErrors(m, fields, errors);
   m["fields"] = fields;
   return page.Render(status, "service_component_form", std::move(m));
@@ -525,19 +541,24 @@ core::Component ReadComponent(Page& page, const std::string& id, Errors& errors)
   c.id = id.empty() ? form.Get("component_id") : id;
   c.name = form.Get("name");
   std::string unit = form.Get("unit");
-  static const std::vector<std::pair<std::string, core::UnitKind>> kUnits = {
-      {"count", core::UnitKind::kCount}, {"money", core::UnitKind::kMoney},
-      {"yes_no", core::UnitKind::kYesNo}, {"percentage", core::UnitKind::kPercentage}};
+  static const std::vector<std::pair<std::string, core::UnitKind>> kUnits = {{"count", core::UnitKind::kCount},
+                                                                             {"money", core::UnitKind::kMoney},
+                                                                             {"yes_no", core::UnitKind::kYesNo},
+                                                                             {"percentage",
+                                                                              core::UnitKind::kPercentage}};
   auto kind = std::find_if(kUnits.begin(), kUnits.end(), [&](const auto& u) { return u.first == unit; });
   if (c.id.empty()) errors.emplace_back("component_id", "Enter an ID for the component");
   if (c.name.empty()) errors.emplace_back("name", "Enter the name practices see");
-  if (kind == kUnits.end()) errors.emplace_back("unit", "Select what is entered");
-  else c.unit_kind = kind->second;
+  if (kind == kUnits.end())
+    errors.emplace_back("unit", "Select what is entered");
+  else
+    c.unit_kind = kind->second;
   auto min = ReadBound(form.Get("min"), IsMoney(unit), "min", "lowest", errors);
   auto max = ReadBound(form.Get("max"), IsMoney(unit), "max", "highest", errors);
   if (min) c.min = *min;
   if (max) c.max = *max;
-  if (form.Get("required") != "yes" && form.Get("required") != "no") errors.emplace_back("required", "Select whether practices must enter a value");
+  if (form.Get("required") != "yes" && form.Get("required") != "no")
+    errors.emplace_back("required", "Select whether practices must enter a value");
   c.required = form.Get("required") != "no";
   c.numerator_of = form.Get("numerator_of");
   return c;
@@ -582,7 +603,8 @@ Response ComponentFormPost(Page& page) {
   }
   app::ExecuteResult r = SaveDefinition(page, s, d);
   if (!r.ok()) {
-    return RenderComponentForm(page, s, loaded->second, form, 422, RejectionErrors(r, form.editing ? "name" : "component_id", ComponentField));
+    return RenderComponentForm(page, s, loaded->second, form, 422,
+                               RejectionErrors(r, form.editing ? "name" : "component_id", ComponentField));
   }
   return Saved(page, s, "Component " + c.name + (form.editing ? " saved" : " added"));
 }
@@ -627,12 +649,12 @@ Response RenderQuestionForm(Page& page, const core::ServiceState& s, uint64_t ve
   text["value"] = Posted(page, "text", q ? q->text : "");
   text["rows"] = 3;
   std::string kind = q ? std::string(core::QuestionKindName(q->kind)) : "text";
-  json::object fields{
-      {"question_id", q ? json::value(false) : json::value(id)},
-      {"text", text},
-      {"kind", Radios("kind", "Type of answer", Posted(page, "kind", kind),
-                      {{"text", "Text"}, {"number", "A number"}, {"yes_no", "Yes or no"}})},
-      {"required", YesNo("required", "Must practices answer?", Posted(page, "required", q && q->required ? "yes" : "no"))}};
+  json::object fields{{"question_id", q ? json::value(false) : json::value(id)},
+                      {"text", text},
+                      {"kind", Radios("kind", "Type of answer", Posted(page, "kind", kind),
+                                      {{"text", "Text"}, {"number", "A number"}, {"yes_no", "Yes or no"}})},
+                      {"required", YesNo("required", "Must practices answer?",
+                                         Posted(page, "required", q && q->required ? "yes" : "no"))}};
   ShowErrors(m, fields, errors);
   m["fields"] = fields;
   return page.Render(status, "service_question_form", std::move(m));
@@ -646,11 +668,16 @@ core::Question ReadQuestion(Page& page, const std::string& id, Errors& errors) {
   std::string kind = form.Get("kind");
   if (q.id.empty()) errors.emplace_back("question_id", "Enter an ID for the question");
   if (q.text.empty()) errors.emplace_back("text", "Enter the question practices answer");
-  if (kind == "text") q.kind = core::QuestionKind::kText;
-  else if (kind == "number") q.kind = core::QuestionKind::kNumber;
-  else if (kind == "yes_no") q.kind = core::QuestionKind::kYesNo;
-  else errors.emplace_back("kind", "Select the type of answer");
-  if (form.Get("required") != "yes" && form.Get("required") != "no") errors.emplace_back("required", "Select whether practices must answer");
+  if (kind == "text")
+    q.kind = core::QuestionKind::kText;
+  else if (kind == "number")
+    q.kind = core::QuestionKind::kNumber;
+  else if (kind == "yes_no")
+    q.kind = core::QuestionKind::kYesNo;
+  else
+    errors.emplace_back("kind", "Select the type of answer");
+  if (form.Get("required") != "yes" && form.Get("required") != "no")
+    errors.emplace_back("required", "Select whether practices must answer");
   q.required = form.Get("required") == "yes";
   return q;
 }
@@ -690,7 +717,8 @@ Response QuestionFormPost(Page& page) {
   }
   app::ExecuteResult r = SaveDefinition(page, s, d);
   if (!r.ok()) {
-    return RenderQuestionForm(page, s, loaded->second, form, 422, RejectionErrors(r, form.editing ? "text" : "question_id", QuestionField));
+    return RenderQuestionForm(page, s, loaded->second, form, 422,
+                              RejectionErrors(r, form.editing ? "text" : "question_id", QuestionField));
   }
   return Saved(page, s, form.editing ? "Question saved" : "Question added");
 }
@@ -730,8 +758,9 @@ Response RenderTariffForm(Page& page, const core::ServiceState& s, uint64_t vers
   }
   m["component_rates"] = rates;
   json::object tiers = TextareaField("threshold_tiers", "threshold_tiers", "Tiers");
-  tiers["hint"] = "One tier a line: achievement percentage, then amount, for example 75, 3500.00. The numerator "
-                  "component's achievement against its denominator is measured.";
+  tiers["hint"] =
+      "One tier a line: achievement percentage, then amount, for example 75, 3500.00. The numerator "
+      "component's achievement against its denominator is measured.";
   tiers["value"] = page.form().Get("threshold_tiers");
   json::object effective = Input("effective_from", "In force from", Posted(page, "effective_from", ""),
                                  "nhsuk-input--width-10", "For example, 2026-04-01");
@@ -739,18 +768,21 @@ Response RenderTariffForm(Page& page, const core::ServiceState& s, uint64_t vers
   json::object fields{
       {"effective_from", effective},
       {"payment_type", Radios("payment_type", "Payment type", Posted(page, "payment_type", "item_of_service"),
-                              {{"item_of_service", "Item of service"}, {"population", "Population"},
-                               {"threshold", "Threshold"}, {"participation", "Participation only"}})},
+                              {{"item_of_service", "Item of service"},
+                               {"population", "Population"},
+                               {"threshold", "Threshold"},
+                               {"participation", "Participation only"}})},
       {"population_rate", Money("population_rate", "population_rate", "Rate", page.form().Get("population_rate"))},
-      {"population_basis", Radios("population_basis", "Rate is paid", Posted(page, "population_basis", "per_patient"),
-                                  {{"per_patient", "Per registered patient"}, {"per_1000", "Per 1,000 registered patients"}},
-                                  true)},
+      {"population_basis",
+       Radios("population_basis", "Rate is paid", Posted(page, "population_basis", "per_patient"),
+              {{"per_patient", "Per registered patient"}, {"per_1000", "Per 1,000 registered patients"}}, true)},
       {"threshold_tiers", tiers},
-      {"participation_amount",
-       Money("participation_amount", "participation_amount", "Amount each period", page.form().Get("participation_amount"))}};
+      {"participation_amount", Money("participation_amount", "participation_amount", "Amount each period",
+                                     page.form().Get("participation_amount"))}};
   json::array hints{json::string("A rate for each unit of each component"),
                     json::string("A rate per registered patient or per 1,000 patients"),
-                    json::string("Pays the highest tier of achievement met"), json::string("A fixed amount each period")};
+                    json::string("Pays the highest tier of achievement met"),
+                    json::string("A fixed amount each period")};
   json::array& items = fields["payment_type"].as_object()["items"].as_array();
   for (size_t i = 0; i < items.size(); ++i) items[i].as_object()["item_hint"] = hints[i];
   ShowErrors(m, fields, errors);
@@ -775,8 +807,8 @@ std::vector<core::ThresholdTier> ReadTiers(const std::string& text, Errors& erro
     percent.erase(std::remove(percent.begin(), percent.end(), '%'), percent.end());
     auto basis_points = ParsePounds(percent);  // a percentage with up to 2 decimals: the same exact conversion
     Errors tier_errors;
-    auto pence = ReadPounds(amount.erase(0, amount.find_first_not_of(" \t")), "the amount of tier " + std::to_string(line),
-                            "threshold_tiers", tier_errors);
+    auto pence = ReadPounds(amount.erase(0, amount.find_first_not_of(" \t")),
+                            "the amount of tier " + std::to_string(line), "threshold_tiers", tier_errors);
     if (!basis_points || *basis_points < 0) {
       errors.emplace_back("threshold_tiers", fmt::format("Line {}: enter the achievement percentage, like 75", line));
     } else if (!pence) {
@@ -798,23 +830,27 @@ void ThresholdComponents(const core::ServiceDefinition& d, core::Tariff& t, Erro
       return;
     }
   }
-  errors.emplace_back("payment_type",
-                      "A threshold tariff needs a percentage component that is the numerator of another: add one first");
+  errors.emplace_back(
+      "payment_type",
+      "A threshold tariff needs a percentage component that is the numerator of another: add one first");
 }
 
 Errors ReadTariff(Page& page, const core::ServiceState& s, core::Tariff& t) {
   const Form& form = page.form();
   Errors errors;
   auto effective = core::Date::Parse(form.Get("effective_from"));
-  if (!effective) errors.emplace_back("effective_from", "Enter the date the tariff is in force from, like 2026-04-01");
-  else t.effective_from = *effective;
+  if (!effective)
+    errors.emplace_back("effective_from", "Enter the date the tariff is in force from, like 2026-04-01");
+  else
+    t.effective_from = *effective;
   std::string type = form.Get("payment_type");
   if (type == "item_of_service") {
     t.payment_type = core::PaymentType::kItemOfService;
     for (const auto& c : s.definition.components) {
       std::string text = form.Get("rate." + c.id);
       if (text.empty()) continue;
-      if (auto pence = ReadPounds(text, "the rate for " + c.name, RateId(c.id), errors)) t.unit_rates.push_back({c.id, *pence});
+      if (auto pence = ReadPounds(text, "the rate for " + c.name, RateId(c.id), errors))
+        t.unit_rates.push_back({c.id, *pence});
     }
     if (t.unit_rates.empty() && errors.empty()) {
       errors.emplace_back(s.definition.components.empty() ? "payment_type" : RateId(s.definition.components.front().id),
@@ -824,7 +860,7 @@ Errors ReadTariff(Page& page, const core::ServiceState& s, core::Tariff& t) {
   } else if (type == "population") {
     t.payment_type = core::PaymentType::kPopulation;
     t.population_basis = form.Get("population_basis") == "per_1000" ? core::PopulationBasis::kPerThousand
-                                                                     : core::PopulationBasis::kPerPatient;
+                                                                    : core::PopulationBasis::kPerPatient;
     if (auto pence = ReadPounds(form.Get("population_rate"), "the population rate", "population_rate", errors)) {
       t.population_rate_pence = *pence;
     }
@@ -834,7 +870,8 @@ Errors ReadTariff(Page& page, const core::ServiceState& s, core::Tariff& t) {
     t.tiers = ReadTiers(form.Get("threshold_tiers"), errors);
   } else if (type == "participation") {
     t.payment_type = core::PaymentType::kParticipation;
-    if (auto pence = ReadPounds(form.Get("participation_amount"), "the amount each period", "participation_amount", errors)) {
+    if (auto pence = ReadPounds(form.Get("participation_amount"), "the amount each period", "participation_amount",
+                                errors)) {
       t.participation_pence = *pence;
     }
   } else {
@@ -880,7 +917,8 @@ Response ServiceStatePost(Page& page, bool publish) {
   if (!loaded) return page.NotFound();
   const std::string& id = loaded->first.service_id;
   auto version = FormVersion(page, id);
-  app::ExecuteResult r = publish ? page.Execute(core::PublishService{id}, version) : page.Execute(core::RetireService{id}, version);
+  app::ExecuteResult r = publish ? page.Execute(core::PublishService{id}, version)
+                                 : page.Execute(core::RetireService{id}, version);
   Flash f;
   f.success = r.ok();
   f.heading = r.ok() ? (publish ? "Service published" : "Service retired")
@@ -900,13 +938,15 @@ std::string RatesText(const core::ServiceState& s, const core::Tariff& t) {
       std::string out;
       for (const auto& r : t.unit_rates) {
         const core::Component* c = s.definition.FindComponent(r.component_id);
-        out += (out.empty() ? "" : "; ") + core::FormatPounds(r.pence_per_unit) + " per " + (c ? c->name : r.component_id);
+        out += (out.empty() ? "" : "; ") + core::FormatPounds(r.pence_per_unit) + " per " +
+               (c ? c->name : r.component_id);
       }
       return out;
     }
     case core::PaymentType::kPopulation:
-      return core::FormatPounds(t.population_rate_pence) +
-             (t.population_basis == core::PopulationBasis::kPerThousand ? " per 1,000 registered patients" : " per registered patient");
+      return core::FormatPounds(t.population_rate_pence) + (t.population_basis == core::PopulationBasis::kPerThousand
+                                                                ? " per 1,000 registered patients"
+                                                                : " per registered patient");
     case core::PaymentType::kThreshold: {
       std::string out;
       for (const auto& tier : t.tiers) {

@@ -47,16 +47,11 @@ data ToData(const json::value& v) {
     }
     case json::kind::string:
       return v.as_string().empty() ? data{data::type::bool_false} : data{std::string(v.as_string())};
-    case json::kind::bool_:
-      return v.as_bool() ? data{data::type::bool_true} : data{data::type::bool_false};
-    case json::kind::int64:
-      return data{std::to_string(v.as_int64())};
-    case json::kind::uint64:
-      return data{std::to_string(v.as_uint64())};
-    case json::kind::double_:
-      return data{fmt::format("{}", v.as_double())};
-    default:
-      return data{data::type::bool_false};
+    case json::kind::bool_: return v.as_bool() ? data{data::type::bool_true} : data{data::type::bool_false};
+    case json::kind::int64: return data{std::to_string(v.as_int64())};
+    case json::kind::uint64: return data{std::to_string(v.as_uint64())};
+    case json::kind::double_: return data{fmt::format("{}", v.as_double())};
+    default: return data{data::type::bool_false};
   }
 }
 
@@ -245,14 +240,11 @@ std::string PeriodText(std::string_view text) {
   const core::Date s = period->start;
   const core::Date e = period->end;
   switch (period->frequency) {
-    case core::Frequency::kMonthly:
-      return fmt::format("{} {}", kMonths[s.month() - 1], s.year());
+    case core::Frequency::kMonthly: return fmt::format("{} {}", kMonths[s.month() - 1], s.year());
     case core::Frequency::kQuarterly:
       return fmt::format("{} to {} {}", kMonths[s.month() - 1], kMonths[e.month() - 1], e.year());
-    case core::Frequency::kAnnual:
-      return fmt::format("April {} to March {}", s.year(), e.year());
-    case core::Frequency::kOneOff:
-      return FormatDateText(s);
+    case core::Frequency::kAnnual: return fmt::format("April {} to March {}", s.year(), e.year());
+    case core::Frequency::kOneOff: return FormatDateText(s);
   }
   return std::string(text);
 }
@@ -269,8 +261,7 @@ std::string StatusColour(core::ClaimStatus status) {
     case S::kAwaitingProviderApproval:
     case S::kAwaitingTier1:
     case S::kAwaitingTier2:
-    case S::kAwaitingFinance:
-      return "blue";
+    case S::kAwaitingFinance: return "blue";
     case S::kApprovedForPayment: return "green";
     case S::kPaymentHeld: return "yellow";
     case S::kSentForPayment: return "purple";
@@ -386,25 +377,25 @@ std::optional<core::Pence> ParsePounds(std::string_view text) {
 }
 
 json::object InputField(std::string id, std::string name, std::string label) {
-  return {{"id", id},           {"name", name},      {"label", label},   {"label_class", ""},
-          {"hint", ""},         {"error", ""},       {"value", ""},      {"type", "text"},
-          {"autocomplete", ""}, {"width_class", ""}, {"inputmode", ""},  {"prefix", ""},
-          {"suffix", ""},       {"spellcheck_off", false}, {"required", false}, {"max_value", ""}};
+  return {{"id", id},        {"name", name}, {"label", label}, {"label_class", ""},       {"hint", ""},
+          {"error", ""},     {"value", ""},  {"type", "text"}, {"autocomplete", ""},      {"width_class", ""},
+          {"inputmode", ""}, {"prefix", ""}, {"suffix", ""},   {"spellcheck_off", false}, {"required", false},
+          {"max_value", ""}};
 }
 
 json::object TextareaField(std::string id, std::string name, std::string label) {
-  return {{"id", id}, {"name", name}, {"label", label}, {"label_class", ""},
-          {"hint", ""}, {"error", ""}, {"value", ""}, {"rows", 4}};
+  return {{"id", id},   {"name", name}, {"label", label}, {"label_class", ""},
+          {"hint", ""}, {"error", ""},  {"value", ""},    {"rows", 4}};
 }
 
 json::object SelectField(std::string id, std::string name, std::string label) {
-  return {{"id", id}, {"name", name}, {"label", label}, {"label_class", ""},
-          {"hint", ""}, {"error", ""}, {"options", json::array{}}};
+  return {{"id", id},   {"name", name}, {"label", label},          {"label_class", ""},
+          {"hint", ""}, {"error", ""},  {"options", json::array{}}};
 }
 
 json::object ChoiceField(std::string id, std::string name, std::string legend) {
-  return {{"id", id},     {"name", name},    {"legend", legend}, {"legend_class", ""}, {"hint", ""},
-          {"error", ""}, {"inline", false}, {"small", false},  {"items", json::array{}}};
+  return {{"id", id},    {"name", name},    {"legend", legend}, {"legend_class", ""},    {"hint", ""},
+          {"error", ""}, {"inline", false}, {"small", false},   {"items", json::array{}}};
 }
 
 json::object ChoiceItem(const std::string& field_id, bool first, std::string value, std::string text, bool checked,
@@ -418,8 +409,8 @@ json::object ChoiceItem(const std::string& field_id, bool first, std::string val
 }
 
 json::object FileField(std::string id, std::string name, std::string label) {
-  return {{"id", id}, {"name", name}, {"label", label}, {"label_class", ""},
-          {"hint", ""}, {"error", ""}, {"accept", ""}};
+  return {{"id", id},   {"name", name}, {"label", label}, {"label_class", ""},
+          {"hint", ""}, {"error", ""},  {"accept", ""}};
 }
 
 }  // namespace ledger::http::portal

@@ -17,9 +17,9 @@ bool IsDecision(const core::Event& e) {
   return std::holds_alternative<core::ClaimApprovedByProvider>(e) ||
          std::holds_alternative<core::ClaimReturnedByProvider>(e) ||
          std::holds_alternative<core::ClaimApprovedAtTier>(e) ||
-         std::holds_alternative<core::ClaimApprovedForPayment>(e) ||
-         std::holds_alternative<core::ClaimRejected>(e) || std::holds_alternative<core::ClaimReturned>(e) ||
-         std::holds_alternative<core::PaymentHeld>(e) || std::holds_alternative<core::PaymentReleased>(e);
+         std::holds_alternative<core::ClaimApprovedForPayment>(e) || std::holds_alternative<core::ClaimRejected>(e) ||
+         std::holds_alternative<core::ClaimReturned>(e) || std::holds_alternative<core::PaymentHeld>(e) ||
+         std::holds_alternative<core::PaymentReleased>(e);
 }
 
 std::string EntryKey(std::string_view prefix, std::string_view id, uint64_t position) {

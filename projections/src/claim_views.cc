@@ -1,11 +1,11 @@
 #include "ledger/projections/claim_views.h"
 
-#include <boost/json/parse.hpp>
 #include <fmt/format.h>
+#include <boost/json/parse.hpp>
 
 #include <algorithm>
-#include <cstdio>
 #include <charconv>
+#include <cstdio>
 
 #include "claim_row.h"
 #include "ledger/base/hex.h"
@@ -32,7 +32,6 @@ std::optional<AsOf> AsOf::Parse(const std::string& text) {
     return std::nullopt;
   return Time(day_start + ((h * 60 + m) * 60 + s) * int64_t{1'000'000});
 }
-
 
 using internal::ReadView;
 
@@ -74,10 +73,24 @@ bool DecodeCursor(const std::string& cursor, std::string* out) {
 }  // namespace
 
 std::string_view StageName(Stage stage) {
-  static constexpr std::string_view kNames[kStageCount] = {
-      "drafted", "first_submitted", "submitted", "submission_failed", "provider_approved", "tier1_approved",
-      "tier2_approved", "finance_approved", "approved_for_payment", "held", "released", "added_to_payment_run",
-      "sent_for_payment", "paid", "returned", "rejected", "withdrawn", "deleted"};
+  static constexpr std::string_view kNames[kStageCount] = {"drafted",
+                                                           "first_submitted",
+                                                           "submitted",
+                                                           "submission_failed",
+                                                           "provider_approved",
+                                                           "tier1_approved",
+                                                           "tier2_approved",
+                                                           "finance_approved",
+                                                           "approved_for_payment",
+                                                           "held",
+                                                           "released",
+                                                           "added_to_payment_run",
+                                                           "sent_for_payment",
+                                                           "paid",
+                                                           "returned",
+                                                           "rejected",
+                                                           "withdrawn",
+                                                           "deleted"};
   return kNames[static_cast<int>(stage)];
 }
 
@@ -93,8 +106,7 @@ es::Result<Answered> ResolveAsOf(const ProjectionDb& db, const AsOf& as_of) {
   return (*view)->answered();
 }
 
-es::Result<std::optional<ClaimView>> GetClaim(const ProjectionDb& db, std::string_view claim_id,
-                                              const AsOf& as_of) {
+es::Result<std::optional<ClaimView>> GetClaim(const ProjectionDb& db, std::string_view claim_id, const AsOf& as_of) {
   auto view = ReadView::Open(db, as_of);
   if (!view.ok()) return view.status();
   return (*view)->Claim(claim_id);
@@ -125,20 +137,20 @@ es::Result<ClaimPage> ListClaims(const ProjectionDb& db, const ClaimQuery& query
   if (query.provider.empty()) {
     // Scan the commissioner's claims; the cursor is the last logical key.
     std::string prefix = internal::Logical({query.commissioner});
-    es::Status s = view.ScanAsOf(keys::kClaimTable, prefix, after, [&](std::string_view logical,
-                                                                       const internal::Versioned& v) {
-      ClaimView c;
-      if (!internal::DecodeClaimRow(v.row, &c) || !filter.Matches(c)) return true;
-      if (page.claims.size() == limit) {
-        more = true;
-        return false;
-      }
-      c.valid_from = v.valid_from;
-      c.valid_to = v.valid_to;
-      page.claims.push_back(std::move(c));
-      last = logical;
-      return true;
-    });
+    es::Status s = view.ScanAsOf(keys::kClaimTable, prefix, after,
+                                 [&](std::string_view logical, const internal::Versioned& v) {
+                                   ClaimView c;
+                                   if (!internal::DecodeClaimRow(v.row, &c) || !filter.Matches(c)) return true;
+                                   if (page.claims.size() == limit) {
+                                     more = true;
+                                     return false;
+                                   }
+                                   c.valid_from = v.valid_from;
+                                   c.valid_to = v.valid_to;
+                                   page.claims.push_back(std::move(c));
+                                   last = logical;
+                                   return true;
+                                 });
     if (!s.ok()) return s;
   } else {
     // A provider's claims, through the provider index; the cursor is the last claim id.
@@ -338,9 +350,7 @@ boost::json::object ClaimViewToJson(const ClaimView& c) {
 }
 
 namespace {
-boost::json::object AsOfJson(const Answered& a) {
-  return {{"position", a.position}, {"at", FormatTimestamp(a.at)}};
-}
+boost::json::object AsOfJson(const Answered& a) { return {{"position", a.position}, {"at", FormatTimestamp(a.at)}}; }
 }  // namespace
 
 boost::json::object ClaimPageToJson(const ClaimPage& page) {

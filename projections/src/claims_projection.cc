@@ -94,7 +94,8 @@ class ClaimsProjection final : public Projection {
     HolderFor(c, &c.holder_role, &c.holder_org);
     if (c.holder_role != old_role || c.holder_org != old_org || c.status_since_position != old_since) {
       if (!old_role.empty()) w.Delete(WorklistKey(old_org, old_role, old_since, c.claim_id));
-      if (!c.holder_role.empty()) w.Put(WorklistKey(c.holder_org, c.holder_role, c.status_since_position, c.claim_id), "");
+      if (!c.holder_role.empty())
+        w.Put(WorklistKey(c.holder_org, c.holder_role, c.status_since_position, c.claim_id), "");
     }
     w.PutVersioned(keys::kClaimTable, Logical({c.commissioner, c.claim_id}), EncodeClaimRow(c), env.position);
   }

@@ -32,9 +32,7 @@ std::string TariffSummary(const core::Tariff& t) {
       out += fmt::format(" {}/{}", t.numerator_component, t.denominator_component);
       for (const auto& tier : t.tiers) out += fmt::format(" >={}bp={}p", tier.min_basis_points, tier.pence);
       break;
-    case core::PaymentType::kParticipation:
-      out += fmt::format(" {}p", t.participation_pence);
-      break;
+    case core::PaymentType::kParticipation: out += fmt::format(" {}p", t.participation_pence); break;
   }
   return out;
 }
@@ -49,7 +47,8 @@ void Define(ServiceRow* row, const core::ServiceDefinition& d) {
   row->end = d.end.ToString();
   row->evidence_required = d.evidence_required;
   row->components.clear();
-  for (const auto& c : d.components) row->components.push_back(c.id + ":" + std::string(core::UnitKindName(c.unit_kind)));
+  for (const auto& c : d.components)
+    row->components.push_back(c.id + ":" + std::string(core::UnitKindName(c.unit_kind)));
 }
 
 class DirectoryProjection final : public Projection {
@@ -157,8 +156,8 @@ class DirectoryProjection final : public Projection {
                e.roles_requested.bits(), false, e.at, w);
   }
   void On(const core::AccountCreated& e, Writer& w) {
-    NewAccount(e.username, e.org_code, e.org_kind, e.commissioner_code, e.full_name, e.email, "active",
-               e.roles.bits(), e.roles.bits(), e.dual_tier_warning, e.at, w);
+    NewAccount(e.username, e.org_code, e.org_kind, e.commissioner_code, e.full_name, e.email, "active", e.roles.bits(),
+               e.roles.bits(), e.dual_tier_warning, e.at, w);
   }
   template <typename F>
   void UpdateAccount(const std::string& username, core::Timestamp at, Writer& w, F&& change) {
@@ -272,8 +271,7 @@ class DirectoryProjection final : public Projection {
     Store(keys::kOfferTable, keys::kLocOffer, id, logical, row, w);
   }
   template <typename F>
-  void UpdateOffer(const std::string& service, const std::string& provider, core::Timestamp at, Writer& w,
-                   F&& change) {
+  void UpdateOffer(const std::string& service, const std::string& provider, core::Timestamp at, Writer& w, F&& change) {
     OfferRow row;
     std::string logical;
     const std::string id = OfferId(service, provider);

@@ -34,8 +34,8 @@ struct ServiceRow {
   std::string service_id, commissioner, code, name, category, frequency, status;
   int64_t window_days = 0;
   std::string start, end;
-  std::vector<std::string> components;   // "id:kind" each
-  std::vector<std::string> tariffs;      // "effective_from payment_type summary" each
+  std::vector<std::string> components;  // "id:kind" each
+  std::vector<std::string> tariffs;     // "effective_from payment_type summary" each
   std::vector<std::string> shared_with;
   bool evidence_required = false;
 };

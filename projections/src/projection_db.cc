@@ -6,8 +6,8 @@
 #include <rocksdb/table.h>
 
 #include <array>
-#include <filesystem>
 #include <atomic>
+#include <filesystem>
 #include <mutex>
 
 #include "ledger/base/hex.h"
@@ -37,9 +37,7 @@ class ProjectionDb::Impl {
     }
     return -1;
   }
-  static std::string CheckpointKey(std::string_view name) {
-    return std::string(keys::kCheckpointPrefix).append(name);
-  }
+  static std::string CheckpointKey(std::string_view name) { return std::string(keys::kCheckpointPrefix).append(name); }
 };
 
 namespace {
@@ -78,8 +76,7 @@ es::Result<std::unique_ptr<ProjectionDb>> ProjectionDb::OpenReadOnly(const std::
 }
 
 es::Result<std::unique_ptr<ProjectionDb>> ProjectionDb::OpenImpl(const std::string& dir,
-                                                                 const ProjectionDbOptions& options,
-                                                                 bool read_only) {
+                                                                 const ProjectionDbOptions& options, bool read_only) {
   if (read_only && !std::filesystem::exists(std::filesystem::path(dir) / "CURRENT")) {
     return es::Status::NotFound("no projection database in " + dir);
   }
@@ -103,7 +100,7 @@ es::Result<std::unique_ptr<ProjectionDb>> ProjectionDb::OpenImpl(const std::stri
   db_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = read_only ? rocksdb::DB::OpenForReadOnly(db_options, dir, &raw)
-                               : rocksdb::DB::Open(db_options, dir, &raw);
+                                : rocksdb::DB::Open(db_options, dir, &raw);
   if (!s.ok()) {
     if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
       return es::Status::Busy("projection database " + dir + " is in use: " + s.ToString());
@@ -132,8 +129,10 @@ es::Result<std::unique_ptr<ProjectionDb>> ProjectionDb::OpenImpl(const std::stri
   for (size_t i = 0; i < impl->projections.size(); ++i) {
     std::string value;
     s = impl->db->Get(rocksdb::ReadOptions(), Impl::CheckpointKey(impl->projections[i]->name()), &value);
-    if (s.ok() && value.size() == 8) impl->checkpoints[i] = internal::ReadBE64(value);
-    else if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "read checkpoint");
+    if (s.ok() && value.size() == 8)
+      impl->checkpoints[i] = internal::ReadBE64(value);
+    else if (!s.ok() && !s.IsNotFound())
+      return FromRocks(s, "read checkpoint");
   }
   if (!read_only) impl->writer = std::make_unique<internal::Writer>(impl->db.get(), options.cache_entries);
   return std::unique_ptr<ProjectionDb>(new ProjectionDb(std::move(impl)));

@@ -145,22 +145,33 @@ bool ApprovedForPaymentReached(const ClaimView& c) {
 
 es::Result<Table> ClaimsReport(const ReadView& view, const Params& p, const ClaimSelection& sel) {
   Table t = Start("claims", p, view,
-                  {{"claim_id", kText}, {"service_id", kText}, {"service", kText}, {"provider", kText},
-                   {"period", kText}, {"status", kText}, {"holder_role", kText}, {"amount", kMoney},
-                   {"risk_band", kText}, {"units", kInt}, {"submitted_at", kText}, {"status_since", kText}});
+                  {{"claim_id", kText},
+                   {"service_id", kText},
+                   {"service", kText},
+                   {"provider", kText},
+                   {"period", kText},
+                   {"status", kText},
+                   {"holder_role", kText},
+                   {"amount", kMoney},
+                   {"risk_band", kText},
+                   {"units", kInt},
+                   {"submitted_at", kText},
+                   {"status_since", kText}});
   auto names = ServiceNames(view);
   es::Status s = ForEachClaim(view, p.scope, sel, [&](const ClaimView& c) {
     t.rows.push_back({c.claim_id, c.service_id, Lookup(names, c.service_id), c.provider, c.period,
                       std::string(core::StatusName(c.status)), c.holder_role, c.amount,
-                      std::string(core::RiskBandName(c.risk_band)), c.units,
-                      FormatTimestamp(c.At(Stage::kSubmitted)), FormatTimestamp(c.status_since_at)});
+                      std::string(core::RiskBandName(c.risk_band)), c.units, FormatTimestamp(c.At(Stage::kSubmitted)),
+                      FormatTimestamp(c.status_since_at)});
   });
   if (!s.ok()) return s;
   return t;
 }
 
 es::Result<Table> ActivityReport(const ReadView& view, const Params& p, const ClaimSelection& sel) {
-  struct Totals { int64_t claims = 0, units = 0, amount = 0; };
+  struct Totals {
+    int64_t claims = 0, units = 0, amount = 0;
+  };
   std::map<std::tuple<std::string, std::string, std::string, std::string>, Totals> groups;
   es::Status s = ForEachClaim(view, p.scope, sel, [&](const ClaimView& c) {
     Totals& g = groups[{c.service_id, c.provider, c.period, std::string(core::StatusName(c.status))}];
@@ -171,8 +182,14 @@ es::Result<Table> ActivityReport(const ReadView& view, const Params& p, const Cl
   if (!s.ok()) return s;
   auto names = ServiceNames(view);
   Table t = Start("activity", p, view,
-                  {{"service_id", kText}, {"service", kText}, {"provider", kText}, {"period", kText},
-                   {"status", kText}, {"claims", kInt}, {"units", kInt}, {"amount", kMoney}});
+                  {{"service_id", kText},
+                   {"service", kText},
+                   {"provider", kText},
+                   {"period", kText},
+                   {"status", kText},
+                   {"claims", kInt},
+                   {"units", kInt},
+                   {"amount", kMoney}});
   for (const auto& [k, g] : groups) {
     const auto& [service, provider, period, status] = k;
     t.rows.push_back({service, Lookup(names, service), provider, period, status, g.claims, g.units, g.amount});
@@ -181,7 +198,10 @@ es::Result<Table> ActivityReport(const ReadView& view, const Params& p, const Cl
 }
 
 es::Result<Table> UptakeReport(const ReadView& view, const Params& p, const ClaimSelection& sel) {
-  struct Uptake { int64_t units = 0, list_size = 0; std::string latest_period; };
+  struct Uptake {
+    int64_t units = 0, list_size = 0;
+    std::string latest_period;
+  };
   std::map<std::string, std::map<std::string, Uptake>> by_service;  // service -> provider -> uptake
   es::Status s = ForEachClaim(view, p.scope, sel, [&](const ClaimView& c) {
     if (!Submitted(c) || c.status == ClaimStatus::kRejected || c.status == ClaimStatus::kWithdrawn ||
@@ -199,9 +219,18 @@ es::Result<Table> UptakeReport(const ReadView& view, const Params& p, const Clai
   auto names = ServiceNames(view);
   auto orgs = Organisations(view, p.scope);
   Table t = Start("uptake", p, view,
-                  {{"service_id", kText}, {"service", kText}, {"provider", kText}, {"provider_name", kText},
-                   {"list_size", kInt}, {"units", kInt}, {"units_per_1000", kDec}, {"service_median", kDec},
-                   {"service_q1", kDec}, {"service_q3", kDec}, {"service_iqr", kDec}, {"outlier", kText}});
+                  {{"service_id", kText},
+                   {"service", kText},
+                   {"provider", kText},
+                   {"provider_name", kText},
+                   {"list_size", kInt},
+                   {"units", kInt},
+                   {"units_per_1000", kDec},
+                   {"service_median", kDec},
+                   {"service_q1", kDec},
+                   {"service_q3", kDec},
+                   {"service_iqr", kDec},
+                   {"outlier", kText}});
   for (auto& [service, providers] : by_service) {
     std::vector<std::pair<std::string, int64_t>> rates;  // provider, hundredths per 1,000
     for (auto& [provider, u] : providers) {
@@ -221,20 +250,26 @@ es::Result<Table> UptakeReport(const ReadView& view, const Params& p, const Clai
     for (const auto& [provider, rate] : rates) {
       std::string outlier;
       // Beyond 1.5 IQR, compared exactly in halves: 2*rate vs 2*q +/- 3*iqr.
-      if (2 * rate > 2 * q3 + 3 * iqr) outlier = "high";
-      else if (2 * rate < 2 * q1 - 3 * iqr) outlier = "low";
+      if (2 * rate > 2 * q3 + 3 * iqr)
+        outlier = "high";
+      else if (2 * rate < 2 * q1 - 3 * iqr)
+        outlier = "low";
       const Uptake& u = providers[provider];
       auto org = orgs.find(provider);
-      t.rows.push_back({service, Lookup(names, service), provider,
-                        org == orgs.end() ? std::string() : org->second.name, u.list_size, u.units, rate, median,
-                        q1, q3, iqr, outlier});
+      t.rows.push_back({service, Lookup(names, service), provider, org == orgs.end() ? std::string() : org->second.name,
+                        u.list_size, u.units, rate, median, q1, q3, iqr, outlier});
     }
   }
   return t;
 }
 
 es::Result<Table> TurnaroundReport(const ReadView& view, const Params& p, const ClaimSelection& sel) {
-  struct StageSpan { std::string_view name; Stage from; Stage alt_from; Stage to; };
+  struct StageSpan {
+    std::string_view name;
+    Stage from;
+    Stage alt_from;
+    Stage to;
+  };
   static constexpr StageSpan kSpans[] = {
       {"provider approval", Stage::kSubmitted, Stage::kSubmitted, Stage::kProviderApproved},
       {"tier 1 approval", Stage::kProviderApproved, Stage::kSubmitted, Stage::kTier1Approved},
@@ -256,8 +291,12 @@ es::Result<Table> TurnaroundReport(const ReadView& view, const Params& p, const 
   if (!s.ok()) return s;
   auto names = ServiceNames(view);
   Table t = Start("turnaround", p, view,
-                  {{"service_id", kText}, {"service", kText}, {"stage", kText}, {"claims", kInt},
-                   {"median_hours", kDec}, {"p90_hours", kDec}});
+                  {{"service_id", kText},
+                   {"service", kText},
+                   {"stage", kText},
+                   {"claims", kInt},
+                   {"median_hours", kDec},
+                   {"p90_hours", kDec}});
   for (auto& [key, values] : durations) {
     std::sort(values.begin(), values.end());
     t.rows.push_back({key.first, Lookup(names, key.first), std::string(kSpans[key.second].name),
@@ -287,8 +326,13 @@ es::Result<Table> ReasonsReport(const ReadView& view, const Params& p, const Cla
   if (!it->status().ok()) return internal::FromRocks(it->status(), "reasons");
   auto names = ServiceNames(view);
   Table t = Start("reasons", p, view,
-                  {{"service_id", kText}, {"service", kText}, {"kind", kText}, {"tier", kText},
-                   {"reason_code", kText}, {"reason", kText}, {"count", kInt}});
+                  {{"service_id", kText},
+                   {"service", kText},
+                   {"kind", kText},
+                   {"tier", kText},
+                   {"reason_code", kText},
+                   {"reason", kText},
+                   {"count", kInt}});
   for (const auto& [k, n] : counts) {
     const auto& [service, kind, tier, code, reason] = k;
     t.rows.push_back({service, Lookup(names, service), kind, tier, code, reason, n});
@@ -297,24 +341,35 @@ es::Result<Table> ReasonsReport(const ReadView& view, const Params& p, const Cla
 }
 
 es::Result<Table> ParticipationReport(const ReadView& view, const Params& p, const ClaimSelection& sel) {
-  struct Counts { int64_t offered = 0, accepted = 0, declined = 0, pending = 0, withdrawn = 0; };
+  struct Counts {
+    int64_t offered = 0, accepted = 0, declined = 0, pending = 0, withdrawn = 0;
+  };
   std::map<std::string, Counts> by_service;
-  es::Status s = ForEachVersioned<internal::OfferRow>(
-      view, keys::kOfferTable, internal::Logical({p.scope}), [&](const internal::OfferRow& o) {
-        if (!sel.service.empty() && o.service_id != sel.service) return;
-        if (!sel.provider.empty() && o.provider != sel.provider) return;
-        Counts& c = by_service[o.service_id];
-        ++c.offered;
-        if (o.status == "accepted") ++c.accepted;
-        else if (o.status == "declined") ++c.declined;
-        else if (o.status == "pending") ++c.pending;
-        else if (o.status == "withdrawn") ++c.withdrawn;
-      });
+  es::Status s = ForEachVersioned<internal::OfferRow>(view, keys::kOfferTable, internal::Logical({p.scope}),
+                                                      [&](const internal::OfferRow& o) {
+                                                        if (!sel.service.empty() && o.service_id != sel.service) return;
+                                                        if (!sel.provider.empty() && o.provider != sel.provider) return;
+                                                        Counts& c = by_service[o.service_id];
+                                                        ++c.offered;
+                                                        if (o.status == "accepted")
+                                                          ++c.accepted;
+                                                        else if (o.status == "declined")
+                                                          ++c.declined;
+                                                        else if (o.status == "pending")
+                                                          ++c.pending;
+                                                        else if (o.status == "withdrawn")
+                                                          ++c.withdrawn;
+                                                      });
   if (!s.ok()) return s;
   auto names = ServiceNames(view);
   Table t = Start("participation", p, view,
-                  {{"service_id", kText}, {"service", kText}, {"offered", kInt}, {"accepted", kInt},
-                   {"declined", kInt}, {"pending", kInt}, {"withdrawn", kInt}});
+                  {{"service_id", kText},
+                   {"service", kText},
+                   {"offered", kInt},
+                   {"accepted", kInt},
+                   {"declined", kInt},
+                   {"pending", kInt},
+                   {"withdrawn", kInt}});
   for (const auto& [service, c] : by_service) {
     t.rows.push_back({service, Lookup(names, service), c.offered, c.accepted, c.declined, c.pending, c.withdrawn});
   }
@@ -336,18 +391,27 @@ es::Result<Table> LiabilityReport(const ReadView& view, const Params& p, const C
   });
   if (!s.ok()) return s;
   auto names = ServiceNames(view);
-  Table t = Start("liability", p, view,
-                  {{"service_id", kText}, {"service", kText}, {"approved_month", kText}, {"claims", kInt},
-                   {"amount", kMoney}});
+  Table t = Start(
+      "liability", p, view,
+      {{"service_id", kText}, {"service", kText}, {"approved_month", kText}, {"claims", kInt}, {"amount", kMoney}});
   for (const auto& [k, g] : groups) t.rows.push_back({k.first, Lookup(names, k.first), k.second, g.first, g.second});
   return t;
 }
 
 es::Result<Table> PaymentRunsReport(const ReadView& view, const Params& p, const ClaimSelection&) {
   Table t = Start("payment_runs", p, view,
-                  {{"run_id", kText}, {"status", kText}, {"pay_date", kText}, {"claims", kInt}, {"total", kMoney},
-                   {"head_position", kInt}, {"head_hash", kText}, {"created_by", kText}, {"created_at", kText},
-                   {"confirmed_by", kText}, {"confirmed_at", kText}, {"paid_at", kText},
+                  {{"run_id", kText},
+                   {"status", kText},
+                   {"pay_date", kText},
+                   {"claims", kInt},
+                   {"total", kMoney},
+                   {"head_position", kInt},
+                   {"head_hash", kText},
+                   {"created_by", kText},
+                   {"created_at", kText},
+                   {"confirmed_by", kText},
+                   {"confirmed_at", kText},
+                   {"paid_at", kText},
                    {"payment_reference", kText}});
   es::Status s = ForEachVersioned<internal::RunRow>(
       view, keys::kRunTable, internal::Logical({p.scope}), [&](const internal::RunRow& r) {
@@ -363,8 +427,7 @@ es::Result<Table> PaymentRunClaimsReport(const ReadView& view, const Params& p, 
   const std::string run = Filter(p, "run");
   if (run.empty()) return es::Status::Invalid("the payment_run_claims report needs a run");
   Table t = Start("payment_run_claims", p, view,
-                  {{"run_id", kText}, {"claim_id", kText}, {"provider", kText}, {"amount", kMoney},
-                   {"status", kText}});
+                  {{"run_id", kText}, {"claim_id", kText}, {"provider", kText}, {"amount", kMoney}, {"status", kText}});
   if (!view.GetAsOf(keys::kRunTable, internal::Logical({p.scope, run}))) return t;  // not this scope's, or not yet
   const std::string prefix = std::string(keys::kRunClaims).append(run).append("|");
   auto it = view.NewIterator(prefix);
@@ -391,8 +454,12 @@ es::Result<Table> SpendReport(const ReadView& view, const Params& p, const Claim
   if (!s.ok()) return s;
   auto names = ServiceNames(view);
   Table t = Start("spend", p, view,
-                  {{"service_id", kText}, {"service", kText}, {"provider", kText}, {"paid_month", kText},
-                   {"claims", kInt}, {"amount", kMoney}});
+                  {{"service_id", kText},
+                   {"service", kText},
+                   {"provider", kText},
+                   {"paid_month", kText},
+                   {"claims", kInt},
+                   {"amount", kMoney}});
   for (const auto& [k, g] : groups) {
     const auto& [service, provider, month] = k;
     t.rows.push_back({service, Lookup(names, service), provider, month, g.first, g.second});
@@ -402,8 +469,14 @@ es::Result<Table> SpendReport(const ReadView& view, const Params& p, const Claim
 
 es::Result<Table> HeldReport(const ReadView& view, const Params& p, const ClaimSelection& sel) {
   Table t = Start("held", p, view,
-                  {{"claim_id", kText}, {"service_id", kText}, {"provider", kText}, {"period", kText},
-                   {"amount", kMoney}, {"reason", kText}, {"held_by", kText}, {"held_at", kText},
+                  {{"claim_id", kText},
+                   {"service_id", kText},
+                   {"provider", kText},
+                   {"period", kText},
+                   {"amount", kMoney},
+                   {"reason", kText},
+                   {"held_by", kText},
+                   {"held_at", kText},
                    {"age_days", kInt}});
   std::vector<ClaimView> held;
   es::Status s = ForEachClaim(view, p.scope, sel, [&](const ClaimView& c) {
@@ -434,8 +507,8 @@ es::Result<Table> RiskBandsReport(const ReadView& view, const Params& p, const C
   Table t = Start("risk_bands", p, view,
                   {{"risk_band", kText}, {"status", kText}, {"claims", kInt}, {"amount", kMoney}});
   for (const auto& [k, g] : groups) {
-    t.rows.push_back({std::string(core::RiskBandName(static_cast<core::RiskBand>(k.first))), k.second, g.first,
-                      g.second});
+    t.rows.push_back(
+        {std::string(core::RiskBandName(static_cast<core::RiskBand>(k.first))), k.second, g.first, g.second});
   }
   return t;
 }
@@ -444,10 +517,21 @@ es::Result<Table> RiskBandsReport(const ReadView& view, const Params& p, const C
 
 es::Result<Table> StatementReport(const ReadView& view, const Params& p, const ClaimSelection& sel) {
   Table t = Start("statement", p, view,
-                  {{"claim_id", kText}, {"service_id", kText}, {"period", kText}, {"status", kText},
-                   {"submitted_at", kText}, {"claimed", kMoney}, {"approved", kMoney}, {"approved_at", kText},
-                   {"held", kText}, {"hold_reason", kText}, {"paid", kMoney}, {"paid_at", kText},
-                   {"payment_run", kText}, {"pay_date", kText}, {"payment_reference", kText}});
+                  {{"claim_id", kText},
+                   {"service_id", kText},
+                   {"period", kText},
+                   {"status", kText},
+                   {"submitted_at", kText},
+                   {"claimed", kMoney},
+                   {"approved", kMoney},
+                   {"approved_at", kText},
+                   {"held", kText},
+                   {"hold_reason", kText},
+                   {"paid", kMoney},
+                   {"paid_at", kText},
+                   {"payment_run", kText},
+                   {"pay_date", kText},
+                   {"payment_reference", kText}});
   const std::string prefix = std::string(keys::kClaimsByProvider).append(p.scope).append("|");
   auto it = view.NewIterator(prefix);
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
@@ -468,50 +552,76 @@ es::Result<Table> StatementReport(const ReadView& view, const Params& p, const C
 
 es::Result<Table> OrganisationsReport(const ReadView& view, const Params& p, const ClaimSelection&) {
   Table t = Start("organisations", p, view,
-                  {{"code", kText}, {"name", kText}, {"kind", kText}, {"commissioner", kText}, {"postcode", kText},
-                   {"approval_mode", kText}, {"list_size", kInt}, {"members", kText}});
+                  {{"code", kText},
+                   {"name", kText},
+                   {"kind", kText},
+                   {"commissioner", kText},
+                   {"postcode", kText},
+                   {"approval_mode", kText},
+                   {"list_size", kInt},
+                   {"members", kText}});
   for (const auto& [code, o] : Organisations(view, p.scope)) {
     std::string members;
     for (const std::string& m : o.members) members += (members.empty() ? "" : ";") + m;
-    t.rows.push_back({o.code, o.name, o.kind, o.commissioner_code, o.postcode, o.approval_mode,
-                      o.LatestListSize(), members});
+    t.rows.push_back(
+        {o.code, o.name, o.kind, o.commissioner_code, o.postcode, o.approval_mode, o.LatestListSize(), members});
   }
   return t;
 }
 
 es::Result<Table> ServicesReport(const ReadView& view, const Params& p, const ClaimSelection&) {
   Table t = Start("services", p, view,
-                  {{"service_id", kText}, {"owner", kText}, {"code", kText}, {"name", kText}, {"category", kText},
-                   {"frequency", kText}, {"status", kText}, {"window_days", kInt}, {"start", kText},
-                   {"end", kText}, {"components", kText}, {"tariffs", kText}, {"shared_with", kText}});
+                  {{"service_id", kText},
+                   {"owner", kText},
+                   {"code", kText},
+                   {"name", kText},
+                   {"category", kText},
+                   {"frequency", kText},
+                   {"status", kText},
+                   {"window_days", kInt},
+                   {"start", kText},
+                   {"end", kText},
+                   {"components", kText},
+                   {"tariffs", kText},
+                   {"shared_with", kText}});
   auto join = [](const std::vector<std::string>& v) {
     std::string out;
     for (const std::string& s : v) out += (out.empty() ? "" : "; ") + s;
     return out;
   };
-  es::Status s = ForEachVersioned<internal::ServiceRow>(view, keys::kServiceTable, "", [&](const internal::ServiceRow& r) {
-    const bool shared = std::find(r.shared_with.begin(), r.shared_with.end(), p.scope) != r.shared_with.end();
-    if (r.commissioner != p.scope && !shared) return;
-    t.rows.push_back({r.service_id, r.commissioner, r.code, r.name, r.category, r.frequency, r.status,
-                      r.window_days, r.start, r.end, join(r.components), join(r.tariffs), join(r.shared_with)});
-  });
+  es::Status s =
+      ForEachVersioned<internal::ServiceRow>(view, keys::kServiceTable, "", [&](const internal::ServiceRow& r) {
+        const bool shared = std::find(r.shared_with.begin(), r.shared_with.end(), p.scope) != r.shared_with.end();
+        if (r.commissioner != p.scope && !shared) return;
+        t.rows.push_back({r.service_id, r.commissioner, r.code, r.name, r.category, r.frequency, r.status,
+                          r.window_days, r.start, r.end, join(r.components), join(r.tariffs), join(r.shared_with)});
+      });
   if (!s.ok()) return s;
   return t;
 }
 
 es::Result<Table> OffersReport(const ReadView& view, const Params& p, const ClaimSelection& sel) {
   Table t = Start("offers", p, view,
-                  {{"service_id", kText}, {"provider", kText}, {"status", kText}, {"start", kText}, {"end", kText},
-                   {"respond_by", kText}, {"participation", kText}, {"responded_by", kText}, {"reason", kText}});
-  es::Status s = ForEachVersioned<internal::OfferRow>(
-      view, keys::kOfferTable, internal::Logical({p.scope}), [&](const internal::OfferRow& o) {
-        if (!sel.service.empty() && o.service_id != sel.service) return;
-        if (!sel.provider.empty() && o.provider != sel.provider) return;
-        std::string windows;
-        for (const std::string& w : o.participation) windows += (windows.empty() ? "" : ";") + w;
-        t.rows.push_back({o.service_id, o.provider, o.status, o.start, o.end, o.respond_by, windows,
-                          o.responded_by, o.reason});
-      });
+                  {{"service_id", kText},
+                   {"provider", kText},
+                   {"status", kText},
+                   {"start", kText},
+                   {"end", kText},
+                   {"respond_by", kText},
+                   {"participation", kText},
+                   {"responded_by", kText},
+                   {"reason", kText}});
+  es::Status s = ForEachVersioned<internal::OfferRow>(view, keys::kOfferTable, internal::Logical({p.scope}),
+                                                      [&](const internal::OfferRow& o) {
+                                                        if (!sel.service.empty() && o.service_id != sel.service) return;
+                                                        if (!sel.provider.empty() && o.provider != sel.provider) return;
+                                                        std::string windows;
+                                                        for (const std::string& w : o.participation)
+                                                          windows += (windows.empty() ? "" : ";") + w;
+                                                        t.rows.push_back({o.service_id, o.provider, o.status, o.start,
+                                                                          o.end, o.respond_by, windows, o.responded_by,
+                                                                          o.reason});
+                                                      });
   if (!s.ok()) return s;
   return t;
 }
@@ -519,16 +629,25 @@ es::Result<Table> OffersReport(const ReadView& view, const Params& p, const Clai
 es::Result<Table> AccountsReport(const ReadView& view, const Params& p, const ClaimSelection&) {
   const std::string org = Filter(p, "org");
   Table t = Start("accounts", p, view,
-                  {{"username", kText}, {"org_code", kText}, {"org_kind", kText}, {"full_name", kText},
-                   {"email", kText}, {"status", kText}, {"roles", kText}, {"roles_requested", kText},
-                   {"dual_tier_warning", kText}, {"decided_by", kText}, {"updated_at", kText}});
-  es::Status s = ForEachVersioned<internal::AccountRow>(view, keys::kAccountTable, "", [&](const internal::AccountRow& a) {
-    if (a.org_code != p.scope && a.commissioner_code != p.scope) return;
-    if (!org.empty() && a.org_code != org) return;
-    t.rows.push_back({a.username, a.org_code, a.org_kind, a.full_name, a.email, a.status,
-                      internal::RoleList(a.roles), internal::RoleList(a.roles_requested),
-                      a.dual_tier_warning ? "yes" : "", a.decided_by, FormatTimestamp(a.updated_at)});
-  });
+                  {{"username", kText},
+                   {"org_code", kText},
+                   {"org_kind", kText},
+                   {"full_name", kText},
+                   {"email", kText},
+                   {"status", kText},
+                   {"roles", kText},
+                   {"roles_requested", kText},
+                   {"dual_tier_warning", kText},
+                   {"decided_by", kText},
+                   {"updated_at", kText}});
+  es::Status s =
+      ForEachVersioned<internal::AccountRow>(view, keys::kAccountTable, "", [&](const internal::AccountRow& a) {
+        if (a.org_code != p.scope && a.commissioner_code != p.scope) return;
+        if (!org.empty() && a.org_code != org) return;
+        t.rows.push_back({a.username, a.org_code, a.org_kind, a.full_name, a.email, a.status,
+                          internal::RoleList(a.roles), internal::RoleList(a.roles_requested),
+                          a.dual_tier_warning ? "yes" : "", a.decided_by, FormatTimestamp(a.updated_at)});
+      });
   if (!s.ok()) return s;
   return t;
 }
@@ -542,33 +661,45 @@ struct Entry {
 
 const std::vector<Entry>& Registry() {
   using core::Action;
-  const std::vector<std::string> claim_filters = {"service", "provider", "status", "risk_band", "period_from",
-                                                  "period_to"};
+  const std::vector<std::string> claim_filters = {"service",   "provider",    "status",
+                                                  "risk_band", "period_from", "period_to"};
   static const std::vector<Entry> kRegistry = {
       {{"claims", "Claims by status", ScopeKind::kCommissioner, Action::kViewReports, claim_filters}, ClaimsReport},
       {{"activity", "Activity by service, provider and period", ScopeKind::kCommissioner, Action::kViewReports,
         claim_filters},
        ActivityReport},
-      {{"uptake", "Uptake variation across practices (units per 1,000 registered patients)",
-        ScopeKind::kCommissioner, Action::kViewReports, claim_filters},
+      {{"uptake", "Uptake variation across practices (units per 1,000 registered patients)", ScopeKind::kCommissioner,
+        Action::kViewReports, claim_filters},
        UptakeReport},
       {{"turnaround", "Turnaround per stage (median and 90th percentile, hours)", ScopeKind::kCommissioner,
         Action::kViewReports, claim_filters},
        TurnaroundReport},
-      {{"reasons", "Rejection and return reasons", ScopeKind::kCommissioner, Action::kViewReports,
+      {{"reasons",
+        "Rejection and return reasons",
+        ScopeKind::kCommissioner,
+        Action::kViewReports,
         {"service", "provider", "period_from", "period_to"}},
        ReasonsReport},
-      {{"participation", "Participation: offered, accepted, declined, pending", ScopeKind::kCommissioner,
-        Action::kViewReports, {"service", "provider"}},
+      {{"participation",
+        "Participation: offered, accepted, declined, pending",
+        ScopeKind::kCommissioner,
+        Action::kViewReports,
+        {"service", "provider"}},
        ParticipationReport},
       {{"liability", "Approved but unpaid (liability) by service and month", ScopeKind::kCommissioner,
         Action::kViewFinanceReports, claim_filters},
        LiabilityReport},
-      {{"payment_runs", "Payment runs with totals and the log head they were computed from",
-        ScopeKind::kCommissioner, Action::kViewFinanceReports, {}},
+      {{"payment_runs",
+        "Payment runs with totals and the log head they were computed from",
+        ScopeKind::kCommissioner,
+        Action::kViewFinanceReports,
+        {}},
        PaymentRunsReport},
-      {{"payment_run_claims", "The claims of one payment run", ScopeKind::kCommissioner,
-        Action::kViewFinanceReports, {"run"}},
+      {{"payment_run_claims",
+        "The claims of one payment run",
+        ScopeKind::kCommissioner,
+        Action::kViewFinanceReports,
+        {"run"}},
        PaymentRunClaimsReport},
       {{"spend", "Spend by service, provider and month", ScopeKind::kCommissioner, Action::kViewFinanceReports,
         claim_filters},
@@ -578,18 +709,27 @@ const std::vector<Entry>& Registry() {
        HeldReport},
       {{"risk_bands", "Claims by risk band", ScopeKind::kCommissioner, Action::kViewFinanceReports, claim_filters},
        RiskBandsReport},
-      {{"statement", "Provider statement: claimed, approved, held, paid", ScopeKind::kProvider,
-        Action::kViewStatement, claim_filters},
+      {{"statement", "Provider statement: claimed, approved, held, paid", ScopeKind::kProvider, Action::kViewStatement,
+        claim_filters},
        StatementReport},
-      {{"organisations", "Organisations and their providers with list sizes", ScopeKind::kCommissioner,
-        Action::kViewProviders, {}},
+      {{"organisations",
+        "Organisations and their providers with list sizes",
+        ScopeKind::kCommissioner,
+        Action::kViewProviders,
+        {}},
        OrganisationsReport},
       {{"services", "Services and tariffs", ScopeKind::kCommissioner, Action::kViewServices, {}}, ServicesReport},
-      {{"offers", "Offers and participation by provider and service", ScopeKind::kCommissioner,
-        Action::kViewServices, {"service", "provider"}},
+      {{"offers",
+        "Offers and participation by provider and service",
+        ScopeKind::kCommissioner,
+        Action::kViewServices,
+        {"service", "provider"}},
        OffersReport},
-      {{"accounts", "Accounts by organisation with status and roles", ScopeKind::kCommissioner,
-        Action::kViewAccounts, {"org"}},
+      {{"accounts",
+        "Accounts by organisation with status and roles",
+        ScopeKind::kCommissioner,
+        Action::kViewAccounts,
+        {"org"}},
        AccountsReport},
   };
   return kRegistry;

@@ -21,9 +21,7 @@ RowWriter& RowWriter::U(uint64_t v) {
   return *this;
 }
 
-RowWriter& RowWriter::I(int64_t v) {
-  return U((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63));
-}
+RowWriter& RowWriter::I(int64_t v) { return U((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63)); }
 
 RowWriter& RowWriter::S(std::string_view s) {
   U(s.size());

@@ -79,8 +79,7 @@ uint64_t Runner::Lag() {
   return head > applied ? head - applied : 0;
 }
 
-es::Status Runner::Rebuild(std::string_view projection,
-                           const std::function<void(uint64_t, uint64_t)>& progress) {
+es::Status Runner::Rebuild(std::string_view projection, const std::function<void(uint64_t, uint64_t)>& progress) {
   bool was_running;
   {
     std::lock_guard lock(mu_);

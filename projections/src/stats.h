@@ -7,7 +7,9 @@
 namespace ledger::projections::internal {
 
 // Round-half-up division of a non-negative numerator by a positive divisor.
-inline int64_t DivideRoundHalfUp(int64_t numerator, int64_t divisor) { return (2 * numerator + divisor) / (2 * divisor); }
+inline int64_t DivideRoundHalfUp(int64_t numerator, int64_t divisor) {
+  return (2 * numerator + divisor) / (2 * divisor);
+}
 
 // The k-th quartile (k = 1, 2, 3) of ascending values by linear interpolation
 // between closest ranks (h = (n - 1) k / 4), rounded half up. REQUIRES: non-empty.

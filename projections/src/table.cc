@@ -1,7 +1,7 @@
 #include "ledger/projections/table.h"
 
-#include <boost/json/serialize.hpp>
 #include <fmt/format.h>
+#include <boost/json/serialize.hpp>
 
 #include "ledger/base/csv.h"
 

@@ -20,9 +20,7 @@ struct Versioned {
   uint64_t valid_from = 0;
   uint64_t valid_to = 0;
   std::string row;
-  bool ValidAt(uint64_t position) const {
-    return valid_from <= position && (valid_to == 0 || position < valid_to);
-  }
+  bool ValidAt(uint64_t position) const { return valid_from <= position && (valid_to == 0 || position < valid_to); }
 };
 std::string EncodeVersioned(const Versioned& v);
 bool DecodeVersioned(std::string_view value, Versioned* out);

@@ -45,8 +45,7 @@ struct Fixture : testing::LedgerWorld {
     }
     core::RoleSet user;
     user.Add(core::Role::kProviderUser);
-    REQUIRE(Run("", core::RequestAccount{"pat.jones", "A84002", "Pat Jones", "pat@example.nhs.uk", user, "hash"})
-                .ok());
+    REQUIRE(Run("", core::RequestAccount{"pat.jones", "A84002", "Pat Jones", "pat@example.nhs.uk", user, "hash"}).ok());
   }
 };
 
@@ -144,8 +143,10 @@ TEST_CASE("racing administrators: exactly one approval is recorded, the others c
       // The losers re-read the account after the conflict: already approved
       // with these roles, so their decision is an empty one.
       auto result = f.bus->Execute(meta, ApprovePat());
-      if (!result.ok()) failed++;
-      else (result.executed().first_position != 0 ? wrote : unchanged)++;
+      if (!result.ok())
+        failed++;
+      else
+        (result.executed().first_position != 0 ? wrote : unchanged)++;
     });
   }
   for (auto& t : threads) t.join();

@@ -23,9 +23,7 @@ struct SeededLedger : LedgerWorld {
     Start();
   }
   int next_id = 0;
-  core::CommandMeta Meta(const std::string& actor) {
-    return {"cmd-" + std::to_string(++next_id), "", actor, now};
-  }
+  core::CommandMeta Meta(const std::string& actor) { return {"cmd-" + std::to_string(++next_id), "", actor, now}; }
 };
 
 core::ClaimRef P1Claim(const std::string& id) { return {id, "P1", "C1", "SPEND", testing::November(3).ToString()}; }
@@ -76,9 +74,7 @@ TEST_CASE("a stream the caller has just read is not read again, and a stale one 
     CHECK(w.reads().Reads().count(stream) == 0);
   }
   SUBCASE("stale: the append conflicts and the retry reads the stream") {
-    REQUIRE(w.ledger()
-                .Execute(w.Meta("p1user"), core::EnterClaimValues{ref, {{"cost", 700}}, {}})
-                .ok());
+    REQUIRE(w.ledger().Execute(w.Meta("p1user"), core::EnterClaimValues{ref, {{"cost", 700}}, {}}).ok());
     ExecuteOptions options;
     options.preloaded.emplace(stream, *read);  // before the edit
     w.reads().ResetReads();

@@ -10,7 +10,9 @@ using ledger::testing::kFormulaLeads;
 using ledger::testing::ParseStrictCsv;
 
 TEST_CASE("csv reading handles a BOM, CRLF, blank lines and quoted fields") {
-  CsvParse p = ParseCsv("\xEF\xBB\xBF" "a,b\r\n\r\n\"x, y\",\"say \"\"hi\"\"\"\r\n\n1,\"two\nlines\"\n");
+  CsvParse p = ParseCsv(
+      "\xEF\xBB\xBF"
+      "a,b\r\n\r\n\"x, y\",\"say \"\"hi\"\"\"\r\n\n1,\"two\nlines\"\n");
   REQUIRE(p.error.empty());
   REQUIRE(p.records.size() == 3);
   CHECK(p.records[0].fields == std::vector<std::string>{"a", "b"});

@@ -19,8 +19,8 @@ struct Expected {
 };
 
 const std::set<Role> kProviderRoles = {R::kProviderAdmin, R::kProviderUser, R::kProviderApprover};
-const std::set<Role> kCommissionerReaders = {R::kCommissionerAdmin, R::kApproverTier1, R::kApproverTier2,
-                                             R::kFinance, R::kAuditor};
+const std::set<Role> kCommissionerReaders = {R::kCommissionerAdmin, R::kApproverTier1, R::kApproverTier2, R::kFinance,
+                                             R::kAuditor};
 
 std::set<Role> Union(std::set<Role> a, const std::set<Role>& b) {
   a.insert(b.begin(), b.end());

@@ -143,8 +143,8 @@ TEST_CASE("roles are assigned by an administrator of the account's own organisat
   Scenario s = StandardWorld();
   auto result = s.When("p1admin", AssignRoles{"p1user", Roles({R::kProviderUser, R::kProviderApprover})});
   CHECK(Written(result, AccountStream("p1user")) ==
-        std::vector<Event>{RolesAssigned{"p1user", Roles({R::kProviderUser, R::kProviderApprover}), "p1admin", false,
-                                         Now()}});
+        std::vector<Event>{
+            RolesAssigned{"p1user", Roles({R::kProviderUser, R::kProviderApprover}), "p1admin", false, Now()}});
   CHECK(Refusal(s.When("c1admin", AssignRoles{"p1user", Roles({R::kProviderAdmin})})) == "forbidden");
   CHECK(Refusal(s.When("p2admin", AssignRoles{"p1user", Roles({R::kProviderAdmin})})) == "forbidden");
   CHECK(Refusal(s.When("p1admin", AssignRoles{"p1user", Roles({R::kFinance})})) == "invalid_roles");
@@ -201,8 +201,7 @@ TEST_CASE("the operator creates the first administrator of an organisation, acti
 
 TEST_CASE("a principal is built from the account and its organisation") {
   Scenario s = StandardWorld();
-  Principal p = PrincipalFrom(s.State<AccountState>(AccountStream("c1tier1")),
-                              s.State<OrgState>(OrgStream("C1")));
+  Principal p = PrincipalFrom(s.State<AccountState>(AccountStream("c1tier1")), s.State<OrgState>(OrgStream("C1")));
   CHECK(p.username == "c1tier1");
   CHECK(p.org_code == "C1");
   CHECK(p.org_kind == OrgKind::kCommissioner);

@@ -31,7 +31,8 @@ Command CommandFor(ClaimAction action, const ClaimState& claim, const Principal&
   auto cost = claim.values.contains("cost") ? claim.values.at("cost") : 0;
   switch (action) {
     case ClaimAction::kEdit: return EnterClaimValues{ref, {{"cost", cost + 1}}, claim.answers};
-    case ClaimAction::kAttachEvidence: return AttachEvidence{ref, Evidence{kSha2, "invoice.pdf", "application/pdf", 99}};
+    case ClaimAction::kAttachEvidence:
+      return AttachEvidence{ref, Evidence{kSha2, "invoice.pdf", "application/pdf", 99}};
     case ClaimAction::kRemoveEvidence: return RemoveEvidence{ref, kSha1};
     case ClaimAction::kDeleteDraft: return DeleteClaimDraft{ref};
     case ClaimAction::kSubmit: return SubmitClaim{ref};
@@ -95,9 +96,9 @@ std::vector<Case> EveryClaim(Scenario& s) {
                                 ClaimSentForPayment{"sent", "RUN1", Now()}});
   out.push_back({"sent for payment", sent});
   ClaimRef paid = ApprovedSpendClaim(s, "paid", 1'000);
-  s.Given(ClaimStream("paid"), {ClaimAddedToPaymentRun{"paid", "RUN1", Date::FromYmd(2026, 12, 1), Now()},
-                                ClaimSentForPayment{"paid", "RUN1", Now()},
-                                ClaimPaid{"paid", "RUN1", "REF1", 1'000, Now()}});
+  s.Given(ClaimStream("paid"),
+          {ClaimAddedToPaymentRun{"paid", "RUN1", Date::FromYmd(2026, 12, 1), Now()},
+           ClaimSentForPayment{"paid", "RUN1", Now()}, ClaimPaid{"paid", "RUN1", "REF1", 1'000, Now()}});
   out.push_back({"paid", paid});
   ClaimRef adjustment = paid;
   adjustment.claim_id = "paid-adj1";
@@ -151,8 +152,8 @@ TEST_CASE("every status x every person x every action: the decider accepts exact
         auto r = s.When(person, CommandFor(action, claim, who));
         offered += listed ? 1 : 0;
         if (listed != Accepted(r)) {
-          mismatches.push_back(c.name + " / " + person + " / " + std::string(ClaimActionName(action)) +
-                               ": listed " + (listed ? "yes" : "no") + ", decider " +
+          mismatches.push_back(c.name + " / " + person + " / " + std::string(ClaimActionName(action)) + ": listed " +
+                               (listed ? "yes" : "no") + ", decider " +
                                (r.ok() ? (r.value().writes.empty() ? "no change" : "accepts") : Refusal(r)));
         }
       }

@@ -15,10 +15,10 @@
 #include <fstream>
 #include <sstream>
 
+#include "golden_check.h"
 #include "ledger/base/hex.h"
 #include "ledger/core/codec.h"
 #include "ledger/core/domain.h"
-#include "golden_check.h"
 #include "support/build_paths.h"
 
 namespace ledger::core {
@@ -107,8 +107,8 @@ TEST_CASE("every claim and payment run event type round trips through the codec"
 }
 
 TEST_CASE("events with empty fields round trip too") {
-  const std::vector<Event> empties = {ClaimDrafted{}, ClaimSubmitted{}, ClaimSubmissionFailed{}, PaymentRunCreated{},
-                                      ClaimKeyReleased{}, AdjustmentRaised{}};
+  const std::vector<Event> empties = {ClaimDrafted{},      ClaimSubmitted{},   ClaimSubmissionFailed{},
+                                      PaymentRunCreated{}, ClaimKeyReleased{}, AdjustmentRaised{}};
   for (const Event& event : empties) {
     const EncodedEvent encoded = Encode(event);
     INFO(encoded.type);

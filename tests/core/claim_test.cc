@@ -184,12 +184,12 @@ TEST_CASE("a submission that breaks every rule lists every error at once and sta
   const ClaimRef ref = Ref("c1", "P1", "CHECK");
   DraftWith(s, ref, {{"eligible", 9000}, {"checked", 9500}}, "p1user", {{"sessions", "four"}, {"podiatry", "maybe"}});
   // Values out of range are refused when entered; a draft of an older log may still hold them.
-  s.Given(ClaimStream("c1"), {ClaimValuesEntered{"c1",
-                                                 {{"eligible", 9000}, {"checked", 9500}, {"clinic_held", 2},
-                                                  {"home_visits", 101}},
-                                                 {{"sessions", "four"}, {"podiatry", "maybe"}},
-                                                 "p1user",
-                                                 Now()}});
+  s.Given(ClaimStream("c1"),
+          {ClaimValuesEntered{"c1",
+                              {{"eligible", 9000}, {"checked", 9500}, {"clinic_held", 2}, {"home_visits", 101}},
+                              {{"sessions", "four"}, {"podiatry", "maybe"}},
+                              "p1user",
+                              Now()}});
   auto r = s.Do("p1user", SubmitClaim{ref}, At(2026, 12, 5));
   REQUIRE(r.ok());
   const auto& errors = r.value().validation_errors;
@@ -226,7 +226,10 @@ TEST_CASE("a value outside the component's range is refused with the range in po
   errors = FailedSubmission(s, Ref("c2", "P1", "SPEND"));
   REQUIRE(errors.size() == 1);
   CHECK(errors[0].message ==
-        "Enter a value for Costs incurred between \xC2\xA3" "0.00 and \xC2\xA3" "1,000,000.00 (you entered -\xC2\xA3" "0.01).");
+        "Enter a value for Costs incurred between \xC2\xA3"
+        "0.00 and \xC2\xA3"
+        "1,000,000.00 (you entered -\xC2\xA3"
+        "0.01).");
 }
 
 TEST_CASE("a numerator above its denominator is refused") {
@@ -234,8 +237,8 @@ TEST_CASE("a numerator above its denominator is refused") {
   UnitValues values = GoodCheckValues();
   values["checked"] = 201;
   DraftWith(s, Ref("c1", "P1", "CHECK"), values, "p1user", GoodCheckAnswers());
-  REQUIRE(s.Do("p1user", AttachEvidence{Ref("c1", "P1", "CHECK"), Evidence{kSha1, "a.pdf", "application/pdf", 1}})
-              .ok());
+  REQUIRE(
+      s.Do("p1user", AttachEvidence{Ref("c1", "P1", "CHECK"), Evidence{kSha1, "a.pdf", "application/pdf", 1}}).ok());
   auto errors = FailedSubmission(s, Ref("c1", "P1", "CHECK"));
   REQUIRE(errors.size() == 1);
   CHECK(errors[0] == FieldError{"components.checked", "numerator_above_denominator",
@@ -277,7 +280,8 @@ TEST_CASE("a claim before its window opens is refused with the opening date") {
   DraftWith(s, Ref("c1"), {{"vaccinations", 10}});
   auto errors = FailedSubmission(s, Ref("c1"), "p1user", At(2026, 10, 31));
   REQUIRE(errors.size() == 1);
-  CHECK(errors[0] == FieldError{"period", "window_not_open", "Claims for 2026-10 can be submitted from 1 November 2026."});
+  CHECK(errors[0] ==
+        FieldError{"period", "window_not_open", "Claims for 2026-10 can be submitted from 1 November 2026."});
   SubmitOk(s, Ref("c1"));
 }
 
@@ -313,8 +317,8 @@ TEST_CASE("required evidence and required questions must be present") {
   const ClaimRef ref = Ref("c1", "P1", "CHECK");
   DraftWith(s, ref, GoodCheckValues(), "p1user", {{"lead", ""}});
   auto errors = FailedSubmission(s, ref);
-  CHECK(Codes(errors) == std::vector<std::string>{"answer_required", "answer_required", "answer_required",
-                                                  "evidence_required"});
+  CHECK(Codes(errors) ==
+        std::vector<std::string>{"answer_required", "answer_required", "answer_required", "evidence_required"});
   CHECK(HasCode(errors, "answers.lead", "answer_required"));
   CHECK(HasCode(errors, "evidence", "evidence_required"));
   CHECK(errors[0].message == "Answer the question: Who led the clinic?");
@@ -677,8 +681,8 @@ TEST_CASE("rejecting or returning needs the role of the tier the claim is waitin
 
 TEST_CASE("another commissioner's staff and another provider's users cannot touch a claim") {
   Scenario s = ClaimWorld();
-  s.Given(AccountStream("c2tier2"), {Person("c2tier2", "C2", OrgKind::kCommissioner, "C2",
-                                            Roles({Role::kApproverTier2, Role::kFinance}))});
+  s.Given(AccountStream("c2tier2"),
+          {Person("c2tier2", "C2", OrgKind::kCommissioner, "C2", Roles({Role::kApproverTier2, Role::kFinance}))});
   DraftWith(s, Ref("c1"), {{"vaccinations", 10}});
   CHECK(Refusal(s.When("p2user", EnterClaimValues{Ref("c1"), {}, {}})) == "forbidden");
   CHECK(Refusal(s.When("p3user", SubmitClaim{Ref("c1")})) == "forbidden");

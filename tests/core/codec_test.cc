@@ -84,10 +84,11 @@ TEST_CASE("an enum value this version does not know is reported as a corrupt pay
 
 TEST_CASE("the JSON view shows every field with dates and enums by name") {
   auto json = ToJson(Event{ListSizeRecorded{"P1", Date::FromYmd(2026, 4, 1), 8'123, kAt}});
-  CHECK(boost::json::serialize(json) ==
-        R"({"code":"P1","effective_from":"2026-04-01","patients":8123,"at":1794000000123456,"type":"ListSizeRecorded"})");
-  auto offered = ToJson(Event{OrganisationRegistered{"P1", "Practice", OrgKind::kPractice, "C1", "LS1",
-                                                     ApprovalMode::kMultiLevel, {"X"}, kAt}});
+  CHECK(
+      boost::json::serialize(json) ==
+      R"({"code":"P1","effective_from":"2026-04-01","patients":8123,"at":1794000000123456,"type":"ListSizeRecorded"})");
+  auto offered = ToJson(Event{OrganisationRegistered{
+      "P1", "Practice", OrgKind::kPractice, "C1", "LS1", ApprovalMode::kMultiLevel, {"X"}, kAt}});
   CHECK(offered.at("kind").as_string() == "practice");
   CHECK(offered.at("approval_mode").as_string() == "multi");
   auto tariff = ToJson(Event{TariffVersionAdded{"FLU", RichTariff(), kAt}});
@@ -103,8 +104,8 @@ TEST_CASE("password hashes never appear in the JSON view") {
     INFO(text);
     CHECK(text.find("$argon2id$") == std::string::npos);
   }
-  auto created = ToJson(Event{AccountCreated{"ann", "C2", OrgKind::kCommissioner, "C2", "Ann", "a@nhs.net", {},
-                                             "$argon2id$z", false, kAt}});
+  auto created = ToJson(Event{
+      AccountCreated{"ann", "C2", OrgKind::kCommissioner, "C2", "Ann", "a@nhs.net", {}, "$argon2id$z", false, kAt}});
   CHECK(created.at("password_hash").as_string() == "[redacted]");
 }
 

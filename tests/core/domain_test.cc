@@ -33,7 +33,8 @@ TEST_CASE("ids and usernames are checked for their characters and length") {
 
 TEST_CASE("the streams to read start with the actor's account and hold no duplicates") {
   const CommandMeta meta{"c", "c", "c1admin", Now()};
-  auto streams = StreamsToRead(meta, Command{RegisterOrganisation{"P7", "P7", OrgKind::kPcn, "C1", "", {}, {"P1", "P1"}}});
+  auto streams = StreamsToRead(meta,
+                               Command{RegisterOrganisation{"P7", "P7", OrgKind::kPcn, "C1", "", {}, {"P1", "P1"}}});
   CHECK(streams == std::vector<std::string>{"account-c1admin", "org-P7", "org-C1", "org-P1"});
   const CommandMeta system{"c", "c", "", Now()};
   CHECK(StreamsToRead(system, Command{CreateAccount{"ann", "C2", "", "", {}, ""}}) ==

@@ -39,19 +39,20 @@ TEST_CASE("every accepted type is recognised by its content, with or without a n
   CHECK(TypeOf(kSampleCsv, "", "application/vnd.ms-excel") == "text/csv");
   CHECK(TypeOf(kSampleCsv, "register.csv", "text/plain") == "text/csv");
   CHECK(TypeOf(kSampleCsv, "") == "text/plain");
-  CHECK(TypeOf("\xEF\xBB\xBF" "caf\xC3\xA9 \xE2\x82\xAC 12\r\n", "menu.txt") == "text/plain");
+  CHECK(TypeOf("\xEF\xBB\xBF"
+               "caf\xC3\xA9 \xE2\x82\xAC 12\r\n",
+               "menu.txt") == "text/plain");
 }
 
 TEST_CASE("content that is none of the accepted types is refused, naming the accepted ones") {
-  for (const std::string& bytes : {kSampleExe, SamplePlainZip(), std::string("<!DOCTYPE html><p>hi"),
-                                   std::string("  \r\n<html><script>alert(1)</script>"),
-                                   std::string("<svg xmlns=\"http://www.w3.org/2000/svg\"/>"),
-                                   std::string("<?xml version=\"1.0\"?><svg/>"), std::string("\n\t<script>x</script>"),
-                                   std::string("\xEF\xBB\xBF<HTML>"), std::string("text with a \0 NUL", 17),
-                                   std::string("bell \x07"), std::string("latin-1 caf\xE9"),
-                                   std::string("overlong \xC0\xAF"), std::string("surrogate \xED\xA0\x80"),
-                                   std::string("C1 control \xC2\x85"), Zip({"[Content_Types].xml", "xl/a", "word/b"}),
-                                   std::string("PK\x03\x04 truncated", 14)}) {
+  for (const std::string& bytes :
+       {kSampleExe, SamplePlainZip(), std::string("<!DOCTYPE html><p>hi"),
+        std::string("  \r\n<html><script>alert(1)</script>"),
+        std::string("<svg xmlns=\"http://www.w3.org/2000/svg\"/>"), std::string("<?xml version=\"1.0\"?><svg/>"),
+        std::string("\n\t<script>x</script>"), std::string("\xEF\xBB\xBF<HTML>"), std::string("text with a \0 NUL", 17),
+        std::string("bell \x07"), std::string("latin-1 caf\xE9"), std::string("overlong \xC0\xAF"),
+        std::string("surrogate \xED\xA0\x80"), std::string("C1 control \xC2\x85"),
+        Zip({"[Content_Types].xml", "xl/a", "word/b"}), std::string("PK\x03\x04 truncated", 14)}) {
     CAPTURE(bytes);
     auto type = DetectEvidenceType(bytes, "", "");
     REQUIRE_FALSE(type.ok());

@@ -11,9 +11,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "golden_check.h"
 #include "ledger/base/hex.h"
 #include "ledger/core/codec.h"
-#include "golden_check.h"
 #include "sample_events.h"
 #include "support/build_paths.h"
 

@@ -21,12 +21,12 @@ TEST_CASE("the text rule: UTF-8 without control characters; new lines and tabs o
     std::string text;
     std::string code;
   };
-  for (const Bad& b : {Bad{"caf\xE9", "invalid_utf8"}, Bad{"\xC0\x80", "invalid_utf8"},
-                       Bad{"\xE0\x80\xAF", "invalid_utf8"}, Bad{"\xED\xA0\x80", "invalid_utf8"},
-                       Bad{"\xF4\x90\x80\x80", "invalid_utf8"}, Bad{"\xC3", "invalid_utf8"},
-                       Bad{"\xFF", "invalid_utf8"}, Bad{std::string("a\0b", 3), "control_character"},
-                       Bad{"a\x01", "control_character"}, Bad{"\x7F", "control_character"},
-                       Bad{"\xC2\x85", "control_character"}, Bad{"a\rb", "control_character"}}) {
+  for (const Bad& b :
+       {Bad{"caf\xE9", "invalid_utf8"}, Bad{"\xC0\x80", "invalid_utf8"}, Bad{"\xE0\x80\xAF", "invalid_utf8"},
+        Bad{"\xED\xA0\x80", "invalid_utf8"}, Bad{"\xF4\x90\x80\x80", "invalid_utf8"}, Bad{"\xC3", "invalid_utf8"},
+        Bad{"\xFF", "invalid_utf8"}, Bad{std::string("a\0b", 3), "control_character"},
+        Bad{"a\x01", "control_character"}, Bad{"\x7F", "control_character"}, Bad{"\xC2\x85", "control_character"},
+        Bad{"a\rb", "control_character"}}) {
     CAPTURE(b.text);
     CHECK(TextProblemCode(b.text, TextKind::kSingleLine) == b.code);
     CHECK(TextProblemCode(b.text, TextKind::kMultiLine) == b.code);
@@ -58,9 +58,14 @@ ServiceDefinition OneOfEach() {
 }
 
 std::vector<Sample> Samples() {
-  const std::vector<std::string> definition = {"code", "name", "description", "components.0.id",
-                                               "components.0.name", "components.0.numerator_of",
-                                               "questions.0.id", "questions.0.text"};
+  const std::vector<std::string> definition = {"code",
+                                               "name",
+                                               "description",
+                                               "components.0.id",
+                                               "components.0.name",
+                                               "components.0.numerator_of",
+                                               "questions.0.id",
+                                               "questions.0.text"};
   auto with = [](std::vector<std::string> a, const std::vector<std::string>& b) {
     a.insert(a.end(), b.begin(), b.end());
     return a;

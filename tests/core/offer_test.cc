@@ -45,8 +45,7 @@ TEST_CASE("a shared service is offered by the other commissioner to its own prov
 TEST_CASE("only a published service of an existing provider can be offered") {
   Scenario s = StandardWorld();
   s.Given(ServiceStream("DRAFT"), {ServiceDefined{"DRAFT", "C1", FluDefinition(), Now()}});
-  CHECK(Refusal(s.When("c1admin", OfferService{"DRAFT", "P1", kStart, kEnd, kRespondBy})) ==
-        "service_not_published");
+  CHECK(Refusal(s.When("c1admin", OfferService{"DRAFT", "P1", kStart, kEnd, kRespondBy})) == "service_not_published");
   CHECK(Refusal(s.When("c1admin", OfferService{"NONE", "P1", kStart, kEnd, kRespondBy})) == "unknown_service");
   CHECK(Refusal(s.When("c1admin", OfferService{"FLU", "P404", kStart, kEnd, kRespondBy})) == "unknown_provider");
   CHECK(Refusal(s.When("c1admin", OfferService{"FLU", "C2", kStart, kEnd, kRespondBy})) == "unknown_provider");

@@ -13,8 +13,8 @@ TEST_CASE("a commissioner administrator registers a practice under its own commi
   Scenario s = StandardWorld();
   auto result = s.When("c1admin", Practice("P7"));
   CHECK(Written(result, OrgStream("P7")) ==
-        std::vector<Event>{OrganisationRegistered{"P7", "Practice P7", OrgKind::kPractice, "C1", "LS2 9JT",
-                                                  ApprovalMode::kSingleLevel, {}, Now()}});
+        std::vector<Event>{OrganisationRegistered{
+            "P7", "Practice P7", OrgKind::kPractice, "C1", "LS2 9JT", ApprovalMode::kSingleLevel, {}, Now()}});
 }
 
 TEST_CASE("a commissioner administrator cannot register a provider for another commissioner") {
@@ -72,8 +72,7 @@ TEST_CASE("a commissioner switches a provider to multi-level approval") {
 TEST_CASE("configuring a provider needs its own commissioner, an existing provider") {
   Scenario s = StandardWorld();
   CHECK(Refusal(s.When("c2admin", ConfigureProvider{"P1", ApprovalMode::kMultiLevel, {}})) == "forbidden");
-  CHECK(Refusal(s.When("c1admin", ConfigureProvider{"P404", ApprovalMode::kMultiLevel, {}})) ==
-        "unknown_organisation");
+  CHECK(Refusal(s.When("c1admin", ConfigureProvider{"P404", ApprovalMode::kMultiLevel, {}})) == "unknown_organisation");
   CHECK(Refusal(s.When("op", ConfigureProvider{"C1", ApprovalMode::kMultiLevel, {}})) == "not_a_provider");
   CHECK(Refusal(s.When("p1admin", ConfigureProvider{"P1", ApprovalMode::kMultiLevel, {}})) == "forbidden");
 }
@@ -114,8 +113,7 @@ TEST_CASE("a negative list size is refused") {
 TEST_CASE("a commissioner sets its finance threshold and whether it uses the Finance role") {
   Scenario s = StandardWorld();
   auto result = s.Do("c1admin", ConfigureCommissioner{"C1", 2'000'000, false});
-  CHECK(Written(result, OrgStream("C1")) ==
-        std::vector<Event>{CommissionerConfigured{"C1", 2'000'000, false, Now()}});
+  CHECK(Written(result, OrgStream("C1")) == std::vector<Event>{CommissionerConfigured{"C1", 2'000'000, false, Now()}});
   CHECK(s.State<OrgState>(OrgStream("C1")).finance_threshold_pence == 2'000'000);
   CHECK(Unchanged(s.When("c1admin", ConfigureCommissioner{"C1", 2'000'000, false})));
 }

@@ -29,14 +29,8 @@ TEST_CASE("a payment run takes the chosen approved claims, totals them and recor
   ApprovedSpendClaim(s, "c2", 25'050, "P2");
   auto r = s.Do("c1finance", Run("r1", {"c1", "c2"}));
   REQUIRE(r.ok());
-  const PaymentRunCreated expected{"r1",
-                                   "C1",
-                                   kPayDate,
-                                   {{"c1", "P1", 10'000}, {"c2", "P2", 25'050}},
-                                   35'050,
-                                   42,
-                                   kHeadHash,
-                                   "c1finance",
+  const PaymentRunCreated expected{"r1",   "C1", kPayDate,  {{"c1", "P1", 10'000}, {"c2", "P2", 25'050}},
+                                   35'050, 42,   kHeadHash, "c1finance",
                                    Now()};
   CHECK(Written(r, PaymentRunStream("r1")) == std::vector<Event>{expected});
   CHECK(Written(r, ClaimStream("c1")) == std::vector<Event>{ClaimAddedToPaymentRun{"c1", "r1", kPayDate, Now()}});

@@ -42,8 +42,8 @@ Pence PriceOf(const Tariff& t, const UnitValues& values, int64_t list_size = 0) 
 TEST_CASE("item of service pays each component's units at its rate, exactly") {
   const Tariff t = ItemOfService({{"flu", 1'000}, {"pneumo", 2'250}});
   CHECK(PriceOf(t, {{"flu", 12}, {"pneumo", 3}}) == 12 * 1'000 + 3 * 2'250);
-  CHECK(PriceOf(t, {{"flu", 12}}) == 12'000);        // a missing value counts as 0
-  CHECK(PriceOf(t, {{"unrated", 99}}) == 0);          // unrated components pay nothing
+  CHECK(PriceOf(t, {{"flu", 12}}) == 12'000);  // a missing value counts as 0
+  CHECK(PriceOf(t, {{"unrated", 99}}) == 0);   // unrated components pay nothing
   CHECK(PriceOf(t, {}) == 0);
 }
 
@@ -54,10 +54,10 @@ TEST_CASE("population weighting per patient pays the list size times the rate") 
 TEST_CASE("population weighting per 1,000 patients rounds half up to the penny, once") {
   const Tariff t = Population(PopulationBasis::kPerThousand, 150);
   CHECK(PriceOf(t, {}, 1'000) == 150);
-  CHECK(PriceOf(t, {}, 1'003) == 150);   // 150.45p -> 150p
-  CHECK(PriceOf(t, {}, 1'004) == 151);   // 150.60p -> 151p
-  CHECK(PriceOf(Population(PopulationBasis::kPerThousand, 500), {}, 1) == 1);     // 0.5p -> 1p (half up)
-  CHECK(PriceOf(Population(PopulationBasis::kPerThousand, 499), {}, 1) == 0);     // 0.499p -> 0p
+  CHECK(PriceOf(t, {}, 1'003) == 150);                                         // 150.45p -> 150p
+  CHECK(PriceOf(t, {}, 1'004) == 151);                                         // 150.60p -> 151p
+  CHECK(PriceOf(Population(PopulationBasis::kPerThousand, 500), {}, 1) == 1);  // 0.5p -> 1p (half up)
+  CHECK(PriceOf(Population(PopulationBasis::kPerThousand, 499), {}, 1) == 0);  // 0.499p -> 0p
   CHECK(PriceOf(Population(PopulationBasis::kPerThousand, 250'000), {}, 7'345) == 1'836'250);
 }
 

@@ -66,9 +66,9 @@ class Driver {
   }
 
   std::string RandomActor() {
-    static const std::vector<std::string> kActors = {
-        "p1user", "p1approver", "p1admin", "p2user", "p2approver", "p2admin", "c1tier1",
-        "c1tier2", "c1finance", "c1dual",  "c1admin", "p3user",    "c2tier1"};
+    static const std::vector<std::string> kActors = {"p1user",  "p1approver", "p1admin", "p2user",    "p2approver",
+                                                     "p2admin", "c1tier1",    "c1tier2", "c1finance", "c1dual",
+                                                     "c1admin", "p3user",     "c2tier1"};
     return OneOf(kActors);
   }
 
@@ -98,7 +98,8 @@ class Driver {
   // A run's listed claims: usually exactly its own (read from the world).
   std::vector<std::string> RunClaims(const std::string& run_id) {
     std::vector<std::string> ids;
-    for (const auto& line : world_.State<PaymentRunState>(PaymentRunStream(run_id)).claims) ids.push_back(line.claim_id);
+    for (const auto& line : world_.State<PaymentRunState>(PaymentRunStream(run_id)).claims)
+      ids.push_back(line.claim_id);
     if (Pick(0, 9) == 0) ids.push_back("c0");
     return ids;
   }
@@ -154,8 +155,8 @@ class Driver {
         claims.push_back(c->claim.claim_id);
       }
     }
-    return CreatePaymentRun{run_id + "-" + std::to_string(attempts_), "C1", Date::FromYmd(2026, 12, 1), claims, 7,
-                            kHeadHash};
+    return CreatePaymentRun{
+        run_id + "-" + std::to_string(attempts_), "C1", Date::FromYmd(2026, 12, 1), claims, 7, kHeadHash};
   }
 
   Command RandomCommand() {
@@ -198,11 +199,11 @@ std::string ClaimIdOf(const std::string& stream) { return stream.substr(std::str
 
 void CheckInvariants(const Driver& d) {
   std::set<std::string> adjustments;
-  std::map<std::string, int> submission;                          // claim -> submissions so far
-  std::map<std::tuple<std::string, int, int>, int> decisions;     // (claim, submission, tier) -> count
+  std::map<std::string, int> submission;                       // claim -> submissions so far
+  std::map<std::tuple<std::string, int, int>, int> decisions;  // (claim, submission, tier) -> count
   std::map<std::string, int> paid;
-  std::map<std::string, ClaimStatus> status;                      // claim -> status as of the event
-  std::map<std::string, AggregateState> states;                   // claim stream -> state so far
+  std::map<std::string, ClaimStatus> status;     // claim -> status as of the event
+  std::map<std::string, AggregateState> states;  // claim stream -> state so far
   for (const Recorded& r : d.log()) {
     std::visit(
         [&](const auto& e) {

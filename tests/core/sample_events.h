@@ -46,8 +46,8 @@ inline std::vector<Event> EveryOwnedEvent() {
   const Date d1 = Date::FromYmd(2026, 4, 1);
   const Date d2 = Date::FromYmd(2027, 3, 31);
   return {
-      OrganisationRegistered{"PCN9", "North PCN", OrgKind::kPcn, "C1", "LS1 4AP", ApprovalMode::kMultiLevel,
-                             {"P1", "P2"}, kAt},
+      OrganisationRegistered{
+          "PCN9", "North PCN", OrgKind::kPcn, "C1", "LS1 4AP", ApprovalMode::kMultiLevel, {"P1", "P2"}, kAt},
       ProviderConfigured{"P1", ApprovalMode::kMultiLevel, {"A", "B"}, kAt},
       ListSizeRecorded{"P1", d1, 8'123, kAt},
       CommissionerConfigured{"C1", 2'000'000, false, kAt},

@@ -44,10 +44,9 @@ TEST_CASE("a service definition lists every problem with a field path") {
   d.questions = {Question{"q", "", QuestionKind::kText, true}, Question{"q", "Again?", QuestionKind::kYesNo, true}};
   auto result = StandardWorld().When("c1admin", DefineService{"SMK", "C1", d});
   CHECK(Refusal(result) == "invalid_service");
-  CHECK(ErrorPaths(result) ==
-        std::vector<std::string>{"code", "name", "window_days", "dates", "components.a", "components.a",
-                                 "components.a", "components.a", "components.num", "components.pct", "questions.q",
-                                 "questions.q"});
+  CHECK(ErrorPaths(result) == std::vector<std::string>{"code", "name", "window_days", "dates", "components.a",
+                                                       "components.a", "components.a", "components.a", "components.num",
+                                                       "components.pct", "questions.q", "questions.q"});
 }
 
 TEST_CASE("a claim window of 1 to 366 days is accepted; 0 and 367 are not") {
@@ -114,8 +113,7 @@ TEST_CASE("a published service is retired, and a retired one stays retired") {
         std::vector<Event>{ServiceRetired{"FLU", Now()}});
   CHECK(Unchanged(s.When("c1admin", RetireService{"FLU"})));
   CHECK(Refusal(s.When("c1admin", PublishService{"FLU"})) == "service_retired");
-  CHECK(Refusal(s.When("c1admin", AddTariffVersion{"FLU", FluTariff(Date::FromYmd(2027, 1, 1))})) ==
-        "service_retired");
+  CHECK(Refusal(s.When("c1admin", AddTariffVersion{"FLU", FluTariff(Date::FromYmd(2027, 1, 1))})) == "service_retired");
   CHECK(Refusal(s.When("c1admin", ShareService{"FLU", "C2"})) == "service_retired");
 }
 

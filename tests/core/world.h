@@ -21,10 +21,11 @@ inline Event Org(const std::string& code, OrgKind kind, const std::string& commi
   return OrganisationRegistered{code, "Organisation " + code, kind, commissioner, "LS1 4AP", mode, members, Now()};
 }
 
-inline Event Person(const std::string& username, const std::string& org, OrgKind kind,
-                    const std::string& commissioner, RoleSet roles) {
-  return AccountCreated{username, org,   kind, commissioner, "Person " + username, username + "@nhs.net",
-                        roles,    "$argon2id$hash", IsDualTier(roles), Now()};
+inline Event Person(const std::string& username, const std::string& org, OrgKind kind, const std::string& commissioner,
+                    RoleSet roles) {
+  return AccountCreated{
+      username,          org,  kind, commissioner, "Person " + username, username + "@nhs.net", roles, "$argon2id$hash",
+      IsDualTier(roles), Now()};
 }
 
 inline ServiceDefinition FluDefinition() {
@@ -95,8 +96,8 @@ inline Scenario StandardWorld() {
   s.Given(OrgStream("SYSTEM"), {Org("SYSTEM", OrgKind::kSystem)});
   s.Given(OrgStream("C1"), {Org("C1", OrgKind::kCommissioner)});
   s.Given(OrgStream("C2"), {Org("C2", OrgKind::kCommissioner)});
-  s.Given(OrgStream("P1"), {Org("P1", OrgKind::kPractice, "C1"),
-                            ListSizeRecorded{"P1", Date::FromYmd(2026, 4, 1), 8000, Now()}});
+  s.Given(OrgStream("P1"),
+          {Org("P1", OrgKind::kPractice, "C1"), ListSizeRecorded{"P1", Date::FromYmd(2026, 4, 1), 8000, Now()}});
   s.Given(OrgStream("P2"), {Org("P2", OrgKind::kPractice, "C1", ApprovalMode::kMultiLevel),
                             ListSizeRecorded{"P2", Date::FromYmd(2026, 4, 1), 4500, Now()}});
   s.Given(OrgStream("P3"), {Org("P3", OrgKind::kPractice, "C2")});

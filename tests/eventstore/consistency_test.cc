@@ -67,9 +67,9 @@ TEST_CASE("an intact store with single- and multi-stream commands passes every c
 }
 
 TEST_CASE("one changed byte in a table file of any column family makes verify name that family and file") {
-  for (auto [family, name] : {std::pair{Cf::kEvents, format::kEventsCf}, std::pair{Cf::kCommands, format::kCommandsCf},
-                              std::pair{Cf::kStreamIndex, format::kStreamIndexCf},
-                              std::pair{Cf::kStreamHeads, format::kStreamHeadsCf}}) {
+  for (auto [family, name] :
+       {std::pair{Cf::kEvents, format::kEventsCf}, std::pair{Cf::kCommands, format::kCommandsCf},
+        std::pair{Cf::kStreamIndex, format::kStreamIndexCf}, std::pair{Cf::kStreamHeads, format::kStreamHeadsCf}}) {
     CAPTURE(name);
     ledger::testing::TempDir dir;
     Fill(dir.str());
@@ -140,14 +140,14 @@ TEST_CASE("every disagreement of the indexes with the events is found, naming th
       {"a stream head naming the wrong position",
        [](testing::RawDb& raw) { raw.Put(Cf::kStreamHeads, "s0", HeadValue(15, 59)); }, format::kStreamHeadsCf, "s0",
        "at position 59"},
-      {"a missing stream head", [](testing::RawDb& raw) { raw.Delete(Cf::kStreamHeads, "s3"); },
-       format::kStreamHeadsCf, "s3", "no entry for stream s3"},
+      {"a missing stream head", [](testing::RawDb& raw) { raw.Delete(Cf::kStreamHeads, "s3"); }, format::kStreamHeadsCf,
+       "s3", "no entry for stream s3"},
       {"a stream head of a stream that has no events",
        [](testing::RawDb& raw) { raw.Put(Cf::kStreamHeads, "ghost", HeadValue(1, 1)); }, format::kStreamHeadsCf,
        "ghost", "no stored event belongs to"},
       {"a command record pointing at another command's events",
-       [](testing::RawDb& raw) { raw.Put(Cf::kCommands, "c7", raw.Get(Cf::kCommands, "c8")); },
-       format::kCommandsCf, "c7", "the record says positions 8..8"},
+       [](testing::RawDb& raw) { raw.Put(Cf::kCommands, "c7", raw.Get(Cf::kCommands, "c8")); }, format::kCommandsCf,
+       "c7", "the record says positions 8..8"},
       {"a command record with a wrong stream version",
        [](testing::RawDb& raw) {
          std::optional<CommandRecord> record = DecodeCommandRecord(raw.Get(Cf::kCommands, "pair"));

@@ -44,7 +44,8 @@ AppendRequest CrashCommand(int trial, int thread, int n) {
   for (int i = 0; i < 1 + n % 3; ++i) {
     own.events.push_back(EventData{"Written", 1, req.command_id + "/" + std::to_string(i) + std::string(100, 'x')});
   }
-  StreamAppend shared{"shared-" + std::to_string(n % 4), ExpectedVersion::Any(),
+  StreamAppend shared{"shared-" + std::to_string(n % 4),
+                      ExpectedVersion::Any(),
                       {EventData{"Shared", 1, req.command_id}}};
   req.streams = {std::move(own), std::move(shared)};
   return req;

@@ -23,8 +23,8 @@
 
 #include "ledger/eventstore/event_store.h"
 #include "store_test_util.h"
-#include "support/temp_dir.h"
 #include "support/build_paths.h"
+#include "support/temp_dir.h"
 
 namespace ledger::es {
 namespace {
@@ -68,8 +68,8 @@ void ReadUntil(int fd, std::chrono::steady_clock::time_point deadline, std::stri
   for (;;) {
     auto now = std::chrono::steady_clock::now();
     if (now >= deadline) return;
-    int wait_ms = static_cast<int>(std::min<int64_t>(
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count() + 1, 1000));
+    int wait_ms = static_cast<int>(
+        std::min<int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count() + 1, 1000));
     pollfd p{fd, POLLIN, 0};
     if (poll(&p, 1, wait_ms) <= 0) continue;
     ssize_t n = read(fd, buf, sizeof buf);
@@ -94,15 +94,18 @@ struct LogSummary {
 LogSummary Summarise(EventStore& store) {
   LogSummary s;
   std::map<std::string, uint64_t> versions;
-  REQUIRE(store.Scan(1, 0, [&](const Envelope& e) {
-    if (e.position != s.last_position + 1) s.dense = false;
-    s.last_position = e.position;
-    uint64_t& v = versions[e.stream_id];
-    if (e.stream_version != v + 1) s.stream_versions_dense = false;
-    v = e.stream_version;
-    ++s.events_per_command[e.command_id];
-    return true;
-  }).ok());
+  REQUIRE(store
+              .Scan(1, 0,
+                    [&](const Envelope& e) {
+                      if (e.position != s.last_position + 1) s.dense = false;
+                      s.last_position = e.position;
+                      uint64_t& v = versions[e.stream_id];
+                      if (e.stream_version != v + 1) s.stream_versions_dense = false;
+                      v = e.stream_version;
+                      ++s.events_per_command[e.command_id];
+                      return true;
+                    })
+              .ok());
   return s;
 }
 
@@ -129,7 +132,8 @@ TEST_CASE("after SIGKILL at a random moment every acknowledged command is presen
     while (output.find(wait_for) == std::string::npos && output.find("ERROR") == std::string::npos) {
       size_t before = output.size();
       ReadUntil(child.read_fd, std::chrono::steady_clock::now() + std::chrono::milliseconds(20), &output);
-      if (output.size() == before && waitpid(child.pid, nullptr, WNOHANG) == child.pid) FAIL("the child died: " << output);
+      if (output.size() == before && waitpid(child.pid, nullptr, WNOHANG) == child.pid)
+        FAIL("the child died: " << output);
     }
     ReadUntil(child.read_fd, std::chrono::steady_clock::now() + std::chrono::milliseconds(delay), &output);
     REQUIRE(kill(child.pid, SIGKILL) == 0);
@@ -186,10 +190,13 @@ TEST_CASE("an acknowledged command retried after a crash is a duplicate with its
 
   auto store = testing::OpenOrDie(data);
   std::vector<Envelope> events;
-  REQUIRE(store->Scan(1, 0, [&](const Envelope& e) {
-    if (e.command_id == first) events.push_back(e);
-    return true;
-  }).ok());
+  REQUIRE(store
+              ->Scan(1, 0,
+                     [&](const Envelope& e) {
+                       if (e.command_id == first) events.push_back(e);
+                       return true;
+                     })
+              .ok());
   REQUIRE_FALSE(events.empty());
   // Rebuild the same request the child sent (crash_child.cc) and retry it.
   int thread = std::atoi(first.substr(5).c_str());
@@ -201,7 +208,8 @@ TEST_CASE("an acknowledged command retried after a crash is a duplicate with its
   for (int i = 0; i < 1 + n % 3; ++i) {
     own.events.push_back(EventData{"Written", 1, first + "/" + std::to_string(i) + std::string(100, 'x')});
   }
-  req.streams = {own, StreamAppend{"shared-" + std::to_string(n % 4), ExpectedVersion::Any(),
+  req.streams = {own, StreamAppend{"shared-" + std::to_string(n % 4),
+                                   ExpectedVersion::Any(),
                                    {EventData{"Shared", 1, first}}}};
   auto retry = store->Append(req);
   REQUIRE_MESSAGE(retry.ok(), retry.status().ToString());

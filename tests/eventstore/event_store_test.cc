@@ -84,10 +84,13 @@ TEST_CASE("reads honour from-version, from-position and limits") {
   CHECK(store->ReadAll(11, 5).value().empty());
 
   std::vector<uint64_t> seen;
-  REQUIRE(store->Scan(7, 0, [&](const Envelope& e) {
-    seen.push_back(e.position);
-    return true;
-  }).ok());
+  REQUIRE(store
+              ->Scan(7, 0,
+                     [&](const Envelope& e) {
+                       seen.push_back(e.position);
+                       return true;
+                     })
+              .ok());
   CHECK(seen == std::vector<uint64_t>{7, 8, 9, 10});
 }
 
@@ -251,8 +254,8 @@ TEST_CASE("the log, heads and stream versions survive close and reopen") {
   {
     auto store = OpenOrDie(dir.str());
     for (int i = 0; i < 20; ++i) {
-      REQUIRE(store->Append(Simple("c" + std::to_string(i), "s" + std::to_string(i % 3), ExpectedVersion::Any(), 2))
-                  .ok());
+      REQUIRE(
+          store->Append(Simple("c" + std::to_string(i), "s" + std::to_string(i % 3), ExpectedVersion::Any(), 2)).ok());
     }
     before = store->GetHead();
   }

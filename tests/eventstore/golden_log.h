@@ -47,7 +47,8 @@ inline std::vector<AppendRequest> GoldenCommands() {
     }
     r.streams.push_back(main);
     if (i % 4 == 1) {
-      r.streams.push_back(StreamAppend{"uniq:P" + std::to_string(i) + "/svc/2025-01", ExpectedVersion::NoStream(),
+      r.streams.push_back(StreamAppend{"uniq:P" + std::to_string(i) + "/svc/2025-01",
+                                       ExpectedVersion::NoStream(),
                                        {EventData{"Reserved", 1, r.command_id}}});
     }
     out.push_back(std::move(r));

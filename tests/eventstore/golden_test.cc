@@ -6,8 +6,8 @@
 
 #include "golden_log.h"
 #include "store_test_util.h"
-#include "support/temp_dir.h"
 #include "support/build_paths.h"
+#include "support/temp_dir.h"
 
 namespace ledger::es {
 namespace {

@@ -52,8 +52,8 @@ int main(int argc, char** argv) {
     std::cerr << error << "\n";
     return 1;
   }
-  std::ofstream((out / "head.txt").string()) << "position " << head.position << "\nhash " << es::HashToHex(head.hash)
-                                              << "\n";
+  std::ofstream((out / "head.txt").string())
+      << "position " << head.position << "\nhash " << es::HashToHex(head.hash) << "\n";
   std::filesystem::remove_all(store_dir);
   std::cout << "wrote " << head.position << " envelopes, head " << es::HashToHex(head.hash) << "\n";
   return 0;

@@ -16,9 +16,9 @@
 namespace ledger::es {
 namespace {
 
-using testing::OpenOrDie;
 using testing::Command;
 using testing::Event;
+using testing::OpenOrDie;
 using testing::Simple;
 using testing::ToStream;
 
@@ -78,7 +78,8 @@ TEST_CASE("subscribers see 100k events from concurrent appenders with no gap and
   // Some history before anyone subscribes, so catch-up reads from disk.
   REQUIRE(store->Append(Simple("history", "warmup", ExpectedVersion::Any(), 1000)).ok());
   Collector from_start, from_middle;
-  auto sub_start = store->Subscribe(1, [&](auto batch) { from_start.Deliver(batch); }, 700);
+  auto sub_start = store->Subscribe(
+      1, [&](auto batch) { from_start.Deliver(batch); }, 700);
   auto sub_middle = store->Subscribe(501, [&](auto batch) { from_middle.Deliver(batch); });
 
   std::vector<std::thread> appenders;
@@ -86,8 +87,8 @@ TEST_CASE("subscribers see 100k events from concurrent appenders with no gap and
     appenders.emplace_back([&, t] {
       for (int c = 0; c < kCommandsPerThread; ++c) {
         std::string id = "t" + std::to_string(t) + "-" + std::to_string(c);
-        auto r = store->Append(Simple(id, "stream-" + std::to_string(c % 3), ExpectedVersion::Any(),
-                                      kEventsPerCommand, id));
+        auto r = store->Append(
+            Simple(id, "stream-" + std::to_string(c % 3), ExpectedVersion::Any(), kEventsPerCommand, id));
         REQUIRE(r.ok());
       }
     });
@@ -113,11 +114,14 @@ TEST_CASE("a subscriber stuck in its callback does not hold up appends and catch
   std::condition_variable gate_cv;
   bool open = false;
   Collector collector;
-  auto sub = store->Subscribe(1, [&](std::span<const Envelope> batch) {
-    std::unique_lock lock(gate_mu);
-    gate_cv.wait(lock, [&] { return open; });
-    collector.Deliver(batch);
-  }, 16);
+  auto sub = store->Subscribe(
+      1,
+      [&](std::span<const Envelope> batch) {
+        std::unique_lock lock(gate_mu);
+        gate_cv.wait(lock, [&] { return open; });
+        collector.Deliver(batch);
+      },
+      16);
 
   // The subscriber blocks on its first batch; appends keep completing.
   for (int i = 0; i < 200; ++i) {
@@ -138,21 +142,25 @@ TEST_CASE("a subscription's batches end once their payloads reach the byte bound
   auto store = OpenOrDie(dir.str());
   const std::string payload(1000, 'x');
   for (int i = 0; i < 100; ++i) {
-    REQUIRE(store->Append(Command("c" + std::to_string(i), {ToStream("s", ExpectedVersion::Exact(i),
-                                                                      {Event("Happened", payload)})}))
+    REQUIRE(store
+                ->Append(Command("c" + std::to_string(i),
+                                 {ToStream("s", ExpectedVersion::Exact(i), {Event("Happened", payload)})}))
                 .ok());
   }
   std::mutex mu;
   std::vector<size_t> sizes;
   Collector collector;
   // 3500 bytes: a batch takes events until their payloads reach it, so 4 of 1000 bytes.
-  auto sub = store->Subscribe(1, [&](std::span<const Envelope> batch) {
-    {
-      std::lock_guard lock(mu);
-      sizes.push_back(batch.size());
-    }
-    collector.Deliver(batch);
-  }, 50, 3500);
+  auto sub = store->Subscribe(
+      1,
+      [&](std::span<const Envelope> batch) {
+        {
+          std::lock_guard lock(mu);
+          sizes.push_back(batch.size());
+        }
+        collector.Deliver(batch);
+      },
+      50, 3500);
   collector.WaitFor(100);
   sub->Stop();
   CheckDense(collector.positions(), 1, 100);
@@ -184,13 +192,16 @@ TEST_CASE("a subscription may stop itself from inside its callback") {
   std::mutex mu;  // held until `sub` is assigned, so the callback can use it
   {
     std::lock_guard lock(mu);
-    sub = store->Subscribe(1, [&](auto) {
-      std::lock_guard inner(mu);
-      if (++batches == 1) {
-        sub->Stop();
-        first_batch.set_value();
-      }
-    }, 2);
+    sub = store->Subscribe(
+        1,
+        [&](auto) {
+          std::lock_guard inner(mu);
+          if (++batches == 1) {
+            sub->Stop();
+            first_batch.set_value();
+          }
+        },
+        2);
   }
   first_batch.get_future().wait();
   sub.reset();

@@ -12,14 +12,14 @@ using testing::Make;
 using testing::WithBearer;
 
 Request SignInRequest(const std::string& username, const std::string& password) {
-  return Make("POST", "/api/v1/session",
-              R"({"username":")" + username + R"(","password":")" + password + R"("})");
+  return Make("POST", "/api/v1/session", R"({"username":")" + username + R"(","password":")" + password + R"("})");
 }
 
 struct Fixture : testing::TestContext {
   Fixture() {
-    context.AddRoutes({{"POST", "/api/v1/things", Access::For(core::Action::kPrepareClaim),
-                        [](Call& c) { return Response::Json(201, {{"by", c.principal().username}}); }}});
+    context.AddRoutes({{"POST", "/api/v1/things", Access::For(core::Action::kPrepareClaim), [](Call& c) {
+                          return Response::Json(201, {{"by", c.principal().username}});
+                        }}});
   }
   Response Me(const std::string& token) { return HandleRequest(WithBearer(Make("GET", "/api/v1/me"), token), context); }
 };
@@ -228,8 +228,8 @@ TEST_CASE("a cookie-authenticated change needs the session's CSRF token; a beare
   header.headers.emplace_back("X-CSRF-Token", s.csrf);
   CHECK(HandleRequest(header, f.context).status == 201);
 
-  Request form = with_cookie(Make("POST", "/api/v1/things", "note=hi&csrf_token=" + s.csrf,
-                                  "application/x-www-form-urlencoded"));
+  Request form = with_cookie(
+      Make("POST", "/api/v1/things", "note=hi&csrf_token=" + s.csrf, "application/x-www-form-urlencoded"));
   CHECK(HandleRequest(form, f.context).status == 201);
 
   // Reads need no token, and bearer requests never do.

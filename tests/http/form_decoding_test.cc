@@ -82,8 +82,9 @@ TEST_CASE("a field named filename is not a file; an empty filename is") {
 
 TEST_CASE("a malformed multipart body names its fault and keeps the parts before it") {
   CHECK(ParseMultipart(Multi("--XyZ--", "multipart/form-data")).error == Multipart::Error::kNoBoundary);
-  Multipart open = ParseMultipart(Multi("--XyZ\r\nContent-Disposition: form-data; name=a\r\n\r\n1\r\n--XyZ\r\n"
-                                        "Content-Disposition: form-data; name=b\r\n\r\n2"));
+  Multipart open = ParseMultipart(
+      Multi("--XyZ\r\nContent-Disposition: form-data; name=a\r\n\r\n1\r\n--XyZ\r\n"
+            "Content-Disposition: form-data; name=b\r\n\r\n2"));
   CHECK(open.error == Multipart::Error::kNotClosed);
   REQUIRE(open.parts.size() == 1);
   CHECK(open.parts[0].content == "1");

@@ -20,8 +20,8 @@ class FakeAccounts : public app::AccountDirectory {
  public:
   void Add(core::Principal principal, const std::string& password = kPassword) {
     std::lock_guard lock(mu_);
-    accounts_[principal.username] =
-        app::Credentials{app::HashPassword(password, app::PasswordCost::kMinimum), principal};
+    accounts_[principal.username] = app::Credentials{app::HashPassword(password, app::PasswordCost::kMinimum),
+                                                     principal};
   }
   void SetActive(const std::string& username, bool active) {
     std::lock_guard lock(mu_);
@@ -112,9 +112,9 @@ struct SignedIn {
 };
 
 inline SignedIn SignIn(Context& context, const std::string& username, const std::string& password = kPassword) {
-  Response r = HandleRequest(
-      Make("POST", "/api/v1/session", R"({"username":")" + username + R"(","password":")" + password + R"("})"),
-      context);
+  Response r = HandleRequest(Make("POST", "/api/v1/session",
+                                  R"({"username":")" + username + R"(","password":")" + password + R"("})"),
+                             context);
   if (r.status != 201) return {};
   auto body = Body(r).as_object();
   return {std::string(body.at("token").as_string()), std::string(body.at("csrf_token").as_string())};

@@ -53,9 +53,11 @@ TEST_CASE("malformed JSON and a non-object body answer 400") {
 }
 
 TEST_CASE("every field error is listed at once") {
-  Request r = Make("POST", "/x", R"({
+  Request r = Make("POST", "/x",
+                   R"({
       "name": 7,
-      "title": ")" + std::string(300, 'x') + R"(",
+      "title": ")" + std::string(300, 'x') +
+                       R"(",
       "amount_pence": -5,
       "fee_pence": 12.5,
       "round_pence": 100.0,
@@ -101,8 +103,8 @@ TEST_CASE("nested objects report dotted paths and their own unknown fields") {
   in.Child("answers");
   in.Strings("list");
   CHECK(testing::ErrorCodes(*in.Finish()) == std::vector<std::string>{"components.flu:out_of_range",
-                                                                       "answers:wrong_type", "list[1]:wrong_type",
-                                                                       "components.extra:unknown_field"});
+                                                                      "answers:wrong_type", "list[1]:wrong_type",
+                                                                      "components.extra:unknown_field"});
 }
 
 TEST_CASE("a map-shaped object can be read whole, and callers can add their own errors") {
@@ -171,9 +173,9 @@ TEST_CASE("a whole number is an integer: 100 passes; 100.0 and 1e2 are wrong_typ
     const char* value;
     const char* code;  // "" = accepted
   };
-  for (const Case& c : {Case{"100", ""}, Case{"100.0", "wrong_type"}, Case{"1e2", "wrong_type"},
-                        Case{"-1", "negative"}, Case{"\"100\"", "wrong_type"}, Case{"12.5", "fractional"},
-                        Case{"-1.5", "negative"}, Case{"18446744073709551615", "out_of_range"}}) {
+  for (const Case& c : {Case{"100", ""}, Case{"100.0", "wrong_type"}, Case{"1e2", "wrong_type"}, Case{"-1", "negative"},
+                        Case{"\"100\"", "wrong_type"}, Case{"12.5", "fractional"}, Case{"-1.5", "negative"},
+                        Case{"18446744073709551615", "out_of_range"}}) {
     CAPTURE(c.value);
     for (int reader = 0; reader < 2; ++reader) {  // amounts, and values read from a map
       CAPTURE(reader);

@@ -18,13 +18,21 @@ using testing::WithBearer;
 std::vector<Route> ToyRoutes() {
   return {
       {"GET", "/api/v1/things/{id}", Access::For(core::Action::kViewClaim),
-       [](Call& c) { return Response::Json(200, {{"id", c.Param("id")}, {"route", "param"}}); }},
+       [](Call& c) {
+         return Response::Json(200, {{"id", c.Param("id")}, {"route", "param"}});
+       }},
       {"GET", "/api/v1/things/special", Access::For(core::Action::kViewClaim),
-       [](Call&) { return Response::Json(200, {{"route", "literal"}}); }},
+       [](Call&) {
+         return Response::Json(200, {{"route", "literal"}});
+       }},
       {"POST", "/api/v1/things", Access::For(core::Action::kPrepareClaim),
-       [](Call&) { return Response::Json(201, {{"created", true}}); }},
+       [](Call&) {
+         return Response::Json(201, {{"created", true}});
+       }},
       {"POST", "/api/v1/things/{id}/approve", Access::For(core::Action::kApproveTier1),
-       [](Call&) { return Response::Json(200, {{"approved", true}}); }},
+       [](Call&) {
+         return Response::Json(200, {{"approved", true}});
+       }},
       // The thing's owner is the practice named by the id, for the scope test.
       {"GET", "/api/v1/practices/{code}/things", Access::For(core::Action::kViewClaim),
        [](Call& c) {
@@ -38,10 +46,10 @@ std::vector<Route> ToyRoutes() {
        [](Call&) -> Response { throw std::runtime_error("rocksdb said: /var/secret/path is corrupt"); }},
       {"GET", "/api/v1/rejected", Access::Public(),
        [](Call&) {
-         return ProblemResponse(core::Rejection::Invalid(
-             "claim_invalid", "The claim has problems.",
-             {{"period", "outside_window", "The period is closed."},
-              {"components.flu", "value_out_of_range", "Enter a number between 0 and 5,000."}}));
+         return ProblemResponse(core::Rejection::Invalid("claim_invalid", "The claim has problems.",
+                                                         {{"period", "outside_window", "The period is closed."},
+                                                          {"components.flu", "value_out_of_range",
+                                                           "Enter a number between 0 and 5,000."}}));
        }},
   };
 }
@@ -284,8 +292,7 @@ TEST_CASE("metrics count requests by route pattern and status and render Prometh
   CHECK(text.find("ledger_http_requests_total{method=\"GET\",route=\"/api/v1/things/{id}\",status=\"200\"} 2") !=
         std::string::npos);
   CHECK(text.find("ledger_http_requests_total{method=\"GET\",route=\"-\",status=\"404\"} 1") != std::string::npos);
-  CHECK(text.find("ledger_http_request_duration_seconds_count{route=\"/api/v1/things/{id}\"} 2") !=
-        std::string::npos);
+  CHECK(text.find("ledger_http_request_duration_seconds_count{route=\"/api/v1/things/{id}\"} 2") != std::string::npos);
   CHECK(text.find("# TYPE ledger_appends_total counter\nledger_appends_total 42\n") != std::string::npos);
   CHECK(text.find("ledger_fsync_batch_size_bucket{le=\"8\"} 1") != std::string::npos);
   CHECK(text.find("ledger_fsync_batch_size_bucket{le=\"1\"} 0") != std::string::npos);
@@ -305,9 +312,9 @@ TEST_CASE("a duplicate route is refused when the table is built") {
 
 TEST_CASE("a page route is asked the same questions as an API route and answers its refusals by its hooks") {
   Fixture f;
-  auto hooks = std::make_shared<const PageHooks>(PageHooks{
-      [](Call&, Refusal refusal) { return Response::Text(299, std::to_string(static_cast<int>(refusal))); },
-      [](const Request& r) { return std::string(r.Header("x-form-csrf")); }});
+  auto hooks = std::make_shared<const PageHooks>(
+      PageHooks{[](Call&, Refusal refusal) { return Response::Text(299, std::to_string(static_cast<int>(refusal))); },
+                [](const Request& r) { return std::string(r.Header("x-form-csrf")); }});
   auto ok = [](Call& c) { return Response::Text(200, c.principal().username); };
   f.context.AddRoutes({{"POST", "/approve", Access::Page(core::Action::kApproveTier1), ok, 0, hooks},
                        {"GET", "/home", Access::SignedInPage(), ok, 0, hooks}});

@@ -597,8 +597,8 @@ TEST_CASE("when accept runs out of descriptors the server backs off, frees an id
     CHECK(fresh.Read().result_int() == 200);
     std::string metrics = fresh.Send(bhttp::verb::get, "/metrics").body();
     double errors = Sample(metrics, "ledger_http_accept_errors_total");
-    CHECK(errors >= 1);     // accept did run out of descriptors...
-    CHECK(errors < 2000);   // ...and was retried after a pause, not in a loop
+    CHECK(errors >= 1);    // accept did run out of descriptors...
+    CHECK(errors < 2000);  // ...and was retried after a pause, not in a loop
     CHECK(fresh.Send(bhttp::verb::get, "/healthz").result_int() == 200);
   }
   ::kill(pid, SIGTERM);

@@ -66,8 +66,9 @@ std::string Join(const std::set<std::string>& s) {
   return "{" + out + "}";
 }
 
-TEST_CASE("claim actions: the portal's claim and decision pages offer exactly the actions core lists, for every "
-          "status and person") {
+TEST_CASE(
+    "claim actions: the portal's claim and decision pages offer exactly the actions core lists, for every "
+    "status and person") {
   PortalWorld w;
   ClaimStates states(w);
   std::map<std::string, std::unique_ptr<Browser>> browsers;

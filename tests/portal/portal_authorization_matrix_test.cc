@@ -79,8 +79,9 @@ struct MatrixWorld {
       "unit_rates":{"vaccinations":1000}})";
     REQUIRE(w.As("c1admin", "POST", "/api/v1/services/SPEND2/tariffs", tariff).status == 201);
     REQUIRE(w.As("c1admin", "POST", "/api/v1/services/SPEND2/publish").status == 200);
-    Response offered = w.As("c1admin", "POST", "/api/v1/services/SPEND2/offers",
-                            R"({"providers":["P1"],"start":"2026-04-01","end":"2027-03-31","respond_by":"2026-12-31"})");
+    Response offered =
+        w.As("c1admin", "POST", "/api/v1/services/SPEND2/offers",
+             R"({"providers":["P1"],"start":"2026-04-01","end":"2027-03-31","respond_by":"2026-12-31"})");
     REQUIRE_MESSAGE(offered.status / 100 == 2, offered.body);
     REQUIRE(w.As("c1admin", "POST", "/api/v1/services", kDraftService).status == 201);
     holdable = ApprovedClaim(w, 5, 1'000);
@@ -150,8 +151,8 @@ std::vector<PortalRow> PortalGetMatrix() {
 }
 
 std::string Aimed(const std::string& target, const MatrixWorld& m) {
-  return Substituted(target, {{"{claim}", m.submitted}, {"{draft}", m.draft}, {"{approved}", m.approved},
-                              {"{holdable}", m.holdable}});
+  return Substituted(
+      target, {{"{claim}", m.submitted}, {"{draft}", m.draft}, {"{approved}", m.approved}, {"{holdable}", m.holdable}});
 }
 
 TEST_CASE("portal authorization matrix: every person against every page, own and other organisations") {

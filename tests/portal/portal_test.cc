@@ -82,8 +82,8 @@ TEST_CASE("a form carrying a Latin-1 byte, a NUL or another control character is
   Browser b{w};
   REQUIRE(b.SignIn("p1user"));
   REQUIRE(b.Get("/claims/" + id + "/edit").status == 200);
-  for (std::string bad : {std::string("caf\xE9"), std::string("a\0b", 3), std::string("\x1B[2J"),
-                          std::string("\xC2\x85")}) {
+  for (std::string bad :
+       {std::string("caf\xE9"), std::string("a\0b", 3), std::string("\x1B[2J"), std::string("\xC2\x85")}) {
     CAPTURE(bad);
     uint64_t head = w.Head();
     Response r = b.Post("/claims/" + id + "/edit", {{"component.cost", "10.00"}, {"question.notes", bad}});
@@ -96,8 +96,8 @@ TEST_CASE("a form carrying a Latin-1 byte, a NUL or another control character is
   Response nameless = b.Post("/claims/" + id + "/edit", {{"component.cost", "10.00"}, {"", std::string("a\0b", 3)}});
   CHECK(nameless.status == 400);
   CHECK(w.Head() == before);
-  Response nameless_part =
-      b.PostFile("/claims/" + id + "/evidence", {{"", std::string("a\0b", 3)}}, "file", "scan.pdf", "%PDF-1.7\n");
+  Response nameless_part = b.PostFile("/claims/" + id + "/evidence", {{"", std::string("a\0b", 3)}}, "file", "scan.pdf",
+                                      "%PDF-1.7\n");
   CHECK(nameless_part.status == 400);
   CHECK(w.Head() == before);
   // A textarea's CRLF new lines are kept as LF; a new line in a one-line field is refused by the domain.
@@ -176,13 +176,15 @@ TEST_CASE("Tier 1 must give a code and a reason to reject, and the practice then
   Response list = tier1.Get("/worklist");
   CHECK(Contains(list.body, "/claims/" + id + "/decision"));
   REQUIRE(tier1.Get("/claims/" + id + "/decision").status == 200);
-  Response missing = tier1.Post("/claims/" + id + "/decision", {{"decision", "reject"}, {"reason_code", ""}, {"reason", ""}});
+  Response missing = tier1.Post("/claims/" + id + "/decision",
+                                {{"decision", "reject"}, {"reason_code", ""}, {"reason", ""}});
   CHECK(missing.status == 422);
   CHECK(Contains(missing.body, "href=\"#reason_code\""));
   CHECK(Contains(missing.body, "href=\"#reason\""));
   const auto& code = core::RejectionReasonCodes().front();
-  Response done = tier1.Post("/claims/" + id + "/decision",
-                             {{"decision", "reject"}, {"reason_code", std::string(code.code)}, {"reason", "Receipts missing"}});
+  Response done = tier1.Post("/claims/" + id + "/decision", {{"decision", "reject"},
+                                                             {"reason_code", std::string(code.code)},
+                                                             {"reason", "Receipts missing"}});
   REQUIRE_MESSAGE(done.status == 303, done.body);
   Browser practice{w};
   REQUIRE(practice.SignIn("p1user"));
@@ -246,16 +248,18 @@ State StateOf(PortalWorld& w, const std::string& stream) {
   return *s;
 }
 
-TEST_CASE("an administrator creates a draft service, fixes its errors, adds a component and a tariff in pounds, "
-          "and publishes it") {
+TEST_CASE(
+    "an administrator creates a draft service, fixes its errors, adds a component and a tariff in pounds, "
+    "and publishes it") {
   PortalWorld w;
   Browser b{w};
   REQUIRE(b.SignIn("c1admin"));
   REQUIRE(b.Get("/admin/services/new").status == 200);
-  std::vector<std::pair<std::string, std::string>> details = {
-      {"name", "Diabetes care"}, {"code", ""}, {"description", "Reviews"}, {"category", "LES"},
-      {"frequency", "quarterly"}, {"window_days", "30"}, {"start", "2027-04-01"}, {"end", "2027-03-01"},
-      {"evidence_required", "no"}};
+  std::vector<std::pair<std::string, std::string>> details = {{"name", "Diabetes care"},  {"code", ""},
+                                                              {"description", "Reviews"}, {"category", "LES"},
+                                                              {"frequency", "quarterly"}, {"window_days", "30"},
+                                                              {"start", "2027-04-01"},    {"end", "2027-03-01"},
+                                                              {"evidence_required", "no"}};
   Response bad = b.Post("/admin/services/new", details);
   CHECK(bad.status == 422);
   CHECK(Contains(bad.body, "href=\"#code\""));
@@ -270,28 +274,40 @@ TEST_CASE("an administrator creates a draft service, fixes its errors, adds a co
   CHECK(created.Header("location") == "/admin/services/les-diab");
   CHECK(StateOf<core::ServiceState>(w, core::ServiceStream("les-diab")).status == core::ServiceStatus::kDraft);
 
-  Response component = b.Post("/admin/services/les-diab/components/new",
-                              {{"component_id", "reviews"}, {"name", "Annual reviews"}, {"unit", "count"},
-                               {"min", "0"}, {"max", "500"}, {"required", "yes"}, {"numerator_of", ""}});
+  Response component = b.Post("/admin/services/les-diab/components/new", {{"component_id", "reviews"},
+                                                                          {"name", "Annual reviews"},
+                                                                          {"unit", "count"},
+                                                                          {"min", "0"},
+                                                                          {"max", "500"},
+                                                                          {"required", "yes"},
+                                                                          {"numerator_of", ""}});
   REQUIRE_MESSAGE(component.status == 303, component.body);
-  Response duplicate = b.Post("/admin/services/les-diab/components/new",
-                              {{"component_id", "reviews"}, {"name", "Again"}, {"unit", "count"},
-                               {"min", "0"}, {"max", "5"}, {"required", "yes"}, {"numerator_of", ""}});
+  Response duplicate = b.Post("/admin/services/les-diab/components/new", {{"component_id", "reviews"},
+                                                                          {"name", "Again"},
+                                                                          {"unit", "count"},
+                                                                          {"min", "0"},
+                                                                          {"max", "5"},
+                                                                          {"required", "yes"},
+                                                                          {"numerator_of", ""}});
   CHECK(duplicate.status == 422);
   CHECK(Contains(duplicate.body, "href=\"#component_id\""));
   Response change = b.Get("/admin/services/les-diab/components/reviews/edit");
   REQUIRE(change.status == 200);
   CHECK(Contains(change.body, "Change a component"));
   CHECK(Contains(change.body, "value=\"Annual reviews\""));
-  REQUIRE(b.Post("/admin/services/les-diab/components/reviews/edit",
-                 {{"name", "Annual reviews"}, {"unit", "count"}, {"min", "0"}, {"max", "600"}, {"required", "yes"},
-                  {"numerator_of", ""}})
+  REQUIRE(b.Post("/admin/services/les-diab/components/reviews/edit", {{"name", "Annual reviews"},
+                                                                      {"unit", "count"},
+                                                                      {"min", "0"},
+                                                                      {"max", "600"},
+                                                                      {"required", "yes"},
+                                                                      {"numerator_of", ""}})
               .status == 303);
   CHECK(StateOf<core::ServiceState>(w, core::ServiceStream("les-diab")).definition.components.at(0).max == 600);
   CHECK(b.Get("/admin/services/les-diab/components/nosuch/edit").status == 404);
 
-  std::vector<std::pair<std::string, std::string>> tariff = {
-      {"effective_from", "2027-04-01"}, {"payment_type", "item_of_service"}, {"rate.reviews", "12.345"}};
+  std::vector<std::pair<std::string, std::string>> tariff = {{"effective_from", "2027-04-01"},
+                                                             {"payment_type", "item_of_service"},
+                                                             {"rate.reviews", "12.345"}};
   Response fractional = b.Post("/admin/services/les-diab/tariffs/new", tariff);
   CHECK(fractional.status == 422);
   CHECK(Contains(fractional.body, "href=\"#rate-reviews\""));
@@ -312,21 +328,25 @@ TEST_CASE("an administrator creates a draft service, fixes its errors, adds a co
   CHECK(b.Get("/admin/services/les-diab/components/new").status == 404);
 }
 
-TEST_CASE("a stale version on a service form is shown as a change by someone else and changes nothing, and the "
-          "current one removes the question") {
+TEST_CASE(
+    "a stale version on a service form is shown as a change by someone else and changes nothing, and the "
+    "current one removes the question") {
   PortalWorld w;
   Browser b{w};
   REQUIRE(b.SignIn("c1admin"));
   std::vector<std::pair<std::string, std::string>> details = {
-      {"name", "Flu"}, {"code", "FLU"}, {"description", ""}, {"category", "LIS"}, {"frequency", "monthly"},
-      {"window_days", "20"}, {"start", "2027-01-01"}, {"end", "2027-12-31"}, {"evidence_required", "no"}};
+      {"name", "Flu"},         {"code", "FLU"},          {"description", ""},
+      {"category", "LIS"},     {"frequency", "monthly"}, {"window_days", "20"},
+      {"start", "2027-01-01"}, {"end", "2027-12-31"},    {"evidence_required", "no"}};
   REQUIRE(b.Post("/admin/services/new", details).status == 303);
-  REQUIRE(b.Post("/admin/services/flu/questions/new",
-                 {{"question_id", "lead"}, {"text", "Who leads?"}, {"kind", "text"}, {"required", "no"}, {"version", "1"}})
-              .status == 303);
+  REQUIRE(
+      b.Post("/admin/services/flu/questions/new",
+             {{"question_id", "lead"}, {"text", "Who leads?"}, {"kind", "text"}, {"required", "no"}, {"version", "1"}})
+          .status == 303);
   uint64_t head = w.Head();
-  Response stale = b.Post("/admin/services/flu/questions/new",
-                          {{"question_id", "other"}, {"text", "Another?"}, {"kind", "text"}, {"required", "no"}, {"version", "1"}});
+  Response stale =
+      b.Post("/admin/services/flu/questions/new",
+             {{"question_id", "other"}, {"text", "Another?"}, {"kind", "text"}, {"required", "no"}, {"version", "1"}});
   CHECK(stale.status == 422);
   CHECK(Contains(stale.body, "changed by someone else"));
   CHECK(w.Head() == head);
@@ -335,14 +355,18 @@ TEST_CASE("a stale version on a service form is shown as a change by someone els
   CHECK(StateOf<core::ServiceState>(w, core::ServiceStream("flu")).definition.questions.empty());
 }
 
-TEST_CASE("an administrator approves a requested account with roles and disables it, and another organisation's "
-          "administrator cannot open it") {
+TEST_CASE(
+    "an administrator approves a requested account with roles and disables it, and another organisation's "
+    "administrator cannot open it") {
   PortalWorld w;
   Browser visitor{w};
   visitor.Get("/account-request");
-  Response asked = visitor.Post("/account-request", {{"full_name", "Robin New"}, {"email", "robin@nhs.invalid"},
-                                                     {"org_code", "C1"}, {"username", "robin.new"},
-                                                     {"password", "a long enough password"}, {"roles_requested", "tier1"}});
+  Response asked = visitor.Post("/account-request", {{"full_name", "Robin New"},
+                                                     {"email", "robin@nhs.invalid"},
+                                                     {"org_code", "C1"},
+                                                     {"username", "robin.new"},
+                                                     {"password", "a long enough password"},
+                                                     {"roles_requested", "tier1"}});
   REQUIRE_MESSAGE(asked.status == 303, asked.body);
 
   Browser admin{w};
@@ -388,9 +412,12 @@ TEST_CASE("an administrator approves a requested account with roles and disables
 void RequestAccount(PortalWorld& w, const std::string& username, const std::string& org, const std::string& role) {
   Browser visitor{w};
   visitor.Get("/account-request");
-  Response r = visitor.Post("/account-request", {{"full_name", "Person " + username}, {"email", username + "@nhs.invalid"},
-                                                 {"org_code", org}, {"username", username},
-                                                 {"password", "a long enough password"}, {"roles_requested", role}});
+  Response r = visitor.Post("/account-request", {{"full_name", "Person " + username},
+                                                 {"email", username + "@nhs.invalid"},
+                                                 {"org_code", org},
+                                                 {"username", username},
+                                                 {"password", "a long enough password"},
+                                                 {"roles_requested", role}});
   REQUIRE_MESSAGE(r.status == 303, r.body);
 }
 

@@ -31,7 +31,8 @@ void AddC2Service(PortalWorld& w) {
   t.payment_type = PaymentType::kItemOfService;
   t.unit_rates = {ComponentRate{"cost", 1}};
   Seed(*w.store, ServiceStream("C2SPEND"),
-       {ServiceDefined{"C2SPEND", "C2", d, kNow}, TariffVersionAdded{"C2SPEND", t, kNow}, ServicePublished{"C2SPEND", kNow}});
+       {ServiceDefined{"C2SPEND", "C2", d, kNow}, TariffVersionAdded{"C2SPEND", t, kNow},
+        ServicePublished{"C2SPEND", kNow}});
   Seed(*w.store, OfferStream("C2SPEND", "P3"),
        {ServiceOffered{"C2SPEND", "P3", "C2", d.start, d.end, d.start.AddDays(-1), kNow},
         OfferAccepted{"C2SPEND", "P3", d.start, d.end, "p3user", kNow}});
@@ -130,7 +131,8 @@ TEST_CASE("the portal's event log lists exactly what the API shows the same pers
   // And the page bodies: C1's auditor never sees C2's claim, people or service, and the other way round.
   Browser c1{w};
   REQUIRE(c1.SignIn("c1auditor"));
-  for (const std::string& query : {std::string(""), std::string("?type=ClaimDrafted"), std::string("?type=AccountCreated")}) {
+  for (const std::string& query :
+       {std::string(""), std::string("?type=ClaimDrafted"), std::string("?type=AccountCreated")}) {
     std::string body = c1.Get("/audit/events" + query).body;
     CHECK_FALSE(Contains(body, c2_claim));
     CHECK_FALSE(Contains(body, "account-c2tier1"));
@@ -186,7 +188,7 @@ TEST_CASE("a decision posted after a colleague decided shows the claim page with
       CHECK(r.status == 409);
       CHECK(Contains(r.body, "Your decision was not recorded"));
       CHECK(Contains(r.body, "it is now Awaiting Tier 2 Approval"));
-      CHECK(Contains(r.body, "Claim " ));
+      CHECK(Contains(r.body, "Claim "));
     }
   }
   CHECK(w.Head() == head);
@@ -217,8 +219,8 @@ TEST_CASE("a session has one CSRF token: the API's csrf_token is the portal's, a
     std::vector<HeaderField> headers;
     headers.emplace_back("Cookie", "ledger_session=" + b.session);
     if (!csrf.empty()) headers.emplace_back("X-CSRF-Token", csrf);
-    return w.Handle("POST", "/api/v1/claims",
-                    R"({"service_id":"SPEND","period":")" + Day(11).ToString() + R"("})", headers);
+    return w.Handle("POST", "/api/v1/claims", R"({"service_id":"SPEND","period":")" + Day(11).ToString() + R"("})",
+                    headers);
   };
   uint64_t head = w.Head();
   CHECK(api_post("").status == 403);

@@ -114,8 +114,8 @@ class History {
 
   bool Participates(int c, int j, const std::string& service) const {
     (void)c;
-    if (service == "FLU") return j % 7 != 6;    // declined
-    return j % 5 != 4;                          // pending
+    if (service == "FLU") return j % 7 != 6;  // declined
+    return j % 5 != 4;                        // pending
   }
 
   static core::RoleSet Roles(std::initializer_list<core::Role> roles) {
@@ -143,20 +143,26 @@ class History {
     DefineServices(c, admin, t);
     for (int j = 1; j <= options_.practices_per_commissioner; ++j) {
       const std::string p = Practice(c, j);
-      Ok("", core::RegisterOrganisation{p, "Practice " + p, core::OrgKind::kPractice, cc, "LS2 2BB",
-                                        MultiLevel(j) ? core::ApprovalMode::kMultiLevel
-                                                      : core::ApprovalMode::kSingleLevel,
-                                        {}},
+      Ok("",
+         core::RegisterOrganisation{p,
+                                    "Practice " + p,
+                                    core::OrgKind::kPractice,
+                                    cc,
+                                    "LS2 2BB",
+                                    MultiLevel(j) ? core::ApprovalMode::kMultiLevel : core::ApprovalMode::kSingleLevel,
+                                    {}},
          t);
-      Ok("", core::RecordListSize{p, core::Date::FromYmd(2026, 4, 1), 2000 + static_cast<int64_t>(Random(Salt(p)) % 12000)},
+      Ok("",
+         core::RecordListSize{p, core::Date::FromYmd(2026, 4, 1), 2000 + static_cast<int64_t>(Random(Salt(p)) % 12000)},
          t);
       Person(p + "admin", p, Roles({R::kProviderAdmin}), t);
       Person(p + "user", p, Roles({R::kProviderUser}), t);
       if (MultiLevel(j)) Person(p + "approver", p, Roles({R::kProviderApprover}), t);
       for (const char* svc : {"FLU", "SPEND"}) {
         const std::string service = svc + std::to_string(c);
-        Ok(admin, core::OfferService{service, p, core::Date::FromYmd(2026, 4, 1), core::Date::FromYmd(2028, 3, 31),
-                                     core::Date::FromYmd(2026, 3, 31)},
+        Ok(admin,
+           core::OfferService{service, p, core::Date::FromYmd(2026, 4, 1), core::Date::FromYmd(2028, 3, 31),
+                              core::Date::FromYmd(2026, 3, 31)},
            t);
         if (std::string(svc) == "FLU" && !Participates(c, j, "FLU")) {
           Ok(p + "admin", core::DeclineOffer{service, p, "No housebound patients"}, t + kHour);
@@ -215,8 +221,7 @@ class History {
       if (failed.validation_errors.empty()) throw std::runtime_error("history: " + id + " should have failed");
     }
     if (r % 10 == 3) {
-      Ok(user, core::AttachEvidence{ref, core::Evidence{Sha(id), "evidence.pdf", "application/pdf", 1000}},
-         t + kHour);
+      Ok(user, core::AttachEvidence{ref, core::Evidence{Sha(id), "evidence.pdf", "application/pdf", 1000}}, t + kHour);
     }
     Ok(user, core::EnterClaimValues{ref, {{component, value}}, {}}, t + 2 * kHour);
     Submit(ref, user, t + 3 * kHour);

@@ -164,7 +164,8 @@ TEST_CASE("worklists list the claims waiting for a role, oldest first, paged by 
   CHECK_FALSE(Worklist(*f.db, "janitor", "C1").ok());
 }
 
-TEST_CASE("a claim's audit trail holds every failed submission with its errors and each decision with evidence and amount") {
+TEST_CASE(
+    "a claim's audit trail holds every failed submission with its errors and each decision with evidence and amount") {
   Fixture f;
   f.history->Setup();
   const core::ClaimRef ref = f.Ref(1, 1, "FLU1", "2026-10");

@@ -14,9 +14,9 @@
 #include "ledger/projections/reports.h"
 #include "ledger/projections/runner.h"
 #include "ledger/tools/simulator.h"
+#include "support/build_paths.h"
 #include "support/temp_dir.h"
 #include "support/world.h"
-#include "support/build_paths.h"
 
 namespace ledger::projections {
 namespace {
@@ -37,7 +37,8 @@ std::map<std::string, std::string> Checksums(const ProjectionDb& db) {
 constexpr int kPractices = 160;
 constexpr int kMonths = 12;
 
-TEST_CASE("rebuilding every projection from zero gives the same bytes as the live projections on 100,000 simulated events") {
+TEST_CASE(
+    "rebuilding every projection from zero gives the same bytes as the live projections on 100,000 simulated events") {
   testing::TempDir dir;
   tools::SimulatedClock clock;
   es::Options store_options;
@@ -86,11 +87,14 @@ TEST_CASE("rebuilding every projection from zero gives the same bytes as the liv
 
   // ... and the live database dropped and rebuilt in place.
   uint64_t last_progress = 0;
-  REQUIRE(runner.Rebuild("", [&](uint64_t applied, uint64_t total) {
-    CHECK(applied > last_progress);
-    CHECK(total == head);
-    last_progress = applied;
-  }).ok());
+  REQUIRE(runner
+              .Rebuild("",
+                       [&](uint64_t applied, uint64_t total) {
+                         CHECK(applied > last_progress);
+                         CHECK(total == head);
+                         last_progress = applied;
+                       })
+              .ok());
   CHECK(last_progress == head);
   CHECK(Checksums(**live) == live_sums);
   CHECK(TableToCsv(*RunReport(**live, "activity", scope)) == live_report);

@@ -13,7 +13,9 @@ Table Sample() {
   t.name = "sample";
   t.scope = "C1";
   t.as_of = {42, 0};
-  t.columns = {{"name", ColumnKind::kText}, {"claims", ColumnKind::kInteger}, {"amount", ColumnKind::kMoney},
+  t.columns = {{"name", ColumnKind::kText},
+               {"claims", ColumnKind::kInteger},
+               {"amount", ColumnKind::kMoney},
                {"rate", ColumnKind::kDecimal2}};
   t.rows = {{std::string("Plain"), int64_t{3}, int64_t{1'500'000}, int64_t{1234}},
             {std::string("Smith, \"Jo\"\nline"), int64_t{-1}, int64_t{-250}, int64_t{-5}}};

@@ -29,10 +29,10 @@ inline std::string Zip(const std::vector<std::string>& names) {
   for (const std::string& name : names) {
     const std::string body = "<x/>";
     const uint32_t offset = static_cast<uint32_t>(local.size());
-    local += Bytes("PK\x03\x04") + LittleEndian(20, 2) + LittleEndian(0, 2) + LittleEndian(0, 2) +
-             LittleEndian(0, 4) + LittleEndian(0, 4) + LittleEndian(static_cast<uint32_t>(body.size()), 4) +
-             LittleEndian(static_cast<uint32_t>(body.size()), 4) +
-             LittleEndian(static_cast<uint32_t>(name.size()), 2) + LittleEndian(0, 2) + name + body;
+    local += Bytes("PK\x03\x04") + LittleEndian(20, 2) + LittleEndian(0, 2) + LittleEndian(0, 2) + LittleEndian(0, 4) +
+             LittleEndian(0, 4) + LittleEndian(static_cast<uint32_t>(body.size()), 4) +
+             LittleEndian(static_cast<uint32_t>(body.size()), 4) + LittleEndian(static_cast<uint32_t>(name.size()), 2) +
+             LittleEndian(0, 2) + name + body;
     central += Bytes("PK\x01\x02") + LittleEndian(20, 2) + LittleEndian(20, 2) + LittleEndian(0, 2) +
                LittleEndian(0, 2) + LittleEndian(0, 4) + LittleEndian(0, 4) +
                LittleEndian(static_cast<uint32_t>(body.size()), 4) +
@@ -41,17 +41,18 @@ inline std::string Zip(const std::vector<std::string>& names) {
                LittleEndian(0, 2) + LittleEndian(0, 2) + LittleEndian(0, 4) + LittleEndian(offset, 4) + name;
   }
   const auto count = static_cast<uint32_t>(names.size());
-  return local + central + Bytes("PK\x05\x06") + LittleEndian(0, 2) + LittleEndian(0, 2) +
-         LittleEndian(count, 2) + LittleEndian(count, 2) + LittleEndian(static_cast<uint32_t>(central.size()), 4) +
+  return local + central + Bytes("PK\x05\x06") + LittleEndian(0, 2) + LittleEndian(0, 2) + LittleEndian(count, 2) +
+         LittleEndian(count, 2) + LittleEndian(static_cast<uint32_t>(central.size()), 4) +
          LittleEndian(static_cast<uint32_t>(local.size()), 4) + LittleEndian(0, 2);
 }
 
 inline const std::string kSamplePdf = "%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
-inline const std::string kSamplePng =
-    Bytes("\x89PNG\r\n\x1a\n") + Bytes("\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0");
+inline const std::string kSamplePng = Bytes("\x89PNG\r\n\x1a\n") +
+                                      Bytes("\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0");
 inline const std::string kSampleJpeg = Bytes("\xFF\xD8\xFF\xE0\0\x10JFIF\0\x01\x01\0\0\x01\0\x01\0\0\xFF\xD9");
 inline const std::string kSampleCsv = "nhs_number,date\r\n9434765919,2026-11-01\r\n";
-inline const std::string kSampleText = "Register checked on 1 November 2026 by the practice manager.\n\tAll 12 patients seen.\n";
+inline const std::string kSampleText =
+    "Register checked on 1 November 2026 by the practice manager.\n\tAll 12 patients seen.\n";
 inline const std::string kSampleExe = Bytes("MZ\x90\0\x03\0\0\0\x04\0\0\0\xFF\xFF\0\0");
 inline std::string SampleXlsx() {
   return Zip({"[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/worksheets/sheet1.xml"});

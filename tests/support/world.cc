@@ -36,18 +36,24 @@ namespace {
 void SeedOrganisations(es::EventStore& store, core::Date today) {
   using namespace core;  // NOLINT: the world reads better unqualified
   auto org = [&](const std::string& code, const std::string& comm, ApprovalMode mode) {
-    Seed(store, OrgStream(code),
-         {OrganisationRegistered{code, "Organisation " + code, OrgKind::kPractice, comm, "LS1 4AP", mode, {},
-                                 kWorldNow},
-          ListSizeRecorded{code, today.AddDays(-200), 8000, kWorldNow}});
+    Seed(
+        store, OrgStream(code),
+        {OrganisationRegistered{code, "Organisation " + code, OrgKind::kPractice, comm, "LS1 4AP", mode, {}, kWorldNow},
+         ListSizeRecorded{code, today.AddDays(-200), 8000, kWorldNow}});
   };
   Seed(store, OrgStream("SYSTEM"),
-       {OrganisationRegistered{"SYSTEM", "Operators", OrgKind::kSystem, "", "", ApprovalMode::kSingleLevel, {},
-                               kWorldNow}});
+       {OrganisationRegistered{
+           "SYSTEM", "Operators", OrgKind::kSystem, "", "", ApprovalMode::kSingleLevel, {}, kWorldNow}});
   for (const char* c : {"C1", "C2"}) {
     Seed(store, OrgStream(c),
-         {OrganisationRegistered{c, std::string("Commissioner ") + c, OrgKind::kCommissioner, c, "",
-                                 ApprovalMode::kSingleLevel, {}, kWorldNow},
+         {OrganisationRegistered{c,
+                                 std::string("Commissioner ") + c,
+                                 OrgKind::kCommissioner,
+                                 c,
+                                 "",
+                                 ApprovalMode::kSingleLevel,
+                                 {},
+                                 kWorldNow},
           CommissionerConfigured{c, kDefaultFinanceThresholdPence, true, kWorldNow}});
   }
   org("P1", "C1", ApprovalMode::kSingleLevel);

@@ -14,22 +14,22 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
-#include <fmt/format.h>
 
 #include "ledger/app/claim_import.h"
 #include "ledger/app/event_json.h"
+#include "ledger/base/csv.h"
 #include "ledger/core/types.h"
 #include "ledger/eventstore/event_store.h"
 #include "ledger/projections/projection_db.h"
 #include "ledger/projections/reports.h"
 #include "ledger/projections/table.h"
-#include "ledger/base/csv.h"
+#include "support/build_paths.h"
 #include "support/rfc4180.h"
 #include "support/temp_dir.h"
-#include "support/build_paths.h"
 
 namespace ledger::tools {
 namespace {
@@ -265,10 +265,12 @@ TEST_CASE("backup and restore round trip verifies to the same head") {
 
 TEST_CASE("--expect-head fails on a restore of an older, shorter backup") {
   testing::TempDir dir;
-  Run first = Ledger({"simulate", "--data", dir.Sub("live"), "--seed", "3", "--months", "1", "--practices-limit", "20"});
+  Run first = Ledger(
+      {"simulate", "--data", dir.Sub("live"), "--seed", "3", "--months", "1", "--practices-limit", "20"});
   REQUIRE(first.exit_code == 0);
   REQUIRE(Ledger({"backup", "--data", dir.Sub("live"), "--to", dir.Sub("old")}).exit_code == 0);
-  Run second = Ledger({"simulate", "--data", dir.Sub("live"), "--seed", "3", "--months", "1", "--practices-limit", "20"});
+  Run second = Ledger(
+      {"simulate", "--data", dir.Sub("live"), "--seed", "3", "--months", "1", "--practices-limit", "20"});
   REQUIRE(second.exit_code == 0);
   std::string recorded = LastLine(second.out);
   CHECK(HeadPosition(recorded) > HeadPosition(LastLine(first.out)));
@@ -295,9 +297,10 @@ std::string GoodImportFile(const std::string& data, int rows) {
     std::string service(v.at("payload").at("service_id").as_string());
     std::string provider(v.at("payload").at("provider").as_string());
     std::string code = service.substr(service.find('-') + 1);
-    std::string column = code == "ACM" || code == "SDM" ? "patients_monitored,," : code == "PHV" ? ",\"12\","
-                         : code == "NHC"                 ? ",,7"
-                                                         : "";
+    std::string column = code == "ACM" || code == "SDM" ? "patients_monitored,,"
+                         : code == "PHV"                ? ",\"12\","
+                         : code == "NHC"                ? ",,7"
+                                                        : "";
     if (column.empty()) continue;
     csv += fmt::format("{},{},2024-06,{}\r\n\r\n", provider, code, column);
     ++written;
@@ -334,8 +337,8 @@ TEST_CASE("import of a good file creates every claim in one append") {
   Run run = Ledger({"import-claims", dir.Sub("single.csv"), "--data", data, "--as", user});
   INFO(run.err);
   REQUIRE(run.exit_code == 0);
-  Run drafted = Ledger({"replay", "--data", data, "--type", "ClaimDrafted",
-                        "--from", std::to_string(HeadPosition(Fixture::Get().head()) + 1)});
+  Run drafted = Ledger({"replay", "--data", data, "--type", "ClaimDrafted", "--from",
+                        std::to_string(HeadPosition(Fixture::Get().head()) + 1)});
   REQUIRE(drafted.exit_code == 0);
   CHECK(std::count(drafted.out.begin(), drafted.out.end(), '\n') == expected);
   Run again = Ledger({"import-claims", dir.Sub("single.csv"), "--data", data, "--as", user});
@@ -379,8 +382,7 @@ TEST_CASE("import-claims refuses a negative value, a Latin-1 byte or a NUL in an
   CHECK(run.exit_code == 1);
   CHECK(run.err.find("bad.csv:3: column patients_monitored") != std::string::npos);
   CHECK(run.err.find("bad.csv:5: column patients_monitored: This text is not valid UTF-8") != std::string::npos);
-  CHECK(run.err.find("bad.csv:6: column patients_monitored: This text holds a control character") !=
-        std::string::npos);
+  CHECK(run.err.find("bad.csv:6: column patients_monitored: This text holds a control character") != std::string::npos);
   CHECK(run.err.find("bad.csv:2:") == std::string::npos);
   CHECK(run.err.find("nothing was stored") != std::string::npos);
   Run verify = Ledger({"verify", "--data", data});
@@ -455,8 +457,8 @@ class FormulaNamesFixture {
     }
     REQUIRE(i == 2 * leads);
     WriteFile(dir_.Sub("practices.csv"), file);
-    Run run = Ledger({"simulate", "--data", data(), "--seed", "3", "--months", "3", "--practices",
-                      dir_.Sub("practices.csv")});
+    Run run = Ledger(
+        {"simulate", "--data", data(), "--seed", "3", "--months", "3", "--practices", dir_.Sub("practices.csv")});
     INFO(run.err);
     REQUIRE(run.exit_code == 0);
   }
@@ -497,8 +499,7 @@ std::vector<std::string> PaymentRunIds(const std::string& data) {
   std::vector<std::string> ids;
   std::istringstream lines(run.out);
   std::string line;
-  while (std::getline(lines, line))
-    ids.emplace_back(boost::json::parse(line).at("payload").at("run_id").as_string());
+  while (std::getline(lines, line)) ids.emplace_back(boost::json::parse(line).at("payload").at("run_id").as_string());
   return ids;
 }
 
@@ -565,12 +566,14 @@ TEST_CASE("user create reads the password from stdin and refuses a duplicate use
                       "operator"},
                      "a-long-enough-password\n");
   CHECK(again.exit_code == 1);
-  Run reset = Ledger({"user", "reset-password", "--data", dir.Sub("data"), "--username", "ops"}, "another-password-1\n");
+  Run reset = Ledger({"user", "reset-password", "--data", dir.Sub("data"), "--username", "ops"},
+                     "another-password-1\n");
   CHECK(reset.exit_code == 0);
   Run resets = Ledger({"replay", "--data", dir.Sub("data"), "--type", "PasswordReset"});
   CHECK(resets.out.find("\"reset_by\":\"\"") != std::string::npos);  // the operator, not the account holder
   CHECK(resets.out.find("another-password-1") == std::string::npos);
-  Run unknown = Ledger({"user", "reset-password", "--data", dir.Sub("data"), "--username", "nobody"}, "another-password-1\n");
+  Run unknown = Ledger({"user", "reset-password", "--data", dir.Sub("data"), "--username", "nobody"},
+                       "another-password-1\n");
   CHECK(unknown.exit_code == 1);
   CHECK(unknown.err.find("no account nobody") != std::string::npos);
   Run short_pw = Ledger({"user", "reset-password", "--data", dir.Sub("data"), "--username", "ops"}, "short\n");
@@ -750,10 +753,11 @@ TEST_CASE("report prints the bytes of RunReport and TableToCsv or TableToJsonTex
   REQUIRE(statement.exit_code == 0);
   projections::ReportParams provider;
   provider.scope = "A84002";
-  CHECK(statement.out == DirectReport(data, "statement", provider,
-                                      projections::AsOf::Time(static_cast<int64_t>(core::Date::Parse("2024-06-01")->days) *
-                                                                  86'400'000'000 - 1),
-                                      true));
+  CHECK(statement.out ==
+        DirectReport(data, "statement", provider,
+                     projections::AsOf::Time(
+                         static_cast<int64_t>(core::Date::Parse("2024-06-01")->days) * 86'400'000'000 - 1),
+                     true));
   CHECK(std::count(statement.out.begin(), statement.out.end(), '\n') > 1);
 }
 

@@ -5,8 +5,8 @@
 
 #include "ledger/eventstore/event_store.h"
 #include "ledger/tools/simulator.h"
-#include "support/temp_dir.h"
 #include "support/build_paths.h"
+#include "support/temp_dir.h"
 
 namespace ledger::tools {
 namespace {
@@ -54,10 +54,13 @@ TEST_CASE("the same seed gives the same history, to the head hash") {
 // How many events of one type the store holds.
 size_t CountOfType(es::EventStore& store, const std::string& type) {
   size_t n = 0;
-  REQUIRE(store.Scan(1, 0, [&](const es::Envelope& e) {
-    n += e.type == type;
-    return true;
-  }).ok());
+  REQUIRE(store
+              .Scan(1, 0,
+                    [&](const es::Envelope& e) {
+                      n += e.type == type;
+                      return true;
+                    })
+              .ok());
   return n;
 }
 

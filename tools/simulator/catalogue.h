@@ -32,7 +32,7 @@ struct ServiceTemplate {
   double offered_share = 0.6;             // share of a commissioner's practices offered it
   double achievement_low = 0.4;           // threshold services: achievement drawn from [low, high]
   double achievement_high = 0.95;
-  bool winter_only = false;               // activity only from September to March (flu)
+  bool winter_only = false;  // activity only from September to March (flu)
 };
 
 // The catalogue, in a fixed order.

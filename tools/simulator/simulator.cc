@@ -10,9 +10,9 @@
 #include <fmt/format.h>
 
 #include "catalogue.h"
+#include "ledger/app/command_bus.h"
 #include "ledger/base/sha256.h"
 #include "ledger/base/time.h"
-#include "ledger/app/command_bus.h"
 #include "ledger/core/codec.h"
 #include "ledger/core/domain.h"
 #include "ledger/core/streams.h"
@@ -235,8 +235,13 @@ es::Status Simulator::Setup(Date day) {
   uint64_t before = store_.GetHead().position;
   using namespace core;  // NOLINT: command names read better unqualified here
   if (auto s = Exec("", "sim-setup-org-SYSTEM",
-                    RegisterOrganisation{std::string(kSystemOrgCode), "Ledger operators", OrgKind::kSystem, "", "",
-                                         ApprovalMode::kSingleLevel, {}});
+                    RegisterOrganisation{std::string(kSystemOrgCode),
+                                         "Ledger operators",
+                                         OrgKind::kSystem,
+                                         "",
+                                         "",
+                                         ApprovalMode::kSingleLevel,
+                                         {}});
       !s.ok())
     return s;
   if (auto s = Exec("", "sim-setup-account-operator",
@@ -247,9 +252,10 @@ es::Status Simulator::Setup(Date day) {
   size_t done = 0;
   for (Commissioner& c : commissioners_) {
     std::string id = "sim-setup-" + c.code;
-    if (auto s = Exec("operator", id + "-org",
-                      RegisterOrganisation{c.code, "Sub-ICB location " + c.code, OrgKind::kCommissioner, "", "",
-                                           ApprovalMode::kSingleLevel, {}});
+    if (auto s = Exec(
+            "operator", id + "-org",
+            RegisterOrganisation{
+                c.code, "Sub-ICB location " + c.code, OrgKind::kCommissioner, "", "", ApprovalMode::kSingleLevel, {}});
         !s.ok())
       return s;
     if (auto s = Exec("operator", id + "-finance",
@@ -261,9 +267,10 @@ es::Status Simulator::Setup(Date day) {
                                     Roles({Role::kCommissionerAdmin}), password_hash_});
         !s.ok())
       return s;
-    const std::pair<const std::string*, Role> staff[] = {
-        {&c.tier1, Role::kApproverTier1}, {&c.tier2, Role::kApproverTier2},
-        {&c.finance, Role::kFinance}, {&c.auditor, Role::kAuditor}};
+    const std::pair<const std::string*, Role> staff[] = {{&c.tier1, Role::kApproverTier1},
+                                                         {&c.tier2, Role::kApproverTier2},
+                                                         {&c.finance, Role::kFinance},
+                                                         {&c.auditor, Role::kAuditor}};
     for (const auto& [username, role] : staff) {
       if (auto s = Exec("", id + "-request-" + *username,
                         RequestAccount{*username, c.code, std::string(RoleName(role)) + " " + c.code,
@@ -275,19 +282,26 @@ es::Status Simulator::Setup(Date day) {
     }
     for (const ServiceTemplate& t : sim::Catalogue()) {
       std::string service_id = ServiceId(c, t);
-      ServiceDefinition def{t.code, t.name, t.description, t.category, t.frequency, 30, {}, t.questions,
-                            t.evidence_required, service_start_, service_start_.AddDays(5 * 365 - 1)};
+      ServiceDefinition def{t.code,
+                            t.name,
+                            t.description,
+                            t.category,
+                            t.frequency,
+                            30,
+                            {},
+                            t.questions,
+                            t.evidence_required,
+                            service_start_,
+                            service_start_.AddDays(5 * 365 - 1)};
       for (const sim::ComponentModel& m : t.components) def.components.push_back(m.component);
       if (auto s = Exec(c.admin, "sim-setup-" + service_id + "-define", DefineService{service_id, c.code, def});
           !s.ok())
         return s;
       Tariff tariff = t.tariff;
       tariff.effective_from = service_start_;
-      if (auto s = Exec(c.admin, "sim-setup-" + service_id + "-tariff", AddTariffVersion{service_id, tariff});
-          !s.ok())
+      if (auto s = Exec(c.admin, "sim-setup-" + service_id + "-tariff", AddTariffVersion{service_id, tariff}); !s.ok())
         return s;
-      if (auto s = Exec(c.admin, "sim-setup-" + service_id + "-publish", PublishService{service_id}); !s.ok())
-        return s;
+      if (auto s = Exec(c.admin, "sim-setup-" + service_id + "-publish", PublishService{service_id}); !s.ok()) return s;
     }
     for (size_t index : c.practices) {
       if (auto s = SetupPractice(practices_[index], c, day); !s.ok()) return s;
@@ -310,20 +324,24 @@ es::Status Simulator::SetupPractice(Practice& p, const Commissioner& c, Date day
   using namespace core;  // NOLINT
   std::string id = "sim-setup-" + p.row.code;
   if (auto s = Exec(c.admin, id + "-org",
-                    RegisterOrganisation{p.row.code, p.row.name, OrgKind::kPractice, c.code, p.row.postcode,
-                                         p.multi_level ? ApprovalMode::kMultiLevel : ApprovalMode::kSingleLevel, {}});
+                    RegisterOrganisation{p.row.code,
+                                         p.row.name,
+                                         OrgKind::kPractice,
+                                         c.code,
+                                         p.row.postcode,
+                                         p.multi_level ? ApprovalMode::kMultiLevel : ApprovalMode::kSingleLevel,
+                                         {}});
       !s.ok())
     return s;
   if (auto s = Exec(c.admin, id + "-list-size", RecordListSize{p.row.code, Date::FromYmd(2021, 1, 1), p.row.patients});
       !s.ok())
     return s;
-  std::vector<std::pair<std::string, RoleSet>> people = {
-      {p.user, Roles({Role::kProviderAdmin, Role::kProviderUser})}};
+  std::vector<std::pair<std::string, RoleSet>> people = {{p.user, Roles({Role::kProviderAdmin, Role::kProviderUser})}};
   if (p.multi_level) people.push_back({p.approver, Roles({Role::kProviderApprover})});
   for (const auto& [username, roles] : people) {
     if (auto s = Exec("", id + "-request-" + username,
-                      RequestAccount{username, p.row.code, "Practice manager " + p.row.code,
-                                     username + "@nhs.invalid", roles, password_hash_});
+                      RequestAccount{username, p.row.code, "Practice manager " + p.row.code, username + "@nhs.invalid",
+                                     roles, password_hash_});
         !s.ok())
       return s;
     if (auto s = Exec(c.admin, id + "-approve-" + username, ApproveAccount{username, roles}); !s.ok()) return s;
@@ -350,7 +368,8 @@ es::Status Simulator::SetupPractice(Practice& p, const Commissioner& c, Date day
         return s;
     } else {
       if (auto s = Exec(c.admin, offer_id + "-withdraw",
-                        WithdrawOffer{service_id, p.row.code, "Offered in error: the practice is outside the scheme's area."});
+                        WithdrawOffer{service_id, p.row.code,
+                                      "Offered in error: the practice is outside the scheme's area."});
           !s.ok())
         return s;
     }
@@ -551,9 +570,18 @@ es::Status Simulator::CommissionerReview(const SimClaim& claim, MonthStats& stat
           return s;
         ++stats.commands;
         continue;
-      case ClaimStatus::kAwaitingTier1: actor = c.tier1; tier = ApprovalTier::kTier1; break;
-      case ClaimStatus::kAwaitingTier2: actor = c.tier2; tier = ApprovalTier::kTier2; break;
-      case ClaimStatus::kAwaitingFinance: actor = c.finance; tier = ApprovalTier::kFinance; break;
+      case ClaimStatus::kAwaitingTier1:
+        actor = c.tier1;
+        tier = ApprovalTier::kTier1;
+        break;
+      case ClaimStatus::kAwaitingTier2:
+        actor = c.tier2;
+        tier = ApprovalTier::kTier2;
+        break;
+      case ClaimStatus::kAwaitingFinance:
+        actor = c.finance;
+        tier = ApprovalTier::kFinance;
+        break;
       case ClaimStatus::kApprovedForPayment: {
         payable_[id] = claim;
         if (rng.Chance(kHeld)) {
@@ -567,8 +595,7 @@ es::Status Simulator::CommissionerReview(const SimClaim& claim, MonthStats& stat
         }
         return es::Status::Ok();
       }
-      default:
-        return es::Status::Ok();  // rejected, withdrawn or otherwise settled
+      default: return es::Status::Ok();  // rejected, withdrawn or otherwise settled
     }
     if (auto s = Exec(actor, fmt::format("sim-{}-approve-{}", id, core::ApprovalTierName(tier)),
                       core::ApproveClaim{claim.ref, tier});
@@ -630,11 +657,10 @@ es::Status Simulator::SimulateMonth(YearMonth month, bool is_last_month, MonthSt
   YearMonth previous = month.Plus(-1);
   Period monthly = Period::Month(previous.year, previous.month);
   std::optional<Period> quarterly;
-  if (IsQuarterEnd(previous.month)) quarterly = Period::Parse(core::Frequency::kQuarterly,
-                                                              fmt::format("{:04}-Q{}", previous.month == 3
-                                                                                           ? previous.year - 1
-                                                                                           : previous.year,
-                                                                          previous.month == 3 ? 4 : previous.month / 3 - 1));
+  if (IsQuarterEnd(previous.month))
+    quarterly = Period::Parse(core::Frequency::kQuarterly,
+                              fmt::format("{:04}-Q{}", previous.month == 3 ? previous.year - 1 : previous.year,
+                                          previous.month == 3 ? 4 : previous.month / 3 - 1));
   std::vector<SimClaim> submitted;
   const auto& catalogue = sim::Catalogue();
   for (size_t pi = 0; pi < practices_.size(); ++pi) {
@@ -642,16 +668,15 @@ es::Status Simulator::SimulateMonth(YearMonth month, bool is_last_month, MonthSt
     const Practice& p = practices_[pi];
     for (size_t si = 0; si < catalogue.size(); ++si) {
       const ServiceTemplate& t = catalogue[si];
-      const Period* period = t.frequency == core::Frequency::kMonthly ? &monthly
-                             : quarterly                                ? &*quarterly
-                                                                        : nullptr;
+      const Period* period = t.frequency == core::Frequency::kMonthly ? &monthly : quarterly ? &*quarterly : nullptr;
       if (period == nullptr || !Accepted(p, si)) continue;
       int m = period->end.month();
       if (t.winter_only && m >= 4 && m <= 8) continue;
       const Commissioner& c = commissioners_[commissioner_index_.at(p.row.commissioner)];
       std::string period_text = period->ToString();
       SimClaim claim{{p.row.code + "-" + t.code + "-" + period_text, p.row.code, c.code, ServiceId(c, t), period_text},
-                     pi, si};
+                     pi,
+                     si};
       bool ok = false;
       if (auto s = PrepareClaim(claim, *period, stats, &ok); !s.ok()) return s;
       if (ok) submitted.push_back(std::move(claim));
@@ -660,8 +685,8 @@ es::Status Simulator::SimulateMonth(YearMonth month, bool is_last_month, MonthSt
   }
   // Days 12 to 20: commissioners review, approve, reject, return and hold.
   for (size_t i = 0; i < submitted.size(); ++i) {
-    if (is_last_month && RngFor(options_.seed, "unreviewed/" + submitted[i].ref.claim_id)
-                             .Chance(options_.unreviewed_in_last_month))
+    if (is_last_month &&
+        RngFor(options_.seed, "unreviewed/" + submitted[i].ref.claim_id).Chance(options_.unreviewed_in_last_month))
       continue;  // still waiting for the commissioner when the history ends
     SetTime(At(first.AddDays(11 + static_cast<int>(i * 8 / std::max<size_t>(submitted.size(), 1))), 9));
     if (auto s = CommissionerReview(submitted[i], stats); !s.ok()) return s;

@@ -38,7 +38,8 @@ std::unique_ptr<es::EventStore> OpenStoreReadOnly(const DataDir& data, int* exit
   std::error_code ec;
   if (!std::filesystem::exists(data.events() / "CURRENT", ec)) {
     *exit_code = Fail(kExitFailed, fmt::format("there is no event store in {}: check --data (it names the data "
-                                               "directory that holds events/)", data.root().string()));
+                                               "directory that holds events/)",
+                                               data.root().string()));
     return nullptr;
   }
   es::Options options;
@@ -58,7 +59,8 @@ std::unique_ptr<es::EventStore> OpenStoreForWriting(const DataDir& data, bool cr
   std::error_code ec;
   if (!create_if_missing && !std::filesystem::exists(data.events() / "CURRENT", ec)) {
     *exit_code = Fail(kExitFailed, fmt::format("there is no event store in {}: check --data, or create one with "
-                                               "`ledger user create` or `ledger simulate`", data.root().string()));
+                                               "`ledger user create` or `ledger simulate`",
+                                               data.root().string()));
     return nullptr;
   }
   std::filesystem::create_directories(data.root(), ec);
@@ -87,8 +89,7 @@ void AddDataOption(CLI::App* app, std::string* data) {
 }
 
 int64_t WallClockMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -120,8 +121,8 @@ void ProgressBar::Update(uint64_t done, uint64_t total) {
   last_permille_ = permille;
   constexpr int kWidth = 30;
   int filled = permille * kWidth / 1000;
-  fmt::print(stderr, "\r{} [{}{}] {:3}.{}% {}/{}", label_, std::string(filled, '#'),
-             std::string(kWidth - filled, '.'), permille / 10, permille % 10, done, total);
+  fmt::print(stderr, "\r{} [{}{}] {:3}.{}% {}/{}", label_, std::string(filled, '#'), std::string(kWidth - filled, '.'),
+             permille / 10, permille % 10, done, total);
   std::fflush(stderr);
   drawn_ = true;
 }

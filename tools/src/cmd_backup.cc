@@ -86,7 +86,8 @@ int RunRestore(const RestoreArgs& args) {
   DataDir data(args.data);
   std::error_code ec;
   if (!fs::exists(source.events() / "CURRENT", ec))
-    return Fail(kExitFailed, fmt::format("{} is not a backup (no events/ store): check --from", source.root().string()));
+    return Fail(kExitFailed,
+                fmt::format("{} is not a backup (no events/ store): check --from", source.root().string()));
   if (fs::exists(data.events(), ec))
     return Fail(kExitFailed, fmt::format("{} already holds an event store: restore into a new data directory, then "
                                          "swap directories",

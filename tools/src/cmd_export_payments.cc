@@ -1,16 +1,16 @@
 // ledger export-payments: the payment file of one payment run.
 #include <map>
 
+#include <fmt/format.h>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
-#include <fmt/format.h>
 
 #include "commands.h"
 #include "ledger/app/command_bus.h"
+#include "ledger/base/csv.h"
 #include "ledger/core/codec.h"
 #include "ledger/core/streams.h"
-#include "ledger/base/csv.h"
 
 namespace ledger::tools {
 namespace {
@@ -76,7 +76,8 @@ int RunExport(const CLI::App& app, const ExportArgs& args) {
   if (!events.ok()) return Fail(kExitFailed, fmt::format("cannot read the run: {}", events.status().ToString()));
   if (events->empty())
     return Fail(kExitFailed, fmt::format("there is no payment run {}: check the id (`ledger replay --type "
-                                         "PaymentRunCreated` lists them)", args.run));
+                                         "PaymentRunCreated` lists them)",
+                                         args.run));
   const core::PaymentRunCreated* created = nullptr;
   std::vector<core::Event> decoded;
   std::string reference;
@@ -122,8 +123,9 @@ int RunExport(const CLI::App& app, const ExportArgs& args) {
 
 void RegisterExportPayments(CLI::App& app, CommandRegistry& registry) {
   auto args = std::make_shared<ExportArgs>();
-  CLI::App* cmd = app.add_subcommand("export-payments", "Print the payment file of a payment run, one line per "
-                                                        "provider");
+  CLI::App* cmd = app.add_subcommand("export-payments",
+                                     "Print the payment file of a payment run, one line per "
+                                     "provider");
   AddDataOption(cmd, &args->data);
   cmd->add_option("--run", args->run, "Payment run id")->required()->type_name("ID");
   cmd->add_option("--format", args->format, "csv or json")->capture_default_str();

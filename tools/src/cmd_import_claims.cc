@@ -44,7 +44,8 @@ int RunImport(const CLI::App& app, const ImportArgs& args) {
   options.at = WallClockMicros();
   options.digest = base::Sha256Hex(text + "\n" + args.as + (args.submit ? "\nsubmit" : ""));
   auto plan = app::PlanClaimImport(*store, text, options);
-  if (!plan.ok()) return Fail(kExitFailed, fmt::format("checking the file failed: {}; retry", plan.status().ToString()));
+  if (!plan.ok())
+    return Fail(kExitFailed, fmt::format("checking the file failed: {}; retry", plan.status().ToString()));
   if (plan->too_many_rows) {
     return Fail(kExitFailed, fmt::format("{}: {}; nothing was stored", args.file, plan->errors.front().message));
   }
@@ -102,7 +103,9 @@ void RegisterImportClaims(CLI::App& app, CommandRegistry& registry) {
       "Every row is checked before anything is stored; each error is listed as FILE:LINE: column C: message.\n"
       "All rows valid -> one atomic append; any row invalid -> nothing stored, exit code 1.\n"
       "UTF-8 with or without BOM, LF or CRLF, quoted fields; blank lines are skipped.\n"
-      "At most " + std::to_string(app::kMaxImportRows) + " claim rows per file (split larger files).\n\n"
+      "At most " +
+      std::to_string(app::kMaxImportRows) +
+      " claim rows per file (split larger files).\n\n"
       "Example:\n  ledger import-claims may.csv --data /var/lib/ledger --as a84002.user --submit");
   registry.Add(cmd, [cmd, args] { return RunImport(*cmd, *args); });
 }

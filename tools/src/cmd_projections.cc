@@ -73,17 +73,18 @@ int RunRebuild(const CLI::App& app, const RebuildArgs& args) {
   }
   projections::Runner runner(*store, **db);
   ProgressBar bar(args.projection.empty() ? "rebuilding" : "rebuilding " + args.projection);
-  es::Status s = runner.Rebuild(args.projection, [&bar](uint64_t applied, uint64_t head) { bar.Update(applied, head); });
+  es::Status s = runner.Rebuild(args.projection,
+                                [&bar](uint64_t applied, uint64_t head) { bar.Update(applied, head); });
   bar.Finish();
   if (!s.ok())
-    return Fail(kExitFailed, fmt::format("the rebuild stopped: {}; the log is unchanged, run the rebuild again",
-                                         s.ToString()));
+    return Fail(kExitFailed,
+                fmt::format("the rebuild stopped: {}; the log is unchanged, run the rebuild again", s.ToString()));
   if (!args.projection.empty()) names = {args.projection};
   for (const std::string& name : names) {
     auto checksum = (*db)->Checksum(name);
     if (!checksum.ok())
-      return Fail(kExitFailed, fmt::format("computing the checksum of {} failed: {}", name,
-                                           checksum.status().ToString()));
+      return Fail(kExitFailed,
+                  fmt::format("computing the checksum of {} failed: {}", name, checksum.status().ToString()));
     fmt::print("{} {} {}\n", name, (*db)->Checkpoint(name).value_or(0), *checksum);
   }
   return kExitOk;
@@ -183,8 +184,8 @@ int RunReportCommand(const CLI::App& app, const ReportArgs& args) {
                data.projections().string(), runner.applied());
   } else if (before < head) {
     if (es::Status s = runner.CatchUp(); !s.ok())
-      return Fail(kExitFailed, fmt::format("catching up the projections failed: {}; run `ledger rebuild`",
-                                           s.ToString()));
+      return Fail(kExitFailed,
+                  fmt::format("catching up the projections failed: {}; run `ledger rebuild`", s.ToString()));
     fmt::print(stderr, "ledger: the projections were {} position(s) behind the log; caught up to position {}\n",
                head - before, runner.applied());
   }
@@ -207,8 +208,9 @@ void RegisterProjections(CLI::App& app, CommandRegistry& registry) {
   auto rebuild_args = std::make_shared<RebuildArgs>();
   CLI::App* rebuild = app.add_subcommand("rebuild", "Rebuild the projections from the log and print their checksums");
   AddDataOption(rebuild, &rebuild_args->data);
-  rebuild->add_option("--projection", rebuild_args->projection,
-                      "Only this projection: " + Joined(projections::ProjectionDb::ProjectionNames()))
+  rebuild
+      ->add_option("--projection", rebuild_args->projection,
+                   "Only this projection: " + Joined(projections::ProjectionDb::ProjectionNames()))
       ->type_name("NAME");
   rebuild->footer(
       "Reads the log read-only and rewrites only <data>/projections; refused (exit 3) while `ledger serve`\n"
@@ -227,12 +229,14 @@ void RegisterProjections(CLI::App& app, CommandRegistry& registry) {
   report->add_option("--format", report_args->format, "csv or json")->capture_default_str();
   report->add_option("--commissioner", report_args->commissioner, "The commissioner whose report it is (ODS code)")
       ->type_name("CODE");
-  report->add_option("--provider", report_args->provider,
-                     "The provider for the statement; for other reports, only this provider's rows")
+  report
+      ->add_option("--provider", report_args->provider,
+                   "The provider for the statement; for other reports, only this provider's rows")
       ->type_name("CODE");
-  report->add_option("--filter", report_args->filters,
-                     "A report filter NAME=VALUE (service, status, risk_band, period_from, period_to, run, org); "
-                     "repeat for several")
+  report
+      ->add_option("--filter", report_args->filters,
+                   "A report filter NAME=VALUE (service, status, risk_band, period_from, period_to, run, org); "
+                   "repeat for several")
       ->type_name("NAME=VALUE");
   report->footer(
       "Reads the log read-only. The projection database is caught up with the log first; while `ledger serve`\n"

@@ -1,9 +1,9 @@
 // ledger replay: every envelope with its payload decoded, streamed to stdout.
 #include <cstdio>
 
+#include <fmt/format.h>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
-#include <fmt/format.h>
 
 #include "commands.h"
 #include "ledger/app/event_json.h"
@@ -48,8 +48,8 @@ int RunReplay(const CLI::App& app, const ReplayArgs& args) {
   });
   std::fflush(stdout);
   if (!status.ok())
-    return Fail(kExitFailed, fmt::format("replay stopped: {}; run `ledger verify` to find the damage",
-                                         status.ToString()));
+    return Fail(kExitFailed,
+                fmt::format("replay stopped: {}; run `ledger verify` to find the damage", status.ToString()));
   if (undecodable > 0)
     return Fail(kExitFailed, fmt::format("{} event(s) could not be decoded, the first at position {}: this binary "
                                          "may be older than the data; use a newer `ledger`",

@@ -52,16 +52,18 @@ int RunSimulate(const CLI::App& app, const SimulateArgs& args) {
   bar.Finish();
   if (!report.ok())
     return Fail(kExitFailed, fmt::format("the simulation stopped: {}; the events before it are stored and a rerun "
-                                         "continues from them", report.status().ToString()));
+                                         "continues from them",
+                                         report.status().ToString()));
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   fmt::print("{} {} practices under {} commissioners, {} services; setup wrote {} events\n",
-             report->continued ? "continued a history with" : "simulated", report->practices,
-             report->commissioners, report->services, report->setup_events);
+             report->continued ? "continued a history with" : "simulated", report->practices, report->commissioners,
+             report->services, report->setup_events);
   for (const MonthStats& m : report->months) {
-    fmt::print("{}: {} events, {} commands, {} claims submitted, {} failed validation, {} rejected, {} returned, "
-               "{} held, {} payment runs paying {}\n",
-               m.month, m.events, m.commands, m.claims_submitted, m.failed_submissions, m.rejected, m.returned,
-               m.held, m.payment_runs, core::FormatPounds(m.paid_pence));
+    fmt::print(
+        "{}: {} events, {} commands, {} claims submitted, {} failed validation, {} rejected, {} returned, "
+        "{} held, {} payment runs paying {}\n",
+        m.month, m.events, m.commands, m.claims_submitted, m.failed_submissions, m.rejected, m.returned, m.held,
+        m.payment_runs, core::FormatPounds(m.paid_pence));
   }
   fmt::print("took {:.1f} s\n", seconds);
   fmt::print("{}\n", FormatHead(report->head));

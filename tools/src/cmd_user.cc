@@ -60,8 +60,7 @@ int Report(const app::ExecuteResult& result, std::string_view done) {
     fmt::print("{}\n", done);
     return kExitOk;
   }
-  if (result.rejected())
-    return Fail(kExitFailed, fmt::format("refused: {}", RefusalText(result.rejection())));
+  if (result.rejected()) return Fail(kExitFailed, fmt::format("refused: {}", RefusalText(result.rejection())));
   return Fail(kExitFailed, fmt::format("the store failed: {}; retry", result.status().ToString()));
 }
 
@@ -82,8 +81,8 @@ int RunCreate(const CLI::App& app, const UserCreateArgs& args) {
   std::string full_name = args.full_name.empty() ? args.username : args.full_name;
   std::string email = args.email.empty() ? DefaultEmail(args.username, args.org) : args.email;
   if (email.find('@') == std::string::npos)
-    return UsageError(app, fmt::format("--email '{}' is not an email address: give one like jo@example.nhs.uk",
-                                       args.email));
+    return UsageError(app,
+                      fmt::format("--email '{}' is not an email address: give one like jo@example.nhs.uk", args.email));
   std::string password, error;
   if (!ReadNewPassword(&password, &error)) return Fail(kExitUsage, error);
   std::string hash = NewHash(password);
@@ -96,9 +95,13 @@ int RunCreate(const CLI::App& app, const UserCreateArgs& args) {
     auto system = bus.LoadStream(core::OrgStream(core::kSystemOrgCode));
     if (system.ok() && system->version == 0) {
       auto registered = bus.Execute(OperatorMeta("register-system"),
-                                    core::RegisterOrganisation{std::string(core::kSystemOrgCode), "Ledger operators",
-                                                               core::OrgKind::kSystem, "", "",
-                                                               core::ApprovalMode::kSingleLevel, {}});
+                                    core::RegisterOrganisation{std::string(core::kSystemOrgCode),
+                                                               "Ledger operators",
+                                                               core::OrgKind::kSystem,
+                                                               "",
+                                                               "",
+                                                               core::ApprovalMode::kSingleLevel,
+                                                               {}});
       if (!registered.ok()) return Report(registered, "");
     }
   }
@@ -142,7 +145,8 @@ void RegisterUser(CLI::App& app, CommandRegistry& registry) {
   create->footer(
       "The password is read from a prompt (twice, not echoed) on a terminal, or as one line of standard\n"
       "input; never from the command line. At least 12 characters.\n\n"
-      "Example:\n  ledger user create --data /var/lib/ledger --username jo.admin --org 00L --role commissioner_admin \\\n"
+      "Example:\n  ledger user create --data /var/lib/ledger --username jo.admin --org 00L --role commissioner_admin "
+      "\\\n"
       "    --full-name 'Jo Admin' --email jo.admin@example.nhs.uk");
   registry.Add(create, [create, create_args] { return RunCreate(*create, *create_args); });
 

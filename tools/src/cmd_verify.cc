@@ -13,8 +13,8 @@ namespace {
 std::string DamageMessage(const es::VerifyReport& report) {
   std::string at = "the store is damaged";
   if (report.first_bad_position != 0) {
-    at = fmt::format("the log is damaged at position {} ({} key {})", report.first_bad_position,
-                     report.column_family, report.key);
+    at = fmt::format("the log is damaged at position {} ({} key {})", report.first_bad_position, report.column_family,
+                     report.key);
   }
   return fmt::format("{}: {}; restore from a backup taken before the damage (`ledger restore`)", at, report.problem);
 }
@@ -48,13 +48,13 @@ int RunVerify(const CLI::App& app, const VerifyArgs& args) {
     if (expected.position > 0) {
       auto events = store->ReadAll(expected.position, 1);
       if (!events.ok() || events->empty())
-        return Fail(kExitFailed, fmt::format("cannot read position {}: the log does not hold the expected head",
-                                             expected.position));
+        return Fail(kExitFailed,
+                    fmt::format("cannot read position {}: the log does not hold the expected head", expected.position));
       if (events->front().hash != expected.hash)
-        return Fail(kExitFailed, fmt::format("position {} has hash {}, not the expected {}: this log is not the "
-                                             "one the head was recorded from",
-                                             expected.position, es::HashToHex(events->front().hash),
-                                             es::HashToHex(expected.hash)));
+        return Fail(kExitFailed,
+                    fmt::format("position {} has hash {}, not the expected {}: this log is not the "
+                                "one the head was recorded from",
+                                expected.position, es::HashToHex(events->front().hash), es::HashToHex(expected.hash)));
     }
     fmt::print(stderr, "the log contains the expected head {}\n", expected.position);
   }

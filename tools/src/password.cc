@@ -48,8 +48,9 @@ bool ReadNewPassword(std::string* password, std::string* error) {
   } else {
     std::string line;
     if (!std::getline(std::cin, line)) {
-      *error = "no password on standard input: pipe one line holding the password, e.g. `printf '%s\\n' \"$PW\" | "
-               "ledger user ...`";
+      *error =
+          "no password on standard input: pipe one line holding the password, e.g. `printf '%s\\n' \"$PW\" | "
+          "ledger user ...`";
       return false;
     }
     if (!line.empty() && line.back() == '\r') line.pop_back();

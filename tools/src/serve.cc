@@ -24,12 +24,12 @@
 #include "ledger/base/time.h"
 #include "ledger/core/domain.h"
 #include "ledger/core/streams.h"
-#include "ledger/portal/portal.h"
 #include "ledger/http/api.h"
 #include "ledger/http/auth.h"
 #include "ledger/http/metrics.h"
 #include "ledger/http/router.h"
 #include "ledger/http/server.h"
+#include "ledger/portal/portal.h"
 #include "ledger/projections/projection_db.h"
 #include "ledger/tools/simulator.h"
 #include "serve.h"
@@ -161,7 +161,11 @@ int LoadDemo(es::EventStore& store, app::CommandBus& bus, DemoClock& clock, cons
     core::RoleSet roles;
     roles.Add(a.role);
     if (a.username == "practice.user" || a.username == "practice2.user") roles.Add(Role::kProviderAdmin);
-    core::CreateAccount command{a.username, a.org, "Demo " + a.description, a.username + "@demo.invalid", roles,
+    core::CreateAccount command{a.username,
+                                a.org,
+                                "Demo " + a.description,
+                                a.username + "@demo.invalid",
+                                roles,
                                 app::HashPassword(args.demo_password)};
     core::CommandMeta meta{"demo-account-" + a.username, "demo-accounts", "", WallClockMicros()};
     app::ExecuteResult result = bus.Execute(meta, command);
@@ -348,7 +352,7 @@ int RunServe(const CLI::App& app, const ServeArgs& args) {
   server.Run();
   deps.StopStreams();
   ledger.StopProjections();
-  fmt::print("ledger serve stopped cleanly at log head {}.\n", log->GetHead().position);
+  fmt::print("ledger serve stopped cleanly at log head {}.\n", ledger.store().GetHead().position);
   std::fflush(stdout);
   return kExitOk;
 }

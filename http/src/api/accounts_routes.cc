@@ -4,8 +4,8 @@
 #include <algorithm>
 
 #include "admin_support.h"
-#include "ledger/core/streams.h"
 #include "ledger/app/credentials.h"
+#include "ledger/core/streams.h"
 #include "ledger/http/auth.h"
 #include "ledger/http/problem.h"
 
@@ -41,9 +41,10 @@ std::optional<core::AccountState> LoadAccount(Call& call, ApiDeps& deps, uint64_
     *answer = api::NotFound();
     return std::nullopt;
   }
-  auto account = api::LoadState<core::AccountState>(
-      deps, core::AccountStream(username), version, answer,
-      [](const core::AccountState& a) { return a.status != core::AccountStatus::kNone; });
+  auto account = api::LoadState<core::AccountState>(deps, core::AccountStream(username), version, answer,
+                                                    [](const core::AccountState& a) {
+                                                      return a.status != core::AccountStatus::kNone;
+                                                    });
   if (!account) return std::nullopt;
   if (auto denied = call.AuthorizeScope(AccountScope(*account))) {
     *answer = std::move(*denied);
@@ -85,8 +86,8 @@ Response RequestAccount(Call& call, ApiDeps& deps) {
   meta.command_id = RandomHex(16);
   meta.correlation_id = meta.command_id;
   std::string hash = app::HashPassword(password, call.context().options().dummy_hash_cost);
-  app::ExecuteResult result =
-      deps.ledger.Execute(meta, core::RequestAccount{username, org, full_name, email, roles, hash});
+  app::ExecuteResult result = deps.ledger.Execute(meta,
+                                                  core::RequestAccount{username, org, full_name, email, roles, hash});
   if (!result.ok()) return api::FailureResponse(result);
   boost::json::object body{{"username", username}, {"org_code", org}, {"status", "requested"}};
   Response r = Response::Json(202, body);
@@ -102,7 +103,7 @@ Response ListAccounts(Call& call, ApiDeps& deps) {
   if (!core::IsValidId(org)) return api::BadQueryParameter("org", "Enter an ODS code.");
   Response answer;
   auto state = api::LoadState<core::OrgState>(deps, core::OrgStream(org), nullptr, &answer,
-                                               [](const core::OrgState& o) { return o.exists; });
+                                              [](const core::OrgState& o) { return o.exists; });
   if (!state) return answer;
   if (auto denied = call.AuthorizeScope({"", state->commissioner_code, org})) return *denied;
   projections::ReportParams params;
@@ -142,8 +143,8 @@ Handler OnAccount(ApiDeps& deps, BuildAccountCommand build) {
     if (has_body)
       if (auto bad = in.Finish()) return *bad;
     app::Executed executed;
-    if (auto failed =
-            api::Execute(call, deps, core::AccountStream(account->username), version, command, &executed, *account))
+    if (auto failed = api::Execute(call, deps, core::AccountStream(account->username), version, command, &executed,
+                                   *account))
       return *failed;
     return AccountNow(deps, executed, account->username);
   };

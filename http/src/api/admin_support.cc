@@ -89,8 +89,7 @@ std::optional<Response> ReportRows(ApiDeps& deps, std::string_view report, const
   for (const boost::json::value& row : json.at("rows").as_array()) {
     boost::json::object item;
     const boost::json::array& cells = row.as_array();
-    for (size_t i = 0; i < cells.size() && i < columns.size(); ++i)
-      item[columns[i].at("name").as_string()] = cells[i];
+    for (size_t i = 0; i < cells.size() && i < columns.size(); ++i) item[columns[i].at("name").as_string()] = cells[i];
     rows->push_back(std::move(item));
   }
   return std::nullopt;

@@ -79,8 +79,7 @@ std::optional<uint64_t> QueryNumber(const Call& call, const std::string& name, u
   if (ec != std::errc() || end != text.data() + text.size() || value > max) {
     *bad = ToResponse(problems::Validation(
         "The query parameter " + name + " is not valid.",
-        {core::FieldError{name, "out_of_range",
-                          "Enter a whole number from 0 to " + std::to_string(max) + "."}}));
+        {core::FieldError{name, "out_of_range", "Enter a whole number from 0 to " + std::to_string(max) + "."}}));
     return std::nullopt;
   }
   return value;

@@ -35,7 +35,8 @@ Response RowErrors(const std::vector<app::ClaimImportError>& errors) {
   p.status = 422;
   p.type = "/problems/bulk-upload-invalid";
   p.title = "The file has errors";
-  p.detail = std::to_string(errors.size()) + " problem(s) in the file; nothing was stored. Correct every row listed "
+  p.detail = std::to_string(errors.size()) +
+             " problem(s) in the file; nothing was stored. Correct every row listed "
              "and upload the whole file again.";
   p.code = "bulk_upload_invalid";
   for (const app::ClaimImportError& e : errors) {
@@ -69,7 +70,9 @@ Response BulkUpload(Call& call, ApiDeps& deps) {
 
   boost::json::array ids;
   for (const std::string& id : plan->claim_ids) ids.emplace_back(id);
-  boost::json::object body{{"count", static_cast<int64_t>(plan->claim_ids.size())}, {"submitted", submit}, {"claims", std::move(ids)}};
+  boost::json::object body{{"count", static_cast<int64_t>(plan->claim_ids.size())},
+                           {"submitted", submit},
+                           {"claims", std::move(ids)}};
   if (plan->request.streams.empty()) {  // every row is already stored as asked
     body["duplicate"] = true;
     return Response::Json(200, body);

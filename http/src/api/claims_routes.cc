@@ -57,7 +57,9 @@ std::optional<LoadedClaim> LoadClaim(Call& call, ApiDeps& deps, Response* answer
   return LoadedClaim{loaded->version, *state};
 }
 
-boost::json::object ClaimJson(ApiDeps& deps, const LoadedClaim& claim) {
+// The claim as the API shows it to `viewer`, with what they may do with it
+// now (`actions`, as core decides it).
+boost::json::object ClaimJson(ApiDeps& deps, const LoadedClaim& claim, const core::Principal& viewer) {
   const core::ClaimState& s = claim.state;
   boost::json::object o;
   auto view = projections::GetClaim(deps.ledger.projections(), s.claim.claim_id);
@@ -91,14 +93,20 @@ boost::json::object ClaimJson(ApiDeps& deps, const LoadedClaim& claim) {
     });
   }
   o["evidence"] = std::move(evidence);
+  boost::json::array actions;
+  for (core::ClaimAction a : core::AvailableActions(s, viewer)) {
+    actions.push_back(boost::json::string(core::ClaimActionName(a)));
+  }
+  o["actions"] = std::move(actions);
   return o;
 }
 
 // The claim as `loaded` holds it, with its version as ETag.
-Response ClaimResponse(ApiDeps& deps, const std::string& claim_id, const core::LoadedStream& loaded, int status) {
+Response ClaimResponse(ApiDeps& deps, const core::Principal& viewer, const std::string& claim_id,
+                       const core::LoadedStream& loaded, int status) {
   const auto* state = std::get_if<core::ClaimState>(&loaded.state);
   if (state == nullptr || loaded.version == 0) return api::NotFound();
-  Response r = Response::Json(status, ClaimJson(deps, LoadedClaim{loaded.version, *state}));
+  Response r = Response::Json(status, ClaimJson(deps, LoadedClaim{loaded.version, *state}, viewer));
   r.Set("ETag", ETagFor(loaded.version));
   if (status == 201) r.Set("Location", "/api/v1/claims/" + claim_id);
   return r;
@@ -106,12 +114,14 @@ Response ClaimResponse(ApiDeps& deps, const std::string& claim_id, const core::L
 
 // The claim as the command left it: the state it carries, read again only
 // when it carries none (a repeated command id answered from the log).
-Response ClaimResponse(ApiDeps& deps, const std::string& claim_id, const app::Executed& executed, int status) {
+Response ClaimResponse(ApiDeps& deps, const core::Principal& viewer, const std::string& claim_id,
+                       const app::Executed& executed, int status) {
   const std::string stream = core::ClaimStream(claim_id);
-  if (const core::LoadedStream* now = executed.StateOf(stream)) return ClaimResponse(deps, claim_id, *now, status);
+  if (const core::LoadedStream* now = executed.StateOf(stream))
+    return ClaimResponse(deps, viewer, claim_id, *now, status);
   auto loaded = deps.ledger.bus().LoadStream(stream);
   if (!loaded.ok()) return ProblemResponse(loaded.status());
-  return ClaimResponse(deps, claim_id, *loaded, status);
+  return ClaimResponse(deps, viewer, claim_id, *loaded, status);
 }
 
 // ---- Reading values and answers -------------------------------------------
@@ -185,7 +195,7 @@ Response CreateClaim(Call& call, ApiDeps& deps) {
   // One command: the draft and its values are stored together or not at all.
   auto created = api::Run(deps, core::CreateClaimDraft{ref, values, answers}, setup);
   if (auto* answer = std::get_if<Response>(&created)) return std::move(*answer);
-  return ClaimResponse(deps, claim_id, std::get<app::Executed>(created), 201);
+  return ClaimResponse(deps, call.principal(), claim_id, std::get<app::Executed>(created), 201);
 }
 
 // Runs one command on the loaded claim and answers with the claim.
@@ -204,7 +214,7 @@ Response RunOnClaim(Call& call, ApiDeps& deps, const LoadedClaim& claim, const c
     r.Set("ETag", ETagFor(executed.VersionOf(core::ClaimStream(id))));
     return r;
   }
-  return ClaimResponse(deps, id, executed, status);
+  return ClaimResponse(deps, call.principal(), id, executed, status);
 }
 
 // PUT /api/v1/claims/{id} {values?, answers?}: replaces what is given.
@@ -247,7 +257,8 @@ void ReadTier(JsonInput& in, DecisionBody* out) {
   std::optional<std::string> name = in.OptionalString("tier", {.max_length = 16});
   if (!name) return;
   out->tier = CommissionerTierNamed(*name);
-  if (!out->tier) in.Fail("tier", "invalid", "Use tier1, tier2 or finance: the tier the claim waited for when you read it.");
+  if (!out->tier)
+    in.Fail("tier", "invalid", "Use tier1, tier2 or finance: the tier the claim waited for when you read it.");
 }
 
 std::optional<Response> ReadDecisionBody(const Request& request, Fields fields, bool names_tier, DecisionBody* out) {
@@ -281,21 +292,22 @@ using Guard = std::function<std::optional<Response>(const core::ClaimState&)>;
 // `names_tier`: the body may name the tier the caller read the claim at ("tier").
 Handler Decision(ApiDeps& deps, Fields fields, BuildCommand build, int status = 200, Guard guard = {},
                  bool names_tier = false) {
-  return [&deps, fields, build = std::move(build), status, guard = std::move(guard), names_tier](Call& call) -> Response {
-    DecisionBody body;
-    if (auto bad = ReadDecisionBody(call.request(), fields, names_tier, &body)) return *bad;
-    Response answer;
-    auto claim = LoadClaim(call, deps, &answer);
-    if (!claim) return answer;
-    if (guard) {
-      if (auto early = guard(claim->state)) return std::move(*early);
-    }
-    // The tier the caller decides at, as this request read the claim: a
-    // decision that loses a race is decided again on the winner's state and
-    // is then a conflict naming the claim's status, not a denial.
-    if (names_tier && !body.tier) body.tier = core::TierToDecide(call.principal(), claim->state);
-    return RunOnClaim(call, deps, *claim, build(claim->state, body), status);
-  };
+  return
+      [&deps, fields, build = std::move(build), status, guard = std::move(guard), names_tier](Call& call) -> Response {
+        DecisionBody body;
+        if (auto bad = ReadDecisionBody(call.request(), fields, names_tier, &body)) return *bad;
+        Response answer;
+        auto claim = LoadClaim(call, deps, &answer);
+        if (!claim) return answer;
+        if (guard) {
+          if (auto early = guard(claim->state)) return std::move(*early);
+        }
+        // The tier the caller decides at, as this request read the claim: a
+        // decision that loses a race is decided again on the winner's state and
+        // is then a conflict naming the claim's status, not a denial.
+        if (names_tier && !body.tier) body.tier = core::TierToDecide(call.principal(), claim->state);
+        return RunOnClaim(call, deps, *claim, build(claim->state, body), status);
+      };
 }
 
 // "Approve" means the tier the claim waits for; a claim waiting for nobody
@@ -380,14 +392,7 @@ Response GetClaim(Call& call, ApiDeps& deps) {
   Response answer;
   auto claim = LoadClaim(call, deps, &answer);
   if (!claim) return answer;
-  boost::json::object body = ClaimJson(deps, *claim);
-  // What the caller may do with the claim now, as core decides it.
-  boost::json::array actions;
-  for (core::ClaimAction a : core::AvailableActions(claim->state, call.principal())) {
-    actions.push_back(boost::json::string(core::ClaimActionName(a)));
-  }
-  body["actions"] = std::move(actions);
-  Response r = Response::Json(200, body);
+  Response r = Response::Json(200, ClaimJson(deps, *claim, call.principal()));
   r.Set("ETag", ETagFor(claim->version));
   return r;
 }
@@ -500,11 +505,12 @@ std::vector<Route> ClaimRoutes(ApiDeps& deps) {
       {"GET", claim, Access::For(Action::kViewClaim), bind(GetClaim)},
       {"PUT", claim, Access::For(Action::kPrepareClaim), bind(EditClaim), 256 * kKiB},
       {"DELETE", claim, Access::For(Action::kPrepareClaim),
-       Decision(deps, Fields::kNone,
-                [](const core::ClaimState& s, const DecisionBody&) -> core::Command {
-                  return core::DeleteClaimDraft{s.claim};
-                },
-                204)},
+       Decision(
+           deps, Fields::kNone,
+           [](const core::ClaimState& s, const DecisionBody&) -> core::Command {
+             return core::DeleteClaimDraft{s.claim};
+           },
+           204)},
       {"GET", claim + "/history", Access::For(Action::kViewClaim), bind(ClaimHistory)},
       {"PUT", claim + "/evidence", Access::For(Action::kPrepareClaim), bind(AttachEvidence), api::kEvidenceBodyLimit},
       {"GET", claim + "/evidence/{sha256}", Access::For(Action::kViewClaim), bind(DownloadEvidence)},

@@ -56,7 +56,8 @@ void SseHub::Open(es::EventStore& store, std::shared_ptr<SseWriter> writer, uint
   }
   writer->Comment("streaming from position " + std::to_string(from));
   std::weak_ptr<Stream> weak_stream = stream;
-  auto deliver = [this, weak_stream, writer, frame_for = std::move(frame_for)](std::span<const es::Envelope> envelopes) {
+  auto deliver = [this, weak_stream, writer,
+                  frame_for = std::move(frame_for)](std::span<const es::Envelope> envelopes) {
     for (const es::Envelope& e : envelopes) {
       // Send waits while the client is behind, so the next batch is read only
       // once this one is on its way.

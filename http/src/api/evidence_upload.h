@@ -22,8 +22,8 @@ namespace ledger::http::api {
 inline constexpr std::size_t kEvidenceBodyLimit = static_cast<std::size_t>(core::kEvidenceMaxBytes) + 64 * kKiB;
 
 struct Upload {
-  std::string_view bytes;  // a view into the request body
-  std::string filename;    // sanitised: no directories, quotes or control characters; valid UTF-8
+  std::string_view bytes;    // a view into the request body
+  std::string filename;      // sanitised: no directories, quotes or control characters; valid UTF-8
   std::string content_type;  // the accepted type the bytes are (core::DetectEvidenceType)
 };
 

@@ -26,7 +26,7 @@ namespace api {
 namespace {
 
 constexpr std::array<std::string_view, 5> kKeptHeaders = {"Content-Type", "Location", "ETag", "Content-Disposition",
-                                                         "Cache-Control"};
+                                                          "Cache-Control"};
 constexpr size_t kMaxHeaderValueBytes = 0xffff;
 
 bool IsWrite(std::string_view method) { return method != "GET" && method != "HEAD" && method != "OPTIONS"; }

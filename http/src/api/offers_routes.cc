@@ -67,8 +67,8 @@ Response OfferNow(ApiDeps& deps, const app::Executed& executed, const std::strin
                   const std::string& provider) {
   uint64_t version = 0;
   Response answer;
-  auto offer =
-      api::StateAfter<core::OfferState>(deps, executed, core::OfferStream(service, provider), &version, &answer, Exists);
+  auto offer = api::StateAfter<core::OfferState>(deps, executed, core::OfferStream(service, provider), &version,
+                                                 &answer, Exists);
   if (!offer) return answer;
   return api::VersionedJson(200, OfferJson(*offer), version);
 }
@@ -91,9 +91,10 @@ Response CreateOffers(Call& call, ApiDeps& deps) {
   {
     // Only the service's commissioners (owner or shared) may offer it; others see the same 404.
     Response answer;
-    auto state = api::LoadState<core::ServiceState>(
-        deps, core::ServiceStream(service), nullptr, &answer,
-        [](const core::ServiceState& s) { return s.status != core::ServiceStatus::kNone; });
+    auto state = api::LoadState<core::ServiceState>(deps, core::ServiceStream(service), nullptr, &answer,
+                                                    [](const core::ServiceState& s) {
+                                                      return s.status != core::ServiceStatus::kNone;
+                                                    });
     if (!state) return answer;
     const core::Principal& who = call.principal();
     if (who.org_kind != core::OrgKind::kSystem && !core::MayOffer(*state, who.org_code)) return api::NotFound();
@@ -161,7 +162,8 @@ Handler Respond(ApiDeps& deps, Reason reason_rule) {
     std::string reason;
     if (!call.request().body.empty() || reason_rule == Reason::kRequired) {
       if (call.request().body.empty())
-        return ToResponse(problems::Validation("The request has problems.", {{"reason", "required", "Give a reason."}}));
+        return ToResponse(
+            problems::Validation("The request has problems.", {{"reason", "required", "Give a reason."}}));
       JsonInput in(call.request());
       if (auto bad = in.Open()) return *bad;
       if (reason_rule == Reason::kRequired) reason = in.String("reason", {.max_length = 2000});
@@ -193,7 +195,8 @@ std::vector<Route> OfferRoutes(ApiDeps& deps) {
        256 * kKiB},
       {"GET", "/api/v1/offers", Access::For(Action::kViewServices), Bind(deps, ListOffers)},
       {"GET", offer, Access::For(Action::kViewServices), Bind(deps, GetOffer)},
-      {"POST", offer + "/accept", Access::For(Action::kRespondToOffer), Respond<core::AcceptOffer>(deps, Reason::kNone)},
+      {"POST", offer + "/accept", Access::For(Action::kRespondToOffer),
+       Respond<core::AcceptOffer>(deps, Reason::kNone)},
       {"POST", offer + "/decline", Access::For(Action::kRespondToOffer),
        Respond<core::DeclineOffer>(deps, Reason::kRequired)},
       {"POST", offer + "/withdraw", Access::For(Action::kManageOffers),

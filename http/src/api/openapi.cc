@@ -23,12 +23,18 @@ RouteDocs CoreRouteDocs() {
       {"GET", "/metrics", "operations", "Prometheus metrics (text)", "", 200},
       {"POST", "/api/v1/claims", "claims", "Create a claim draft", "ClaimDraft", 201},
       {"GET", "/api/v1/claims", "claims", "Claims I may see (?status=, ?service=, ?period=, ?cursor=)", "", 200},
-      {"GET", claim, "claims", "One claim (ETag: its version), with actions: the names of the claim actions the caller may take now (edit, attach_evidence, remove_evidence, delete_draft, submit, withdraw, approve, return, reject, hold_payment, release_payment, raise_adjustment)", "", 200},
+      {"GET", claim, "claims",
+       "One claim (ETag: its version), with actions: the names of the claim actions the caller may take now (edit, "
+       "attach_evidence, remove_evidence, delete_draft, submit, withdraw, approve, return, reject, hold_payment, "
+       "release_payment, raise_adjustment)",
+       "", 200},
       {"PUT", claim, "claims", "Edit a draft's values and answers (If-Match)", "ClaimEdit", 200},
       {"DELETE", claim, "claims", "Delete a draft", "", 204},
       {"GET", claim + "/history", "claims", "The claim's audit trail", "", 200},
-      {"PUT", claim + "/evidence", "claims", "Attach evidence (raw body or multipart, at most 10 MiB; PDF, PNG, JPEG, CSV, XLSX, DOCX or plain text, by content)", "",
-       200},
+      {"PUT", claim + "/evidence", "claims",
+       "Attach evidence (raw body or multipart, at most 10 MiB; PDF, PNG, JPEG, CSV, XLSX, DOCX or plain text, by "
+       "content)",
+       "", 200},
       {"GET", claim + "/evidence/{sha256}", "claims", "Download one piece of evidence", "", 200},
       {"DELETE", claim + "/evidence/{sha256}", "claims", "Remove one piece of evidence", "", 200},
       {"POST", claim + "/submit", "claims", "Submit (422 with every error when invalid; the attempt is recorded)", "",
@@ -202,7 +208,9 @@ boost::json::object Operation(const Route& route) {
                          {"x-required-action", AccessText(route.access)}};
   boost::json::array params = PathParameters(route.pattern);
   if (route.method != "GET") {
-    params.push_back({{"name", "Idempotency-Key"}, {"in", "header"}, {"required", false},
+    params.push_back({{"name", "Idempotency-Key"},
+                      {"in", "header"},
+                      {"required", false},
                       {"schema", {{"type", "string"}, {"maxLength", 200}}}});
     params.push_back({{"name", "If-Match"}, {"in", "header"}, {"required", false}, {"schema", {{"type", "string"}}}});
   }
@@ -216,18 +224,17 @@ boost::json::object Operation(const Route& route) {
   if (doc.request == "csv") {
     op["requestBody"] = {{"required", true}, {"content", {{"text/csv", {{"schema", {{"type", "string"}}}}}}}};
   } else if (!doc.request.empty()) {
-    op["requestBody"] = {
-        {"required", true},
-        {"content",
-         {{"application/json", {{"schema", {{"$ref", "#/components/schemas/" + doc.request}}}}}}}};
+    op["requestBody"] = {{"required", true},
+                         {"content",
+                          {{"application/json", {{"schema", {{"$ref", "#/components/schemas/" + doc.request}}}}}}}};
   }
   boost::json::object responses;
   boost::json::object success{{"description", doc.success == 204 ? "No content" : "Success"}};
   if (doc.success != 204) success["content"] = {{"application/json", {{"schema", {{"type", "object"}}}}}};
   responses[std::to_string(doc.success)] = std::move(success);
-  responses["default"] = {
-      {"description", "A problem (RFC 9457)"},
-      {"content", {{"application/problem+json", {{"schema", {{"$ref", "#/components/schemas/Problem"}}}}}}}};
+  responses["default"] = {{"description", "A problem (RFC 9457)"},
+                          {"content",
+                           {{"application/problem+json", {{"schema", {{"$ref", "#/components/schemas/Problem"}}}}}}}};
   op["responses"] = std::move(responses);
   return op;
 }
@@ -242,11 +249,10 @@ boost::json::object OpenApiDocument(const std::vector<Route>& routes) {
     if (!item.is_object()) item = boost::json::object{};
     item.as_object()[api::Lower(route.method)] = api::Operation(route);
   }
-  boost::json::object components{
-      {"schemas", boost::json::parse(api::kSchemas)},
-      {"securitySchemes",
-       {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}},
-        {"cookie", {{"type", "apiKey"}, {"in", "cookie"}, {"name", "ledger_session"}}}}}};
+  boost::json::object components{{"schemas", boost::json::parse(api::kSchemas)},
+                                 {"securitySchemes",
+                                  {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}},
+                                   {"cookie", {{"type", "apiKey"}, {"in", "cookie"}, {"name", "ledger_session"}}}}}};
   return {{"openapi", "3.1.0"},
           {"info",
            {{"title", "Claims ledger API"},

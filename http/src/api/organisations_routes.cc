@@ -40,7 +40,7 @@ std::optional<core::OrgState> LoadOrg(Call& call, ApiDeps& deps, uint64_t* versi
     return std::nullopt;
   }
   auto org = api::LoadState<core::OrgState>(deps, core::OrgStream(code), version, answer,
-                                             [](const core::OrgState& o) { return o.exists; });
+                                            [](const core::OrgState& o) { return o.exists; });
   if (!org) return std::nullopt;
   if (auto denied = call.AuthorizeScope(core::ScopeOf(*org))) {
     *answer = std::move(*denied);
@@ -54,7 +54,7 @@ Response OrgNow(ApiDeps& deps, const app::Executed& executed, const std::string&
   uint64_t version = 0;
   Response answer;
   auto org = api::StateAfter<core::OrgState>(deps, executed, core::OrgStream(code), &version, &answer,
-                                              [](const core::OrgState& o) { return o.exists; });
+                                             [](const core::OrgState& o) { return o.exists; });
   if (!org) return answer;
   Response r = api::VersionedJson(status, OrgJson(*org), version);
   if (status == 201) r.Set("Location", "/api/v1/organisations/" + code);
@@ -121,10 +121,14 @@ Response Register(Call& call, ApiDeps& deps, bool provider) {
   c.postcode = in.OptionalString("postcode", {.max_length = 16, .allow_empty = true}).value_or("");
   if (provider) {
     std::string kind = in.OptionalString("kind", {.max_length = 16}).value_or("practice");
-    if (kind == "practice") c.kind = core::OrgKind::kPractice;
-    else if (kind == "pcn") c.kind = core::OrgKind::kPcn;
-    else if (kind == "federation") c.kind = core::OrgKind::kFederation;
-    else in.Fail("kind", "invalid", "Use practice, pcn or federation.");
+    if (kind == "practice")
+      c.kind = core::OrgKind::kPractice;
+    else if (kind == "pcn")
+      c.kind = core::OrgKind::kPcn;
+    else if (kind == "federation")
+      c.kind = core::OrgKind::kFederation;
+    else
+      in.Fail("kind", "invalid", "Use practice, pcn or federation.");
     c.approval_mode = ReadMode(in.body()).value_or(core::ApprovalMode::kSingleLevel);
     c.members = ReadMembers(in.body());
     c.commissioner_code =

@@ -54,8 +54,8 @@ std::optional<core::PaymentRunState> LoadRun(Call& call, ApiDeps& deps, uint64_t
 Response RunNow(ApiDeps& deps, const app::Executed& executed, const std::string& id, int status = 200) {
   uint64_t version = 0;
   Response answer;
-  auto run =
-      api::StateAfter<core::PaymentRunState>(deps, executed, core::PaymentRunStream(id), &version, &answer, Exists);
+  auto run = api::StateAfter<core::PaymentRunState>(deps, executed, core::PaymentRunStream(id), &version, &answer,
+                                                    Exists);
   if (!run) return answer;
   Response r = api::VersionedJson(status, RunJson(*run), version);
   if (status == 201) r.Set("Location", "/api/v1/payment-runs/" + id);
@@ -193,7 +193,9 @@ Response Statement(Call& call, ApiDeps& deps) {
   if (!core::IsValidId(provider)) return api::NotFound();
   Response answer;
   auto org = api::LoadState<core::OrgState>(deps, core::OrgStream(provider), nullptr, &answer,
-                                             [](const core::OrgState& o) { return o.exists && core::IsProvider(o.kind); });
+                                            [](const core::OrgState& o) {
+                                              return o.exists && core::IsProvider(o.kind);
+                                            });
   if (!org) return answer;
   if (auto denied = call.AuthorizeScope({provider, org->commissioner_code, ""})) return *denied;
   projections::ReportParams params;
@@ -235,8 +237,8 @@ RouteDocs PaymentRouteDocs() {
       {"POST", run + "/confirm", "payments", "Confirm a run: its claims are sent for payment", "", 200},
       {"POST", run + "/paid", "payments",
        "Mark a run paid (reference generated from the run and claim ids unless given)", "PaidRequest", 200},
-      {"GET", "/api/v1/statement", "payments", "A provider's statement (?provider= for commissioners; ?format=csv)",
-       "", 200},
+      {"GET", "/api/v1/statement", "payments", "A provider's statement (?provider= for commissioners; ?format=csv)", "",
+       200},
   };
 }
 }  // namespace api

@@ -40,7 +40,7 @@ std::optional<Resolved> Resolve(Call& call, ApiDeps& deps, const projections::Re
     }
     auto org = core::IsValidId(provider)
                    ? api::LoadState<core::OrgState>(deps, core::OrgStream(provider), nullptr, answer,
-                                                     [](const core::OrgState& o) { return o.exists; })
+                                                    [](const core::OrgState& o) { return o.exists; })
                    : std::nullopt;
     if (!org) {
       *answer = api::NotFound();
@@ -129,10 +129,11 @@ Response GetReport(Call& call, ApiDeps& deps) {
   auto table = projections::RunReport(deps.ledger.projections(), info->name, resolved->params, *as_of);
   if (!table.ok()) {
     if (table.status().code() == es::Status::Code::kInvalid)
-      return ToResponse(problems::Validation("The report's filters are not valid.",
-                                             {{"filters", "invalid", "Check the filters: periods such as 2026-10, "
-                                                                     "2026-Q3 or 2026/27; statuses and risk bands "
-                                                                     "by name."}}));
+      return ToResponse(
+          problems::Validation("The report's filters are not valid.", {{"filters", "invalid",
+                                                                        "Check the filters: periods such as 2026-10, "
+                                                                        "2026-Q3 or 2026/27; statuses and risk bands "
+                                                                        "by name."}}));
     return ProblemResponse(table.status());
   }
   return api::TableResponse(*table, call.Query("format"));
@@ -154,8 +155,7 @@ RouteDocs ReportRouteDocs() {
   return {
       {"GET", "/api/v1/reports", "reports", "The reports I may run, with their filters", "", 200},
       {"GET", "/api/v1/reports/{name}", "reports",
-       "One report for my organisation, ?as_of= (position, date or time), ?format=csv|json and its filters", "",
-       200},
+       "One report for my organisation, ?as_of= (position, date or time), ?format=csv|json and its filters", "", 200},
   };
 }
 }  // namespace api

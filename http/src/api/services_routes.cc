@@ -111,8 +111,10 @@ Enum ParseNamed(ItemReader* item, JsonInput::Object* in, std::string_view field,
     if (text == name) return value;
   std::string allowed;
   for (const auto& [name, value] : names) allowed += (allowed.empty() ? "" : ", ") + std::string(name);
-  if (item != nullptr) item->Fail(field, "invalid", "Use one of: " + allowed + ".");
-  else in->Fail(field, "invalid", "Use one of: " + allowed + ".");
+  if (item != nullptr)
+    item->Fail(field, "invalid", "Use one of: " + allowed + ".");
+  else
+    in->Fail(field, "invalid", "Use one of: " + allowed + ".");
   return fallback;
 }
 
@@ -126,8 +128,10 @@ core::ServiceDefinition ReadDefinition(JsonInput::Object& in) {
       nullptr, &in, "category", in.OptionalString("category", {.max_length = 8}).value_or("LES"),
       {{"LES", core::ServiceCategory::kLes}, {"LIS", core::ServiceCategory::kLis}}, core::ServiceCategory::kLes);
   std::string frequency = in.String("frequency", {.max_length = 16});
-  if (auto f = core::ParseFrequency(frequency)) d.frequency = *f;
-  else if (!frequency.empty()) in.Fail("frequency", "invalid", "Use monthly, quarterly, annual or one-off.");
+  if (auto f = core::ParseFrequency(frequency))
+    d.frequency = *f;
+  else if (!frequency.empty())
+    in.Fail("frequency", "invalid", "Use monthly, quarterly, annual or one-off.");
   d.window_days = static_cast<int32_t>(in.Int("window_days", {.min = 1, .max = 3650}));
   d.evidence_required = in.OptionalBool("evidence_required").value_or(false);
   d.start = api::ReadDate(in, "start");
@@ -242,8 +246,8 @@ boost::json::object TariffJson(const core::Tariff& t) {
       break;
     }
     case core::PaymentType::kPopulation:
-      o["population_basis"] =
-          t.population_basis == core::PopulationBasis::kPerThousand ? "per_thousand" : "per_patient";
+      o["population_basis"] = t.population_basis == core::PopulationBasis::kPerThousand ? "per_thousand"
+                                                                                        : "per_patient";
       o["population_rate_pence"] = t.population_rate_pence;
       break;
     case core::PaymentType::kThreshold: {
@@ -311,8 +315,8 @@ std::optional<core::ServiceState> LoadService(Call& call, ApiDeps& deps, uint64_
 Response ServiceNow(ApiDeps& deps, const app::Executed& executed, const std::string& id, int status = 200) {
   uint64_t version = 0;
   Response answer;
-  auto service =
-      api::StateAfter<core::ServiceState>(deps, executed, core::ServiceStream(id), &version, &answer, Exists);
+  auto service = api::StateAfter<core::ServiceState>(deps, executed, core::ServiceStream(id), &version, &answer,
+                                                     Exists);
   if (!service) return answer;
   Response r = api::VersionedJson(status, ServiceJson(*service), version);
   if (status == 201) r.Set("Location", "/api/v1/services/" + id);
@@ -368,7 +372,12 @@ Response AddTariff(Call& call, ApiDeps& deps) {
   if (auto bad = in.Open()) return *bad;
   core::Tariff t = ReadTariff(in.body());
   if (auto bad = in.Finish()) return *bad;
-  return ChangeService(call, deps, [&](const std::string& id) { return core::AddTariffVersion{id, t}; }, 201);
+  return ChangeService(
+      call, deps,
+      [&](const std::string& id) {
+        return core::AddTariffVersion{id, t};
+      },
+      201);
 }
 
 // POST /api/v1/services/{id}/shares {with_commissioner}
@@ -430,7 +439,8 @@ std::vector<Route> ServiceRoutes(ApiDeps& deps) {
       {"POST", "/api/v1/services", Access::For(Action::kManageServices), Bind(deps, DefineService), 256 * kKiB},
       {"GET", service, Access::For(Action::kViewServices), Bind(deps, GetService)},
       {"PUT", service, Access::For(Action::kManageServices), Bind(deps, EditDraft), 256 * kKiB},
-      {"POST", service + "/publish", Access::For(Action::kManageServices), Bind(deps, Transition<core::PublishService>)},
+      {"POST", service + "/publish", Access::For(Action::kManageServices),
+       Bind(deps, Transition<core::PublishService>)},
       {"POST", service + "/retire", Access::For(Action::kManageServices), Bind(deps, Transition<core::RetireService>)},
       {"POST", service + "/tariffs", Access::For(Action::kManageServices), Bind(deps, AddTariff), 64 * kKiB},
       {"POST", service + "/shares", Access::For(Action::kManageServices), Bind(deps, Share)},

@@ -163,10 +163,13 @@ TEST_CASE("a Tier 1 decision after another Tier 1 approval answers 409 naming th
   REQUIRE(w.As("c1tier1", "POST", "/api/v1/claims/" + id + "/approve").status == 200);
   uint64_t head = w.Head();
   const std::string reject = R"({"reason_code":"other","reason":"Not ours")";
-  for (const auto& [action, body] : std::vector<std::pair<std::string, std::string>>{
-           {"reject", reject + "}"}, {"reject", reject + R"(,"tier":"tier1"})"},
-           {"return", R"({"reason":"Fix it"})"}, {"return", R"({"reason":"Fix it","tier":"tier1"})"},
-           {"approve", ""}, {"approve", R"({"tier":"tier1"})"}}) {
+  for (const auto& [action, body] :
+       std::vector<std::pair<std::string, std::string>>{{"reject", reject + "}"},
+                                                        {"reject", reject + R"(,"tier":"tier1"})"},
+                                                        {"return", R"({"reason":"Fix it"})"},
+                                                        {"return", R"({"reason":"Fix it","tier":"tier1"})"},
+                                                        {"approve", ""},
+                                                        {"approve", R"({"tier":"tier1"})"}}) {
     Response late = w.As("c1tier1b", "POST", "/api/v1/claims/" + id + "/" + action, body);
     CAPTURE(action);
     CAPTURE(body);
@@ -228,16 +231,16 @@ TEST_CASE("malformed, mistyped, unknown, negative and fractional input is refuse
   CHECK(w.As("p1user", "POST", "/api/v1/claims", "{\"service_id\":").status == 400);
   CHECK(w.As("p1user", "POST", "/api/v1/claims", R"({"service_id":"SPEND","period":"2026-11-02","x":1})").status ==
         400);
-  Response negative =
-      w.As("p1user", "POST", "/api/v1/claims", R"({"service_id":"SPEND","period":"2026-11-02","values":{"cost":-1}})");
+  Response negative = w.As("p1user", "POST", "/api/v1/claims",
+                           R"({"service_id":"SPEND","period":"2026-11-02","values":{"cost":-1}})");
   CHECK(negative.status == 400);
   CHECK(ErrorCodesOf(negative) == std::vector<std::string>{"values.cost:negative"});
   Response fractional = w.As("p1user", "POST", "/api/v1/claims",
                              R"({"service_id":"SPEND","period":"2026-11-02","values":{"cost":12.5}})");
   CHECK(ErrorCodesOf(fractional) == std::vector<std::string>{"values.cost:fractional"});
   CHECK(w.As("p1user", "POST", "/api/v1/claims", R"({"service_id":7,"period":"2026-11-02"})").status == 400);
-  CHECK(w.As("p1user", "POST", "/api/v1/claims", "service_id=SPEND", {}, "application/x-www-form-urlencoded")
-            .status == 415);
+  CHECK(w.As("p1user", "POST", "/api/v1/claims", "service_id=SPEND", {}, "application/x-www-form-urlencoded").status ==
+        415);
   CHECK(w.As("p1user", "POST", "/api/v1/claims", R"(["SPEND"])").status == 400);
   CHECK(w.Head() == head);
   // The route's body limit is what the server enforces before reading.
@@ -266,8 +269,8 @@ TEST_CASE("reject needs a coded reason; return sends the claim back for amendmen
   Response missing = w.As("c1tier1", "POST", "/api/v1/claims/" + a + "/reject");
   CHECK(missing.status == 400);
   CHECK(ErrorCodesOf(missing) == std::vector<std::string>{"reason_code:required", "reason:required"});
-  Response bad_code =
-      w.As("c1tier1", "POST", "/api/v1/claims/" + a + "/reject", R"({"reason_code":"nope","reason":"No."})");
+  Response bad_code = w.As("c1tier1", "POST", "/api/v1/claims/" + a + "/reject",
+                           R"({"reason_code":"nope","reason":"No."})");
   CHECK(bad_code.status == 400);
   const auto& codes = core::RejectionReasonCodes();
   REQUIRE(!codes.empty());
@@ -276,8 +279,7 @@ TEST_CASE("reject needs a coded reason; return sends the claim back for amendmen
   REQUIRE_MESSAGE(rejected.status == 200, rejected.body);
   CHECK(Str(Json(rejected), "status") == "Rejected");
 
-  Response returned =
-      w.As("c1tier1", "POST", "/api/v1/claims/" + b + "/return", R"({"reason":"Attach the invoice."})");
+  Response returned = w.As("c1tier1", "POST", "/api/v1/claims/" + b + "/return", R"({"reason":"Attach the invoice."})");
   REQUIRE_MESSAGE(returned.status == 200, returned.body);
   CHECK(Str(Json(returned), "status") == "Returned for Amendment");
   REQUIRE(w.As("p1user", "PUT", "/api/v1/claims/" + b, R"({"values":{"cost":900}})").status == 200);

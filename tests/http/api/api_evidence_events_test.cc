@@ -60,8 +60,7 @@ TEST_CASE("evidence whose bytes are not the declared or an allowed type is refus
   ApiWorld w;
   std::string id = w.Draft("p1user", 4, 1000);
   uint64_t head = w.Head();
-  CHECK(w.As("p1user", "PUT", "/api/v1/claims/" + id + "/evidence", "just text", {}, "application/pdf").status ==
-        415);
+  CHECK(w.As("p1user", "PUT", "/api/v1/claims/" + id + "/evidence", "just text", {}, "application/pdf").status == 415);
   CHECK(w.As("p1user", "PUT", "/api/v1/claims/" + id + "/evidence", std::string("MZ\x90\0\x03", 5), {},
              "application/octet-stream")
             .status == 415);

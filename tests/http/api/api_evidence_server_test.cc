@@ -64,9 +64,9 @@ struct EvidenceServer {
   }
 
   ledger::testing::TempDir dir;
-  core::Date today = core::Date::FromTimestamp(std::chrono::duration_cast<std::chrono::microseconds>(
-                                                   std::chrono::system_clock::now().time_since_epoch())
-                                                   .count());
+  core::Date today = core::Date::FromTimestamp(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
   std::unique_ptr<LiveLedger> server;
   std::unique_ptr<Client> client;
   std::string p1, op, claim;
@@ -138,18 +138,20 @@ TEST_CASE("over the real server HTML, SVG, an executable, text named .pdf and a 
     CHECK(detail.find(core::AcceptedEvidenceText()) != std::string::npos);
   }
   // The same refusal in a multipart form, as browsers send it.
-  Reply multipart = s.client->Send(
-      "PUT", s.claim + "/evidence",
-      "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"invoice.pdf\"\r\nContent-Type: "
-      "application/pdf\r\n\r\n" + kSampleText + "\r\n--b--\r\n",
-      s.p1, {}, "multipart/form-data; boundary=b");
+  Reply multipart =
+      s.client->Send("PUT", s.claim + "/evidence",
+                     "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"invoice.pdf\"\r\nContent-Type: "
+                     "application/pdf\r\n\r\n" +
+                         kSampleText + "\r\n--b--\r\n",
+                     s.p1, {}, "multipart/form-data; boundary=b");
   CHECK(multipart.status == 415);
   CHECK(s.Head() == head);
   CHECK(s.StoredFiles() == 0);
   CHECK(s.server->Stop() == 0);
 }
 
-TEST_CASE("over the real server evidence of exactly 10 MiB is accepted and 11 MiB, or one byte more, is refused with 413") {
+TEST_CASE(
+    "over the real server evidence of exactly 10 MiB is accepted and 11 MiB, or one byte more, is refused with 413") {
   EvidenceServer s;
   const size_t limit = static_cast<size_t>(core::kEvidenceMaxBytes);
   REQUIRE(limit == 10 * 1024 * 1024);
@@ -171,8 +173,10 @@ TEST_CASE("over the real server evidence of exactly 10 MiB is accepted and 11 Mi
   // Exactly the limit, raw and in a multipart form.
   Reply raw = s.Put(std::string(limit, 'x'), "big.txt", "text/plain");
   CHECK_MESSAGE(raw.status == 200, raw.body);
-  std::string form = "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.txt\"\r\n"
-                     "Content-Type: text/plain\r\n\r\n" + std::string(limit, 'y') + "\r\n--b--\r\n";
+  std::string form =
+      "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.txt\"\r\n"
+      "Content-Type: text/plain\r\n\r\n" +
+      std::string(limit, 'y') + "\r\n--b--\r\n";
   Reply multipart = s.client->Send("PUT", s.claim + "/evidence", form, s.p1, {}, "multipart/form-data; boundary=b");
   CHECK_MESSAGE(multipart.status == 200, multipart.body);
   CHECK(s.StoredFiles() == 2);

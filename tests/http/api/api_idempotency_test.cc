@@ -27,19 +27,17 @@ struct LiveWorld {
   std::string data() const { return dir.str(); }
   std::string DayAgo(int n) const { return today.AddDays(-n).ToString(); }
   std::string ClaimBody(int day, int cost) const {
-    return R"({"service_id":"SPEND","period":")" + DayAgo(day) + R"(","values":{"cost":)" + std::to_string(cost) +
-           "}}";
+    return R"({"service_id":"SPEND","period":")" + DayAgo(day) + R"(","values":{"cost":)" + std::to_string(cost) + "}}";
   }
 
   ledger::testing::TempDir dir;
-  core::Date today = core::Date::FromTimestamp(std::chrono::duration_cast<std::chrono::microseconds>(
-                                                   std::chrono::system_clock::now().time_since_epoch())
-                                                   .count());
+  core::Date today = core::Date::FromTimestamp(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
 };
 
 std::string SignIn(Client& c, const std::string& user) {
-  Reply r = c.Send("POST", "/api/v1/session",
-                   R"({"username":")" + user + R"(","password":")" + kApiPassword + R"("})");
+  Reply r = c.Send("POST", "/api/v1/session", R"({"username":")" + user + R"(","password":")" + kApiPassword + R"("})");
   REQUIRE_MESSAGE(r.status == 201, r.body);
   return std::string(boost::json::parse(r.body).at("token").as_string());
 }
@@ -49,9 +47,7 @@ Headers Key(const std::string& key) { return {{"Idempotency-Key", key}}; }
 
 std::string ClaimIdOf(const Reply& r) { return std::string(boost::json::parse(r.body).at("claim_id").as_string()); }
 
-std::string ProblemType(const Reply& r) {
-  return std::string(boost::json::parse(r.body).at("type").as_string());
-}
+std::string ProblemType(const Reply& r) { return std::string(boost::json::parse(r.body).at("type").as_string()); }
 
 // Everything of an answer that a replay must repeat.
 void CheckSameAnswer(const Reply& replay, const Reply& first) {
@@ -92,11 +88,11 @@ TEST_CASE("a used Idempotency-Key with a different body, path or method answers 
   uint64_t head = HeadOf(c, aud);
   size_t claims = ClaimCount(c, p1);
 
-  CheckKeyReused(c.Send("POST", "/api/v1/claims", world.ClaimBody(2, 500), p1, Key("k-a")));     // another body
-  CheckKeyReused(c.Send("POST", "/api/v1/claims", world.ClaimBody(1, 501), p1, Key("k-a")));     // another value
+  CheckKeyReused(c.Send("POST", "/api/v1/claims", world.ClaimBody(2, 500), p1, Key("k-a")));      // another body
+  CheckKeyReused(c.Send("POST", "/api/v1/claims", world.ClaimBody(1, 501), p1, Key("k-a")));      // another value
   CheckKeyReused(c.Send("POST", "/api/v1/claims?x=1", world.ClaimBody(1, 500), p1, Key("k-a")));  // another query
   CheckKeyReused(c.Send("POST", at + "/submit", "", p1, Key("k-a")));                             // another path
-  CheckKeyReused(c.Send("PUT", at, R"({"values":{"cost":700}})", p1, Key("k-a")));               // another method
+  CheckKeyReused(c.Send("PUT", at, R"({"values":{"cost":700}})", p1, Key("k-a")));                // another method
   CHECK(HeadOf(c, aud) == head);
   CHECK(ClaimCount(c, p1) == claims);
   // The request the key was first used for still gets its answer.
@@ -133,8 +129,7 @@ TEST_CASE("a retried failing submission answers its first 422 with the same erro
   LiveLedger server(world.data());
   Client c(server.port());
   std::string p1 = SignIn(c, "p1user"), aud = SignIn(c, "c1auditor");
-  Reply draft = c.Send("POST", "/api/v1/claims",
-                       R"({"service_id":"SPEND","period":")" + world.DayAgo(4) + R"("})", p1);
+  Reply draft = c.Send("POST", "/api/v1/claims", R"({"service_id":"SPEND","period":")" + world.DayAgo(4) + R"("})", p1);
   REQUIRE_MESSAGE(draft.status == 201, draft.body);
   const std::string submit = "/api/v1/claims/" + ClaimIdOf(draft) + "/submit";
   Reply failed = c.Send("POST", submit, "", p1, Key("k-c"));
@@ -210,9 +205,9 @@ TEST_CASE("a refusal that stored nothing leaves the Idempotency-Key free for the
   Client c(server.port());
   std::string p1 = SignIn(c, "p1user"), aud = SignIn(c, "c1auditor");
   uint64_t head = HeadOf(c, aud);
-  Reply bad = c.Send("POST", "/api/v1/claims", R"({"service_id":"SPEND","period":")" + world.DayAgo(10) +
-                                                   R"(","values":{"cost":-1}})",
-                     p1, Key("k-f"));
+  Reply bad = c.Send("POST", "/api/v1/claims",
+                     R"({"service_id":"SPEND","period":")" + world.DayAgo(10) + R"(","values":{"cost":-1}})", p1,
+                     Key("k-f"));
   CHECK(bad.status == 400);
   CHECK(HeadOf(c, aud) == head);
   Reply fixed = c.Send("POST", "/api/v1/claims", world.ClaimBody(10, 100), p1, Key("k-f"));

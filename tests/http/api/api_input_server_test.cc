@@ -25,14 +25,13 @@ struct InputWorld {
   std::string Day(int offset) const { return today.AddDays(offset).ToString(); }
 
   ledger::testing::TempDir dir;
-  core::Date today = core::Date::FromTimestamp(std::chrono::duration_cast<std::chrono::microseconds>(
-                                                   std::chrono::system_clock::now().time_since_epoch())
-                                                   .count());
+  core::Date today = core::Date::FromTimestamp(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
 };
 
 std::string SignIn(Client& c, const std::string& user) {
-  Reply r = c.Send("POST", "/api/v1/session",
-                   R"({"username":")" + user + R"(","password":")" + kApiPassword + R"("})");
+  Reply r = c.Send("POST", "/api/v1/session", R"({"username":")" + user + R"(","password":")" + kApiPassword + R"("})");
   REQUIRE_MESSAGE(r.status == 201, r.body);
   return std::string(boost::json::parse(r.body).at("token").as_string());
 }
@@ -60,8 +59,8 @@ struct BadRequest {
   std::string method;
   std::string target;
   std::string body;
-  int status;          // the answer expected
-  std::string error;   // "path:code" among the problem's errors; "" = not checked
+  int status;         // the answer expected
+  std::string error;  // "path:code" among the problem's errors; "" = not checked
   std::string content_type = "application/json";
 };
 
@@ -72,8 +71,7 @@ void ExpectNothingStored(Client& c, const std::map<std::string, std::string>& to
   CAPTURE(bad.what);
   const std::string& auditor = tokens.at("c1auditor");
   const uint64_t before = HeadOf(c, auditor);
-  Reply r = c.Send(bad.method, bad.target, bad.body, bad.user.empty() ? "" : tokens.at(bad.user), {},
-                   bad.content_type);
+  Reply r = c.Send(bad.method, bad.target, bad.body, bad.user.empty() ? "" : tokens.at(bad.user), {}, bad.content_type);
   INFO(r.body);
   CHECK(r.status == bad.status);
   CHECK(r.status >= 400);
@@ -159,8 +157,8 @@ TEST_CASE("every mutating route refuses bad input with a 4xx naming the field, a
        R"({"reason_code":"other\n","reason":"why"})", 400, "reason_code:control_character"},
       {"bell in a return reason", "c1tier1", "POST", submitted_at + "/return", R"({"reason":"\u0007"})", 400,
        "reason:control_character"},
-      {"C1 control in a withdrawal reason", "p1user", "POST", submitted_at + "/withdraw", R"({"reason":"\u0085"})",
-       400, "reason:control_character"},
+      {"C1 control in a withdrawal reason", "p1user", "POST", submitted_at + "/withdraw", R"({"reason":"\u0085"})", 400,
+       "reason:control_character"},
       {"NUL in a hold reason", "c1tier2", "POST", submitted_at + "/hold", R"({"reason":"\u0000"})", 400,
        "reason:control_character"},
       {"new line in a provider's name", "c1admin", "POST", "/api/v1/providers",
@@ -183,15 +181,19 @@ TEST_CASE("every mutating route refuses bad input with a 4xx naming the field, a
       // Bulk upload: one bad row refuses the whole file.
       {"bulk file with one negative value", "p1user", "POST", "/api/v1/claims/bulk",
        "provider,service,period,cost\n"
-       "P1," "SPEND," + world.Day(-4) + ",12.50\nP1,SPEND," + world.Day(-5) + ",-3\nP1,SPEND," + world.Day(-6) +
-           ",1.00\n",
+       "P1,"
+       "SPEND," +
+           world.Day(-4) + ",12.50\nP1,SPEND," + world.Day(-5) + ",-3\nP1,SPEND," + world.Day(-6) + ",1.00\n",
        422, "line 3, column cost:invalid_row", "text/csv"},
       {"bulk file with a Latin-1 answer", "p1user", "POST", "/api/v1/claims/bulk",
        "provider,service,period,cost,answer:notes\nP1,SPEND," + world.Day(-4) + ",12.50,caf\xE9\n", 422,
        "line 2, column answer:notes:invalid_row", "text/csv"},
       {"bulk file with a NUL", "p1user", "POST", "/api/v1/claims/bulk",
-       "provider,service,period,cost\nP1,SPEND," + world.Day(-4) + std::string(",1\0" "2\n", 5), 422,
-       "line 2, column cost:invalid_row", "text/csv"},
+       "provider,service,period,cost\nP1,SPEND," + world.Day(-4) +
+           std::string(",1\0"
+                       "2\n",
+                       5),
+       422, "line 2, column cost:invalid_row", "text/csv"},
   };
   for (const BadRequest& bad : table) ExpectNothingStored(c, tokens, bad);
 

@@ -71,8 +71,7 @@ std::string ReadFile(const std::string& path) {
 }
 
 std::string Token(Client& c, const std::string& user) {
-  Reply r = c.Send("POST", "/api/v1/session",
-                   R"({"username":")" + user + R"(","password":")" + kApiPassword + R"("})");
+  Reply r = c.Send("POST", "/api/v1/session", R"({"username":")" + user + R"(","password":")" + kApiPassword + R"("})");
   REQUIRE_MESSAGE(r.status == 201, r.body);
   return std::string(boost::json::parse(r.body).at("token").as_string());
 }
@@ -83,9 +82,7 @@ Reply DraftClaim(Client& c, const std::string& token, const std::string& key) {
                 {{"Idempotency-Key", key}});
 }
 
-boost::json::object HealthLog(const Reply& health) {
-  return boost::json::parse(health.body).at("log").as_object();
-}
+boost::json::object HealthLog(const Reply& health) { return boost::json::parse(health.body).at("log").as_object(); }
 
 TEST_CASE("a server started on a tampered log refuses changes with 503 naming the position and says so") {
   SeededData world;

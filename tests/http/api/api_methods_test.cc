@@ -39,8 +39,10 @@ TEST_CASE("HEAD on every GET route answers as GET does, with its length and with
       CHECK(head.Header("etag") == get.Header("etag"));
       if (get.stream) CHECK(head.Header("content-length").empty());
       // The metrics text counts the requests themselves, so only its presence is compared.
-      else if (route.pattern == "/metrics") CHECK(!head.Header("content-length").empty());
-      else CHECK(head.Header("content-length") == std::to_string(get.body.size()));
+      else if (route.pattern == "/metrics")
+        CHECK(!head.Header("content-length").empty());
+      else
+        CHECK(head.Header("content-length") == std::to_string(get.body.size()));
     }
   }
   Response claim = w.As("p1user", "HEAD", "/api/v1/claims/" + id);

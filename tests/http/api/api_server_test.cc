@@ -1,6 +1,6 @@
 // The real `ledger serve` on a loopback port: a claim's whole life across
-// roles (to a payment run marked paid and the provider statement), bad input, the approver race, graceful shutdown with a request in
-// flight, the live event stream and a restart on the same data directory.
+// roles (to a payment run marked paid and the provider statement), bad input, the approver race, graceful shutdown with
+// a request in flight, the live event stream and a restart on the same data directory.
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -27,14 +27,13 @@ struct LiveWorld {
   std::string DayAgo(int n) const { return today.AddDays(-n).ToString(); }
 
   ledger::testing::TempDir dir;
-  core::Date today = core::Date::FromTimestamp(std::chrono::duration_cast<std::chrono::microseconds>(
-                                                   std::chrono::system_clock::now().time_since_epoch())
-                                                   .count());
+  core::Date today = core::Date::FromTimestamp(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
 };
 
 std::string SignIn(Client& c, const std::string& user) {
-  Reply r = c.Send("POST", "/api/v1/session",
-                   R"({"username":")" + user + R"(","password":")" + kApiPassword + R"("})");
+  Reply r = c.Send("POST", "/api/v1/session", R"({"username":")" + user + R"(","password":")" + kApiPassword + R"("})");
   REQUIRE_MESSAGE(r.status == 201, r.body);
   return std::string(boost::json::parse(r.body).at("token").as_string());
 }
@@ -60,7 +59,8 @@ uint64_t HeadOf(Client& c, const std::string& auditor) {
   return boost::json::parse(r.body).at("head").at("position").to_number<uint64_t>();
 }
 
-TEST_CASE("the real server runs a claim's life across roles to paid, refuses bad input, and keeps it all across a restart") {
+TEST_CASE(
+    "the real server runs a claim's life across roles to paid, refuses bad input, and keeps it all across a restart") {
   LiveWorld world;
   std::string big, returned, rejected, commissioner_returned;
   std::string etag;
@@ -71,14 +71,12 @@ TEST_CASE("the real server runs a claim's life across roles to paid, refuses bad
                 t2 = SignIn(c, "c1tier2"), fin = SignIn(c, "c1finance"), aud = SignIn(c, "c1auditor");
 
     // Draft -> validation errors -> fix -> submit -> provider -> Tier 1 -> Tier 2 -> Finance.
-    Reply draft = c.Send("POST", "/api/v1/claims",
-                         R"({"service_id":"SPEND","period":")" + world.DayAgo(1) + R"("})", p2,
-                         {{"Idempotency-Key", "life-1"}});
+    Reply draft = c.Send("POST", "/api/v1/claims", R"({"service_id":"SPEND","period":")" + world.DayAgo(1) + R"("})",
+                         p2, {{"Idempotency-Key", "life-1"}});
     REQUIRE_MESSAGE(draft.status == 201, draft.body);
     big = std::string(boost::json::parse(draft.body).at("claim_id").as_string());
-    Reply retry = c.Send("POST", "/api/v1/claims",
-                         R"({"service_id":"SPEND","period":")" + world.DayAgo(1) + R"("})", p2,
-                         {{"Idempotency-Key", "life-1"}});
+    Reply retry = c.Send("POST", "/api/v1/claims", R"({"service_id":"SPEND","period":")" + world.DayAgo(1) + R"("})",
+                         p2, {{"Idempotency-Key", "life-1"}});
     CHECK(retry.status == 201);
     CHECK(std::string(boost::json::parse(retry.body).at("claim_id").as_string()) == big);
     const std::string at = "/api/v1/claims/" + big;
@@ -281,8 +279,7 @@ TEST_CASE("the event stream sends live events and resumes after Last-Event-ID") 
   CHECK(first.find("text/event-stream") != std::string::npos);
   std::string frames = stream.ReadUntil("id: 3\n");
   CHECK(frames.find("id: 2\n") != std::string::npos);  // org-C1 (1 is the system's own)
-  Reply draft = c.Send("POST", "/api/v1/claims",
-                       R"({"service_id":"SPEND","period":")" + world.DayAgo(5) + R"("})", p1);
+  Reply draft = c.Send("POST", "/api/v1/claims", R"({"service_id":"SPEND","period":")" + world.DayAgo(5) + R"("})", p1);
   REQUIRE(draft.status == 201);
   std::string live = stream.ReadUntil("event: ClaimDrafted\n");
   CHECK(live.find("event: ClaimDrafted\n") != std::string::npos);

@@ -11,8 +11,9 @@ namespace {
 using Fault = ledger::testing::FaultFs::Fault;
 
 struct FaultyWorld {
-  FaultyWorld() : fs(std::make_shared<ledger::testing::FaultFs>()), w(std::make_unique<ledger::testing::TempDir>(),
-                                                                      true, OptionsFor(fs)) {}
+  FaultyWorld()
+      : fs(std::make_shared<ledger::testing::FaultFs>()),
+        w(std::make_unique<ledger::testing::TempDir>(), true, OptionsFor(fs)) {}
   static es::Options OptionsFor(const std::shared_ptr<ledger::testing::FaultFs>& fs) {
     es::Options options;
     options.env = ledger::testing::FaultFs::EnvFor(fs);

@@ -3,9 +3,9 @@
 // with the routes of ApiRoutes on it.
 #pragma once
 
+#include <doctest/doctest.h>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <doctest/doctest.h>
 
 #include <map>
 #include <memory>
@@ -78,8 +78,8 @@ struct ApiWorld : ledger::testing::LedgerWorld {
     return it->second;
   }
 
-  Response Handle(std::string method, std::string target, std::string body = "",
-                  std::vector<HeaderField> headers = {}, std::string content_type = "application/json") {
+  Response Handle(std::string method, std::string target, std::string body = "", std::vector<HeaderField> headers = {},
+                  std::string content_type = "application/json") {
     Request r;
     r.method = std::move(method);
     r.target = std::move(target);
@@ -123,9 +123,7 @@ struct ApiWorld : ledger::testing::LedgerWorld {
 };
 
 inline boost::json::value Json(const Response& r) { return boost::json::parse(r.body); }
-inline std::string Str(const boost::json::value& v, const char* key) {
-  return std::string(v.at(key).as_string());
-}
+inline std::string Str(const boost::json::value& v, const char* key) { return std::string(v.at(key).as_string()); }
 
 // The problem body's errors as "path:code" strings.
 inline std::vector<std::string> ErrorCodesOf(const Response& r) {

@@ -56,17 +56,13 @@ TEST_CASE("each decision on a claim reads each stream once and answers with the 
     std::string user, action, body;
   };
   std::vector<Step> steps;
-  SUBCASE("approved at both tiers") {
-    steps = {{"c1tier1", "approve", ""}, {"c1tier2", "approve", ""}};
-  }
+  SUBCASE("approved at both tiers") { steps = {{"c1tier1", "approve", ""}, {"c1tier2", "approve", ""}}; }
   SUBCASE("returned, edited and withdrawn") {
     steps = {{"c1tier1", "return", R"({"reason":"Add the invoices."})"},
              {"p1user", "", R"({"values":{"cost":2500}})"},
              {"p1user", "withdraw", ""}};
   }
-  SUBCASE("rejected") {
-    steps = {{"c1tier1", "reject", R"({"reason_code":"other","reason":"Outside the scheme."})"}};
-  }
+  SUBCASE("rejected") { steps = {{"c1tier1", "reject", R"({"reason_code":"other","reason":"Outside the scheme."})"}}; }
   for (const Step& step : steps) {
     CAPTURE(step.action);
     Response answer;

@@ -34,9 +34,18 @@ class ClaimStates {
         {"awaiting provider approval", [this] { return Through("p2user", {}); }},
         {"awaiting tier 1", [this] { return Through("p1user", {}); }},
         {"awaiting tier 2", [this] { return Through("p1user", {"c1tier1:approve"}); }},
-        {"awaiting finance", [this] { return Through("p1user", {"c1tier1:approve", "c1tier2:approve"}, 1'500'000); }},
-        {"approved for payment", [this] { return Through("p1user", {"c1tier1:approve", "c1tier2:approve"}); }},
-        {"payment held", [this] { return Through("p1user", {"c1tier1:approve", "c1tier2:approve", "c1tier2:hold"}); }},
+        {"awaiting finance",
+         [this] {
+           return Through("p1user", {"c1tier1:approve", "c1tier2:approve"}, 1'500'000);
+         }},
+        {"approved for payment",
+         [this] {
+           return Through("p1user", {"c1tier1:approve", "c1tier2:approve"});
+         }},
+        {"payment held",
+         [this] {
+           return Through("p1user", {"c1tier1:approve", "c1tier2:approve", "c1tier2:hold"});
+         }},
         {"returned", [this] { return Through("p1user", {"c1tier1:return"}); }},
         {"rejected", [this] { return Through("p1user", {"c1tier1:reject"}); }},
         {"withdrawn", [this] { return Through("p1user", {"p1user:withdraw"}); }},
@@ -79,7 +88,8 @@ class ClaimStates {
   // The body a decision route needs.
   static std::string BodyFor(const std::string& action) {
     if (action == "reject") return R"({"reason_code":"other","reason":"Not a service we commission"})";
-    if (action == "return" || action == "hold" || action == "withdraw") return R"({"reason":"Please check the invoice"})";
+    if (action == "return" || action == "hold" || action == "withdraw")
+      return R"({"reason":"Please check the invoice"})";
     return "";
   }
 
@@ -97,8 +107,8 @@ class ClaimStates {
 };
 
 // Every person of ApiWorld's cast.
-inline const std::vector<std::string> kCast = {"op",        "c1admin",   "c1tier1", "c1tier2", "c1tier2b",
-                                               "c1finance", "c1auditor", "c2tier1", "c2auditor", "p1user",
+inline const std::vector<std::string> kCast = {"op",        "c1admin",    "c1tier1", "c1tier2",   "c1tier2b",
+                                               "c1finance", "c1auditor",  "c2tier1", "c2auditor", "p1user",
                                                "p2user",    "p2approver", "p3user"};
 
 }  // namespace ledger::http::testing

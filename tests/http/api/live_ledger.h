@@ -2,6 +2,7 @@
 // and a small blocking HTTP/1.1 client for it.
 #pragma once
 
+#include <doctest/doctest.h>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -10,7 +11,6 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <doctest/doctest.h>
 
 #include <fcntl.h>
 #include <signal.h>
@@ -122,7 +122,9 @@ struct Reply {
 // One keep-alive connection.
 class Client {
  public:
-  explicit Client(uint16_t port) : socket_(io_) { socket_.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port)); }
+  explicit Client(uint16_t port) : socket_(io_) {
+    socket_.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+  }
 
   Reply Send(const std::string& method, const std::string& target, const std::string& body = "",
              const std::string& token = "", std::vector<std::pair<std::string, std::string>> headers = {},

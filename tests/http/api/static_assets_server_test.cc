@@ -74,39 +74,72 @@ TEST_CASE("/static serves shipped assets and refuses every path that leaves its 
   std::string up = "..%2F..%2F..%2F..%2F..%2F..%2F..%2F..%2F..%2F..%2F";
   const std::vector<std::string> attacks = {
       // Single encoding of '/', both cases: an absolute path after decoding.
-      "%2fetc%2fpasswd", "%2Fetc%2Fpasswd", "%2fproc%2fself%2fcmdline", "%2Fproc%2Fself%2Fcmdline",
-      "%2F%2Fetc%2Fpasswd", EncodeAll("/etc/passwd"),
+      "%2fetc%2fpasswd",
+      "%2Fetc%2Fpasswd",
+      "%2fproc%2fself%2fcmdline",
+      "%2Fproc%2Fself%2Fcmdline",
+      "%2F%2Fetc%2Fpasswd",
+      EncodeAll("/etc/passwd"),
       // The data directory, absolute and relative to the static root.
-      EncodeAll(data_file), "%2F" + EncodeAll(data_file.substr(1)), up + EncodeAll(data_file.substr(1)),
-      "data/events/CURRENT", "data%2Fevents%2FCURRENT",
+      EncodeAll(data_file),
+      "%2F" + EncodeAll(data_file.substr(1)),
+      up + EncodeAll(data_file.substr(1)),
+      "data/events/CURRENT",
+      "data%2Fevents%2FCURRENT",
       // Double encoding.
-      "%252fetc%252fpasswd", "%252Fetc%252Fpasswd", "%25252fetc%25252fpasswd", "..%252f..%252fetc%252fpasswd",
+      "%252fetc%252fpasswd",
+      "%252Fetc%252Fpasswd",
+      "%25252fetc%25252fpasswd",
+      "..%252f..%252fetc%252fpasswd",
       // '..' as dots, encoded, mixed case and mixed with raw slashes.
-      up + "etc%2Fpasswd", "%2e%2e%2f%2e%2e%2f%2e%2e%2f%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd",
-      "%2E%2e%2F%2e%2E%2f%2E%2E%2F%2e%2e%2F%2e%2e%2f%2E%2e%2Fetc%2Fpasswd", "..", "%2e%2e", "%2E%2E/%2E%2E/etc",
-      "nhsuk/..%2F..%2F..%2F..%2F..%2F..%2Fetc%2Fpasswd", "nhsuk/%2e%2e/app.css", "nhsuk%2F..%2Fapp.css",
-      "./app.css", "%2e/app.css",
+      up + "etc%2Fpasswd",
+      "%2e%2e%2f%2e%2e%2f%2e%2e%2f%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+      "%2E%2e%2F%2e%2E%2f%2E%2E%2F%2e%2e%2F%2e%2e%2f%2E%2e%2Fetc%2Fpasswd",
+      "..",
+      "%2e%2e",
+      "%2E%2E/%2E%2E/etc",
+      "nhsuk/..%2F..%2F..%2F..%2F..%2F..%2Fetc%2Fpasswd",
+      "nhsuk/%2e%2e/app.css",
+      "nhsuk%2F..%2Fapp.css",
+      "./app.css",
+      "%2e/app.css",
       // Backslashes, encoded and raw.
-      "..%5c..%5c..%5c..%5c..%5c..%5cetc%5cpasswd", "..%5C..%5C..%5C..%5C..%5C..%5Cetc%5Cpasswd", "%5cetc%5cpasswd",
-      "..\\..\\..\\..\\..\\..\\etc\\passwd", "nhsuk\\..\\app.css",
+      "..%5c..%5c..%5c..%5c..%5c..%5cetc%5cpasswd",
+      "..%5C..%5C..%5C..%5C..%5C..%5Cetc%5Cpasswd",
+      "%5cetc%5cpasswd",
+      "..\\..\\..\\..\\..\\..\\etc\\passwd",
+      "nhsuk\\..\\app.css",
       // Overlong UTF-8 forms of '/' and '.'.
       "..%c0%af..%c0%af..%c0%af..%c0%af..%c0%af..%c0%afetc%c0%afpasswd",
       "..%C0%AF..%C0%AF..%C0%AF..%C0%AF..%C0%AF..%C0%AFetc%C0%AFpasswd",
       "..%e0%80%af..%e0%80%af..%e0%80%af..%e0%80%af..%e0%80%af..%e0%80%afetc%e0%80%afpasswd",
-      "%c0%ae%c0%ae%c0%af%c0%ae%c0%ae%c0%afetc%c0%afpasswd", "%c0%afetc%c0%afpasswd",
+      "%c0%ae%c0%ae%c0%af%c0%ae%c0%ae%c0%afetc%c0%afpasswd",
+      "%c0%afetc%c0%afpasswd",
       // NUL, alone and to cut a suffix.
-      "%00", "app.css%00", "app.css%00.png", "%00%2fetc%2fpasswd", "%2fetc%2fpasswd%00.css",
+      "%00",
+      "app.css%00",
+      "app.css%00.png",
+      "%00%2fetc%2fpasswd",
+      "%2fetc%2fpasswd%00.css",
       // A raw absolute path, a hidden file and a symlink out of the root.
-      "/etc/passwd", "//etc/passwd", ".hidden", "leak.css", "data", "nhsuk",
+      "/etc/passwd",
+      "//etc/passwd",
+      ".hidden",
+      "leak.css",
+      "data",
+      "nhsuk",
       // Malformed escapes.
-      "%", "%2", "%zz", "app.css%",
+      "%",
+      "%2",
+      "%zz",
+      "app.css%",
   };
   for (const std::string& rel : attacks) {
     Client fresh(server.port());  // a refusal may close the connection
     Reply r = fresh.Send("GET", "/static/" + rel);
     CAPTURE(rel);
     CHECK((r.status == 404 || r.status == 400));
-    CHECK(r.body.find("root:") == std::string::npos);  // not /etc/passwd
+    CHECK(r.body.find("root:") == std::string::npos);     // not /etc/passwd
     CHECK(r.body.find("MANIFEST") == std::string::npos);  // not the store's CURRENT file
     CHECK(r.body.find("--listen") == std::string::npos);  // not the server's command line
   }

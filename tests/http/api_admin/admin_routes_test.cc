@@ -146,8 +146,8 @@ TEST_CASE("a commissioner administrator registers and configures a provider and 
   Response multi = w.As("c1admin", "PUT", "/api/v1/providers/P9", R"({"approval_mode":"multi"})");
   REQUIRE_MESSAGE(multi.status == 200, multi.body);
   CHECK(Str(Json(multi), "approval_mode") == "multi");
-  Response sized =
-      w.As("c1admin", "POST", "/api/v1/providers/P9/list-sizes", R"({"effective_from":"2026-04-01","patients":5400})");
+  Response sized = w.As("c1admin", "POST", "/api/v1/providers/P9/list-sizes",
+                        R"({"effective_from":"2026-04-01","patients":5400})");
   REQUIRE_MESSAGE(sized.status == 200, sized.body);
   CHECK(Json(sized).at("list_sizes").as_array().at(0).at("patients").as_int64() == 5400);
 
@@ -218,9 +218,9 @@ TEST_CASE("a service definition with problems lists them all and stores nothing"
                           "components":[{"id":"x","name":"X","unit_kind":"litres","max":1.5,"colour":"red"}]})");
   CHECK(bad.status == 400);
   auto codes = ErrorCodesOf(bad);
-  for (const char* expected : {"frequency:invalid", "window_days:out_of_range", "start:invalid_date",
-                               "components.0.unit_kind:invalid", "components.0.max:fractional",
-                               "components.0.colour:unknown_field"})
+  for (const char* expected :
+       {"frequency:invalid", "window_days:out_of_range", "start:invalid_date", "components.0.unit_kind:invalid",
+        "components.0.max:fractional", "components.0.colour:unknown_field"})
     CHECK_MESSAGE(Contains(codes, expected), expected);
   CHECK(w.Head() == before);
   CHECK(w.As("c1tier1", "POST", "/api/v1/services", kDefinition).status == 403);
@@ -250,8 +250,8 @@ TEST_CASE("offering a service to several providers answers per provider; they ac
   AddPerson(w, "p2admin", "P2", R"(["provider_admin"])");
 
   const std::string dates = R"("start":"2026-04-01","end":"2027-03-31","respond_by":"2026-12-31")";
-  Response offered =
-      w.As("c1admin", "POST", "/api/v1/services/FLU/offers", R"({"providers":["P1","P2","P3"],)" + dates + "}");
+  Response offered = w.As("c1admin", "POST", "/api/v1/services/FLU/offers",
+                          R"({"providers":["P1","P2","P3"],)" + dates + "}");
   REQUIRE_MESSAGE(offered.status == 207, offered.body);  // P3 belongs to another commissioner
   auto results = Json(offered).at("results").as_array();
   REQUIRE(results.size() == 3);
@@ -278,8 +278,7 @@ TEST_CASE("offering a service to several providers answers per provider; they ac
   REQUIRE(responses.status == 200);
   std::set<std::string> statuses;
   boost::json::value offers = Json(responses);
-  for (const auto& o : offers.at("offers").as_array())
-    statuses.insert(Str(o, "provider") + ":" + Str(o, "status"));
+  for (const auto& o : offers.at("offers").as_array()) statuses.insert(Str(o, "provider") + ":" + Str(o, "status"));
   CHECK(statuses == std::set<std::string>{"P1:accepted", "P2:declined"});
   // Offering again to a provider that participates is refused and stores nothing.
   uint64_t before = w.Head();

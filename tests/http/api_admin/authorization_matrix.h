@@ -17,9 +17,9 @@
 namespace ledger::http::testing {
 
 // The people of the administration matrix, in the order of its expectation strings.
-inline const std::vector<std::string> kPeople = {
-    "op",      "c1admin",  "c1tier1",    "c1tier2", "c1finance", "c1auditor", "p1user",
-    "p2user",  "p2approver", "c2admin", "c2tier1",  "c2auditor", "p3admin",   "p3user"};
+inline const std::vector<std::string> kPeople = {"op",        "c1admin",   "c1tier1", "c1tier2",    "c1finance",
+                                                 "c1auditor", "p1user",    "p2user",  "p2approver", "c2admin",
+                                                 "c2tier1",   "c2auditor", "p3admin", "p3user"};
 
 struct Row {
   std::string method;

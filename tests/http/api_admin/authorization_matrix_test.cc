@@ -55,12 +55,10 @@ std::vector<Row> AdminMatrix() {
       {"PUT", svc, "/api/v1/services/SPEND", kSpendDefinition, "DADDDDDDDHDDDD"},
       {"POST", svc + "/publish", "/api/v1/services/SPEND/publish", "", "DADDDDDDDHDDDD"},
       {"POST", svc + "/tariffs", "/api/v1/services/SPEND/tariffs",
-       R"({"effective_from":"2026-12-01","payment_type":"item_of_service","unit_rates":{"cost":1}})",
-       "DADDDDDDDHDDDD"},
+       R"({"effective_from":"2026-12-01","payment_type":"item_of_service","unit_rates":{"cost":1}})", "DADDDDDDDHDDDD"},
       {"POST", "/api/v1/services", "/api/v1/services", new_service, "DADDDDDDDADDDD"},
       {"POST", svc + "/offers", "/api/v1/services/SPEND/offers",
-       R"({"providers":["P1"],"start":"2026-04-29","end":"2027-06-03","respond_by":"2026-12-31"})",
-       "DADDDDDDDHDDDD"},
+       R"({"providers":["P1"],"start":"2026-04-29","end":"2027-06-03","respond_by":"2026-12-31"})", "DADDDDDDDHDDDD"},
       {"GET", "/api/v1/offers", "/api/v1/offers", "", "AAAAAAAAAAAAAA"},
       {"GET", offer, "/api/v1/offers/SPEND/P1", "", "AAAAAAAHHHHHHH"},
       {"POST", offer + "/accept", "/api/v1/offers/SPEND/P1/accept", "", "DDDDDDADDDDDHD"},
@@ -104,10 +102,13 @@ TEST_CASE("without a session every administration route but the public ones answ
   ApiWorld w;
   for (const Row& row : AdminMatrix()) {
     Response r = w.Handle(row.method, row.target, row.body, {}, row.content_type);
-    bool is_public = row.pattern == "/api/v1/openapi.json" || (row.method == "POST" && row.pattern == "/api/v1/accounts");
+    bool is_public = row.pattern == "/api/v1/openapi.json" ||
+                     (row.method == "POST" && row.pattern == "/api/v1/accounts");
     INFO(row.method << " " << row.target << ": " << r.status);
-    if (is_public) CHECK(r.status != 401);
-    else CHECK(r.status == 401);
+    if (is_public)
+      CHECK(r.status != 401);
+    else
+      CHECK(r.status == 401);
   }
 }
 

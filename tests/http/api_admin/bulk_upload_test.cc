@@ -26,7 +26,8 @@ TEST_CASE("a valid file stores every draft in one append") {
   boost::json::value body = Json(r);
   CHECK(body.at("count").as_int64() == 2);
   CHECK(!body.at("submitted").as_bool());
-  uint64_t first = body.at("first_position").to_number<uint64_t>(), last = body.at("last_position").to_number<uint64_t>();
+  uint64_t first = body.at("first_position").to_number<uint64_t>(),
+           last = body.at("last_position").to_number<uint64_t>();
   CHECK(first == before + 1);
   CHECK(last == w.Head());
   // One append: every event written carries the same command id.

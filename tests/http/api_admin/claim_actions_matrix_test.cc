@@ -33,9 +33,9 @@ Attempt RequestFor(const std::string& action, const std::string& sha) {
   return {"POST", "/" + action, ClaimStates::BodyFor(action)};
 }
 
-const std::vector<std::string> kActions = {"edit",     "attach_evidence", "remove_evidence", "delete_draft",
-                                           "submit",   "withdraw",        "approve",         "return",
-                                           "reject",   "hold_payment",    "release_payment"};
+const std::vector<std::string> kActions = {"edit",   "attach_evidence", "remove_evidence", "delete_draft",
+                                           "submit", "withdraw",        "approve",         "return",
+                                           "reject", "hold_payment",    "release_payment"};
 
 std::vector<std::string> ActionsOf(const Response& r) {
   std::vector<std::string> out;
@@ -51,8 +51,9 @@ std::string EvidenceSha(ApiWorld& w, const std::string& id) {
   return Str(Json(r).at("evidence").as_array().at(0), "sha256");
 }
 
-TEST_CASE("claim actions: the API accepts exactly the actions GET /api/v1/claims/{id} lists, for every status, "
-          "person and action") {
+TEST_CASE(
+    "claim actions: the API accepts exactly the actions GET /api/v1/claims/{id} lists, for every status, "
+    "person and action") {
   ApiWorld w;
   ClaimStates states(w);
   std::vector<std::string> mismatches;
@@ -77,7 +78,8 @@ TEST_CASE("claim actions: the API accepts exactly the actions GET /api/v1/claims
         const std::string cell = state.name + " / " + person + " / " + action + ": ";
         if (offered) {
           ++listed_total;
-          if (!success || !stored) mismatches.push_back(cell + "listed, but " + std::to_string(r.status) + " " + r.body.substr(0, 160));
+          if (!success || !stored)
+            mismatches.push_back(cell + "listed, but " + std::to_string(r.status) + " " + r.body.substr(0, 160));
           id = state.make();  // the action changed the claim: the next one meets a fresh claim in this status
         } else {
           ++refused_total;
@@ -103,7 +105,8 @@ TEST_CASE("GET /api/v1/claims/{id} lists withdraw for the practice while the cla
   Response r = w.As("p1user", "GET", ClaimStates::Path(id));
   REQUIRE(r.status == 200);
   CHECK(ActionsOf(r) == std::vector<std::string>{"withdraw"});
-  CHECK(ActionsOf(w.As("c1tier2", "GET", ClaimStates::Path(id))) == std::vector<std::string>{"approve", "return", "reject"});
+  CHECK(ActionsOf(w.As("c1tier2", "GET", ClaimStates::Path(id))) ==
+        std::vector<std::string>{"approve", "return", "reject"});
   CHECK(ActionsOf(w.As("c1auditor", "GET", ClaimStates::Path(id))).empty());
 }
 

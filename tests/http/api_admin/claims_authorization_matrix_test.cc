@@ -102,12 +102,13 @@ std::vector<Row> ClaimMatrix(ClaimMaker& make) {
   // Shorthand: a row about a claim made by `fresh`.
   auto on = [](std::string method, std::string pattern, std::function<std::string()> fresh, std::string body,
                std::string expected, std::string content_type = "application/json") {
-    return Row{std::move(method), std::move(pattern), "", std::move(body), std::move(expected),
+    return Row{std::move(method),       std::move(pattern), "", std::move(body), std::move(expected),
                std::move(content_type), std::move(fresh)};
   };
   return {
       //  method  pattern  target  body  expected (op c1admin c1tier1 c1tier2 c1finance c1auditor p1user p2user
-      //                                            p2approver c2admin c2tier1 c2auditor p3admin p3user c2tier2 c2finance)
+      //                                            p2approver c2admin c2tier1 c2auditor p3admin p3user c2tier2
+      //                                            c2finance)
       // P3 is not offered SPEND; the service of another commissioner is as unknown to it.
       {"POST", "/api/v1/claims", "/api/v1/claims", R"({"service_id":"SPEND","period":"2026-11-01"})",
        "DDDDDDAAADDDDHDD"},
@@ -157,8 +158,9 @@ void AddClaimPeople(ApiWorld& w) {
   AddPerson(w, "c2finance", "C2", R"(["finance"])");
 }
 
-TEST_CASE("authorization matrix: every person against every claim, event and session route, own and other "
-          "organisations") {
+TEST_CASE(
+    "authorization matrix: every person against every claim, event and session route, own and other "
+    "organisations") {
   ApiWorld w;
   AddClaimPeople(w);
   ClaimMaker make(w);
@@ -171,7 +173,8 @@ TEST_CASE("without a session every claim and event route answers 401") {
   ClaimMaker make(w);
   std::string id = make.Through({});
   for (const Row& row : ClaimMatrix(make)) {
-    if (row.pattern == "/healthz" || row.pattern == "/metrics" || row.method + " " + row.pattern == "POST /api/v1/session")
+    if (row.pattern == "/healthz" || row.pattern == "/metrics" ||
+        row.method + " " + row.pattern == "POST /api/v1/session")
       continue;
     std::string target = row.fresh_target ? ClaimMaker::Path(id) + row.pattern.substr(row.pattern.find("{id}") + 4)
                                           : row.target;

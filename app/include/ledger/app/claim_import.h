@@ -42,8 +42,8 @@ namespace ledger::app {
 inline constexpr int kMaxImportRows = 2'500;
 
 struct ClaimImportOptions {
-  std::string actor;     // username of the provider user making the claims
-  bool submit = false;   // also submit every claim
+  std::string actor;       // username of the provider user making the claims
+  bool submit = false;     // also submit every claim
   core::Timestamp at = 0;  // CommandMeta::at of every command
   // Hex digest naming this upload (e.g. SHA-256 of the file, the actor and
   // the submit flag): the same upload always makes the same claim ids and
@@ -63,7 +63,7 @@ struct ClaimImportPlan {
   // The file holds more than kMaxImportRows rows: errors holds that one
   // problem and no row was decided.
   bool too_many_rows = false;
-  std::vector<std::string> claim_ids;    // in file order
+  std::vector<std::string> claim_ids;  // in file order
   // Valid only when errors is empty and claim_ids is not: every row's events
   // as one append, each stream at the version it was read at.
   es::AppendRequest request;

@@ -46,9 +46,9 @@ struct Executed {
 // store Status (Conflict after retries, IoError, ...; nothing stored).
 class ExecuteResult {
  public:
-  ExecuteResult(Executed e) : v_(std::move(e)) {}            // NOLINT: implicit by design
-  ExecuteResult(core::Rejection r) : v_(std::move(r)) {}     // NOLINT
-  ExecuteResult(es::Status s) : v_(std::move(s)) {}          // NOLINT
+  ExecuteResult(Executed e) : v_(std::move(e)) {}         // NOLINT: implicit by design
+  ExecuteResult(core::Rejection r) : v_(std::move(r)) {}  // NOLINT
+  ExecuteResult(es::Status s) : v_(std::move(s)) {}       // NOLINT
   bool ok() const { return std::holds_alternative<Executed>(v_); }
   const Executed& executed() const { return std::get<Executed>(v_); }
   bool rejected() const { return std::holds_alternative<core::Rejection>(v_); }
@@ -97,8 +97,8 @@ class CommandBus {
   es::Result<core::LoadedStream> LoadStream(const std::string& stream_id);
 
  private:
-  ExecuteResult ExecuteOnce(const core::CommandMeta& meta, const core::Command& command,
-                            const ExecuteOptions& options, const core::Loaded& preloaded);
+  ExecuteResult ExecuteOnce(const core::CommandMeta& meta, const core::Command& command, const ExecuteOptions& options,
+                            const core::Loaded& preloaded);
   // Each of `stream_ids` once: from `preloaded` when there, else read and folded.
   es::Result<core::Loaded> LoadFor(const std::vector<std::string>& stream_ids, const core::Loaded& preloaded);
   es::EventStore& store_;

@@ -30,7 +30,7 @@ struct CsvRecord {
 
 struct CsvParse {
   std::vector<CsvRecord> records;
-  std::string error;  // non-empty: the first syntax error, e.g. "line 7: a quoted field is not closed"
+  std::string error;         // non-empty: the first syntax error, e.g. "line 7: a quoted field is not closed"
   std::string error_reason;  // the same without its line: "a quoted field is not closed"
   int error_line = 0;
 };

@@ -17,15 +17,15 @@ class [[nodiscard]] Status {
  public:
   enum class Code {
     kOk,
-    kConflict,             // expected stream version did not match
+    kConflict,  // expected stream version did not match
     kNotFound,
     kInvalid,              // bad input: nothing was written
     kIdempotencyMismatch,  // command id reused with different content
     kCorruption,           // stored bytes fail decoding or the hash chain
     kIoError,
-    kBusy,                 // the data directory is held by another process
-    kUnavailable,          // the store refuses appends: its log failed verification (the message
-                           // names the position and what to do, and is written for people)
+    kBusy,         // the data directory is held by another process
+    kUnavailable,  // the store refuses appends: its log failed verification (the message
+                   // names the position and what to do, and is written for people)
   };
 
   Status() = default;
@@ -33,9 +33,7 @@ class [[nodiscard]] Status {
   static Status Conflict(std::string msg) { return {Code::kConflict, std::move(msg)}; }
   static Status NotFound(std::string msg) { return {Code::kNotFound, std::move(msg)}; }
   static Status Invalid(std::string msg) { return {Code::kInvalid, std::move(msg)}; }
-  static Status IdempotencyMismatch(std::string msg) {
-    return {Code::kIdempotencyMismatch, std::move(msg)};
-  }
+  static Status IdempotencyMismatch(std::string msg) { return {Code::kIdempotencyMismatch, std::move(msg)}; }
   static Status Corruption(std::string msg) { return {Code::kCorruption, std::move(msg)}; }
   static Status IoError(std::string msg) { return {Code::kIoError, std::move(msg)}; }
   static Status Busy(std::string msg) { return {Code::kBusy, std::move(msg)}; }
@@ -58,7 +56,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result : public Expected<T, Status> {
  public:
-  Result(T value) : Expected<T, Status>(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : Expected<T, Status>(std::move(value)) {}        // NOLINT: implicit by design
   Result(Status status) : Expected<T, Status>(std::move(status)) {  // NOLINT
     assert(!this->error().ok());
   }

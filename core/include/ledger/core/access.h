@@ -53,27 +53,44 @@ class RoleSet {
 // Who is acting: built by the caller from the actor's account state.
 struct Principal {
   std::string username;
-  std::string org_code;           // ODS code of the person's organisation
+  std::string org_code;  // ODS code of the person's organisation
   OrgKind org_kind = OrgKind::kPractice;
   std::string commissioner_code;  // for providers: their commissioner; for commissioners: themselves
   RoleSet roles;
-  bool active = false;            // approved and not disabled
+  bool active = false;  // approved and not disabled
 };
 
 // Everything anyone can do; routes and commands name one of these.
 enum class Action : uint8_t {
-  kViewClaim, kPrepareClaim, kSubmitClaim, kWithdrawClaim,
-  kProviderApproveClaim,          // multi-level provider approver
-  kApproveTier1, kApproveTier2, kApproveFinance,
-  kRejectClaim, kReturnClaim,     // any commissioner tier
-  kHoldPayment, kReleasePayment, kManagePaymentRuns,
-  kManageServices, kViewServices, kManageOffers, kRespondToOffer,
-  kManageProviders, kViewProviders, kManageAccounts, kViewAccounts,
-  kViewReports, kViewFinanceReports, kViewStatement,
-  kViewEvents, kVerifyLog,
-  kCreateAdministrator,           // operator only
-  kAssignRoles,                   // administrators, within their own organisation only
-  kRegisterCommissioner,          // operator only: commissioners and the system organisation
+  kViewClaim,
+  kPrepareClaim,
+  kSubmitClaim,
+  kWithdrawClaim,
+  kProviderApproveClaim,  // multi-level provider approver
+  kApproveTier1,
+  kApproveTier2,
+  kApproveFinance,
+  kRejectClaim,
+  kReturnClaim,  // any commissioner tier
+  kHoldPayment,
+  kReleasePayment,
+  kManagePaymentRuns,
+  kManageServices,
+  kViewServices,
+  kManageOffers,
+  kRespondToOffer,
+  kManageProviders,
+  kViewProviders,
+  kManageAccounts,
+  kViewAccounts,
+  kViewReports,
+  kViewFinanceReports,
+  kViewStatement,
+  kViewEvents,
+  kVerifyLog,
+  kCreateAdministrator,   // operator only
+  kAssignRoles,           // administrators, within their own organisation only
+  kRegisterCommissioner,  // operator only: commissioners and the system organisation
 };
 inline constexpr int kActionCount = static_cast<int>(Action::kRegisterCommissioner) + 1;
 std::string_view ActionName(Action action);

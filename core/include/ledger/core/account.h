@@ -107,7 +107,7 @@ struct AccountRequested {
 };
 BOOST_DESCRIBE_STRUCT(AccountRequested, (),
                       (username, org_code, org_kind, commissioner_code, full_name, email, roles_requested,
-                      password_hash, at))
+                       password_hash, at))
 struct AccountApproved {
   static constexpr std::string_view kTypeName = "AccountApproved";
   std::string username;
@@ -187,7 +187,7 @@ struct AccountCreated {
 };
 BOOST_DESCRIBE_STRUCT(AccountCreated, (),
                       (username, org_code, org_kind, commissioner_code, full_name, email, roles, password_hash,
-                      dual_tier_warning, at))
+                       dual_tier_warning, at))
 using AccountEvent = std::variant<AccountRequested, AccountApproved, AccountRefused, AccountDisabled, AccountEnabled,
                                   RolesAssigned, PasswordChanged, PasswordReset, AccountCreated>;
 
@@ -201,7 +201,7 @@ struct AccountState {
   std::string commissioner_code;
   std::string full_name;
   std::string email;
-  RoleSet roles;            // granted roles (empty until approved)
+  RoleSet roles;  // granted roles (empty until approved)
   RoleSet roles_requested;
   std::string password_hash;
   bool operator==(const AccountState&) const = default;

@@ -83,7 +83,7 @@ struct ClaimRef {
   std::string provider;
   std::string commissioner;  // the provider's commissioner (who approves and pays)
   std::string service_id;
-  std::string period;        // Period::ToString() in the service's frequency
+  std::string period;  // Period::ToString() in the service's frequency
   bool operator==(const ClaimRef&) const = default;
 };
 BOOST_DESCRIBE_STRUCT(ClaimRef, (), (claim_id, provider, commissioner, service_id, period))
@@ -114,9 +114,18 @@ struct RemoveEvidence {
   std::string sha256;
   bool operator==(const RemoveEvidence&) const = default;
 };
-struct DeleteClaimDraft { ClaimRef claim; bool operator==(const DeleteClaimDraft&) const = default; };
-struct SubmitClaim { ClaimRef claim; bool operator==(const SubmitClaim&) const = default; };
-struct ProviderApproveClaim { ClaimRef claim; bool operator==(const ProviderApproveClaim&) const = default; };
+struct DeleteClaimDraft {
+  ClaimRef claim;
+  bool operator==(const DeleteClaimDraft&) const = default;
+};
+struct SubmitClaim {
+  ClaimRef claim;
+  bool operator==(const SubmitClaim&) const = default;
+};
+struct ProviderApproveClaim {
+  ClaimRef claim;
+  bool operator==(const ProviderApproveClaim&) const = default;
+};
 struct ProviderReturnClaim {
   ClaimRef claim;
   std::string reason;
@@ -154,7 +163,10 @@ struct HoldPayment {
   std::string reason;
   bool operator==(const HoldPayment&) const = default;
 };
-struct ReleasePayment { ClaimRef claim; bool operator==(const ReleasePayment&) const = default; };
+struct ReleasePayment {
+  ClaimRef claim;
+  bool operator==(const ReleasePayment&) const = default;
+};
 // A correction after payment: a new linked adjustment claim (negative amount =
 // recovery, positive = top-up) referencing the paid original.
 struct RaiseAdjustment {
@@ -242,7 +254,7 @@ struct ClaimSubmitted {
 };
 BOOST_DESCRIBE_STRUCT(ClaimSubmitted, (),
                       (claim_id, amount, risk_band, tariff_effective_from, payment_type, list_size, values, answers,
-                      evidence, provider_approval_required, finance_approval_required, submitted_by, at))
+                       evidence, provider_approval_required, finance_approval_required, submitted_by, at))
 struct ClaimApprovedByProvider {
   static constexpr std::string_view kTypeName = "ClaimApprovedByProvider";
   std::string claim_id;
@@ -353,21 +365,20 @@ struct ClaimPaid {
 BOOST_DESCRIBE_STRUCT(ClaimPaid, (), (claim_id, run_id, reference, amount, at))
 struct AdjustmentRaised {
   static constexpr std::string_view kTypeName = "AdjustmentRaised";
-  ClaimRef claim;                 // the adjustment's own id and keys
+  ClaimRef claim;  // the adjustment's own id and keys
   std::string original_claim_id;
-  Pence amount = 0;               // negative = recovery, positive = top-up
+  Pence amount = 0;  // negative = recovery, positive = top-up
   std::string reason;
   std::string raised_by;
   Timestamp at = 0;
   bool operator==(const AdjustmentRaised&) const = default;
 };
 BOOST_DESCRIBE_STRUCT(AdjustmentRaised, (), (claim, original_claim_id, amount, reason, raised_by, at))
-using ClaimEvent =
-    std::variant<ClaimDrafted, ClaimValuesEntered, EvidenceAttached, EvidenceRemoved, ClaimDraftDeleted,
-                 ClaimSubmissionFailed, ClaimSubmitted, ClaimApprovedByProvider, ClaimReturnedByProvider,
-                 ClaimApprovedAtTier, ClaimApprovedForPayment, ClaimRejected, ClaimReturned, ClaimWithdrawn,
-                 PaymentHeld, PaymentReleased, ClaimAddedToPaymentRun, ClaimSentForPayment, ClaimPaid,
-                 AdjustmentRaised>;
+using ClaimEvent = std::variant<ClaimDrafted, ClaimValuesEntered, EvidenceAttached, EvidenceRemoved, ClaimDraftDeleted,
+                                ClaimSubmissionFailed, ClaimSubmitted, ClaimApprovedByProvider, ClaimReturnedByProvider,
+                                ClaimApprovedAtTier, ClaimApprovedForPayment, ClaimRejected, ClaimReturned,
+                                ClaimWithdrawn, PaymentHeld, PaymentReleased, ClaimAddedToPaymentRun,
+                                ClaimSentForPayment, ClaimPaid, AdjustmentRaised>;
 
 // ---- Events (claim-key streams) -------------------------------------------
 
@@ -399,20 +410,20 @@ struct ClaimState {
   ClaimStatus status = ClaimStatus::kNone;
   ClaimRef claim;
   std::string prepared_by;
-  std::string submitted_by;           // of the current submission
-  uint32_t submissions = 0;           // successful submissions so far
+  std::string submitted_by;                        // of the current submission
+  uint32_t submissions = 0;                        // successful submissions so far
   std::map<ApprovalTier, std::string> decided_by;  // who approved at which tier in the current submission
   UnitValues values;
   Answers answers;
   std::vector<Evidence> evidence;
-  Pence amount = 0;                   // as priced at the current submission
+  Pence amount = 0;  // as priced at the current submission
   RiskBand risk_band = RiskBand::kLow;
   bool provider_approval_required = false;
   bool finance_approval_required = false;
-  std::string hold_reason;            // while kPaymentHeld
-  std::string payment_run;            // once added to a run
-  std::string payment_reference;      // once paid
-  std::string original_claim_id;      // for adjustments
+  std::string hold_reason;        // while kPaymentHeld
+  std::string payment_run;        // once added to a run
+  std::string payment_reference;  // once paid
+  std::string original_claim_id;  // for adjustments
   bool operator==(const ClaimState&) const = default;
 };
 
@@ -455,18 +466,18 @@ std::string StatusSnakeName(ClaimStatus status);
 // What a person may do with an existing claim. Each is one command (approve,
 // return and reject at the tier the claim waits for, the provider's tier included).
 enum class ClaimAction : uint8_t {
-  kEdit = 0,          // EnterClaimValues
-  kAttachEvidence,    // AttachEvidence
-  kRemoveEvidence,    // RemoveEvidence (when there is evidence to remove)
-  kDeleteDraft,       // DeleteClaimDraft
-  kSubmit,            // SubmitClaim
-  kWithdraw,          // WithdrawClaim
-  kApprove,           // ProviderApproveClaim or ApproveClaim at the awaited tier
-  kReturn,            // ProviderReturnClaim or ReturnClaim at the awaited tier
-  kReject,            // RejectClaim at the awaited commissioner tier
-  kHoldPayment,       // HoldPayment
-  kReleasePayment,    // ReleasePayment
-  kRaiseAdjustment,   // RaiseAdjustment of a paid claim
+  kEdit = 0,         // EnterClaimValues
+  kAttachEvidence,   // AttachEvidence
+  kRemoveEvidence,   // RemoveEvidence (when there is evidence to remove)
+  kDeleteDraft,      // DeleteClaimDraft
+  kSubmit,           // SubmitClaim
+  kWithdraw,         // WithdrawClaim
+  kApprove,          // ProviderApproveClaim or ApproveClaim at the awaited tier
+  kReturn,           // ProviderReturnClaim or ReturnClaim at the awaited tier
+  kReject,           // RejectClaim at the awaited commissioner tier
+  kHoldPayment,      // HoldPayment
+  kReleasePayment,   // ReleasePayment
+  kRaiseAdjustment,  // RaiseAdjustment of a paid claim
 };
 inline constexpr int kClaimActionCount = static_cast<int>(ClaimAction::kRaiseAdjustment) + 1;
 // Stable snake_case names: "edit", "attach_evidence", "remove_evidence",

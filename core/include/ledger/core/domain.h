@@ -48,8 +48,8 @@ struct VariantConcat<std::variant<As...>, std::variant<Bs...>, Rest...> {
 }  // namespace internal
 
 // Every command and every event of every aggregate, as one closed variant each.
-using Command = typename internal::VariantConcat<OrgCommand, AccountCommand, ServiceCommand, OfferCommand,
-                                                 ClaimCommand, PaymentRunCommand>::type;
+using Command = typename internal::VariantConcat<OrgCommand, AccountCommand, ServiceCommand, OfferCommand, ClaimCommand,
+                                                 PaymentRunCommand>::type;
 using Event = typename internal::VariantConcat<OrgEvent, AccountEvent, ServiceEvent, OfferEvent, ClaimEvent,
                                                ClaimKeyEvent, PaymentRunEvent>::type;
 

@@ -71,8 +71,10 @@ struct AnyField {
 };
 template <typename T, typename... Fields>
 constexpr size_t FieldCount() {
-  if constexpr (requires { T{Fields{}..., AnyField{}}; }) return FieldCount<T, Fields..., AnyField>();
-  else return sizeof...(Fields);
+  if constexpr (requires { T{Fields{}..., AnyField{}}; })
+    return FieldCount<T, Fields..., AnyField>();
+  else
+    return sizeof...(Fields);
 }
 }  // namespace json_detail
 

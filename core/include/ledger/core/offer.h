@@ -115,7 +115,7 @@ struct OfferState {
   std::string service_id;
   std::string provider;
   std::string commissioner;
-  Date start;        // of the latest offer
+  Date start;  // of the latest offer
   Date end;
   Date respond_by;
   std::vector<ParticipationWindow> participation;  // every accepted window, ascending

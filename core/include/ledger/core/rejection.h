@@ -26,14 +26,14 @@ BOOST_DESCRIBE_STRUCT(FieldError, (), (path, code, message))
 
 struct Rejection {
   enum class Kind {
-    kForbidden,   // the actor may not do this (HTTP 403, or 404 when hiding existence)
-    kNotFound,    // the thing does not exist (or is not visible to the actor)
-    kInvalid,     // the command's fields are wrong (HTTP 400/422); see errors
-    kConflict,    // the state does not allow it now (HTTP 409), e.g. approving a draft
+    kForbidden,  // the actor may not do this (HTTP 403, or 404 when hiding existence)
+    kNotFound,   // the thing does not exist (or is not visible to the actor)
+    kInvalid,    // the command's fields are wrong (HTTP 400/422); see errors
+    kConflict,   // the state does not allow it now (HTTP 409), e.g. approving a draft
   };
   Kind kind = Kind::kInvalid;
-  std::string code;      // stable machine code, e.g. "separation_of_duties"
-  std::string message;   // human sentence
+  std::string code;                // stable machine code, e.g. "separation_of_duties"
+  std::string message;             // human sentence
   std::vector<FieldError> errors;  // for kInvalid: every field problem at once
 
   static Rejection Forbidden(std::string code, std::string message) {
@@ -54,7 +54,7 @@ struct Rejection {
 template <typename T>
 class [[nodiscard]] Outcome : public base::Expected<T, Rejection> {
  public:
-  Outcome(T value) : base::Expected<T, Rejection>(std::move(value)) {}            // NOLINT: implicit by design
+  Outcome(T value) : base::Expected<T, Rejection>(std::move(value)) {}                  // NOLINT: implicit by design
   Outcome(Rejection rejection) : base::Expected<T, Rejection>(std::move(rejection)) {}  // NOLINT
   const Rejection& rejection() const { return this->error(); }
 };

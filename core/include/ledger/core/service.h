@@ -36,11 +36,11 @@ enum class UnitKind : uint8_t { kCount = 0, kMoney = 1, kYesNo = 2, kPercentage 
 std::string_view UnitKindName(UnitKind kind);  // "count", "money", "yes_no", "percentage"
 
 struct Component {
-  std::string id;    // [A-Za-z0-9._-], unique within the service
+  std::string id;  // [A-Za-z0-9._-], unique within the service
   std::string name;
   UnitKind unit_kind = UnitKind::kCount;
-  int64_t min = 0;   // inclusive
-  int64_t max = 0;   // inclusive
+  int64_t min = 0;  // inclusive
+  int64_t max = 0;  // inclusive
   bool required = true;
   std::string numerator_of;  // non-empty: this is the numerator of that (denominator) component
   bool operator==(const Component&) const = default;
@@ -78,7 +78,7 @@ struct ServiceDefinition {
 };
 BOOST_DESCRIBE_STRUCT(ServiceDefinition, (),
                       (code, name, description, category, frequency, window_days, components, questions,
-                      evidence_required, start, end))
+                       evidence_required, start, end))
 
 // Field problems with a definition (empty = valid). Paths: "code", "name",
 // "window_days", "dates", "components.<id>", "questions.<id>".
@@ -115,16 +115,16 @@ struct Tariff {
   PaymentType payment_type = PaymentType::kItemOfService;
   std::vector<ComponentRate> unit_rates;  // item of service
   PopulationBasis population_basis = PopulationBasis::kPerPatient;
-  Pence population_rate_pence = 0;         // population: per patient, or per 1,000 patients
-  std::string numerator_component;         // threshold
-  std::string denominator_component;       // threshold
-  std::vector<ThresholdTier> tiers;        // threshold: ascending min_basis_points
-  Pence participation_pence = 0;           // participation: fixed amount per period
+  Pence population_rate_pence = 0;    // population: per patient, or per 1,000 patients
+  std::string numerator_component;    // threshold
+  std::string denominator_component;  // threshold
+  std::vector<ThresholdTier> tiers;   // threshold: ascending min_basis_points
+  Pence participation_pence = 0;      // participation: fixed amount per period
   bool operator==(const Tariff&) const = default;
 };
 BOOST_DESCRIBE_STRUCT(Tariff, (),
                       (effective_from, payment_type, unit_rates, population_basis, population_rate_pence,
-                      numerator_component, denominator_component, tiers, participation_pence))
+                       numerator_component, denominator_component, tiers, participation_pence))
 
 // Field problems with a tariff for a definition (empty = valid). Paths under "tariff.".
 std::vector<FieldError> ValidateTariff(const Tariff& tariff, const ServiceDefinition& definition);
@@ -258,8 +258,8 @@ struct ServiceState {
   std::string service_id;
   std::string commissioner;  // the owner
   ServiceDefinition definition;
-  std::vector<Tariff> tariffs;            // ascending, distinct effective_from
-  std::vector<std::string> shared_with;   // other commissioners that may offer it
+  std::vector<Tariff> tariffs;           // ascending, distinct effective_from
+  std::vector<std::string> shared_with;  // other commissioners that may offer it
   bool operator==(const ServiceState&) const = default;
 };
 

@@ -28,8 +28,8 @@ struct Date {
   // The UTC date of a timestamp.
   static Date FromTimestamp(Timestamp at);
   int year() const;
-  int month() const;  // 1..12
-  int day() const;    // 1..31
+  int month() const;             // 1..12
+  int day() const;               // 1..31
   std::string ToString() const;  // "YYYY-MM-DD"
   Date AddDays(int n) const { return Date{days + n}; }
   auto operator<=>(const Date&) const = default;

@@ -14,12 +14,12 @@ namespace ledger::es {
 using Hash = std::array<uint8_t, 32>;
 
 struct Envelope {
-  uint64_t position = 0;        // global, dense, from 1
+  uint64_t position = 0;  // global, dense, from 1
   std::string stream_id;
   uint64_t stream_version = 0;  // from 1 within the stream
   std::string type;
   uint32_t schema_version = 1;
-  int64_t recorded_at_us = 0;   // microseconds since the Unix epoch
+  int64_t recorded_at_us = 0;  // microseconds since the Unix epoch
   std::string actor_id;
   std::string command_id;
   std::string correlation_id;

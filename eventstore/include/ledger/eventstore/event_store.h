@@ -64,9 +64,9 @@ struct StreamAppend {
 // One command's outcome: every event of every stream is written together or
 // not at all. command_id makes the append idempotent, permanently.
 struct AppendRequest {
-  std::string command_id;      // 1..128 bytes, unique per command
-  std::string actor_id;        // who caused it (may be empty for system events)
-  std::string correlation_id;  // ties related commands together (may be empty)
+  std::string command_id;             // 1..128 bytes, unique per command
+  std::string actor_id;               // who caused it (may be empty for system events)
+  std::string correlation_id;         // ties related commands together (may be empty)
   std::vector<StreamAppend> streams;  // at least one; each stream at most once
   // Opaque bytes the caller binds to the command id (e.g. a digest of the
   // request that caused it), at most 64 bytes; kept in the command record.
@@ -80,7 +80,7 @@ struct AppendResult {
   uint64_t last_position = 0;   // position of the last event written
   // New version of each stream, in the order of AppendRequest::streams.
   std::vector<uint64_t> stream_versions;
-  bool duplicate = false;  // true when command_id was seen before with the same content
+  bool duplicate = false;   // true when command_id was seen before with the same content
   std::string request_tag;  // the tag the command was stored with ("" when none)
 };
 
@@ -103,9 +103,9 @@ struct VerifyReport {
 // What the start-up verification (EventStore::VerifyNewEvents) found, for
 // health checks and metrics.
 struct IntegrityState {
-  bool checked = false;  // VerifyNewEvents ran (and finished) on this open store
-  bool ok = true;        // no damage found (meaningful when checked)
-  Head verified;         // the last position proven intact, durably recorded in the store
+  bool checked = false;       // VerifyNewEvents ran (and finished) on this open store
+  bool ok = true;             // no damage found (meaningful when checked)
+  Head verified;              // the last position proven intact, durably recorded in the store
   uint64_t bad_position = 0;  // when checked && !ok
   std::string problem;        // when checked && !ok: what was wrong there
 };
@@ -113,8 +113,8 @@ struct IntegrityState {
 struct Options {
   bool read_only = false;
   bool create_if_missing = true;
-  const Clock* clock = nullptr;               // nullptr: the system clock
-  size_t max_event_bytes = 1 << 20;           // payload limit per event (1 MiB)
+  const Clock* clock = nullptr;      // nullptr: the system clock
+  size_t max_event_bytes = 1 << 20;  // payload limit per event (1 MiB)
   size_t max_events_per_append = 10'000;
   bool sync = true;  // fsync before acknowledging; false only for benchmarks' baselines
   // Appends are refused (IoError, nothing written) while the disk holding the
@@ -128,9 +128,9 @@ struct Options {
 
 // Metrics for /metrics and the benchmark.
 struct WriterStats {
-  uint64_t appends = 0;         // commands acknowledged (duplicates included)
-  uint64_t events = 0;          // events written
-  uint64_t batches = 0;         // WriteBatches written (= fsyncs)
+  uint64_t appends = 0;  // commands acknowledged (duplicates included)
+  uint64_t events = 0;   // events written
+  uint64_t batches = 0;  // WriteBatches written (= fsyncs)
   uint64_t max_batch_commands = 0;
 };
 

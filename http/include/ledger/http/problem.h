@@ -18,10 +18,10 @@ namespace ledger::http {
 
 struct Problem {
   int status = 500;
-  std::string type;    // "/problems/validation"
-  std::string title;   // short, fixed per type: "Validation failed"
-  std::string detail;  // human sentence for this occurrence
-  std::string code;    // optional stable machine code (a Rejection code), "" for none
+  std::string type;                      // "/problems/validation"
+  std::string title;                     // short, fixed per type: "Validation failed"
+  std::string detail;                    // human sentence for this occurrence
+  std::string code;                      // optional stable machine code (a Rejection code), "" for none
   std::vector<core::FieldError> errors;  // for validation: every field problem
   int retry_after_seconds = 0;           // for 429: sent as Retry-After
 };
@@ -29,23 +29,23 @@ struct Problem {
 // Named factories; each fixes status, type and title.
 namespace problems {
 Problem Validation(std::string detail, std::vector<core::FieldError> errors);  // 400 /problems/validation
-Problem Unauthenticated(std::string detail);   // 401 /problems/unauthenticated
-Problem SignInFailed();                        // 401 /problems/sign-in-failed (same for unknown user and bad password)
-Problem Forbidden(std::string detail);         // 403 /problems/forbidden
-Problem Csrf();                                // 403 /problems/csrf
-Problem NotFound(std::string detail);          // 404 /problems/not-found
-Problem MethodNotAllowed();                    // 405 /problems/method-not-allowed
-Problem Conflict(std::string detail);          // 409 /problems/conflict
-Problem PreconditionFailed(std::string detail);  // 412 /problems/precondition-failed
-Problem PayloadTooLarge(std::size_t limit);    // 413 /problems/payload-too-large
+Problem Unauthenticated(std::string detail);                                   // 401 /problems/unauthenticated
+Problem SignInFailed();                 // 401 /problems/sign-in-failed (same for unknown user and bad password)
+Problem Forbidden(std::string detail);  // 403 /problems/forbidden
+Problem Csrf();                         // 403 /problems/csrf
+Problem NotFound(std::string detail);   // 404 /problems/not-found
+Problem MethodNotAllowed();             // 405 /problems/method-not-allowed
+Problem Conflict(std::string detail);   // 409 /problems/conflict
+Problem PreconditionFailed(std::string detail);      // 412 /problems/precondition-failed
+Problem PayloadTooLarge(std::size_t limit);          // 413 /problems/payload-too-large
 Problem UnsupportedMediaType(std::string expected);  // 415 /problems/unsupported-media-type
-Problem IdempotencyKeyReused();                // 422 /problems/idempotency-key-reused
-Problem TooManyRequests(int retry_after_seconds);   // 429 /problems/too-many-requests
-Problem BadRequest(std::string detail);        // 400 /problems/bad-request (unparseable HTTP, bad header)
-Problem Internal();                            // 500 /problems/internal
-Problem Unavailable();                         // 503 /problems/unavailable
-Problem StorageUnavailable();                  // 503 /problems/storage-unavailable, Retry-After: 30
-Problem WritesRefused(std::string detail);     // 503 /problems/writes-refused (the log failed verification)
+Problem IdempotencyKeyReused();                      // 422 /problems/idempotency-key-reused
+Problem TooManyRequests(int retry_after_seconds);    // 429 /problems/too-many-requests
+Problem BadRequest(std::string detail);              // 400 /problems/bad-request (unparseable HTTP, bad header)
+Problem Internal();                                  // 500 /problems/internal
+Problem Unavailable();                               // 503 /problems/unavailable
+Problem StorageUnavailable();                        // 503 /problems/storage-unavailable, Retry-After: 30
+Problem WritesRefused(std::string detail);           // 503 /problems/writes-refused (the log failed verification)
 }  // namespace problems
 
 // The mapping of store statuses. REQUIRES !status.ok(). The store's message is

@@ -137,11 +137,11 @@ class Context {
   SessionStore sessions;
   SignInThrottle throttle;
   Metrics metrics;
-  std::function<Micros()> now;                    // defaults to the system clock
+  std::function<Micros()> now;                     // defaults to the system clock
   std::function<void(const RequestLogLine&)> log;  // defaults to LogToStderr
   // The policy; core::Authorize unless a test replaces it.
   std::function<core::AccessDecision(const core::Principal&, core::Action, const core::Scope&)> authorize;
-  std::string dummy_password_hash;  // verified against when a username is unknown
+  std::string dummy_password_hash;      // verified against when a username is unknown
   std::function<HealthCheck()> health;  // optional; must be thread-safe
 
  private:
@@ -233,8 +233,7 @@ struct SignInResult {
   SessionStore::Issued session;  // kSignedIn
   std::string cookie;            // kSignedIn: the session cookie to set
 };
-SignInResult SignIn(Context& context, const Request& request, const std::string& username,
-                    std::string_view password);
+SignInResult SignIn(Context& context, const Request& request, const std::string& username, std::string_view password);
 
 // The built-in routes: POST/DELETE /api/v1/session, GET /api/v1/me,
 // GET /healthz, GET /metrics. Add them with context.AddRoutes(BuiltinRoutes()).

@@ -35,8 +35,8 @@ struct PortalDeps {
   // worklists and reports, the event log pages and verify, and the evidence
   // files (a ledger without an evidence directory refuses uploads).
   app::Ledger* ledger = nullptr;
-  std::string templates_dir;                  // portal/templates (with partials/)
-  std::string static_dir;                     // BUILD/portal/static (with VERSION)
+  std::string templates_dir;  // portal/templates (with partials/)
+  std::string static_dir;     // BUILD/portal/static (with VERSION)
   // Register catch-all GET routes so that unknown paths outside /api/ get the
   // HTML "Page not found" page (API paths keep their problem answers).
   bool html_not_found = true;

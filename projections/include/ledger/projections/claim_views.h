@@ -23,7 +23,7 @@ namespace ledger::projections {
 enum class Stage : uint8_t {
   kDrafted = 0,
   kFirstSubmitted,
-  kSubmitted,  // the latest successful submission
+  kSubmitted,         // the latest successful submission
   kSubmissionFailed,  // the latest failed attempt
   kProviderApproved,
   kTier1Approved,
@@ -59,8 +59,8 @@ struct ClaimView {
   core::Pence amount = 0;   // as priced at the latest submission (or the adjustment amount)
   core::Pence paid_amount = 0;
   core::RiskBand risk_band = core::RiskBand::kLow;
-  int64_t units = 0;        // sum of the claimed count components at the latest submission
-  int64_t list_size = 0;    // the list size the latest submission was priced with
+  int64_t units = 0;      // sum of the claimed count components at the latest submission
+  int64_t list_size = 0;  // the list size the latest submission was priced with
   std::string prepared_by;
   std::string submitted_by;
   std::string last_actor;
@@ -76,11 +76,11 @@ struct ClaimView {
   std::string payment_reference;
   std::string last_reason_code;  // of the latest rejection or return
   std::string last_reason;
-  std::vector<std::string> evidence;           // sha256 attached now
-  std::vector<std::string> evidence_in_force;  // sha256 at the latest submission
+  std::vector<std::string> evidence;                    // sha256 attached now
+  std::vector<std::string> evidence_in_force;           // sha256 at the latest submission
   std::array<core::Timestamp, kStageCount> stage_at{};  // 0 = not (yet) reached
-  uint64_t valid_from = 0;  // log positions this view is valid for: [valid_from, valid_to)
-  uint64_t valid_to = 0;    // 0 = still current
+  uint64_t valid_from = 0;                              // log positions this view is valid for: [valid_from, valid_to)
+  uint64_t valid_to = 0;                                // 0 = still current
 
   core::Timestamp At(Stage s) const { return stage_at[static_cast<int>(s)]; }
   bool operator==(const ClaimView&) const = default;
@@ -94,9 +94,9 @@ struct Answered {
 
 // Filters for ListClaims: commissioner or provider is required (the scope).
 struct ClaimQuery {
-  std::string commissioner;                 // claims this commissioner approves and pays
-  std::string provider;                     // or: one provider's claims (with or without commissioner)
-  std::string service_id;                   // optional filters from here on
+  std::string commissioner;  // claims this commissioner approves and pays
+  std::string provider;      // or: one provider's claims (with or without commissioner)
+  std::string service_id;    // optional filters from here on
   std::optional<core::ClaimStatus> status;
   std::optional<core::RiskBand> risk_band;
   std::string period_from;  // Period::ToString() forms; claims whose period starts on or after it

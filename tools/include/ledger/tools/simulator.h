@@ -38,9 +38,9 @@ class SimulatedClock final : public es::Clock {
 
 struct SimulationOptions {
   uint64_t seed = 1;
-  int months = 1;               // months to simulate in this call (>= 1)
-  int practices_limit = 0;      // the first N practices of the file (0 = every practice)
-  std::string csv_path;         // gp-practices-2021.csv
+  int months = 1;                       // months to simulate in this call (>= 1)
+  int practices_limit = 0;              // the first N practices of the file (0 = every practice)
+  std::string csv_path;                 // gp-practices-2021.csv
   std::string start_month = "2024-04";  // "YYYY-MM": the first simulated month of a new history
   // Returns the password hash stored for every simulated account. Called once.
   // The default stores a fixed placeholder that no password verifies against.
@@ -55,7 +55,7 @@ struct SimulationOptions {
 
 // What one simulated month produced.
 struct MonthStats {
-  std::string month;             // "YYYY-MM"
+  std::string month;  // "YYYY-MM"
   uint64_t events = 0;
   uint64_t commands = 0;
   uint64_t claims_submitted = 0;
@@ -68,8 +68,8 @@ struct MonthStats {
 };
 
 struct SimulationReport {
-  bool continued = false;        // the store already held a simulated history
-  uint64_t setup_events = 0;     // organisations, accounts, services and offers written by this call
+  bool continued = false;     // the store already held a simulated history
+  uint64_t setup_events = 0;  // organisations, accounts, services and offers written by this call
   uint64_t practices = 0;
   uint64_t commissioners = 0;
   uint64_t services = 0;
