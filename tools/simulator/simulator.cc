@@ -146,6 +146,8 @@ class Simulator {
 
   es::Status LoadPractices();
   es::Status Setup(Date day);
+  es::Status SetupCommissioner(const Commissioner& c);
+  es::Status SetupServices(const Commissioner& c);
   es::Status SetupPractice(Practice& p, const Commissioner& c, Date service_start);
   es::Status RecoverOpenClaims();
   es::Status SimulateMonth(YearMonth month, bool is_last_month, MonthStats& stats);
@@ -251,58 +253,8 @@ es::Status Simulator::Setup(Date day) {
     return s;
   size_t done = 0;
   for (Commissioner& c : commissioners_) {
-    std::string id = "sim-setup-" + c.code;
-    if (auto s = Exec(
-            "operator", id + "-org",
-            RegisterOrganisation{
-                c.code, "Sub-ICB location " + c.code, OrgKind::kCommissioner, "", "", ApprovalMode::kSingleLevel, {}});
-        !s.ok())
-      return s;
-    if (auto s = Exec("operator", id + "-finance",
-                      ConfigureCommissioner{c.code, kDefaultFinanceThresholdPence, c.uses_finance_role});
-        !s.ok())
-      return s;
-    if (auto s = Exec("operator", id + "-admin",
-                      CreateAccount{c.admin, c.code, "Administrator " + c.code, c.admin + "@nhs.invalid",
-                                    Roles({Role::kCommissionerAdmin}), password_hash_});
-        !s.ok())
-      return s;
-    const std::pair<const std::string*, Role> staff[] = {{&c.tier1, Role::kApproverTier1},
-                                                         {&c.tier2, Role::kApproverTier2},
-                                                         {&c.finance, Role::kFinance},
-                                                         {&c.auditor, Role::kAuditor}};
-    for (const auto& [username, role] : staff) {
-      if (auto s = Exec("", id + "-request-" + *username,
-                        RequestAccount{*username, c.code, std::string(RoleName(role)) + " " + c.code,
-                                       *username + "@nhs.invalid", Roles({role}), password_hash_});
-          !s.ok())
-        return s;
-      if (auto s = Exec(c.admin, id + "-approve-" + *username, ApproveAccount{*username, Roles({role})}); !s.ok())
-        return s;
-    }
-    for (const ServiceTemplate& t : sim::Catalogue()) {
-      std::string service_id = ServiceId(c, t);
-      ServiceDefinition def{t.code,
-                            t.name,
-                            t.description,
-                            t.category,
-                            t.frequency,
-                            30,
-                            {},
-                            t.questions,
-                            t.evidence_required,
-                            service_start_,
-                            service_start_.AddDays(5 * 365 - 1)};
-      for (const sim::ComponentModel& m : t.components) def.components.push_back(m.component);
-      if (auto s = Exec(c.admin, "sim-setup-" + service_id + "-define", DefineService{service_id, c.code, def});
-          !s.ok())
-        return s;
-      Tariff tariff = t.tariff;
-      tariff.effective_from = service_start_;
-      if (auto s = Exec(c.admin, "sim-setup-" + service_id + "-tariff", AddTariffVersion{service_id, tariff}); !s.ok())
-        return s;
-      if (auto s = Exec(c.admin, "sim-setup-" + service_id + "-publish", PublishService{service_id}); !s.ok()) return s;
-    }
+    if (auto s = SetupCommissioner(c); !s.ok()) return s;
+    if (auto s = SetupServices(c); !s.ok()) return s;
     for (size_t index : c.practices) {
       if (auto s = SetupPractice(practices_[index], c, day); !s.ok()) return s;
       if (++done % 50 == 0) Progress("setup", done, practices_.size());
@@ -310,6 +262,70 @@ es::Status Simulator::Setup(Date day) {
   }
   Progress("setup", practices_.size(), practices_.size());
   report_.setup_events += store_.GetHead().position - before;
+  return es::Status::Ok();
+}
+
+// A commissioner: its organisation, finance threshold, administrator and
+// approvers (each requests an account, the administrator approves it).
+es::Status Simulator::SetupCommissioner(const Commissioner& c) {
+  using namespace core;  // NOLINT: command names read better unqualified here
+  std::string id = "sim-setup-" + c.code;
+  if (auto s = Exec(
+          "operator", id + "-org",
+          RegisterOrganisation{
+              c.code, "Sub-ICB location " + c.code, OrgKind::kCommissioner, "", "", ApprovalMode::kSingleLevel, {}});
+      !s.ok())
+    return s;
+  if (auto s = Exec("operator", id + "-finance",
+                    ConfigureCommissioner{c.code, kDefaultFinanceThresholdPence, c.uses_finance_role});
+      !s.ok())
+    return s;
+  if (auto s = Exec("operator", id + "-admin",
+                    CreateAccount{c.admin, c.code, "Administrator " + c.code, c.admin + "@nhs.invalid",
+                                  Roles({Role::kCommissionerAdmin}), password_hash_});
+      !s.ok())
+    return s;
+  const std::pair<const std::string*, Role> staff[] = {{&c.tier1, Role::kApproverTier1},
+                                                       {&c.tier2, Role::kApproverTier2},
+                                                       {&c.finance, Role::kFinance},
+                                                       {&c.auditor, Role::kAuditor}};
+  for (const auto& [username, role] : staff) {
+    if (auto s = Exec("", id + "-request-" + *username,
+                      RequestAccount{*username, c.code, std::string(RoleName(role)) + " " + c.code,
+                                     *username + "@nhs.invalid", Roles({role}), password_hash_});
+        !s.ok())
+      return s;
+    if (auto s = Exec(c.admin, id + "-approve-" + *username, ApproveAccount{*username, Roles({role})}); !s.ok())
+      return s;
+  }
+  return es::Status::Ok();
+}
+
+// The catalogue's services of a commissioner: defined, priced and published.
+es::Status Simulator::SetupServices(const Commissioner& c) {
+  using namespace core;  // NOLINT: command names read better unqualified here
+  for (const ServiceTemplate& t : sim::Catalogue()) {
+    std::string service_id = ServiceId(c, t);
+    ServiceDefinition def{t.code,
+                          t.name,
+                          t.description,
+                          t.category,
+                          t.frequency,
+                          30,
+                          {},
+                          t.questions,
+                          t.evidence_required,
+                          service_start_,
+                          service_start_.AddDays(5 * 365 - 1)};
+    for (const sim::ComponentModel& m : t.components) def.components.push_back(m.component);
+    if (auto s = Exec(c.admin, "sim-setup-" + service_id + "-define", DefineService{service_id, c.code, def}); !s.ok())
+      return s;
+    Tariff tariff = t.tariff;
+    tariff.effective_from = service_start_;
+    if (auto s = Exec(c.admin, "sim-setup-" + service_id + "-tariff", AddTariffVersion{service_id, tariff}); !s.ok())
+      return s;
+    if (auto s = Exec(c.admin, "sim-setup-" + service_id + "-publish", PublishService{service_id}); !s.ok()) return s;
+  }
   return es::Status::Ok();
 }
 
