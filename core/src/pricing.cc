@@ -11,7 +11,7 @@ constexpr int64_t kPatientsPerThousand = 1'000;
 
 Rejection TooLarge() { return Rejection::Invalid("amount_too_large", "The claimed amount is too large to be paid."); }
 
-Rejection InvalidValue(const std::string& path, std::string code, std::string message) {
+Rejection InvalidValue(const std::string& path, const std::string& code, const std::string& message) {
   return Rejection::Invalid(code, message, {FieldError{path, code, message}});
 }
 

@@ -51,7 +51,7 @@ Problem PayloadTooLarge(std::size_t limit) {
   return Make(413, "/problems/payload-too-large", "Payload too large",
               "The request body is larger than the " + std::to_string(limit) + " bytes this resource accepts.");
 }
-Problem UnsupportedMediaType(std::string expected) {
+Problem UnsupportedMediaType(const std::string& expected) {
   return Make(415, "/problems/unsupported-media-type", "Unsupported media type", "Send the body as " + expected + ".");
 }
 Problem IdempotencyKeyReused() {

@@ -614,7 +614,7 @@ void AddStreamMetrics(Metrics& metrics, const std::shared_ptr<StreamStats>& stat
 
 class Server::Impl {
  public:
-  Impl(ServerOptions options, Context& context)
+  Impl(const ServerOptions& options, Context& context)
       : io_threads_(options.io_threads > 0 ? options.io_threads
                                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
         handlers_(static_cast<std::size_t>(std::max(1, options.handler_threads))),

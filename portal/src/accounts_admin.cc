@@ -227,7 +227,7 @@ Response PasswordPost(Page& page) {
 
 }  // namespace
 
-void AddAccountAdminRoutes(std::shared_ptr<Portal> p, std::vector<Route>& routes) {
+void AddAccountAdminRoutes(const std::shared_ptr<Portal>& p, std::vector<Route>& routes) {
   const std::string one = "/admin/accounts/{username}";
   routes.push_back(PageRoute(p, "GET", one, Action::kManageAccounts, AccountPage));
   routes.push_back(PageRoute(p, "POST", one + "/approve", Action::kManageAccounts, ApprovePost));

@@ -417,7 +417,7 @@ Response ProviderPost(Page& page) {
 
 }  // namespace
 
-void AddAdminRoutes(std::shared_ptr<Portal> p, std::vector<Route>& routes) {
+void AddAdminRoutes(const std::shared_ptr<Portal>& p, std::vector<Route>& routes) {
   routes.push_back(PageRoute(p, "GET", "/admin/services", Action::kManageServices, ServicesAdmin));
   routes.push_back(PageRoute(p, "GET", "/offers", Action::kManageOffers, OffersPage));
   routes.push_back(PageRoute(p, "GET", "/offers/new", Action::kManageOffers, OfferNewPage));

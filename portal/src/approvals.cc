@@ -130,8 +130,10 @@ std::string TierHeading(core::ApprovalTier t) {
   return "Decision";
 }
 
-Response RenderDecision(Page& page, const Loaded& c, core::ApprovalTier tier, int status,
-                        std::vector<std::pair<std::string, std::string>> errors) {
+// `errors` by value: an error without a field is given to the decision below.
+Response RenderDecision(
+    Page& page, const Loaded& c, core::ApprovalTier tier, int status,
+    std::vector<std::pair<std::string, std::string>> errors) {  // NOLINT(performance-unnecessary-value-param)
   bool provider = tier == core::ApprovalTier::kProvider;
   json::object m = page.Base(TierHeading(tier), "/worklist");
   m["back_link"] = json::object{{"href", "/worklist"}, {"text", "Back to worklist"}};
@@ -378,7 +380,7 @@ Response PaymentRunsPage(Page& page) {
   return page.Render(200, "payment_runs", std::move(m));
 }
 
-Response RenderRunNew(Page& page, int status, std::vector<std::pair<std::string, std::string>> errors) {
+Response RenderRunNew(Page& page, int status, const std::vector<std::pair<std::string, std::string>>& errors) {
   json::object m = page.Base("Create a payment run", "/payment-runs");
   m["back_link"] = json::object{{"href", "/payment-runs"}, {"text", "Back to payment runs"}};
   auto approved = Approved(page);
@@ -446,7 +448,7 @@ Response RunNewPost(Page& page) {
 }
 
 Response RenderRun(Page& page, const core::PaymentRunState& s, uint64_t version, int status,
-                   std::vector<std::pair<std::string, std::string>> errors) {
+                   const std::vector<std::pair<std::string, std::string>>& errors) {
   json::object m = page.Base("Payment run " + s.run_id, "/payment-runs");
   m["back_link"] = json::object{{"href", "/payment-runs"}, {"text", "Back to payment runs"}};
   std::string confirmed_by, confirmed_text, created_text;
@@ -557,7 +559,7 @@ Response RunPaidPost(Page& page) {
 
 }  // namespace
 
-void AddApprovalRoutes(std::shared_ptr<Portal> p, std::vector<Route>& routes) {
+void AddApprovalRoutes(const std::shared_ptr<Portal>& p, std::vector<Route>& routes) {
   routes.push_back(PageRoute(p, "GET", "/worklist", std::nullopt, WorklistPage));
   routes.push_back(PageRoute(p, "GET", "/claims/{id}/decision", std::nullopt, DecisionPage));
   routes.push_back(PageRoute(p, "POST", "/claims/{id}/decision", std::nullopt, DecisionPost));

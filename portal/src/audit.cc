@@ -298,7 +298,7 @@ Response ReportPage(Page& page) {
 
 }  // namespace
 
-void AddAuditRoutes(std::shared_ptr<Portal> p, std::vector<Route>& routes) {
+void AddAuditRoutes(const std::shared_ptr<Portal>& p, std::vector<Route>& routes) {
   routes.push_back(PageRoute(p, "GET", "/audit/events", Action::kViewEvents, EventsPage));
   routes.push_back(PageRoute(p, "GET", "/audit/verify", Action::kVerifyLog, VerifyPage));
   routes.push_back(PageRoute(p, "GET", "/reports", std::nullopt, ReportsPage));

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -489,8 +490,10 @@ json::object QuestionField(const core::Question& q, const LoadedClaim& c,
   return f;
 }
 
-Response RenderEdit(Page& page, const LoadedClaim& c, int status, const std::map<std::string, std::string>& typed,
-                    std::vector<std::pair<std::string, std::string>> errors) {
+// `errors` by value: an error without a field is given to the first component below.
+Response RenderEdit(
+    Page& page, const LoadedClaim& c, int status, const std::map<std::string, std::string>& typed,
+    std::vector<std::pair<std::string, std::string>> errors) {  // NOLINT(performance-unnecessary-value-param)
   json::object m = page.Base("Enter your claim", "/claims");
   m["back_link"] = json::object{{"href", "/claims/" + c.claim.claim.claim_id}, {"text", "Back to claim"}};
   m["claim"] = ClaimSummary(page, c);
@@ -978,7 +981,7 @@ Response RenderBulk(Page& page, int status, const std::string& error, json::valu
                                            page.form().Get("submit_now") == "yes",
                                            "Otherwise they are saved as drafts for you to check")};
   m["fields"] = json::object{{"csv_file", file}, {"submit_now", submit}};
-  m["row_errors"] = row_errors;
+  m["row_errors"] = std::move(row_errors);
   json::array templates;
   for (const auto& c : ClaimableServices(page)) {
     templates.push_back(
@@ -1071,7 +1074,7 @@ Response BulkTemplate(Page& page) {
 
 }  // namespace
 
-void AddClaimRoutes(std::shared_ptr<Portal> p, std::vector<Route>& routes) {
+void AddClaimRoutes(const std::shared_ptr<Portal>& p, std::vector<Route>& routes) {
   routes.push_back(PageRoute(p, "GET", "/claims", Action::kViewClaim, ClaimsList));
   routes.push_back(PageRoute(p, "GET", "/claims/new", Action::kPrepareClaim, ClaimNew));
   routes.push_back(PageRoute(p, "GET", "/claims/bulk", Action::kPrepareClaim, BulkPage));

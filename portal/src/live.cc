@@ -14,6 +14,7 @@
 #include <string>
 
 #include <boost/json/serialize.hpp>
+#include <utility>
 
 #include "ledger/app/event_visibility.h"
 #include "ledger/core/streams.h"
@@ -44,7 +45,7 @@ Response LiveStream(Page& page) {
     return SseFrame{std::to_string(e.position), "", json::serialize(json::object{{"stream_id", e.stream_id}})};
   };
   Portal* portal = &page.portal();
-  Response r = Response::Stream([portal, store, from, frame_for](std::shared_ptr<SseWriter> writer) {
+  Response r = Response::Stream([portal, store, from, frame_for](const std::shared_ptr<SseWriter>& writer) {
     portal->live_streams().Open(*store, std::move(writer), from, frame_for);
   });
   r.Set("Cache-Control", "no-store");
@@ -54,7 +55,7 @@ Response LiveStream(Page& page) {
 }  // namespace
 
 void AddLiveRoutes(std::shared_ptr<Portal> p, std::vector<Route>& routes) {
-  routes.push_back(PageRoute(p, "GET", "/live/stream", core::Action::kViewClaim, LiveStream));
+  routes.push_back(PageRoute(std::move(p), "GET", "/live/stream", core::Action::kViewClaim, LiveStream));
 }
 
 }  // namespace ledger::http::portal

@@ -260,7 +260,7 @@ json::object Page::Base(std::string page_title, std::string_view nav_current) {
   return base;
 }
 
-Response Page::Render(int status, std::string_view page, json::object model) {
+Response Page::Render(int status, std::string_view page, const json::object& model) {
   return HtmlResponse(status, portal_.templates().RenderPage(page, model));
 }
 
@@ -317,7 +317,7 @@ std::string RejectionText(const app::ExecuteResult& result) {
 
 // ---- Wrapping handlers ---------------------------------------------------------------
 
-Route PageRoute(std::shared_ptr<Portal> portal, std::string method, std::string pattern,
+Route PageRoute(const std::shared_ptr<Portal>& portal, std::string method, std::string pattern,
                 std::optional<core::Action> action, PageHandler handler, std::size_t body_limit) {
   Access access = action ? Access::Page(*action) : Access::SignedInPage();
   std::shared_ptr<const PageHooks> hooks = portal->page_hooks();
@@ -366,8 +366,8 @@ std::string PreSessionCsrf(const Request& req, Response* set_on) {
   return token;
 }
 
-Response RenderSignedOut(Portal& portal, const Request& req, int status, std::string_view page, json::object model,
-                         const std::string& new_csrf_cookie) {
+Response RenderSignedOut(Portal& portal, const Request& req, int status, std::string_view page,
+                         const json::object& model, const std::string& new_csrf_cookie) {
   Response r = HtmlResponse(status, portal.templates().RenderPage(page, model));
   if (!new_csrf_cookie.empty()) {
     r.Add("Set-Cookie", std::string(kPreCsrfCookie) + "=" + new_csrf_cookie + "; Path=/; HttpOnly; SameSite=Strict" +

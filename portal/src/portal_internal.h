@@ -190,7 +190,7 @@ class Page {
 
   // The common layout keys (title, user, nav with `nav_current` marked, flash).
   json::object Base(std::string page_title, std::string_view nav_current);
-  Response Render(int status, std::string_view page, json::object model);
+  Response Render(int status, std::string_view page, const json::object& model);
   Response Redirect(const std::string& location, std::optional<Flash> flash = std::nullopt);
   Response NotFound();
   // Whether the viewer may do `action` to a resource with this scope.
@@ -215,7 +215,7 @@ Viewer ViewerOf(Portal& portal, Call& call);
 // the portal's hooks; the router has authenticated, checked CSRF and the
 // action before the handler runs on a Page of the parsed form (a form with
 // text the log cannot hold is answered 400 first).
-Route PageRoute(std::shared_ptr<Portal> portal, std::string method, std::string pattern,
+Route PageRoute(const std::shared_ptr<Portal>& portal, std::string method, std::string pattern,
                 std::optional<core::Action> action, PageHandler handler, std::size_t body_limit = 0);
 
 // The claim page answering `status`, with `notice` in its notification banner
@@ -257,13 +257,13 @@ std::string RoleText(const std::string& role);   // "tier1" -> "Approver Tier 1"
 std::string RolesText(const std::string& list);  // "tier1;tier2" -> "Approver Tier 1, Approver Tier 2"
 
 // Route groups, one file each.
-void AddClaimRoutes(std::shared_ptr<Portal> portal, std::vector<Route>& routes);
-void AddApprovalRoutes(std::shared_ptr<Portal> portal, std::vector<Route>& routes);
-void AddAdminRoutes(std::shared_ptr<Portal> portal, std::vector<Route>& routes);
-void AddServiceAdminRoutes(std::shared_ptr<Portal> portal, std::vector<Route>& routes);  // services_admin.cc
-void AddAccountAdminRoutes(std::shared_ptr<Portal> portal, std::vector<Route>& routes);  // accounts_admin.cc
-void AddAuditRoutes(std::shared_ptr<Portal> portal, std::vector<Route>& routes);
+void AddClaimRoutes(const std::shared_ptr<Portal>& portal, std::vector<Route>& routes);
+void AddApprovalRoutes(const std::shared_ptr<Portal>& portal, std::vector<Route>& routes);
+void AddAdminRoutes(const std::shared_ptr<Portal>& portal, std::vector<Route>& routes);
+void AddServiceAdminRoutes(std::shared_ptr<Portal> portal, std::vector<Route>& routes);         // services_admin.cc
+void AddAccountAdminRoutes(const std::shared_ptr<Portal>& portal, std::vector<Route>& routes);  // accounts_admin.cc
+void AddAuditRoutes(const std::shared_ptr<Portal>& portal, std::vector<Route>& routes);
 void AddLiveRoutes(std::shared_ptr<Portal> portal, std::vector<Route>& routes);
-void AddPracticeRoutes(std::shared_ptr<Portal> portal, std::vector<Route>& routes);
+void AddPracticeRoutes(const std::shared_ptr<Portal>& portal, std::vector<Route>& routes);
 
 }  // namespace ledger::http::portal

@@ -95,7 +95,7 @@ std::string TariffText(const core::ServiceState& s) {
 }
 
 Response RenderOffer(Page& page, const core::OfferState& offer, uint64_t version, int status,
-                     std::vector<std::pair<std::string, std::string>> errors) {
+                     const std::vector<std::pair<std::string, std::string>>& errors) {
   auto service = LoadState<core::ServiceState>(page.bus(), core::ServiceStream(offer.service_id));
   if (!service) return page.NotFound();
   const auto& def = service->first.definition;
@@ -230,7 +230,7 @@ Response StatementPage(Page& page) {
 
 }  // namespace
 
-void AddPracticeRoutes(std::shared_ptr<Portal> p, std::vector<Route>& routes) {
+void AddPracticeRoutes(const std::shared_ptr<Portal>& p, std::vector<Route>& routes) {
   routes.push_back(PageRoute(p, "GET", "/services", Action::kRespondToOffer, ServicesPage));
   routes.push_back(PageRoute(p, "GET", "/offers/{id}/respond", Action::kRespondToOffer, OfferPage));
   routes.push_back(PageRoute(p, "POST", "/offers/{id}/respond", Action::kRespondToOffer, OfferPost));

@@ -1,6 +1,7 @@
 #include "admin_support.h"
 
 #include <iterator>
+#include <utility>
 
 #include "ledger/http/concurrency.h"
 #include "ledger/http/problem.h"
@@ -21,7 +22,7 @@ std::optional<Response> Execute(Call& call, ApiDeps& deps, const std::string& st
 }
 
 Response VersionedJson(int status, boost::json::object body, uint64_t version) {
-  Response r = Response::Json(status, body);
+  Response r = Response::Json(status, std::move(body));
   if (version != 0) r.Set("ETag", ETagFor(version));
   return r;
 }

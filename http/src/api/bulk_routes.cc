@@ -51,7 +51,7 @@ Response RowErrors(const std::vector<app::ClaimImportError>& errors) {
 Response BulkUpload(Call& call, ApiDeps& deps) {
   if (!IsCsvType(call.request().MediaType())) return ToResponse(problems::UnsupportedMediaType("text/csv"));
   std::string submit_text = call.Query("submit");
-  if (submit_text != "" && submit_text != "true" && submit_text != "false")
+  if (!submit_text.empty() && submit_text != "true" && submit_text != "false")
     return api::BadQueryParameter("submit", "Use true or false.");
   const bool submit = submit_text == "true";
   const std::string& username = call.principal().username;

@@ -31,14 +31,15 @@ struct SseHub::Stream {
 SseHub::~SseHub() { StopAll(); }
 
 void SseHub::Open(es::EventStore& store, std::shared_ptr<SseWriter> writer, uint64_t from,
-                  std::shared_ptr<app::EventVisibility> visibility) {
+                  const std::shared_ptr<app::EventVisibility>& visibility) {
   Open(store, std::move(writer), from, [visibility](const es::Envelope& e) -> std::optional<SseFrame> {
     if (!visibility->Visible(e)) return std::nullopt;
     return SseFrame{std::to_string(e.position), e.type, boost::json::serialize(app::EnvelopeJson(e))};
   });
 }
 
-void SseHub::Open(es::EventStore& store, std::shared_ptr<SseWriter> writer, uint64_t from, SseFrameFor frame_for) {
+void SseHub::Open(es::EventStore& store, const std::shared_ptr<SseWriter>& writer, uint64_t from,
+                  SseFrameFor frame_for) {
   Reap();
   auto stream = std::make_shared<Stream>();
   stream->writer = writer;

@@ -59,12 +59,13 @@ bool TakeBytes(std::string_view* in, size_t n, std::string* out) {
 Response KeyReused() { return ToResponse(problems::IdempotencyKeyReused()); }
 
 // The request tag of the command stored under `command_id` ("" when it has
-// none); nullopt when no command is stored under it.
-es::Result<std::optional<std::string>> StoredTag(ApiDeps& deps, const std::string& command_id) {
+// none); nullopt when no command is stored under it, or when the store could
+// not tell (`*status` then says why).
+std::optional<std::string> StoredTag(ApiDeps& deps, const std::string& command_id, es::Status* status) {
   auto found = deps.ledger.store().FindCommand(command_id);
-  if (!found.ok()) return found.status();
-  if (!found->has_value()) return std::optional<std::string>();
-  return std::optional<std::string>((*found)->request_tag);
+  *status = found.status();
+  if (!found.ok() || !found->has_value()) return std::nullopt;
+  return (*found)->request_tag;
 }
 
 // An answer is kept when it says the request went through (below 400), or
@@ -75,8 +76,9 @@ bool ShouldKeep(ApiDeps& deps, const Response& response, const std::string& comm
                 const std::string& fingerprint) {
   if (response.stream) return false;
   if (response.status < 400) return true;
-  auto tag = StoredTag(deps, command_id);
-  return tag.ok() && tag->has_value() && **tag == fingerprint;
+  es::Status status;
+  std::optional<std::string> tag = StoredTag(deps, command_id, &status);
+  return tag && *tag == fingerprint;
 }
 
 // Runs the route once for a key the caller holds.
@@ -91,9 +93,10 @@ Response AnswerOnce(ApiDeps& deps, Call& call, const Handler& inner, const std::
   }
   // No answer kept: the key is new, its earlier answers stored nothing, or the
   // process stopped between storing the command and keeping its answer.
-  auto tag = StoredTag(deps, command_id);
-  if (!tag.ok()) return ProblemResponse(tag.status());
-  if (tag->has_value() && !(*tag)->empty() && **tag != fingerprint) return KeyReused();
+  es::Status status;
+  std::optional<std::string> tag = StoredTag(deps, command_id, &status);
+  if (!status.ok()) return ProblemResponse(status);
+  if (tag && !tag->empty() && *tag != fingerprint) return KeyReused();
   Response response = inner(call);
   if (ShouldKeep(deps, response, command_id, fingerprint)) {
     // A failed write leaves the key as after a stop before it: the command

@@ -105,7 +105,7 @@ void ForEachItem(JsonInput::Object& in, std::string_view field, bool required, E
 }
 
 template <typename Enum>
-Enum ParseNamed(ItemReader* item, JsonInput::Object* in, std::string_view field, std::string text,
+Enum ParseNamed(ItemReader* item, JsonInput::Object* in, std::string_view field, const std::string& text,
                 std::initializer_list<std::pair<const char*, Enum>> names, Enum fallback) {
   for (const auto& [name, value] : names)
     if (text == name) return value;

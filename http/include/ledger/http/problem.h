@@ -36,16 +36,16 @@ Problem Csrf();                         // 403 /problems/csrf
 Problem NotFound(std::string detail);   // 404 /problems/not-found
 Problem MethodNotAllowed();             // 405 /problems/method-not-allowed
 Problem Conflict(std::string detail);   // 409 /problems/conflict
-Problem PreconditionFailed(std::string detail);      // 412 /problems/precondition-failed
-Problem PayloadTooLarge(std::size_t limit);          // 413 /problems/payload-too-large
-Problem UnsupportedMediaType(std::string expected);  // 415 /problems/unsupported-media-type
-Problem IdempotencyKeyReused();                      // 422 /problems/idempotency-key-reused
-Problem TooManyRequests(int retry_after_seconds);    // 429 /problems/too-many-requests
-Problem BadRequest(std::string detail);              // 400 /problems/bad-request (unparseable HTTP, bad header)
-Problem Internal();                                  // 500 /problems/internal
-Problem Unavailable();                               // 503 /problems/unavailable
-Problem StorageUnavailable();                        // 503 /problems/storage-unavailable, Retry-After: 30
-Problem WritesRefused(std::string detail);           // 503 /problems/writes-refused (the log failed verification)
+Problem PreconditionFailed(std::string detail);             // 412 /problems/precondition-failed
+Problem PayloadTooLarge(std::size_t limit);                 // 413 /problems/payload-too-large
+Problem UnsupportedMediaType(const std::string& expected);  // 415 /problems/unsupported-media-type
+Problem IdempotencyKeyReused();                             // 422 /problems/idempotency-key-reused
+Problem TooManyRequests(int retry_after_seconds);           // 429 /problems/too-many-requests
+Problem BadRequest(std::string detail);                     // 400 /problems/bad-request (unparseable HTTP, bad header)
+Problem Internal();                                         // 500 /problems/internal
+Problem Unavailable();                                      // 503 /problems/unavailable
+Problem StorageUnavailable();                               // 503 /problems/storage-unavailable, Retry-After: 30
+Problem WritesRefused(std::string detail);  // 503 /problems/writes-refused (the log failed verification)
 }  // namespace problems
 
 // The mapping of store statuses. REQUIRES !status.ok(). The store's message is

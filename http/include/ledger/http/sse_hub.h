@@ -42,9 +42,9 @@ class SseHub {
   // Subscribes from `from` and sends every event `visibility` allows to writer:
   // the envelope as JSON, named by its event type, with its position as id.
   void Open(es::EventStore& store, std::shared_ptr<SseWriter> writer, uint64_t from,
-            std::shared_ptr<app::EventVisibility> visibility);
+            const std::shared_ptr<app::EventVisibility>& visibility);
   // Subscribes from `from` and sends what frame_for makes of each envelope.
-  void Open(es::EventStore& store, std::shared_ptr<SseWriter> writer, uint64_t from, SseFrameFor frame_for);
+  void Open(es::EventStore& store, const std::shared_ptr<SseWriter>& writer, uint64_t from, SseFrameFor frame_for);
   // Closes every stream and stops its subscription; later Opens close at once.
   void StopAll();
   size_t open_streams();
