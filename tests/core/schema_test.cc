@@ -7,10 +7,10 @@
 #include <boost/describe/members.hpp>
 #include <boost/mp11/algorithm.hpp>
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -23,21 +23,36 @@ namespace {
 
 using Fields = std::vector<std::string>;
 
-// Every table of every schema file, by name, with its field names in order.
+// The identifier that ends just before `end` in `text` (letters, digits, '_').
+std::string IdentifierBefore(const std::string& text, size_t end) {
+  while (end > 0 && std::isspace(static_cast<unsigned char>(text[end - 1]))) --end;
+  size_t begin = end;
+  while (begin > 0 && (std::isalnum(static_cast<unsigned char>(text[begin - 1])) || text[begin - 1] == '_')) --begin;
+  return text.substr(begin, end - begin);
+}
+
+// Every table of every schema file, by name, with its field names in order
+// ("table Name { field: type; ... }", comments removed first).
 std::map<std::string, Fields> SchemaTables() {
   std::map<std::string, Fields> tables;
-  const std::regex table_re(R"(table\s+(\w+)\s*\{([^}]*)\})");
-  const std::regex field_re(R"((\w+)\s*:)");
   for (const auto& file : std::filesystem::directory_iterator(LEDGER_SOURCE_DIR "/core/schema")) {
     std::ifstream in(file.path());
     std::stringstream text;
     for (std::string line; std::getline(in, line);) text << line.substr(0, line.find("//")) << '\n';
     const std::string schema = text.str();
-    for (std::sregex_iterator t(schema.begin(), schema.end(), table_re), end; t != end; ++t) {
+    for (size_t at = schema.find("table "); at != std::string::npos; at = schema.find("table ", at + 1)) {
+      if (at > 0 && !std::isspace(static_cast<unsigned char>(schema[at - 1]))) continue;
+      const size_t open = schema.find('{', at);
+      const size_t close = schema.find('}', open);
+      REQUIRE(open != std::string::npos);
+      REQUIRE(close != std::string::npos);
+      const std::string name = IdentifierBefore(schema, open);
+      const std::string body = schema.substr(open + 1, close - open - 1);
       Fields fields;
-      const std::string body = (*t)[2];
-      for (std::sregex_iterator f(body.begin(), body.end(), field_re); f != end; ++f) fields.push_back((*f)[1]);
-      tables[(*t)[1]] = fields;
+      for (size_t colon = body.find(':'); colon != std::string::npos; colon = body.find(':', colon + 1)) {
+        fields.push_back(IdentifierBefore(body, colon));
+      }
+      tables[name] = fields;
     }
   }
   return tables;
