@@ -80,17 +80,22 @@ TEST_CASE("a field named filename is not a file; an empty filename is") {
   CHECK(m.parts[1].content.empty());
 }
 
+// The fault ParseMultipart finds in a request's body.
+Multipart::Error FaultOf(const Request& request) { return ParseMultipart(request).error; }
+
 TEST_CASE("a malformed multipart body names its fault and keeps the parts before it") {
-  CHECK(ParseMultipart(Multi("--XyZ--", "multipart/form-data")).error == Multipart::Error::kNoBoundary);
-  Multipart open = ParseMultipart(
-      Multi("--XyZ\r\nContent-Disposition: form-data; name=a\r\n\r\n1\r\n--XyZ\r\n"
-            "Content-Disposition: form-data; name=b\r\n\r\n2"));
+  CHECK(FaultOf(Multi("--XyZ--", "multipart/form-data")) == Multipart::Error::kNoBoundary);
+  const Request open_request = Multi(
+      "--XyZ\r\nContent-Disposition: form-data; name=a\r\n\r\n1\r\n--XyZ\r\n"
+      "Content-Disposition: form-data; name=b\r\n\r\n2");
+  Multipart open = ParseMultipart(open_request);  // its parts are views into the request
   CHECK(open.error == Multipart::Error::kNotClosed);
   REQUIRE(open.parts.size() == 1);
   CHECK(open.parts[0].content == "1");
-  CHECK(ParseMultipart(Multi("--XyZ junk\r\n\r\nx\r\n--XyZ--")).error == Multipart::Error::kMalformed);
-  CHECK(ParseMultipart(Multi("--XyZ\r\nno end of headers")).error == Multipart::Error::kMalformed);
-  Multipart none = ParseMultipart(Multi("no delimiter at all"));
+  CHECK(FaultOf(Multi("--XyZ junk\r\n\r\nx\r\n--XyZ--")) == Multipart::Error::kMalformed);
+  CHECK(FaultOf(Multi("--XyZ\r\nno end of headers")) == Multipart::Error::kMalformed);
+  const Request plain = Multi("no delimiter at all");
+  Multipart none = ParseMultipart(plain);
   CHECK(none.error == Multipart::Error::kNone);
   CHECK(none.parts.empty());
 }

@@ -25,8 +25,9 @@ struct Multipart {
 };
 
 // Reads a multipart/form-data body with the boundary of its Content-Type.
-// REQUIRES: `request` outlives the returned views.
+// REQUIRES: `request` outlives the returned views (so a temporary is refused).
 Multipart ParseMultipart(const Request& request);
+Multipart ParseMultipart(const Request&& request) = delete;
 
 // A parameter of a header value (`name=value` or `name="value"`, the name in
 // any case): "" when absent or when a quoted value is not closed.
