@@ -58,6 +58,12 @@ constexpr uint8_t LastValue(UnitKind) { return static_cast<uint8_t>(UnitKind::kP
 constexpr uint8_t LastValue(QuestionKind) { return static_cast<uint8_t>(QuestionKind::kYesNo); }
 constexpr uint8_t LastValue(ServiceCategory) { return static_cast<uint8_t>(ServiceCategory::kLis); }
 constexpr uint8_t LastValue(Frequency) { return static_cast<uint8_t>(Frequency::kOneOff); }
+// ... and of each enum a stream's state holds (states.cc).
+constexpr uint8_t LastValue(ClaimStatus) { return static_cast<uint8_t>(ClaimStatus::kDeleted); }
+constexpr uint8_t LastValue(ServiceStatus) { return static_cast<uint8_t>(ServiceStatus::kRetired); }
+constexpr uint8_t LastValue(OfferStatus) { return static_cast<uint8_t>(OfferStatus::kWithdrawn); }
+constexpr uint8_t LastValue(PaymentRunStatus) { return static_cast<uint8_t>(PaymentRunStatus::kPaid); }
+constexpr uint8_t LastValue(AccountStatus) { return static_cast<uint8_t>(AccountStatus::kDisabled); }
 
 // Nested tables whose absence makes a payload corrupt.
 template <typename T>
@@ -72,8 +78,13 @@ using Members = boost::describe::describe_members<T, boost::describe::mod_public
 
 template <typename T>
 inline constexpr bool kIsVector = json_detail::kIsVector<T>;
+// Maps keyed by a string or by an enum (a state's approvals by tier).
 template <typename T>
-inline constexpr bool kIsMap = json_detail::kIsStringMap<T>;
+inline constexpr bool kIsEnumMap = false;
+template <typename K, typename V, typename C, typename A>
+inline constexpr bool kIsEnumMap<std::map<K, V, C, A>> = std::is_enum_v<K>;
+template <typename T>
+inline constexpr bool kIsMap = json_detail::kIsStringMap<T> || kIsEnumMap<T>;
 template <typename T>
 inline constexpr bool kIsTable = boost::describe::has_describe_members<T>::value;
 template <typename T>
@@ -220,10 +231,12 @@ bool ReadField(const flatbuffers::Table* table, flatbuffers::voffset_t field, T*
     if (items == nullptr) return true;
     for (const flatbuffers::Table* item : *items) {
       if constexpr (kIsMap<T>) {
+        typename T::key_type key{};
         typename T::mapped_type value{};
-        if (!ReadField(item, flatbuffers::FieldIndexToOffset(1), &value)) return false;
-        (*out)[Str(item->GetPointer<const flatbuffers::String*>(flatbuffers::FieldIndexToOffset(0)))] = std::move(
-            value);
+        if (!ReadField(item, flatbuffers::FieldIndexToOffset(0), &key) ||
+            !ReadField(item, flatbuffers::FieldIndexToOffset(1), &value))
+          return false;
+        (*out)[std::move(key)] = std::move(value);
       } else {
         typename T::value_type value{};
         if (!ReadTable(item, &value)) return false;
@@ -249,6 +262,81 @@ bool ReadTable(const flatbuffers::Table* table, T* out) {
     ok = ok && ReadField(table, field, &(out->*member.pointer));
   });
   return ok;
+}
+
+// ---- Verifying ----------------------------------------------------------------
+//
+// What flatc's generated Verify() does, for a table of any described struct:
+// every offset, string, vector and nested table lies inside the buffer. For
+// bytes that have no generated table (a stream's state, states.cc).
+
+template <typename T>
+bool VerifyTable(flatbuffers::Verifier& verifier, const flatbuffers::Table* table);
+
+template <typename T>
+bool VerifyField(flatbuffers::Verifier& verifier, const flatbuffers::Table* table, flatbuffers::voffset_t field) {
+  using flatbuffers::Offset;
+  using flatbuffers::Vector;
+  if constexpr (kIsScalar<T>) {
+    using S = decltype(Stored(std::declval<T>()));
+    return table->VerifyField<S>(verifier, field, sizeof(S));
+  } else {
+    // An offset is read only once VerifyOffset found it inside the buffer.
+    if (!table->VerifyOffset(verifier, field)) return false;
+    if constexpr (std::is_same_v<T, std::string>) {
+      return verifier.VerifyString(table->GetPointer<const flatbuffers::String*>(field));
+    } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+      const auto* items = table->GetPointer<const Vector<Offset<flatbuffers::String>>*>(field);
+      return verifier.VerifyVector(items) && verifier.VerifyVectorOfStrings(items);
+    } else if constexpr (kHasElements<T>) {
+      const auto* items = table->GetPointer<const Vector<Offset<flatbuffers::Table>>*>(field);
+      if (!verifier.VerifyVector(items)) return false;
+      if (items == nullptr) return true;
+      for (const flatbuffers::Table* item : *items) {
+        if constexpr (kIsMap<T>) {
+          if (!item->VerifyTableStart(verifier) ||
+              !VerifyField<typename T::key_type>(verifier, item, flatbuffers::FieldIndexToOffset(0)) ||
+              !VerifyField<typename T::mapped_type>(verifier, item, flatbuffers::FieldIndexToOffset(1)) ||
+              !verifier.EndTable())
+            return false;
+        } else if (!VerifyTable<typename T::value_type>(verifier, item)) {
+          return false;
+        }
+      }
+      return true;
+    } else if constexpr (kIsTable<T>) {
+      const auto* nested = table->GetPointer<const flatbuffers::Table*>(field);
+      return nested == nullptr || VerifyTable<T>(verifier, nested);
+    } else {
+      static_assert(json_detail::kAlwaysFalse<T>, "no FlatBuffers form for this field type");
+    }
+  }
+}
+
+template <typename T>
+bool VerifyTable(flatbuffers::Verifier& verifier, const flatbuffers::Table* table) {
+  if (!table->VerifyTableStart(verifier)) return false;
+  bool ok = true;
+  size_t index = 0;
+  boost::mp11::mp_for_each<Members<T>>([&](auto member) {
+    using Field = std::remove_cvref_t<decltype(std::declval<const T&>().*member.pointer)>;
+    const flatbuffers::voffset_t field = flatbuffers::FieldIndexToOffset(static_cast<flatbuffers::voffset_t>(index++));
+    ok = ok && VerifyField<Field>(verifier, table, field);
+  });
+  return ok && verifier.EndTable();
+}
+
+// The root table of `bytes` when it verifies as a T's table; nullptr otherwise.
+// REQUIRES: bytes.data() is 8-byte aligned (base::AlignedCopy).
+template <typename T>
+const flatbuffers::Table* VerifiedDescribedRoot(std::string_view bytes) {
+  const auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
+  flatbuffers::Verifier verifier(data, bytes.size());
+  if (bytes.size() < sizeof(Uoffset)) return nullptr;
+  const Uoffset offset = verifier.VerifyOffset(0);
+  if (offset == 0) return nullptr;
+  const auto* root = reinterpret_cast<const flatbuffers::Table*>(data + offset);
+  return VerifyTable<T>(verifier, root) ? root : nullptr;
 }
 
 }  // namespace described

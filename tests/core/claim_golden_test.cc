@@ -106,6 +106,15 @@ TEST_CASE("every claim and payment run event type round trips through the codec"
   }
 }
 
+TEST_CASE("the JSON view of every claim, claim key and payment run event reads back into the same event") {
+  for (const Event& event : SampleEvents()) {
+    INFO(EventTypeName(event));
+    auto back = FromJson(ToJson(event));
+    REQUIRE_MESSAGE(back.ok(), back.rejection().message);
+    CHECK(back.value() == event);
+  }
+}
+
 TEST_CASE("events with empty fields round trip too") {
   const std::vector<Event> empties = {ClaimDrafted{},      ClaimSubmitted{},   ClaimSubmissionFailed{},
                                       PaymentRunCreated{}, ClaimKeyReleased{}, AdjustmentRaised{}};

@@ -206,6 +206,9 @@ struct AccountState {
   std::string password_hash;
   bool operator==(const AccountState&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(AccountState, (),
+                      (status, username, org_code, org_kind, commissioner_code, full_name, email, roles,
+                       roles_requested, password_hash))
 
 // Folds one event into the state. Pure. DecideAccount is in domain.h.
 AccountState EvolveAccount(AccountState state, const AccountEvent& event);

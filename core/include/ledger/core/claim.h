@@ -426,11 +426,16 @@ struct ClaimState {
   std::string original_claim_id;  // for adjustments
   bool operator==(const ClaimState&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(ClaimState, (),
+                      (status, claim, prepared_by, submitted_by, submissions, decided_by, values, answers, evidence,
+                       amount, risk_band, provider_approval_required, finance_approval_required, hold_reason,
+                       payment_run, payment_reference, original_claim_id))
 
 struct ClaimKeyState {
   std::string holder;  // the claim id holding the key; empty when free
   bool operator==(const ClaimKeyState&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(ClaimKeyState, (), (holder))
 
 // The tier at which `who` decides `claim` (approve, reject, return) when they
 // name none: the tier it waits for, unless they cannot decide there but could

@@ -31,6 +31,7 @@ struct ParticipationWindow {
   Date end;  // inclusive
   bool operator==(const ParticipationWindow&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(ParticipationWindow, (), (start, end))
 
 // ---- Commands -------------------------------------------------------------
 
@@ -121,6 +122,8 @@ struct OfferState {
   std::vector<ParticipationWindow> participation;  // every accepted window, ascending
   bool operator==(const OfferState&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(OfferState, (),
+                      (status, service_id, provider, commissioner, start, end, respond_by, participation))
 
 // The access scope of an offer (core::Authorize): its provider and its
 // commissioner. The API and the portal both authorize offers by this.

@@ -34,6 +34,7 @@ struct ListSize {
   int64_t patients = 0;
   bool operator==(const ListSize&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(ListSize, (), (effective_from, patients))
 
 // ---- Commands -------------------------------------------------------------
 
@@ -134,6 +135,9 @@ struct OrgState {
   // before it); nullopt when none was recorded by then.
   std::optional<int64_t> ListSizeAt(Date date) const;
 };
+BOOST_DESCRIBE_STRUCT(OrgState, (),
+                      (exists, code, name, kind, commissioner_code, postcode, approval_mode, members, list_sizes,
+                       finance_threshold_pence, uses_finance_role))
 
 // The access scope of an organisation (core::Authorize): itself, its
 // commissioner, and itself as provider when it is one. Every entry point that

@@ -102,6 +102,8 @@ struct PaymentRunState {
   std::string payment_reference;  // once paid
   bool operator==(const PaymentRunState&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(PaymentRunState, (),
+                      (status, run_id, commissioner, pay_date, claims, total, created_by, payment_reference))
 
 // Folds one event into the state. Pure. DecidePaymentRun is in domain.h.
 PaymentRunState EvolvePaymentRun(PaymentRunState state, const PaymentRunEvent& event);

@@ -262,6 +262,7 @@ struct ServiceState {
   std::vector<std::string> shared_with;  // other commissioners that may offer it
   bool operator==(const ServiceState&) const = default;
 };
+BOOST_DESCRIBE_STRUCT(ServiceState, (), (status, service_id, commissioner, definition, tariffs, shared_with))
 
 // The tariff version in force at the period's end (the latest effective on or
 // before it); nullptr when none. The pointer is into `service`.
