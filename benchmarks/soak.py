@@ -1222,11 +1222,20 @@ def rocks_mib(metrics):
     return sum(values) / (1024.0 * 1024.0)
 
 
+def caches_mib(metrics):
+    """The ledger's own caches in front of both databases, in MiB (estimated by the server), or None."""
+    values = [metrics.get(f"cache_{db}") for db in ROCKS_DBS]
+    if any(v is None for v in values):
+        return None
+    return sum(values) / (1024.0 * 1024.0)
+
+
 def read_metrics(port):
     wanted = {"ledger_log_head": "log_head", "ledger_projection_lag": "projection_lag",
               "ledger_http_connections": "connections", "ledger_stream_subscribers": "streams"}
     wanted.update({f"ledger_{db}_{part}_bytes": f"rocks_{db}_{part}"
                    for db in ROCKS_DBS for part in ROCKS_PARTS})
+    wanted.update({f"ledger_{db}_cache_bytes": f"cache_{db}" for db in ROCKS_DBS})
     out = {}
     try:
         c = http.client.HTTPConnection(HOST, port, timeout=10)
@@ -1254,7 +1263,8 @@ def read_metrics(port):
 
 # ---- reporting --------------------------------------------------------------------------------------------
 
-CSV_FIELDS = ["minute", "elapsed_s", "rss_mib", "rocksdb_mib", "rss_less_rocksdb_mib", "fds", "threads", "requests", "signin", "read", "write", "bulk",
+CSV_FIELDS = ["minute", "elapsed_s", "rss_mib", "rocksdb_mib", "rss_less_rocksdb_mib", "caches_mib",
+              "rss_less_held_mib", "fds", "threads", "requests", "signin", "read", "write", "bulk",
               "sse", "s2xx", "s4xx", "s4xx_by_status", "errors", "errors_5xx", "errors_transport", "errors_check",
               "p50_ms", "p95_ms", "p99_ms", "max_ms", "sse_events", "sse_reconnects", "sse_drops", "writes_2xx",
               "writes_4xx", "log_head", "projection_lag", "connections", "streams"]
@@ -1263,12 +1273,15 @@ CSV_FIELDS = ["minute", "elapsed_s", "rss_mib", "rocksdb_mib", "rss_less_rocksdb
 def make_row(label, elapsed, bucket, sample, metrics):
     rss, fds, threads = sample
     rocks = rocks_mib(metrics)
+    caches = caches_mib(metrics)
     lat = sorted(bucket.latencies)
     row = {
         "minute": label, "elapsed_s": round(elapsed, 1),
         "rss_mib": "" if rss is None else round(rss, 1),
         "rocksdb_mib": "" if rocks is None else round(rocks, 1),
         "rss_less_rocksdb_mib": "" if rss is None or rocks is None else round(rss - rocks, 1),
+        "caches_mib": "" if caches is None else round(caches, 1),
+        "rss_less_held_mib": "" if rss is None or rocks is None or caches is None else round(rss - rocks - caches, 1),
         "fds": "" if fds is None else fds,
         "threads": "" if threads is None else threads,
         "requests": sum(bucket.requests[k] for k in KINDS),
@@ -1292,7 +1305,8 @@ def make_row(label, elapsed, bucket, sample, metrics):
 def print_row(row):
     kinds = " ".join(f"{k} {row[k]}" for k in KINDS)
     s4 = f" [{row['s4xx_by_status']}]" if row["s4xx_by_status"] else ""
-    print(f"min {row['minute']:>3} | rss {row['rss_mib']} MiB (rocksdb {row['rocksdb_mib']}) | fds {row['fds']} | thr {row['threads']} | "
+    print(f"min {row['minute']:>3} | rss {row['rss_mib']} MiB (rocksdb {row['rocksdb_mib']}, caches {row['caches_mib']}, "
+          f"rest {row['rss_less_held_mib']}) | fds {row['fds']} | thr {row['threads']} | "
           f"req {row['requests']} ({kinds}) | 2xx {row['s2xx']} 4xx {row['s4xx']}{s4} | err {row['errors']} | "
           f"ms p50 {row['p50_ms']} p95 {row['p95_ms']} p99 {row['p99_ms']} max {row['max_ms']} | "
           f"sse {row['sse_events']} ev | head {row['log_head']} lag {row['projection_lag']} "
@@ -1529,6 +1543,11 @@ def summary(rows, failures, args, out_path, sse_clients):
         print(f"  RSS - RocksDB minute {first['minute']}: {first['rss_less_rocksdb_mib']} MiB, last: "
               f"{last['rss_less_rocksdb_mib']} MiB, growth {rest:+.1f} MiB (RocksDB itself: {first['rocksdb_mib']} -> "
               f"{last['rocksdb_mib']} MiB)")
+    if first["rss_less_held_mib"] != "" and last["rss_less_held_mib"] != "":
+        rest = last["rss_less_held_mib"] - first["rss_less_held_mib"]
+        print(f"  RSS - RocksDB - caches minute {first['minute']}: {first['rss_less_held_mib']} MiB, last: "
+              f"{last['rss_less_held_mib']} MiB, growth {rest:+.1f} MiB (caches: {first['caches_mib']} -> "
+              f"{last['caches_mib']} MiB)")
     fd_growth = None
     if first["fds"] != "" and last["fds"] != "":
         fd_growth = last["fds"] - first["fds"]

@@ -30,6 +30,9 @@ namespace {
 // lazily from RocksDB; they only save reads.
 constexpr size_t kMaxCachedStreams = 1 << 20;
 constexpr size_t kMaxCachedCommands = 1 << 18;
+// What a cache entry costs beyond its key and value: the hash node, its
+// string's heap block and the bucket (an estimate, for Memory()).
+constexpr uint64_t kCacheNodeBytes = 64;
 
 struct PendingAppend {
   const AppendRequest* request = nullptr;
@@ -284,6 +287,7 @@ class RocksEventStore final : public EventStore {
     db->GetAggregatedIntProperty(rocksdb::DB::Properties::kCurSizeAllMemTables, &out.memtables);
     db->GetAggregatedIntProperty(rocksdb::DB::Properties::kBlockCacheUsage, &out.block_cache);
     db->GetAggregatedIntProperty(rocksdb::DB::Properties::kEstimateTableReadersMem, &out.table_readers);
+    out.caches = version_cache_bytes_.load() + command_cache_bytes_.load();
     return out;
   }
 
@@ -444,13 +448,25 @@ class RocksEventStore final : public EventStore {
   }
 
   void CacheVersion(const std::string& stream_id, uint64_t version) {
-    if (version_cache_.size() >= kMaxCachedStreams) version_cache_.clear();
-    version_cache_[stream_id] = version;
+    if (version_cache_.size() >= kMaxCachedStreams) {
+      version_cache_bytes_ = 0;
+      version_cache_.clear();
+    }
+    auto [it, added] = version_cache_.insert_or_assign(stream_id, version);
+    if (added) version_cache_bytes_ += kCacheNodeBytes + stream_id.size() + sizeof(uint64_t);
   }
 
   void CacheCommand(const std::string& command_id, const CommandRecord& record) {
-    if (command_cache_.size() >= kMaxCachedCommands) command_cache_.clear();
-    command_cache_[command_id] = record;
+    if (command_cache_.size() >= kMaxCachedCommands) {
+      command_cache_bytes_ = 0;
+      command_cache_.clear();
+    }
+    auto [it, added] = command_cache_.insert_or_assign(command_id, record);
+    if (added) {
+      command_cache_bytes_ += kCacheNodeBytes + command_id.size() + sizeof(CommandRecord) +
+                              record.result.request_tag.size() +
+                              record.result.stream_versions.size() * sizeof(uint64_t);
+    }
   }
 
   // Before a group is written: refuses it when an earlier write failed (the
@@ -499,6 +515,9 @@ class RocksEventStore final : public EventStore {
   std::string scratch_;
   std::unordered_map<std::string, uint64_t> version_cache_;
   std::unordered_map<std::string, CommandRecord> command_cache_;
+  // Their approximate sizes, for Memory() on another thread.
+  std::atomic<uint64_t> version_cache_bytes_{0};
+  std::atomic<uint64_t> command_cache_bytes_{0};
 
   std::atomic<uint64_t> appends_{0}, events_{0}, batches_{0}, max_batch_commands_{0};
 

@@ -52,10 +52,10 @@ class AuditProjection final : public Projection {
       if (event) UpdateContext(*event, ctx_key, w);
       if (event && IsDecision(*event)) AddContext(ctx_key, &entry, w);
       std::string json = boost::json::serialize(entry);
-      if (!env.actor_id.empty()) w.Put(EntryKey(keys::kAuditByUser, env.actor_id, env.position), json);
-      w.Put(EntryKey(keys::kAuditByClaim, claim_id, env.position), std::move(json));
+      if (!env.actor_id.empty()) w.Append(EntryKey(keys::kAuditByUser, env.actor_id, env.position), json);
+      w.Append(EntryKey(keys::kAuditByClaim, claim_id, env.position), json);
     } else {
-      w.Put(EntryKey(keys::kAuditByUser, env.actor_id, env.position), boost::json::serialize(entry));
+      w.Append(EntryKey(keys::kAuditByUser, env.actor_id, env.position), boost::json::serialize(entry));
     }
   }
 

@@ -39,4 +39,14 @@ es::Result<std::optional<PersonEntry>> FindPerson(const ProjectionDb& db, std::s
   return std::optional<PersonEntry>(PersonEntry{row.username, row.full_name, row.org_code, row.status});
 }
 
+es::Result<std::optional<PaymentRunEntry>> FindPaymentRun(const ProjectionDb& db, std::string_view run_id) {
+  internal::RunRow row;
+  auto found = FindRow(db, keys::kRunTable, keys::kLocRun, run_id, &row);
+  if (!found.ok()) return found.status();
+  if (!*found) return std::optional<PaymentRunEntry>();
+  return std::optional<PaymentRunEntry>(
+      PaymentRunEntry{row.run_id, row.commissioner, row.status, row.created_by, row.confirmed_by, row.payment_reference,
+                      row.head_hash, row.head_position, row.created_at, row.confirmed_at, row.paid_at});
+}
+
 }  // namespace ledger::projections

@@ -27,6 +27,9 @@ std::unique_ptr<Projection> MakeClaimsProjection();
 std::unique_ptr<Projection> MakeAuditProjection();
 std::unique_ptr<Projection> MakeDirectoryProjection();
 std::unique_ptr<Projection> MakeTimelineProjection();
+std::unique_ptr<Projection> MakeStatesProjection();
+// How many projections ProjectionDb feeds (the makers above).
+inline constexpr size_t kProjectionCount = 5;
 
 // The domain time of any event (every event carries `at`).
 core::Timestamp EventTime(const core::Event& event);

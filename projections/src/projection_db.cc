@@ -27,7 +27,7 @@ class ProjectionDb::Impl {
   std::unique_ptr<rocksdb::DB> db;
   ProjectionDbOptions options;
   std::vector<std::unique_ptr<Projection>> projections;
-  std::array<std::atomic<uint64_t>, 4> checkpoints{};
+  std::array<std::atomic<uint64_t>, internal::kProjectionCount> checkpoints{};
   std::unique_ptr<internal::Writer> writer;
   std::atomic<uint64_t> undecodable{0};
 
@@ -126,6 +126,7 @@ es::Result<std::unique_ptr<ProjectionDb>> ProjectionDb::OpenImpl(const std::stri
   impl->projections.push_back(internal::MakeClaimsProjection());
   impl->projections.push_back(internal::MakeDirectoryProjection());
   impl->projections.push_back(internal::MakeTimelineProjection());
+  impl->projections.push_back(internal::MakeStatesProjection());
   for (size_t i = 0; i < impl->projections.size(); ++i) {
     std::string value;
     s = impl->db->Get(rocksdb::ReadOptions(), Impl::CheckpointKey(impl->projections[i]->name()), &value);
@@ -140,7 +141,8 @@ es::Result<std::unique_ptr<ProjectionDb>> ProjectionDb::OpenImpl(const std::stri
 
 std::vector<std::string> ProjectionDb::ProjectionNames() {
   return {std::string(keys::kAuditProjection), std::string(keys::kClaimsProjection),
-          std::string(keys::kDirectoryProjection), std::string(keys::kTimelineProjection)};
+          std::string(keys::kDirectoryProjection), std::string(keys::kTimelineProjection),
+          std::string(keys::kStatesProjection)};
 }
 
 std::optional<uint64_t> ProjectionDb::Checkpoint(std::string_view projection) const {
@@ -158,7 +160,7 @@ uint64_t ProjectionDb::Applied() const {
 es::Status ProjectionDb::Apply(std::span<const es::Envelope> envelopes) {
   if (!impl_->writer) return es::Status::Invalid("the projection database is open read-only");
   const size_t n = impl_->projections.size();
-  std::array<uint64_t, 4> next{};
+  std::array<uint64_t, internal::kProjectionCount> next{};
   for (size_t i = 0; i < n; ++i) next[i] = impl_->checkpoints[i].load();
   internal::Writer& w = *impl_->writer;
   bool changed = false;
@@ -247,6 +249,7 @@ es::MemoryUsage ProjectionDb::Memory() const {
   db->GetAggregatedIntProperty(rocksdb::DB::Properties::kCurSizeAllMemTables, &out.memtables);
   db->GetAggregatedIntProperty(rocksdb::DB::Properties::kBlockCacheUsage, &out.block_cache);
   db->GetAggregatedIntProperty(rocksdb::DB::Properties::kEstimateTableReadersMem, &out.table_readers);
+  if (impl_->writer) out.caches = impl_->writer->cache_bytes();
   return out;
 }
 

@@ -23,8 +23,8 @@ class TimelineProjection final : public Projection {
     AppendBE64(&ordered, OrderedTime(at));
     std::string position;
     AppendBE64(&position, env.position);
-    w.Put(std::string(keys::kTimelineByTime) + ordered, position);
-    w.Put(std::string(keys::kTimelineByPosition) + position, ordered);
+    w.Append(std::string(keys::kTimelineByTime) + ordered, position);
+    w.Append(std::string(keys::kTimelineByPosition) + position, ordered);
     w.Put(max_key, std::move(ordered));
   }
 };

@@ -43,14 +43,35 @@ std::string Logical(std::initializer_list<std::string_view> fields) {
   return out;
 }
 
+namespace {
+// What a cached row costs beyond its key and value: the hash node, the
+// strings' heap blocks and the bucket (an estimate).
+constexpr uint64_t kNodeBytes = 96;
+uint64_t Size(const std::optional<std::string>& value) { return value ? value->size() : 0; }
+}  // namespace
+
+void Writer::Remember(const std::string& key, std::optional<std::string> value) {
+  auto it = cache_.find(key);
+  if (it == cache_.end()) {
+    cache_bytes_ += kNodeBytes + key.size() + Size(value);
+    cache_.emplace(key, std::move(value));
+  } else {
+    cache_bytes_ += Size(value);
+    cache_bytes_ -= Size(it->second);
+    it->second = std::move(value);
+  }
+}
+
 void Writer::Put(const std::string& key, std::string value) {
   batch_.Put(key, value);
-  cache_[key] = std::move(value);
+  Remember(key, std::move(value));
 }
+
+void Writer::Append(const std::string& key, const std::string& value) { batch_.Put(key, value); }
 
 void Writer::Delete(const std::string& key) {
   batch_.Delete(key);
-  cache_[key] = std::nullopt;
+  Remember(key, std::nullopt);
 }
 
 std::optional<std::string> Writer::Get(const std::string& key) {
@@ -59,7 +80,7 @@ std::optional<std::string> Writer::Get(const std::string& key) {
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), key, &value);
   std::optional<std::string> found;
   if (s.ok()) found = std::move(value);
-  cache_[key] = found;
+  Remember(key, found);
   return found;
 }
 
@@ -95,13 +116,17 @@ rocksdb::Status Writer::Commit(bool sync) {
   options.disableWAL = !sync;
   rocksdb::Status s = db_->Write(options, &batch_);
   batch_.Clear();
-  if (!s.ok() || cache_.size() > cache_entries_) cache_.clear();
+  if (!s.ok() || cache_.size() > cache_entries_) {
+    cache_.clear();
+    cache_bytes_ = 0;
+  }
   return s;
 }
 
 void Writer::Reset() {
   batch_.Clear();
   cache_.clear();
+  cache_bytes_ = 0;
 }
 
 }  // namespace ledger::projections::internal

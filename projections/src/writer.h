@@ -7,6 +7,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -36,6 +37,9 @@ class Writer {
   Writer(rocksdb::DB* db, size_t cache_entries) : db_(db), cache_entries_(cache_entries) {}
 
   void Put(const std::string& key, std::string value);
+  // A row the projections never read back (an audit entry, a timeline
+  // mark): written, not kept in memory.
+  void Append(const std::string& key, const std::string& value);
   void Delete(const std::string& key);
   // The pending or stored value; nullopt when absent.
   std::optional<std::string> Get(const std::string& key);
@@ -47,6 +51,8 @@ class Writer {
   std::optional<Versioned> GetCurrent(std::string_view table, std::string_view logical);
 
   rocksdb::WriteBatch& batch() { return batch_; }
+  // The approximate size of the rows kept in memory (any thread).
+  uint64_t cache_bytes() const { return cache_bytes_.load(); }
   // Writes the batch; trims the cache when it has grown past its limit.
   rocksdb::Status Commit(bool sync);
   // Forgets everything pending and cached (after a failed write or a drop).
@@ -57,6 +63,9 @@ class Writer {
   size_t cache_entries_;
   rocksdb::WriteBatch batch_;
   std::unordered_map<std::string, std::optional<std::string>> cache_;
+  std::atomic<uint64_t> cache_bytes_{0};
+  // Keeps `value` as the row of `key`, counting its size.
+  void Remember(const std::string& key, std::optional<std::string> value);
 };
 
 }  // namespace ledger::projections::internal

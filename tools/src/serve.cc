@@ -38,17 +38,20 @@ namespace ledger::tools {
 
 namespace {
 
-// RocksDB's own memory for one database: memtables fill up to their write
-// buffers and the block cache to its capacity, then stay there. The soak test
-// subtracts these from the resident size to see whether anything else grows.
+// The memory held for one database: RocksDB's memtables fill up to their write
+// buffers and its block cache to its capacity, our caches in front of it up to
+// their limits, then they stay there. The soak test subtracts these from the
+// resident size to see whether anything else grows.
 void AddMemoryGauges(http::Metrics& metrics, const std::string& prefix, const std::string& what,
-                     std::function<es::MemoryUsage()> read) {
+                     const std::function<es::MemoryUsage()>& read) {
   metrics.AddGauge(prefix + "_memtable_bytes", "Bytes in the memtables of " + what,
                    [read] { return static_cast<double>(read().memtables); });
   metrics.AddGauge(prefix + "_block_cache_bytes", "Bytes in the block cache of " + what,
                    [read] { return static_cast<double>(read().block_cache); });
   metrics.AddGauge(prefix + "_table_readers_bytes", "Bytes of index and filter blocks held for " + what,
                    [read] { return static_cast<double>(read().table_readers); });
+  metrics.AddGauge(prefix + "_cache_bytes", "Bytes (estimated) of the ledger's own caches in front of " + what,
+                   [read] { return static_cast<double>(read().caches); });
 }
 
 constexpr char kDefaultDemoPassword[] = "demo-password-2026";

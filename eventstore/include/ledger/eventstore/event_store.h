@@ -134,13 +134,17 @@ struct WriterStats {
   uint64_t max_batch_commands = 0;
 };
 
-// Memory RocksDB holds for one database, in bytes (/metrics). It grows up to
-// the configured write buffers and block cache and stays there: the soak test
-// subtracts it from the process's resident size to see what the rest holds.
+// Memory held for one database, in bytes (/metrics): RocksDB's grows up to the
+// configured write buffers and block cache and stays there, and the caches in
+// front of it up to their limits: the soak test subtracts both from the
+// process's resident size to see what the rest holds.
 struct MemoryUsage {
   uint64_t memtables = 0;      // rocksdb.cur-size-all-mem-tables, every column family
   uint64_t block_cache = 0;    // rocksdb.block-cache-usage
   uint64_t table_readers = 0;  // rocksdb.estimate-table-readers-mem (indexes and filters)
+  // Our own caches in front of RocksDB (approximate: keys, values and a
+  // hash-node overhead each); bounded, emptied when they reach their limit.
+  uint64_t caches = 0;
 };
 
 class Subscription;

@@ -39,6 +39,8 @@
 //                                                                 maximum event time reached `time`
 //              T|pos|<BE64 position>            -> BE64 time      the same entry, by position
 //              T|max                            -> BE64 time      the running maximum so far
+//   states     S|<stream id>                    -> state          every stream's current state and
+//                                                                 version (core::EncodeStreamState)
 //
 // Times are microseconds since the epoch, stored with the sign bit flipped.
 #pragma once
@@ -56,10 +58,12 @@ inline constexpr std::string_view kClaimsProjection = "claims";
 inline constexpr std::string_view kAuditProjection = "audit";
 inline constexpr std::string_view kDirectoryProjection = "directory";
 inline constexpr std::string_view kTimelineProjection = "timeline";
+inline constexpr std::string_view kStatesProjection = "states";
 inline constexpr std::string_view kClaimsNamespace = "C|";
 inline constexpr std::string_view kAuditNamespace = "A|";
 inline constexpr std::string_view kDirectoryNamespace = "D|";
 inline constexpr std::string_view kTimelineNamespace = "T|";
+inline constexpr std::string_view kStatesNamespace = "S|";
 
 // Versioned tables: append kCurrent or kHistory, then the logical key.
 inline constexpr std::string_view kCurrent = "c|";

@@ -67,7 +67,7 @@ class ProjectionDb {
   ProjectionDb(const ProjectionDb&) = delete;
   ProjectionDb& operator=(const ProjectionDb&) = delete;
 
-  // "audit", "claims", "directory", "timeline".
+  // "audit", "claims", "directory", "timeline", "states".
   static std::vector<std::string> ProjectionNames();
 
   // Last position applied by one projection (0 = none); nullopt for an unknown name.
