@@ -12,6 +12,7 @@
 
 #include "ledger/app/command_bus.h"
 #include "ledger/base/csv.h"
+#include "ledger/base/sha256.h"
 #include "ledger/core/codec.h"
 #include "ledger/core/domain.h"
 #include "ledger/core/streams.h"
@@ -366,6 +367,13 @@ es::Result<ClaimImportPlan> PlanClaimImport(es::EventStore& store, std::string_v
   Importer importer(store, options);
   if (es::Status s = importer.CheckAll(records); !s.ok()) return s;
   return importer.TakePlan();
+}
+
+std::string ImportDigest(std::string_view csv, std::string_view actor, bool submit) {
+  std::string named(csv);
+  named.append("\n").append(actor);
+  if (submit) named.append("\nsubmit");
+  return base::Sha256Hex(named);
 }
 
 }  // namespace ledger::app

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "ledger/projections/directory.h"
+#include "ledger/projections/states.h"
 
 namespace ledger::app {
 
@@ -73,6 +74,23 @@ std::optional<std::string> Ledger::OrganisationName(std::string_view code) const
   auto org = projections::FindOrganisation(*db_, code);
   if (!org.ok() || !org->has_value()) return std::nullopt;
   return (*org)->name;
+}
+
+es::Result<ClaimImport> Ledger::ImportClaims(std::string_view csv, ClaimImportOptions options) {
+  if (options.digest.empty()) options.digest = ImportDigest(csv, options.actor, options.submit);
+  auto plan = PlanClaimImport(*store_, csv, options);
+  if (!plan.ok()) return plan.status();
+  ClaimImport out{std::move(*plan), std::nullopt};
+  if (!out.plan.errors.empty() || out.plan.request.streams.empty()) return out;
+  auto appended = store_->Append(out.plan.request);
+  if (!appended.ok()) return appended.status();
+  (void)WaitForProjections(appended->last_position);
+  out.appended = std::move(*appended);
+  return out;
+}
+
+es::Result<std::optional<core::LoadedStream>> Ledger::StreamState(std::string_view stream_id) const {
+  return projections::FindStreamState(*db_, stream_id);
 }
 
 std::optional<std::string> Ledger::PersonName(std::string_view username) const {

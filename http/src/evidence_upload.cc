@@ -1,9 +1,9 @@
-#include "evidence_upload.h"
+#include "ledger/http/evidence_upload.h"
 
 #include "ledger/http/multipart.h"
 #include "ledger/http/problem.h"
 
-namespace ledger::http::api {
+namespace ledger::http {
 namespace {
 
 Response BadUpload(std::string code, std::string message) {
@@ -76,4 +76,4 @@ Response EvidenceDownload(std::string bytes, const core::Evidence& evidence) {
   return r;
 }
 
-}  // namespace ledger::http::api
+}  // namespace ledger::http

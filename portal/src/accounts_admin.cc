@@ -21,7 +21,7 @@ core::Scope ScopeOf(const core::AccountState& a) { return {"", a.commissioner_co
 std::optional<std::pair<core::AccountState, uint64_t>> ManagedAccount(Page& page) {
   const std::string& username = page.call().Param("username");
   if (!core::IsValidUsername(username)) return std::nullopt;
-  auto loaded = LoadState<core::AccountState>(page.bus(), core::AccountStream(username));
+  auto loaded = CurrentState<core::AccountState>(page.ledger(), core::AccountStream(username));
   if (!loaded || loaded->first.status == AccountStatus::kNone) return std::nullopt;
   if (!page.Allowed(Action::kManageAccounts, ScopeOf(loaded->first))) return std::nullopt;
   return loaded;
@@ -119,7 +119,7 @@ Response RenderAccount(Page& page, const core::AccountState& a, uint64_t version
   }
   m["fields"] = fields;
   if (!errors.empty()) m["error_summary"] = ErrorSummary(errors);
-  return page.Render(status, "account", std::move(m));
+  return page.Render(status, "account", m);
 }
 
 Response AccountPage(Page& page) {

@@ -73,7 +73,7 @@ std::string PaymentTypeName(const core::ServiceState& s) {
 std::vector<core::ServiceState> Services(Page& page) {
   std::vector<core::ServiceState> out;
   for (const auto& row : Rows(page, "services")) {
-    auto s = LoadState<core::ServiceState>(page.bus(), core::ServiceStream(row.at("service_id")));
+    auto s = CurrentState<core::ServiceState>(page.ledger(), core::ServiceStream(row.at("service_id")));
     if (s && core::MayOffer(s->first, page.who().org_code)) out.push_back(s->first);
   }
   return out;
@@ -104,7 +104,7 @@ Response ServicesAdmin(Page& page) {
   json::object m = page.Base("Services", "/admin/services");
   m["has_services"] = !services.empty();
   m["services"] = services;
-  return page.Render(200, "services_admin", std::move(m));
+  return page.Render(200, "services_admin", m);
 }
 
 json::object ServiceSelect(Page& page, const std::string& chosen, bool published_only, const std::string& first_text) {
@@ -133,9 +133,9 @@ Response OffersPage(Page& page) {
   for (const auto& row : Rows(page, "offers", filters)) {
     std::string stream = core::OfferStream(row.at("service_id"), row.at("provider"));
     if (!seen.insert(stream).second) continue;
-    auto o = LoadState<core::OfferState>(page.bus(), stream);
+    auto o = CurrentState<core::OfferState>(page.ledger(), stream);
     if (!o || o->first.commissioner != page.who().org_code) continue;
-    auto s = LoadState<core::ServiceState>(page.bus(), core::ServiceStream(o->first.service_id));
+    auto s = CurrentState<core::ServiceState>(page.ledger(), core::ServiceStream(o->first.service_id));
     service_name = s ? s->first.definition.name : o->first.service_id;
     ++counts[static_cast<int>(o->first.status) % 5];
     offers.push_back(
@@ -156,7 +156,7 @@ Response OffersPage(Page& page) {
   m["fields"] = json::object{{"service", ServiceSelect(page, service, false, "All services")}};
   m["has_offers"] = !offers.empty();
   m["offers"] = offers;
-  return page.Render(200, "offers", std::move(m));
+  return page.Render(200, "offers", m);
 }
 
 json::object DateField(const std::string& id, const std::string& label, const std::string& example,
@@ -211,7 +211,7 @@ Response RenderOfferNew(Page& page, int status, std::vector<std::pair<std::strin
   }
   m["fields"] = fields;
   if (!errors.empty()) m["error_summary"] = ErrorSummary(errors);
-  return page.Render(status, "offer_new", std::move(m));
+  return page.Render(status, "offer_new", m);
 }
 
 Response OfferNewPage(Page& page) { return RenderOfferNew(page, 200, {}); }
@@ -248,7 +248,7 @@ Response OfferNewPost(Page& page) {
 
 Response OfferWithdrawPost(Page& page) {
   std::string id = page.call().Param("id");
-  auto o = LoadState<core::OfferState>(page.bus(), id);
+  auto o = CurrentState<core::OfferState>(page.ledger(), id);
   if (id.rfind("offer-", 0) != 0 || !o || o->first.commissioner != page.who().org_code) return page.NotFound();
   app::ExecuteResult r = page.Execute(core::WithdrawOffer{o->first.service_id, o->first.provider});
   Flash f;
@@ -281,7 +281,7 @@ Response ProvidersPage(Page& page) {
   m["count_text"] = fmt::format("{} {}", providers.size(), providers.size() == 1 ? "provider" : "providers");
   m["next_href"] = "";
   m["providers"] = providers;
-  return page.Render(200, "providers", std::move(m));
+  return page.Render(200, "providers", m);
 }
 
 }  // namespace
@@ -347,14 +347,14 @@ Response AccountsPage(Page& page) {
   m["has_pending"] = !pending.empty();
   m["pending"] = pending;
   m["accounts"] = accounts;
-  return page.Render(200, "accounts", std::move(m));
+  return page.Render(200, "accounts", m);
 }
 
 // ---- One provider ----------------------------------------------------------------------------
 
 std::optional<std::pair<core::OrgState, uint64_t>> LoadProvider(Page& page, const std::string& code) {
   if (!core::IsValidId(code)) return std::nullopt;
-  auto org = LoadState<core::OrgState>(page.bus(), core::OrgStream(code));
+  auto org = CurrentState<core::OrgState>(page.ledger(), core::OrgStream(code));
   if (!org || !core::IsProvider(org->first.kind) ||
       !page.Allowed(core::Action::kManageProviders, core::ScopeOf(org->first))) {
     return std::nullopt;
@@ -393,7 +393,7 @@ Response RenderProvider(Page& page, const core::OrgState& org, uint64_t version,
   mode["error"] = error;
   m["fields"] = json::object{{"approval_mode", mode}};
   if (!error.empty()) m["error_summary"] = ErrorSummary({{"approval_mode", error}});
-  return page.Render(status, "provider_form", std::move(m));
+  return page.Render(status, "provider_form", m);
 }
 
 Response ProviderPage(Page& page) {

@@ -6,6 +6,7 @@
 #include "ledger/core/streams.h"
 #include "ledger/eventstore/event_store.h"
 #include "ledger/projections/claim_views.h"
+#include "ledger/projections/directory.h"
 #include "ledger/projections/reports.h"
 #include "portal_internal.h"
 
@@ -39,7 +40,7 @@ std::string WaitingFor(core::Timestamp since, core::Timestamp now) {
 std::string ServiceNameOf(Page& page, const std::string& id, std::map<std::string, std::string>& cache) {
   auto it = cache.find(id);
   if (it != cache.end()) return it->second;
-  auto s = LoadState<core::ServiceState>(page.bus(), core::ServiceStream(id));
+  auto s = CurrentState<core::ServiceState>(page.ledger(), core::ServiceStream(id));
   return cache[id] = s ? s->first.definition.name : id;
 }
 
@@ -79,7 +80,7 @@ Response WorklistPage(Page& page) {
   m["has_items"] = !items.empty();
   m["items"] = items;
   m["pagination"] = PaginationModel("/worklist", at, next_cursor);
-  return page.Render(200, "worklist", std::move(m));
+  return page.Render(200, "worklist", m);
 }
 
 // ---- Decisions -----------------------------------------------------------------------
@@ -92,10 +93,10 @@ struct Loaded {
 
 std::optional<Loaded> LoadVisibleClaim(Page& page, const std::string& id) {
   if (!core::IsValidId(id)) return std::nullopt;
-  auto c = LoadState<core::ClaimState>(page.bus(), core::ClaimStream(id));
+  auto c = CurrentState<core::ClaimState>(page.ledger(), core::ClaimStream(id));
   if (!c || c->first.status == ClaimStatus::kNone || c->first.status == ClaimStatus::kDeleted) return std::nullopt;
   if (!page.Allowed(Action::kViewClaim, core::ClaimScope(c->first.claim))) return std::nullopt;
-  auto s = LoadState<core::ServiceState>(page.bus(), core::ServiceStream(c->first.claim.service_id));
+  auto s = CurrentState<core::ServiceState>(page.ledger(), core::ServiceStream(c->first.claim.service_id));
   return Loaded{c->first, c->second, s ? s->first.definition.name : c->first.claim.service_id};
 }
 
@@ -194,7 +195,7 @@ Response RenderDecision(
   }
   m["fields"] = json::object{{"decision", decision}, {"reason_code", reason_code}, {"reason", reason}};
   if (!errors.empty()) m["error_summary"] = ErrorSummary(errors);
-  return page.Render(status, "claim_decision", std::move(m));
+  return page.Render(status, "claim_decision", m);
 }
 
 Response DecisionPage(Page& page) {
@@ -287,7 +288,7 @@ Response RenderHold(Page& page, const Loaded& c, int status, const std::string& 
   reason["error"] = error;
   m["fields"] = json::object{{"reason", reason}};
   if (!error.empty()) m["error_summary"] = ErrorSummary({{"reason", error}});
-  return page.Render(status, "claim_hold", std::move(m));
+  return page.Render(status, "claim_hold", m);
 }
 
 Response HoldPage(Page& page) {
@@ -364,7 +365,7 @@ Response PaymentRunsPage(Page& page) {
   if (table.ok()) {
     for (const auto& row : table.value().rows) {
       std::string run_id = CellText(row[0]);
-      auto run = LoadState<core::PaymentRunState>(page.bus(), core::PaymentRunStream(run_id));
+      auto run = CurrentState<core::PaymentRunState>(page.ledger(), core::PaymentRunStream(run_id));
       if (!run) continue;
       const auto& s = run->first;
       runs.push_back(json::object{{"run_id", run_id},
@@ -377,7 +378,7 @@ Response PaymentRunsPage(Page& page) {
   std::reverse(runs.begin(), runs.end());
   m["has_runs"] = !runs.empty();
   m["runs"] = runs;
-  return page.Render(200, "payment_runs", std::move(m));
+  return page.Render(200, "payment_runs", m);
 }
 
 Response RenderRunNew(Page& page, int status, const std::vector<std::pair<std::string, std::string>>& errors) {
@@ -391,7 +392,7 @@ Response RenderRunNew(Page& page, int status, const std::vector<std::pair<std::s
   for (size_t i = 0; i < approved.size(); ++i) {
     const auto& c = approved[i];
     bool checked = !posted || std::find(chosen.begin(), chosen.end(), c.claim_id) != chosen.end();
-    auto s = LoadState<core::ServiceState>(page.bus(), core::ServiceStream(c.service_id));
+    auto s = CurrentState<core::ServiceState>(page.ledger(), core::ServiceStream(c.service_id));
     claims.push_back(json::object{{"item_id", i == 0 ? std::string("claim_ids") : "claim_ids-" + c.claim_id},
                                   {"claim_id", c.claim_id},
                                   {"claim_ref", ClaimRef(c.claim_id)},
@@ -417,7 +418,7 @@ Response RenderRunNew(Page& page, int status, const std::vector<std::pair<std::s
   }
   m["fields"] = json::object{{"pay_date", pay_date}, {"claim_ids", claim_ids}};
   if (!errors.empty()) m["error_summary"] = ErrorSummary(errors);
-  return page.Render(status, "payment_run_new", std::move(m));
+  return page.Render(status, "payment_run_new", m);
 }
 
 Response RunNewPage(Page& page) { return RenderRunNew(page, 200, {}); }
@@ -451,28 +452,18 @@ Response RenderRun(Page& page, const core::PaymentRunState& s, uint64_t version,
                    const std::vector<std::pair<std::string, std::string>>& errors) {
   json::object m = page.Base("Payment run " + s.run_id, "/payment-runs");
   m["back_link"] = json::object{{"href", "/payment-runs"}, {"text", "Back to payment runs"}};
-  std::string confirmed_by, confirmed_text, created_text;
+  std::string confirmed_by, confirmed_text, created_text, head_hash;
   uint64_t head_position = 0;
-  std::string head_hash;
-  auto events = page.portal().deps().ledger->store().ReadStream(core::PaymentRunStream(s.run_id));
-  if (events.ok()) {
-    for (const auto& e : events.value()) {
-      if (e.type == "PaymentRunCreated") created_text = FormatWhen(e.recorded_at_us);
-      if (e.type == "PaymentRunConfirmed") {
-        confirmed_by = PersonName(page.ledger(), e.actor_id);
-        confirmed_text = FormatWhen(e.recorded_at_us);
-      }
+  auto entry = projections::FindPaymentRun(page.db(), s.run_id);
+  if (entry.ok() && entry->has_value()) {
+    const projections::PaymentRunEntry& run = **entry;
+    if (run.created_at != 0) created_text = FormatWhen(run.created_at);
+    if (run.confirmed_at != 0) {
+      confirmed_by = PersonName(page.ledger(), run.confirmed_by);
+      confirmed_text = FormatWhen(run.confirmed_at);
     }
-  }
-  projections::ReportParams params;
-  params.scope = s.commissioner;
-  auto table = projections::RunReport(page.db(), "payment_runs", params);
-  if (table.ok()) {
-    for (const auto& row : table.value().rows) {
-      if (CellText(row[0]) != s.run_id) continue;
-      if (const auto* p = std::get_if<int64_t>(&row[5])) head_position = static_cast<uint64_t>(*p);
-      head_hash = CellText(row[6]);
-    }
+    head_position = run.head_position;
+    head_hash = run.head_hash;
   }
   json::array claims;
   for (const auto& line : s.claims) {
@@ -510,12 +501,12 @@ Response RenderRun(Page& page, const core::PaymentRunState& s, uint64_t version,
   }
   m["fields"] = json::object{{"reference", reference}};
   if (!errors.empty()) m["error_summary"] = ErrorSummary(errors);
-  return page.Render(status, "payment_run", std::move(m));
+  return page.Render(status, "payment_run", m);
 }
 
 std::optional<std::pair<core::PaymentRunState, uint64_t>> LoadRun(Page& page, const std::string& id) {
   if (!core::IsValidId(id)) return std::nullopt;
-  auto run = LoadState<core::PaymentRunState>(page.bus(), core::PaymentRunStream(id));
+  auto run = CurrentState<core::PaymentRunState>(page.ledger(), core::PaymentRunStream(id));
   if (!run || run->first.commissioner != page.who().org_code) return std::nullopt;
   return run;
 }

@@ -9,7 +9,6 @@
 
 #include <fmt/format.h>
 
-#include "evidence_upload.h"
 #include "ledger/app/claim_import.h"
 #include "ledger/app/evidence_store.h"
 #include "ledger/base/csv.h"
@@ -18,6 +17,7 @@
 #include "ledger/core/evidence.h"
 #include "ledger/core/streams.h"
 #include "ledger/eventstore/event_store.h"
+#include "ledger/http/evidence_upload.h"
 #include "ledger/projections/claim_views.h"
 #include "ledger/projections/directory.h"
 #include "ledger/projections/reports.h"
@@ -40,13 +40,13 @@ struct LoadedClaim {
 // The claim if it exists and the viewer may do `action` to it.
 std::optional<LoadedClaim> LoadClaim(Page& page, const std::string& id, Action action) {
   if (!core::IsValidId(id)) return std::nullopt;
-  auto claim = LoadState<core::ClaimState>(page.bus(), core::ClaimStream(id));
+  auto claim = CurrentState<core::ClaimState>(page.ledger(), core::ClaimStream(id));
   if (!claim || claim->first.status == ClaimStatus::kNone || claim->first.status == ClaimStatus::kDeleted) {
     return std::nullopt;
   }
   if (!page.Allowed(action, core::ClaimScope(claim->first.claim))) return std::nullopt;
   LoadedClaim out{claim->first, claim->second, {}};
-  auto service = LoadState<core::ServiceState>(page.bus(), core::ServiceStream(claim->first.claim.service_id));
+  auto service = CurrentState<core::ServiceState>(page.ledger(), core::ServiceStream(claim->first.claim.service_id));
   if (service) out.service = service->first;
   return out;
 }
@@ -56,7 +56,7 @@ std::optional<core::Pence> PriceNow(Page& page, const LoadedClaim& c) {
   if (!period) return std::nullopt;
   const core::Tariff* tariff = core::TariffFor(c.service, *period);
   if (tariff == nullptr) return std::nullopt;
-  auto org = LoadState<core::OrgState>(page.bus(), core::OrgStream(c.claim.claim.provider));
+  auto org = CurrentState<core::OrgState>(page.ledger(), core::OrgStream(c.claim.claim.provider));
   int64_t list_size = 0;
   if (org) list_size = org->first.ListSizeAt(period->end).value_or(0);
   auto priced = core::Price(*tariff, c.claim.values, list_size);
@@ -160,7 +160,7 @@ std::optional<std::vector<ClaimStatus>> StatusFilter(const std::string& slug) {
 std::string ServiceName(Page& page, const std::string& id, std::map<std::string, std::string>& cache) {
   auto it = cache.find(id);
   if (it != cache.end()) return it->second;
-  auto s = LoadState<core::ServiceState>(page.bus(), core::ServiceStream(id));
+  auto s = CurrentState<core::ServiceState>(page.ledger(), core::ServiceStream(id));
   return cache[id] = s ? s->first.definition.name : id;
 }
 
@@ -238,7 +238,7 @@ Response ClaimsList(Page& page) {
   }
   status["options"] = options;
   m["fields"] = json::object{{"status", status}};
-  return page.Render(200, "claims", std::move(m));
+  return page.Render(200, "claims", m);
 }
 
 // ---- New claim -------------------------------------------------------------------------------
@@ -292,8 +292,8 @@ std::vector<Claimable> ClaimableServices(Page& page) {
     const std::string* sid = std::get_if<std::string>(&row[0]);
     const std::string* provider = std::get_if<std::string>(&row[1]);
     if (sid == nullptr || provider == nullptr || *provider != who.org_code || !seen.insert(*sid).second) continue;
-    auto offer = LoadState<core::OfferState>(page.bus(), core::OfferStream(*sid, who.org_code));
-    auto service = LoadState<core::ServiceState>(page.bus(), core::ServiceStream(*sid));
+    auto offer = CurrentState<core::OfferState>(page.ledger(), core::OfferStream(*sid, who.org_code));
+    auto service = CurrentState<core::ServiceState>(page.ledger(), core::ServiceStream(*sid));
     if (!offer || !service || service->first.status != core::ServiceStatus::kPublished) continue;
     Claimable c{service->first, {}};
     for (const auto& period : PeriodsOf(service->first.definition, today)) {
@@ -301,7 +301,7 @@ std::vector<Claimable> ClaimableServices(Page& page) {
       if (!window.Contains(today) || !core::Participates(offer->first, period)) continue;
       if (core::TariffFor(service->first, period) == nullptr) continue;
       std::string text = period.ToString();
-      auto key = LoadState<core::ClaimKeyState>(page.bus(), core::ClaimKeyStream(who.org_code, *sid, text));
+      auto key = CurrentState<core::ClaimKeyState>(page.ledger(), core::ClaimKeyStream(who.org_code, *sid, text));
       if (key && !key->first.holder.empty()) continue;
       c.periods.emplace_back(text, window);
     }
@@ -360,7 +360,7 @@ Response RenderClaimNew(Page& page, int status, const std::string& chosen_servic
   }
   m["fields"] = json::object{{"service", service}, {"period", period}};
   if (!errors.empty()) m["error_summary"] = ErrorSummary(errors);
-  return page.Render(status, "claim_new", std::move(m));
+  return page.Render(status, "claim_new", m);
 }
 
 Response ClaimNew(Page& page) { return RenderClaimNew(page, 200, page.call().Query("service"), "", {}); }
@@ -397,17 +397,11 @@ Response ClaimNewPost(Page& page) {
 
 // ---- Edit --------------------------------------------------------------------------------
 
+// Why a returned claim came back, from the claims read model.
 std::string ReturnReason(Page& page, const std::string& claim_id) {
-  auto events = page.portal().deps().ledger->store().ReadStream(core::ClaimStream(claim_id));
-  if (!events.ok()) return {};
-  std::string reason;
-  for (const auto& e : events.value()) {
-    auto decoded = core::Decode(e.type, e.schema_version, e.payload);
-    if (!decoded.ok()) continue;
-    if (auto* r = std::get_if<core::ClaimReturned>(&decoded.value())) reason = r->reason;
-    if (auto* r = std::get_if<core::ClaimReturnedByProvider>(&decoded.value())) reason = r->reason;
-  }
-  return reason;
+  auto view = page.ledger().GetClaim(claim_id);
+  if (!view.ok() || !view->has_value() || (*view)->status != ClaimStatus::kReturned) return {};
+  return (*view)->last_reason;
 }
 
 // Field id on the edit page for a FieldError path.
@@ -508,7 +502,7 @@ Response RenderEdit(
   // Counts of patients cannot exceed the list size the claim is priced with.
   std::optional<int64_t> list_size;
   if (auto period = core::Period::Parse(c.service.definition.frequency, c.claim.claim.period)) {
-    if (auto org = LoadState<core::OrgState>(page.bus(), core::OrgStream(c.claim.claim.provider))) {
+    if (auto org = CurrentState<core::OrgState>(page.ledger(), core::OrgStream(c.claim.claim.provider))) {
       list_size = org->first.ListSizeAt(period->end);
     }
   }
@@ -539,7 +533,7 @@ Response RenderEdit(
   if (error_of.count("evidence_file")) file["error"] = error_of["evidence_file"];
   m["fields"] = json::object{{"evidence_file", file}};
   if (!errors.empty()) m["error_summary"] = ErrorSummary(errors);
-  return page.Render(status, "claim_edit", std::move(m));
+  return page.Render(status, "claim_edit", m);
 }
 
 Response ClaimEdit(Page& page) {
@@ -658,7 +652,7 @@ Response EvidenceDownload(Page& page) {
   if (it == known.end() || page.portal().deps().ledger->evidence_dir().empty()) return page.NotFound();
   auto bytes = app::ReadEvidence(page.portal().deps().ledger->evidence_dir(), sha);
   if (!bytes.ok()) return page.NotFound();
-  Response r = api::EvidenceDownload(std::move(bytes).value(), *it);
+  Response r = http::EvidenceDownload(std::move(bytes).value(), *it);
   r.Set("Cache-Control", "private, no-store");
   return r;
 }
@@ -690,13 +684,13 @@ Response ClaimCheck(Page& page) {
   m["pricing_explanation"] = tariff ? fmt::format("Worked out with the tariff in force from {}.",
                                                   FormatDateText(tariff->effective_from))
                                     : "There is no tariff for this period yet.";
-  auto org = LoadState<core::OrgState>(page.bus(), core::OrgStream(c->claim.claim.provider));
+  auto org = CurrentState<core::OrgState>(page.ledger(), core::OrgStream(c->claim.claim.provider));
   bool multi = org && org->first.approval_mode == core::ApprovalMode::kMultiLevel;
   m["submit_explanation"] = std::string(multi ? "Your practice approver will check the claim before it goes to the "
                                                 "commissioner. "
                                               : "The claim goes to your commissioner to be checked. ") +
                             "By submitting you confirm the figures are correct and match your clinical records.";
-  return page.Render(200, "claim_check", std::move(m));
+  return page.Render(200, "claim_check", m);
 }
 
 Response SubmitPost(Page& page) {
@@ -815,31 +809,52 @@ std::optional<TimelineEntry> Describe(const core::Event& event) {
   return t;
 }
 
+// Every event of the claim from the audit read model (never the log), in log order.
+std::vector<std::pair<std::string, core::Event>> ClaimEvents(Page& page, const std::string& claim_id) {
+  std::vector<std::pair<std::string, core::Event>> out;  // actor, event
+  std::string cursor;
+  do {
+    auto audit = page.ledger().ClaimAudit(claim_id, cursor);
+    if (!audit.ok()) break;
+    for (const projections::AuditEntry& entry : audit->entries) {
+      boost::system::error_code ec;
+      json::value parsed = json::parse(entry.json, ec);
+      const json::object* object = ec ? nullptr : parsed.if_object();
+      const json::value* event = object ? object->if_contains("event") : nullptr;
+      if (event == nullptr || !event->is_object()) continue;
+      json::object typed = event->get_object();
+      if (const json::value* type = object->if_contains("type")) typed["type"] = *type;
+      auto decoded = core::FromJson(typed);
+      if (!decoded.ok()) continue;
+      const json::value* actor = object->if_contains("actor");
+      out.emplace_back(actor && actor->is_string() ? std::string(actor->get_string()) : "", std::move(decoded.value()));
+    }
+    cursor = audit->next_cursor;
+  } while (!cursor.empty());
+  return out;
+}
+
 json::array Timeline(Page& page, const std::string& claim_id, std::string* decision_heading, std::string* decision_code,
                      std::string* decision_reason) {
   json::array out;
-  auto events = page.portal().deps().ledger->store().ReadStream(core::ClaimStream(claim_id));
-  if (!events.ok()) return out;
   std::map<std::string, std::pair<std::string, std::string>> people;  // username -> name, organisation
-  for (const auto& env : events.value()) {
-    auto decoded = core::Decode(env.type, env.schema_version, env.payload);
-    if (!decoded.ok()) continue;
-    auto entry = Describe(decoded.value());
+  for (const auto& [actor_id, event] : ClaimEvents(page, claim_id)) {
+    auto entry = Describe(event);
     if (!entry) continue;
-    if (auto* r = std::get_if<core::ClaimRejected>(&decoded.value())) {
+    if (auto* r = std::get_if<core::ClaimRejected>(&event)) {
       *decision_heading = "Reason for rejection";
       *decision_code = ReasonCodeText(r->reason_code);
       *decision_reason = r->reason;
-    } else if (auto* r2 = std::get_if<core::ClaimReturned>(&decoded.value())) {
+    } else if (auto* r2 = std::get_if<core::ClaimReturned>(&event)) {
       *decision_heading = "Reason for returning the claim";
       *decision_code = "";
       *decision_reason = r2->reason;
-    } else if (std::holds_alternative<core::ClaimSubmitted>(decoded.value())) {
+    } else if (std::holds_alternative<core::ClaimSubmitted>(event)) {
       decision_heading->clear();
       decision_code->clear();
       decision_reason->clear();
     }
-    std::string actor = env.actor_id, org;
+    std::string actor = actor_id, org;
     if (!actor.empty()) {
       auto it = people.find(actor);
       if (it == people.end()) {
@@ -853,11 +868,12 @@ json::array Timeline(Page& page, const std::string& claim_id, std::string* decis
       actor = it->second.first;
       org = it->second.second;
     }
+    const core::Timestamp at = std::visit([](const auto& e) { return e.at; }, event);
     out.push_back(json::object{{"title", entry->title},
                                {"actor", actor},
                                {"actor_organisation", org},
-                               {"at_iso", FormatIso(env.recorded_at_us)},
-                               {"at_text", FormatWhen(env.recorded_at_us)},
+                               {"at_iso", FormatIso(at)},
+                               {"at_text", FormatWhen(at)},
                                {"detail", entry->detail},
                                {"reason", entry->reason}});
   }
@@ -926,7 +942,7 @@ Response RenderClaimPage(Page& page, const std::string& claim_id, int status, co
   m["has_evidence"] = !evidence.empty();
   m["evidence"] = evidence;
   m["timeline"] = timeline;
-  return page.Render(status, "claim", std::move(m));
+  return page.Render(status, "claim", m);
 }
 
 namespace {
@@ -941,7 +957,7 @@ Response WithdrawPage(Page& page) {
   json::object m = page.Base("Withdraw claim", "/claims");
   m["back_link"] = json::object{{"href", "/claims/" + c->claim.claim.claim_id}, {"text", "Back to claim"}};
   m["claim"] = ClaimSummary(page, *c);
-  return page.Render(200, "claim_withdraw", std::move(m));
+  return page.Render(200, "claim_withdraw", m);
 }
 
 Response WithdrawPost(Page& page) {
@@ -956,7 +972,7 @@ Response WithdrawPost(Page& page) {
     m["claim"] = ClaimSummary(page, *c);
     m["error_summary"] = json::object{{"description", RejectionText(r)}, {"items", json::array{}}};
     return page.Render(r.rejected() && r.rejection().kind == core::Rejection::Kind::kConflict ? 409 : 422,
-                       "claim_withdraw", std::move(m));
+                       "claim_withdraw", m);
   }
   Flash f;
   f.heading = "Claim withdrawn";
@@ -990,7 +1006,7 @@ Response RenderBulk(Page& page, int status, const std::string& error, json::valu
   m["has_csv_templates"] = !templates.empty();
   m["csv_templates"] = templates;
   if (!error.empty()) m["error_summary"] = ErrorSummary({{"csv_file", error}});
-  return page.Render(status, "claims_bulk", std::move(m));
+  return page.Render(status, "claims_bulk", m);
 }
 
 Response BulkPage(Page& page) { return RenderBulk(page, 200, "", false); }
@@ -1003,9 +1019,13 @@ Response BulkPost(Page& page) {
   options.actor = page.who().username;
   options.submit = submit;
   options.at = page.call().context().now();
-  options.digest = base::Sha256Hex(file->bytes + "\n" + options.actor + (submit ? "\nsubmit" : ""));
-  auto plan = app::PlanClaimImport(page.portal().deps().ledger->store(), file->bytes, options);
-  if (!plan.ok()) return RenderBulk(page, 500, "The file could not be checked just now. Try again.", false);
+  auto imported = page.ledger().ImportClaims(file->bytes, options);
+  if (!imported.ok() && imported.status().code() == es::Status::Code::kConflict)
+    return RenderBulk(
+        page, 409, "Some of these claims changed while the file was checked; nothing was saved. Upload the file again.",
+        false);
+  if (!imported.ok()) return RenderBulk(page, 500, "The file could not be checked just now. Try again.", false);
+  const app::ClaimImportPlan* plan = &imported->plan;
   if (plan->too_many_rows) {
     return RenderBulk(page, 413,
                       fmt::format("The file has more than {} rows; nothing was saved. Split it into files of up to {} "
@@ -1025,14 +1045,6 @@ Response BulkPost(Page& page) {
         plan->errors.size() == 1 ? "row" : "rows");
     return RenderBulk(page, 422, message,
                       json::object{{"filename", file->filename.empty() ? "the file" : file->filename}, {"rows", rows}});
-  }
-  if (!plan->request.streams.empty()) {
-    auto appended = page.portal().deps().ledger->store().Append(plan->request);
-    if (!appended.ok())
-      return RenderBulk(
-          page, 409,
-          "Some of these claims changed while the file was checked; nothing was saved. Upload the file again.", false);
-    (void)page.ledger().WaitForProjections(appended->last_position);
   }
   Flash f;
   size_t n = plan->claim_ids.size();
@@ -1085,7 +1097,7 @@ void AddClaimRoutes(const std::shared_ptr<Portal>& p, std::vector<Route>& routes
   routes.push_back(PageRoute(p, "GET", "/claims/{id}/edit", Action::kPrepareClaim, ClaimEdit));
   routes.push_back(PageRoute(p, "POST", "/claims/{id}/edit", Action::kPrepareClaim, ClaimEditPost));
   routes.push_back(
-      PageRoute(p, "POST", "/claims/{id}/evidence", Action::kPrepareClaim, EvidencePost, api::kEvidenceBodyLimit));
+      PageRoute(p, "POST", "/claims/{id}/evidence", Action::kPrepareClaim, EvidencePost, kEvidenceBodyLimit));
   routes.push_back(
       PageRoute(p, "POST", "/claims/{id}/evidence/{sha}/remove", Action::kPrepareClaim, EvidenceRemovePost));
   routes.push_back(PageRoute(p, "GET", "/claims/{id}/evidence/{sha}", Action::kViewClaim, EvidenceDownload));

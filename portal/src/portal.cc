@@ -261,6 +261,7 @@ json::object Page::Base(std::string page_title, std::string_view nav_current) {
 }
 
 Response Page::Render(int status, std::string_view page, const json::object& model) {
+  if (portal_.deps().on_render) portal_.deps().on_render(page, model);
   return HtmlResponse(status, portal_.templates().RenderPage(page, model));
 }
 
@@ -368,6 +369,7 @@ std::string PreSessionCsrf(const Request& req, Response* set_on) {
 
 Response RenderSignedOut(Portal& portal, const Request& req, int status, std::string_view page,
                          const json::object& model, const std::string& new_csrf_cookie) {
+  if (portal.deps().on_render) portal.deps().on_render(page, model);
   Response r = HtmlResponse(status, portal.templates().RenderPage(page, model));
   if (!new_csrf_cookie.empty()) {
     r.Add("Set-Cookie", std::string(kPreCsrfCookie) + "=" + new_csrf_cookie + "; Path=/; HttpOnly; SameSite=Strict" +
@@ -392,7 +394,7 @@ Response GetSignIn(Portal& portal, Call& call) {
                               {"body", "An administrator of your organisation will check your request."},
                               {"link", false}};
   }
-  return RenderSignedOut(portal, req, 200, "sign_in", std::move(m), fresh);
+  return RenderSignedOut(portal, req, 200, "sign_in", m, fresh);
 }
 
 Response PostSignIn(Portal& portal, Call& call) {
@@ -403,7 +405,7 @@ Response PostSignIn(Portal& portal, Call& call) {
   if (csrf.size() != 32 || form.Get("csrf_token") != csrf) {
     std::string fresh = RandomHex(16);
     json::object m = ErrorPageModel(SignedOutBase("", fresh, portal.asset_version()), 403, "");
-    return RenderSignedOut(portal, req, 403, "error", std::move(m), fresh);
+    return RenderSignedOut(portal, req, 403, "error", m, fresh);
   }
   std::string username = Trim(form.Get("username"));
   std::string password = form.Get("password");
@@ -437,7 +439,7 @@ Response PostSignIn(Portal& portal, Call& call) {
     if (id == "password" || failure.empty()) fields[id].as_object()["error"] = message;
   }
   m["error_summary"] = ErrorSummary(errors);
-  return RenderSignedOut(portal, req, failure.empty() ? 422 : 401, "sign_in", std::move(m), "");
+  return RenderSignedOut(portal, req, failure.empty() ? 422 : 401, "sign_in", m, "");
 }
 
 // POST /sign-out: like every portal form, it needs the session's CSRF token
@@ -545,7 +547,7 @@ Response PostAccountRequest(Portal& portal, Call& call) {
     const int status = form.bad_text_field.empty() ? 403 : 400;
     std::string fresh = RandomHex(16);
     json::object m = ErrorPageModel(SignedOutBase("", fresh, portal.asset_version()), status, "");
-    return RenderSignedOut(portal, req, status, "error", std::move(m), fresh);
+    return RenderSignedOut(portal, req, status, "error", m, fresh);
   }
   std::vector<std::pair<std::string, std::string>> errors;
   std::string username = Trim(form.Get("username"));
@@ -553,7 +555,7 @@ Response PostAccountRequest(Portal& portal, Call& call) {
   if (Trim(form.Get("full_name")).empty()) errors.emplace_back("full_name", "Enter your full name");
   if (form.Get("email").find('@') == std::string::npos)
     errors.emplace_back("email", "Enter an email address in the correct format, like name@nhs.net");
-  auto org = LoadState<core::OrgState>(portal.deps().ledger->bus(), core::OrgStream(org_code));
+  auto org = CurrentState<core::OrgState>(*portal.deps().ledger, core::OrgStream(org_code));
   if (org_code.empty() || !core::IsValidId(org_code) || !org)
     errors.emplace_back("org_code", "Enter the ODS code of your organisation");
   if (!core::IsValidUsername(username))
@@ -581,7 +583,7 @@ Response PostAccountRequest(Portal& portal, Call& call) {
                              app::HashPassword(form.Get("password"))};
     core::CommandMeta meta{RandomHex(16), "", "", call.context().now()};
     meta.correlation_id = meta.command_id;
-    app::ExecuteResult r = portal.deps().ledger->bus().Execute(meta, cmd);
+    app::ExecuteResult r = portal.deps().ledger->Execute(meta, cmd);
     if (!r.ok()) {
       std::string message = RejectionText(r);
       if (r.rejected() && r.rejection().code.find("taken") != std::string::npos)
@@ -717,7 +719,7 @@ Response Home(Page& page) {
   m["counts"] = h.counts;
   m["has_links"] = !h.links.empty();
   m["links"] = h.links;
-  return page.Render(200, "home", std::move(m));
+  return page.Render(200, "home", m);
 }
 
 // ---- Static assets and unknown paths ---------------------------------------------------

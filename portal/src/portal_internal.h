@@ -227,14 +227,15 @@ json::object ErrorSummary(const std::vector<std::pair<std::string, std::string>>
 // A rejection as a human sentence.
 std::string RejectionText(const app::ExecuteResult& result);
 
-// Loads and folds one stream; nullopt when it does not exist.
+// The current state of one stream, with its version, from the read model of
+// states (pages never fold the log); nullopt when it has no event yet.
 template <typename State>
-std::optional<std::pair<State, uint64_t>> LoadState(app::CommandBus& bus, const std::string& stream_id) {
-  auto loaded = bus.LoadStream(stream_id);
-  if (!loaded.ok() || loaded.value().version == 0) return std::nullopt;
-  const State* s = std::get_if<State>(&loaded.value().state);
+std::optional<std::pair<State, uint64_t>> CurrentState(const app::Ledger& ledger, std::string_view stream_id) {
+  auto loaded = ledger.StreamState(stream_id);
+  if (!loaded.ok() || !loaded->has_value()) return std::nullopt;
+  State* s = std::get_if<State>(&(*loaded)->state);
   if (s == nullptr) return std::nullopt;
-  return std::make_pair(*s, loaded.value().version);
+  return std::make_pair(std::move(*s), (*loaded)->version);
 }
 // Display names from the directory read model (the code or username when unknown).
 std::string OrgName(const app::Ledger& ledger, const std::string& code);

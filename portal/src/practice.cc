@@ -39,7 +39,7 @@ std::vector<std::pair<core::OfferState, uint64_t>> OffersOf(Page& page) {
     const auto* provider = std::get_if<std::string>(&row[1]);
     if (sid == nullptr || provider == nullptr || *provider != page.who().org_code || !seen.insert(*sid).second)
       continue;
-    auto offer = LoadState<core::OfferState>(page.bus(), core::OfferStream(*sid, *provider));
+    auto offer = CurrentState<core::OfferState>(page.ledger(), core::OfferStream(*sid, *provider));
     if (offer) out.push_back(*offer);
   }
   return out;
@@ -49,7 +49,7 @@ Response ServicesPage(Page& page) {
   json::object m = page.Base("Services and offers", "/services");
   json::array offers, participations;
   for (const auto& [offer, version] : OffersOf(page)) {
-    auto service = LoadState<core::ServiceState>(page.bus(), core::ServiceStream(offer.service_id));
+    auto service = CurrentState<core::ServiceState>(page.ledger(), core::ServiceStream(offer.service_id));
     if (!service) continue;
     const auto& def = service->first.definition;
     if (offer.status == core::OfferStatus::kPending) {
@@ -77,12 +77,12 @@ Response ServicesPage(Page& page) {
   m["offers"] = offers;
   m["has_participations"] = !participations.empty();
   m["participations"] = participations;
-  return page.Render(200, "services", std::move(m));
+  return page.Render(200, "services", m);
 }
 
 std::optional<std::pair<core::OfferState, uint64_t>> LoadOffer(Page& page, const std::string& offer_id) {
   if (offer_id.rfind("offer-", 0) != 0 || !core::IsValidId(offer_id.substr(6))) return std::nullopt;
-  auto offer = LoadState<core::OfferState>(page.bus(), offer_id);
+  auto offer = CurrentState<core::OfferState>(page.ledger(), offer_id);
   if (!offer || !page.Allowed(core::Action::kRespondToOffer, core::ScopeOf(offer->first))) return std::nullopt;
   return offer;
 }
@@ -96,7 +96,7 @@ std::string TariffText(const core::ServiceState& s) {
 
 Response RenderOffer(Page& page, const core::OfferState& offer, uint64_t version, int status,
                      const std::vector<std::pair<std::string, std::string>>& errors) {
-  auto service = LoadState<core::ServiceState>(page.bus(), core::ServiceStream(offer.service_id));
+  auto service = CurrentState<core::ServiceState>(page.ledger(), core::ServiceStream(offer.service_id));
   if (!service) return page.NotFound();
   const auto& def = service->first.definition;
   json::object m = page.Base("Respond to an offer", "/services");
@@ -128,7 +128,7 @@ Response RenderOffer(Page& page, const core::OfferState& offer, uint64_t version
   }
   m["fields"] = json::object{{"response", response}, {"reason", reason}};
   if (!errors.empty()) m["error_summary"] = ErrorSummary(errors);
-  return page.Render(status, "offer_response", std::move(m));
+  return page.Render(status, "offer_response", m);
 }
 
 Response OfferPage(Page& page) {
@@ -190,7 +190,7 @@ Response StatementPage(Page& page) {
       if (c.status == S::kPaymentHeld) held += c.amount;
       auto it = names.find(c.service_id);
       if (it == names.end()) {
-        auto s = LoadState<core::ServiceState>(page.bus(), core::ServiceStream(c.service_id));
+        auto s = CurrentState<core::ServiceState>(page.ledger(), core::ServiceStream(c.service_id));
         it = names.emplace(c.service_id, s ? s->first.definition.name : c.service_id).first;
       }
       core::Timestamp paid_at = c.At(projections::Stage::kPaid);
@@ -225,7 +225,7 @@ Response StatementPage(Page& page) {
   m["period_text"] = fmt::format("April {} to March {}", year, year + 1);
   m["has_lines"] = !lines.empty();
   m["lines"] = lines;
-  return page.Render(200, "payment_statement", std::move(m));
+  return page.Render(200, "payment_statement", m);
 }
 
 }  // namespace

@@ -32,7 +32,7 @@ std::string UnitText(core::UnitKind k) {
 std::optional<std::pair<core::ServiceState, uint64_t>> VisibleService(Page& page) {
   const std::string& id = page.call().Param("id");
   if (!core::IsValidId(id)) return std::nullopt;
-  auto loaded = LoadState<core::ServiceState>(page.bus(), core::ServiceStream(id));
+  auto loaded = CurrentState<core::ServiceState>(page.ledger(), core::ServiceStream(id));
   if (!loaded || !core::MayOffer(loaded->first, page.who().org_code)) return std::nullopt;
   return loaded;
 }
@@ -244,7 +244,7 @@ Response RenderService(Page& page, const core::ServiceState& s, uint64_t version
   json::object fields{{"with_commissioner", with}};
   ShowErrors(m, fields, share_errors);
   m["fields"] = fields;
-  return page.Render(status, "service", std::move(m));
+  return page.Render(status, "service", m);
 }
 
 Response ServicePage(Page& page) {
@@ -346,7 +346,7 @@ Response RenderServiceForm(Page& page, const core::ServiceState* s, uint64_t ver
   }
   ShowErrors(m, fields, errors);
   m["fields"] = fields;
-  return page.Render(status, "service_form", std::move(m));
+  return page.Render(status, "service_form", m);
 }
 
 // Reads the typed details over `d`; field errors for what cannot be read.
@@ -522,7 +522,7 @@ Response RenderComponentForm(Page& page, const core::ServiceState& s, uint64_t v
                       {"numerator_of", numerator}};
   ShowErrors(m, fields, errors);
   m["fields"] = fields;
-  return page.Render(status, "service_component_form", std::move(m));
+  return page.Render(status, "service_component_form", m);
 }
 
 // A bound typed by a person: pence for money, else a whole number.
@@ -657,7 +657,7 @@ Response RenderQuestionForm(Page& page, const core::ServiceState& s, uint64_t ve
                                          Posted(page, "required", q && q->required ? "yes" : "no"))}};
   ShowErrors(m, fields, errors);
   m["fields"] = fields;
-  return page.Render(status, "service_question_form", std::move(m));
+  return page.Render(status, "service_question_form", m);
 }
 
 core::Question ReadQuestion(Page& page, const std::string& id, Errors& errors) {
@@ -787,7 +787,7 @@ Response RenderTariffForm(Page& page, const core::ServiceState& s, uint64_t vers
   for (size_t i = 0; i < items.size(); ++i) items[i].as_object()["item_hint"] = hints[i];
   ShowErrors(m, fields, errors);
   m["fields"] = fields;
-  return page.Render(status, "tariff_form", std::move(m));
+  return page.Render(status, "tariff_form", m);
 }
 
 // "75, 3500.00" lines -> tiers (percentages to basis points, amounts to pence).

@@ -10,8 +10,8 @@
 #include <string>
 #include <string_view>
 
-#include "evidence_upload.h"
 #include "ledger/core/text.h"
+#include "ledger/http/evidence_upload.h"
 #include "ledger/http/message.h"
 #include "portal_internal.h"
 
@@ -53,8 +53,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   (void)ledger::http::DecodeFormComponent(request.target);
 
-  ledger::http::api::Upload upload;
-  if (!ledger::http::api::ReadUpload(request, &upload).has_value()) {
+  ledger::http::Upload upload;
+  if (!ledger::http::ReadUpload(request, &upload).has_value()) {
     Require(IsValidText(upload.filename, TextKind::kSingleLine));
     Require(upload.filename.find('/') == std::string::npos && upload.filename.find('\\') == std::string::npos);
     Require(!upload.bytes.empty());

@@ -1,7 +1,8 @@
 // The claim rules in the portal: for every claim status x every person, the
-// claim page offers exactly the buttons of the actions GET /api/v1/claims/{id}
-// lists for that person (both ask core), and the decision page offers exactly
-// the listed decisions (approve, return, reject).
+// claim page's view model carries exactly the actions GET /api/v1/claims/{id}
+// lists for that person (both ask core), its markup offers exactly their
+// buttons, and the decision page offers exactly the listed decisions
+// (approve, return, reject).
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -85,6 +86,11 @@ TEST_CASE(
       const std::set<std::string> listed = ListedActions(w, person, id);
       const std::string cell = state.name + " / " + person + ": ";
       Response page = b.Get("/claims/" + id);
+      if (page.status == 200) {  // the view model first: the actions the page was given
+        std::set<std::string> given;
+        for (const auto& a : w.rendered.at("actions").at("available").as_array()) given.emplace(a.as_string());
+        if (given != listed) mismatches.push_back(cell + "view model " + Join(given) + ", actions " + Join(listed));
+      }
       const std::set<std::string> buttons = page.status == 200 ? Buttons(page.body, id) : std::set<std::string>{};
       buttons_seen += static_cast<int>(buttons.size());
       if (buttons != ExpectedButtons(listed)) {

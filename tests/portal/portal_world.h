@@ -26,8 +26,16 @@ struct PortalWorld : ApiWorld {
     p.ledger = &ledger();
     p.templates_dir = DefaultPortalTemplatesDir();
     p.static_dir = DefaultPortalStaticDir();
+    p.on_render = [this](std::string_view page, const boost::json::object& model) {
+      rendered_page = std::string(page);
+      rendered = model;
+    };
     context->AddRoutes(PortalRoutes(p));
   }
+  // The template and view model of the last page rendered: what a test
+  // asserts on first; the HTML only where the markup itself matters.
+  std::string rendered_page;
+  boost::json::object rendered;
 };
 
 inline std::string CsrfIn(const std::string& html) {

@@ -12,7 +12,6 @@
 
 #include "commands.h"
 #include "ledger/app/claim_import.h"
-#include "ledger/base/sha256.h"
 #include "ledger/core/streams.h"
 
 namespace ledger::tools {
@@ -42,7 +41,7 @@ int RunImport(const CLI::App& app, const ImportArgs& args) {
   options.actor = args.as;
   options.submit = args.submit;
   options.at = WallClockMicros();
-  options.digest = base::Sha256Hex(text + "\n" + args.as + (args.submit ? "\nsubmit" : ""));
+  options.digest = app::ImportDigest(text, args.as, args.submit);
   auto plan = app::PlanClaimImport(*store, text, options);
   if (!plan.ok())
     return Fail(kExitFailed, fmt::format("checking the file failed: {}; retry", plan.status().ToString()));

@@ -41,10 +41,9 @@ std::optional<core::AccountState> LoadAccount(Call& call, ApiDeps& deps, uint64_
     *answer = api::NotFound();
     return std::nullopt;
   }
-  auto account = api::LoadState<core::AccountState>(deps, core::AccountStream(username), version, answer,
-                                                    [](const core::AccountState& a) {
-                                                      return a.status != core::AccountStatus::kNone;
-                                                    });
+  auto account = api::LoadState<core::AccountState>(
+      deps, core::AccountStream(username), version, answer,
+      [](const core::AccountState& a) { return a.status != core::AccountStatus::kNone; }, api::ReadFromFor(call));
   if (!account) return std::nullopt;
   if (auto denied = call.AuthorizeScope(AccountScope(*account))) {
     *answer = std::move(*denied);
@@ -102,8 +101,9 @@ Response ListAccounts(Call& call, ApiDeps& deps) {
   if (org.empty()) org = who.org_code;
   if (!core::IsValidId(org)) return api::BadQueryParameter("org", "Enter an ODS code.");
   Response answer;
-  auto state = api::LoadState<core::OrgState>(deps, core::OrgStream(org), nullptr, &answer,
-                                              [](const core::OrgState& o) { return o.exists; });
+  auto state = api::LoadState<core::OrgState>(
+      deps, core::OrgStream(org), nullptr, &answer, [](const core::OrgState& o) { return o.exists; },
+      api::ReadFrom::kReadModel);
   if (!state) return answer;
   if (auto denied = call.AuthorizeScope({"", state->commissioner_code, org})) return *denied;
   projections::ReportParams params;

@@ -57,12 +57,21 @@ std::optional<Response> Execute(Call& call, ApiDeps& deps, const std::string& st
                                 const core::Command& command, app::Executed* executed = nullptr,
                                 core::AggregateState read = {});
 
-// A stream folded, or the answer: 404 when it does not exist or `exists` says
-// the state is empty.
+// Where a route reads the state it answers with. A GET or HEAD shows it from
+// the read model of states (one read, never the log; Execute waited for the
+// caller's own writes to reach it). A write folds the stream itself, because
+// its command decides on that state and appends after its version.
+enum class ReadFrom { kReadModel, kLog };
+ReadFrom ReadFromFor(const Call& call);
+// The state and version of `stream_id` from `from` (version 0: no such stream).
+es::Result<core::LoadedStream> ReadStreamState(ApiDeps& deps, const std::string& stream_id, ReadFrom from);
+
+// A stream's state, or the answer: 404 when it does not exist or `exists`
+// says the state is empty.
 template <typename State>
 std::optional<State> LoadState(ApiDeps& deps, const std::string& stream_id, uint64_t* version, Response* answer,
-                               std::function<bool(const State&)> exists) {
-  auto loaded = deps.ledger.bus().LoadStream(stream_id);
+                               std::function<bool(const State&)> exists, ReadFrom from = ReadFrom::kLog) {
+  auto loaded = ReadStreamState(deps, stream_id, from);
   if (!loaded.ok()) {
     *answer = ProblemResponse(loaded.status());
     return std::nullopt;

@@ -5,7 +5,6 @@
 // nothing stored and a 422 listing every row's problems.
 #include "admin_support.h"
 #include "ledger/app/claim_import.h"
-#include "ledger/base/sha256.h"
 #include "ledger/http/auth.h"
 #include "ledger/http/problem.h"
 
@@ -61,34 +60,31 @@ Response BulkUpload(Call& call, ApiDeps& deps) {
   options.actor = username;
   options.submit = submit;
   options.at = deps.ledger.Now();
-  // As `ledger import-claims`: the same file from the same person names the same claims.
-  options.digest = base::Sha256Hex(csv + "\n" + username + (submit ? "\nsubmit" : ""));
-  auto plan = app::PlanClaimImport(deps.ledger.store(), csv, options);
-  if (!plan.ok()) return ProblemResponse(plan.status());
-  if (plan->too_many_rows) return TooManyRows(plan->errors.front());
-  if (!plan->errors.empty()) return RowErrors(plan->errors);
+  auto imported = deps.ledger.ImportClaims(csv, options);
+  if (!imported.ok()) {
+    if (imported.status().code() == es::Status::Code::kConflict)
+      return ToResponse(problems::Conflict(
+          "Some of these claims changed while the file was checked; nothing was stored. Upload the file again."));
+    return ProblemResponse(imported.status());
+  }
+  const app::ClaimImportPlan& plan = imported->plan;
+  if (plan.too_many_rows) return TooManyRows(plan.errors.front());
+  if (!plan.errors.empty()) return RowErrors(plan.errors);
 
   boost::json::array ids;
-  for (const std::string& id : plan->claim_ids) ids.emplace_back(id);
-  boost::json::object body{{"count", static_cast<int64_t>(plan->claim_ids.size())},
+  for (const std::string& id : plan.claim_ids) ids.emplace_back(id);
+  boost::json::object body{{"count", static_cast<int64_t>(plan.claim_ids.size())},
                            {"submitted", submit},
                            {"claims", std::move(ids)}};
-  if (plan->request.streams.empty()) {  // every row is already stored as asked
+  if (!imported->appended) {  // every row is already stored as asked
     body["duplicate"] = true;
     return Response::Json(200, body);
   }
-  auto appended = deps.ledger.store().Append(plan->request);
-  if (!appended.ok()) {
-    if (appended.status().code() == es::Status::Code::kConflict)
-      return ToResponse(problems::Conflict(
-          "Some of these claims changed while the file was checked; nothing was stored. Upload the file again."));
-    return ProblemResponse(appended.status());
-  }
-  (void)deps.ledger.WaitForProjections(appended->last_position);
-  body["duplicate"] = appended->duplicate;
-  body["first_position"] = appended->first_position;
-  body["last_position"] = appended->last_position;
-  return Response::Json(appended->duplicate ? 200 : 201, body);
+  const es::AppendResult& appended = *imported->appended;
+  body["duplicate"] = appended.duplicate;
+  body["first_position"] = appended.first_position;
+  body["last_position"] = appended.last_position;
+  return Response::Json(appended.duplicate ? 200 : 201, body);
 }
 
 }  // namespace

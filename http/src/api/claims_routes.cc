@@ -9,14 +9,15 @@
 #include <functional>
 #include <variant>
 
+#include "admin_support.h"
 #include "api_support.h"
-#include "evidence_upload.h"
 #include "ledger/app/evidence_store.h"
 #include "ledger/base/sha256.h"
 #include "ledger/core/domain.h"
 #include "ledger/core/streams.h"
 #include "ledger/http/api.h"
 #include "ledger/http/concurrency.h"
+#include "ledger/http/evidence_upload.h"
 #include "ledger/http/json_input.h"
 #include "ledger/http/problem.h"
 #include "ledger/projections/claim_views.h"
@@ -32,7 +33,8 @@ struct LoadedClaim {
   core::ClaimState state;
 };
 
-// The claim named by {id} as the caller may see it; otherwise *answer is the
+// The claim named by {id} as the caller may see it (from the read model for a
+// GET, from the log for a write: api::ReadFromFor); otherwise *answer is the
 // 404 (unknown and forbidden alike) or a store problem.
 std::optional<LoadedClaim> LoadClaim(Call& call, ApiDeps& deps, Response* answer) {
   const std::string& id = call.Param("id");
@@ -40,7 +42,7 @@ std::optional<LoadedClaim> LoadClaim(Call& call, ApiDeps& deps, Response* answer
     *answer = api::NotFound();
     return std::nullopt;
   }
-  auto loaded = deps.ledger.bus().LoadStream(core::ClaimStream(id));
+  auto loaded = api::ReadStreamState(deps, core::ClaimStream(id), api::ReadFromFor(call));
   if (!loaded.ok()) {
     *answer = ProblemResponse(loaded.status());
     return std::nullopt;
@@ -339,8 +341,8 @@ core::Command Return(const core::ClaimState& s, const DecisionBody& b) {
 
 // PUT /api/v1/claims/{id}/evidence (raw body or multipart/form-data)
 Response AttachEvidence(Call& call, ApiDeps& deps) {
-  api::Upload upload;
-  if (auto bad = api::ReadUpload(call.request(), &upload)) return *bad;
+  Upload upload;
+  if (auto bad = ReadUpload(call.request(), &upload)) return *bad;
   Response answer;
   auto claim = LoadClaim(call, deps, &answer);
   if (!claim) return answer;
@@ -370,7 +372,7 @@ Response DownloadEvidence(Call& call, ApiDeps& deps) {
   if (found == nullptr) return api::NotFound();
   auto bytes = app::ReadEvidence(deps.ledger.evidence_dir(), sha);
   if (!bytes.ok()) return api::NotFound();
-  Response r = api::EvidenceDownload(std::move(*bytes), *found);
+  Response r = EvidenceDownload(std::move(*bytes), *found);
   r.Set("ETag", "\"" + sha + "\"");
   r.Set("Cache-Control", "private, max-age=3600");
   return r;
@@ -512,7 +514,7 @@ std::vector<Route> ClaimRoutes(ApiDeps& deps) {
            },
            204)},
       {"GET", claim + "/history", Access::For(Action::kViewClaim), bind(ClaimHistory)},
-      {"PUT", claim + "/evidence", Access::For(Action::kPrepareClaim), bind(AttachEvidence), api::kEvidenceBodyLimit},
+      {"PUT", claim + "/evidence", Access::For(Action::kPrepareClaim), bind(AttachEvidence), kEvidenceBodyLimit},
       {"GET", claim + "/evidence/{sha256}", Access::For(Action::kViewClaim), bind(DownloadEvidence)},
       {"DELETE", claim + "/evidence/{sha256}", Access::For(Action::kPrepareClaim), bind(RemoveEvidence)},
       {"POST", claim + "/submit", Access::For(Action::kSubmitClaim),

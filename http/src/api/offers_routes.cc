@@ -44,7 +44,8 @@ std::optional<core::OfferState> LoadOffer(Call& call, ApiDeps& deps, uint64_t* v
     *answer = api::NotFound();
     return std::nullopt;
   }
-  auto offer = api::LoadState<core::OfferState>(deps, core::OfferStream(service, provider), version, answer, Exists);
+  auto offer = api::LoadState<core::OfferState>(deps, core::OfferStream(service, provider), version, answer, Exists,
+                                                api::ReadFromFor(call));
   if (!offer) return std::nullopt;
   const core::Principal& who = call.principal();
   bool party = who.org_kind == core::OrgKind::kSystem || who.org_code == offer->provider ||

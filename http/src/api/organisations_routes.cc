@@ -39,8 +39,9 @@ std::optional<core::OrgState> LoadOrg(Call& call, ApiDeps& deps, uint64_t* versi
     *answer = api::NotFound();
     return std::nullopt;
   }
-  auto org = api::LoadState<core::OrgState>(deps, core::OrgStream(code), version, answer,
-                                            [](const core::OrgState& o) { return o.exists; });
+  auto org = api::LoadState<core::OrgState>(
+      deps, core::OrgStream(code), version, answer, [](const core::OrgState& o) { return o.exists; },
+      api::ReadFromFor(call));
   if (!org) return std::nullopt;
   if (auto denied = call.AuthorizeScope(core::ScopeOf(*org))) {
     *answer = std::move(*denied);

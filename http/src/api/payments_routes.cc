@@ -41,7 +41,8 @@ std::optional<core::PaymentRunState> LoadRun(Call& call, ApiDeps& deps, uint64_t
     *answer = api::NotFound();
     return std::nullopt;
   }
-  auto run = api::LoadState<core::PaymentRunState>(deps, core::PaymentRunStream(id), version, answer, Exists);
+  auto run = api::LoadState<core::PaymentRunState>(deps, core::PaymentRunStream(id), version, answer, Exists,
+                                                   api::ReadFromFor(call));
   if (!run) return std::nullopt;
   if (auto denied = call.AuthorizeScope({"", run->commissioner, ""})) {
     *answer = std::move(*denied);
@@ -192,10 +193,9 @@ Response Statement(Call& call, ApiDeps& deps) {
   if (provider.empty()) return api::BadQueryParameter("provider", "Name a provider.");
   if (!core::IsValidId(provider)) return api::NotFound();
   Response answer;
-  auto org = api::LoadState<core::OrgState>(deps, core::OrgStream(provider), nullptr, &answer,
-                                            [](const core::OrgState& o) {
-                                              return o.exists && core::IsProvider(o.kind);
-                                            });
+  auto org = api::LoadState<core::OrgState>(
+      deps, core::OrgStream(provider), nullptr, &answer,
+      [](const core::OrgState& o) { return o.exists && core::IsProvider(o.kind); }, api::ReadFrom::kReadModel);
   if (!org) return answer;
   if (auto denied = call.AuthorizeScope({provider, org->commissioner_code, ""})) return *denied;
   projections::ReportParams params;

@@ -39,8 +39,9 @@ std::optional<Resolved> Resolve(Call& call, ApiDeps& deps, const projections::Re
       return std::nullopt;
     }
     auto org = core::IsValidId(provider)
-                   ? api::LoadState<core::OrgState>(deps, core::OrgStream(provider), nullptr, answer,
-                                                    [](const core::OrgState& o) { return o.exists; })
+                   ? api::LoadState<core::OrgState>(
+                         deps, core::OrgStream(provider), nullptr, answer,
+                         [](const core::OrgState& o) { return o.exists; }, api::ReadFrom::kReadModel)
                    : std::nullopt;
     if (!org) {
       *answer = api::NotFound();

@@ -280,10 +280,10 @@ bool Exists(const core::ServiceState& s) { return s.status != core::ServiceStatu
 
 // Whether the caller may see the service: its commissioners (owner or shared)
 // and the providers it was ever offered to; the system sees everything.
-bool Visible(ApiDeps& deps, const core::Principal& who, const core::ServiceState& s) {
+bool Visible(ApiDeps& deps, const core::Principal& who, const core::ServiceState& s, api::ReadFrom from) {
   if (who.org_kind == core::OrgKind::kSystem) return true;
   if (who.org_kind == core::OrgKind::kCommissioner) return core::MayOffer(s, who.org_code);
-  auto offer = deps.ledger.bus().LoadStream(core::OfferStream(s.service_id, who.org_code));
+  auto offer = api::ReadStreamState(deps, core::OfferStream(s.service_id, who.org_code), from);
   if (!offer.ok()) return false;
   const auto* state = std::get_if<core::OfferState>(&offer->state);
   return offer->version > 0 && state != nullptr && state->status != core::OfferStatus::kNone;
@@ -295,9 +295,10 @@ std::optional<core::ServiceState> LoadService(Call& call, ApiDeps& deps, uint64_
     *answer = api::NotFound();
     return std::nullopt;
   }
-  auto service = api::LoadState<core::ServiceState>(deps, core::ServiceStream(id), version, answer, Exists);
+  auto service = api::LoadState<core::ServiceState>(deps, core::ServiceStream(id), version, answer, Exists,
+                                                    api::ReadFromFor(call));
   if (!service) return std::nullopt;
-  if (!Visible(deps, call.principal(), *service)) {
+  if (!Visible(deps, call.principal(), *service, api::ReadFromFor(call))) {
     *answer = api::NotFound();
     return std::nullopt;
   }

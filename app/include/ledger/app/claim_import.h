@@ -69,6 +69,11 @@ struct ClaimImportPlan {
   es::AppendRequest request;
 };
 
+// The digest that names an upload: the same file from the same person, with
+// the same submit flag, names the same claims wherever it comes in (the API,
+// the portal, `ledger import-claims`).
+std::string ImportDigest(std::string_view csv, std::string_view actor, bool submit);
+
 // Checks every row of `csv`. A store failure while reading is the Status; a
 // file problem (syntax, header, no rows, any row) is in plan.errors.
 es::Result<ClaimImportPlan> PlanClaimImport(es::EventStore& store, std::string_view csv,

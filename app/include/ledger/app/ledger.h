@@ -21,6 +21,7 @@
 #include <string>
 #include <string_view>
 
+#include "ledger/app/claim_import.h"
 #include "ledger/app/command_bus.h"
 #include "ledger/core/domain.h"
 #include "ledger/eventstore/event_store.h"
@@ -30,6 +31,14 @@
 #include "ledger/projections/runner.h"
 
 namespace ledger::app {
+
+// The outcome of a bulk upload (Ledger::ImportClaims).
+struct ClaimImport {
+  ClaimImportPlan plan;  // the file's problems, or the claims it names
+  // What the append stored; nullopt when nothing was to be stored (a problem
+  // in the file, or every row already stored as asked).
+  std::optional<es::AppendResult> appended;
+};
 
 struct LedgerOptions {
   std::filesystem::path evidence_dir;  // <data>/evidence; "" = no evidence store (uploads refused)
@@ -74,6 +83,12 @@ class Ledger {
   // follows sees it. The result carries the new state of every stream read.
   ExecuteResult Execute(const core::CommandMeta& meta, const core::Command& command,
                         const ExecuteOptions& options = {});
+  // A bulk upload of claims: checks every row of `csv` (PlanClaimImport;
+  // options.digest defaults to ImportDigest) and, when all are valid, stores
+  // every claim in one append and waits for the read models. A store failure
+  // is the Status: kConflict when a claim changed while the file was checked
+  // (nothing stored).
+  es::Result<ClaimImport> ImportClaims(std::string_view csv, ClaimImportOptions options);
   // Waits until the read models applied `position`, at most the projection
   // wait; false when they did not get there in time.
   bool WaitForProjections(uint64_t position);
@@ -89,6 +104,10 @@ class Ledger {
   // unknown) and a person's full name (nullopt when unknown).
   std::optional<std::string> OrganisationName(std::string_view code) const;
   std::optional<std::string> PersonName(std::string_view username) const;
+  // The current state and version of one stream from the read model of states
+  // (projections/states.h), for pages and answers that show it: one read, no
+  // fold of the log. nullopt when the stream has no event applied yet.
+  es::Result<std::optional<core::LoadedStream>> StreamState(std::string_view stream_id) const;
 
  private:
   LedgerOptions options_;

@@ -13,7 +13,7 @@
 #include "ledger/http/message.h"
 #include "ledger/http/router.h"
 
-namespace ledger::http::api {
+namespace ledger::http {
 
 // The body limit of the evidence upload routes (API and portal): the largest
 // file (core::kEvidenceMaxBytes) and room for multipart framing and form
@@ -44,4 +44,4 @@ std::string AttachmentDisposition(std::string_view filename, std::string_view co
 // sandboxing Content-Security-Policy. Callers add their cache headers.
 Response EvidenceDownload(std::string bytes, const core::Evidence& evidence);
 
-}  // namespace ledger::http::api
+}  // namespace ledger::http

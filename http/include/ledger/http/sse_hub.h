@@ -41,7 +41,7 @@ class SseHub {
   ~SseHub();
   // Subscribes from `from` and sends every event `visibility` allows to writer:
   // the envelope as JSON, named by its event type, with its position as id.
-  void Open(es::EventStore& store, std::shared_ptr<SseWriter> writer, uint64_t from,
+  void Open(es::EventStore& store, const std::shared_ptr<SseWriter>& writer, uint64_t from,
             const std::shared_ptr<app::EventVisibility>& visibility);
   // Subscribes from `from` and sends what frame_for makes of each envelope.
   void Open(es::EventStore& store, const std::shared_ptr<SseWriter>& writer, uint64_t from, SseFrameFor frame_for);

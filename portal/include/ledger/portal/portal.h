@@ -18,8 +18,12 @@
 // accessibility, assets) are Access::Public.
 #pragma once
 
+#include <boost/json/object.hpp>
+
 #include <cstddef>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ledger/http/router.h"
@@ -43,6 +47,10 @@ struct PortalDeps {
   // Rows per page of the claims list and the worklists (paged by the read
   // models' cursor, with Previous and Next links).
   std::size_t list_page_size = 50;
+  // Tests: called with every page's template name and view model just before
+  // it is rendered, so a test can assert on what a page shows before its
+  // markup. Unset in the server.
+  std::function<void(std::string_view page, const boost::json::object& model)> on_render;
 };
 
 // The portal's routes (pages, forms, /static/...). Loads and checks every

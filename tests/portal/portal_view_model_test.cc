@@ -1,0 +1,108 @@
+// What the portal's pages show, asserted on their view models (the model each
+// template is rendered from), and where it comes from: the read models, never
+// the log folded for display.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "claim_states.h"
+#include "ledger/core/streams.h"
+#include "portal_world.h"
+
+namespace ledger::http::testing {
+namespace {
+
+std::vector<std::string> Titles(const boost::json::array& timeline) {
+  std::vector<std::string> out;
+  for (const auto& entry : timeline) out.emplace_back(entry.at("title").as_string());
+  return out;
+}
+
+const boost::json::object& Entry(const boost::json::array& timeline, const std::string& title) {
+  for (const auto& entry : timeline) {
+    if (entry.at("title").as_string() == title) return entry.as_object();
+  }
+  FAIL("no timeline entry titled " << title);
+  static const boost::json::object kNone;
+  return kNone;
+}
+
+TEST_CASE("view model: a claim's page shows its history newest first, with names, and the reason it came back") {
+  PortalWorld w;
+  ClaimStates states(w);
+  const std::string id = states.Through("p1user", {"c1tier1:return"});
+  Browser b{w};
+  REQUIRE(b.SignIn("p1user"));
+
+  w.reads().ResetReads();
+  Response page = b.Get("/claims/" + id);
+  REQUIRE_MESSAGE(page.status == 200, page.body);
+  CHECK(w.rendered_page == "claim");
+  // Nothing the page shows was folded from the log: not the claim, its service or its practice.
+  for (const std::string& stream : {core::ClaimStream(id), core::ServiceStream("SPEND"), core::OrgStream("P1")})
+    CHECK_MESSAGE(w.reads().Reads().count(stream) == 0, stream);
+
+  const boost::json::array& timeline = w.rendered.at("timeline").as_array();
+  const std::vector<std::string> titles = Titles(timeline);
+  REQUIRE(titles.size() >= 4);
+  CHECK(titles.front() == "Returned for amendment");
+  CHECK(titles.back() == "Draft started");
+  const boost::json::object& returned = Entry(timeline, "Returned for amendment");
+  CHECK(returned.at("actor").as_string() == "Person c1tier1");
+  CHECK(returned.at("actor_organisation").as_string() == "Commissioner C1");
+  CHECK(returned.at("reason").as_string() == "Please check the invoice");
+  CHECK_FALSE(returned.at("at_text").as_string().empty());
+  CHECK(Entry(timeline, "Submitted").at("actor").as_string() == "Person p1user");
+  CHECK(std::string(Entry(timeline, "Evidence added").at("detail").as_string()).starts_with("counts.csv"));
+  const boost::json::object& claim = w.rendered.at("claim").as_object();
+  CHECK(claim.at("decision_heading").as_string() == "Reason for returning the claim");
+  CHECK(claim.at("decision_reason").as_string() == "Please check the invoice");
+
+  Response edit = b.Get("/claims/" + id + "/edit");
+  REQUIRE_MESSAGE(edit.status == 200, edit.body);
+  CHECK(w.rendered_page == "claim_edit");
+  CHECK(w.rendered.at("return_reason").as_string() == "Please check the invoice");
+  CHECK(w.reads().Reads().count(core::ClaimStream(id)) == 0);
+}
+
+TEST_CASE("view model: a payment run's page names who made and confirmed it and the log head it was made at") {
+  PortalWorld w;
+  ClaimStates states(w);
+  const std::string id = states.Through("p1user", {"c1tier1:approve", "c1tier2:approve"});
+  const std::string pay_date = core::Date::FromYmd(2026, 12, 1).ToString();
+  const uint64_t head_at_creation = w.ledger().store().GetHead().position;
+  Response run = w.As("c1tier2", "POST", "/api/v1/payment-runs",
+                      R"({"pay_date":")" + pay_date + R"(","run_id":"RUN-VM"})");
+  REQUIRE_MESSAGE(run.status == 201, run.body);
+  Browser b{w};
+  REQUIRE(b.SignIn("c1finance"));
+
+  Response before = b.Get("/payment-runs/RUN-VM");
+  REQUIRE_MESSAGE(before.status == 200, before.body);
+  CHECK(w.rendered_page == "payment_run");
+  boost::json::object model = w.rendered.at("run").as_object();
+  CHECK(model.at("prepared_by").as_string() == "Person c1tier2");
+  CHECK_FALSE(model.at("created_text").as_string().empty());
+  CHECK(model.at("confirmed_by").as_string().empty());
+  CHECK(model.at("head_hash").as_string().size() == 64);
+  CHECK(model.at("claims").as_array().size() == 1);
+  CHECK(model.at("claims").as_array()[0].at("claim_id").as_string() == id);
+  CHECK(w.rendered.at("can_confirm").as_bool());
+
+  REQUIRE(w.As("c1finance", "POST", "/api/v1/payment-runs/RUN-VM/confirm").status == 200);
+  w.reads().ResetReads();
+  Response after = b.Get("/payment-runs/RUN-VM");
+  REQUIRE_MESSAGE(after.status == 200, after.body);
+  CHECK(w.reads().Reads().count(core::PaymentRunStream("RUN-VM")) == 0);
+  model = w.rendered.at("run").as_object();
+  CHECK(model.at("confirmed_by").as_string() == "Person c1finance");
+  CHECK_FALSE(model.at("confirmed_text").as_string().empty());
+  std::string head(model.at("head_position").as_string());
+  std::erase(head, ',');
+  CHECK(head == std::to_string(head_at_creation));
+  CHECK_FALSE(w.rendered.at("can_confirm").as_bool());
+}
+
+}  // namespace
+}  // namespace ledger::http::testing
