@@ -444,7 +444,7 @@ Response RunNewPost(Page& page) {
   }
   Flash f;
   f.heading = "Payment run prepared";
-  f.body = "Someone else must now confirm it.";
+  f.body = "Check its claims, then confirm it to send them for payment.";
   return page.Redirect("/payment-runs/" + run_id, f);
 }
 
@@ -485,7 +485,10 @@ Response RenderRun(Page& page, const core::PaymentRunState& s, uint64_t version,
                           {"head_position", WithThousands(static_cast<int64_t>(head_position))},
                           {"head_hash", head_hash},
                           {"claims", claims}};
-  m["can_confirm"] = s.status == core::PaymentRunStatus::kCreated && s.created_by != page.who().username;
+  // As core decides ConfirmPaymentRun: any person who manages the
+  // commissioner's payment runs (the page's own action) confirms a run still
+  // being prepared.
+  m["can_confirm"] = s.status == core::PaymentRunStatus::kCreated;
   bool can_pay = s.status == core::PaymentRunStatus::kConfirmed;
   m["can_mark_paid"] = can_pay;
   json::value reference = false;

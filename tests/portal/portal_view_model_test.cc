@@ -89,6 +89,11 @@ TEST_CASE("view model: a payment run's page names who made and confirmed it and 
   CHECK(model.at("claims").as_array().size() == 1);
   CHECK(model.at("claims").as_array()[0].at("claim_id").as_string() == id);
   CHECK(w.rendered.at("can_confirm").as_bool());
+  // Its maker may confirm it too, as the API lets them (core decides ConfirmPaymentRun alone).
+  Browser maker{w};
+  REQUIRE(maker.SignIn("c1tier2"));
+  REQUIRE(maker.Get("/payment-runs/RUN-VM").status == 200);
+  CHECK(w.rendered.at("can_confirm").as_bool());
 
   REQUIRE(w.As("c1finance", "POST", "/api/v1/payment-runs/RUN-VM/confirm").status == 200);
   w.reads().ResetReads();
