@@ -66,8 +66,17 @@ es::Result<projections::AuditPage> Ledger::ClaimAudit(std::string_view claim_id,
   return projections::ClaimAudit(*db_, claim_id, cursor);
 }
 
-es::Result<projections::Table> Ledger::RunReport(std::string_view name, const projections::ReportParams& params) const {
-  return projections::RunReport(*db_, name, params);
+es::Result<projections::Table> Ledger::RunReport(std::string_view name, const projections::ReportParams& params,
+                                                 const projections::AsOf& as_of) const {
+  return projections::RunReport(*db_, name, params, as_of);
+}
+
+es::Result<std::optional<projections::PersonEntry>> Ledger::Person(std::string_view username) const {
+  return projections::FindPerson(*db_, username);
+}
+
+es::Result<std::optional<projections::PaymentRunEntry>> Ledger::PaymentRun(std::string_view run_id) const {
+  return projections::FindPaymentRun(*db_, run_id);
 }
 
 std::optional<std::string> Ledger::OrganisationName(std::string_view code) const {

@@ -28,7 +28,7 @@ std::vector<std::map<std::string, std::string>> Rows(Page& page, const std::stri
   projections::ReportParams params;
   params.scope = page.who().org_code;
   params.filters = std::move(filters);
-  auto table = projections::RunReport(page.db(), report, params);
+  auto table = page.ledger().RunReport(report, params);
   if (!table.ok()) return out;
   for (const auto& row : table.value().rows) {
     std::map<std::string, std::string> r;

@@ -53,8 +53,8 @@ Response WorklistPage(Page& page) {
   auto stage = StageOf(page.viewer());
   if (!stage) return page.NotFound();
   ListPage at = ListPageOf(page.call());
-  auto listed = projections::Worklist(page.db(), stage->role, OrgOfViewerForQueue(page.viewer(), stage->role),
-                                      at.cursor, page.portal().deps().list_page_size);
+  auto listed = page.ledger().Worklist(stage->role, OrgOfViewerForQueue(page.viewer(), stage->role), at.cursor,
+                                       page.portal().deps().list_page_size);
   std::string next_cursor = listed.ok() ? listed.value().next_cursor : "";
   core::Timestamp now = page.call().context().now();
   std::map<std::string, std::string> names;
@@ -335,7 +335,7 @@ json::object RunStatusTag(core::PaymentRunStatus s) {
 
 std::vector<projections::ClaimView> Approved(Page& page) {
   std::vector<projections::ClaimView> out;
-  auto wl = projections::Worklist(page.db(), "payments", page.who().org_code, "", 1000);
+  auto wl = page.ledger().Worklist("payments", page.who().org_code, "", 1000);
   if (wl.ok()) {
     for (auto& c : wl.value().claims) {
       if (c.status == ClaimStatus::kApprovedForPayment && c.payment_run.empty()) out.push_back(std::move(c));
@@ -361,7 +361,7 @@ Response PaymentRunsPage(Page& page) {
   json::array runs;
   projections::ReportParams params;
   params.scope = page.who().org_code;
-  auto table = projections::RunReport(page.db(), "payment_runs", params);
+  auto table = page.ledger().RunReport("payment_runs", params);
   if (table.ok()) {
     for (const auto& row : table.value().rows) {
       std::string run_id = CellText(row[0]);
@@ -454,7 +454,7 @@ Response RenderRun(Page& page, const core::PaymentRunState& s, uint64_t version,
   m["back_link"] = json::object{{"href", "/payment-runs"}, {"text", "Back to payment runs"}};
   std::string confirmed_by, confirmed_text, created_text, head_hash;
   uint64_t head_position = 0;
-  auto entry = projections::FindPaymentRun(page.db(), s.run_id);
+  auto entry = page.ledger().PaymentRun(s.run_id);
   if (entry.ok() && entry->has_value()) {
     const projections::PaymentRunEntry& run = **entry;
     if (run.created_at != 0) created_text = FormatWhen(run.created_at);

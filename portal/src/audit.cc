@@ -113,7 +113,7 @@ Response EventsPage(Page& page) {
   m["next_href"] = last < head.position
                        ? fmt::format("/audit/events?from={}{}", std::min(head.position, last + kEventsPerPage), filters)
                        : "";
-  return page.Render(200, "audit_events", std::move(m));
+  return page.Render(200, "audit_events", m);
 }
 
 Response VerifyPage(Page& page) {
@@ -134,7 +134,7 @@ Response VerifyPage(Page& page) {
                                {"head_hash", es::HashToHex(r.head.hash)},
                                {"checked_at_text", FormatWhen(page.call().context().now())}};
   }
-  return page.Render(200, "audit_verify", std::move(m));
+  return page.Render(200, "audit_verify", m);
 }
 
 // ---- Reports ---------------------------------------------------------------------
@@ -159,7 +159,7 @@ Response ReportsPage(Page& page) {
   }
   json::object m = page.Base("Reports", "/reports");
   m["reports"] = reports;
-  return page.Render(200, "reports", std::move(m));
+  return page.Render(200, "reports", m);
 }
 
 std::string CellText(const projections::Column& col, const projections::Cell& cell) {
@@ -261,7 +261,7 @@ Response ReportPage(Page& page) {
   }
   projections::ReportParams params;
   params.scope = ReportScope(page);
-  auto table = projections::RunReport(page.db(), info->name, params, as_of);
+  auto table = page.ledger().RunReport(info->name, params, as_of);
   json::object m = page.Base(info->title, "/reports");
   json::object as_of_f = InputField("as_of", "as_of", "As of date");
   as_of_f["label_class"] = "nhsuk-label--s";
@@ -293,7 +293,7 @@ Response ReportPage(Page& page) {
   json::value chart = ChartOf(view);
   m["chart"] = chart;
   m["uses_charts"] = !chart.is_bool();
-  return page.Render(error.empty() ? 200 : 422, "report", std::move(m));
+  return page.Render(error.empty() ? 200 : 422, "report", m);
 }
 
 }  // namespace

@@ -184,7 +184,7 @@ std::vector<projections::ClaimView> ClaimsPage(Page& page, const ListPage& at,
   next_cursor->clear();
   if (filter && filter->empty()) return claims;
   while (true) {
-    auto listed = projections::ListClaims(page.db(), q);
+    auto listed = page.ledger().ListClaims(q);
     if (!listed.ok()) return claims;
     for (auto& c : listed.value().claims) {
       if (c.status == ClaimStatus::kDeleted || c.status == ClaimStatus::kNone) continue;
@@ -285,7 +285,7 @@ std::vector<Claimable> ClaimableServices(Page& page) {
   projections::ReportParams params;
   params.scope = who.commissioner_code;
   params.filters["provider"] = who.org_code;
-  auto offers = projections::RunReport(page.db(), "offers", params);
+  auto offers = page.ledger().RunReport("offers", params);
   if (!offers.ok()) return out;
   std::set<std::string> seen;
   for (const auto& row : offers.value().rows) {
@@ -859,7 +859,7 @@ json::array Timeline(Page& page, const std::string& claim_id, std::string* decis
       auto it = people.find(actor);
       if (it == people.end()) {
         // Names from the directory read model, never by folding the person's stream.
-        auto person = projections::FindPerson(page.db(), actor);
+        auto person = page.ledger().Person(actor);
         const bool known = person.ok() && person->has_value();
         std::string name = known && !(*person)->full_name.empty() ? (*person)->full_name : actor;
         std::string org_name = known ? OrgName(page.ledger(), (*person)->org_code) : "";

@@ -634,7 +634,7 @@ void ProviderHome(Page& page, HomeModel& h) {
                                                             {"Approved for payment", "approved"},
                                                             {"Paid", "paid"},
                                                             {"Rejected", "rejected"}};
-  auto page_or = projections::ListClaims(page.db(), q);
+  auto page_or = page.ledger().ListClaims(q);
   if (page_or.ok()) {
     for (const auto& c : page_or.value().claims) {
       using S = core::ClaimStatus;
@@ -671,10 +671,10 @@ void CommissionerHome(Page& page, HomeModel& h) {
   std::string role = WorklistRole(v);
   if (!role.empty()) {
     h.heading = "Claims to check";
-    auto wl = projections::Worklist(page.db(), role,
-                                    v.principal.commissioner_code.empty() ? v.principal.org_code
-                                                                          : v.principal.commissioner_code,
-                                    "", 1000);
+    auto wl = page.ledger().Worklist(role,
+                                     v.principal.commissioner_code.empty() ? v.principal.org_code
+                                                                           : v.principal.commissioner_code,
+                                     "", 1000);
     size_t n = wl.ok() ? wl.value().claims.size() : 0;
     h.actions.push_back(
         json::object{{"href", "/worklist"},

@@ -186,7 +186,6 @@ class Page {
   const Form& form() const { return form_; }
   app::Ledger& ledger() { return *portal_.deps().ledger; }
   app::CommandBus& bus() { return ledger().bus(); }
-  projections::ProjectionDb& db() { return ledger().projections(); }
 
   // The common layout keys (title, user, nav with `nav_current` marked, flash).
   json::object Base(std::string page_title, std::string_view nav_current);

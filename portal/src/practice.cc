@@ -31,7 +31,7 @@ std::vector<std::pair<core::OfferState, uint64_t>> OffersOf(Page& page) {
   projections::ReportParams params;
   params.scope = page.who().commissioner_code;
   params.filters["provider"] = page.who().org_code;
-  auto table = projections::RunReport(page.db(), "offers", params);
+  auto table = page.ledger().RunReport("offers", params);
   if (!table.ok()) return out;
   std::set<std::string> seen;
   for (const auto& row : table.value().rows) {
@@ -171,7 +171,7 @@ Response StatementPage(Page& page) {
   projections::ClaimQuery q;
   q.provider = who.org_code;
   q.limit = 1000;
-  auto listed = projections::ListClaims(page.db(), q);
+  auto listed = page.ledger().ListClaims(q);
   core::Pence paid = 0, sent = 0, approved = 0, held = 0;
   json::array lines;
   std::map<std::string, std::string> names;

@@ -96,7 +96,7 @@ Response BadQueryParameter(const std::string& name, std::string message) {
 
 std::optional<Response> ReportRows(ApiDeps& deps, std::string_view report, const projections::ReportParams& params,
                                    boost::json::array* rows) {
-  auto table = projections::RunReport(deps.ledger.projections(), report, params);
+  auto table = deps.ledger.RunReport(report, params);
   if (!table.ok()) return ProblemResponse(table.status());
   boost::json::object json = projections::TableToJson(*table);
   const boost::json::array& columns = json.at("columns").as_array();

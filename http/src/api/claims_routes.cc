@@ -64,7 +64,7 @@ std::optional<LoadedClaim> LoadClaim(Call& call, ApiDeps& deps, Response* answer
 boost::json::object ClaimJson(ApiDeps& deps, const LoadedClaim& claim, const core::Principal& viewer) {
   const core::ClaimState& s = claim.state;
   boost::json::object o;
-  auto view = projections::GetClaim(deps.ledger.projections(), s.claim.claim_id);
+  auto view = deps.ledger.GetClaim(s.claim.claim_id);
   if (view.ok() && view->has_value()) o = projections::ClaimViewToJson(**view);
   o["claim_id"] = s.claim.claim_id;
   o["provider"] = s.claim.provider;
@@ -434,7 +434,7 @@ Response ListClaims(Call& call, ApiDeps& deps) {
   q.limit = api::QueryNumber(call, "limit", 1000, &bad).value_or(100);
   if (bad) return *bad;
   if (q.limit == 0) q.limit = 1;
-  auto page = projections::ListClaims(deps.ledger.projections(), q);
+  auto page = deps.ledger.ListClaims(q);
   if (!page.ok()) {
     if (page.status().code() == es::Status::Code::kInvalid) return BadQuery("cursor", "Use the next_cursor given.");
     return ProblemResponse(page.status());
@@ -447,7 +447,7 @@ Response ClaimHistory(Call& call, ApiDeps& deps) {
   Response answer;
   auto claim = LoadClaim(call, deps, &answer);
   if (!claim) return answer;
-  auto page = projections::ClaimAudit(deps.ledger.projections(), claim->state.claim.claim_id, call.Query("cursor"));
+  auto page = deps.ledger.ClaimAudit(claim->state.claim.claim_id, call.Query("cursor"));
   if (!page.ok()) return ProblemResponse(page.status());
   return Response::Json(200, projections::AuditPageToJson(*page));
 }
@@ -481,7 +481,7 @@ Response GetWorklist(Call& call, ApiDeps& deps) {
   std::string cursor = only.empty() ? "" : call.Query("cursor");
   boost::json::array lists;
   for (const std::string& role : roles) {
-    auto page = projections::Worklist(deps.ledger.projections(), role, who.org_code, cursor);
+    auto page = deps.ledger.Worklist(role, who.org_code, cursor);
     if (!page.ok()) {
       if (page.status().code() == es::Status::Code::kInvalid) return BadQuery("cursor", "Use the next_cursor given.");
       return ProblemResponse(page.status());

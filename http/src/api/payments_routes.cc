@@ -77,7 +77,7 @@ std::optional<Response> PayableClaims(ApiDeps& deps, const std::string& commissi
   q.status = core::ClaimStatus::kApprovedForPayment;
   q.limit = 1000;
   do {
-    auto page = projections::ListClaims(deps.ledger.projections(), q);
+    auto page = deps.ledger.ListClaims(q);
     if (!page.ok()) return ProblemResponse(page.status());
     for (const projections::ClaimView& c : page->claims) ids->push_back(c.claim_id);
     q.cursor = page->next_cursor;
@@ -202,7 +202,7 @@ Response Statement(Call& call, ApiDeps& deps) {
   params.scope = provider;
   for (const char* filter : {"service", "period_from", "period_to", "status"})
     if (std::string v = call.Query(filter); !v.empty()) params.filters[filter] = v;
-  auto table = projections::RunReport(deps.ledger.projections(), "statement", params);
+  auto table = deps.ledger.RunReport("statement", params);
   if (!table.ok()) {
     if (table.status().code() == es::Status::Code::kInvalid)
       return api::BadQueryParameter("period_from", "Check the filters: periods such as 2026-10, 2026-Q3 or 2026/27.");

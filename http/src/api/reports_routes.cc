@@ -127,7 +127,7 @@ Response GetReport(Call& call, ApiDeps& deps) {
   auto as_of = projections::AsOf::Parse(call.Query("as_of"));
   if (!as_of)
     return api::BadQueryParameter("as_of", "Use a log position (123), a date (2026-11-15) or 2026-11-15T12:30:00Z.");
-  auto table = projections::RunReport(deps.ledger.projections(), info->name, resolved->params, *as_of);
+  auto table = deps.ledger.RunReport(info->name, resolved->params, *as_of);
   if (!table.ok()) {
     if (table.status().code() == es::Status::Code::kInvalid)
       return ToResponse(

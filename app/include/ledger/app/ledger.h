@@ -26,6 +26,7 @@
 #include "ledger/core/domain.h"
 #include "ledger/eventstore/event_store.h"
 #include "ledger/projections/claim_views.h"
+#include "ledger/projections/directory.h"
 #include "ledger/projections/projection_db.h"
 #include "ledger/projections/reports.h"
 #include "ledger/projections/runner.h"
@@ -99,11 +100,15 @@ class Ledger {
   es::Result<projections::ClaimPage> Worklist(std::string_view role, std::string_view org,
                                               const std::string& cursor = "", size_t limit = 100) const;
   es::Result<projections::AuditPage> ClaimAudit(std::string_view claim_id, const std::string& cursor = "") const;
-  es::Result<projections::Table> RunReport(std::string_view name, const projections::ReportParams& params) const;
+  es::Result<projections::Table> RunReport(std::string_view name, const projections::ReportParams& params,
+                                           const projections::AsOf& as_of = {}) const;
   // Display names from the directory: an organisation's name (nullopt when
   // unknown) and a person's full name (nullopt when unknown).
   std::optional<std::string> OrganisationName(std::string_view code) const;
   std::optional<std::string> PersonName(std::string_view username) const;
+  // One person or payment run from the directory; nullopt when none is (yet) applied.
+  es::Result<std::optional<projections::PersonEntry>> Person(std::string_view username) const;
+  es::Result<std::optional<projections::PaymentRunEntry>> PaymentRun(std::string_view run_id) const;
   // The current state and version of one stream from the read model of states
   // (projections/states.h), for pages and answers that show it: one read, no
   // fold of the log. nullopt when the stream has no event applied yet.
