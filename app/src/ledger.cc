@@ -98,7 +98,7 @@ es::Result<ClaimImport> Ledger::ImportClaims(std::string_view csv, ClaimImportOp
   return out;
 }
 
-es::Result<std::optional<core::LoadedStream>> Ledger::StreamState(std::string_view stream_id) const {
+es::Result<core::LoadedStream> Ledger::StreamState(std::string_view stream_id) const {
   return projections::FindStreamState(*db_, stream_id);
 }
 

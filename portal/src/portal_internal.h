@@ -231,10 +231,10 @@ std::string RejectionText(const app::ExecuteResult& result);
 template <typename State>
 std::optional<std::pair<State, uint64_t>> CurrentState(const app::Ledger& ledger, std::string_view stream_id) {
   auto loaded = ledger.StreamState(stream_id);
-  if (!loaded.ok() || !loaded->has_value()) return std::nullopt;
-  State* s = std::get_if<State>(&(*loaded)->state);
+  if (!loaded.ok() || loaded->version == 0) return std::nullopt;
+  State* s = std::get_if<State>(&loaded->state);
   if (s == nullptr) return std::nullopt;
-  return std::make_pair(std::move(*s), (*loaded)->version);
+  return std::make_pair(std::move(*s), loaded->version);
 }
 // Display names from the directory read model (the code or username when unknown).
 std::string OrgName(const app::Ledger& ledger, const std::string& code);

@@ -15,10 +15,7 @@ ReadFrom ReadFromFor(const Call& call) {
 
 es::Result<core::LoadedStream> ReadStreamState(ApiDeps& deps, const std::string& stream_id, ReadFrom from) {
   if (from == ReadFrom::kLog) return deps.ledger.bus().LoadStream(stream_id);
-  auto kept = deps.ledger.StreamState(stream_id);
-  if (!kept.ok()) return kept.status();
-  if (!kept->has_value()) return core::LoadedStream{0, core::InitialState(stream_id)};
-  return std::move(**kept);
+  return deps.ledger.StreamState(stream_id);
 }
 
 std::optional<Response> Execute(Call& call, ApiDeps& deps, const std::string& stream_id, uint64_t current_version,

@@ -111,8 +111,8 @@ class Ledger {
   es::Result<std::optional<projections::PaymentRunEntry>> PaymentRun(std::string_view run_id) const;
   // The current state and version of one stream from the read model of states
   // (projections/states.h), for pages and answers that show it: one read, no
-  // fold of the log. nullopt when the stream has no event applied yet.
-  es::Result<std::optional<core::LoadedStream>> StreamState(std::string_view stream_id) const;
+  // fold of the log. Version 0 when the stream has no event applied yet.
+  es::Result<core::LoadedStream> StreamState(std::string_view stream_id) const;
 
  private:
   LedgerOptions options_;

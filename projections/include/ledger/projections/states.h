@@ -6,7 +6,6 @@
 // directory projections. Thread-safe.
 #pragma once
 
-#include <optional>
 #include <string_view>
 
 #include "ledger/core/domain.h"
@@ -15,8 +14,10 @@
 
 namespace ledger::projections {
 
-// The state of `stream_id` at the applied head; nullopt when the stream has
-// no event applied yet. An account's state carries no password hash.
-es::Result<std::optional<core::LoadedStream>> FindStreamState(const ProjectionDb& db, std::string_view stream_id);
+// The state and version of `stream_id` at the applied head, as
+// app::CommandBus::LoadStream gives it: version 0 (and the initial state) when
+// no event of the stream is applied yet. An account's state carries no
+// password hash.
+es::Result<core::LoadedStream> FindStreamState(const ProjectionDb& db, std::string_view stream_id);
 
 }  // namespace ledger::projections
