@@ -1222,6 +1222,13 @@ def rocks_mib(metrics):
     return sum(values) / (1024.0 * 1024.0)
 
 
+MIB = 1024.0 * 1024.0
+
+
+def mib_or_blank(value):
+    return "" if value is None else round(value / MIB, 1)
+
+
 def caches_mib(metrics):
     """The ledger's own caches in front of both databases, in MiB (estimated by the server), or None."""
     values = [metrics.get(f"cache_{db}") for db in ROCKS_DBS]
@@ -1236,6 +1243,7 @@ def read_metrics(port):
     wanted.update({f"ledger_{db}_{part}_bytes": f"rocks_{db}_{part}"
                    for db in ROCKS_DBS for part in ROCKS_PARTS})
     wanted.update({f"ledger_{db}_cache_bytes": f"cache_{db}" for db in ROCKS_DBS})
+    wanted.update({"ledger_heap_in_use_bytes": "heap_in_use", "ledger_heap_free_bytes": "heap_free"})
     out = {}
     try:
         c = http.client.HTTPConnection(HOST, port, timeout=10)
@@ -1264,7 +1272,7 @@ def read_metrics(port):
 # ---- reporting --------------------------------------------------------------------------------------------
 
 CSV_FIELDS = ["minute", "elapsed_s", "rss_mib", "rocksdb_mib", "rss_less_rocksdb_mib", "caches_mib",
-              "rss_less_held_mib", "fds", "threads", "requests", "signin", "read", "write", "bulk",
+              "rss_less_held_mib", "heap_in_use_mib", "heap_free_mib", "heap_less_held_mib", "fds", "threads", "requests", "signin", "read", "write", "bulk",
               "sse", "s2xx", "s4xx", "s4xx_by_status", "errors", "errors_5xx", "errors_transport", "errors_check",
               "p50_ms", "p95_ms", "p99_ms", "max_ms", "sse_events", "sse_reconnects", "sse_drops", "writes_2xx",
               "writes_4xx", "log_head", "projection_lag", "connections", "streams"]
@@ -1282,6 +1290,10 @@ def make_row(label, elapsed, bucket, sample, metrics):
         "rss_less_rocksdb_mib": "" if rss is None or rocks is None else round(rss - rocks, 1),
         "caches_mib": "" if caches is None else round(caches, 1),
         "rss_less_held_mib": "" if rss is None or rocks is None or caches is None else round(rss - rocks - caches, 1),
+        "heap_in_use_mib": mib_or_blank(metrics.get("heap_in_use")),
+        "heap_free_mib": mib_or_blank(metrics.get("heap_free")),
+        "heap_less_held_mib": "" if metrics.get("heap_in_use") is None or rocks is None or caches is None
+        else round(metrics["heap_in_use"] / MIB - rocks - caches, 1),
         "fds": "" if fds is None else fds,
         "threads": "" if threads is None else threads,
         "requests": sum(bucket.requests[k] for k in KINDS),
@@ -1305,8 +1317,9 @@ def make_row(label, elapsed, bucket, sample, metrics):
 def print_row(row):
     kinds = " ".join(f"{k} {row[k]}" for k in KINDS)
     s4 = f" [{row['s4xx_by_status']}]" if row["s4xx_by_status"] else ""
-    print(f"min {row['minute']:>3} | rss {row['rss_mib']} MiB (rocksdb {row['rocksdb_mib']}, caches {row['caches_mib']}, "
-          f"rest {row['rss_less_held_mib']}) | fds {row['fds']} | thr {row['threads']} | "
+    print(f"min {row['minute']:>3} | rss {row['rss_mib']} MiB (rocksdb {row['rocksdb_mib']}, caches {row['caches_mib']}) | "
+          f"heap in use {row['heap_in_use_mib']} (less rocksdb and caches {row['heap_less_held_mib']}), "
+          f"free {row['heap_free_mib']} | fds {row['fds']} | thr {row['threads']} | "
           f"req {row['requests']} ({kinds}) | 2xx {row['s2xx']} 4xx {row['s4xx']}{s4} | err {row['errors']} | "
           f"ms p50 {row['p50_ms']} p95 {row['p95_ms']} p99 {row['p99_ms']} max {row['max_ms']} | "
           f"sse {row['sse_events']} ev | head {row['log_head']} lag {row['projection_lag']} "
@@ -1548,6 +1561,12 @@ def summary(rows, failures, args, out_path, sse_clients):
         print(f"  RSS - RocksDB - caches minute {first['minute']}: {first['rss_less_held_mib']} MiB, last: "
               f"{last['rss_less_held_mib']} MiB, growth {rest:+.1f} MiB (caches: {first['caches_mib']} -> "
               f"{last['caches_mib']} MiB)")
+    if first["heap_less_held_mib"] != "" and last["heap_less_held_mib"] != "":
+        rest = last["heap_less_held_mib"] - first["heap_less_held_mib"]
+        highest = max(r["heap_less_held_mib"] for r in rows if r["heap_less_held_mib"] != "")
+        print(f"  heap in use - RocksDB - caches minute {first['minute']}: {first['heap_less_held_mib']} MiB, last: "
+              f"{last['heap_less_held_mib']} MiB, growth {rest:+.1f} MiB, highest {highest} MiB (heap freed but held: "
+              f"{first['heap_free_mib']} -> {last['heap_free_mib']} MiB)")
     fd_growth = None
     if first["fds"] != "" and last["fds"] != "":
         fd_growth = last["fds"] - first["fds"]

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <malloc.h>
 
 #include "ledger/app/command_bus.h"
 #include "ledger/app/credentials.h"
@@ -261,6 +262,16 @@ void AddStoreMetrics(http::Metrics& metrics, app::Ledger& ledger) {
   AddMemoryGauges(metrics, "ledger_log", "the event log", [log] { return log->Memory(); });
   AddMemoryGauges(metrics, "ledger_projections", "the read models",
                   [read_models = &ledger.projections()] { return read_models->Memory(); });
+  // The C library's heap (glibc mallinfo2, every arena): what is allocated now,
+  // and what was freed but is still held by the process. The resident size
+  // does not fall when RocksDB frees a flushed memtable, because the heap keeps
+  // the pages for reuse; heap in use does.
+  metrics.AddGauge("ledger_heap_in_use_bytes", "Bytes allocated on the heap now (mallocs not yet freed)", [] {
+    const struct mallinfo2 heap = mallinfo2();
+    return static_cast<double>(heap.uordblks + heap.hblkhd);
+  });
+  metrics.AddGauge("ledger_heap_free_bytes", "Bytes freed but still held by the heap for reuse",
+                   [] { return static_cast<double>(mallinfo2().fordblks); });
 }
 
 // The portal's dependencies: the templates and assets of --portal, or of the build tree.

@@ -186,6 +186,9 @@ TEST_CASE("/metrics reports the memory RocksDB and the caches in front of it hol
     // read models the rows they read back.
     CHECK(Gauge(metrics, std::string(db) + "_cache_bytes") > 0);
   }
+  // The heap as the C library counts it: what is allocated now, and what was freed but kept for reuse.
+  CHECK(Gauge(metrics, "ledger_heap_in_use_bytes") > 0);
+  CHECK(Gauge(metrics, "ledger_heap_free_bytes") >= 0);
   CHECK(server.Stop() == 0);
 }
 
