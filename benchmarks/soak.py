@@ -32,8 +32,9 @@
 # five reads 0.1 s apart, since each sign-in briefly takes Argon2id's 64 MiB), open descriptors
 # (/proc/PID/fd), threads, requests by kind, 2xx and 4xx (by status), errors (5xx, transport failures and
 # timeouts, failed client-side checks), latency p50/p95/p99/max of that minute, SSE events received, and from
-# /metrics the log head, projection lag, open connections and streams. 4xx answers are business-rule refusals
-# and are counted apart from errors.
+# /metrics the log head, projection lag, open connections and streams, RocksDB's memory, the ledger's caches and
+# the heap (in use, and freed but held). The leak measure is heap in use less RocksDB less the caches: RSS keeps
+# what a flushed memtable freed. 4xx answers are business-rule refusals and are counted apart from errors.
 #
 # At the end it waits for the SSE clients to reach the log head, prints a summary (RSS and descriptors in the
 # first minute against the last, totals, samples of errors and 4xx answers) and stops the server (SIGTERM,
@@ -44,7 +45,7 @@
 # load early and still print the summary; a second signal aborts); 2 when the server could not be started or
 # set up.
 #
-# The 30-minute soak recorded in docs/performance.md:   benchmarks/soak.py --minutes 30
+# The 45-minute soak recorded in docs/performance.md:   benchmarks/soak.py --minutes 45
 # A quick functional check:                             benchmarks/soak.py --minutes 2
 
 import argparse
