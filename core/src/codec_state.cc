@@ -1,5 +1,5 @@
 // Stream states <-> bytes for the read model of current states. The bytes are
-//   [FlatBuffers table of the state][version, 8 bytes little-endian][kind, 1 byte]
+//   [FlatBuffers table of the state][version, 8 bytes big-endian][kind, 1 byte]
 // where kind is the state's index in AggregateState (0: no state, no table).
 #include <boost/mp11/algorithm.hpp>
 
@@ -8,6 +8,7 @@
 #include "codec_described.h"
 #include "codec_fb.h"
 #include "ledger/base/aligned.h"
+#include "ledger/base/big_endian.h"
 #include "ledger/core/codec.h"
 
 namespace ledger::core {
@@ -48,7 +49,7 @@ std::string EncodeStreamState(const LoadedStream& stream) {
         }
       },
       stream.state);
-  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((stream.version >> (8 * i)) & 0xff));
+  base::AppendBE64(&out, stream.version);
   out.push_back(static_cast<char>(stream.state.index()));
   return out;
 }
@@ -58,8 +59,7 @@ std::optional<LoadedStream> DecodeStreamState(std::string_view bytes) {
   const size_t kind = static_cast<uint8_t>(bytes.back());
   if (kind >= std::variant_size_v<AggregateState>) return std::nullopt;
   LoadedStream out;
-  for (int i = 0; i < 8; ++i)
-    out.version |= uint64_t{static_cast<uint8_t>(bytes[bytes.size() - kTrailer + i])} << (8 * i);
+  out.version = base::ReadBE64(bytes.substr(bytes.size() - kTrailer));
   std::string_view table = bytes.substr(0, bytes.size() - kTrailer);
   base::AlignedCopy copy;
   table = copy.Aligned(table);

@@ -41,6 +41,8 @@
 #include <string>
 #include <string_view>
 
+#include "ledger/base/big_endian.h"
+
 namespace ledger::es::format {
 
 // Version of this whole layout, stored under meta/"format_version". A store
@@ -80,22 +82,10 @@ inline constexpr size_t kMaxRequestTagBytes = 64;
 inline constexpr size_t kMaxRequestKeyBytes = 128;
 inline constexpr size_t kMaxRequestRecordBytes = 64u << 20;
 
-inline void PutU32(std::string* out, uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8) out->push_back(static_cast<char>((v >> shift) & 0xff));
-}
-inline void PutU64(std::string* out, uint64_t v) {
-  for (int shift = 56; shift >= 0; shift -= 8) out->push_back(static_cast<char>((v >> shift) & 0xff));
-}
-inline uint32_t GetU32(const char* p) {
-  uint32_t v = 0;
-  for (int i = 0; i < 4; ++i) v = (v << 8) | static_cast<uint8_t>(p[i]);
-  return v;
-}
-inline uint64_t GetU64(const char* p) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(p[i]);
-  return v;
-}
+inline void PutU32(std::string* out, uint32_t v) { base::AppendBE32(out, v); }
+inline void PutU64(std::string* out, uint64_t v) { base::AppendBE64(out, v); }
+inline uint32_t GetU32(const char* p) { return base::ReadBE32(std::string_view(p, 4)); }
+inline uint64_t GetU64(const char* p) { return base::ReadBE64(std::string_view(p, 8)); }
 
 inline std::string PositionKey(uint64_t position) {
   std::string key;

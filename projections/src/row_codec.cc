@@ -2,16 +2,6 @@
 
 namespace ledger::projections::internal {
 
-void AppendBE64(std::string* out, uint64_t v) {
-  for (int shift = 56; shift >= 0; shift -= 8) out->push_back(static_cast<char>((v >> shift) & 0xff));
-}
-
-uint64_t ReadBE64(std::string_view bytes) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(bytes[i]);
-  return v;
-}
-
 RowWriter& RowWriter::U(uint64_t v) {
   while (v >= 0x80) {
     out_.push_back(static_cast<char>((v & 0x7f) | 0x80));

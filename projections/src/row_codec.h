@@ -10,11 +10,13 @@
 #include <string_view>
 #include <vector>
 
+#include "ledger/base/big_endian.h"
+
 namespace ledger::projections::internal {
 
-// 8-byte big-endian, so that keys sort numerically.
-void AppendBE64(std::string* out, uint64_t v);
-uint64_t ReadBE64(std::string_view bytes);  // REQUIRES: bytes.size() >= 8
+// 8-byte big-endian (base/big_endian.h), so that keys sort numerically.
+using base::AppendBE64;
+using base::ReadBE64;  // REQUIRES: bytes.size() >= 8
 // Signed times sort correctly with the sign bit flipped.
 inline uint64_t OrderedTime(int64_t t) { return static_cast<uint64_t>(t) ^ (uint64_t{1} << 63); }
 inline int64_t FromOrderedTime(uint64_t v) { return static_cast<int64_t>(v ^ (uint64_t{1} << 63)); }
