@@ -1315,6 +1315,18 @@ def make_row(label, elapsed, bucket, sample, metrics):
     return row
 
 
+def growth_line(rows, label, field, aside, highest=False):
+    """Prints a memory measure in the first minute against the last (and its highest, if asked)."""
+    first, last = rows[0], rows[-1]
+    if first[field] == "" or last[field] == "":
+        return
+    top = ""
+    if highest:
+        top = f", highest {max(r[field] for r in rows if r[field] != '')} MiB"
+    print(f"  {label} minute {first['minute']}: {first[field]} MiB, last: {last[field]} MiB, "
+          f"growth {last[field] - first[field]:+.1f} MiB{top} ({aside})")
+
+
 def print_row(row):
     kinds = " ".join(f"{k} {row[k]}" for k in KINDS)
     s4 = f" [{row['s4xx_by_status']}]" if row["s4xx_by_status"] else ""
@@ -1552,22 +1564,12 @@ def summary(rows, failures, args, out_path, sse_clients):
         print(f"  RSS         minute {first['minute']}: {first['rss_mib']} MiB, last ({last['minute']}): "
               f"{last['rss_mib']} MiB, growth {growth:+.1f} MiB ({100.0 * growth / max(first['rss_mib'], 1):+.1f}%); "
               f"highest {max(r['rss_mib'] for r in rows if r['rss_mib'] != '')} MiB")
-    if first["rss_less_rocksdb_mib"] != "" and last["rss_less_rocksdb_mib"] != "":
-        rest = last["rss_less_rocksdb_mib"] - first["rss_less_rocksdb_mib"]
-        print(f"  RSS - RocksDB minute {first['minute']}: {first['rss_less_rocksdb_mib']} MiB, last: "
-              f"{last['rss_less_rocksdb_mib']} MiB, growth {rest:+.1f} MiB (RocksDB itself: {first['rocksdb_mib']} -> "
-              f"{last['rocksdb_mib']} MiB)")
-    if first["rss_less_held_mib"] != "" and last["rss_less_held_mib"] != "":
-        rest = last["rss_less_held_mib"] - first["rss_less_held_mib"]
-        print(f"  RSS - RocksDB - caches minute {first['minute']}: {first['rss_less_held_mib']} MiB, last: "
-              f"{last['rss_less_held_mib']} MiB, growth {rest:+.1f} MiB (caches: {first['caches_mib']} -> "
-              f"{last['caches_mib']} MiB)")
-    if first["heap_less_held_mib"] != "" and last["heap_less_held_mib"] != "":
-        rest = last["heap_less_held_mib"] - first["heap_less_held_mib"]
-        highest = max(r["heap_less_held_mib"] for r in rows if r["heap_less_held_mib"] != "")
-        print(f"  heap in use - RocksDB - caches minute {first['minute']}: {first['heap_less_held_mib']} MiB, last: "
-              f"{last['heap_less_held_mib']} MiB, growth {rest:+.1f} MiB, highest {highest} MiB (heap freed but held: "
-              f"{first['heap_free_mib']} -> {last['heap_free_mib']} MiB)")
+    growth_line(rows, "RSS - RocksDB", "rss_less_rocksdb_mib",
+                f"RocksDB itself: {first['rocksdb_mib']} -> {last['rocksdb_mib']} MiB")
+    growth_line(rows, "RSS - RocksDB - caches", "rss_less_held_mib",
+                f"caches: {first['caches_mib']} -> {last['caches_mib']} MiB")
+    growth_line(rows, "heap in use - RocksDB - caches", "heap_less_held_mib",
+                f"heap freed but held: {first['heap_free_mib']} -> {last['heap_free_mib']} MiB", highest=True)
     fd_growth = None
     if first["fds"] != "" and last["fds"] != "":
         fd_growth = last["fds"] - first["fds"]

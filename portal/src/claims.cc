@@ -822,9 +822,7 @@ std::vector<std::pair<std::string, core::Event>> ClaimEvents(Page& page, const s
       const json::object* object = ec ? nullptr : parsed.if_object();
       const json::value* event = object ? object->if_contains("event") : nullptr;
       if (event == nullptr || !event->is_object()) continue;
-      json::object typed = event->get_object();
-      if (const json::value* type = object->if_contains("type")) typed["type"] = *type;
-      auto decoded = core::FromJson(typed);
+      auto decoded = core::FromJson(event->get_object());  // core::ToJson's view, with its "type"
       if (!decoded.ok()) continue;
       const json::value* actor = object->if_contains("actor");
       out.emplace_back(actor && actor->is_string() ? std::string(actor->get_string()) : "", std::move(decoded.value()));

@@ -17,13 +17,9 @@ class StatesProjection final : public Projection {
   void Apply(const es::Envelope& env, const core::Event* event, Writer& w) override {
     if (event == nullptr) return;
     const std::string key = std::string(keys::kStatesNamespace).append(env.stream_id);
-    core::LoadedStream stream;
-    std::optional<core::LoadedStream> stored;
-    if (std::optional<std::string> row = w.Get(key)) stored = core::DecodeStreamState(*row);
-    if (stored) {
-      stream = std::move(*stored);
-    } else {
-      stream.state = core::InitialState(env.stream_id);
+    core::LoadedStream stream{0, core::InitialState(env.stream_id)};
+    if (std::optional<std::string> row = w.Get(key)) {
+      if (std::optional<core::LoadedStream> stored = core::DecodeStreamState(*row)) stream = std::move(*stored);
     }
     stream.state = core::Evolve(std::move(stream.state), *event);
     stream.version = env.stream_version;
