@@ -91,6 +91,13 @@ Response BadQueryParameter(const std::string& name, std::string message) {
                                          {core::FieldError{name, "invalid", std::move(message)}}));
 }
 
+std::optional<Response> ListCommissioner(Call& call, std::string* commissioner) {
+  const core::Principal& who = call.principal();
+  *commissioner = who.org_kind == core::OrgKind::kSystem ? call.Query("commissioner") : who.commissioner_code;
+  if (commissioner->empty()) return BadQueryParameter("commissioner", "Name a commissioner.");
+  return std::nullopt;
+}
+
 std::optional<Response> ReportRows(ApiDeps& deps, std::string_view report, const projections::ReportParams& params,
                                    boost::json::array* rows) {
   auto table = deps.ledger.RunReport(report, params);

@@ -115,6 +115,12 @@ std::optional<core::Date> ReadOptionalDate(JsonInput::Object& in, std::string_vi
 // A 400 naming one bad query parameter.
 Response BadQueryParameter(const std::string& name, std::string message);
 
+// The commissioner whose records a list shows the caller: their own (a
+// commissioner's staff: theirs; a provider: its commissioner's), or for an
+// operator the one named by ?commissioner=. nullopt with *commissioner set;
+// otherwise the 400 answer (an operator named none).
+std::optional<Response> ListCommissioner(Call& call, std::string* commissioner);
+
 // Runs a projection report for `scope` (a commissioner, or a provider for
 // provider reports) and returns its rows as objects keyed by column name
 // (money as "12.34" strings, integers as numbers), or the store problem.

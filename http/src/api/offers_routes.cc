@@ -134,11 +134,7 @@ Response CreateOffers(Call& call, ApiDeps& deps) {
 Response ListOffers(Call& call, ApiDeps& deps) {
   const core::Principal& who = call.principal();
   projections::ReportParams params;
-  params.scope = who.commissioner_code;
-  if (who.org_kind == core::OrgKind::kSystem) {
-    params.scope = call.Query("commissioner");
-    if (params.scope.empty()) return api::BadQueryParameter("commissioner", "Name a commissioner.");
-  }
+  if (auto bad = api::ListCommissioner(call, &params.scope)) return *bad;
   if (std::string service = call.Query("service"); !service.empty()) params.filters["service"] = service;
   if (std::string provider = call.Query("provider"); !provider.empty()) params.filters["provider"] = provider;
   if (core::IsProvider(who.org_kind)) params.filters["provider"] = who.org_code;

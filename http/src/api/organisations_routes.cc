@@ -65,13 +65,8 @@ Response OrgNow(ApiDeps& deps, const app::Executed& executed, const std::string&
 // The organisations of one commissioner the caller may see.
 Response ListOrganisations(Call& call, ApiDeps& deps, bool providers_only) {
   const core::Principal& who = call.principal();
-  std::string commissioner = who.commissioner_code;
-  if (who.org_kind == core::OrgKind::kSystem) {
-    commissioner = call.Query("commissioner");
-    if (commissioner.empty()) return api::BadQueryParameter("commissioner", "Name a commissioner.");
-  }
   projections::ReportParams params;
-  params.scope = commissioner;
+  if (auto bad = api::ListCommissioner(call, &params.scope)) return *bad;
   boost::json::array rows;
   if (auto bad = api::ReportRows(deps, "organisations", params, &rows)) return *bad;
   boost::json::array visible;
@@ -83,7 +78,7 @@ Response ListOrganisations(Call& call, ApiDeps& deps, bool providers_only) {
     core::Scope scope{provider ? code : "", std::string(o.at("commissioner").as_string()), code};
     if (call.context().authorize(who, call.route().access.action, scope).allowed) visible.push_back(std::move(row));
   }
-  return Response::Json(200, boost::json::object{{"commissioner", commissioner},
+  return Response::Json(200, boost::json::object{{"commissioner", params.scope},
                                                  {providers_only ? "providers" : "organisations", std::move(visible)}});
 }
 

@@ -113,13 +113,8 @@ Response CreateRun(Call& call, ApiDeps& deps) {
 
 // GET /api/v1/payment-runs: the commissioner's runs, newest last.
 Response ListRuns(Call& call, ApiDeps& deps) {
-  const core::Principal& who = call.principal();
   projections::ReportParams params;
-  params.scope = who.org_code;
-  if (who.org_kind == core::OrgKind::kSystem) {
-    params.scope = call.Query("commissioner");
-    if (params.scope.empty()) return api::BadQueryParameter("commissioner", "Name a commissioner.");
-  }
+  if (auto bad = api::ListCommissioner(call, &params.scope)) return *bad;
   boost::json::array runs;
   if (auto bad = api::ReportRows(deps, "payment_runs", params, &runs)) return *bad;
   return Response::Json(200, boost::json::object{{"commissioner", params.scope}, {"payment_runs", std::move(runs)}});

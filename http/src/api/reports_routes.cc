@@ -61,13 +61,9 @@ std::optional<Resolved> Resolve(Call& call, ApiDeps& deps, const projections::Re
     out.policy_scope = {who.org_code, who.commissioner_code, ""};
     return out;
   }
-  out.params.scope = who.org_code;
-  if (who.org_kind == core::OrgKind::kSystem) {
-    out.params.scope = call.Query("commissioner");
-    if (out.params.scope.empty()) {
-      *answer = api::BadQueryParameter("commissioner", "Name a commissioner.");
-      return std::nullopt;
-    }
+  if (auto bad = api::ListCommissioner(call, &out.params.scope)) {
+    *answer = std::move(*bad);
+    return std::nullopt;
   }
   out.policy_scope = {"", out.params.scope, out.params.scope};
   return out;

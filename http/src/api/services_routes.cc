@@ -403,11 +403,7 @@ Response GetService(Call& call, ApiDeps& deps) {
 Response ListServices(Call& call, ApiDeps& deps) {
   const core::Principal& who = call.principal();
   projections::ReportParams params;
-  params.scope = who.commissioner_code;
-  if (who.org_kind == core::OrgKind::kSystem) {
-    params.scope = call.Query("commissioner");
-    if (params.scope.empty()) return api::BadQueryParameter("commissioner", "Name a commissioner.");
-  }
+  if (auto bad = api::ListCommissioner(call, &params.scope)) return *bad;
   boost::json::array services;
   if (auto bad = api::ReportRows(deps, "services", params, &services)) return *bad;
   if (core::IsProvider(who.org_kind)) {
