@@ -37,8 +37,14 @@ bool Empty(const core::Scope& s) {
 
 }  // namespace
 
+es::Result<core::LoadedStream> EventVisibility::Owners(const std::string& stream_id) {
+  auto loaded = ledger_.StreamState(stream_id);
+  if (loaded.ok() && loaded->version > 0) return loaded;
+  return ledger_.bus().LoadStream(stream_id);  // not applied to the read models yet
+}
+
 core::Scope EventVisibility::ScopeOfOrg(const std::string& org_code) {
-  auto loaded = bus_.LoadStream(core::OrgStream(org_code));
+  auto loaded = Owners(core::OrgStream(org_code));
   if (!loaded.ok()) return SystemScope();
   const auto* org = std::get_if<core::OrgState>(&loaded->state);
   if (org == nullptr || !org->exists || org->kind == core::OrgKind::kSystem) return SystemScope();
@@ -59,7 +65,7 @@ core::Scope EventVisibility::ScopeOf(const es::Envelope& envelope) {
     }
     default: break;
   }
-  auto loaded = bus_.LoadStream(stream);
+  auto loaded = Owners(stream);
   if (!loaded.ok()) return SystemScope();
   core::Scope scope = std::visit(
       [&](const auto& state) -> core::Scope {

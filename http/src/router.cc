@@ -219,10 +219,37 @@ std::optional<Response> Call::AuthorizeScope(const core::Scope& scope) const {
   return ToResponse(problems::NotFound("Nothing was found at this address."));
 }
 
+namespace {
+
+constexpr std::size_t kPreSessionBytes = 16;  // NewPreSession: 32 hex digits
+
+// What the browser's CSRF token is bound to: the session token it presents by
+// cookie, or else its pre-session cookie ("" when it holds neither).
+std::string CsrfBinding(const Request& request, AuthMethod method, const std::string& token) {
+  if (method == AuthMethod::kCookie) return token;
+  std::string pre = request.Cookie(kPreSessionCookie);
+  return pre.size() == 2 * kPreSessionBytes ? pre : std::string();
+}
+
+}  // namespace
+
+std::string Call::CsrfToken() const {
+  std::string binding = CsrfBinding(request_, auth_method_, token_);
+  return binding.empty() ? binding : context_.sessions.CsrfFor(binding);
+}
+
 bool Call::CsrfValid() const {
   std::string csrf(request_.Header("x-csrf-token"));
   if (csrf.empty()) csrf = route_.page_hooks ? route_.page_hooks->form_csrf(request_) : FormCsrfToken(request_);
-  return !csrf.empty() && !token_.empty() && context_.sessions.CsrfMatches(token_, csrf);
+  std::string binding = CsrfBinding(request_, auth_method_, token_);
+  return !csrf.empty() && !binding.empty() && context_.sessions.CsrfMatches(binding, csrf);
+}
+
+std::string NewPreSession() { return RandomHex(kPreSessionBytes); }
+
+std::string PreSessionCookie(const std::string& value, const Request& request) {
+  return std::string(kPreSessionCookie) + "=" + value + "; Path=/; HttpOnly; SameSite=Strict" +
+         (request.tls ? "; Secure" : "");
 }
 
 std::string SessionCookie(const std::string& token, const Request& request, int64_t max_age_seconds) {
@@ -290,11 +317,15 @@ std::optional<Response> Authenticate(const Request& request, Context& context, C
   return Refuse(call, token->empty() ? Refusal::kSignedOut : Refusal::kExpired, std::move(r));
 }
 
+// Every write to a page needs the browser's CSRF token, signed in or not
+// (signing in, requesting an account); every other write authenticated by
+// the session cookie needs its session's. A bearer token is never sent by a
+// browser on its own, so it needs none.
 std::optional<Response> CheckCsrf(const Request& request, Call& call) {
-  if (call.auth_method() != AuthMethod::kCookie || IsSafeMethod(request.method) ||
-      call.route().access.kind == Access::Kind::kPublic) {
-    return std::nullopt;
-  }
+  if (IsSafeMethod(request.method) || call.auth_method() == AuthMethod::kBearer) return std::nullopt;
+  const Access& access = call.route().access;
+  const bool cookie_write = call.auth_method() == AuthMethod::kCookie && access.kind != Access::Kind::kPublic;
+  if (!access.page && !cookie_write) return std::nullopt;
   if (call.CsrfValid()) return std::nullopt;
   return Refuse(call, Refusal::kCsrf, ToResponse(problems::Csrf()));
 }

@@ -76,7 +76,7 @@ Response EventsPage(Page& page) {
   // Newest first: a page ends at `from` (default: the head).
   if (from_q && *from_q > 0 && static_cast<uint64_t>(*from_q) < last) last = static_cast<uint64_t>(*from_q);
   // The API's rule for which events this person may see.
-  app::EventVisibility visibility(page.bus(), page.who(), page.call().context().authorize);
+  app::EventVisibility visibility(page.ledger(), page.who(), page.call().context().authorize);
   json::array events;
   uint64_t scanned_to = last;
   uint64_t lowest = last + 1;

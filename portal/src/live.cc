@@ -38,7 +38,7 @@ uint64_t StartPosition(const Request& request, es::EventStore& store) {
 Response LiveStream(Page& page) {
   es::EventStore* store = &page.portal().deps().ledger->store();
   uint64_t from = StartPosition(page.call().request(), *store);
-  auto visibility = std::make_shared<app::EventVisibility>(page.bus(), page.who(), page.call().context().authorize,
+  auto visibility = std::make_shared<app::EventVisibility>(page.ledger(), page.who(), page.call().context().authorize,
                                                            core::Action::kViewClaim);
   SseFrameFor frame_for = [visibility](const es::Envelope& e) -> std::optional<SseFrame> {
     if (core::KindOfStream(e.stream_id) != core::StreamKind::kClaim || !visibility->Visible(e)) return std::nullopt;
@@ -46,7 +46,7 @@ Response LiveStream(Page& page) {
   };
   Portal* portal = &page.portal();
   Response r = Response::Stream([portal, store, from, frame_for](const std::shared_ptr<SseWriter>& writer) {
-    portal->live_streams().Open(*store, std::move(writer), from, frame_for);
+    portal->live_streams().Open(*store, writer, from, frame_for);
   });
   r.Set("Cache-Control", "no-store");
   return r;
@@ -54,8 +54,8 @@ Response LiveStream(Page& page) {
 
 }  // namespace
 
-void AddLiveRoutes(std::shared_ptr<Portal> p, std::vector<Route>& routes) {
-  routes.push_back(PageRoute(std::move(p), "GET", "/live/stream", core::Action::kViewClaim, LiveStream));
+void AddLiveRoutes(const std::shared_ptr<Portal>& p, std::vector<Route>& routes) {
+  routes.push_back(PageRoute(p, "GET", "/live/stream", core::Action::kViewClaim, LiveStream));
 }
 
 }  // namespace ledger::http::portal

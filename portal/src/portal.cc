@@ -35,7 +35,6 @@ namespace portal {
 namespace {
 
 namespace fs = std::filesystem;
-constexpr const char* kPreCsrfCookie = "ledger_presession";
 
 std::string ReadSmallFile(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -167,8 +166,9 @@ json::array NavFor(const core::Principal& who, std::string_view current) {
   return nav;
 }
 
-json::object SignedOutBase(std::string title, const std::string& csrf, const std::string& version) {
-  return {{"page_title", title}, {"asset_version", version}, {"csrf_token", csrf},   {"user", false},
+// The model every page starts from; RenderSignedOut and Page::Base fill in the CSRF token.
+json::object SignedOutBase(std::string title, const std::string& version) {
+  return {{"page_title", title}, {"asset_version", version}, {"csrf_token", ""},     {"user", false},
           {"has_nav", false},    {"nav", json::array{}},     {"breadcrumbs", false}, {"back_link", false},
           {"flash", false},      {"error_summary", false},   {"uses_charts", false}};
 }
@@ -208,6 +208,32 @@ json::object ErrorPageModel(json::object base, int status, const std::string& re
   return base;
 }
 
+// The CSRF token of a signed-out page's forms (Call::CsrfToken). A browser
+// without a pre-session cookie is given one: *set_cookie is its Set-Cookie.
+std::string SignedOutCsrf(Call& call, std::string* set_cookie) {
+  std::string token = call.CsrfToken();
+  if (!token.empty()) return token;
+  const std::string value = NewPreSession();
+  *set_cookie = PreSessionCookie(value, call.request());
+  return call.context().sessions.CsrfFor(value);
+}
+
+// A signed-out page: `model` is rendered with the CSRF token of its forms.
+Response RenderSignedOut(Portal& portal, Call& call, int status, std::string_view page, json::object model) {
+  std::string set_cookie;
+  model["csrf_token"] = SignedOutCsrf(call, &set_cookie);
+  if (portal.deps().on_render) portal.deps().on_render(page, model);
+  Response r = HtmlResponse(status, portal.templates().RenderPage(page, model));
+  if (!set_cookie.empty()) r.Add("Set-Cookie", set_cookie);
+  return r;
+}
+
+// The error page (ErrorPageModel) of a signed-out visitor.
+Response SignedOutError(Portal& portal, Call& call, int status) {
+  return RenderSignedOut(portal, call, status, "error",
+                         ErrorPageModel(SignedOutBase("", portal.asset_version()), status, ""));
+}
+
 // The answer to a form without the viewer's CSRF token: 403, nothing done.
 Response CsrfRefused(Page& page) {
   json::object base = page.Base("Your form could not be sent", "");
@@ -232,6 +258,7 @@ Response RefusePage(Portal& portal, Call& call, Refusal refusal) {
     }
     return r;
   }
+  if (!call.signed_in()) return SignedOutError(portal, call, refusal == Refusal::kCsrf ? 403 : 404);
   Page page(portal, call, ViewerOf(portal, call), Form{});
   return refusal == Refusal::kCsrf ? CsrfRefused(page) : page.NotFound();
 }
@@ -241,7 +268,7 @@ Response RefusePage(Portal& portal, Call& call, Refusal refusal) {
 Viewer ViewerOf(Portal& portal, Call& call) {
   Viewer v;
   v.token = call.token();
-  v.csrf = call.context().sessions.CsrfFor(call.token());
+  v.csrf = call.CsrfToken();
   v.principal = call.principal();
   const app::Ledger& ledger = *portal.deps().ledger;
   v.full_name = PersonName(ledger, v.principal.username);
@@ -252,7 +279,8 @@ Viewer ViewerOf(Portal& portal, Call& call) {
 // ---- Page ----------------------------------------------------------------------
 
 json::object Page::Base(std::string page_title, std::string_view nav_current) {
-  json::object base = SignedOutBase(std::move(page_title), viewer_.csrf, portal_.asset_version());
+  json::object base = SignedOutBase(std::move(page_title), portal_.asset_version());
+  base["csrf_token"] = viewer_.csrf;
   base["user"] = json::object{{"full_name", viewer_.full_name}, {"organisation_name", viewer_.org_name}};
   base["has_nav"] = true;
   base["nav"] = NavFor(viewer_.principal, nav_current);
@@ -337,8 +365,8 @@ Route PageRoute(const std::shared_ptr<Portal>& portal, std::string method, std::
 
 namespace {
 
-json::object SignInModel(const Portal& portal, const std::string& csrf, const std::string& return_to) {
-  json::object m = SignedOutBase("Sign in", csrf, portal.asset_version());
+json::object SignInModel(const Portal& portal, const std::string& return_to) {
+  json::object m = SignedOutBase("Sign in", portal.asset_version());
   json::object username = InputField("username", "username", "Username");
   username["autocomplete"] = "username";
   username["width_class"] = "nhsuk-input--width-20";
@@ -354,38 +382,11 @@ json::object SignInModel(const Portal& portal, const std::string& csrf, const st
   return m;
 }
 
-// The pre-session CSRF token (double-submit cookie) of a signed-out visitor.
-std::string PreSessionCsrf(const Request& req, Response* set_on) {
-  std::string token = req.Cookie(kPreCsrfCookie);
-  if (token.size() != 32) {
-    token = RandomHex(16);
-    if (set_on != nullptr) {
-      set_on->Add("Set-Cookie", std::string(kPreCsrfCookie) + "=" + token + "; Path=/; HttpOnly; SameSite=Strict" +
-                                    (req.tls ? "; Secure" : ""));
-    }
-  }
-  return token;
-}
-
-Response RenderSignedOut(Portal& portal, const Request& req, int status, std::string_view page,
-                         const json::object& model, const std::string& new_csrf_cookie) {
-  if (portal.deps().on_render) portal.deps().on_render(page, model);
-  Response r = HtmlResponse(status, portal.templates().RenderPage(page, model));
-  if (!new_csrf_cookie.empty()) {
-    r.Add("Set-Cookie", std::string(kPreCsrfCookie) + "=" + new_csrf_cookie + "; Path=/; HttpOnly; SameSite=Strict" +
-                            (req.tls ? "; Secure" : ""));
-  }
-  return r;
-}
-
 Response GetSignIn(Portal& portal, Call& call) {
   const Request& req = call.request();
-  std::string csrf = req.Cookie(kPreCsrfCookie);
-  std::string fresh;
-  if (csrf.size() != 32) csrf = fresh = RandomHex(16);
   std::string return_to = req.Query("return_to");
   if (!IsLocalPath(return_to)) return_to = "";
-  json::object m = SignInModel(portal, csrf, return_to);
+  json::object m = SignInModel(portal, return_to);
   m["session_expired"] = req.Query("expired") == "1";
   m["signed_out"] = req.Query("signed_out") == "1";
   if (req.Query("requested") == "1") {
@@ -394,24 +395,18 @@ Response GetSignIn(Portal& portal, Call& call) {
                               {"body", "An administrator of your organisation will check your request."},
                               {"link", false}};
   }
-  return RenderSignedOut(portal, req, 200, "sign_in", m, fresh);
+  return RenderSignedOut(portal, call, 200, "sign_in", std::move(m));
 }
 
 Response PostSignIn(Portal& portal, Call& call) {
   const Request& req = call.request();
   Context& c = call.context();
-  Form form = ParseForm(req);
-  std::string csrf = req.Cookie(kPreCsrfCookie);
-  if (csrf.size() != 32 || form.Get("csrf_token") != csrf) {
-    std::string fresh = RandomHex(16);
-    json::object m = ErrorPageModel(SignedOutBase("", fresh, portal.asset_version()), 403, "");
-    return RenderSignedOut(portal, req, 403, "error", m, fresh);
-  }
+  Form form = ParseForm(req);  // the router checked its CSRF token
   std::string username = Trim(form.Get("username"));
   std::string password = form.Get("password");
   std::string return_to = form.Get("return_to");
   if (!IsLocalPath(return_to)) return_to = "";
-  json::object m = SignInModel(portal, csrf, return_to);
+  json::object m = SignInModel(portal, return_to);
   json::object& fields = m["fields"].as_object();
   fields["username"].as_object()["value"] = username;
   std::vector<std::pair<std::string, std::string>> errors;
@@ -439,21 +434,16 @@ Response PostSignIn(Portal& portal, Call& call) {
     if (id == "password" || failure.empty()) fields[id].as_object()["error"] = message;
   }
   m["error_summary"] = ErrorSummary(errors);
-  return RenderSignedOut(portal, req, failure.empty() ? 422 : 401, "sign_in", m, "");
+  return RenderSignedOut(portal, call, failure.empty() ? 422 : 401, "sign_in", std::move(m));
 }
 
-// POST /sign-out: like every portal form, it needs the session's CSRF token
-// (403 without it, and the session stays). Without a live session there is
-// nothing to end, and the stale cookie is cleared. A public route, so that a
-// signed-out visitor is not sent to sign in first: the router authenticated
-// the cookie, and Call::CsrfValid is the router's own CSRF check.
+// POST /sign-out: like every portal form, it needs the browser's CSRF token,
+// which the router checked (403 without it, and the session stays). Without a
+// live session there is nothing to end, and the stale cookie is cleared. A
+// public page, so that a signed-out visitor is not sent to sign in first.
 Response PostSignOut(Portal& portal, Call& call) {
   const Request& req = call.request();
   if (call.signed_in() && call.auth_method() == AuthMethod::kCookie) {
-    if (!call.CsrfValid()) {
-      Page page(portal, call, ViewerOf(portal, call), Form{});
-      return CsrfRefused(page);
-    }
     call.context().sessions.Revoke(call.token());
     portal.Forget(call.token());
   }
@@ -463,25 +453,26 @@ Response PostSignOut(Portal& portal, Call& call) {
 }
 
 Response GetAccessibility(Portal& portal, Call& call) {
-  json::object m;
-  if (call.signed_in()) {
-    Page page(portal, call, ViewerOf(portal, call), Form{});
-    m = page.Base("Accessibility statement", "");
-  } else {
-    m = SignedOutBase("Accessibility statement", PreSessionCsrf(call.request(), nullptr), portal.asset_version());
+  auto statement = [](json::object m) {
+    m["contact_text"] =
+        "If you find a part of this service you cannot use, tell your organisation's administrator or the "
+        "service desk.";
+    m["reviewed_text"] = "23 November 2026";
+    return m;
+  };
+  if (!call.signed_in()) {
+    return RenderSignedOut(portal, call, 200, "accessibility",
+                           statement(SignedOutBase("Accessibility statement", portal.asset_version())));
   }
-  m["contact_text"] =
-      "If you find a part of this service you cannot use, tell your organisation's administrator or the service "
-      "desk.";
-  m["reviewed_text"] = "23 November 2026";
-  return HtmlResponse(200, portal.templates().RenderPage("accessibility", m));
+  Page page(portal, call, ViewerOf(portal, call), Form{});
+  return page.Render(200, "accessibility", statement(page.Base("Accessibility statement", "")));
 }
 
 // ---- Account request (signed out) ------------------------------------------------------
 
-json::object AccountRequestModel(Portal& portal, const std::string& csrf, const Form& form,
+json::object AccountRequestModel(Portal& portal, const Form& form,
                                  const std::vector<std::pair<std::string, std::string>>& errors) {
-  json::object m = SignedOutBase("Request an account", csrf, portal.asset_version());
+  json::object m = SignedOutBase("Request an account", portal.asset_version());
   m["back_link"] = json::object{{"href", "/sign-in"}, {"text", "Back to sign in"}};
   auto input = [&](const std::string& id, const std::string& label, const std::string& type,
                    const std::string& autocomplete, const std::string& hint, const std::string& width) {
@@ -532,23 +523,13 @@ json::object AccountRequestModel(Portal& portal, const std::string& csrf, const 
 }
 
 Response GetAccountRequest(Portal& portal, Call& call) {
-  const Request& req = call.request();
-  std::string csrf = req.Cookie(kPreCsrfCookie);
-  std::string fresh;
-  if (csrf.size() != 32) csrf = fresh = RandomHex(16);
-  return RenderSignedOut(portal, req, 200, "account_request", AccountRequestModel(portal, csrf, Form{}, {}), fresh);
+  return RenderSignedOut(portal, call, 200, "account_request", AccountRequestModel(portal, Form{}, {}));
 }
 
 Response PostAccountRequest(Portal& portal, Call& call) {
   const Request& req = call.request();
-  Form form = ParseForm(req);
-  std::string csrf = req.Cookie(kPreCsrfCookie);
-  if (csrf.size() != 32 || form.Get("csrf_token") != csrf || !form.bad_text_field.empty()) {
-    const int status = form.bad_text_field.empty() ? 403 : 400;
-    std::string fresh = RandomHex(16);
-    json::object m = ErrorPageModel(SignedOutBase("", fresh, portal.asset_version()), status, "");
-    return RenderSignedOut(portal, req, status, "error", m, fresh);
-  }
+  Form form = ParseForm(req);  // the router checked its CSRF token
+  if (!form.bad_text_field.empty()) return SignedOutError(portal, call, 400);
   std::vector<std::pair<std::string, std::string>> errors;
   std::string username = Trim(form.Get("username"));
   std::string org_code = Trim(form.Get("org_code"));
@@ -592,7 +573,7 @@ Response PostAccountRequest(Portal& portal, Call& call) {
     }
   }
   if (!errors.empty()) {
-    return RenderSignedOut(portal, req, 422, "account_request", AccountRequestModel(portal, csrf, form, errors), "");
+    return RenderSignedOut(portal, call, 422, "account_request", AccountRequestModel(portal, form, errors));
   }
   return SeeOther("/sign-in?requested=1");
 }
@@ -835,14 +816,9 @@ Response Unknown(Portal& portal, Call& call) {
     }
     return ToResponse(problems::NotFound("Nothing was found at this address."));
   }
-  json::object m;
-  if (call.signed_in()) {
-    Page page(portal, call, ViewerOf(portal, call), Form{});
-    m = page.Base("Page not found", "");
-  } else {
-    m = SignedOutBase("Page not found", PreSessionCsrf(req, nullptr), portal.asset_version());
-  }
-  return HtmlResponse(404, portal.templates().RenderPage("error", ErrorPageModel(std::move(m), 404, "")));
+  if (!call.signed_in()) return SignedOutError(portal, call, 404);
+  Page page(portal, call, ViewerOf(portal, call), Form{});
+  return page.NotFound();
 }
 
 }  // namespace
@@ -865,16 +841,22 @@ std::vector<Route> PortalRoutes(const PortalDeps& deps) {
                 },
                 [](const Request& request) { return portal::ParseForm(request).Get("csrf_token"); }}));
   std::vector<Route> routes;
+  // Pages anyone may open; their forms are checked for the browser's CSRF token like every page's.
+  auto public_page = [&](std::string method, std::string pattern, Response (*fn)(Portal&, Call&)) {
+    routes.push_back(Route{std::move(method), std::move(pattern), Access::PublicPage(),
+                           [p, fn](Call& call) { return fn(*p, call); }, 0, p->page_hooks()});
+  };
+  // Files and the HTML 404 of unknown addresses.
   auto raw = [&](std::string method, std::string pattern, Response (*fn)(Portal&, Call&)) {
     routes.push_back(
         Route{std::move(method), std::move(pattern), Access::Public(), [p, fn](Call& call) { return fn(*p, call); }});
   };
-  raw("GET", "/sign-in", portal::GetSignIn);
-  raw("POST", "/sign-in", portal::PostSignIn);
-  raw("POST", "/sign-out", portal::PostSignOut);
-  raw("GET", "/accessibility", portal::GetAccessibility);
-  raw("GET", "/account-request", portal::GetAccountRequest);
-  raw("POST", "/account-request", portal::PostAccountRequest);
+  public_page("GET", "/sign-in", portal::GetSignIn);
+  public_page("POST", "/sign-in", portal::PostSignIn);
+  public_page("POST", "/sign-out", portal::PostSignOut);
+  public_page("GET", "/accessibility", portal::GetAccessibility);
+  public_page("GET", "/account-request", portal::GetAccountRequest);
+  public_page("POST", "/account-request", portal::PostAccountRequest);
   std::string static_pattern = "/static";
   for (int depth = 1; depth <= 4; ++depth) {
     static_pattern += "/{s" + std::to_string(depth) + "}";

@@ -164,7 +164,7 @@ class Portal {
 // The signed-in person of a page request, as the router authenticated them.
 struct Viewer {
   std::string token;
-  std::string csrf;  // the session's CSRF token (SessionStore::CsrfFor)
+  std::string csrf;  // the browser's CSRF token (Call::CsrfToken)
   core::Principal principal;
   std::string full_name;
   std::string org_name;
@@ -185,7 +185,6 @@ class Page {
   const core::Principal& who() const { return viewer_.principal; }
   const Form& form() const { return form_; }
   app::Ledger& ledger() { return *portal_.deps().ledger; }
-  app::CommandBus& bus() { return ledger().bus(); }
 
   // The common layout keys (title, user, nav with `nav_current` marked, flash).
   json::object Base(std::string page_title, std::string_view nav_current);
@@ -263,7 +262,7 @@ void AddAdminRoutes(const std::shared_ptr<Portal>& portal, std::vector<Route>& r
 void AddServiceAdminRoutes(std::shared_ptr<Portal> portal, std::vector<Route>& routes);         // services_admin.cc
 void AddAccountAdminRoutes(const std::shared_ptr<Portal>& portal, std::vector<Route>& routes);  // accounts_admin.cc
 void AddAuditRoutes(const std::shared_ptr<Portal>& portal, std::vector<Route>& routes);
-void AddLiveRoutes(std::shared_ptr<Portal> portal, std::vector<Route>& routes);
+void AddLiveRoutes(const std::shared_ptr<Portal>& portal, std::vector<Route>& routes);
 void AddPracticeRoutes(const std::shared_ptr<Portal>& portal, std::vector<Route>& routes);
 
 }  // namespace ledger::http::portal

@@ -3,11 +3,13 @@
 // read models once Execute returns.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "ledger/app/event_visibility.h"
 #include "ledger/app/ledger.h"
 #include "ledger/core/domain.h"
 #include "ledger/core/streams.h"
@@ -130,6 +132,52 @@ TEST_CASE("the read model of states holds every stream as the command path folds
   REQUIRE(none.ok());
   CHECK(none->version == 0);
   CHECK(none->state == core::InitialState(core::ClaimStream("C-never")));
+}
+
+// The events of one claim's stream from `from` on.
+std::vector<es::Envelope> ClaimEvents(LedgerWorld& w, const std::string& claim_id, uint64_t from = 1) {
+  auto all = w.ledger().store().ReadAll(from, 100'000);
+  REQUIRE(all.ok());
+  std::vector<es::Envelope> out;
+  for (const es::Envelope& e : *all) {
+    if (e.stream_id == core::ClaimStream(claim_id)) out.push_back(e);
+  }
+  return out;
+}
+
+TEST_CASE("who may see an event is read from the read model of states, and from the log only before it is applied") {
+  SeededLedger w;
+  const core::Principal p1{
+      "p1user", "P1", core::OrgKind::kPractice, "C1", testing::RolesOf({core::Role::kProviderUser}), true};
+  const core::Principal p3{
+      "p3user", "P3", core::OrgKind::kPractice, "C2", testing::RolesOf({core::Role::kProviderUser}), true};
+  EventVisibility own(w.ledger(), p1, core::Authorize, core::Action::kViewClaim);
+  EventVisibility other(w.ledger(), p3, core::Authorize, core::Action::kViewClaim);
+
+  REQUIRE(w.ledger().Execute(w.Meta("p1user"), core::CreateClaimDraft{P1Claim("C-seen"), {{"cost", 100}}, {}}).ok());
+  const std::vector<es::Envelope> applied = ClaimEvents(w, "C-seen");
+  REQUIRE_FALSE(applied.empty());
+  w.reads().ResetReads();
+  for (const es::Envelope& e : applied) {
+    CHECK(own.Visible(e));
+    CHECK_FALSE(other.Visible(e));
+  }
+  CHECK(w.reads().Reads().empty());  // nothing folded from the log
+
+  // Written while the read models stand still (as the live stream can see an
+  // event before they apply it): placed from the log, and placed right.
+  w.ledger().StopProjections();
+  w.ledger().SetProjectionWait(std::chrono::milliseconds(1));
+  ExecuteResult later = w.ledger().Execute(w.Meta("p1user"),
+                                           core::CreateClaimDraft{P1Claim("C-new"), {{"cost", 1}}, {}});
+  REQUIRE(later.ok());
+  const std::vector<es::Envelope> fresh = ClaimEvents(w, "C-new", later.executed().first_position);
+  REQUIRE_FALSE(fresh.empty());
+  REQUIRE(w.ledger().StreamState(core::ClaimStream("C-new"))->version == 0);
+  w.reads().ResetReads();
+  CHECK(own.Visible(fresh.front()));
+  CHECK_FALSE(other.Visible(fresh.front()));
+  CHECK(w.reads().Reads().at(core::ClaimStream("C-new")) >= 1);
 }
 
 }  // namespace

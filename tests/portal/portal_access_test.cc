@@ -87,7 +87,9 @@ TEST_CASE("a portal page and an API route with the same action give every role t
     }
   }
   int shared = 0;
-  for (const auto& [key, seen] : by_action_person) {
+  for (const auto& entry : by_action_person) {
+    const std::string& key = entry.first;  // named, not bound: INFO captures it
+    const Seen& seen = entry.second;
     if (seen.pages.empty() || seen.api.empty()) continue;
     ++shared;
     INFO(key << ": " << seen.example_page << " and " << seen.example_api);
@@ -157,6 +159,50 @@ TEST_CASE("a portal form without the session's CSRF token, or with a wrong one, 
   CHECK(deleted.status == 303);
   CHECK(deleted.Header("location") == "/claims");
   CHECK(w.Head() > before);
+}
+
+TEST_CASE(
+    "a signed-out form carries the same kind of CSRF token, bound to its browser's pre-session cookie, and no "
+    "other is accepted") {
+  PortalWorld w;
+  Browser visitor{w};
+  Browser other{w};
+  REQUIRE(visitor.Get("/account-request").status == 200);
+  REQUIRE(other.Get("/account-request").status == 200);
+  REQUIRE(visitor.presession.size() == 32);
+  const std::string right = visitor.csrf;
+  CHECK(right.size() == 64);           // an HMAC, as a session's token is
+  CHECK(right != visitor.presession);  // not the cookie sent back
+  CHECK(visitor.Get("/sign-in").status == 200);
+  CHECK(visitor.csrf == right);  // one token per browser, on every signed-out form
+  const std::vector<std::pair<std::string, std::string>> request = {
+      {"full_name", "Robin New"}, {"email", "robin@nhs.invalid"},         {"org_code", "C1"},
+      {"username", "robin.new"},  {"password", "a long enough password"}, {"roles_requested", "tier1"}};
+  const uint64_t before = w.Head();
+  for (const std::string& wrong : {std::string(), other.csrf, visitor.presession, std::string(64, 'a')}) {
+    CAPTURE(wrong);
+    visitor.csrf = wrong;
+    Response r = visitor.Post("/account-request", request);
+    CHECK(r.status == 403);
+    CHECK(Contains(r.body, "Your form could not be sent"));
+    visitor.csrf = wrong;
+    CHECK(visitor.Post("/sign-in", {{"username", "p1user"}, {"password", kApiPassword}}).status == 403);
+  }
+  CHECK(visitor.session.empty());
+  CHECK(w.Head() == before);
+  // Without the pre-session cookie, even its own token is refused.
+  Browser cookieless{w};
+  cookieless.csrf = right;
+  CHECK(cookieless.Post("/account-request", request).status == 403);
+  CHECK(w.Head() == before);
+
+  visitor.csrf = right;
+  Response asked = visitor.Post("/account-request", request);
+  CHECK(asked.status == 303);
+  CHECK(w.Head() > before);
+  visitor.Get("/sign-in");
+  CHECK(visitor.Post("/sign-in", {{"username", "p1user"}, {"password", kApiPassword}}).status == 303);
+  CHECK_FALSE(visitor.session.empty());
 }
 
 }  // namespace

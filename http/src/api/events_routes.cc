@@ -23,7 +23,7 @@ namespace ledger::http {
 namespace {
 
 std::shared_ptr<app::EventVisibility> VisibilityFor(Call& call, ApiDeps& deps) {
-  return std::make_shared<app::EventVisibility>(deps.ledger.bus(), call.principal(), call.context().authorize);
+  return std::make_shared<app::EventVisibility>(deps.ledger, call.principal(), call.context().authorize);
 }
 
 // GET /api/v1/events?from=&limit=

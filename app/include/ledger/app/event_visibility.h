@@ -6,7 +6,10 @@
 // commissioner, an account's organisation, a service's or a payment run's
 // commissioner, ...); the person sees it when the access policy allows
 // `action` on that scope. Events of the system's own streams, or of streams
-// that cannot be placed, belong to the operators alone.
+// that cannot be placed, belong to the operators alone. A stream's owners
+// come from the read model of states (one read per stream); only a stream the
+// read models have not applied yet (the live streams deliver events as they
+// are written) is read from the log.
 #pragma once
 
 #include <functional>
@@ -14,7 +17,7 @@
 #include <mutex>
 #include <string>
 
-#include "ledger/app/command_bus.h"
+#include "ledger/app/ledger.h"
 #include "ledger/core/access.h"
 #include "ledger/eventstore/envelope.h"
 
@@ -26,10 +29,10 @@ class EventVisibility {
   using Authorize = std::function<core::AccessDecision(const core::Principal&, core::Action, const core::Scope&)>;
   // `action` is what the person must be allowed to do to the event's
   // organisations: kViewEvents for the log itself, kViewClaim for the portal's
-  // notice that a claim changed. REQUIRES: bus outlives this object.
-  EventVisibility(CommandBus& bus, core::Principal who, Authorize authorize,
+  // notice that a claim changed. REQUIRES: ledger outlives this object.
+  EventVisibility(Ledger& ledger, core::Principal who, Authorize authorize,
                   core::Action action = core::Action::kViewEvents)
-      : bus_(bus), who_(std::move(who)), authorize_(std::move(authorize)), action_(action) {}
+      : ledger_(ledger), who_(std::move(who)), authorize_(std::move(authorize)), action_(action) {}
 
   // Whether the person may see this event. Thread-safe; a stream's owners are
   // read once and remembered (they never change).
@@ -42,8 +45,10 @@ class EventVisibility {
  private:
   core::Scope ScopeOf(const es::Envelope& envelope);
   core::Scope ScopeOfOrg(const std::string& org_code);
+  // A stream's state, which names its owners (they never change).
+  es::Result<core::LoadedStream> Owners(const std::string& stream_id);
 
-  CommandBus& bus_;
+  Ledger& ledger_;
   core::Principal who_;
   Authorize authorize_;
   core::Action action_;

@@ -50,12 +50,14 @@ class SessionStore {
   std::optional<Session> Touch(std::string_view token, Micros now);
   // Ends a session; harmless if unknown.
   void Revoke(std::string_view token);
-  // The one CSRF token of the session of token (64 hex digits, an HMAC of the
-  // token): the sign-in answer's csrf_token, the API's X-CSRF-Token and the
-  // portal's csrf_token form field are all this value.
-  std::string CsrfFor(std::string_view token) const;
-  // Whether csrf matches the CSRF token of the session of token (constant time).
-  bool CsrfMatches(std::string_view token, std::string_view csrf) const;
+  // The CSRF token bound to `binding` (64 hex digits, an HMAC of it under a
+  // key of this process): a session token, or a signed-out browser's
+  // pre-session cookie (Call::CsrfToken). The sign-in answer's csrf_token,
+  // the API's X-CSRF-Token and the portal's csrf_token form field are all
+  // this value.
+  std::string CsrfFor(std::string_view binding) const;
+  // Whether csrf is the CSRF token bound to `binding` (constant time).
+  bool CsrfMatches(std::string_view binding, std::string_view csrf) const;
   // Drops every expired session; returns how many remain.
   std::size_t Sweep(Micros now);
   const SessionOptions& options() const { return options_; }

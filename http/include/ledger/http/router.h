@@ -51,6 +51,9 @@ struct Access {
   static Access SignedIn() { return {Kind::kSignedIn, {}, false}; }
   static Access For(core::Action action) { return {Kind::kAction, action, false}; }
   static Access SignedInPage() { return {Kind::kSignedIn, {}, true}; }
+  // A page anyone may open (signing in, requesting an account); its forms
+  // carry a CSRF token all the same (Call::CsrfToken).
+  static Access PublicPage() { return {Kind::kPublic, {}, true}; }
   static Access Page(core::Action action) { return {Kind::kAction, action, true}; }
 };
 
@@ -58,7 +61,7 @@ struct Access {
 enum class Refusal {
   kSignedOut,  // no session was presented
   kExpired,    // a session was presented but has ended (or its account is disabled)
-  kCsrf,       // a write without the session's CSRF token
+  kCsrf,       // a write without its CSRF token (Call::CsrfToken)
   kForbidden,  // the person's roles do not allow the route's action
 };
 
@@ -185,10 +188,14 @@ class Call {
   // allowed; otherwise the 404 answer (an unknown and a forbidden resource
   // look the same). REQUIRES route().access.kind == kAction.
   std::optional<Response> AuthorizeScope(const core::Scope& scope) const;
-  // Whether the request carries the CSRF token of its session (X-CSRF-Token,
-  // or the csrf_token field of its form): the check the router makes before
-  // every cookie-authenticated write to a signed-in route, for a public route
-  // that acts on a session when there is one (the portal's sign-out).
+  // The one CSRF token of this browser: the HMAC (SessionStore::CsrfFor) of
+  // its session token when it presents the session cookie, otherwise of its
+  // pre-session cookie (kPreSessionCookie); "" when it holds neither. The
+  // portal puts it in every form, the API's sign-in answers it as csrf_token.
+  std::string CsrfToken() const;
+  // Whether the request carries CsrfToken() (X-CSRF-Token, or the csrf_token
+  // field of its form). The router asks it before every write to a page, and
+  // before every cookie-authenticated write to a signed-in route.
   bool CsrfValid() const;
 
  private:
@@ -221,6 +228,15 @@ void AddSecurityHeaders(Response& response);
 // clears it.
 inline constexpr const char* kSessionCookie = "ledger_session";
 std::string SessionCookie(const std::string& token, const Request& request, int64_t max_age_seconds);
+
+// The pre-session cookie of a signed-out browser: a random value the CSRF
+// token of its forms is bound to (Call::CsrfToken), so that signing in and
+// requesting an account cannot be forged from another site. NewPreSession
+// makes a value, PreSessionCookie its Set-Cookie value (HttpOnly,
+// SameSite=Strict, Secure over TLS, for the browser session).
+inline constexpr const char* kPreSessionCookie = "ledger_presession";
+std::string NewPreSession();
+std::string PreSessionCookie(const std::string& value, const Request& request);
 
 // The one sign-in: checks a username and password against context.accounts
 // (app::CheckPassword), throttles failures per account and per address, and
