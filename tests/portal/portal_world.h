@@ -8,8 +8,10 @@
 
 #include <cctype>
 #include <cstdio>
+#include <map>
 #include <regex>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -37,6 +39,74 @@ struct PortalWorld : ApiWorld {
   std::string rendered_page;
   boost::json::object rendered;
 };
+
+// The value at `path` in a view model: keys and array indexes joined by dots
+// ("fields.username.error", "timeline.0.title"); nullptr when there is none.
+inline const boost::json::value* ModelAt(const boost::json::object& model, std::string_view path) {
+  const boost::json::value* at = nullptr;
+  const boost::json::object* object = &model;
+  const boost::json::array* array = nullptr;
+  while (!path.empty()) {
+    const std::size_t dot = path.find('.');
+    const std::string_view step = path.substr(0, dot);
+    path = dot == std::string_view::npos ? std::string_view() : path.substr(dot + 1);
+    if (object != nullptr) {
+      at = object->if_contains(step);
+    } else if (array != nullptr) {
+      std::size_t i = 0;
+      for (char c : step) i = c >= '0' && c <= '9' ? i * 10 + static_cast<std::size_t>(c - '0') : array->size();
+      at = step.empty() || i >= array->size() ? nullptr : &(*array)[i];
+    }
+    if (at == nullptr) return nullptr;
+    object = at->if_object();
+    array = at->if_array();
+  }
+  return at;
+}
+
+// The text at `path` in a view model ("" when there is none, or it is not text).
+inline std::string ModelText(const boost::json::object& model, std::string_view path) {
+  const boost::json::value* at = ModelAt(model, path);
+  return at != nullptr && at->is_string() ? std::string(at->get_string()) : std::string();
+}
+
+// A page's error summary as field id -> message (empty when it has none).
+inline std::map<std::string, std::string> SummaryErrors(const boost::json::object& model) {
+  std::map<std::string, std::string> out;
+  const boost::json::value* items = ModelAt(model, "error_summary.items");
+  if (items == nullptr || !items->is_array()) return out;
+  for (const auto& item : items->get_array()) {
+    out[std::string(item.at("field_id").as_string())] = std::string(item.at("message").as_string());
+  }
+  return out;
+}
+
+// Every message of a page's error summary, one per line.
+inline std::string SummaryText(const boost::json::object& model) {
+  std::string out;
+  for (const auto& [field, message] : SummaryErrors(model)) out += message + "\n";
+  return out;
+}
+
+// The text of `key` in each object of the array at `path` ({} when none).
+inline std::vector<std::string> ModelColumn(const boost::json::object& model, std::string_view path,
+                                            std::string_view key) {
+  std::vector<std::string> out;
+  const boost::json::value* rows = ModelAt(model, path);
+  if (rows == nullptr || !rows->is_array()) return out;
+  for (const auto& row : rows->get_array()) {
+    const boost::json::value* v = row.is_object() ? row.get_object().if_contains(key) : nullptr;
+    out.push_back(v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string());
+  }
+  return out;
+}
+
+inline bool HasText(const std::vector<std::string>& texts, const std::string& text) {
+  for (const auto& t : texts) {
+    if (t == text) return true;
+  }
+  return false;
+}
 
 inline std::string CsrfIn(const std::string& html) {
   std::smatch m;

@@ -14,7 +14,7 @@
 #include "ledger/projections/projection_db.h"
 #include "ledger/projections/reports.h"
 #include "ledger/projections/runner.h"
-#include "support/temp_dir.h"
+#include "support/world.h"
 
 namespace ledger::projections {
 namespace {
@@ -22,27 +22,17 @@ namespace {
 using core::ClaimStatus;
 using testing::History;
 
-struct Fixture {
-  testing::TempDir dir;
-  std::unique_ptr<es::EventStore> store;
-  std::unique_ptr<ProjectionDb> db;
-  std::unique_ptr<History> history;
+// The shared test world's ledger, with a History written into its log; the
+// read models are caught up by hand (CatchUp) unless a test starts them.
+struct Fixture : testing::LedgerWorld {
+  testing::HistoryOptions options;
+  es::EventStore* store = &ledger().store();
+  ProjectionDb* db = &ledger().projections();
+  std::unique_ptr<History> history = std::make_unique<History>(*store, options);
 
-  explicit Fixture(testing::HistoryOptions options = {}) {
-    es::Options store_options;
-    store_options.sync = false;
-    auto opened = es::EventStore::Open(dir.Sub("log"), store_options);
-    REQUIRE(opened.ok());
-    store = std::move(*opened);
-    auto projections = ProjectionDb::Open(dir.Sub("projections"));
-    REQUIRE(projections.ok());
-    db = std::move(*projections);
-    history = std::make_unique<History>(*store, options);
-  }
-  void CatchUp() {
-    Runner runner(*store, *db);
-    REQUIRE(runner.CatchUp().ok());
-  }
+  explicit Fixture(testing::HistoryOptions history_options = {})
+      : LedgerWorld(std::make_unique<testing::TempDir>(), testing::UnsyncedStore()), options(history_options) {}
+  void CatchUp() { REQUIRE(ledger().runner().CatchUp().ok()); }
   ClaimView Claim(const std::string& id, const AsOf& as_of = {}) {
     auto c = GetClaim(*db, id, as_of);
     REQUIRE(c.ok());
@@ -237,7 +227,9 @@ TEST_CASE("a report asked as of position P after more appends gives the same byt
   f.CatchUp();
   REQUIRE(f.store->GetHead().position > p);
   int changed = 0;
-  for (const auto& [name, bytes] : at_p) {
+  for (const auto& entry : at_p) {
+    const std::string& name = entry.first;  // named, not bound: INFO captures it
+    const auto& bytes = entry.second;
     ReportParams rp = params;
     if (name == "statement") rp.scope = "P1x1";
     if (name == "payment_run_claims") rp.filters["run"] = "RUN-C1-2026-04";
@@ -346,27 +338,30 @@ TEST_CASE("replaying envelopes already applied changes nothing") {
 }
 
 TEST_CASE("the runner follows the live log and WaitFor gives read-your-writes after a command") {
-  Fixture f;
-  f.history->Setup();
-  Runner runner(*f.store, *f.db);
-  runner.Start();
-  const core::ClaimRef ref = f.Ref(1, 1, "FLU1", "2026-10");
-  app::Executed e = f.history->Ok("P1x1user", core::CreateClaimDraft{ref}, kNov);
+  auto f = std::make_unique<Fixture>();
+  f->history->Setup();
+  Runner& runner = f->ledger().runner();
+  f->Start();
+  const core::ClaimRef ref = f->Ref(1, 1, "FLU1", "2026-10");
+  app::Executed e = f->history->Ok("P1x1user", core::CreateClaimDraft{ref}, kNov);
   REQUIRE(runner.WaitFor(e.last_position, std::chrono::seconds(10)));
-  CHECK(f.Claim(ref.claim_id).status == ClaimStatus::kDraft);
+  CHECK(f->Claim(ref.claim_id).status == ClaimStatus::kDraft);
   CHECK(runner.Lag() == 0);
   CHECK_FALSE(runner.WaitFor(e.last_position + 1, std::chrono::milliseconds(20)));
   CHECK(runner.last_error().ok());
   runner.Stop();
   // Reopening continues from the checkpoints.
-  f.history->Ok("P1x1user", core::DeleteClaimDraft{ref}, kNov + 1);
-  f.db.reset();
-  auto reopened = ProjectionDb::Open(f.dir.Sub("projections"));
-  REQUIRE(reopened.ok());
-  f.db = std::move(*reopened);
-  CHECK(f.db->Applied() == e.last_position);
-  f.CatchUp();
-  CHECK(f.Claim(ref.claim_id).status == ClaimStatus::kDeleted);
+  f->history->Ok("P1x1user", core::DeleteClaimDraft{ref}, kNov + 1);
+  std::unique_ptr<testing::TempDir> dir = std::move(f->dir);
+  f.reset();
+  testing::LedgerWorld reopened(std::move(dir), testing::UnsyncedStore());
+  ProjectionDb& db = reopened.ledger().projections();
+  CHECK(db.Applied() == e.last_position);
+  REQUIRE(reopened.ledger().runner().CatchUp().ok());
+  auto claim = GetClaim(db, ref.claim_id);
+  REQUIRE(claim.ok());
+  REQUIRE(claim->has_value());
+  CHECK((*claim)->status == ClaimStatus::kDeleted);
 }
 
 }  // namespace

@@ -41,8 +41,7 @@ TEST_CASE(
     "rebuilding every projection from zero gives the same bytes as the live projections on 100,000 simulated events") {
   testing::TempDir dir;
   tools::SimulatedClock clock;
-  es::Options store_options;
-  store_options.sync = false;
+  es::Options store_options = testing::UnsyncedStore();
   store_options.clock = &clock;
   auto store = es::EventStore::Open(dir.Sub("log"), store_options);
   REQUIRE(store.ok());
@@ -113,16 +112,11 @@ struct SmallHistory : testing::LedgerWorld {
   ProjectionDb* db = &ledger().projections();
   Runner* runner = &ledger().runner();
 
-  SmallHistory() : LedgerWorld(std::make_unique<testing::TempDir>(), Unsynced()) {
+  SmallHistory() : LedgerWorld(std::make_unique<testing::TempDir>(), testing::UnsyncedStore()) {
     testing::History history(*store, {1, 3, 1});
     history.Setup();
     REQUIRE(runner->CatchUp().ok());
     REQUIRE(db->Applied() > 0);
-  }
-  static es::Options Unsynced() {
-    es::Options options;
-    options.sync = false;
-    return options;
   }
 };
 

@@ -1,5 +1,6 @@
 // TempDir: a fresh directory under $TMPDIR, removed with everything in it when
-// the object goes out of scope. Not thread-safe; one per test.
+// the object goes out of scope. Not thread-safe; one per test. And the bytes
+// of a whole file, read and written.
 #pragma once
 
 #include <filesystem>
@@ -22,5 +23,10 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// The bytes of a file ("" when it cannot be read).
+std::string ReadFile(const std::filesystem::path& path);
+// Replaces a file's bytes with `bytes`.
+void WriteFile(const std::filesystem::path& path, const std::string& bytes);
 
 }  // namespace ledger::testing

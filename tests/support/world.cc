@@ -120,7 +120,13 @@ void SeedWorld(es::EventStore& store, const std::string& password_hash, core::Da
   SeedSpendService(store, today);
 }
 
-LedgerWorld::LedgerWorld(std::unique_ptr<TempDir> temp, es::Options store_options) : dir(std::move(temp)) {
+es::Options UnsyncedStore() {
+  es::Options options;
+  options.sync = false;
+  return options;
+}
+
+LedgerWorld::LedgerWorld(std::unique_ptr<TempDir> temp, const es::Options& store_options) : dir(std::move(temp)) {
   auto opened = es::EventStore::Open(dir->Sub("events"), store_options);
   REQUIRE_MESSAGE(opened.ok(), opened.status().ToString());
   auto counting = std::make_unique<CountingStore>(std::move(opened).value());

@@ -42,12 +42,16 @@ void Seed(es::EventStore& store, const std::string& stream, const std::vector<co
 // the service runs from 200 days before it to 200 days after.
 void SeedWorld(es::EventStore& store, const std::string& password_hash, core::Date today = November(15));
 
+// Store options for worlds that write much and never crash: no fsync per append.
+es::Options UnsyncedStore();
+
 // A Ledger on a fresh (or given) directory: <dir>/events, <dir>/projections,
 // <dir>/evidence; its clock reads `now`. The read models are fed once Start()
 // is called (seed first, then start: the runner catches up on what was seeded).
 class LedgerWorld {
  public:
-  explicit LedgerWorld(std::unique_ptr<TempDir> temp = std::make_unique<TempDir>(), es::Options store_options = {});
+  explicit LedgerWorld(std::unique_ptr<TempDir> temp = std::make_unique<TempDir>(),
+                       const es::Options& store_options = {});
   ~LedgerWorld();
   LedgerWorld(const LedgerWorld&) = delete;
   LedgerWorld& operator=(const LedgerWorld&) = delete;

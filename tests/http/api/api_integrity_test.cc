@@ -5,12 +5,11 @@
 #include <rocksdb/db.h>
 
 #include <chrono>
-#include <fstream>
-#include <sstream>
 
 #include "api_world.h"
 #include "ledger/http/auth.h"
 #include "live_ledger.h"
+#include "support/temp_dir.h"
 
 namespace ledger::http::testing {
 namespace {
@@ -63,12 +62,7 @@ void TamperFirstEvent(const std::string& data) {
   for (auto* h : handles) REQUIRE(db->DestroyColumnFamilyHandle(h).ok());
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using ledger::testing::ReadFile;
 
 std::string Token(Client& c, const std::string& user) {
   Reply r = c.Send("POST", "/api/v1/session", R"({"username":")" + user + R"(","password":")" + kApiPassword + R"("})");

@@ -3,7 +3,6 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -11,6 +10,7 @@
 #include "ledger/http/auth.h"
 #include "live_ledger.h"
 #include "support/build_paths.h"
+#include "support/temp_dir.h"
 
 namespace ledger::http::testing {
 namespace {
@@ -29,10 +29,7 @@ std::string EncodeAll(const std::string& text) {
   return out;
 }
 
-void WriteFile(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-}
+using ledger::testing::WriteFile;
 
 // A portal directory of its own: the source templates, and a static root
 // holding two assets, a symlink to a file outside it and a symlink to the
