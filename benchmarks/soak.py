@@ -1120,10 +1120,11 @@ def dechunk(raw):
 # ---- the server -------------------------------------------------------------------------------------------
 
 class Server:
-    def __init__(self, ledger, port, workdir):
+    def __init__(self, ledger, port, workdir, cache_mib):
         self.ledger = ledger
         self.port = port
         self.workdir = workdir
+        self.cache_mib = cache_mib
         self.proc = None
         self.exit_code = None
         self.killed = False
@@ -1133,6 +1134,8 @@ class Server:
         err = open(os.path.join(self.workdir, "serve.log"), "wb")
         cmd = [self.ledger, "serve", "--data", os.path.join(self.workdir, "data"),
                "--listen", f"{HOST}:{self.port}", "--demo", "--demo-password", PASSWORD]
+        if self.cache_mib is not None:
+            cmd += ["--cache-mib", str(self.cache_mib)]
         print("starting: " + " ".join(cmd), flush=True)
         # Its own session: a Ctrl+C in the terminal reaches this script, which then stops the server itself.
         self.proc = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, start_new_session=True)
@@ -1231,7 +1234,7 @@ def mib_or_blank(value):
 
 
 def caches_mib(metrics):
-    """The ledger's own caches in front of both databases, in MiB (estimated by the server), or None."""
+    """The ledger's own caches in front of both databases, in MiB (the heap they hold, by the server), or None."""
     values = [metrics.get(f"cache_{db}") for db in ROCKS_DBS]
     if any(v is None for v in values):
         return None
@@ -1354,6 +1357,9 @@ def parse_args():
     p.add_argument("--fd-tolerance", type=int, default=16,
                    help="descriptors the server may hold in the last minute beyond the first (default 16: new "
                         "table files of the stores)")
+    p.add_argument("--cache-mib", type=int, default=None,
+                   help="the server's --cache-mib (default: the server's own); a small budget makes the caches "
+                        "fill and empty many times in a short soak")
     p.add_argument("--start-timeout", type=float, default=600.0,
                    help="seconds to wait for the demo history to load (default 600)")
     return p.parse_args()
@@ -1391,7 +1397,7 @@ def main():
     signal.signal(signal.SIGTERM, on_signal)
 
     workdir = tempfile.mkdtemp(prefix="ledger-soak.")
-    server = Server(args.ledger, args.port, workdir)
+    server = Server(args.ledger, args.port, workdir, args.cache_mib)
     rows = []
     sse_clients = []
     threads = []

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "envelope_codec.h"
+#include "ledger/base/clearing_cache.h"
 #include "ledger/eventstore/event_store.h"
 
 namespace ledger::es {
@@ -15,6 +16,11 @@ struct CommandRecord {
   Hash digest{};
   AppendResult result;  // duplicate is always false here; result.request_tag is the request's tag
 };
+
+// The heap a record holds beyond its own object (for the writer's cache, base/clearing_cache.h).
+inline uint64_t HeapBytes(const CommandRecord& r) {
+  return base::HeapBytes(r.result.request_tag) + base::HeapBytes(r.result.stream_versions);
+}
 
 // SHA-256 over the request's content, command id excluded (it is the key):
 //   "ledger.es.request.v1" | u32 len | actor_id | u32 len | correlation_id |

@@ -18,6 +18,7 @@
 
 #include "command_record.h"
 #include "envelope_codec.h"
+#include "ledger/base/clearing_cache.h"
 #include "rocksdb_options.h"
 #include "storage_format.h"
 #include "store_db.h"
@@ -25,14 +26,6 @@
 
 namespace ledger::es {
 namespace {
-
-// Writer-side caches are dropped wholesale beyond these sizes and reloaded
-// lazily from RocksDB; they only save reads.
-constexpr size_t kMaxCachedStreams = 1 << 20;
-constexpr size_t kMaxCachedCommands = 1 << 18;
-// What a cache entry costs beyond its key and value: the hash node, its
-// string's heap block and the bucket (an estimate, for Memory()).
-constexpr uint64_t kCacheNodeBytes = 64;
 
 struct PendingAppend {
   const AppendRequest* request = nullptr;
@@ -127,7 +120,11 @@ class SubscriptionImpl final : public Subscription {
 class RocksEventStore final : public EventStore {
  public:
   RocksEventStore(std::shared_ptr<StoreDb> db, const Options& options)
-      : db_(std::move(db)), options_(options), clock_(options.clock ? options.clock : &SystemClock()) {}
+      : db_(std::move(db)),
+        options_(options),
+        clock_(options.clock ? options.clock : &SystemClock()),
+        version_cache_(options.cache_bytes / 2),
+        command_cache_(options.cache_bytes / 2) {}
 
   ~RocksEventStore() override {
     {
@@ -287,7 +284,7 @@ class RocksEventStore final : public EventStore {
     db->GetAggregatedIntProperty(rocksdb::DB::Properties::kCurSizeAllMemTables, &out.memtables);
     db->GetAggregatedIntProperty(rocksdb::DB::Properties::kBlockCacheUsage, &out.block_cache);
     db->GetAggregatedIntProperty(rocksdb::DB::Properties::kEstimateTableReadersMem, &out.table_readers);
-    out.caches = version_cache_bytes_.load() + command_cache_bytes_.load();
+    out.caches = version_cache_.bytes() + command_cache_.bytes();
     return out;
   }
 
@@ -426,9 +423,7 @@ class RocksEventStore final : public EventStore {
 
   // The committed record of a command id, from the cache or RocksDB.
   Result<std::optional<CommandRecord>> LookupCommand(const std::string& command_id) {
-    if (auto it = command_cache_.find(command_id); it != command_cache_.end()) {
-      return std::optional<CommandRecord>(it->second);
-    }
+    if (const CommandRecord* cached = command_cache_.Find(command_id)) return std::optional<CommandRecord>(*cached);
     std::string value;
     rocksdb::Status s = db_->db()->Get(rocksdb::ReadOptions(), db_->cf(Cf::kCommands), command_id, &value);
     if (s.IsNotFound()) return std::optional<CommandRecord>();
@@ -441,32 +436,20 @@ class RocksEventStore final : public EventStore {
 
   Result<uint64_t> CurrentVersion(const std::string& stream_id, const GroupState& g) {
     if (auto it = g.versions.find(stream_id); it != g.versions.end()) return it->second;
-    if (auto it = version_cache_.find(stream_id); it != version_cache_.end()) return it->second;
+    if (const uint64_t* cached = version_cache_.Find(stream_id)) return *cached;
     auto version = db_->StreamVersion(stream_id);
     if (version.ok()) CacheVersion(stream_id, *version);
     return version;
   }
 
   void CacheVersion(const std::string& stream_id, uint64_t version) {
-    if (version_cache_.size() >= kMaxCachedStreams) {
-      version_cache_bytes_ = 0;
-      version_cache_.clear();
-    }
-    auto [it, added] = version_cache_.insert_or_assign(stream_id, version);
-    if (added) version_cache_bytes_ += kCacheNodeBytes + stream_id.size() + sizeof(uint64_t);
+    if (version_cache_.OverLimit()) version_cache_.Clear();
+    version_cache_.Put(stream_id, version);
   }
 
   void CacheCommand(const std::string& command_id, const CommandRecord& record) {
-    if (command_cache_.size() >= kMaxCachedCommands) {
-      command_cache_bytes_ = 0;
-      command_cache_.clear();
-    }
-    auto [it, added] = command_cache_.insert_or_assign(command_id, record);
-    if (added) {
-      command_cache_bytes_ += kCacheNodeBytes + command_id.size() + sizeof(CommandRecord) +
-                              record.result.request_tag.size() +
-                              record.result.stream_versions.size() * sizeof(uint64_t);
-    }
+    if (command_cache_.OverLimit()) command_cache_.Clear();
+    command_cache_.Put(command_id, record);
   }
 
   // Before a group is written: refuses it when an earlier write failed (the
@@ -513,11 +496,11 @@ class RocksEventStore final : public EventStore {
   // Writer role only.
   Sha256 sha_;
   std::string scratch_;
-  std::unordered_map<std::string, uint64_t> version_cache_;
-  std::unordered_map<std::string, CommandRecord> command_cache_;
-  // Their approximate sizes, for Memory() on another thread.
-  std::atomic<uint64_t> version_cache_bytes_{0};
-  std::atomic<uint64_t> command_cache_bytes_{0};
+  // Committed stream versions and command records: each dropped wholesale
+  // past half of Options::cache_bytes and reloaded lazily from RocksDB (they
+  // only save reads). Their sizes are read by Memory() on another thread.
+  base::ClearingCache<uint64_t> version_cache_;
+  base::ClearingCache<CommandRecord> command_cache_;
 
   std::atomic<uint64_t> appends_{0}, events_{0}, batches_{0}, max_batch_commands_{0};
 
@@ -546,6 +529,7 @@ Status OpenDb(const std::string& dir, const Options& options, rocksdb::DB** db,
   rocksdb::Options db_options = StoreDbOptions();
   db_options.create_if_missing = options.create_if_missing && !options.read_only;
   if (options.env) db_options.env = options.env.get();
+  db_options.max_total_wal_size = options.max_wal_bytes;
   auto families = StoreColumnFamilies(db_options);
   std::vector<bool> present(families.size(), true);
   if (options.read_only) families = ExistingFamilies(db_options, dir, std::move(families), &present);

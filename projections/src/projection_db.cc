@@ -135,7 +135,7 @@ es::Result<std::unique_ptr<ProjectionDb>> ProjectionDb::OpenImpl(const std::stri
     else if (!s.ok() && !s.IsNotFound())
       return FromRocks(s, "read checkpoint");
   }
-  if (!read_only) impl->writer = std::make_unique<internal::Writer>(impl->db.get(), options.cache_entries);
+  if (!read_only) impl->writer = std::make_unique<internal::Writer>(impl->db.get(), options.cache_bytes);
   return std::unique_ptr<ProjectionDb>(new ProjectionDb(std::move(impl)));
 }
 

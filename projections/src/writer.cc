@@ -43,44 +43,25 @@ std::string Logical(std::initializer_list<std::string_view> fields) {
   return out;
 }
 
-namespace {
-// What a cached row costs beyond its key and value: the hash node, the
-// strings' heap blocks and the bucket (an estimate).
-constexpr uint64_t kNodeBytes = 96;
-uint64_t Size(const std::optional<std::string>& value) { return value ? value->size() : 0; }
-}  // namespace
-
-void Writer::Remember(const std::string& key, std::optional<std::string> value) {
-  auto it = cache_.find(key);
-  if (it == cache_.end()) {
-    cache_bytes_ += kNodeBytes + key.size() + Size(value);
-    cache_.emplace(key, std::move(value));
-  } else {
-    cache_bytes_ += Size(value);
-    cache_bytes_ -= Size(it->second);
-    it->second = std::move(value);
-  }
-}
-
 void Writer::Put(const std::string& key, std::string value) {
   batch_.Put(key, value);
-  Remember(key, std::move(value));
+  cache_.Put(key, std::move(value));
 }
 
 void Writer::Append(const std::string& key, const std::string& value) { batch_.Put(key, value); }
 
 void Writer::Delete(const std::string& key) {
   batch_.Delete(key);
-  Remember(key, std::nullopt);
+  cache_.Put(key, std::nullopt);
 }
 
 std::optional<std::string> Writer::Get(const std::string& key) {
-  if (auto it = cache_.find(key); it != cache_.end()) return it->second;
+  if (const std::optional<std::string>* cached = cache_.Find(key)) return *cached;
   std::string value;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), key, &value);
   std::optional<std::string> found;
   if (s.ok()) found = std::move(value);
-  Remember(key, found);
+  cache_.Put(key, found);
   return found;
 }
 
@@ -116,17 +97,13 @@ rocksdb::Status Writer::Commit(bool sync) {
   options.disableWAL = !sync;
   rocksdb::Status s = db_->Write(options, &batch_);
   batch_.Clear();
-  if (!s.ok() || cache_.size() > cache_entries_) {
-    cache_.clear();
-    cache_bytes_ = 0;
-  }
+  if (!s.ok() || cache_.OverLimit()) cache_.Clear();
   return s;
 }
 
 void Writer::Reset() {
   batch_.Clear();
-  cache_.clear();
-  cache_bytes_ = 0;
+  cache_.Clear();
 }
 
 }  // namespace ledger::projections::internal

@@ -7,12 +7,12 @@
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
-#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+
+#include "ledger/base/clearing_cache.h"
 
 namespace ledger::projections::internal {
 
@@ -34,7 +34,7 @@ std::string Logical(std::initializer_list<std::string_view> fields);
 
 class Writer {
  public:
-  Writer(rocksdb::DB* db, size_t cache_entries) : db_(db), cache_entries_(cache_entries) {}
+  Writer(rocksdb::DB* db, uint64_t cache_bytes) : db_(db), cache_(cache_bytes) {}
 
   void Put(const std::string& key, std::string value);
   // A row the projections never read back (an audit entry, a timeline
@@ -51,8 +51,8 @@ class Writer {
   std::optional<Versioned> GetCurrent(std::string_view table, std::string_view logical);
 
   rocksdb::WriteBatch& batch() { return batch_; }
-  // The approximate size of the rows kept in memory (any thread).
-  uint64_t cache_bytes() const { return cache_bytes_.load(); }
+  // The heap the rows kept in memory hold (any thread).
+  uint64_t cache_bytes() const { return cache_.bytes(); }
   // Writes the batch; trims the cache when it has grown past its limit.
   rocksdb::Status Commit(bool sync);
   // Forgets everything pending and cached (after a failed write or a drop).
@@ -60,12 +60,10 @@ class Writer {
 
  private:
   rocksdb::DB* db_;
-  size_t cache_entries_;
   rocksdb::WriteBatch batch_;
-  std::unordered_map<std::string, std::optional<std::string>> cache_;
-  std::atomic<uint64_t> cache_bytes_{0};
-  // Keeps `value` as the row of `key`, counting its size.
-  void Remember(const std::string& key, std::optional<std::string> value);
+  // Rows as the pending batch leaves them (nullopt: deleted or absent); only
+  // emptied between batches, since RocksDB has not seen the pending ones.
+  base::ClearingCache<std::optional<std::string>> cache_;
 };
 
 }  // namespace ledger::projections::internal

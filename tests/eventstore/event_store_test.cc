@@ -1,6 +1,8 @@
 // Behaviour of the event store through its public API, on a real RocksDB.
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <filesystem>
 #include <thread>
 
 #include "ledger/eventstore/event_store.h"
@@ -198,7 +200,7 @@ TEST_CASE("bad input is rejected as invalid and writes nothing") {
   options.max_event_bytes = 1000;
   options.max_events_per_append = 5;
   auto store = OpenOrDie(dir.str(), options);
-  auto check_invalid = [&](AppendRequest req, const std::string& mentions) {
+  auto check_invalid = [&](const AppendRequest& req, const std::string& mentions) {
     auto r = store->Append(req);
     CHECK_MESSAGE(r.status().code() == Status::Code::kInvalid, r.status().ToString());
     CHECK_MESSAGE(r.status().message().find(mentions) != std::string::npos, r.status().ToString());
@@ -340,6 +342,54 @@ TEST_CASE("writer stats count commands, events and synced batches") {
   CHECK(stats.events == 3);
   CHECK(stats.batches == 1);
   CHECK(stats.max_batch_commands == 1);
+}
+
+// The bytes of the write-ahead log files (*.log) in dir.
+uint64_t WalBytes(const std::string& dir) {
+  uint64_t total = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() == ".log") total += entry.file_size();
+  }
+  return total;
+}
+
+// A store at dir with 4 MiB appended in 1 KiB events.
+std::unique_ptr<EventStore> FourMiB(const std::string& dir, uint64_t max_wal_bytes) {
+  Options options;
+  options.sync = false;
+  options.max_wal_bytes = max_wal_bytes;
+  auto store = OpenOrDie(dir, options);
+  const std::string payload(1000, 'x');
+  for (int i = 0; i < 4096; ++i) {
+    auto appended = store->Append(
+        Command("c" + std::to_string(i),
+                {ToStream("s" + std::to_string(i % 64), ExpectedVersion::Any(), {Event("Happened", payload)})}));
+    REQUIRE(appended.ok());
+  }
+  return store;
+}
+
+TEST_CASE("the write-ahead log stays bounded by Options::max_wal_bytes, and a flushed store loses nothing") {
+  ledger::testing::TempDir dir;
+  {
+    // RocksDB's own default: nothing is flushed, every WAL file stays.
+    auto store = FourMiB(dir.Sub("unbounded"), 0);
+    CHECK(WalBytes(dir.Sub("unbounded")) > (4u << 20));
+  }
+  {
+    auto store = FourMiB(dir.Sub("bounded"), 1 << 20);
+    // Past the limit RocksDB flushes and deletes the old files in the
+    // background: wait for it (a bound, not a speed: at most 30 s).
+    uint64_t wal = WalBytes(dir.Sub("bounded"));
+    for (int i = 0; i < 300 && wal >= (2u << 20); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      wal = WalBytes(dir.Sub("bounded"));
+    }
+    CHECK(wal < (2u << 20));
+  }
+  auto reopened = OpenOrDie(dir.Sub("bounded"));
+  CHECK(reopened->GetHead().position == 4096);
+  CHECK(reopened->Verify().value().ok);
 }
 
 }  // namespace

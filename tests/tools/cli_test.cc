@@ -54,17 +54,8 @@ std::string Quote(const std::string& arg) {
   return out + "'";
 }
 
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-void WriteFile(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-}
+using testing::ReadFile;
+using testing::WriteFile;
 
 // Runs `ledger args...` with stdin from `input`, capturing stdout and stderr.
 Run Ledger(const std::vector<std::string>& args, const std::string& input = "") {
@@ -608,6 +599,9 @@ TEST_CASE("every usage error prints help and exits 2") {
       {"rebuild"},
       {"rebuild", "--data", "x", "--projection", "no_such_projection"},
       {"user", "create", "--data", "x", "--username", "u", "--org", "O", "--role", "operator", "--email", "nope"},
+      {"serve", "--data", "x", "--listen", "nowhere"},
+      {"serve", "--data", "x", "--threads", "999"},
+      {"serve", "--data", "x", "--cache-mib", "2"},
   };
   for (const auto& args : cases) {
     std::string joined;

@@ -55,7 +55,7 @@ std::unique_ptr<es::EventStore> OpenStoreReadOnly(const DataDir& data, int* exit
 }
 
 std::unique_ptr<es::EventStore> OpenStoreForWriting(const DataDir& data, bool create_if_missing, int* exit_code,
-                                                    const es::Clock* clock) {
+                                                    const es::Clock* clock, uint64_t cache_bytes) {
   std::error_code ec;
   if (!create_if_missing && !std::filesystem::exists(data.events() / "CURRENT", ec)) {
     *exit_code = Fail(kExitFailed, fmt::format("there is no event store in {}: check --data, or create one with "
@@ -67,6 +67,7 @@ std::unique_ptr<es::EventStore> OpenStoreForWriting(const DataDir& data, bool cr
   es::Options options;
   options.create_if_missing = create_if_missing;
   options.clock = clock;
+  options.cache_bytes = cache_bytes;
   auto store = es::EventStore::Open(data.events().string(), options);
   if (!store.ok()) {
     if (store.status().code() == es::Status::Code::kBusy) {

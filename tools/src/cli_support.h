@@ -47,9 +47,11 @@ class CommandRegistry {
 
 // Opens <data>/events. Read-only opens refuse a missing store; writing opens
 // report a busy store with kExitBusy. On failure prints the error and sets *exit_code.
+// `cache_bytes`: es::Options::cache_bytes of a writing open.
 std::unique_ptr<es::EventStore> OpenStoreReadOnly(const DataDir& data, int* exit_code);
 std::unique_ptr<es::EventStore> OpenStoreForWriting(const DataDir& data, bool create_if_missing, int* exit_code,
-                                                    const es::Clock* clock = nullptr);
+                                                    const es::Clock* clock = nullptr,
+                                                    uint64_t cache_bytes = es::Options{}.cache_bytes);
 
 // Adds the --data option every subcommand takes.
 void AddDataOption(CLI::App* app, std::string* data);

@@ -51,7 +51,7 @@ void AddMemoryGauges(http::Metrics& metrics, const std::string& prefix, const st
                    [read] { return static_cast<double>(read().block_cache); });
   metrics.AddGauge(prefix + "_table_readers_bytes", "Bytes of index and filter blocks held for " + what,
                    [read] { return static_cast<double>(read().table_readers); });
-  metrics.AddGauge(prefix + "_cache_bytes", "Bytes (estimated) of the ledger's own caches in front of " + what,
+  metrics.AddGauge(prefix + "_cache_bytes", "Heap bytes of the ledger's own caches in front of " + what,
                    [read] { return static_cast<double>(read().caches); });
 }
 
@@ -67,6 +67,7 @@ struct ServeArgs {
   std::string demo_password = kDefaultDemoPassword;
   int threads = 0;
   int64_t max_connections = 0;  // 0 = derived from the descriptor limit
+  int64_t cache_mib = 256;      // the ledger's own caches: a third the log's, the rest the read models'
   std::string practices = DefaultPracticesPath();
   std::string portal;  // "" = the templates and assets of the build tree
 };
@@ -301,25 +302,34 @@ void PrintServing(const std::string& host, uint16_t port, const DataDir& data, u
   }
 }
 
+// What is wrong with the options ("" when nothing is); sets the address to listen on.
+std::string ServeArgsError(const ServeArgs& args, std::string* host, uint16_t* port) {
+  if (!http::ParseListenAddress(args.listen, host, port)) return "--listen must be HOST:PORT, e.g. 127.0.0.1:8080";
+  if (args.threads < 0 || args.threads > 256) return "--threads must be between 0 and 256";
+  if (args.max_connections < 0 || args.max_connections > 1'000'000)
+    return "--max-connections must be between 0 and 1000000";
+  if (args.cache_mib < 3 || args.cache_mib > 65'536) return "--cache-mib must be between 3 and 65536";
+  return {};
+}
+
 int RunServe(const CLI::App& app, const ServeArgs& args) {
   std::string host;
   uint16_t port = 0;
-  if (!http::ParseListenAddress(args.listen, &host, &port))
-    return UsageError(app, "--listen must be HOST:PORT, e.g. 127.0.0.1:8080");
-  if (args.threads < 0 || args.threads > 256) return UsageError(app, "--threads must be between 0 and 256");
-  if (args.max_connections < 0 || args.max_connections > 1'000'000)
-    return UsageError(app, "--max-connections must be between 0 and 1000000");
+  if (std::string error = ServeArgsError(args, &host, &port); !error.empty()) return UsageError(app, error);
+  const uint64_t cache_bytes = static_cast<uint64_t>(args.cache_mib) << 20;
   DataDir data(args.data);
   DemoClock clock;
   int exit_code = kExitOk;
-  auto store = OpenStoreForWriting(data, /*create_if_missing=*/true, &exit_code, &clock);
+  auto store = OpenStoreForWriting(data, /*create_if_missing=*/true, &exit_code, &clock, cache_bytes / 3);
   if (!store) return exit_code;
   std::error_code ec;
   std::filesystem::create_directories(data.evidence(), ec);
   if (ec) return Fail(kExitFailed, fmt::format("cannot create {}: {}", data.evidence().string(), ec.message()));
   if (!VerifyLogAtStart(*store, data)) return kExitFailed;
   const bool log_intact = store->Integrity().ok;
-  auto db = projections::ProjectionDb::Open(data.projections().string());
+  projections::ProjectionDbOptions db_options;
+  db_options.cache_bytes = cache_bytes - cache_bytes / 3;
+  auto db = projections::ProjectionDb::Open(data.projections().string(), db_options);
   if (!db.ok()) return Fail(kExitFailed, "cannot open the read models: " + db.status().ToString());
   app::LedgerOptions ledger_options;
   ledger_options.evidence_dir = data.evidence();
@@ -390,6 +400,10 @@ void RegisterServe(CLI::App& app, CommandRegistry& registry) {
   cmd->add_option("--max-connections", args->max_connections,
                   "Open connections at most; at the cap the oldest idle one is closed "
                   "(0 = the descriptor limit less 256 kept for the stores and files)")
+      ->capture_default_str();
+  cmd->add_option("--cache-mib", args->cache_mib,
+                  "Memory for the ledger's own caches in front of RocksDB, in MiB: a third for the event store's, "
+                  "the rest for the read models' (each is emptied and refilled when it passes its share)")
       ->capture_default_str();
   cmd->add_option("--practices", args->practices, "The practices file the demo history is built from")
       ->capture_default_str()

@@ -121,6 +121,15 @@ struct Options {
   // store has less free space than this; they succeed again once it has more.
   // 0: no reserve.
   uint64_t min_free_bytes = 64ull << 20;
+  // Memory for the writer's caches of stream versions and command records
+  // (half each); a cache past its half is emptied and refilled from RocksDB.
+  uint64_t cache_bytes = 128ull << 20;
+  // The write-ahead log kept, at most about: past it RocksDB flushes the
+  // column families whose writes hold the oldest log file, so that file can
+  // go. Without a limit a family that fills slowly (meta: one small record
+  // per append) keeps every log file alive, and a restart replays them all.
+  // 0: RocksDB's default (four times the write buffers, no real limit).
+  uint64_t max_wal_bytes = 64ull << 20;
   // The RocksDB environment the store's files go through; nullptr: the
   // default. Tests pass one whose file system fails writes on command.
   std::shared_ptr<rocksdb::Env> env;
@@ -142,8 +151,8 @@ struct MemoryUsage {
   uint64_t memtables = 0;      // rocksdb.cur-size-all-mem-tables, every column family
   uint64_t block_cache = 0;    // rocksdb.block-cache-usage
   uint64_t table_readers = 0;  // rocksdb.estimate-table-readers-mem (indexes and filters)
-  // Our own caches in front of RocksDB (approximate: keys, values and a
-  // hash-node overhead each); bounded, emptied when they reach their limit.
+  // Our own caches in front of RocksDB, as the heap holds them
+  // (base::ClearingCache); emptied when they pass their budget.
   uint64_t caches = 0;
 };
 

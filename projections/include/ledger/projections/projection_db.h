@@ -48,7 +48,10 @@ struct ProjectionDbOptions {
   // disk together (same memtable flush); a crash only loses a suffix of
   // applied positions, which the runner re-applies from the log.
   bool sync = false;
-  size_t cache_entries = 500'000;  // rows the writer keeps in memory between batches
+  // Memory for the rows the writer keeps between batches (the rows it reads
+  // back most: claims, keys, directory entries); past it, the cache is
+  // emptied after the batch and refilled from RocksDB.
+  uint64_t cache_bytes = 128ull << 20;
 };
 
 class ProjectionDb {
