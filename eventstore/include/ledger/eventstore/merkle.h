@@ -1,0 +1,73 @@
+// The Merkle tree over the log, as RFC 9162 (section 2.1) defines it: leaf i
+// (0-based) is the hash of the event at position i + 1, and the tree head of
+// the first n events is MTH(D[n]). Pure functions; where the hashes of the
+// tree come from is the caller's (a NodeReader).
+//
+// The tree is kept as its complete subtrees: node (level, index) is the hash
+// of leaves [index * 2^level, (index + 1) * 2^level). A node never changes
+// once its last leaf exists, so a log of n events has at most 2n - 1 of them,
+// each written once (NodesCompletedBy, beside the event that completes it),
+// and every tree head, inclusion proof and consistency proof is computed
+// from O(log n) of them.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "ledger/eventstore/envelope.h"
+#include "ledger/eventstore/status.h"
+
+namespace ledger::es::merkle {
+
+// RFC 9162 2.1.1: the hash of a leaf, SHA-256(0x00 || data), and of an
+// inner node, SHA-256(0x01 || left || right). The tree of no leaves has the
+// hash of nothing, SHA-256("").
+Hash LeafHash(std::string_view data);
+Hash NodeHash(const Hash& left, const Hash& right);
+Hash EmptyRoot();
+
+// The leaf of an event: the hash of its 32-byte event hash.
+Hash EventLeaf(const Hash& event_hash);
+
+// A complete subtree: level 0 is a leaf.
+struct NodeId {
+  unsigned level = 0;
+  uint64_t index = 0;
+  bool operator==(const NodeId&) const = default;
+};
+
+// Reads a complete node the tree already has; a store failure (or a missing
+// node: Corruption) is the Status.
+using NodeReader = std::function<Result<Hash>(NodeId)>;
+
+// The nodes leaf `index` completes, given its leaf hash: the leaf itself, and
+// each level above it while index + 1 is a multiple of 2^level. Their left
+// halves are read with `read`; the caller stores what comes back.
+Result<std::vector<std::pair<NodeId, Hash>>> NodesCompletedBy(uint64_t index, const Hash& leaf, const NodeReader& read);
+
+// MTH(D[size]): the tree head of the first `size` leaves (EmptyRoot for 0).
+Result<Hash> Root(uint64_t size, const NodeReader& read);
+
+// RFC 9162 2.1.3.1: the inclusion proof of leaf `index` in the tree of
+// `size` leaves. REQUIRES index < size.
+Result<std::vector<Hash>> InclusionProof(uint64_t index, uint64_t size, const NodeReader& read);
+
+// RFC 9162 2.1.4.1: the consistency proof of the tree of `old_size` leaves
+// with the tree of `new_size` leaves (empty when old_size is 0 or equal to
+// new_size). REQUIRES old_size <= new_size.
+Result<std::vector<Hash>> ConsistencyProof(uint64_t old_size, uint64_t new_size, const NodeReader& read);
+
+// RFC 9162 2.1.3.2: whether `proof` shows `leaf` at `index` in the tree of
+// `size` leaves whose head is `root`.
+bool VerifyInclusion(uint64_t index, uint64_t size, const Hash& leaf, std::span<const Hash> proof, const Hash& root);
+
+// RFC 9162 2.1.4.2: whether `proof` shows that the tree of `new_size` leaves
+// (head `new_root`) extends the tree of `old_size` leaves (head `old_root`).
+bool VerifyConsistency(uint64_t old_size, uint64_t new_size, const Hash& old_root, const Hash& new_root,
+                       std::span<const Hash> proof);
+
+}  // namespace ledger::es::merkle
