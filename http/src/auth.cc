@@ -126,9 +126,12 @@ void SignInThrottle::RecordFailure(std::string_view username, std::string_view a
   std::lock_guard lock(mu_);
   Fail("u:" + std::string(username), now);
   Fail("a:" + std::string(address), now);
-  // Forget stale entries now and then so the map cannot grow without bound.
-  if (entries_.size() > 100'000) {
+  // Forget stale entries now and then so the map cannot grow without bound;
+  // the next sweep waits until the map has doubled, so that a map of fresh
+  // entries is not scanned at every failure.
+  if (entries_.size() > sweep_at_) {
     std::erase_if(entries_, [&](const auto& kv) { return now - kv.second.last_failure >= ToMicros(options_.window); });
+    sweep_at_ = std::max(kSweepAt, 2 * entries_.size());
   }
 }
 

@@ -191,6 +191,25 @@ TEST_CASE("an unknown username is slowed exactly like a real one, so throttling 
   CHECK(real.Header("retry-after") == unknown.Header("retry-after"));
 }
 
+TEST_CASE("past 100,000 remembered failures the stale ones are swept, and fresh ones still throttle") {
+  SignInThrottle throttle;
+  const Micros start = 1'794'700'800'000'000;
+  const Micros later = start + 16LL * 60 * 1'000'000;  // past the 15-minute window
+  for (int i = 0; i < 60'000; ++i) throttle.RecordFailure("u" + std::to_string(i), "a" + std::to_string(i), start);
+  // 120,000 entries: the next failure sweeps every stale one...
+  throttle.RecordFailure("fresh", "203.0.113.9", later);
+  for (int i = 0; i < 5; ++i) throttle.RecordFailure("fresh", "203.0.113.9", later);
+  // ...and keeps the fresh ones: six failures of one account throttle it.
+  CHECK(throttle.Wait("fresh", "198.51.100.1", later).count() > 0);
+  CHECK(throttle.Wait("u1", "a1", later).count() == 0);
+  // Fresh entries past the limit are kept too (swept again only once the map has doubled).
+  for (int i = 0; i < 150'000; ++i)
+    throttle.RecordFailure("v" + std::to_string(i), "b" + std::to_string(i % 1000), later);
+  for (int i = 0; i < 6; ++i) throttle.RecordFailure("w", "192.0.2.77", later);
+  CHECK(throttle.Wait("w", "198.51.100.1", later).count() > 0);
+  CHECK(throttle.Wait("v7", "198.51.100.1", later).count() == 0);  // one failure: free to try
+}
+
 TEST_CASE("failures are forgotten once the window passes") {
   Fixture f;
   for (int i = 0; i < 6; ++i) HandleRequest(SignInRequest("alice", "guess"), f.context);

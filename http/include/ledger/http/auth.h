@@ -104,9 +104,12 @@ class SignInThrottle {
   Micros WaitFor(const std::string& key, Micros now);
   void Fail(const std::string& key, Micros now);
 
+  static constexpr std::size_t kSweepAt = 100'000;  // entries before stale ones are swept
+
   ThrottleOptions options_;
   std::mutex mu_;
   std::map<std::string, Entry, std::less<>> entries_;
+  std::size_t sweep_at_ = kSweepAt;
 };
 
 // n random bytes as 2n hex characters (libsodium randombytes_buf).
