@@ -3,12 +3,15 @@
 #include <fmt/format.h>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
+#include <boost/json/string.hpp>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <exception>
 #include <stdexcept>
+
+#include "ledger/base/time.h"
 
 namespace ledger::http {
 namespace {
@@ -89,20 +92,27 @@ core::Scope OwnScope(const core::Principal& who) {
   return scope;
 }
 
-void LogToStderr(const RequestLogLine& line) {
-  boost::json::object o;
-  o["request_id"] = line.request_id;
-  o["method"] = line.method;
-  o["route"] = line.route;
-  o["status"] = line.status;
-  o["duration_ms"] = line.duration_ms;
-  if (!line.username.empty()) o["user"] = line.username;
-  if (!line.note.empty()) o["note"] = line.note;
-  fmt::print(stderr, "{}\n", boost::json::serialize(o));
+std::string FormatLogLine(const RequestLogLine& line) {
+  auto text = [](std::string_view s) { return boost::json::serialize(boost::json::string(s)); };
+  std::string ts = base::FormatRfc3339Micros(line.at);  // "...T08:12:00.123456Z": keep the milliseconds
+  if (ts.size() == 27) ts.erase(23, 3);
+  const char* level = line.status >= 500 ? "error" : line.status == 0 ? "warn" : "info";
+  std::string out = fmt::format(R"({{"ts":{},"level":"{}","request_id":{},"client":{},"method":{},"route":{},)"
+                                R"("status":{},"duration_ms":{:.3f})",
+                                text(ts), level, text(line.request_id), text(line.client), text(line.method),
+                                text(line.route), line.status, line.duration_ms);
+  if (!line.username.empty()) out += R"(,"user":)" + text(line.username);
+  if (!line.note.empty()) out += R"(,"note":)" + text(line.note);
+  out += '}';
+  return out;
 }
 
+void LogToStderr(const RequestLogLine& line) { fmt::print(stderr, "{}\n", FormatLogLine(line)); }
+
 void AddSecurityHeaders(Response& response) {
-  response.Set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'");
+  response.Set("Content-Security-Policy",
+               "default-src 'self'; base-uri 'none'; form-action 'self'; object-src 'none'; frame-ancestors 'none'");
+  response.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()");
   response.Set("X-Content-Type-Options", "nosniff");
   response.Set("Referrer-Policy", "no-referrer");
   response.Set("X-Frame-Options", "DENY");
@@ -356,7 +366,9 @@ void WithoutBody(Response& response) {
 Response HandleRequest(const Request& request, Context& context) {
   auto started = std::chrono::steady_clock::now();
   RequestLogLine line;
+  line.at = context.now();
   line.request_id = RandomHex(8);
+  line.client = request.remote_address;
   line.method = request.method;
   line.route = "-";
   Response response;

@@ -434,7 +434,9 @@ class Session : public std::enable_shared_from_this<Session> {
     Response response = ToResponse(problem);
     AddSecurityHeaders(response);
     RequestLogLine line;
+    line.at = shared_.context.now();
     line.request_id = RandomHex(8);
+    line.client = remote_;
     line.method = parser_ && parser_->is_header_done() ? std::string(parser_->get().method_string()) : "-";
     line.route = "-";
     line.status = response.status;
@@ -729,6 +731,7 @@ class Server::Impl {
     if (!warned_accept_) {
       warned_accept_ = true;
       RequestLogLine line;
+      line.at = shared_.context.now();
       line.request_id = "-";
       line.method = "-";
       line.route = "-";
@@ -792,7 +795,7 @@ class Server::Impl {
   std::chrono::steady_clock::time_point drain_deadline_;
 };
 
-Server::Server(ServerOptions options, Context& context) : impl_(std::make_unique<Impl>(std::move(options), context)) {}
+Server::Server(const ServerOptions& options, Context& context) : impl_(std::make_unique<Impl>(options, context)) {}
 Server::~Server() = default;
 std::string Server::Start() { return impl_->Start(); }
 uint16_t Server::port() const { return impl_->port(); }

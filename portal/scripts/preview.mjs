@@ -28,7 +28,7 @@ const only = args.filter(a => !a.startsWith('--'))
 
 export const kChromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync']
-export const kCsp = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+export const kCsp = "default-src 'self'; base-uri 'none'; form-action 'self'; object-src 'none'; frame-ancestors 'none'"
 
 function readPartials () {
   const dir = path.join(templates, 'partials')

@@ -207,7 +207,9 @@ TEST_CASE("every response carries the security headers") {
   for (const Response& r : {f.Get("/api/v1/nowhere"), f.Get("/api/v1/things/1"), f.Get("/api/v1/things/1", alice),
                             f.Get("/api/v1/boom"), f.Get("/healthz")}) {
     CAPTURE(r.status);
-    CHECK(r.Header("content-security-policy") == "default-src 'self'; frame-ancestors 'none'");
+    CHECK(r.Header("content-security-policy") ==
+          "default-src 'self'; base-uri 'none'; form-action 'self'; object-src 'none'; frame-ancestors 'none'");
+    CHECK(r.Header("permissions-policy") == "camera=(), microphone=(), geolocation=(), payment=(), usb=()");
     CHECK(r.Header("x-content-type-options") == "nosniff");
     CHECK(r.Header("referrer-policy") == "no-referrer");
     CHECK(r.Header("cache-control") == "no-store");
@@ -272,11 +274,48 @@ TEST_CASE("one log line per request names the route pattern and never a password
   CHECK(f.logs[1].route == "/api/v1/things/{id}");
   CHECK(f.logs[1].username == "alice");
   for (const auto& line : f.logs) {
-    for (const std::string& field : {line.request_id, line.method, line.route, line.username, line.note}) {
-      CHECK(field.find(testing::kPassword) == std::string::npos);
-      CHECK(field.find(s.token) == std::string::npos);
-    }
+    CHECK(line.at == f.now);
+    const std::string text = FormatLogLine(line);
+    CHECK(text.find(testing::kPassword) == std::string::npos);
+    CHECK(text.find(s.token) == std::string::npos);
   }
+}
+
+TEST_CASE("a log line is one JSON object: time to the millisecond, a level, the client and a decimal duration") {
+  RequestLogLine line;
+  line.at = 1'794'700'800'123'456;
+  line.request_id = "7f3a";
+  line.client = "192.0.2.7";
+  line.method = "GET";
+  line.route = "/api/v1/things/{id}";
+  line.status = 200;
+  line.duration_ms = 0.0123;
+  line.username = "alice";
+  const std::string text = FormatLogLine(line);
+  CHECK(text.find('\n') == std::string::npos);
+  CHECK(text.find("\"duration_ms\":0.012") != std::string::npos);  // a decimal, never 1.23E-2
+  boost::json::object o = boost::json::parse(text).as_object();
+  CHECK(o.at("ts") == "2026-11-15T00:00:00.123Z");
+  CHECK(o.at("level") == "info");
+  CHECK(o.at("client") == "192.0.2.7");
+  CHECK(o.at("route") == "/api/v1/things/{id}");
+  CHECK(o.at("status") == 200);
+  CHECK(o.at("user") == "alice");
+  CHECK_FALSE(o.contains("note"));
+  line.status = 503;
+  line.note = "storage \"unavailable\"";
+  o = boost::json::parse(FormatLogLine(line)).as_object();
+  CHECK(o.at("level") == "error");
+  CHECK(o.at("note") == "storage \"unavailable\"");
+  line.status = 0;  // a note of the server's own
+  CHECK(boost::json::parse(FormatLogLine(line)).at("level") == "warn");
+  // A request's line carries its client's address.
+  Fixture f;
+  Request r = Make("GET", "/api/v1/things/1");
+  r.remote_address = "198.51.100.4";
+  HandleRequest(r, f.context);
+  REQUIRE_FALSE(f.logs.empty());
+  CHECK(f.logs.back().client == "198.51.100.4");
 }
 
 TEST_CASE("metrics count requests by route pattern and status and render Prometheus text") {

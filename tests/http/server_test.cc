@@ -77,7 +77,7 @@ struct LiveServer {
         {"GET", "/events", Access::Public(),
          [this](Call& c) {
            std::string last(c.request().Header("last-event-id"));
-           return Response::Stream([this, last](std::shared_ptr<SseWriter> writer) {
+           return Response::Stream([this, last](const std::shared_ptr<SseWriter>& writer) {
              int from = last.empty() ? 1 : std::stoi(last) + 1;
              for (int i = from; i < from + 3; ++i) {
                writer->Send(std::to_string(i), "claim", "{\"n\":" + std::to_string(i) + "}\nsecond line");
@@ -197,7 +197,8 @@ TEST_CASE("a body declared larger than the route's limit is refused with 413 bef
   CHECK(res[bhttp::field::content_type] == "application/problem+json");
   CHECK(res.body().find("/problems/payload-too-large") != std::string::npos);
   CHECK_FALSE(res.keep_alive());
-  CHECK(res["Content-Security-Policy"] == "default-src 'self'; frame-ancestors 'none'");
+  CHECK(res["Content-Security-Policy"] ==
+        "default-src 'self'; base-uri 'none'; form-action 'self'; object-src 'none'; frame-ancestors 'none'");
 }
 
 TEST_CASE("a route with a larger limit accepts a body the default would refuse") {
@@ -545,7 +546,7 @@ int RunStarvedServer(int out) {
   }
   rlimit limit{};
   ::getrlimit(RLIMIT_NOFILE, &limit);
-  limit.rlim_cur = static_cast<rlim_t>(highest + 1 + 12);
+  limit.rlim_cur = static_cast<rlim_t>(highest) + 1 + 12;
   if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) return 3;
   // Fill every free descriptor below the limit, then give back exactly twelve.
   std::vector<int> fillers;

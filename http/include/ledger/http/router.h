@@ -99,15 +99,22 @@ struct RouterOptions {
 // One line per request, handed to Context::log. Carries no body, header value,
 // token or cookie.
 struct RequestLogLine {
+  Micros at = 0;  // when the request arrived (wall clock, UTC)
   std::string request_id;
+  std::string client;  // the peer's address ("" when unknown)
   std::string method;
   std::string route;  // the pattern, or "-" when nothing matched
-  int status = 0;
+  int status = 0;     // 0: a note of the server's own, not an answer
   double duration_ms = 0;
   std::string username;  // "" when anonymous
   std::string note;      // e.g. the exception text of a 500 (for the log only)
 };
-// The default sink: one JSON object per line on stderr.
+// A line as one JSON object: {"ts" (RFC 3339, UTC, milliseconds), "level"
+// ("error" for a 5xx answer, "warn" for a note of the server's own, else
+// "info"), "request_id", "client", "method", "route", "status", "duration_ms"
+// (a decimal, to the microsecond), "user" and "note" when set}.
+std::string FormatLogLine(const RequestLogLine& line);
+// The default sink: FormatLogLine on stderr, one line each.
 void LogToStderr(const RequestLogLine& line);
 
 // What GET /healthz reports beyond "the process answers".

@@ -51,7 +51,7 @@ struct ServerOptions {
 class Server {
  public:
   // REQUIRES context outlives the server and its routes are complete.
-  Server(ServerOptions options, Context& context);
+  Server(const ServerOptions& options, Context& context);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
