@@ -2,7 +2,10 @@
 // See docs/cli.md. Exit codes: 0 ok, 1 failed check, 2 usage error, 3 store busy.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <exception>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -23,6 +26,7 @@ int main(int argc, char** argv) {
       "\n"
       "Exit codes: 0 ok, 1 a check failed or the command could not be done, 2 usage error,\n"
       "3 the store is in use by another process. Run `ledger <command> --help` for each command.");
+  app.set_version_flag("--version", "ledger " LEDGER_VERSION);
   CommandRegistry registry;
   RegisterServe(app, registry);
   RegisterSimulate(app, registry);
@@ -33,6 +37,13 @@ int main(int argc, char** argv) {
   RegisterExportPayments(app, registry);
   RegisterBackup(app, registry);
   RegisterUser(app, registry);
+  if (argc > 1 && argv[1][0] != '-') {  // a command name: say which one was meant
+    std::vector<std::string> names;
+    for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) names.push_back(sub->get_name());
+    if (std::find(names.begin(), names.end(), argv[1]) == names.end()) {
+      return UsageError(app, UnknownCommandMessage(argv[1], names));
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

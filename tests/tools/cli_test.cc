@@ -200,7 +200,9 @@ TEST_CASE("verify passes and prints the head as POS:HASH on its last line") {
   INFO(run.err);
   CHECK(run.exit_code == 0);
   CHECK(LastLine(run.out) == f.head());
-  CHECK(run.err.find('\r') == std::string::npos);  // no progress bar when stderr is not a terminal
+  CHECK(run.err.find('\r') == std::string::npos);  // no progress bar when stderr is not a terminal...
+  CHECK(run.err.find("verifying: 100.0% (" + std::to_string(HeadPosition(f.head())) + "/") !=
+        std::string::npos);  // ...but progress lines, the last when it is done
   Run expected = Ledger({"verify", "--data", f.data(), "--expect-head", f.head()});
   CHECK(expected.exit_code == 0);
 }
@@ -611,6 +613,21 @@ TEST_CASE("every usage error prints help and exits 2") {
     CHECK(run.exit_code == 2);
     CHECK(run.err.find("Usage:") != std::string::npos);
   }
+}
+
+TEST_CASE("--version names the version, and a mistyped command is named with the closest command") {
+  Run version = Ledger({"--version"});
+  CHECK(version.exit_code == 0);
+  CHECK(version.out.rfind("ledger ", 0) == 0);
+  CHECK(version.out.find('.') != std::string::npos);
+  Run typo = Ledger({"verfy", "--data", "x"});
+  CHECK(typo.exit_code == 2);
+  CHECK(typo.err.find("there is no command 'verfy': did you mean 'verify'?") != std::string::npos);
+  CHECK(typo.err.find("Usage:") != std::string::npos);
+  Run unknown = Ledger({"frobnicate"});
+  CHECK(unknown.exit_code == 2);
+  CHECK(unknown.err.find("the commands are ") != std::string::npos);
+  CHECK(unknown.err.find("simulate") != std::string::npos);
 }
 
 TEST_CASE("every command's help has an example") {

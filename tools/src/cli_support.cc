@@ -2,11 +2,13 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace ledger::tools {
 
@@ -111,12 +113,25 @@ bool ParseHead(std::string_view text, es::Head* out) {
   return true;
 }
 
-ProgressBar::ProgressBar(std::string label) : label_(std::move(label)), enabled_(isatty(STDERR_FILENO) == 1) {}
+ProgressBar::ProgressBar(std::string label) : label_(std::move(label)), terminal_(isatty(STDERR_FILENO) == 1) {}
 
 ProgressBar::~ProgressBar() { Finish(); }
 
+void ProgressBar::PrintLine() {
+  const uint64_t permille = std::min<uint64_t>(1000, done_ * 1000 / total_);
+  fmt::print(stderr, "{}: {}.{}% ({}/{})\n", label_, permille / 10, permille % 10, done_, total_);
+  std::fflush(stderr);
+  last_line_ = std::chrono::steady_clock::now();
+}
+
 void ProgressBar::Update(uint64_t done, uint64_t total) {
-  if (!enabled_ || total == 0) return;
+  if (total == 0) return;
+  done_ = done;
+  total_ = total;
+  if (!terminal_) {
+    if (std::chrono::steady_clock::now() - last_line_ >= kProgressLinePeriod) PrintLine();
+    return;
+  }
   int permille = static_cast<int>(std::min<uint64_t>(1000, done * 1000 / total));
   if (permille == last_permille_) return;
   last_permille_ = permille;
@@ -133,12 +148,50 @@ void ProgressBar::Finish() {
     fmt::print(stderr, "\n");
     drawn_ = false;
   }
+  if (!terminal_ && total_ > 0) PrintLine();
+  total_ = 0;
 }
 
 void ProgressBar::Restart(std::string label) {
   Finish();
   label_ = std::move(label);
   last_permille_ = -1;
+}
+
+namespace {
+
+// The fewest single-character insertions, deletions and substitutions that turn a into b.
+std::size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+std::string UnknownCommandMessage(std::string_view name, const std::vector<std::string>& known) {
+  std::string closest;
+  std::size_t best = std::string_view::npos;
+  for (const std::string& k : known) {
+    const std::size_t d = EditDistance(name, k);
+    if (d < best) {
+      best = d;
+      closest = k;
+    }
+  }
+  if (!closest.empty() && best <= std::max<std::size_t>(2, closest.size() / 3)) {
+    return fmt::format("there is no command '{}': did you mean '{}'?", name, closest);
+  }
+  return fmt::format("there is no command '{}': the commands are {}", name, fmt::join(known, ", "));
 }
 
 std::string DefaultPracticesPath() {

@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -63,23 +64,35 @@ int64_t WallClockMicros();
 std::string FormatHead(const es::Head& head);
 bool ParseHead(std::string_view text, es::Head* out);
 
-// A one-line progress bar on stderr, drawn only when stderr is a terminal.
+// Progress on stderr: a bar redrawn in place when stderr is a terminal;
+// otherwise (a log, a pipe) a line "label: 42.0% (420/1000)" every
+// kProgressLinePeriod, and one when the work finishes.
 class ProgressBar {
  public:
+  static constexpr std::chrono::seconds kProgressLinePeriod{10};
+
   explicit ProgressBar(std::string label);
   ~ProgressBar();
   void Update(uint64_t done, uint64_t total);
   void Finish();
   // Finishes the current line and starts a new bar with another label.
   void Restart(std::string label);
-  bool enabled() const { return enabled_; }
 
  private:
+  void PrintLine();
+
   std::string label_;
-  bool enabled_ = false;
+  bool terminal_ = false;
   int last_permille_ = -1;
   bool drawn_ = false;
+  uint64_t done_ = 0;
+  uint64_t total_ = 0;  // 0: nothing to report yet
+  std::chrono::steady_clock::time_point last_line_ = std::chrono::steady_clock::now();
 };
+
+// What to say about a command that does not exist: the closest of `known`
+// when one is near enough to be a typing slip, else every command.
+std::string UnknownCommandMessage(std::string_view name, const std::vector<std::string>& known);
 
 // The payments file path default: <source>/../shared/data/gp-practices-2021.csv.
 std::string DefaultPracticesPath();

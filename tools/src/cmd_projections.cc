@@ -150,7 +150,6 @@ int RunReportCommand(const CLI::App& app, const ReportArgs& args) {
   if (info == nullptr)
     return UsageError(app,
                       fmt::format("unknown report '{}': use one of {}", args.name, Joined(projections::ReportNames())));
-  if (args.format != "csv" && args.format != "json") return UsageError(app, "--format must be csv or json");
   auto as_of = projections::AsOf::Parse(args.as_of);
   if (!as_of) return UsageError(app, "--as-of takes a log position (123), a date (2026-11-15) or 2026-11-15T12:30:00Z");
   projections::ReportParams params;
@@ -226,7 +225,9 @@ void RegisterProjections(CLI::App& app, CommandRegistry& registry) {
   AddDataOption(report, &report_args->data);
   report->add_option("--as-of", report_args->as_of, "A log position, a date (YYYY-MM-DD) or YYYY-MM-DDTHH:MM:SSZ")
       ->type_name("POS|DATE");
-  report->add_option("--format", report_args->format, "csv or json")->capture_default_str();
+  report->add_option("--format", report_args->format, "csv or json")
+      ->check(CLI::IsMember({"csv", "json"}))
+      ->capture_default_str();
   report->add_option("--commissioner", report_args->commissioner, "The commissioner whose report it is (ODS code)")
       ->type_name("CODE");
   report

@@ -22,7 +22,6 @@ struct ReplayArgs {
 };
 
 int RunReplay(const CLI::App& app, const ReplayArgs& args) {
-  if (args.format != "jsonl" && args.format != "table") return UsageError(app, "--format must be jsonl or table");
   if (args.to != 0 && args.to < args.from) return UsageError(app, "--to must not be before --from");
   int exit_code = kExitOk;
   auto store = OpenStoreReadOnly(DataDir(args.data), &exit_code);
@@ -67,7 +66,9 @@ void RegisterReplay(CLI::App& app, CommandRegistry& registry) {
   cmd->add_option("--to", args->to, "Last position (0 = the head)")->capture_default_str();
   cmd->add_option("--stream", args->stream, "Only this stream, e.g. claim-A84002-ACM-2024-03");
   cmd->add_option("--type", args->type, "Only this event type, e.g. ClaimSubmitted");
-  cmd->add_option("--format", args->format, "jsonl (one JSON object per line) or table")->capture_default_str();
+  cmd->add_option("--format", args->format, "jsonl (one JSON object per line) or table")
+      ->check(CLI::IsMember({"jsonl", "table"}))
+      ->capture_default_str();
   cmd->footer(
       "Streams from the log without holding it in memory; opens the store read-only.\n\n"
       "Example:\n  ledger replay --data /var/lib/ledger --from 1000 --type ClaimPaid > paid.jsonl");
