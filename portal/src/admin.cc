@@ -173,7 +173,7 @@ Response RenderOfferNew(Page& page, int status, std::vector<std::pair<std::strin
   bool posted = page.call().request().method == "POST";
   std::string service = posted ? page.form().Get("service") : page.call().Query("service");
   std::vector<std::string> chosen = page.form().All("providers");
-  core::Date today = core::Date::FromTimestamp(page.call().context().now());
+  core::Date today = core::Date::FromTimestamp(page.ledger().Now());
   json::object m = page.Base("Offer a service", "/offers");
   m["back_link"] = json::object{{"href", "/offers"}, {"text", "Back to offers"}};
   json::object providers = ChoiceField("providers", "providers", "Which providers are you offering it to?");

@@ -56,7 +56,7 @@ Response WorklistPage(Page& page) {
   auto listed = page.ledger().Worklist(stage->role, OrgOfViewerForQueue(page.viewer(), stage->role), at.cursor,
                                        page.portal().deps().list_page_size);
   std::string next_cursor = listed.ok() ? listed.value().next_cursor : "";
-  core::Timestamp now = page.call().context().now();
+  core::Timestamp now = page.ledger().Now();
   std::map<std::string, std::string> names;
   json::array items;
   if (listed.ok()) {
@@ -409,7 +409,7 @@ Response RenderRunNew(Page& page, int status, const std::vector<std::pair<std::s
   pay_date["label_class"] = "nhsuk-label--m";
   pay_date["hint"] = "For example, 2026-04-30";
   pay_date["width_class"] = "nhsuk-input--width-10";
-  core::Date today = core::Date::FromTimestamp(page.call().context().now());
+  core::Date today = core::Date::FromTimestamp(page.ledger().Now());
   pay_date["value"] = posted ? page.form().Get("pay_date") : today.AddDays(7).ToString();
   json::object claim_ids{{"error", ""}};
   for (const auto& [id, message] : errors) {

@@ -120,9 +120,9 @@ Response VerifyPage(Page& page) {
   auto report = page.portal().deps().ledger->store().Verify();
   json::object m = page.Base("Check the ledger", "/audit/verify");
   if (!report.ok()) {
-    m["verify"] = json::object{
-        {"ok", false},         {"checked_text", ""}, {"problem", report.status().ToString()},
-        {"head_position", ""}, {"head_hash", ""},    {"checked_at_text", FormatWhen(page.call().context().now())}};
+    m["verify"] =
+        json::object{{"ok", false},         {"checked_text", ""}, {"problem", report.status().ToString()},
+                     {"head_position", ""}, {"head_hash", ""},    {"checked_at_text", FormatWhen(page.ledger().Now())}};
   } else {
     const auto& r = report.value();
     m["verify"] = json::object{{"ok", r.ok},
@@ -132,7 +132,7 @@ Response VerifyPage(Page& page) {
                                {"problem", r.ok ? "" : fmt::format("Position {}: {}", r.first_bad_position, r.problem)},
                                {"head_position", WithThousands(static_cast<int64_t>(r.head.position))},
                                {"head_hash", es::HashToHex(r.head.hash)},
-                               {"checked_at_text", FormatWhen(page.call().context().now())}};
+                               {"checked_at_text", FormatWhen(page.ledger().Now())}};
   }
   return page.Render(200, "audit_verify", m);
 }

@@ -243,11 +243,6 @@ Response ClaimsList(Page& page) {
 
 // ---- New claim -------------------------------------------------------------------------------
 
-struct Claimable {
-  core::ServiceState service;
-  std::vector<std::pair<std::string, core::ClaimWindow>> periods;  // open and unclaimed
-};
-
 std::vector<core::Period> PeriodsOf(const core::ServiceDefinition& def, core::Date today) {
   std::vector<core::Period> out;
   if (def.frequency == core::Frequency::kOneOff) {
@@ -278,9 +273,11 @@ std::vector<core::Period> PeriodsOf(const core::ServiceDefinition& def, core::Da
   return out;
 }
 
+}  // namespace
+
 std::vector<Claimable> ClaimableServices(Page& page) {
   const core::Principal& who = page.who();
-  core::Date today = core::Date::FromTimestamp(page.call().context().now());
+  core::Date today = core::Date::FromTimestamp(page.ledger().Now());
   std::vector<Claimable> out;
   projections::ReportParams params;
   params.scope = who.commissioner_code;
@@ -309,6 +306,8 @@ std::vector<Claimable> ClaimableServices(Page& page) {
   }
   return out;
 }
+
+namespace {
 
 std::string PaymentTypeText(const core::ServiceState& s) {
   std::string type = "Item of service";
@@ -1016,7 +1015,7 @@ Response BulkPost(Page& page) {
   app::ClaimImportOptions options;
   options.actor = page.who().username;
   options.submit = submit;
-  options.at = page.call().context().now();
+  options.at = page.ledger().Now();
   auto imported = page.ledger().ImportClaims(file->bytes, options);
   if (!imported.ok() && imported.status().code() == es::Status::Code::kConflict)
     return RenderBulk(

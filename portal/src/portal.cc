@@ -312,7 +312,7 @@ core::CommandMeta Page::Meta() const {
   meta.command_id = RandomHex(16);
   meta.correlation_id = meta.command_id;
   meta.actor = viewer_.principal.username;
-  meta.at = call_.context().now();
+  meta.at = portal_.deps().ledger->Now();
   return meta;
 }
 
@@ -562,7 +562,7 @@ Response PostAccountRequest(Portal& portal, Call& call) {
                              Trim(form.Get("email")),
                              roles,
                              app::HashPassword(form.Get("password"))};
-    core::CommandMeta meta{RandomHex(16), "", "", call.context().now()};
+    core::CommandMeta meta{RandomHex(16), "", "", portal.deps().ledger->Now()};
     meta.correlation_id = meta.command_id;
     app::ExecuteResult r = portal.deps().ledger->Execute(meta, cmd);
     if (!r.ok()) {

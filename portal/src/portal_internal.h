@@ -255,6 +255,15 @@ std::vector<core::ServiceState> Services(Page& page);
 std::string RoleText(const std::string& role);   // "tier1" -> "Approver Tier 1"
 std::string RolesText(const std::string& list);  // "tier1;tier2" -> "Approver Tier 1, Approver Tier 2"
 
+// A service the viewer's practice can claim for today: its periods whose claim
+// window is open and that hold no claim yet (a one-off service's periods are
+// days), with each window (claims.cc).
+struct Claimable {
+  core::ServiceState service;
+  std::vector<std::pair<std::string, core::ClaimWindow>> periods;  // period text, window
+};
+std::vector<Claimable> ClaimableServices(Page& page);
+
 // Route groups, one file each.
 void AddClaimRoutes(const std::shared_ptr<Portal>& portal, std::vector<Route>& routes);
 void AddApprovalRoutes(const std::shared_ptr<Portal>& portal, std::vector<Route>& routes);

@@ -1,6 +1,7 @@
 // Practice pages beside claims: services and offers, responding to an offer,
 // the payment statement.
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -45,8 +46,38 @@ std::vector<std::pair<core::OfferState, uint64_t>> OffersOf(Page& page) {
   return out;
 }
 
+// What the practice can claim for now, by service: each open period and the
+// day its window closes, or for a one-off service the days it can claim for.
+std::map<std::string, json::array> OpenPeriods(Page& page) {
+  std::map<std::string, json::array> out;
+  for (const Claimable& c : ClaimableServices(page)) {
+    json::array& open = out[c.service.service_id];
+    const core::Frequency frequency = c.service.definition.frequency;
+    if (frequency == core::Frequency::kOneOff) {
+      core::Date first = core::Date::FromYmd(9999, 12, 31);
+      core::Date last = core::Date::FromYmd(1, 1, 1);
+      for (const auto& [text, window] : c.periods) {
+        if (auto day = core::Period::Parse(frequency, text)) {
+          first = std::min(first, day->start);
+          last = std::max(last, day->start);
+        }
+      }
+      if (first <= last) {
+        open.emplace_back(
+            fmt::format("Activity on any day from {} to {}", FormatDateText(first), FormatDateText(last)));
+      }
+      continue;
+    }
+    for (const auto& [text, window] : c.periods) {
+      open.emplace_back(fmt::format("{} (claim by {})", PeriodText(text), FormatDateText(window.closes)));
+    }
+  }
+  return out;
+}
+
 Response ServicesPage(Page& page) {
   json::object m = page.Base("Services and offers", "/services");
+  std::map<std::string, json::array> open_periods = OpenPeriods(page);
   json::array offers, participations;
   for (const auto& [offer, version] : OffersOf(page)) {
     auto service = CurrentState<core::ServiceState>(page.ledger(), core::ServiceStream(offer.service_id));
@@ -61,7 +92,6 @@ Response ServicesPage(Page& page) {
                                     {"respond_by_text", FormatDateText(offer.respond_by)}});
     }
     if (!offer.participation.empty()) {
-      json::array open;
       const auto& first = offer.participation.front();
       const auto& last = offer.participation.back();
       participations.push_back(json::object{{"service_name", def.name},
@@ -70,7 +100,7 @@ Response ServicesPage(Page& page) {
                                             {"frequency", FrequencyText(def.frequency)},
                                             {"start_text", FormatDateText(first.start)},
                                             {"end_text", FormatDateText(last.end)},
-                                            {"open_periods", open}});
+                                            {"open_periods", open_periods[offer.service_id]}});
     }
   }
   m["has_offers"] = !offers.empty();
@@ -163,7 +193,7 @@ Response OfferPost(Page& page) {
 
 Response StatementPage(Page& page) {
   const core::Principal& who = page.who();
-  core::Date today = core::Date::FromTimestamp(page.call().context().now());
+  core::Date today = core::Date::FromTimestamp(page.ledger().Now());
   int current_fy = today.month() >= 4 ? today.year() : today.year() - 1;
   int year = static_cast<int>(ParseWholeNumber(page.call().Query("year")).value_or(current_fy));
   core::Date from = core::Date::FromYmd(year, 4, 1);

@@ -126,7 +126,7 @@ TEST_CASE("a practice user starts, fills in, checks and submits a claim, and see
   Response form = b.Get("/claims/new");
   REQUIRE(form.status == 200);
   CHECK(ModelText(w.rendered, "fields.service.items.0.item_text") == "Care home support costs");
-  std::string period = core::Date::FromTimestamp(w.context->now()).AddDays(-1).ToString();
+  std::string period = core::Date::FromTimestamp(w.ledger().Now()).AddDays(-1).ToString();
   Response created = b.Post("/claims/new", {{"service", "SPEND"}, {"period", period}});
   REQUIRE_MESSAGE(created.status == 303, created.body);
   std::string location(created.Header("location"));

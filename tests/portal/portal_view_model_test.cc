@@ -109,5 +109,27 @@ TEST_CASE("view model: a payment run's page names who made and confirmed it and 
   CHECK_FALSE(w.rendered.at("can_confirm").as_bool());
 }
 
+TEST_CASE("view model: services and offers shows what is open to claim, as the new claim form offers it") {
+  PortalWorld w;
+  Browser b{w};
+  REQUIRE(b.SignIn("p1user"));
+  REQUIRE(b.Get("/services").status == 200);
+  REQUIRE(w.rendered_page == "services");
+  const boost::json::array& services = w.rendered.at("participations").as_array();
+  REQUIRE(services.size() == 1);
+  CHECK(services[0].at("service_code").as_string() == "SPEND");
+  // SPEND is one-off: a claim is for a day of activity whose 30-day window (from the next day) is open.
+  const boost::json::array& open = services[0].at("open_periods").as_array();
+  REQUIRE(open.size() == 1);
+  CHECK(open[0].as_string() == "Activity on any day from 16 October 2026 to 14 November 2026");
+
+  // A day that already holds a submitted claim is not open any more; the range is the days left.
+  const std::string id = w.Draft("p1user", 14, 100);
+  REQUIRE(w.As("p1user", "POST", "/api/v1/claims/" + id + "/submit").status == 200);
+  REQUIRE(b.Get("/services").status == 200);
+  CHECK(w.rendered.at("participations").at(0).at("open_periods").at(0).as_string() ==
+        "Activity on any day from 16 October 2026 to 13 November 2026");
+}
+
 }  // namespace
 }  // namespace ledger::http::testing
