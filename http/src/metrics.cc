@@ -61,9 +61,22 @@ void Histogram::Render(std::string& out, std::string_view name, std::string_view
 
 Metrics::Metrics() = default;
 
+namespace {
+
+// The method as a label: a client may send any token as a method, and every
+// distinct label would be a series kept for ever, so the rest are "other".
+std::string_view MethodLabel(std::string_view method) {
+  for (std::string_view known : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}) {
+    if (method == known) return known;
+  }
+  return "other";
+}
+
+}  // namespace
+
 void Metrics::ObserveRequest(std::string_view method, std::string_view route, int status, double seconds) {
   std::lock_guard lock(mu_);
-  ++requests_[{std::string(method), std::string(route), status}];
+  ++requests_[{std::string(MethodLabel(method)), std::string(route), status}];
   auto it = latency_.find(route);
   if (it == latency_.end()) {
     it = latency_.emplace(std::string(route), std::make_unique<Histogram>(kLatencyBounds)).first;

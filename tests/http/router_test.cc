@@ -337,6 +337,19 @@ TEST_CASE("metrics count requests by route pattern and status and render Prometh
   CHECK(text.find("ledger_fsync_batch_size_bucket{le=\"1\"} 0") != std::string::npos);
 }
 
+TEST_CASE("requests with made-up methods are counted as one series, method=\"other\"") {
+  Fixture f;
+  for (int i = 0; i < 500; ++i) HandleRequest(Make("BREW" + std::to_string(i), "/api/v1/things/1"), f.context);
+  std::string text = HandleRequest(Make("GET", "/metrics"), f.context).body;
+  CHECK(text.find("BREW") == std::string::npos);
+  CHECK(text.find("method=\"other\",route=\"-\"") != std::string::npos);
+  size_t series = 0;
+  for (size_t at = text.find("ledger_http_requests_total{"); at != std::string::npos;
+       at = text.find("ledger_http_requests_total{", at + 1))
+    ++series;
+  CHECK(series <= 3);  // "other", and the GET of /metrics itself, whatever the 500 methods were
+}
+
 TEST_CASE("health answers ok without signing in") {
   Fixture f;
   Response r = f.Get("/healthz");

@@ -42,7 +42,8 @@ class Metrics {
   Metrics(const Metrics&) = delete;
   Metrics& operator=(const Metrics&) = delete;
 
-  // Called by the router once per request.
+  // Called by the router once per request. A method other than GET, HEAD,
+  // POST, PUT, PATCH, DELETE and OPTIONS is counted as "other".
   void ObserveRequest(std::string_view method, std::string_view route, int status, double seconds);
 
   // A value read at scrape time. name must be a valid Prometheus metric name
