@@ -17,31 +17,6 @@
 namespace ledger::http::testing {
 namespace {
 
-// A data directory holding the standard world, with the service open around today.
-struct LiveWorld {
-  LiveWorld() {
-    auto store = es::EventStore::Open(dir.Sub("events"));
-    REQUIRE(store.ok());
-    SeedWorld(**store, app::HashPassword(kApiPassword, app::PasswordCost::kMinimum), today);
-  }
-  std::string data() const { return dir.str(); }
-  std::string DayAgo(int n) const { return today.AddDays(-n).ToString(); }
-  std::string ClaimBody(int day, int cost) const {
-    return R"({"service_id":"SPEND","period":")" + DayAgo(day) + R"(","values":{"cost":)" + std::to_string(cost) + "}}";
-  }
-
-  ledger::testing::TempDir dir;
-  core::Date today = core::Date::FromTimestamp(
-      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count());
-};
-
-std::string SignIn(Client& c, const std::string& user) {
-  Reply r = c.Send("POST", "/api/v1/session", R"({"username":")" + user + R"(","password":")" + kApiPassword + R"("})");
-  REQUIRE_MESSAGE(r.status == 201, r.body);
-  return std::string(boost::json::parse(r.body).at("token").as_string());
-}
-
 using Headers = std::vector<std::pair<std::string, std::string>>;
 Headers Key(const std::string& key) { return {{"Idempotency-Key", key}}; }
 

@@ -16,26 +16,6 @@
 namespace ledger::http::testing {
 namespace {
 
-struct InputWorld {
-  InputWorld() {
-    auto store = es::EventStore::Open(dir.Sub("events"));
-    REQUIRE(store.ok());
-    SeedWorld(**store, app::HashPassword(kApiPassword, app::PasswordCost::kMinimum), today);
-  }
-  std::string Day(int offset) const { return today.AddDays(offset).ToString(); }
-
-  ledger::testing::TempDir dir;
-  core::Date today = core::Date::FromTimestamp(
-      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count());
-};
-
-std::string SignIn(Client& c, const std::string& user) {
-  Reply r = c.Send("POST", "/api/v1/session", R"({"username":")" + user + R"(","password":")" + kApiPassword + R"("})");
-  REQUIRE_MESSAGE(r.status == 201, r.body);
-  return std::string(boost::json::parse(r.body).at("token").as_string());
-}
-
 // The log head, as the auditor's verify reports it.
 uint64_t HeadOf(Client& c, const std::string& auditor) {
   Reply r = c.Send("GET", "/api/v1/verify", "", auditor);
@@ -90,7 +70,7 @@ void ExpectNothingStored(Client& c, const std::map<std::string, std::string>& to
 std::string Id(const Reply& r) { return std::string(boost::json::parse(r.body).at("claim_id").as_string()); }
 
 TEST_CASE("every mutating route refuses bad input with a 4xx naming the field, and the log does not grow") {
-  InputWorld world;
+  LiveWorld world;
   LiveLedger server(world.dir.str());
   Client c(server.port());
   std::map<std::string, std::string> tokens;
@@ -206,7 +186,7 @@ TEST_CASE("every mutating route refuses bad input with a 4xx naming the field, a
 }
 
 TEST_CASE("a bulk file over the row limit is refused at once with the limit in rows, and nothing is stored") {
-  InputWorld world;
+  LiveWorld world;
   LiveLedger server(world.dir.str());
   Client c(server.port());
   std::map<std::string, std::string> tokens;

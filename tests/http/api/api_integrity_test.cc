@@ -64,12 +64,6 @@ void TamperFirstEvent(const std::string& data) {
 
 using ledger::testing::ReadFile;
 
-std::string Token(Client& c, const std::string& user) {
-  Reply r = c.Send("POST", "/api/v1/session", R"({"username":")" + user + R"(","password":")" + kApiPassword + R"("})");
-  REQUIRE_MESSAGE(r.status == 201, r.body);
-  return std::string(boost::json::parse(r.body).at("token").as_string());
-}
-
 Reply DraftClaim(Client& c, const std::string& token, const std::string& key) {
   return c.Send("POST", "/api/v1/claims",
                 R"({"service_id":"SPEND","period":")" + Today().AddDays(-1).ToString() + R"("})", token,
@@ -101,7 +95,7 @@ TEST_CASE("a server started on a tampered log refuses changes with 503 naming th
     CHECK(metrics.body.find("\nledger_log_verified_position 0\n") != std::string::npos);
 
     // Reads are served; every change is refused and nothing is stored.
-    std::string p2 = Token(c, "p2user");
+    std::string p2 = SignIn(c, "p2user");
     CHECK(c.Send("GET", "/api/v1/me", "", p2).status == 200);
     Reply draft = DraftClaim(c, p2, "after-tamper-1");
     CHECK(draft.status == 503);
@@ -130,7 +124,7 @@ TEST_CASE("each start of the server verifies only what was appended since the la
     CHECK(health.status == 200);
     CHECK(HealthLog(health).at("verified").as_bool());
     CHECK(HealthLog(health).at("verified_position").to_number<uint64_t>() == seeded);
-    Reply draft = DraftClaim(c, Token(c, "p2user"), "restart-1");
+    Reply draft = DraftClaim(c, SignIn(c, "p2user"), "restart-1");
     REQUIRE_MESSAGE(draft.status == 201, draft.body);
     CHECK(server.Stop() == 0);
   }
@@ -167,7 +161,7 @@ TEST_CASE("/metrics reports the memory RocksDB and the caches in front of it hol
   SeededData world;
   LiveLedger server(world.data());
   Client c(server.port());
-  Reply draft = DraftClaim(c, Token(c, "p2user"), "memory-1");
+  Reply draft = DraftClaim(c, SignIn(c, "p2user"), "memory-1");
   REQUIRE_MESSAGE(draft.status == 201, draft.body);
   const std::string metrics = c.Send("GET", "/metrics").body;
   for (const char* db : {"ledger_log", "ledger_projections"}) {

@@ -15,29 +15,6 @@
 namespace ledger::http::testing {
 namespace {
 
-// A data directory holding the standard world, with the service open around today.
-struct LiveWorld {
-  LiveWorld() {
-    auto store = es::EventStore::Open(dir.Sub("events"));
-    REQUIRE(store.ok());
-    SeedWorld(**store, app::HashPassword(kApiPassword, app::PasswordCost::kMinimum), today);
-  }
-  std::string data() const { return dir.str(); }
-  // A day in the recent past, distinct per n.
-  std::string DayAgo(int n) const { return today.AddDays(-n).ToString(); }
-
-  ledger::testing::TempDir dir;
-  core::Date today = core::Date::FromTimestamp(
-      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count());
-};
-
-std::string SignIn(Client& c, const std::string& user) {
-  Reply r = c.Send("POST", "/api/v1/session", R"({"username":")" + user + R"(","password":")" + kApiPassword + R"("})");
-  REQUIRE_MESSAGE(r.status == 201, r.body);
-  return std::string(boost::json::parse(r.body).at("token").as_string());
-}
-
 std::string StatusOf(const Reply& r) { return std::string(boost::json::parse(r.body).at("status").as_string()); }
 
 // A claim's line of a provider statement (JSON): status, paid, payment run and reference.

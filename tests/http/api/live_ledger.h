@@ -17,11 +17,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "api_world.h"
 #include "support/build_paths.h"
+#include "support/temp_dir.h"
 
 namespace ledger::http::testing {
 
@@ -165,5 +169,35 @@ class Client {
   boost::beast::flat_buffer buffer_;
   std::string raw_;
 };
+
+// A data directory holding the standard world (tests/support/world.h), with
+// its service open around the real today: the live server runs on the wall clock.
+struct LiveWorld {
+  LiveWorld() {
+    auto store = es::EventStore::Open(dir.Sub("events"));
+    REQUIRE(store.ok());
+    SeedWorld(**store, app::HashPassword(kApiPassword, app::PasswordCost::kMinimum), today);
+  }
+  std::string data() const { return dir.str(); }
+  // The day `offset` days from today; DayAgo(n) is n days back.
+  std::string Day(int offset) const { return today.AddDays(offset).ToString(); }
+  std::string DayAgo(int n) const { return Day(-n); }
+  // A SPEND claim's body for the day `day` days back, costing `cost` pence.
+  std::string ClaimBody(int day, int cost) const {
+    return R"({"service_id":"SPEND","period":")" + DayAgo(day) + R"(","values":{"cost":)" + std::to_string(cost) + "}}";
+  }
+
+  ledger::testing::TempDir dir;
+  core::Date today = core::Date::FromTimestamp(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
+};
+
+// Signs in over the wire as one of the standard world's people; the bearer token.
+inline std::string SignIn(Client& c, const std::string& user) {
+  Reply r = c.Send("POST", "/api/v1/session", R"({"username":")" + user + R"(","password":")" + kApiPassword + R"("})");
+  REQUIRE_MESSAGE(r.status == 201, r.body);
+  return std::string(boost::json::parse(r.body).at("token").as_string());
+}
 
 }  // namespace ledger::http::testing
