@@ -257,16 +257,26 @@ bool Call::CsrfValid() const {
 
 std::string NewPreSession() { return RandomHex(kPreSessionBytes); }
 
+namespace {
+
+// A cookie for every path of this site, hidden from scripts and never sent
+// from another site; Secure over TLS. `max_age`: "" for the browser session.
+std::string SiteCookie(std::string_view name, const std::string& value, const Request& request,
+                       const std::string& max_age) {
+  std::string cookie = std::string(name) + "=" + value + "; Path=/; HttpOnly; SameSite=Strict";
+  if (!max_age.empty()) cookie += "; Max-Age=" + max_age;
+  if (request.tls) cookie += "; Secure";
+  return cookie;
+}
+
+}  // namespace
+
 std::string PreSessionCookie(const std::string& value, const Request& request) {
-  return std::string(kPreSessionCookie) + "=" + value + "; Path=/; HttpOnly; SameSite=Strict" +
-         (request.tls ? "; Secure" : "");
+  return SiteCookie(kPreSessionCookie, value, request, "");
 }
 
 std::string SessionCookie(const std::string& token, const Request& request, int64_t max_age_seconds) {
-  std::string cookie = std::string(kSessionCookie) + "=" + token +
-                       "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age_seconds);
-  if (request.tls) cookie += "; Secure";
-  return cookie;
+  return SiteCookie(kSessionCookie, token, request, std::to_string(max_age_seconds));
 }
 
 SignInResult SignIn(Context& context, const Request& request, const std::string& username, std::string_view password) {

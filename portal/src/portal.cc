@@ -78,6 +78,11 @@ Portal::Portal(const PortalDeps& deps) : deps_(deps), templates_(deps.templates_
   asset_version_ = version.empty() ? "dev" : version;
 }
 
+Response Portal::Render(int status, std::string_view page, const json::object& model) const {
+  if (deps_.on_render) deps_.on_render(page, model);
+  return HtmlResponse(status, templates_.RenderPage(page, model));
+}
+
 void Portal::Forget(const std::string& token) {
   std::lock_guard lock(mu_);
   flashes_.erase(base::Sha256Hex(token));
@@ -222,8 +227,7 @@ std::string SignedOutCsrf(Call& call, std::string* set_cookie) {
 Response RenderSignedOut(Portal& portal, Call& call, int status, std::string_view page, json::object model) {
   std::string set_cookie;
   model["csrf_token"] = SignedOutCsrf(call, &set_cookie);
-  if (portal.deps().on_render) portal.deps().on_render(page, model);
-  Response r = HtmlResponse(status, portal.templates().RenderPage(page, model));
+  Response r = portal.Render(status, page, model);
   if (!set_cookie.empty()) r.Add("Set-Cookie", set_cookie);
   return r;
 }
@@ -289,8 +293,7 @@ json::object Page::Base(std::string page_title, std::string_view nav_current) {
 }
 
 Response Page::Render(int status, std::string_view page, const json::object& model) {
-  if (portal_.deps().on_render) portal_.deps().on_render(page, model);
-  return HtmlResponse(status, portal_.templates().RenderPage(page, model));
+  return portal_.Render(status, page, model);
 }
 
 Response Page::Redirect(const std::string& location, std::optional<Flash> flash) {

@@ -138,6 +138,8 @@ class Portal {
   const PortalDeps& deps() const { return deps_; }
   const Templates& templates() const { return templates_; }
   const std::string& asset_version() const { return asset_version_; }
+  // A page rendered from its view model (handed to PortalDeps::on_render first).
+  Response Render(int status, std::string_view page, const json::object& model) const;
   // The open live-refresh streams; stopped when the portal is destroyed.
   SseHub& live_streams() { return live_streams_; }
 
