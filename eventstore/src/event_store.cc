@@ -282,7 +282,10 @@ class RocksEventStore final : public EventStore {
     MemoryUsage out;
     rocksdb::DB* db = db_->db();
     db->GetAggregatedIntProperty(rocksdb::DB::Properties::kCurSizeAllMemTables, &out.memtables);
-    db->GetAggregatedIntProperty(rocksdb::DB::Properties::kBlockCacheUsage, &out.block_cache);
+    // Every column family shares one block cache: read it through one. Summed
+    // over the families (GetAggregatedIntProperty) RocksDB 7 counts it once
+    // per family (facebook/rocksdb#12687, fixed in 9.x).
+    db->GetIntProperty(rocksdb::DB::Properties::kBlockCacheUsage, &out.block_cache);
     db->GetAggregatedIntProperty(rocksdb::DB::Properties::kEstimateTableReadersMem, &out.table_readers);
     out.caches = version_cache_.bytes() + command_cache_.bytes();
     return out;

@@ -392,5 +392,28 @@ TEST_CASE("the write-ahead log stays bounded by Options::max_wal_bytes, and a fl
   CHECK(reopened->Verify().value().ok);
 }
 
+TEST_CASE("the memory figures count the block cache, which every column family shares, once") {
+  ledger::testing::TempDir dir;
+  Options unsynced;
+  unsynced.sync = false;
+  const std::string payload(1000, 'x');
+  {
+    // About 24 MB of events; closing and reopening flushes them to table files.
+    auto store = OpenOrDie(dir.str(), unsynced);
+    for (int c = 0; c < 240; ++c) {
+      std::vector<EventData> events(100, Event("Happened", payload));
+      REQUIRE(
+          store->Append(Command("fill-" + std::to_string(c), {ToStream("s", ExpectedVersion::Any(), events)})).ok());
+    }
+  }
+  auto store = OpenOrDie(dir.str(), unsynced);
+  auto events = store->ReadStream("s");  // point reads, which go through the block cache
+  REQUIRE(events.ok());
+  REQUIRE(events->size() == 24'000);
+  const MemoryUsage memory = store->Memory();
+  CHECK(memory.block_cache > (8u << 20));    // the reads filled it
+  CHECK(memory.block_cache <= (64u << 20));  // its capacity: counted once, not once per column family
+}
+
 }  // namespace
 }  // namespace ledger::es
