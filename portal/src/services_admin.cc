@@ -383,6 +383,18 @@ Errors ReadDetails(Page& page, core::ServiceDefinition& d, bool with_code) {
 
 std::string DetailsField(const std::string& path, const std::string&) { return path == "dates" ? "end" : path; }
 
+// Adds core's rules on what the form could read (a claim window out of range,
+// an end before the start) to the form's own errors, so that every error of
+// the form shows at once; a field the form already flagged keeps its message.
+void AddDefinitionRules(const core::ServiceDefinition& d, Errors& errors) {
+  for (const core::FieldError& e : core::ValidateDefinition(d)) {
+    const std::string field = DetailsField(e.path, e.code);
+    const bool flagged = std::any_of(errors.begin(), errors.end(),
+                                     [&field](const auto& error) { return error.first == field; });
+    if (!flagged) errors.emplace_back(field, e.message);
+  }
+}
+
 // A new service's id: its code in lower case ("LES-DIAB27" -> "les-diab27").
 std::string IdForCode(const std::string& code) {
   std::string id = code;
@@ -398,7 +410,10 @@ Response ServiceNewPost(Page& page) {
   std::string id = IdForCode(d.code);
   if (!d.code.empty() && !core::IsValidId(id))
     errors.emplace_back("code", "Use letters, numbers and hyphens for the service code");
-  if (!errors.empty()) return RenderServiceForm(page, nullptr, 0, 422, errors);
+  if (!errors.empty()) {
+    AddDefinitionRules(d, errors);
+    return RenderServiceForm(page, nullptr, 0, 422, errors);
+  }
   app::ExecuteResult r = page.Execute(core::DefineService{id, page.who().org_code, d});
   if (!r.ok()) {
     errors = RejectionErrors(r, "code", DetailsField);
@@ -424,7 +439,10 @@ Response ServiceEditPost(Page& page) {
   const core::ServiceState& s = loaded->first;
   core::ServiceDefinition d = s.definition;
   Errors errors = ReadDetails(page, d, false);
-  if (!errors.empty()) return RenderServiceForm(page, &s, loaded->second, 422, errors);
+  if (!errors.empty()) {
+    AddDefinitionRules(d, errors);
+    return RenderServiceForm(page, &s, loaded->second, 422, errors);
+  }
   app::ExecuteResult r = page.Execute(core::EditServiceDraft{s.service_id, d}, FormVersion(page, s.service_id));
   if (!r.ok()) return RenderServiceForm(page, &s, loaded->second, 422, RejectionErrors(r, "name", DetailsField));
   Flash f;

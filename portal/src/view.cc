@@ -140,13 +140,17 @@ std::string UrlEncode(std::string_view in) { return PercentEncode(in, "-_.~/"); 
 
 namespace {
 
-// Browsers send a textarea's new lines as CRLF; the log keeps LF only.
+// Browsers send a textarea's new lines as CRLF, and a pasted text may hold
+// CR alone; the log keeps LF only, so every multi-line field splits alike.
 std::string NormaliseNewLines(std::string text) {
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') continue;
-    out.push_back(text[i]);
+    if (text[i] != '\r') {
+      out.push_back(text[i]);
+    } else if (i + 1 == text.size() || text[i + 1] != '\n') {
+      out.push_back('\n');
+    }
   }
   return out;
 }

@@ -1,6 +1,7 @@
-// A commissioner administrator sets up a service in the browser: creates the draft (a missing code is shown in the
-// error summary and fixed), adds a component and a question, adds a tariff (a rate with fractions of a penny is
-// refused, then corrected), publishes it and offers it to a practice, whose user then sees the offer.
+// A commissioner administrator sets up a service in the browser: creates the draft (a missing code, a negative
+// claim window and an end before the start are shown in the error summary at once, and fixed), adds a component
+// and a question, adds a tariff (a rate with fractions of a penny is refused, then corrected), publishes it and
+// offers it to a practice, whose user then sees the offer.
 import { test, expect } from '@playwright/test'
 import { accounts, signIn, signOut, screenshot, expectAccessible } from './helpers.mjs'
 
@@ -25,16 +26,22 @@ test('an administrator configures, publishes and offers a service, and the pract
   await page.getByLabel('Description').fill('Annual reviews for patients with diabetes.')
   await page.getByRole('radio', { name: 'Local enhanced service (LES)' }).check()
   await page.getByRole('radio', { name: 'Quarterly' }).check()
-  await page.getByLabel('Claim window in days').fill('30')
+  // Three mistakes at once: no code, a negative claim window and an end before the start.
+  await page.getByLabel('Claim window in days').fill('-3')
   await page.getByLabel('Service starts').fill(isoDay(-30))
-  await page.getByLabel('Service ends').fill(isoDay(400))
+  await page.getByLabel('Service ends').fill(isoDay(-60))
   await page.getByRole('radio', { name: 'No', exact: true }).check()
   await page.getByRole('button', { name: 'Save service' }).click()
 
-  // The missing code: the summary links to the field, which keeps what was typed elsewhere.
+  // Every error shows at once; the summary links to each field, which keeps what was typed elsewhere.
   const summary = page.locator('.nhsuk-error-summary')
   await expect(summary).toContainText('Enter the service code')
+  await expect(summary).toContainText('claim window')
+  await expect(summary).toContainText('end date')
+  await expect(summary.getByRole('link')).toHaveCount(3)
   await expect(page.getByLabel('Service name')).toHaveValue(name)
+  await page.getByLabel('Claim window in days').fill('30')
+  await page.getByLabel('Service ends').fill(isoDay(400))
   await expectAccessible(page, 'service form with errors')
   await screenshot(page, 'service-form-errors')
   await summary.getByRole('link', { name: 'Enter the service code' }).click()

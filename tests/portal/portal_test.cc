@@ -108,11 +108,12 @@ TEST_CASE("a form carrying a Latin-1 byte, a NUL or another control character is
                                       "%PDF-1.7\n");
   CHECK(nameless_part.status == 400);
   CHECK(w.Head() == before);
-  // A textarea's CRLF new lines are kept as LF; a new line in a one-line field is refused by the domain.
-  Response saved = b.Post("/claims/" + id + "/edit", {{"component.cost", "10.00"}, {"question.notes", "one\r\ntwo"}});
+  // A textarea's CRLF and lone CR new lines are kept as LF; a new line in a one-line field is refused by the domain.
+  Response saved = b.Post("/claims/" + id + "/edit",
+                          {{"component.cost", "10.00"}, {"question.notes", "one\r\ntwo\rthree"}});
   REQUIRE_MESSAGE(saved.status == 303, saved.body);
   Response claim = w.As("p1user", "GET", "/api/v1/claims/" + id);
-  CHECK(boost::json::parse(claim.body).at("answers").at("notes") == "one\ntwo");
+  CHECK(boost::json::parse(claim.body).at("answers").at("notes") == "one\ntwo\nthree");
   uint64_t head = w.Head();
   Response period = b.Post("/claims/new", {{"service", "SPEND"}, {"period", Day(10).ToString() + "\n"}});
   CHECK(period.status == 422);
@@ -272,17 +273,24 @@ TEST_CASE(
   REQUIRE(b.Get("/admin/services/new").status == 200);
   std::vector<std::pair<std::string, std::string>> details = {{"name", "Diabetes care"},  {"code", ""},
                                                               {"description", "Reviews"}, {"category", "LES"},
-                                                              {"frequency", "quarterly"}, {"window_days", "30"},
+                                                              {"frequency", "quarterly"}, {"window_days", "-3"},
                                                               {"start", "2027-04-01"},    {"end", "2027-03-01"},
                                                               {"evidence_required", "no"}};
+  // Every error at once: the form's own (no code) and core's rules on what it read (window, dates).
   Response bad = b.Post("/admin/services/new", details);
   CHECK(bad.status == 422);
-  CHECK(SummaryErrors(w.rendered).count("code") == 1);
+  const auto all = SummaryErrors(w.rendered);
+  CHECK(all.count("code") == 1);
+  CHECK(all.count("window_days") == 1);
+  CHECK(all.count("end") == 1);
+  CHECK(all.size() == 3);
   CHECK(ModelText(w.rendered, "fields.name.value") == "Diabetes care");
   details[1].second = "LES-DIAB";
+  details[5].second = "30";
   Response dates = b.Post("/admin/services/new", details);
   CHECK(dates.status == 422);
   CHECK(SummaryErrors(w.rendered).count("end") == 1);
+  CHECK(SummaryErrors(w.rendered).size() == 1);
   details[7].second = "2028-03-31";
   Response created = b.Post("/admin/services/new", details);
   REQUIRE_MESSAGE(created.status == 303, created.body);
