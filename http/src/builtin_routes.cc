@@ -1,7 +1,12 @@
-// The routes every deployment has: sign-in, sign-out, who am I, health and
-// metrics.
+// The routes every deployment has: sign-in, sign-out, who am I, health,
+// metrics, and the page of each problem type.
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+
+#include <fmt/format.h>
+
+#include <string>
+#include <string_view>
 
 #include "ledger/http/json_input.h"
 #include "ledger/http/router.h"
@@ -76,6 +81,37 @@ Response MetricsText(Call& call) {
   return Response::Text(200, call.context().metrics.Render(), "text/plain; version=0.0.4; charset=utf-8");
 }
 
+std::string EscapeHtml(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out.push_back(c);
+    }
+  }
+  return out;
+}
+
+// GET /problems/{name}: what a problem type means, for whoever follows the
+// `type` of a problem answer (RFC 9457 3.1.1).
+Response ProblemPage(Call& call) {
+  const ProblemType* type = FindProblemType(call.Param("name"));
+  if (type == nullptr) return ToResponse(problems::NotFound("There is no problem type of that name."));
+  std::string html = fmt::format(
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title} - Claims ledger API</title>"
+      "</head>\n<body><main><h1>{title}</h1>\n<p>HTTP status {status}. Problem type "
+      "<code>/problems/{name}</code>.</p>\n<p>{explanation}</p>\n</main></body></html>\n",
+      fmt::arg("title", EscapeHtml(type->title)), fmt::arg("status", type->status),
+      fmt::arg("name", EscapeHtml(type->name)), fmt::arg("explanation", EscapeHtml(type->explanation)));
+  Response r = Response::Text(200, std::move(html), "text/html; charset=utf-8");
+  r.Set("Cache-Control", "public, max-age=86400");
+  return r;
+}
+
 }  // namespace
 
 std::vector<Route> BuiltinRoutes() {
@@ -85,6 +121,7 @@ std::vector<Route> BuiltinRoutes() {
       {"GET", "/api/v1/me", Access::SignedIn(), Me},
       {"GET", "/healthz", Access::Public(), Health},
       {"GET", "/metrics", Access::Public(), MetricsText},
+      {"GET", "/problems/{name}", Access::Public(), ProblemPage},
   };
 }
 

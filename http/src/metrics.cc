@@ -2,7 +2,15 @@
 
 #include <fmt/format.h>
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sstream>
 
 namespace ledger::http {
 namespace {
@@ -89,9 +97,9 @@ void Metrics::AddCounter(std::string name, std::string help, std::function<doubl
   callbacks_[std::move(name)] = Callback{"counter", std::move(help), std::move(read)};
 }
 
-void Metrics::AddGauge(std::string name, std::string help, std::function<double()> read) {
+void Metrics::AddGauge(std::string name, std::string help, std::function<double()> read, std::string labels) {
   std::lock_guard lock(mu_);
-  callbacks_[std::move(name)] = Callback{"gauge", std::move(help), std::move(read)};
+  callbacks_[std::move(name)] = Callback{"gauge", std::move(help), std::move(read), std::move(labels)};
 }
 
 Histogram& Metrics::AddHistogram(std::string name, std::string help, std::vector<double> bounds) {
@@ -120,7 +128,8 @@ std::string Metrics::Render() const {
     histogram->Render(out, "ledger_http_request_duration_seconds", fmt::format("route=\"{}\"", EscapeLabel(route)));
   }
   for (const auto& [name, cb] : callbacks_) {
-    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n{} {}\n", name, cb.help, name, cb.type, name,
+    std::string braces = cb.labels.empty() ? "" : fmt::format("{{{}}}", cb.labels);
+    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n{}{} {}\n", name, cb.help, name, cb.type, name, braces,
                        FormatValue(cb.read()));
   }
   for (const auto& [name, owned] : histograms_) {
@@ -128,6 +137,69 @@ std::string Metrics::Render() const {
     owned.histogram->Render(out, name, "");
   }
   return out;
+}
+
+namespace {
+
+// /proc/self/stat, the fields after the command name (which may hold spaces
+// and parentheses, so they start after the last ')'): field 3 is the first.
+std::vector<std::string> ProcStatFields() {
+  std::ifstream in("/proc/self/stat");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  size_t close = text.rfind(')');
+  std::vector<std::string> fields;
+  if (close == std::string::npos) return fields;
+  std::istringstream rest(text.substr(close + 1));
+  for (std::string field; rest >> field;) fields.push_back(field);
+  return fields;
+}
+
+// Field `n` (as proc(5) numbers them, from 3) of /proc/self/stat; 0 when absent.
+double ProcStatField(const std::vector<std::string>& fields, size_t n) {
+  return n >= 3 && n - 3 < fields.size() ? std::strtod(fields[n - 3].c_str(), nullptr) : 0;
+}
+
+double ClockTicks() { return static_cast<double>(::sysconf(_SC_CLK_TCK)); }
+
+// Seconds since the epoch at which the machine booted ("btime" of /proc/stat).
+double BootTime() {
+  std::ifstream in("/proc/stat");
+  for (std::string line; std::getline(in, line);) {
+    if (line.starts_with("btime ")) return std::strtod(line.c_str() + 6, nullptr);
+  }
+  return 0;
+}
+
+}  // namespace
+
+void AddProcessMetrics(Metrics& metrics, std::string_view version) {
+  metrics.AddCounter("process_cpu_seconds_total", "User and system CPU time spent, in seconds.", [] {
+    auto f = ProcStatFields();
+    return (ProcStatField(f, 14) + ProcStatField(f, 15)) / ClockTicks();
+  });
+  metrics.AddGauge("process_resident_memory_bytes", "Resident memory size in bytes.",
+                   [] { return ProcStatField(ProcStatFields(), 24) * static_cast<double>(::sysconf(_SC_PAGESIZE)); });
+  metrics.AddGauge("process_virtual_memory_bytes", "Virtual memory size in bytes.",
+                   [] { return ProcStatField(ProcStatFields(), 23); });
+  const double start = BootTime() + ProcStatField(ProcStatFields(), 22) / ClockTicks();
+  metrics.AddGauge("process_start_time_seconds", "Start time of the process since the Unix epoch, in seconds.",
+                   [start] { return start; });
+  metrics.AddGauge("process_open_fds", "Open file descriptors.", [] {
+    std::error_code ec;
+    double open = 0;
+    for (auto it = std::filesystem::directory_iterator("/proc/self/fd", ec);
+         !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+      ++open;
+    }
+    return open;
+  });
+  metrics.AddGauge("process_max_fds", "The most file descriptors the process may open.", [] {
+    struct rlimit limit {};
+    return ::getrlimit(RLIMIT_NOFILE, &limit) == 0 ? static_cast<double>(limit.rlim_cur) : 0;
+  });
+  metrics.AddGauge(
+      "ledger_build_info", "The ledger's version; always 1.", [] { return 1.0; },
+      fmt::format("version=\"{}\"", EscapeLabel(version)));
 }
 
 }  // namespace ledger::http

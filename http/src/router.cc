@@ -11,6 +11,7 @@
 #include <exception>
 #include <stdexcept>
 
+#include "ledger/base/sha256.h"
 #include "ledger/base/time.h"
 
 namespace ledger::http {
@@ -92,10 +93,27 @@ core::Scope OwnScope(const core::Principal& who) {
   return scope;
 }
 
+namespace {
+
+// "2026-12-07T08:12:00.123Z": RFC 3339, UTC, to the millisecond.
+std::string LogTime(Micros at) {
+  std::string ts = base::FormatRfc3339Micros(at);  // "...T08:12:00.123456Z": keep the milliseconds
+  if (ts.size() == 27) ts.erase(23, 3);
+  return ts;
+}
+
+}  // namespace
+
+std::string FormatEventLine(Micros at, std::string_view level, std::string_view event,
+                            const boost::json::object& fields) {
+  boost::json::object line{{"ts", LogTime(at)}, {"level", level}, {"event", event}};
+  for (const auto& field : fields) line[field.key()] = field.value();
+  return boost::json::serialize(line);
+}
+
 std::string FormatLogLine(const RequestLogLine& line) {
   auto text = [](std::string_view s) { return boost::json::serialize(boost::json::string(s)); };
-  std::string ts = base::FormatRfc3339Micros(line.at);  // "...T08:12:00.123456Z": keep the milliseconds
-  if (ts.size() == 27) ts.erase(23, 3);
+  const std::string ts = LogTime(line.at);
   const char* level = line.status >= 500 ? "error" : line.status == 0 ? "warn" : "info";
   std::string out = fmt::format(R"({{"ts":{},"level":"{}","request_id":{},"client":{},"method":{},"route":{},)"
                                 R"("status":{},"duration_ms":{:.3f})",
@@ -371,6 +389,46 @@ void WithoutBody(Response& response) {
   response.body.clear();
 }
 
+// Whether an If-None-Match field names `etag`: "*", or one of its entity
+// tags by the weak comparison RFC 9110 (13.1.2) asks for (W/ ignored).
+bool NoneMatchNames(std::string_view field, std::string_view etag) {
+  auto opaque = [](std::string_view tag) {
+    if (tag.starts_with("W/")) tag.remove_prefix(2);
+    return tag;
+  };
+  etag = opaque(etag);
+  while (!field.empty()) {
+    size_t comma = field.find(',');
+    std::string_view tag = field.substr(0, comma);
+    field = comma == std::string_view::npos ? std::string_view() : field.substr(comma + 1);
+    while (!tag.empty() && (tag.front() == ' ' || tag.front() == '\t')) tag.remove_prefix(1);
+    while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t')) tag.remove_suffix(1);
+    if (tag == "*" || (!tag.empty() && opaque(tag) == etag)) return true;
+  }
+  return false;
+}
+
+// Conditional GET on the API (RFC 9110 13.1.2): every successful GET or HEAD
+// of an /api/ route carries an ETag, the handler's own (a stream version, an
+// evidence file's SHA-256) or else a digest of the body, and an
+// If-None-Match that names it turns the answer into 304 Not Modified with
+// the same ETag and no body.
+void ApplyConditionalGet(const Request& request, const Route& route, Response& response) {
+  if ((request.method != "GET" && request.method != "HEAD") || response.status != 200 || response.stream ||
+      !route.pattern.starts_with("/api/")) {
+    return;
+  }
+  std::string etag(response.Header("etag"));
+  if (etag.empty()) {
+    etag = "\"" + base::Sha256Hex(response.body).substr(0, 32) + "\"";
+    response.Set("ETag", etag);
+  }
+  std::string_view asked = request.Header("if-none-match");
+  if (asked.empty() || !NoneMatchNames(asked, etag)) return;
+  response.status = 304;
+  response.body.clear();
+}
+
 }  // namespace
 
 Response HandleRequest(const Request& request, Context& context) {
@@ -395,6 +453,7 @@ Response HandleRequest(const Request& request, Context& context) {
     const Route& route = *matched.route;
     line.route = route.pattern;
     Call call(request, context, route, std::move(matched.params));
+    call.request_id_ = line.request_id;
     try {
       std::optional<Response> early = Authenticate(request, context, call, &call.auth_method_, &call.token_,
                                                    &call.principal_);
@@ -402,6 +461,7 @@ Response HandleRequest(const Request& request, Context& context) {
       if (!early) early = CheckCsrf(request, call);
       if (!early) early = CheckAccess(context, call);
       response = early ? std::move(*early) : route.handler(call);  // a page's refusal renders HTML, so inside the try
+      ApplyConditionalGet(request, route, response);
     } catch (const std::exception& e) {
       response = ToResponse(problems::Internal());
       line.note = std::string("exception: ") + e.what();
@@ -410,7 +470,8 @@ Response HandleRequest(const Request& request, Context& context) {
       line.note = "exception of unknown type";
     }
   }
-  if (request.method == "HEAD") WithoutBody(response);
+  AddProblemInstance(response, line.request_id);
+  if (request.method == "HEAD" && response.status != 304) WithoutBody(response);
   AddSecurityHeaders(response);
   response.Set("X-Request-Id", line.request_id);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

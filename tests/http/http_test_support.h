@@ -2,6 +2,8 @@
 // cheap password hashes and a controllable clock, and request builders.
 #pragma once
 
+#include <boost/json/serialize.hpp>
+
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
@@ -67,6 +69,16 @@ inline void AddStandardPeople(FakeAccounts& accounts) {
 
 // A context with the built-in routes, cheap hashes, a clock the test moves
 // and log lines captured instead of printed.
+// A problem answer's body without its `instance` (the request id, which
+// differs between any two requests), for tests that two answers say the same.
+inline std::string SameAnswer(const std::string& body) {
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(body, ec);
+  if (ec || !v.is_object()) return body;
+  v.as_object().erase("instance");
+  return boost::json::serialize(v);
+}
+
 struct TestContext {
   TestContext() : context(Options()) {
     context.accounts = &accounts;

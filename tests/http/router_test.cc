@@ -2,7 +2,13 @@
 // all through HandleRequest with a toy route table.
 #include <doctest/doctest.h>
 
+#include <boost/json/parse.hpp>
+
+#include <chrono>
+#include <cstdlib>
+
 #include <algorithm>
+#include <set>
 #include <stdexcept>
 
 #include "http_test_support.h"
@@ -181,7 +187,7 @@ TEST_CASE("another organisation's resource answers the same 404 as an unknown on
   Response unknown = f.Get("/api/v1/no/such/thing", alice);
   CHECK(other.status == 404);
   CHECK(unknown.status == 404);
-  CHECK(other.body == unknown.body);
+  CHECK(testing::SameAnswer(other.body) == testing::SameAnswer(unknown.body));
   // The commissioner's approver sees every practice of the commissioner.
   std::string tom = testing::SignIn(f.context, "tom").token;
   CHECK(f.Get("/api/v1/practices/P2/things", tom).status == 200);
@@ -348,6 +354,65 @@ TEST_CASE("requests with made-up methods are counted as one series, method=\"oth
        at = text.find("ledger_http_requests_total{", at + 1))
     ++series;
   CHECK(series <= 3);  // "other", and the GET of /metrics itself, whatever the 500 methods were
+}
+
+// The value of the unlabelled series `name` in Prometheus text; -1 when absent.
+double SeriesValue(const std::string& text, const std::string& name) {
+  size_t at = text.find("\n" + name + " ");
+  if (at == std::string::npos) return -1;
+  return std::strtod(text.c_str() + at + name.size() + 2, nullptr);
+}
+
+TEST_CASE("the process's own metrics read /proc as Prometheus' clients name them, and the build is labelled") {
+  Fixture f;
+  AddProcessMetrics(f.context.metrics, "9.8.7");
+  std::string text = HandleRequest(Make("GET", "/metrics"), f.context).body;
+  CHECK(SeriesValue(text, "process_resident_memory_bytes") > 1 << 20);
+  CHECK(SeriesValue(text, "process_virtual_memory_bytes") >= SeriesValue(text, "process_resident_memory_bytes"));
+  CHECK(SeriesValue(text, "process_open_fds") >= 3);
+  CHECK(SeriesValue(text, "process_max_fds") >= SeriesValue(text, "process_open_fds"));
+  CHECK(SeriesValue(text, "process_cpu_seconds_total") >= 0);  // present; a young process may have used under a tick
+  const double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const double start = SeriesValue(text, "process_start_time_seconds");
+  CHECK(start > now - 24 * 3600);
+  CHECK(start <= now + 1);
+  CHECK(text.find("# TYPE process_cpu_seconds_total counter\n") != std::string::npos);
+  CHECK(text.find("\nledger_build_info{version=\"9.8.7\"} 1\n") != std::string::npos);
+}
+
+TEST_CASE("the server's own lines (start-up, shutdown) are JSON in the request log's format") {
+  const std::string line = FormatEventLine(1'796'000'000'123'456, "info", "started",
+                                           boost::json::object{{"listen", "127.0.0.1:8080"}, {"log_head", 42}});
+  boost::json::value v = boost::json::parse(line);
+  CHECK(v.at("ts").as_string() == "2026-11-30T00:53:20.123Z");
+  CHECK(v.at("level").as_string() == "info");
+  CHECK(v.at("event").as_string() == "started");
+  CHECK(v.at("listen").as_string() == "127.0.0.1:8080");
+  CHECK(v.at("log_head").to_number<int>() == 42);
+  CHECK(line.find('\n') == std::string::npos);
+}
+
+TEST_CASE("every problem answer names its occurrence, and every problem type has a page saying what it means") {
+  Fixture f;
+  Response missing = f.Get("/api/v1/nowhere");
+  REQUIRE(missing.status == 404);
+  boost::json::value problem = boost::json::parse(missing.body);
+  CHECK(problem.at("instance").as_string() == "urn:ledger:request:" + std::string(missing.Header("X-Request-Id")));
+  const std::string type(problem.at("type").as_string());
+
+  std::set<std::string_view> names;
+  for (const ProblemType& t : ProblemTypes()) {
+    CAPTURE(t.name);
+    CHECK(names.insert(t.name).second);
+    Response page = f.Get("/problems/" + std::string(t.name));
+    CHECK(page.status == 200);
+    CHECK(page.Header("Content-Type") == "text/html; charset=utf-8");
+    CHECK(page.body.find("<h1>" + std::string(t.title) + "</h1>") != std::string::npos);
+    CHECK(page.body.find("HTTP status " + std::to_string(t.status)) != std::string::npos);
+    CHECK(page.body.find("<token>") == std::string::npos);  // escaped
+  }
+  CHECK(names.contains(std::string_view(type).substr(10)));  // "/problems/not-found": its page exists
+  CHECK(f.Get("/problems/no-such-thing").status == 404);
 }
 
 TEST_CASE("health answers ok without signing in") {

@@ -98,6 +98,8 @@ Response AnswerOnce(ApiDeps& deps, Call& call, const Handler& inner, const std::
   if (!status.ok()) return ProblemResponse(status);
   if (tag && !tag->empty() && *tag != fingerprint) return KeyReused();
   Response response = inner(call);
+  // Kept with its instance, so a replay is this answer to the byte.
+  AddProblemInstance(response, call.request_id());
   if (ShouldKeep(deps, response, command_id, fingerprint)) {
     // A failed write leaves the key as after a stop before it: the command
     // record still binds the key to this request.

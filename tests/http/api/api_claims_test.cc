@@ -123,6 +123,40 @@ TEST_CASE("a stale If-Match answers 412 and stores nothing; the current ETag goe
   CHECK(w.As("p1user", "POST", "/api/v1/claims/" + id + "/withdraw", "", {{"If-Match", "W/\"3\""}}).status == 400);
 }
 
+TEST_CASE("a GET whose ETag the client names in If-None-Match answers 304 with no body, until the resource changes") {
+  ApiWorld w;
+  std::string id = w.Draft("p1user", 5, 2000);
+  const std::string claim = "/api/v1/claims/" + id;
+  Response got = w.As("p1user", "GET", claim);
+  REQUIRE(got.status == 200);
+  const std::string etag(got.Header("ETag"));
+  for (const std::string& asked : {etag, "W/" + etag, "\"other\", " + etag, std::string("*")}) {
+    CAPTURE(asked);
+    Response same = w.As("p1user", "GET", claim, "", {{"If-None-Match", asked}});
+    CHECK(same.status == 304);
+    CHECK(same.body.empty());
+    CHECK(same.Header("ETag") == etag);
+  }
+  CHECK(w.As("p1user", "HEAD", claim, "", {{"If-None-Match", etag}}).status == 304);
+  CHECK(w.As("p1user", "GET", claim, "", {{"If-None-Match", "\"other\""}}).status == 200);
+
+  // A list has no version: its ETag is a digest of the answer, the same while nothing changes.
+  Response list = w.As("p1user", "GET", "/api/v1/claims");
+  const std::string list_etag(list.Header("ETag"));
+  REQUIRE_FALSE(list_etag.empty());
+  CHECK(w.As("p1user", "GET", "/api/v1/claims").Header("ETag") == list_etag);
+  CHECK(w.As("p1user", "GET", "/api/v1/claims", "", {{"If-None-Match", list_etag}}).status == 304);
+
+  REQUIRE(w.As("p1user", "PUT", claim, R"({"values":{"cost":3000}})").status == 200);
+  Response changed = w.As("p1user", "GET", claim, "", {{"If-None-Match", etag}});
+  CHECK(changed.status == 200);
+  CHECK(changed.Header("ETag") != etag);
+  Response changed_list = w.As("p1user", "GET", "/api/v1/claims", "", {{"If-None-Match", list_etag}});
+  CHECK(changed_list.status == 200);
+  // Errors are never 304, whatever is asked.
+  CHECK(w.As("p2user", "GET", claim, "", {{"If-None-Match", "*"}}).status == 404);
+}
+
 TEST_CASE("two tier 2 approvals at once: one succeeds, the other is told 409, and one approval is stored") {
   ApiWorld w;
   std::string id = w.Draft("p1user", 6, 5000);
@@ -163,13 +197,15 @@ TEST_CASE("a Tier 1 decision after another Tier 1 approval answers 409 naming th
   REQUIRE(w.As("c1tier1", "POST", "/api/v1/claims/" + id + "/approve").status == 200);
   uint64_t head = w.Head();
   const std::string reject = R"({"reason_code":"other","reason":"Not ours")";
-  for (const auto& [action, body] :
+  for (const auto& step :
        std::vector<std::pair<std::string, std::string>>{{"reject", reject + "}"},
                                                         {"reject", reject + R"(,"tier":"tier1"})"},
                                                         {"return", R"({"reason":"Fix it"})"},
                                                         {"return", R"({"reason":"Fix it","tier":"tier1"})"},
                                                         {"approve", ""},
                                                         {"approve", R"({"tier":"tier1"})"}}) {
+    const std::string& action = step.first;
+    const std::string& body = step.second;
     Response late = w.As("c1tier1b", "POST", "/api/v1/claims/" + id + "/" + action, body);
     CAPTURE(action);
     CAPTURE(body);
@@ -193,7 +229,7 @@ TEST_CASE("a Tier 1 rejection racing a Tier 1 approval: one succeeds and the oth
   (void)w.Token("c1tier1b");
   std::atomic<int> ready{0};
   int statuses[2] = {0, 0};
-  auto decide = [&](int i, const char* user, const char* action, std::string body) {
+  auto decide = [&](int i, const char* user, const char* action, const std::string& body) {
     ready++;
     while (ready.load() < 2) std::this_thread::yield();
     statuses[i] = w.As(user, "POST", "/api/v1/claims/" + id + "/" + action, body).status;

@@ -48,8 +48,10 @@ class Metrics {
 
   // A value read at scrape time. name must be a valid Prometheus metric name
   // ("ledger_appends_total"); registering a name twice replaces the callback.
+  // `labels`, when given, are rendered inside braces after the name
+  // (`version="0.1.0"`; values escaped by the caller).
   void AddCounter(std::string name, std::string help, std::function<double()> read);
-  void AddGauge(std::string name, std::string help, std::function<double()> read);
+  void AddGauge(std::string name, std::string help, std::function<double()> read, std::string labels = "");
   // A histogram the application observes into; the reference stays valid for
   // the life of the registry. Registering a name twice returns the same one.
   Histogram& AddHistogram(std::string name, std::string help, std::vector<double> bounds);
@@ -62,6 +64,7 @@ class Metrics {
     std::string type;  // "counter" | "gauge"
     std::string help;
     std::function<double()> read;
+    std::string labels;
   };
   struct Owned {
     std::string help;
@@ -73,5 +76,12 @@ class Metrics {
   std::map<std::string, Callback> callbacks_;
   std::map<std::string, Owned> histograms_;
 };
+
+// The process's own figures under the names Prometheus' client libraries give
+// them, read from /proc at scrape time: process_cpu_seconds_total,
+// process_resident_memory_bytes, process_virtual_memory_bytes,
+// process_open_fds, process_max_fds, process_start_time_seconds; and
+// ledger_build_info{version="<version>"} 1.
+void AddProcessMetrics(Metrics& metrics, std::string_view version);
 
 }  // namespace ledger::http

@@ -7,7 +7,9 @@
 // exceptions) never reach it.
 #pragma once
 
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ledger/core/rejection.h"
@@ -25,6 +27,19 @@ struct Problem {
   std::vector<core::FieldError> errors;  // for validation: every field problem
   int retry_after_seconds = 0;           // for 429: sent as Retry-After
 };
+
+// A problem type: "/problems/<name>", its status and title, and what it
+// means, as the page at that address (GET /problems/{name}) explains it.
+struct ProblemType {
+  std::string_view name;  // "validation"
+  int status;
+  std::string_view title;
+  std::string_view explanation;  // a paragraph for the people using the API
+};
+// Every type the API answers with.
+std::span<const ProblemType> ProblemTypes();
+// nullptr for a name that is none of them.
+const ProblemType* FindProblemType(std::string_view name);
 
 // Named factories; each fixes status, type and title.
 namespace problems {
@@ -60,6 +75,11 @@ Problem FromRejection(const core::Rejection& rejection);
 // The problem+json response (status, Content-Type, body; Retry-After for 429 and 503,
 // Allow is added by the router for 405).
 Response ToResponse(const Problem& problem);
+// Gives a problem+json answer its RFC 9457 `instance`, the URI of this
+// occurrence: "urn:ledger:request:<request id>", the id X-Request-Id and the
+// log line carry. Leaves any other answer, and one that has an instance (a
+// kept answer replayed under its Idempotency-Key), as it is.
+void AddProblemInstance(Response& response, std::string_view request_id);
 // Shorthands.
 inline Response ProblemResponse(const es::Status& status) { return ToResponse(FromStatus(status)); }
 inline Response ProblemResponse(const core::Rejection& rejection) { return ToResponse(FromRejection(rejection)); }

@@ -116,6 +116,10 @@ struct RequestLogLine {
 std::string FormatLogLine(const RequestLogLine& line);
 // The default sink: FormatLogLine on stderr, one line each.
 void LogToStderr(const RequestLogLine& line);
+// A line of the server's own life (start-up, shutdown) in the same format:
+// {"ts", "level", "event", then `fields`}. Never give it a secret.
+std::string FormatEventLine(Micros at, std::string_view level, std::string_view event,
+                            const boost::json::object& fields);
 
 // What GET /healthz reports beyond "the process answers".
 struct HealthCheck {
@@ -190,6 +194,8 @@ class Call {
   AuthMethod auth_method() const { return auth_method_; }
   // The session token the caller presented ("" when none).
   const std::string& token() const { return token_; }
+  // This request's id, as X-Request-Id and the log line carry it.
+  const std::string& request_id() const { return request_id_; }
 
   // Re-applies the route's action to a particular resource. nullopt when
   // allowed; otherwise the 404 answer (an unknown and a forbidden resource
@@ -214,6 +220,7 @@ class Call {
   std::optional<core::Principal> principal_;
   AuthMethod auth_method_ = AuthMethod::kNone;
   std::string token_;
+  std::string request_id_;
 };
 
 // Routes, authenticates, authorizes, checks CSRF, runs the handler, maps
