@@ -2,9 +2,11 @@
 // in one process and one run, printed as a Markdown table.
 //
 //   durable appends (fsync before ack) at each concurrency: events/s, p50/p99
-//     latency, mean events per fsync; raw RocksDB Put with sync=true likewise;
+//     latency, mean events per fsync; raw RocksDB Put with sync=true likewise,
+//     and the store without its Merkle tree (the tree's cost at append);
 //   replay of N events (decode every envelope) vs raw iteration over the same
-//     keys; verify of the same N events.
+//     keys; verify of the same N events;
+//   inclusion and consistency proofs over the N events: mean and p99 latency.
 //
 // Flags: --seconds (per writer and concurrency), --slices, --events (replay size), --payload,
 // --concurrency 1,8,64, --dir (where the databases go; default $TMPDIR).
@@ -130,8 +132,14 @@ class AppendDuel {
     auto store = es::EventStore::Open(store_dir_);
     if (!store.ok()) Fail(store.status().ToString());
     store_ = std::move(store).value();
+    es::Options without_tree;
+    without_tree.merkle_tree = false;
+    auto plain = es::EventStore::Open(store_dir_ + "-no-tree", without_tree);
+    if (!plain.ok()) Fail(plain.status().ToString());
+    plain_ = std::move(plain).value();
     raw_row_ = WriteRow{"raw RocksDB Put sync", threads};
     store_row_ = WriteRow{"event store Append", threads};
+    plain_row_ = WriteRow{"event store Append, no Merkle tree", threads};
   }
 
   void Run(int slices) {
@@ -142,8 +150,11 @@ class AppendDuel {
           threads_, slice, [&](int, uint64_t) { RawPut(); }, &raw_latencies_, &t);
       raw_row_.seconds += t;
       RunTimed(
-          threads_, slice, [&](int thread, uint64_t n) { StoreAppend(thread, n); }, &store_latencies_, &t);
+          threads_, slice, [&](int thread, uint64_t n) { StoreAppend(*store_, thread, n); }, &store_latencies_, &t);
       store_row_.seconds += t;
+      RunTimed(
+          threads_, slice, [&](int thread, uint64_t n) { StoreAppend(*plain_, thread, n); }, &plain_latencies_, &t);
+      plain_row_.seconds += t;
     }
     raw_row_.events = raw_latencies_.size();
     uint64_t syncs = options_.statistics->getTickerCount(rocksdb::WAL_FILE_SYNCED);
@@ -151,12 +162,17 @@ class AppendDuel {
     es::WriterStats stats = store_->Stats();
     store_row_.events = stats.events;
     store_row_.events_per_fsync = stats.batches ? static_cast<double>(stats.events) / stats.batches : 0;
+    es::WriterStats plain = plain_->Stats();
+    plain_row_.events = plain.events;
+    plain_row_.events_per_fsync = plain.batches ? static_cast<double>(plain.events) / plain.batches : 0;
     Percentiles(raw_latencies_, &raw_row_);
     Percentiles(store_latencies_, &store_row_);
+    Percentiles(plain_latencies_, &plain_row_);
   }
 
   const WriteRow& raw_row() const { return raw_row_; }
   const WriteRow& store_row() const { return store_row_; }
+  const WriteRow& plain_row() const { return plain_row_; }
 
  private:
   void RawPut() {
@@ -165,14 +181,14 @@ class AppendDuel {
     rocksdb::Status put = raw_->Put(write, es::format::PositionKey(next_key_.fetch_add(1)), value_);
     if (!put.ok()) Fail(put.ToString());
   }
-  void StoreAppend(int thread, uint64_t n) {
+  void StoreAppend(es::EventStore& store, int thread, uint64_t n) {
     es::AppendRequest req;
     req.command_id = "b" + std::to_string(thread) + "-" + std::to_string(n) + "-" + std::to_string(round_++);
     req.actor_id = "bench";
     req.streams.push_back(es::StreamAppend{"bench-" + std::to_string(thread),
                                            es::ExpectedVersion::Any(),
                                            {es::EventData{"BenchEvent", 1, payload_}}});
-    auto r = store_->Append(req);
+    auto r = store.Append(req);
     if (!r.ok()) Fail(r.status().ToString());
   }
 
@@ -182,12 +198,13 @@ class AppendDuel {
   rocksdb::Options options_;
   std::unique_ptr<rocksdb::DB> raw_;
   std::unique_ptr<es::EventStore> store_;
+  std::unique_ptr<es::EventStore> plain_;  // without the Merkle tree
   const std::string value_ = RawValue(cfg_.payload);
   const std::string payload_ = std::string(cfg_.payload, 'p');
   std::atomic<uint64_t> next_key_{1};
   std::atomic<uint64_t> round_{0};
-  std::vector<double> raw_latencies_, store_latencies_;
-  WriteRow raw_row_, store_row_;
+  std::vector<double> raw_latencies_, store_latencies_, plain_latencies_;
+  WriteRow raw_row_, store_row_, plain_row_;
 };
 
 void FillStore(const Config& cfg, const std::string& dir) {
@@ -263,6 +280,43 @@ ReadRow VerifyAll(const std::string& dir) {
   return row;
 }
 
+struct ProofRow {
+  std::string what;
+  uint64_t proofs = 0;
+  double mean_us = 0, p99_us = 0;
+  double hashes = 0;  // mean hashes per proof
+};
+
+// `count` proofs of `kind` ("inclusion" or "consistency") against the whole
+// tree, for positions or sizes spread evenly over the log.
+ProofRow Proofs(const std::string& dir, const std::string& kind, uint64_t count) {
+  es::Options ro;
+  ro.read_only = true;
+  auto store = es::EventStore::Open(dir, ro);
+  if (!store.ok()) Fail(store.status().ToString());
+  const uint64_t n = (*store)->GetHead().position;
+  ProofRow row{kind + " proof at " + std::to_string(n) + " events"};
+  std::vector<double> latencies;
+  uint64_t hashes = 0;
+  for (uint64_t i = 0; i < count; ++i) {
+    const uint64_t at = 1 + (i * 7919 * 104729) % n;  // spread over the log, not in order
+    auto begin = Clock::now();
+    auto proof = kind == "inclusion" ? (*store)->InclusionProof(at, n) : (*store)->ConsistencyProof(at, n);
+    latencies.push_back(std::chrono::duration<double, std::micro>(Clock::now() - begin).count());
+    if (!proof.ok()) Fail(kind + " proof failed: " + proof.status().ToString());
+    hashes += proof->size();
+  }
+  row.proofs = count;
+  double sum = 0;
+  for (double l : latencies) sum += l;
+  row.mean_us = sum / static_cast<double>(latencies.size());
+  WriteRow percentiles;
+  Percentiles(latencies, &percentiles);
+  row.p99_us = percentiles.p99_us;
+  row.hashes = static_cast<double>(hashes) / static_cast<double>(count);
+  return row;
+}
+
 template <typename F>
 ReadRow BestOf(int runs, F f) {
   ReadRow best = f();
@@ -298,6 +352,7 @@ int main(int argc, char** argv) {
     duel.Run(cfg.slices);
     writes.push_back(duel.raw_row());
     writes.push_back(duel.store_row());
+    writes.push_back(duel.plain_row());
   }
   const std::string replay_dir = cfg.dir + "/replay";
   std::fprintf(stderr, "filling %llu events ...\n", static_cast<unsigned long long>(cfg.events));
@@ -306,6 +361,9 @@ int main(int argc, char** argv) {
   ReadRow raw_iter = BestOf(2, [&] { return RawIterate(replay_dir); });
   ReadRow replay = BestOf(2, [&] { return Replay(replay_dir); });
   ReadRow verify = BestOf(2, [&] { return VerifyAll(replay_dir); });
+  std::fprintf(stderr, "proofs ...\n");
+  const ProofRow inclusion = Proofs(replay_dir, "inclusion", 10'000);
+  const ProofRow consistency = Proofs(replay_dir, "consistency", 10'000);
   std::filesystem::remove_all(cfg.dir);
 
   std::printf("Durable writes (%zu-byte payload, %.0f s per row)\n\n", cfg.payload, cfg.seconds);
@@ -319,6 +377,11 @@ int main(int argc, char** argv) {
               static_cast<unsigned long long>(cfg.events));
   for (const ReadRow& r : {raw_iter, replay, verify}) {
     std::printf("| %s | %.0f | %.2f |\n", r.what.c_str(), r.rate(), r.seconds);
+  }
+  std::printf("\nProofs\n\n| proof | count | mean | p99 | hashes per proof |\n|---|---:|---:|---:|---:|\n");
+  for (const ProofRow& r : {inclusion, consistency}) {
+    std::printf("| %s | %llu | %.1f us | %.1f us | %.1f |\n", r.what.c_str(), static_cast<unsigned long long>(r.proofs),
+                r.mean_us, r.p99_us, r.hashes);
   }
 
   auto find = [&](const std::string& what, int threads) -> const WriteRow* {
@@ -339,6 +402,16 @@ int main(int argc, char** argv) {
     double x = store1->rate() / raw1->rate();
     std::printf("| 1 appender >= 0.9x raw single-thread sync Put | %.2fx | %s |\n", x, Verdict(x >= 0.9));
   }
+  for (int c : cfg.concurrency) {
+    const WriteRow* with = find("event store Append", c);
+    const WriteRow* without = find("event store Append, no Merkle tree", c);
+    if (with && without) {
+      double cost = 1 - with->rate() / without->rate();
+      std::printf("| the Merkle tree costs < 5%% of Append at %d appenders | %.1f%% | %s |\n", c, 100 * cost,
+                  Verdict(cost < 0.05));
+    }
+  }
+  std::printf("| inclusion proof p99 < 1 ms | %.0f us | %s |\n", inclusion.p99_us, Verdict(inclusion.p99_us < 1000));
   double rx = replay.rate() / raw_iter.rate();
   double vx = verify.rate() / raw_iter.rate();
   std::printf("| replay >= 0.5x raw iteration | %.2fx | %s |\n", rx, Verdict(rx >= 0.5));

@@ -1,5 +1,6 @@
 #include "consistency.h"
 
+#include <cstring>
 #include <memory>
 
 #include "command_record.h"
@@ -28,6 +29,11 @@ uint64_t MixEntry(uint64_t mix, uint64_t version, uint64_t position) {
 
 std::string IndexKeyText(const std::string& stream_id, uint64_t version) {
   return stream_id + " version " + std::to_string(version);
+}
+
+// "positions a..b": the events a node covers.
+std::string Covered(merkle::NodeId id) {
+  return "positions " + std::to_string(merkle::FirstLeaf(id) + 1) + ".." + std::to_string(merkle::EndLeaf(id));
 }
 
 std::string Versions(const std::vector<uint64_t>& versions) {
@@ -307,6 +313,80 @@ std::optional<Fault> IndexTally::CheckCommandCount() {
   return MakeFault(0, format::kCommandsCf, "",
                    "commands holds " + std::to_string(records) + " records but the events carry " +
                        std::to_string(commands_) + " commands");
+}
+
+TreeTally::TreeTally(const StoreDb& db, const rocksdb::Snapshot* snapshot) : db_(db), snapshot_(snapshot) {}
+
+rocksdb::ReadOptions TreeTally::Read() const {
+  rocksdb::ReadOptions read;
+  read.snapshot = snapshot_;
+  read.fill_cache = false;
+  read.readahead_size = 2 << 20;
+  return read;
+}
+
+std::optional<Fault> TreeTally::Add(const EventKeys& event) {
+  completed_.clear();
+  frontier_.Add(merkle::EventLeaf(event.hash), &completed_);
+  for (const auto& [id, hash] : completed_) {
+    if (id.level < format::kMerkleLowestStoredLevel) continue;  // not stored: hashed from the events when asked
+    if (auto fault = Check(id, hash)) return fault;
+  }
+  return std::nullopt;
+}
+
+std::optional<Fault> TreeTally::Check(merkle::NodeId id, const Hash& computed) {
+  if (levels_.size() <= id.level) levels_.resize(id.level + 1);
+  std::unique_ptr<rocksdb::Iterator>& it = levels_[id.level];
+  if (!it) {
+    it.reset(db_.db()->NewIterator(Read(), db_.cf(Cf::kMerkle)));
+    it->Seek(format::MerkleKey(id.level, 0));
+  }
+  const uint64_t last = merkle::EndLeaf(id);  // the position of the event that completes the node
+  const std::string text = merkle::NodeName(id);
+  if (!it->status().ok()) {
+    return MakeFault(last, format::kMerkleCf, text, "cannot read merkle: " + it->status().ToString());
+  }
+  const std::string key = format::MerkleKey(id.level, id.index);
+  if (!it->Valid() || it->key() != rocksdb::Slice(key)) {
+    return MakeFault(last, format::kMerkleCf, text,
+                     "merkle has no node " + text + " (over " + Covered(id) + "), which the event at position " +
+                         std::to_string(last) + " completes");
+  }
+  if (it->value().size() != format::kHashSize ||
+      std::memcmp(it->value().data(), computed.data(), format::kHashSize) != 0) {
+    return MakeFault(last, format::kMerkleCf, text,
+                     "merkle node " + text + " differs from the one recomputed from the events at " + Covered(id));
+  }
+  it->Next();
+  return std::nullopt;
+}
+
+std::optional<Fault> TreeTally::Finish() {
+  const uint64_t size = frontier_.size();
+  std::unique_ptr<rocksdb::Iterator> it(db_.db()->NewIterator(Read(), db_.cf(Cf::kMerkle)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    std::string_view key(it->key().data(), it->key().size());
+    if (key.size() != format::kMerkleKeySize || static_cast<uint8_t>(key[0]) >= 64) {
+      return MakeFault(0, format::kMerkleCf, base::ToHex(key),
+                       "merkle key " + base::ToHex(key) + " (hex) is malformed");
+    }
+    const merkle::NodeId id{static_cast<uint8_t>(key[0]), format::GetU64(key.data() + 1)};
+    if (id.level < format::kMerkleLowestStoredLevel) {
+      return MakeFault(0, format::kMerkleCf, merkle::NodeName(id),
+                       "merkle node " + merkle::NodeName(id) + " lies below the levels the store keeps (" +
+                           std::to_string(format::kMerkleLowestStoredLevel) + " and up)");
+    }
+    if (id.index >= (size >> id.level)) {
+      return MakeFault(0, format::kMerkleCf, merkle::NodeName(id),
+                       "merkle node " + merkle::NodeName(id) + " lies beyond the tree of the log's " +
+                           std::to_string(size) + " events");
+    }
+  }
+  if (!it->status().ok()) {
+    return MakeFault(0, format::kMerkleCf, "", "cannot read merkle: " + it->status().ToString());
+  }
+  return std::nullopt;
 }
 
 }  // namespace ledger::es

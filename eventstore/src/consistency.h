@@ -1,16 +1,19 @@
 // The checks of a whole-log Verify beyond the hash chain: every table file's
-// checksums, and that stream_index, stream_heads and commands agree exactly
-// with the events (see docs/storage.md, "Reading and verifying").
+// checksums, that stream_index, stream_heads and commands agree exactly with
+// the events, and that the merkle family holds exactly the tree the events
+// imply (see docs/storage.md, "Reading and verifying").
 #pragma once
 
 #include <rocksdb/db.h>
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "ledger/eventstore/merkle.h"
 #include "store_db.h"
 
 namespace ledger::es {
@@ -34,6 +37,7 @@ struct EventKeys {
   std::string stream_id;
   uint64_t stream_version = 0;
   std::string command_id;
+  Hash hash{};  // the event's hash, as recomputed
 };
 
 // Follows the events in position order, then checks stream_index,
@@ -81,6 +85,34 @@ class IndexTally {
   std::map<std::string, StreamTally> streams_;  // ordered like the keys of stream_index and stream_heads
   CommandRun run_;
   uint64_t commands_ = 0;  // commands seen among the events
+};
+
+// Recomputes the Merkle tree from the events' hashes in position order and
+// checks each node as the event that completes it passes, against the merkle
+// family read with one forward iterator per level (a level's nodes are
+// completed in key order); Finish then checks that the family holds no node
+// beyond the tree. Holds O(log n) hashes and iterators. Every read goes
+// through `snapshot`. Not thread-safe.
+class TreeTally {
+ public:
+  // REQUIRES: db and snapshot outlive the tally; the store keeps the tree.
+  TreeTally(const StoreDb& db, const rocksdb::Snapshot* snapshot);
+
+  // Feeds the next event. REQUIRES: positions dense and ascending from 1.
+  std::optional<Fault> Add(const EventKeys& event);
+
+  // After the last event: every stored node lies inside the tree.
+  std::optional<Fault> Finish();
+
+ private:
+  std::optional<Fault> Check(merkle::NodeId id, const Hash& computed);
+  rocksdb::ReadOptions Read() const;
+
+  const StoreDb& db_;
+  const rocksdb::Snapshot* snapshot_;
+  merkle::Frontier frontier_;
+  std::vector<std::pair<merkle::NodeId, Hash>> completed_;
+  std::vector<std::unique_ptr<rocksdb::Iterator>> levels_;  // levels_[k] walks the nodes of level k
 };
 
 }  // namespace ledger::es

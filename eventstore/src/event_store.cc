@@ -22,6 +22,7 @@
 #include "rocksdb_options.h"
 #include "storage_format.h"
 #include "store_db.h"
+#include "tree_store.h"
 #include "validation.h"
 
 namespace ledger::es {
@@ -42,6 +43,7 @@ struct GroupState {
   std::unordered_map<std::string, uint64_t> last_positions;
   std::unordered_map<std::string, CommandRecord> commands;
   Head head;
+  merkle::Frontier frontier;  // the tree over `head`
   uint64_t events = 0;
   uint64_t commands_written = 0;
 };
@@ -119,10 +121,11 @@ class SubscriptionImpl final : public Subscription {
 
 class RocksEventStore final : public EventStore {
  public:
-  RocksEventStore(std::shared_ptr<StoreDb> db, const Options& options)
+  RocksEventStore(std::shared_ptr<StoreDb> db, const Options& options, merkle::Frontier frontier)
       : db_(std::move(db)),
         options_(options),
         clock_(options.clock ? options.clock : &SystemClock()),
+        frontier_(std::move(frontier)),
         version_cache_(options.cache_bytes / 2),
         command_cache_(options.cache_bytes / 2) {}
 
@@ -220,6 +223,18 @@ class RocksEventStore final : public EventStore {
 
   Head GetHead() override { return db_->head(); }
 
+  Result<TreeHead> GetTreeHead() override { return db_->tree_head(); }
+
+  Result<Hash> TreeRoot(uint64_t size) override { return TreeRootAt(*db_, db_->head(), size); }
+
+  Result<std::vector<Hash>> InclusionProof(uint64_t position, uint64_t size) override {
+    return TreeInclusionProof(*db_, db_->head(), position, size);
+  }
+
+  Result<std::vector<Hash>> ConsistencyProof(uint64_t old_size, uint64_t new_size) override {
+    return TreeConsistencyProof(*db_, db_->head(), old_size, new_size);
+  }
+
   Result<VerifyReport> Verify(uint64_t from_position, uint64_t to_position,
                               const std::function<void(uint64_t)>& progress) override {
     return db_->Verify(from_position, to_position, progress);
@@ -312,6 +327,7 @@ class RocksEventStore final : public EventStore {
     }
     GroupState g;
     g.head = db_->head();
+    g.frontier = frontier_;
     for (PendingAppend* p : group) p->result = Stage(*p, g);
     if (g.commands_written > 0) {
       std::string head_value;
@@ -334,7 +350,8 @@ class RocksEventStore final : public EventStore {
         return;
       }
       ApplyToCaches(g);
-      db_->PublishHead(g.head);
+      frontier_ = std::move(g.frontier);
+      db_->PublishHead(g.head, options_.merkle_tree ? std::optional<Hash>(frontier_.Root()) : std::nullopt);
       batches_.fetch_add(1);
       events_.fetch_add(g.events);
       uint64_t prev_max = max_batch_commands_.load();
@@ -402,6 +419,7 @@ class RocksEventStore final : public EventStore {
       std::string key = format::PositionKey(e.position);
       g.batch.Put(db_->cf(Cf::kEvents), key, EncodeEnvelope(e));
       g.batch.Put(db_->cf(Cf::kStreamIndex), format::StreamIndexKey(e.stream_id, e.stream_version), key);
+      if (options_.merkle_tree) StageLeaf(*db_, e.hash, &g.frontier, &g.batch);
       g.head = Head{e.position, e.hash};
       ++g.events;
     }
@@ -499,6 +517,7 @@ class RocksEventStore final : public EventStore {
   // Writer role only.
   Sha256 sha_;
   std::string scratch_;
+  merkle::Frontier frontier_;  // the Merkle tree over the committed head
   // Committed stream versions and command records: each dropped wholesale
   // past half of Options::cache_bytes and reloaded lazily from RocksDB (they
   // only save reads). Their sizes are read by Memory() on another thread.
@@ -512,7 +531,8 @@ class RocksEventStore final : public EventStore {
 };
 
 // A read-only open cannot create column families: a store written before
-// "requests" existed is opened without it (*present says which were kept).
+// "requests" or "merkle" existed is opened without them (*present says which
+// were kept).
 std::vector<rocksdb::ColumnFamilyDescriptor> ExistingFamilies(const rocksdb::Options& options, const std::string& dir,
                                                               std::vector<rocksdb::ColumnFamilyDescriptor> families,
                                                               std::vector<bool>* present) {
@@ -521,7 +541,8 @@ std::vector<rocksdb::ColumnFamilyDescriptor> ExistingFamilies(const rocksdb::Opt
   std::vector<rocksdb::ColumnFamilyDescriptor> kept;
   for (size_t i = 0; i < families.size(); ++i) {
     bool found = std::find(names.begin(), names.end(), families[i].name) != names.end();
-    (*present)[i] = found || families[i].name != format::kRequestsCf;  // only the newest one may be missing
+    // Only the families added after the first format may be missing.
+    (*present)[i] = found || (families[i].name != format::kRequestsCf && families[i].name != format::kMerkleCf);
     if ((*present)[i]) kept.push_back(std::move(families[i]));
   }
   return kept;
@@ -578,8 +599,8 @@ Status ReadStoredHead(StoreDb& db, Head* out) {
   return Status::Ok();
 }
 
-// Checks (or, for a new store, writes) the format version; loads the head.
-Status LoadMeta(StoreDb& db, bool read_only) {
+// Checks (or, for a new store, writes) the format version; reads the head.
+Status LoadMeta(StoreDb& db, bool read_only, Head* head) {
   std::string value;
   rocksdb::Status s = db.db()->Get(rocksdb::ReadOptions(), db.cf(Cf::kMeta), format::kMetaFormatVersionKey, &value);
   if (s.IsNotFound()) {
@@ -600,10 +621,7 @@ Status LoadMeta(StoreDb& db, bool read_only) {
                            (value.size() == 4 ? std::to_string(format::GetU32(value.data())) : "(malformed)") +
                            "; this build reads version " + std::to_string(format::kFormatVersion));
   }
-  Head head;
-  if (Status h = ReadStoredHead(db, &head); !h.ok()) return h;
-  db.PublishHead(head);
-  return Status::Ok();
+  return ReadStoredHead(db, head);
 }
 
 }  // namespace
@@ -614,8 +632,20 @@ Result<std::unique_ptr<EventStore>> EventStore::Open(const std::string& dir, con
   if (Status s = OpenDb(dir, options, &raw, &handles); !s.ok()) return s;
   auto db = std::make_shared<StoreDb>(raw, std::move(handles), dir);
   db->KeepEnv(options.env);
-  if (Status s = LoadMeta(*db, options.read_only); !s.ok()) return s;
-  return std::unique_ptr<EventStore>(std::make_unique<RocksEventStore>(std::move(db), options));
+  Head head;
+  if (Status s = LoadMeta(*db, options.read_only, &head); !s.ok()) return s;
+  std::string no_tree = "the store at " + dir + " was opened without its Merkle tree";
+  Result<std::optional<merkle::Frontier>> tree = std::optional<merkle::Frontier>();
+  if (options.merkle_tree) {
+    tree = OpenTree(*db, head, !options.read_only, options.rebuild_tree, &no_tree);
+  } else if (!options.read_only) {
+    if (Status s = ForgetTree(*db); !s.ok()) return s;
+  }
+  if (!tree.ok()) return tree.status();
+  db->SetNoTreeReason(std::move(no_tree));
+  db->PublishHead(head, *tree ? std::optional<Hash>((*tree)->Root()) : std::nullopt);
+  merkle::Frontier frontier = *tree ? std::move(**tree) : merkle::Frontier();
+  return std::unique_ptr<EventStore>(std::make_unique<RocksEventStore>(std::move(db), options, std::move(frontier)));
 }
 
 }  // namespace ledger::es

@@ -74,6 +74,8 @@ Status SubProof(uint64_t m, uint64_t begin, uint64_t end, bool whole, const Node
 
 }  // namespace
 
+std::string NodeName(NodeId id) { return "level " + std::to_string(id.level) + " index " + std::to_string(id.index); }
+
 Hash LeafHash(std::string_view data) {
   base::Sha256Hasher sha;
   return sha.Digest(std::string_view("\x00", 1), data);
@@ -91,20 +93,45 @@ Hash EmptyRoot() { return base::Sha256(""); }
 
 Hash EventLeaf(const Hash& event_hash) { return LeafHash(Bytes(event_hash)); }
 
-Result<std::vector<std::pair<NodeId, Hash>>> NodesCompletedBy(uint64_t index, const Hash& leaf,
-                                                              const NodeReader& read) {
-  std::vector<std::pair<NodeId, Hash>> out;
-  out.emplace_back(NodeId{0, index}, leaf);
-  Hash right = leaf;
-  uint64_t at = index;  // the index of `right` at its level
-  for (unsigned level = 1; at % 2 == 1; ++level) {
-    auto left = read(NodeId{level - 1, at - 1});
-    if (!left.ok()) return left.status();
-    right = NodeHash(*left, right);
-    at /= 2;
-    out.emplace_back(NodeId{level, at}, right);
+Result<Frontier> Frontier::Load(uint64_t size, const NodeReader& read) {
+  Frontier f;
+  f.size_ = size;
+  for (unsigned level = 0; (size >> level) >= 1; ++level) {
+    auto node = read(NodeId{level, (size >> level) - 1});
+    if (!node.ok()) return node.status();
+    f.last_.push_back(*node);
   }
-  return out;
+  return f;
+}
+
+void Frontier::Add(const Hash& leaf, std::vector<std::pair<NodeId, Hash>>* completed) {
+  Hash node = leaf;
+  uint64_t index = size_;  // of `node` at its level
+  for (unsigned level = 0;; ++level) {
+    completed->emplace_back(NodeId{level, index}, node);
+    if (last_.size() <= level) last_.resize(level + 1);
+    // When `node` is a right child, the last complete node of its level
+    // until now is its left sibling.
+    const Hash left = last_[level];
+    last_[level] = node;
+    if (index % 2 == 0) break;
+    node = NodeHash(left, node);
+    index /= 2;
+  }
+  ++size_;
+}
+
+Hash Frontier::Root() const {
+  if (size_ == 0) return EmptyRoot();
+  // The peaks are the nodes of the set bits of size_, largest leftmost.
+  Hash root{};
+  bool have = false;
+  for (unsigned level = 0; level < last_.size(); ++level) {
+    if (((size_ >> level) & 1) == 0) continue;
+    root = have ? NodeHash(last_[level], root) : last_[level];
+    have = true;
+  }
+  return root;
 }
 
 Result<Hash> Root(uint64_t size, const NodeReader& read) {

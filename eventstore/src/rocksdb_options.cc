@@ -45,6 +45,7 @@ std::vector<rocksdb::ColumnFamilyDescriptor> StoreColumnFamilies(const rocksdb::
       {format::kCommandsCf, cf},
       {format::kMetaCf, cf},
       {format::kRequestsCf, cf},
+      {format::kMerkleCf, cf},
   };
 }
 

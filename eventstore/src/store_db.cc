@@ -9,6 +9,7 @@
 #include "envelope_codec.h"
 #include "rocksdb_options.h"
 #include "storage_format.h"
+#include "tree_store.h"
 
 namespace ledger::es {
 
@@ -17,6 +18,7 @@ struct VerifyState {
   uint64_t expected = 0;        // next position to stitch
   Hash prev{};                  // hash of position expected - 1
   IndexTally* tally = nullptr;  // fed every event that passes, for a whole-log verify
+  TreeTally* tree = nullptr;    // likewise, when the store keeps the Merkle tree
 };
 
 namespace {
@@ -105,8 +107,8 @@ ChunkResult CheckChunk(const VerifyChunk& chunk) {
       break;
     }
     if (chunk.collect_keys) {
-      r.keys.push_back(
-          EventKeys{position, std::string(view.stream_id), view.stream_version, std::string(view.command_id)});
+      r.keys.push_back(EventKeys{position, std::string(view.stream_id), view.stream_version,
+                                 std::string(view.command_id), computed});
     }
     r.last_hash = computed;
     r.last_position = position;
@@ -146,9 +148,12 @@ bool Stitch(VerifyState& st, const ChunkResult& r) {
     st.prev = r.last_hash;
     st.expected = r.last_position + 1;
   }
-  if (st.tally != nullptr) {
-    for (const EventKeys& keys : r.keys) {
+  for (const EventKeys& keys : r.keys) {
+    if (st.tally != nullptr) {
       if (auto fault = st.tally->Add(keys)) return FailAt(st, *fault);
+    }
+    if (st.tree != nullptr) {
+      if (auto fault = st.tree->Add(keys)) return FailAt(st, *fault);
     }
   }
   return r.ok ? true : Fail(st, r.bad_position, r.problem);
@@ -180,12 +185,19 @@ Head StoreDb::head() const {
   return head_;
 }
 
-void StoreDb::PublishHead(const Head& head) {
+void StoreDb::PublishHead(const Head& head, const std::optional<Hash>& tree_root) {
   {
     std::lock_guard lock(head_mu_);
     head_ = head;
+    tree_root_ = tree_root;
   }
   head_cv_.notify_all();
+}
+
+Result<TreeHead> StoreDb::tree_head() const {
+  std::lock_guard lock(head_mu_);
+  if (!tree_root_) return Status::Unavailable(no_tree_reason_);
+  return TreeHead{head_.position, *tree_root_, head_.hash};
 }
 
 void StoreDb::Close() {
@@ -302,6 +314,40 @@ Status StoreDb::Scan(uint64_t from_position, uint64_t to_position,
   return s.ok() ? decode_error : s;
 }
 
+Status StoreDb::ScanHashes(uint64_t from_position, uint64_t to_position,
+                           const std::function<bool(uint64_t, const Hash&)>& visit) const {
+  if (to_position < from_position) return Status::Ok();
+  Status decode_error;
+  EnvelopeView view;
+  base::AlignedCopy aligned;
+  Hash hash;
+  uint64_t expected = from_position;
+  bool stopped = false;
+  Status s = ScanStored(from_position, to_position, [&](uint64_t pos, std::string_view v) {
+    if (pos != expected) {
+      decode_error = Status::Corruption("position " + std::to_string(expected) + " is missing");
+      return false;
+    }
+    if (Status d = DecodeEnvelopeView(v, &view, &aligned); !d.ok()) {
+      decode_error = Status::Corruption("position " + std::to_string(pos) + ": " + d.message());
+      return false;
+    }
+    std::memcpy(hash.data(), view.hash, format::kHashSize);
+    ++expected;
+    if (visit(pos, hash)) return true;
+    stopped = true;
+    return false;
+  });
+  if (!s.ok()) return s;
+  if (!decode_error.ok()) return decode_error;
+  if (!stopped && expected != to_position + 1) {
+    return Status::Corruption("position " + std::to_string(expected) + " is missing");
+  }
+  return Status::Ok();
+}
+
+Status StoreDb::EventHash(uint64_t position, Hash* out) const { return PreviousHash(position + 1, nullptr, out); }
+
 Status StoreDb::PreviousHash(uint64_t position, const rocksdb::Snapshot* snapshot, Hash* out) const {
   if (position <= 1) {
     *out = Hash{};
@@ -309,12 +355,12 @@ Status StoreDb::PreviousHash(uint64_t position, const rocksdb::Snapshot* snapsho
   }
   rocksdb::ReadOptions read;
   read.snapshot = snapshot;
-  std::string value;
+  rocksdb::PinnableSlice value;
   rocksdb::Status s = db_->Get(read, cf(Cf::kEvents), format::PositionKey(position - 1), &value);
   if (!s.ok()) return FromRocks(s, "reading position " + std::to_string(position - 1));
   EnvelopeView view;
   base::AlignedCopy aligned;
-  if (Status d = DecodeEnvelopeView(value, &view, &aligned); !d.ok()) return d;
+  if (Status d = DecodeEnvelopeView(std::string_view(value.data(), value.size()), &view, &aligned); !d.ok()) return d;
   std::memcpy(out->data(), view.hash, format::kHashSize);
   return Status::Ok();
 }
@@ -416,10 +462,18 @@ Result<VerifyReport> StoreDb::Verify(uint64_t from_position, uint64_t to_positio
   VerifyState st;
   st.expected = from;
   std::optional<IndexTally> tally;
+  std::optional<TreeTally> tree;
   if (whole_log) {
     if (auto fault = CheckTableFiles(db_)) FailAt(st, *fault);
     tally.emplace(*this, snapshot.snapshot());
     st.tally = &*tally;
+    auto kept = TreeKept(*this, snapshot.snapshot());
+    if (!kept.ok()) return kept.status();
+    if (*kept) {
+      tree.emplace(*this, snapshot.snapshot());
+      st.tree = &*tree;
+      st.report.tree_checked = true;
+    }
   }
   if (st.report.ok) {
     if (Status s = PreviousHash(from, snapshot.snapshot(), &st.prev); !s.ok()) {
@@ -431,6 +485,9 @@ Result<VerifyReport> StoreDb::Verify(uint64_t from_position, uint64_t to_positio
   }
   if (st.report.ok && tally) {
     if (auto fault = tally->Finish()) FailAt(st, *fault);
+  }
+  if (st.report.ok && tree) {
+    if (auto fault = tree->Finish()) FailAt(st, *fault);
   }
   if (to >= from) CheckHeadRecord(st, *head);
   st.report.head = Head{st.expected - 1, st.prev};

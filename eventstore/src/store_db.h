@@ -12,6 +12,8 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "ledger/eventstore/event_store.h"
@@ -20,7 +22,7 @@ namespace ledger::es {
 
 struct VerifyState;  // store_db.cc
 
-enum class Cf { kDefault = 0, kEvents, kStreamIndex, kStreamHeads, kCommands, kMeta, kRequests };
+enum class Cf { kDefault = 0, kEvents, kStreamIndex, kStreamHeads, kCommands, kMeta, kRequests, kMerkle };
 
 class StoreDb {
  public:
@@ -32,15 +34,23 @@ class StoreDb {
   StoreDb& operator=(const StoreDb&) = delete;
 
   rocksdb::DB* db() const { return db_; }
-  // nullptr only for kRequests on a read-only store written before it existed.
+  // nullptr only for kRequests and kMerkle on a read-only store written
+  // before they existed.
   rocksdb::ColumnFamilyHandle* cf(Cf which) const { return handles_[static_cast<size_t>(which)]; }
   const std::string& dir() const { return dir_; }
   // Keeps the environment the database was opened with alive until it is closed.
   void KeepEnv(std::shared_ptr<rocksdb::Env> env) { env_ = std::move(env); }
 
   Head head() const;
-  // Makes `head` visible to readers and wakes every waiter.
-  void PublishHead(const Head& head);
+  // Makes `head` visible to readers, with the root of the Merkle tree over it
+  // (nullopt: the store keeps no tree), and wakes every waiter.
+  void PublishHead(const Head& head, const std::optional<Hash>& tree_root);
+  // Why the store keeps no tree (set at open, before the store is shared);
+  // empty when it keeps one.
+  void SetNoTreeReason(std::string why) { no_tree_reason_ = std::move(why); }
+  // The head and its tree head, read together; Unavailable (with the reason)
+  // when the store keeps no tree.
+  Result<TreeHead> tree_head() const;
   // Wakes every waiter without changing the head; after Close() waits return at once.
   void Close();
   bool closed() const;
@@ -55,6 +65,13 @@ class StoreDb {
   Result<std::vector<Envelope>> ReadAll(uint64_t from_position, size_t max_count) const;
   // Positions from..to inclusive (to = 0: the head) in order; stops when visit returns false.
   Status Scan(uint64_t from_position, uint64_t to_position, const std::function<bool(const Envelope&)>& visit) const;
+  // The stored hash of every event from..to inclusive, in order, decoding
+  // nothing else; Corruption at a gap or an undecodable event.
+  // Stops early, with Ok, when visit returns false.
+  // The stored hash of the event at `position` (>= 1), by a point read.
+  Status EventHash(uint64_t position, Hash* out) const;
+  Status ScanHashes(uint64_t from_position, uint64_t to_position,
+                    const std::function<bool(uint64_t, const Hash&)>& visit) const;
   // EventStore::Verify, as of one snapshot.
   Result<VerifyReport> Verify(uint64_t from_position, uint64_t to_position,
                               const std::function<void(uint64_t)>& progress) const;
@@ -84,7 +101,9 @@ class StoreDb {
   mutable std::mutex head_mu_;
   std::condition_variable head_cv_;
   Head head_;
+  std::optional<Hash> tree_root_;  // of the tree over head_
   bool closed_ = false;
+  std::string no_tree_reason_;
 };
 
 // "IoError: ..." style mapping of a RocksDB status; `what` says what failed.

@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 
+#include <bit>
 #include <map>
 #include <span>
 #include <string>
@@ -36,10 +37,12 @@ struct MemoryTree {
       return it->second;
     };
   }
+  Frontier frontier;
+
   void Append(const Hash& leaf) {
-    auto completed = NodesCompletedBy(leaves.size(), leaf, Reader());
-    REQUIRE(completed.ok());
-    for (const auto& [id, hash] : *completed) nodes[{id.level, id.index}] = hash;
+    std::vector<std::pair<NodeId, Hash>> completed;
+    frontier.Add(leaf, &completed);
+    for (const auto& [id, hash] : completed) nodes[{id.level, id.index}] = hash;
     leaves.push_back(leaf);
   }
 };
@@ -181,6 +184,36 @@ TEST_CASE("every inclusion and consistency proof of trees up to 40 leaves verifi
       }
     }
   }
+}
+
+TEST_CASE("the frontier gives every tree's head, and one loaded from stored nodes grows the same tree") {
+  MemoryTree t;
+  for (int i = 0; i < 70; ++i) {
+    t.Append(LeafHash("leaf " + std::to_string(i)));
+    CAPTURE(i);
+    REQUIRE(t.frontier.size() == t.leaves.size());
+    CHECK(t.frontier.Root() == PlainRoot(t.leaves, 0, t.leaves.size()));
+  }
+  CHECK(Frontier().Root() == EmptyRoot());
+  for (uint64_t size : {0, 1, 2, 3, 31, 32, 33, 64, 69, 70}) {
+    CAPTURE(size);
+    t.reads = 0;
+    auto loaded = Frontier::Load(size, t.Reader());
+    REQUIRE(loaded.ok());
+    CHECK(t.reads == static_cast<int>(std::bit_width(size)));  // one node per level
+    CHECK(loaded->Root() == PlainRoot(t.leaves, 0, size));
+    // Growing the loaded frontier completes exactly the stored nodes.
+    for (uint64_t i = size; i < t.leaves.size(); ++i) {
+      std::vector<std::pair<NodeId, Hash>> completed;
+      loaded->Add(t.leaves[i], &completed);
+      for (const auto& [id, hash] : completed) {
+        CHECK(EndLeaf(id) == i + 1);
+        CHECK(t.nodes.at({id.level, id.index}) == hash);
+      }
+    }
+    CHECK(loaded->Root() == t.frontier.Root());
+  }
+  CHECK(Frontier::Load(71, t.Reader()).status().code() == Status::Code::kCorruption);
 }
 
 TEST_CASE("a proof for a leaf or a size the tree does not have is refused, and a missing node is reported") {

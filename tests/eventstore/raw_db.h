@@ -48,6 +48,9 @@ class RawDb {
     write.sync = true;
     REQUIRE(db_->Delete(write, cf(which), key).ok());
   }
+  // Drops a column family with its data, as a store written before the
+  // family existed lacks it.
+  void DropFamily(Cf which) { REQUIRE(db_->DropColumnFamily(cf(which)).ok()); }
   // Writes every memtable to table files, so what is stored is in .sst files on disk.
   void FlushAll() {
     rocksdb::FlushOptions flush;

@@ -56,6 +56,14 @@ class CountingStore final : public es::EventStore {
     return inner_->FindRequestRecord(key);
   }
   es::Head GetHead() override { return inner_->GetHead(); }
+  es::Result<es::TreeHead> GetTreeHead() override { return inner_->GetTreeHead(); }
+  es::Result<es::Hash> TreeRoot(uint64_t size) override { return inner_->TreeRoot(size); }
+  es::Result<std::vector<es::Hash>> InclusionProof(uint64_t position, uint64_t size) override {
+    return inner_->InclusionProof(position, size);
+  }
+  es::Result<std::vector<es::Hash>> ConsistencyProof(uint64_t old_size, uint64_t new_size) override {
+    return inner_->ConsistencyProof(old_size, new_size);
+  }
   es::Result<es::VerifyReport> Verify(uint64_t from_position, uint64_t to_position,
                                       const std::function<void(uint64_t)>& progress) override {
     return inner_->Verify(from_position, to_position, progress);

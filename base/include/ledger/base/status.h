@@ -24,8 +24,9 @@ class [[nodiscard]] Status {
     kCorruption,           // stored bytes fail decoding or the hash chain
     kIoError,
     kBusy,         // the data directory is held by another process
-    kUnavailable,  // the store refuses appends: its log failed verification (the message
-                   // names the position and what to do, and is written for people)
+    kUnavailable,  // the store refuses appends (its log failed verification) or keeps no
+                   // Merkle tree to prove from (the message says why and what to do,
+                   // and is written for people)
   };
 
   Status() = default;

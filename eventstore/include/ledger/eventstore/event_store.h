@@ -89,14 +89,25 @@ struct Head {
   Hash hash{};            // all zero for an empty log
 };
 
+// The head of the Merkle tree over the log (RFC 9162, see merkle.h): the
+// tree of its first `size` events, whose root an auditor can hold the store
+// to with inclusion and consistency proofs.
+struct TreeHead {
+  uint64_t size = 0;  // events 1..size
+  Hash root{};        // MTH of their leaves (merkle::EventLeaf); merkle::EmptyRoot() for 0
+  Hash chain_hash{};  // the hash of the event at `size` (Head::hash); zeros for 0
+};
+
 struct VerifyReport {
   bool ok = true;
   uint64_t events_checked = 0;
   uint64_t first_bad_position = 0;  // when !ok: the event position, or 0 when the fault is not at one
   std::string problem;              // when !ok: what was wrong, naming the column family and key
-  std::string column_family;        // when !ok: "events", "stream_index", "stream_heads", "commands", "meta"
+  std::string column_family;        // when !ok: "events", "stream_index", "stream_heads", "commands", "merkle",
+                                    // "meta"
   std::string key;                  // when !ok: the first bad key, printable (a position, a stream and
-                                    // version, a stream, a command id, or a table file)
+                                    // version, a stream, a command id, a tree node, or a table file)
+  bool tree_checked = false;        // a whole-log verify also checked every node of the Merkle tree
   Head head;                        // the last position checked and its hash
 };
 
@@ -130,6 +141,15 @@ struct Options {
   // per append) keeps every log file alive, and a restart replays them all.
   // 0: RocksDB's default (four times the write buffers, no real limit).
   uint64_t max_wal_bytes = 64ull << 20;
+  // Opening for writing, clears the Merkle tree and builds it again from the
+  // events (which the hash chain protects), for a tree Verify found damaged.
+  // A writing open builds the tree anyway when the store has none or its
+  // last nodes cannot be read.
+  bool rebuild_tree = false;
+  // Keep the Merkle tree (the default). false only for the benchmark's
+  // baseline: no tree, no tree heads or proofs; an open for writing also
+  // drops meta "tree", so that the next open with the tree rebuilds it.
+  bool merkle_tree = true;
   // The RocksDB environment the store's files go through; nullptr: the
   // default. Tests pass one whose file system fails writes on command.
   std::shared_ptr<rocksdb::Env> env;
@@ -207,12 +227,31 @@ class EventStore {
 
   virtual Head GetHead() = 0;
 
+  // The Merkle tree over the log (merkle.h), kept beside the events in the
+  // same WriteBatch. Every call below is Unavailable, saying why, when the
+  // store keeps no tree: one written before the tree existed and opened
+  // read-only since (the first open for writing builds it from the events),
+  // or one whose tree is damaged, opened read-only (Verify names the node).
+  //
+  // The tree head over the current head, read together with it.
+  virtual Result<TreeHead> GetTreeHead() = 0;
+  // The root of the tree of the first `size` events (0 <= size <= the head).
+  virtual Result<Hash> TreeRoot(uint64_t size) = 0;
+  // The RFC 9162 inclusion proof of the event at `position` in the tree of
+  // `size` events (1 <= position <= size <= the head): with the event's leaf
+  // (merkle::EventLeaf of its hash) it recomputes TreeRoot(size).
+  virtual Result<std::vector<Hash>> InclusionProof(uint64_t position, uint64_t size) = 0;
+  // The RFC 9162 consistency proof that the tree of `new_size` events
+  // extends the tree of `old_size` (old_size <= new_size <= the head).
+  virtual Result<std::vector<Hash>> ConsistencyProof(uint64_t old_size, uint64_t new_size) = 0;
+
   // Recomputes the hash chain over from..to (to = 0: the head) and reports the
   // first position whose hash or link is wrong. progress(pos) is called now and then.
   // Over the whole log (from 1 to the head) it also checks every table file's
-  // block checksums (and whole-file checksums where recorded) and that
+  // block checksums (and whole-file checksums where recorded), that
   // stream_index, stream_heads and commands agree exactly with the events, and
-  // names the first bad key. Reads one consistent snapshot, so it may run
+  // that every node of the Merkle tree is the one the events imply (when the
+  // store keeps the tree), and names the first bad key. Reads one consistent snapshot, so it may run
   // beside appends; memory grows with the number of streams, not of events.
   virtual Result<VerifyReport> Verify(uint64_t from_position = 1, uint64_t to_position = 0,
                                       const std::function<void(uint64_t)>& progress = {}) = 0;

@@ -6,7 +6,7 @@
 // The tree is kept as its complete subtrees: node (level, index) is the hash
 // of leaves [index * 2^level, (index + 1) * 2^level). A node never changes
 // once its last leaf exists, so a log of n events has at most 2n - 1 of them,
-// each written once (NodesCompletedBy, beside the event that completes it),
+// each written once (Frontier::Add, beside the event that completes it),
 // and every tree head, inclusion proof and consistency proof is computed
 // from O(log n) of them.
 #pragma once
@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -44,10 +45,33 @@ struct NodeId {
 // node: Corruption) is the Status.
 using NodeReader = std::function<Result<Hash>(NodeId)>;
 
-// The nodes leaf `index` completes, given its leaf hash: the leaf itself, and
-// each level above it while index + 1 is a multiple of 2^level. Their left
-// halves are read with `read`; the caller stores what comes back.
-Result<std::vector<std::pair<NodeId, Hash>>> NodesCompletedBy(uint64_t index, const Hash& leaf, const NodeReader& read);
+// The right edge of a tree: for each level, the last complete node there.
+// It is all that adding the next leaf needs, and all that the head of the
+// whole tree needs: O(log n) hashes, kept in memory by whoever appends.
+class Frontier {
+ public:
+  Frontier() = default;
+  // The frontier of the stored tree of `size` leaves: O(log n) reads.
+  static Result<Frontier> Load(uint64_t size, const NodeReader& read);
+
+  uint64_t size() const { return size_; }
+  // Adds leaf number size() and appends every node it completes (the leaf
+  // itself, then each level above while its index is odd) to *completed.
+  void Add(const Hash& leaf, std::vector<std::pair<NodeId, Hash>>* completed);
+  // MTH(D[size()]).
+  Hash Root() const;
+
+ private:
+  uint64_t size_ = 0;
+  std::vector<Hash> last_;  // last_[k]: node (k, (size_ >> k) - 1), while size_ >> k >= 1
+};
+
+// "level L index I", as Verify and errors name a node.
+std::string NodeName(NodeId id);
+
+// The leaves node `id` covers: [first, end).
+inline uint64_t FirstLeaf(NodeId id) { return id.index << id.level; }
+inline uint64_t EndLeaf(NodeId id) { return (id.index + 1) << id.level; }
 
 // MTH(D[size]): the tree head of the first `size` leaves (EmptyRoot for 0).
 Result<Hash> Root(uint64_t size, const NodeReader& read);
