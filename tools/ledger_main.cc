@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   RegisterSimulate(app, registry);
   RegisterReplay(app, registry);
   RegisterVerify(app, registry);
+  RegisterTree(app, registry);
   RegisterProjections(app, registry);
   RegisterImportClaims(app, registry);
   RegisterExportPayments(app, registry);

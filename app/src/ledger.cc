@@ -1,7 +1,9 @@
 #include "ledger/app/ledger.h"
 
 #include <chrono>
+#include <span>
 
+#include "ledger/base/hex.h"
 #include "ledger/projections/directory.h"
 #include "ledger/projections/states.h"
 
@@ -33,6 +35,47 @@ es::Status Ledger::StartProjections() {
 }
 
 void Ledger::StopProjections() { runner_.Stop(); }
+
+void Ledger::SetSigningKey(SigningKey key) { signing_key_.emplace(std::move(key)); }
+
+std::optional<PublicKey> Ledger::public_key() const {
+  if (!signing_key_) return std::nullopt;
+  return signing_key_->public_key();
+}
+
+es::Result<SignedTreeHead> Ledger::SignedHead() {
+  if (!signing_key_) {
+    return es::Status::Unavailable(
+        "this ledger signs no tree heads: it has no signing key (`ledger serve` creates one in its data directory)");
+  }
+  auto tree = store_->GetTreeHead();
+  if (!tree.ok()) return tree.status();
+  const core::Timestamp now = Now();
+  std::lock_guard lock(signed_mu_);
+  if (last_signed_ && last_signed_->tree.size == tree->size && now >= last_signed_->signed_at &&
+      now - last_signed_->signed_at < kTreeHeadResign) {
+    return *last_signed_;
+  }
+  last_signed_ = signing_key_->Sign(*tree, now);
+  return *last_signed_;
+}
+
+es::Status Ledger::CiteHead(core::CreatePaymentRun* run) {
+  if (!signing_key_) {
+    const es::Head head = store_->GetHead();
+    run->head_position = head.position;
+    run->head_hash = es::HashToHex(head.hash);
+    return es::Status::Ok();
+  }
+  auto head = SignedHead();
+  if (!head.ok()) return head.status();
+  run->head_position = head->tree.size;
+  run->head_hash = es::HashToHex(head->tree.chain_hash);
+  run->signed_head = core::CitedHead{es::HashToHex(head->tree.root), head->signed_at,
+                                     base::ToHex(std::span<const uint8_t>(head->key)),
+                                     base::ToHex(std::span<const uint8_t>(head->signature))};
+  return es::Status::Ok();
+}
 
 core::Timestamp Ledger::Now() const {
   if (options_.clock) return options_.clock();
@@ -68,7 +111,10 @@ es::Result<projections::AuditPage> Ledger::ClaimAudit(std::string_view claim_id,
 
 es::Result<projections::Table> Ledger::RunReport(std::string_view name, const projections::ReportParams& params,
                                                  const projections::AsOf& as_of) const {
-  return projections::RunReport(*db_, name, params, as_of);
+  auto table = projections::RunReport(*db_, name, params, as_of);
+  if (!table.ok()) return table;
+  if (es::Status s = StampLogHead(*store_, &*table); !s.ok()) return s;
+  return table;
 }
 
 es::Result<std::optional<projections::PersonEntry>> Ledger::Person(std::string_view username) const {

@@ -77,6 +77,7 @@ constexpr PolicyRow kPolicy[] = {
   {Action::kAssignRoles, "assign_roles", "assign roles",
    Roles({R::kOperator, R::kCommissionerAdmin, R::kProviderAdmin}), S::kOwnOrg},
   {Action::kRegisterCommissioner, "register_commissioner", "register commissioners", Roles({R::kOperator}), S::kAny},
+  {Action::kRotateSigningKey, "rotate_signing_key", "rotate the ledger's signing key", Roles({R::kOperator}), S::kAny},
 };
 // clang-format on
 

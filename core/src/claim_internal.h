@@ -54,7 +54,9 @@ RiskBand RiskBandOfMagnitude(Pence amount);
 // "1 November 2026".
 std::string LongDate(Date date);
 
-// Whether `text` is 64 lowercase hexadecimal digits (a SHA-256 digest).
-bool IsSha256Hex(std::string_view text);
+// Whether `text` is `bytes` bytes in lowercase hexadecimal digits; a
+// SHA-256 digest is 32 bytes.
+bool IsLowerHex(std::string_view text, size_t bytes);
+inline bool IsSha256Hex(std::string_view text) { return IsLowerHex(text, 32); }
 
 }  // namespace ledger::core::internal

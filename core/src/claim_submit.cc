@@ -222,8 +222,8 @@ std::string LongDate(Date date) {
   return std::to_string(date.day()) + " " + std::string(kMonths[date.month() - 1]) + " " + std::to_string(date.year());
 }
 
-bool IsSha256Hex(std::string_view text) {
-  if (text.size() != 64) return false;
+bool IsLowerHex(std::string_view text, size_t bytes) {
+  if (text.size() != 2 * bytes) return false;
   for (char ch : text) {
     if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f'))) return false;
   }

@@ -145,10 +145,15 @@ Uoffset BuildField(Fbb& fbb, const T& field, BuildOrder order, std::vector<flatb
   else if constexpr (kHasElements<T>) {
     if (order == BuildOrder::kFieldOrder) *elements = BuildElements(fbb, field, order);
     return fbb.CreateVector(*elements).o;
-  } else if constexpr (kIsTable<T>)
+  } else if constexpr (kIsTable<T>) {
+    // An empty table added later is left out (a null offset adds no field).
+    if constexpr (kAddedLater<T>) {
+      if (field == T{}) return 0;
+    }
     return BuildTable(fbb, field, order);
-  else
+  } else {
     static_assert(json_detail::kAlwaysFalse<T>, "no FlatBuffers form for this field type");
+  }
 }
 
 template <typename... F>

@@ -26,9 +26,10 @@ bool FieldsFrom(const boost::json::object& json, T* out) {
   bool ok = true;
   boost::mp11::mp_for_each<internal::described::Members<T>>([&](auto member) {
     if (!ok) return;
+    using V = std::remove_cvref_t<decltype(out->*member.pointer)>;
     const boost::json::value* value = json.if_contains(member.name);
     if (value == nullptr) {
-      ok = false;
+      ok = kAddedLater<V>;  // absent while empty (ToJson)
     } else if (std::string_view(member.name) == "password_hash") {
       out->*member.pointer = {};  // ToJson shows kRedacted, never the hash
     } else {

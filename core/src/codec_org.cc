@@ -13,6 +13,7 @@ constexpr DecoderEntry kDecoders[] = {
     Described<ProviderConfigured, fb::ProviderConfigured>(),
     Described<ListSizeRecorded, fb::ListSizeRecorded>(),
     Described<CommissionerConfigured, fb::CommissionerConfigured>(),
+    Described<SigningKeyRotated, fb::SigningKeyRotated>(),
 };
 
 }  // namespace

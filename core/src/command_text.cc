@@ -37,6 +37,12 @@ class Walker {
   }
   void operator()(Q<RecordListSize>& c) { Text("code", c.code); }
   void operator()(Q<ConfigureCommissioner>& c) { Text("code", c.code); }
+  void operator()(Q<RotateSigningKey>& c) {
+    Text("code", c.code);
+    Text("previous_public_key", c.previous_public_key);
+    Text("public_key", c.public_key);
+    Text("endorsement", c.endorsement);
+  }
 
   void operator()(Q<RequestAccount>& c) { Person(c); }
   void operator()(Q<ApproveAccount>& c) { Text("username", c.username); }
@@ -119,6 +125,9 @@ class Walker {
     Text("commissioner", c.commissioner);
     Texts("claim_ids", c.claim_ids);
     Text("head_hash", c.head_hash);
+    Text("signed_head.tree_root", c.signed_head.tree_root);
+    Text("signed_head.public_key", c.signed_head.public_key);
+    Text("signed_head.signature", c.signed_head.signature);
   }
   void operator()(Q<ConfirmPaymentRun>& c) {
     Text("run_id", c.run_id);

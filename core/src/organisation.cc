@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "claim_internal.h"
 #include "decide_support.h"
 #include "ledger/core/domain.h"
 #include "ledger/core/streams.h"
@@ -72,6 +73,7 @@ OrgState EvolveOrganisation(OrgState state, const OrgEvent& event) {
                    state.finance_threshold_pence = e.finance_threshold_pence;
                    state.uses_finance_role = e.uses_finance_role;
                  },
+                 [&](const SigningKeyRotated& e) { state.signing_key = e.public_key; },
              },
              event);
   return state;
@@ -213,6 +215,44 @@ Outcome<Decision> ConfigureFinance(const CommandMeta& meta, const Principal& who
                  {CommissionerConfigured{c.code, c.finance_threshold_pence, c.uses_finance_role, meta.at}});
 }
 
+// The system organisation records each key rotation once, from the key in
+// force: a rotation from another key is a conflict (two operators rotating at
+// once, or a key file that is not the ledger's), the same rotation again is
+// no change.
+Outcome<Decision> RotateKey(const CommandMeta& meta, const Principal& who, const RotateSigningKey& c,
+                            const Loaded& loaded) {
+  if (auto denied = Deny(who, Action::kRotateSigningKey, {})) return *denied;
+  const OrgState& org = OrgOf(loaded, c.code);
+  if (!org.exists) return UnknownOrganisation(c.code);
+  if (org.kind != OrgKind::kSystem) {
+    return Rejection::Invalid("not_the_system", "Only the system organisation " + std::string(kSystemOrgCode) +
+                                                    " holds the ledger's signing key.");
+  }
+  std::vector<FieldError> errors;
+  if (!internal::IsLowerHex(c.previous_public_key, 32)) {
+    errors.push_back({"previous_public_key", "invalid_key", "Give the key being replaced as 64 lowercase hex digits."});
+  }
+  if (!internal::IsLowerHex(c.public_key, 32)) {
+    errors.push_back({"public_key", "invalid_key", "Give the new public key as 64 lowercase hex digits."});
+  } else if (c.public_key == c.previous_public_key) {
+    errors.push_back({"public_key", "same_key", "The new key must differ from the key it replaces."});
+  }
+  if (!internal::IsLowerHex(c.endorsement, 64)) {
+    errors.push_back({"endorsement", "invalid_endorsement",
+                      "Give the previous key's signature of the new key as 128 lowercase hex digits."});
+  }
+  if (!errors.empty())
+    return internal::InvalidFields("invalid_key_rotation", "The key rotation needs correcting.", errors);
+  if (org.signing_key == c.public_key) return NoChange();
+  if (!org.signing_key.empty() && org.signing_key != c.previous_public_key) {
+    return Rejection::Conflict("not_the_current_key", "The ledger signs with key " + org.signing_key + ", not with " +
+                                                          c.previous_public_key +
+                                                          ": only the key in force can be rotated.");
+  }
+  return WriteTo(OrgStream(c.code),
+                 {SigningKeyRotated{c.code, c.previous_public_key, c.public_key, c.endorsement, meta.actor, meta.at}});
+}
+
 }  // namespace
 
 Outcome<Decision> DecideOrganisation(const CommandMeta& meta, const OrgCommand& command, const Loaded& loaded) {
@@ -223,6 +263,7 @@ Outcome<Decision> DecideOrganisation(const CommandMeta& meta, const OrgCommand& 
                         [&](const ConfigureProvider& c) { return Configure(meta, who.value(), c, loaded); },
                         [&](const RecordListSize& c) { return RecordSize(meta, who.value(), c, loaded); },
                         [&](const ConfigureCommissioner& c) { return ConfigureFinance(meta, who.value(), c, loaded); },
+                        [&](const RotateSigningKey& c) { return RotateKey(meta, who.value(), c, loaded); },
                     },
                     command);
 }

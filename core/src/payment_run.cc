@@ -5,6 +5,7 @@
 #include "ledger/core/payment_run.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "claim_internal.h"
@@ -68,6 +69,21 @@ std::optional<FieldError> NotPayable(const std::string& id, const ClaimState& cl
   return std::nullopt;
 }
 
+// The signed head a run cites is either absent (every field empty) or whole:
+// a root, a time, a key and a signature, each of its size. Whether the
+// signature holds is for whoever reads the run to check against the public
+// key (docs/auditing.md); the ledger signs what it cites.
+std::optional<FieldError> SignedHeadProblem(const CitedHead& head) {
+  if (head == CitedHead{}) return std::nullopt;
+  if (!internal::IsSha256Hex(head.tree_root) || head.signed_at <= 0 || !internal::IsLowerHex(head.public_key, 32) ||
+      !internal::IsLowerHex(head.signature, 64)) {
+    return FieldError{"signed_head", "invalid_signed_head",
+                      "The signed log head needs its tree root (32 bytes), the time it was signed, the public key (32 "
+                      "bytes) and the signature (64 bytes), each in lowercase hex."};
+  }
+  return std::nullopt;
+}
+
 std::vector<FieldError> RunShapeProblems(const CreatePaymentRun& c) {
   std::vector<FieldError> errors;
   if (!IsValidId(c.run_id)) errors.push_back({"run_id", "invalid_run_id", "The payment run id is not valid."});
@@ -75,6 +91,7 @@ std::vector<FieldError> RunShapeProblems(const CreatePaymentRun& c) {
   if (!internal::IsSha256Hex(c.head_hash)) {
     errors.push_back({"head_hash", "invalid_head_hash", "The log head hash must be 64 lowercase hex digits."});
   }
+  if (auto problem = SignedHeadProblem(c.signed_head)) errors.push_back(std::move(*problem));
   std::set<std::string> seen;
   for (const auto& id : c.claim_ids) {
     if (!seen.insert(id).second) errors.push_back(ClaimError(id, "duplicate", "Claim " + id + " is listed twice."));
@@ -111,8 +128,8 @@ Outcome<Decision> Create(const CommandMeta& meta, const CreatePaymentRun& c, con
     return Rejection::Conflict("run_exists", "There is already a payment run " + c.run_id + ".");
   }
   std::vector<FieldError> errors = RunShapeProblems(c);
-  PaymentRunCreated created{c.run_id,        c.commissioner, c.pay_date,    {},     0,
-                            c.head_position, c.head_hash,    who->username, meta.at};
+  PaymentRunCreated created{c.run_id,        c.commissioner, c.pay_date,    {},      0,
+                            c.head_position, c.head_hash,    who->username, meta.at, c.signed_head};
   for (const auto& id : c.claim_ids) {
     const auto& claim = StateOf<ClaimState>(loaded, ClaimStream(id));
     if (InOtherRun(claim, c)) continue;
@@ -266,6 +283,9 @@ PaymentRunState EvolvePaymentRun(PaymentRunState state, const PaymentRunEvent& e
                    state.claims = e.claims;
                    state.total = e.total;
                    state.created_by = e.created_by;
+                   state.head_position = e.head_position;
+                   state.head_hash = e.head_hash;
+                   state.signed_head = e.signed_head;
                  },
                  [&](const PaymentRunConfirmed&) { state.status = PaymentRunStatus::kConfirmed; },
                  [&](const PaymentRunPaid& e) {

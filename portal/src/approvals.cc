@@ -430,9 +430,11 @@ Response RunNewPost(Page& page) {
   std::vector<std::string> ids = page.form().All("claim_ids");
   if (ids.empty()) errors.emplace_back("claim_ids", "Select at least one claim to pay");
   if (!errors.empty()) return RenderRunNew(page, 422, errors);
-  es::Head head = page.portal().deps().ledger->store().GetHead();
-  std::string run_id = "PR-" + ClaimRef(RandomHex(3));
-  core::CreatePaymentRun cmd{run_id, page.who().org_code, *pay_date, ids, head.position, es::HashToHex(head.hash)};
+  core::CreatePaymentRun cmd{"PR-" + ClaimRef(RandomHex(3)), page.who().org_code, *pay_date, ids};
+  if (es::Status cited = page.ledger().CiteHead(&cmd); !cited.ok()) {
+    errors.emplace_back("claim_ids", "The ledger could not sign its head for this run: " + cited.message());
+    return RenderRunNew(page, 503, errors);
+  }
   app::ExecuteResult r = page.Execute(cmd);
   if (!r.ok()) {
     if (r.rejected()) {
@@ -445,15 +447,14 @@ Response RunNewPost(Page& page) {
   Flash f;
   f.heading = "Payment run prepared";
   f.body = "Check its claims, then confirm it to send them for payment.";
-  return page.Redirect("/payment-runs/" + run_id, f);
+  return page.Redirect("/payment-runs/" + cmd.run_id, f);
 }
 
 Response RenderRun(Page& page, const core::PaymentRunState& s, uint64_t version, int status,
                    const std::vector<std::pair<std::string, std::string>>& errors) {
   json::object m = page.Base("Payment run " + s.run_id, "/payment-runs");
   m["back_link"] = json::object{{"href", "/payment-runs"}, {"text", "Back to payment runs"}};
-  std::string confirmed_by, confirmed_text, created_text, head_hash;
-  uint64_t head_position = 0;
+  std::string confirmed_by, confirmed_text, created_text;
   auto entry = page.ledger().PaymentRun(s.run_id);
   if (entry.ok() && entry->has_value()) {
     const projections::PaymentRunEntry& run = **entry;
@@ -462,8 +463,6 @@ Response RenderRun(Page& page, const core::PaymentRunState& s, uint64_t version,
       confirmed_by = PersonName(page.ledger(), run.confirmed_by);
       confirmed_text = FormatWhen(run.confirmed_at);
     }
-    head_position = run.head_position;
-    head_hash = run.head_hash;
   }
   json::array claims;
   for (const auto& line : s.claims) {
@@ -482,8 +481,10 @@ Response RenderRun(Page& page, const core::PaymentRunState& s, uint64_t version,
                           {"confirmed_by", confirmed_by},
                           {"confirmed_text", confirmed_text},
                           {"paid_reference", s.payment_reference},
-                          {"head_position", WithThousands(static_cast<int64_t>(head_position))},
-                          {"head_hash", head_hash},
+                          {"head_position", WithThousands(static_cast<int64_t>(s.head_position))},
+                          {"head_hash", s.head_hash},
+                          {"tree_root", s.signed_head.tree_root},
+                          {"head_signed_text", s.signed_head.signed_at > 0 ? FormatWhen(s.signed_head.signed_at) : ""},
                           {"claims", claims}};
   // As core decides ConfirmPaymentRun: any person who manages the
   // commissioner's payment runs (the page's own action) confirms a run still

@@ -55,9 +55,12 @@ boost::json::object TableToJson(const Table& table) {
     }
     rows.emplace_back(std::move(cells));
   }
+  boost::json::object as_of{{"position", table.as_of.position}, {"at", FormatTimestamp(table.as_of.at)}};
+  if (!table.head_hash.empty()) as_of["hash"] = table.head_hash;
+  if (!table.tree_root.empty()) as_of["tree_root"] = table.tree_root;
   return {{"report", table.name},
           {"scope", table.scope},
-          {"as_of", {{"position", table.as_of.position}, {"at", FormatTimestamp(table.as_of.at)}}},
+          {"as_of", std::move(as_of)},
           {"columns", std::move(columns)},
           {"rows", std::move(rows)}};
 }

@@ -58,6 +58,7 @@ const std::map<Action, Expected>& ExpectedPolicy() {
       {A::kCreateAdministrator, {{R::kOperator}, false}},
       {A::kAssignRoles, {{R::kOperator, R::kCommissionerAdmin, R::kProviderAdmin}}},
       {A::kRegisterCommissioner, {{R::kOperator}, false}},
+      {A::kRotateSigningKey, {{R::kOperator}, false}},
   };
   return kTable;
 }

@@ -78,6 +78,7 @@ std::vector<Sample> Samples() {
       {ConfigureProvider{.members = {"M"}}, {"code", "members.0"}},
       {RecordListSize{}, {"code"}},
       {ConfigureCommissioner{}, {"code"}},
+      {RotateSigningKey{}, {"code", "previous_public_key", "public_key", "endorsement"}},
       {RequestAccount{}, {"username", "org_code", "full_name", "email", "password_hash"}},
       {ApproveAccount{}, {"username"}},
       {RefuseAccount{}, {"username", "reason"}},
@@ -114,7 +115,9 @@ std::vector<Sample> Samples() {
       {HoldPayment{ref, ""}, RefAnd({"reason"})},
       {ReleasePayment{ref}, kRef},
       {RaiseAdjustment{ref, "", 0, ""}, RefAnd({"adjustment_id", "reason"})},
-      {CreatePaymentRun{.claim_ids = {"c"}}, {"run_id", "commissioner", "claim_ids.0", "head_hash"}},
+      {CreatePaymentRun{.claim_ids = {"c"}},
+       {"run_id", "commissioner", "claim_ids.0", "head_hash", "signed_head.tree_root", "signed_head.public_key",
+        "signed_head.signature"}},
       {ConfirmPaymentRun{.claim_ids = {"c"}}, {"run_id", "claim_ids.0"}},
       {MarkPaymentRunPaid{.claim_ids = {"c"}}, {"run_id", "claim_ids.0", "payment_reference"}},
   };

@@ -118,6 +118,33 @@ TEST_CASE("a commissioner sets its finance threshold and whether it uses the Fin
   CHECK(Unchanged(s.When("c1admin", ConfigureCommissioner{"C1", 2'000'000, false})));
 }
 
+TEST_CASE("the operator rotates the ledger's signing key, once per key, from the key in force") {
+  Scenario s = StandardWorld();
+  const std::string k1(64, '1'), k2(64, '2'), k3(64, '3'), endorsement(128, 'e');
+  auto first = s.Do("op", RotateSigningKey{"SYSTEM", k1, k2, endorsement});
+  REQUIRE_MESSAGE(first.ok(), Refusal(first));
+  CHECK(Written(first, OrgStream("SYSTEM")) ==
+        std::vector<Event>{SigningKeyRotated{"SYSTEM", k1, k2, endorsement, "op", Now()}});
+  CHECK(s.State<OrgState>(OrgStream("SYSTEM")).signing_key == k2);
+  // The same rotation again changes nothing; a rotation from a key no longer in force is a conflict.
+  CHECK(Unchanged(s.When("op", RotateSigningKey{"SYSTEM", k1, k2, endorsement})));
+  CHECK(Refusal(s.When("op", RotateSigningKey{"SYSTEM", k1, k3, endorsement})) == "not_the_current_key");
+  REQUIRE(s.Do("op", RotateSigningKey{"SYSTEM", k2, k3, endorsement}).ok());
+  CHECK(s.State<OrgState>(OrgStream("SYSTEM")).signing_key == k3);
+}
+
+TEST_CASE("a key rotation names two different keys and an endorsement, by the operator, in the system organisation") {
+  Scenario s = StandardWorld();
+  const std::string k1(64, '1'), k2(64, '2'), endorsement(128, 'e');
+  auto bad = s.When("op", RotateSigningKey{"SYSTEM", "xyz", k1.substr(2), "short"});
+  CHECK(Refusal(bad) == "invalid_key_rotation");
+  CHECK(ErrorPaths(bad) == std::vector<std::string>{"previous_public_key", "public_key", "endorsement"});
+  auto same = s.When("op", RotateSigningKey{"SYSTEM", k1, k1, endorsement});
+  CHECK(ErrorPaths(same) == std::vector<std::string>{"public_key"});
+  CHECK(Refusal(s.When("c1admin", RotateSigningKey{"SYSTEM", k1, k2, endorsement})) == "forbidden");
+  CHECK(Refusal(s.When("op", RotateSigningKey{"C1", k1, k2, endorsement})) == "not_the_system");
+}
+
 TEST_CASE("a finance threshold must be positive and set by the commissioner itself") {
   Scenario s = StandardWorld();
   CHECK(Refusal(s.When("c1admin", ConfigureCommissioner{"C1", 0, true})) == "invalid_threshold");

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "claim_world.h"
+#include "ledger/core/codec.h"
 
 namespace ledger::core::testing {
 namespace {
@@ -99,6 +100,51 @@ TEST_CASE("a payment run needs claims, a valid id and a 64-digit log head hash")
   auto r = s.When("c1tier2", bad);
   CHECK(Refusal(r) == "claims_not_payable");
   CHECK(ErrorPaths(r) == std::vector<std::string>{"run_id", "claim_ids", "head_hash"});
+}
+
+TEST_CASE("a run records the signed log head it cites, whole or not at all") {
+  Scenario s = ClaimWorld();
+  ApprovedSpendClaim(s, "c1", 100);
+  CreatePaymentRun run = Run("r1", {"c1"});
+  run.signed_head = {std::string(64, 'b'), 1'700'000'000'000'000, std::string(64, 'c'), ""};
+  // Without its signature, or with a signature of the wrong size or case, the head is refused.
+  for (const std::string& signature : {std::string(), std::string(126, 'd'), std::string(128, 'D')}) {
+    CAPTURE(signature);
+    run.signed_head.signature = signature;
+    auto r = s.When("c1tier2", run);
+    CHECK(Refusal(r) == "claims_not_payable");
+    CHECK(ErrorPaths(r) == std::vector<std::string>{"signed_head"});
+    CHECK(r.rejection().errors.at(0).code == "invalid_signed_head");
+  }
+  run.signed_head.signature = std::string(128, 'd');
+  auto r = s.Do("c1tier2", run);
+  REQUIRE_MESSAGE(r.ok(), Refusal(r));
+  const auto created = std::get<PaymentRunCreated>(Written(r, PaymentRunStream("r1")).at(0));
+  CHECK(created.head_position == 42);
+  CHECK(created.signed_head == run.signed_head);
+  const auto& state = s.State<PaymentRunState>(PaymentRunStream("r1"));
+  CHECK(state.head_hash == kHeadHash);
+  CHECK(state.signed_head == run.signed_head);
+}
+
+TEST_CASE("an event field added later is absent while empty: old events encode, read and show as before") {
+  PaymentRunCreated unsigned_run{"r1", "C1", kPayDate, {{"c1", "P1", 100}}, 100, 42, kHeadHash, "c1tier2", 7};
+  const EncodedEvent plain = Encode(Event{unsigned_run});
+  CHECK_FALSE(ToJson(Event{unsigned_run}).contains("signed_head"));
+  PaymentRunCreated signed_run = unsigned_run;
+  signed_run.signed_head = {std::string(64, 'b'), 9, std::string(64, 'c'), std::string(128, 'd')};
+  const EncodedEvent with_head = Encode(Event{signed_run});
+  CHECK(with_head.payload.size() > plain.payload.size() + 64 + 32 + 32);
+  CHECK(ToJson(Event{signed_run}).at("signed_head").at("signed_at") == 9);
+  for (const PaymentRunCreated& e : {unsigned_run, signed_run}) {
+    const EncodedEvent encoded = Encode(Event{e});
+    auto decoded = Decode(encoded.type, encoded.schema_version, encoded.payload);
+    REQUIRE(decoded.ok());
+    CHECK(std::get<PaymentRunCreated>(decoded.value()) == e);
+    auto from_json = FromJson(ToJson(Event{e}));
+    REQUIRE(from_json.ok());
+    CHECK(std::get<PaymentRunCreated>(from_json.value()) == e);
+  }
 }
 
 TEST_CASE("only Tier 2 and Finance of the claims' own commissioner manage payment runs") {

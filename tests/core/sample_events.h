@@ -70,8 +70,9 @@ inline std::vector<Event> EveryOwnedEvent() {
       OfferAccepted{"FLU", "P1", d1, d2, "p1admin", kAt},
       OfferDeclined{"FLU", "P1", "No capacity", "p1admin", kAt},
       OfferWithdrawn{"FLU", "P1", "Budget", "c1admin", kAt},
-      // Added after the first golden file: its line is appended there.
+      // Added after the first golden file: their lines are appended there.
       PasswordReset{"sam", "$argon2id$r", "p1admin", kAt},
+      SigningKeyRotated{"SYSTEM", std::string(64, 'a'), std::string(64, 'b'), std::string(128, 'c'), "", kAt},
   };
 }
 

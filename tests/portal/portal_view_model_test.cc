@@ -86,6 +86,9 @@ TEST_CASE("view model: a payment run's page names who made and confirmed it and 
   CHECK_FALSE(model.at("created_text").as_string().empty());
   CHECK(model.at("confirmed_by").as_string().empty());
   CHECK(model.at("head_hash").as_string().size() == 64);
+  // The head it cites is signed: the page shows the tree's root and when.
+  CHECK(model.at("tree_root").as_string().size() == 64);
+  CHECK_FALSE(model.at("head_signed_text").as_string().empty());
   CHECK(model.at("claims").as_array().size() == 1);
   CHECK(model.at("claims").as_array()[0].at("claim_id").as_string() == id);
   CHECK(w.rendered.at("can_confirm").as_bool());

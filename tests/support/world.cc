@@ -137,6 +137,9 @@ LedgerWorld::LedgerWorld(std::unique_ptr<TempDir> temp, const es::Options& store
   options.evidence_dir = dir->path() / "evidence";
   options.clock = [this] { return now; };
   ledger_ = std::make_unique<app::Ledger>(std::move(counting), std::move(db).value(), std::move(options));
+  auto key = app::SigningKey::LoadOrCreate(dir->path() / "signing.key");
+  REQUIRE_MESSAGE(key.ok(), key.status().ToString());
+  ledger_->SetSigningKey(std::move(key).value());
 }
 
 LedgerWorld::~LedgerWorld() = default;

@@ -1,6 +1,5 @@
 // The `ledger` binary, run as a subprocess against a store the simulator built.
 #include <doctest/doctest.h>
-#include <rocksdb/db.h>
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -21,6 +20,7 @@
 
 #include "ledger/app/claim_import.h"
 #include "ledger/app/event_json.h"
+#include "ledger/app/tree_heads.h"
 #include "ledger/base/csv.h"
 #include "ledger/core/types.h"
 #include "ledger/eventstore/event_store.h"
@@ -28,6 +28,7 @@
 #include "ledger/projections/reports.h"
 #include "ledger/projections/table.h"
 #include "support/build_paths.h"
+#include "support/raw_store.h"
 #include "support/rfc4180.h"
 #include "support/temp_dir.h"
 
@@ -207,30 +208,185 @@ TEST_CASE("verify passes and prints the head as POS:HASH on its last line") {
   CHECK(expected.exit_code == 0);
 }
 
+TEST_CASE("verify checks the Merkle tree; one changed node is named and rebuild-tree repairs it") {
+  testing::TempDir dir;
+  std::string data = Fixture::Get().CopyTo(dir);
+  Run clean = Ledger({"verify", "--data", data});
+  CHECK(clean.exit_code == 0);
+  CHECK(clean.err.find("events and their Merkle tree") != std::string::npos);
+  Run first = Ledger({"rebuild-tree", "--data", data});
+  INFO(first.err);
+  REQUIRE(first.exit_code == 0);
+  const std::string tree_head = LastLine(first.out);  // SIZE:ROOT
+  CHECK(HeadPosition(tree_head) == HeadPosition(Fixture::Get().head()));
+  {
+    testing::RawStore raw(data + "/events");
+    const std::string key("\x03\0\0\0\0\0\0\0\x01", 9);  // level 3, index 1: positions 9..16
+    std::string value = raw.Get("merkle", key);
+    value[0] ^= 0x40;
+    raw.Put("merkle", key, value);
+  }
+  Run damaged = Ledger({"verify", "--data", data});
+  CHECK(damaged.exit_code == 1);
+  CHECK(damaged.err.find("position 16 (merkle key level 3 index 1)") != std::string::npos);
+  CHECK(damaged.err.find("ledger rebuild-tree") != std::string::npos);
+  Run rebuilt = Ledger({"rebuild-tree", "--data", data});
+  CHECK(rebuilt.exit_code == 0);
+  CHECK(LastLine(rebuilt.out) == tree_head);
+  CHECK(Ledger({"verify", "--data", data}).exit_code == 0);
+}
+
+// Runs ledger-verifier, as an auditor would on what `ledger prove` printed.
+Run Verifier(const std::vector<std::string>& args) {
+  static testing::TempDir io;
+  static int counter = 0;
+  std::string base = io.Sub(std::to_string(++counter));
+  std::string command = Quote(LEDGER_VERIFIER);
+  for (const std::string& a : args) command += " " + Quote(a);
+  command += " >" + Quote(base + ".out") + " 2>" + Quote(base + ".err");
+  int status = std::system(command.c_str());
+  return Run{WIFEXITED(status) ? WEXITSTATUS(status) : -1, ReadFile(base + ".out"), ReadFile(base + ".err")};
+}
+
+TEST_CASE("prove prints a claim's proof, and inclusion and consistency proofs, that ledger-verifier accepts") {
+  testing::TempDir dir;
+  std::string data = Fixture::Get().CopyTo(dir);
+  const uint64_t head = HeadPosition(Fixture::Get().head());
+
+  Run no_key = Ledger({"key", "show", "--data", data});
+  CHECK(no_key.exit_code == 1);
+  CHECK(no_key.err.find("`ledger serve` creates it") != std::string::npos);
+  REQUIRE(app::SigningKey::LoadOrCreate(fs::path(data) / "signing.key").ok());  // as `ledger serve` would
+  Run key = Ledger({"key", "show", "--data", data});
+  REQUIRE_MESSAGE(key.exit_code == 0, key.err);
+  const std::string key_file = dir.Sub("key.json");
+  WriteFile(key_file, key.out);
+
+  // A claim of the simulated history: the first claim stream in the log.
+  std::string claim;
+  {
+    es::Options options;
+    options.read_only = true;
+    auto store = es::EventStore::Open(data + "/events", options);
+    REQUIRE(store.ok());
+    REQUIRE((*store)
+                ->Scan(1, 0,
+                       [&](const es::Envelope& e) {
+                         if (!e.stream_id.starts_with("claim-")) return true;
+                         claim = e.stream_id.substr(6);
+                         return false;
+                       })
+                .ok());
+  }
+  REQUIRE_FALSE(claim.empty());
+  Run proof = Ledger({"prove", "--data", data, "--claim", claim});
+  REQUIRE_MESSAGE(proof.exit_code == 0, proof.err);
+  const std::string proof_file = dir.Sub("claim.json");
+  WriteFile(proof_file, proof.out);
+  Run checked = Verifier({"claim", "--key", key_file, "--proof", proof_file});
+  INFO(checked.err);
+  CHECK(checked.exit_code == 0);
+  CHECK(checked.out.find("ok: claim " + claim) == 0);
+
+  Run inclusion = Ledger({"prove", "--data", data, "--position", "7", "--size", "100"});
+  REQUIRE_MESSAGE(inclusion.exit_code == 0, inclusion.err);
+  boost::json::value included = boost::json::parse(inclusion.out);
+  CHECK(included.at("position").to_number<uint64_t>() == 7);
+  CHECK(included.at("size").to_number<uint64_t>() == 100);
+  Run consistency = Ledger({"prove", "--data", data, "--from", "100"});
+  REQUIRE_MESSAGE(consistency.exit_code == 0, consistency.err);
+  CHECK(boost::json::parse(consistency.out).at("to").to_number<uint64_t>() == head);
+
+  CHECK(Ledger({"prove", "--data", data}).exit_code == 2);
+  CHECK(Ledger({"prove", "--data", data, "--position", "1", "--from", "1"}).exit_code == 2);
+  Run past = Ledger({"prove", "--data", data, "--position", std::to_string(head + 1)});
+  CHECK(past.exit_code == 2);
+  CHECK(past.err.find("is not in the tree") != std::string::npos);
+  CHECK(Ledger({"prove", "--data", data, "--claim", "c-00000000"}).exit_code == 1);
+}
+
+TEST_CASE("key rotate records the rotation in the log, and ledger-verifier follows the old key's endorsement") {
+  testing::TempDir dir;
+  std::string data = Fixture::Get().CopyTo(dir);
+  REQUIRE(app::SigningKey::LoadOrCreate(fs::path(data) / "signing.key").ok());  // as `ledger serve` would
+  Run shown = Ledger({"key", "show", "--data", data});
+  REQUIRE_MESSAGE(shown.exit_code == 0, shown.err);
+  const std::string old_key_file = dir.Sub("old-key.json");
+  WriteFile(old_key_file, shown.out);
+  const std::string old_key(boost::json::parse(shown.out).at("public_key").as_string());
+  CHECK(boost::json::parse(shown.out).at("rotations").as_array().empty());
+
+  Run rotated = Ledger({"key", "rotate", "--data", data});
+  REQUIRE_MESSAGE(rotated.exit_code == 0, rotated.err);
+  CHECK(rotated.err.find("heads signed before stay valid under " + old_key) != std::string::npos);
+  const boost::json::value now = boost::json::parse(rotated.out);
+  const std::string new_key(now.at("public_key").as_string());
+  CHECK(new_key != old_key);
+  REQUIRE(now.at("rotations").as_array().size() == 1);
+  CHECK(now.at("rotations").as_array()[0].at("previous_public_key").as_string() == old_key);
+  CHECK(Ledger({"key", "show", "--data", data}).out == rotated.out);
+  CHECK_FALSE(fs::exists(fs::path(data) / "signing.key.next"));
+  Run replay = Ledger({"replay", "--data", data, "--type", "SigningKeyRotated"});
+  REQUIRE(replay.exit_code == 0);
+  CHECK(std::count(replay.out.begin(), replay.out.end(), '\n') == 1);
+
+  // A head signed with the new key: the auditor who holds only the old key
+  // trusts it through the rotation record, and not without it.
+  const std::string rotations_file = dir.Sub("public-key.json");
+  WriteFile(rotations_file, rotated.out);
+  std::string claim;
+  {
+    Run claims = Ledger({"replay", "--data", data, "--type", "ClaimSubmitted"});
+    const std::string first = claims.out.substr(0, claims.out.find('\n'));
+    const std::string stream(boost::json::parse(first).at("stream").as_string());
+    claim = stream.substr(6);
+  }
+  Run signed_proof = Ledger({"prove", "--data", data, "--claim", claim});
+  REQUIRE_MESSAGE(signed_proof.exit_code == 0, signed_proof.err);
+  const std::string proof_file = dir.Sub("claim.json");
+  WriteFile(proof_file, signed_proof.out);
+  Run without = Verifier({"claim", "--key", old_key_file, "--proof", proof_file});
+  CHECK(without.exit_code == 1);
+  CHECK(without.err.find("signed by another key") != std::string::npos);
+  Run with = Verifier({"claim", "--key", old_key_file, "--rotations", rotations_file, "--proof", proof_file});
+  INFO(with.err);
+  CHECK(with.exit_code == 0);
+  // A rotation record whose endorsement was forged is caught.
+  boost::json::value forged = now;
+  std::string endorsement(forged.at("rotations").as_array()[0].at("endorsement").as_string());
+  endorsement[0] = endorsement[0] == '0' ? '1' : '0';
+  forged.at("rotations").as_array()[0].as_object()["endorsement"] = endorsement;
+  const std::string forged_file = dir.Sub("forged.json");
+  WriteFile(forged_file, boost::json::serialize(forged));
+  Run caught = Verifier({"claim", "--key", old_key_file, "--rotations", forged_file, "--proof", proof_file});
+  CHECK(caught.exit_code == 1);
+  CHECK(caught.err.find("is not endorsed by the key it replaces") != std::string::npos);
+
+  // A second rotation goes on from the key in force; a key file the log does not name is refused.
+  Run again = Ledger({"key", "rotate", "--data", data});
+  REQUIRE_MESSAGE(again.exit_code == 0, again.err);
+  CHECK(boost::json::parse(again.out).at("rotations").as_array().size() == 2);
+  fs::remove(fs::path(data) / "signing.key");
+  REQUIRE(app::SigningKey::LoadOrCreate(fs::path(data) / "signing.key").ok());
+  Run refused = Ledger({"key", "rotate", "--data", data});
+  CHECK(refused.exit_code == 1);
+  CHECK(refused.err.find("says the ledger signs with key") != std::string::npos);
+}
+
 TEST_CASE("verify fails at the exact position after one stored byte is changed") {
   testing::TempDir dir;
   std::string data = Fixture::Get().CopyTo(dir);
   const uint64_t target = 777;
   {
-    rocksdb::DBOptions options;
-    std::vector<rocksdb::ColumnFamilyDescriptor> families;
-    for (const char* name : {"default", "events", "stream_index", "stream_heads", "commands", "meta", "requests"})
-      families.emplace_back(name, rocksdb::ColumnFamilyOptions());
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    rocksdb::DB* raw = nullptr;
-    rocksdb::Status s = rocksdb::DB::Open(options, data + "/events", families, &handles, &raw);
-    REQUIRE_MESSAGE(s.ok(), s.ToString());
-    std::unique_ptr<rocksdb::DB> db(raw);
+    testing::RawStore raw(data + "/events");
     std::string key;
     for (int shift = 56; shift >= 0; shift -= 8) key.push_back(static_cast<char>((target >> shift) & 0xff));
-    std::string value;
-    REQUIRE(db->Get(rocksdb::ReadOptions(), handles[1], key, &value).ok());
+    std::string value = raw.Get("events", key);
     // Change one byte of the stream id inside the stored envelope.
     size_t at = value.find('-');
     REQUIRE(at != std::string::npos);
     value[at] = '_';
-    REQUIRE(db->Put(rocksdb::WriteOptions(), handles[1], key, value).ok());
-    for (auto* h : handles) REQUIRE(db->DestroyColumnFamilyHandle(h).ok());
+    raw.Put("events", key, value);
   }
   Run run = Ledger({"verify", "--data", data});
   CHECK(run.exit_code == 1);
@@ -631,8 +787,8 @@ TEST_CASE("--version names the version, and a mistyped command is named with the
 }
 
 TEST_CASE("every command's help has an example") {
-  for (const char* cmd : {"simulate", "replay", "verify", "rebuild", "report", "import-claims", "export-payments",
-                          "backup", "restore", "user", "serve"}) {
+  for (const char* cmd : {"simulate", "replay", "verify", "rebuild-tree", "prove", "key", "rebuild", "report",
+                          "import-claims", "export-payments", "backup", "restore", "user", "serve"}) {
     INFO(cmd);
     Run run = Ledger({cmd, "--help"});
     CHECK(run.exit_code == 0);
@@ -649,20 +805,12 @@ TEST_CASE("a writing command refuses with exit 3 while another process holds the
   std::string data = f.CopyTo(dir);
   // Hold the store with a long-running writer: a simulate reading its password from nowhere is not
   // possible, so take the RocksDB lock directly.
-  rocksdb::DBOptions options;
-  std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  for (const char* name : {"default", "events", "stream_index", "stream_heads", "commands", "meta", "requests"})
-    families.emplace_back(name, rocksdb::ColumnFamilyOptions());
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* raw = nullptr;
-  REQUIRE(rocksdb::DB::Open(options, data + "/events", families, &handles, &raw).ok());
-  std::unique_ptr<rocksdb::DB> db(raw);
+  testing::RawStore held(data + "/events");
   Run write = Ledger({"user", "reset-password", "--data", data, "--username", "operator"}, "a-long-enough-password\n");
   CHECK(write.exit_code == 3);
   CHECK(write.err.find("in use") != std::string::npos);
   Run read = Ledger({"verify", "--data", data});
   CHECK(read.exit_code == 0);
-  for (auto* h : handles) CHECK(db->DestroyColumnFamilyHandle(h).ok());
 }
 
 // NAME -> "POSITION SHA256", from `ledger rebuild` output.
@@ -731,6 +879,11 @@ std::string DirectReport(const std::string& data, const std::string& name, const
   REQUIRE(db.ok());
   auto table = projections::RunReport(**db, name, params, as_of);
   REQUIRE(table.ok());
+  es::Options read_only;
+  read_only.read_only = true;
+  auto store = es::EventStore::Open(data + "/events", read_only);
+  REQUIRE(store.ok());
+  REQUIRE(app::StampLogHead(**store, &*table).ok());
   return csv ? projections::TableToCsv(*table) : projections::TableToJsonText(*table);
 }
 
@@ -759,6 +912,15 @@ TEST_CASE("report prints the bytes of RunReport and TableToCsv or TableToJsonTex
   projections::ReportParams spend = params;
   spend.filters["provider"] = "A84002";
   CHECK(as_of.out == DirectReport(data, "spend", spend, projections::AsOf::Position(half), true));
+  CHECK(as_of.err.find("computed as of log position ") != std::string::npos);
+  // The JSON names the log it was computed from: the event hash at its position and the tree's root there.
+  Run stamped = Ledger({"report", "spend", "--data", data, "--commissioner", "00L", "--as-of", std::to_string(half),
+                        "--provider", "A84002", "--format", "json"});
+  REQUIRE(stamped.exit_code == 0);
+  boost::json::value stamp = boost::json::parse(stamped.out).at("as_of");
+  CHECK(stamp.at("position").to_number<uint64_t>() <= half);
+  CHECK(stamp.at("hash").as_string().size() == 64);
+  CHECK(stamp.at("tree_root").as_string().size() == 64);
 
   Run statement = Ledger({"report", "statement", "--data", data, "--provider", "A84002", "--as-of", "2024-05-31"});
   REQUIRE(statement.exit_code == 0);

@@ -58,18 +58,22 @@ std::unique_ptr<es::EventStore> OpenStoreReadOnly(const DataDir& data, int* exit
 
 std::unique_ptr<es::EventStore> OpenStoreForWriting(const DataDir& data, bool create_if_missing, int* exit_code,
                                                     const es::Clock* clock, uint64_t cache_bytes) {
+  es::Options options;
+  options.create_if_missing = create_if_missing;
+  options.clock = clock;
+  options.cache_bytes = cache_bytes;
+  return OpenStoreForWriting(data, options, exit_code);
+}
+
+std::unique_ptr<es::EventStore> OpenStoreForWriting(const DataDir& data, const es::Options& options, int* exit_code) {
   std::error_code ec;
-  if (!create_if_missing && !std::filesystem::exists(data.events() / "CURRENT", ec)) {
+  if (!options.create_if_missing && !std::filesystem::exists(data.events() / "CURRENT", ec)) {
     *exit_code = Fail(kExitFailed, fmt::format("there is no event store in {}: check --data, or create one with "
                                                "`ledger user create` or `ledger simulate`",
                                                data.root().string()));
     return nullptr;
   }
   std::filesystem::create_directories(data.root(), ec);
-  es::Options options;
-  options.create_if_missing = create_if_missing;
-  options.clock = clock;
-  options.cache_bytes = cache_bytes;
   auto store = es::EventStore::Open(data.events().string(), options);
   if (!store.ok()) {
     if (store.status().code() == es::Status::Code::kBusy) {

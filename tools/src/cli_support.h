@@ -53,6 +53,8 @@ std::unique_ptr<es::EventStore> OpenStoreReadOnly(const DataDir& data, int* exit
 std::unique_ptr<es::EventStore> OpenStoreForWriting(const DataDir& data, bool create_if_missing, int* exit_code,
                                                     const es::Clock* clock = nullptr,
                                                     uint64_t cache_bytes = es::Options{}.cache_bytes);
+// The same with every option of the store given (read_only must be false).
+std::unique_ptr<es::EventStore> OpenStoreForWriting(const DataDir& data, const es::Options& options, int* exit_code);
 
 // Adds the --data option every subcommand takes.
 void AddDataOption(CLI::App* app, std::string* data);

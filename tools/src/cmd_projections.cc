@@ -19,6 +19,7 @@
 #include <fmt/format.h>
 
 #include "commands.h"
+#include "ledger/app/tree_heads.h"
 #include "ledger/core/types.h"
 #include "ledger/projections/projection_db.h"
 #include "ledger/projections/reports.h"
@@ -195,6 +196,12 @@ int RunReportCommand(const CLI::App& app, const ReportArgs& args) {
                                          "2026-Q3 or 2026/27; statuses and risk bands by name",
                                          table.status().message()));
     return Fail(kExitFailed, fmt::format("the report failed: {}", table.status().ToString()));
+  }
+  if (es::Status s = app::StampLogHead(*store, &*table); !s.ok())
+    return Fail(kExitFailed, fmt::format("reading the log head of the report failed: {}", s.ToString()));
+  if (args.format == "csv") {  // the JSON carries it in as_of
+    fmt::print(stderr, "ledger: computed as of log position {} (event hash {}{}{})\n", table->as_of.position,
+               table->head_hash, table->tree_root.empty() ? "" : ", tree root ", table->tree_root);
   }
   std::string bytes = args.format == "csv" ? projections::TableToCsv(*table) : projections::TableToJsonText(*table);
   std::fwrite(bytes.data(), 1, bytes.size(), stdout);

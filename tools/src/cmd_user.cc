@@ -9,6 +9,7 @@
 #include "ledger/app/credentials.h"
 #include "ledger/core/domain.h"
 #include "ledger/core/streams.h"
+#include "operator.h"
 #include "password.h"
 
 namespace ledger::tools {
@@ -37,31 +38,11 @@ struct ResetArgs {
   std::string username;
 };
 
-core::CommandMeta OperatorMeta(std::string_view what) {
-  int64_t now = WallClockMicros();
-  return core::CommandMeta{fmt::format("cli-{}-{}", what, now), fmt::format("cli-{}", now), "", now};
-}
-
 // USERNAME@ORG.invalid: a placeholder that can never be delivered to (RFC 2606).
 std::string DefaultEmail(std::string_view username, std::string_view org) {
   std::string domain(org);
   for (char& c : domain) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return fmt::format("{}@{}.invalid", username, domain);
-}
-
-std::string RefusalText(const core::Rejection& rejection) {
-  std::string text = rejection.message;
-  for (const core::FieldError& field : rejection.errors) text += fmt::format(" {}: {}", field.path, field.message);
-  return text;
-}
-
-int Report(const app::ExecuteResult& result, std::string_view done) {
-  if (result.ok()) {
-    fmt::print("{}\n", done);
-    return kExitOk;
-  }
-  if (result.rejected()) return Fail(kExitFailed, fmt::format("refused: {}", RefusalText(result.rejection())));
-  return Fail(kExitFailed, fmt::format("the store failed: {}; retry", result.status().ToString()));
 }
 
 int RunCreate(const CLI::App& app, const UserCreateArgs& args) {
@@ -92,22 +73,11 @@ int RunCreate(const CLI::App& app, const UserCreateArgs& args) {
   if (!store) return exit_code;
   app::CommandBus bus(*store);
   if (args.org == core::kSystemOrgCode) {
-    auto system = bus.LoadStream(core::OrgStream(core::kSystemOrgCode));
-    if (system.ok() && system->version == 0) {
-      auto registered = bus.Execute(OperatorMeta("register-system"),
-                                    core::RegisterOrganisation{std::string(core::kSystemOrgCode),
-                                                               "Ledger operators",
-                                                               core::OrgKind::kSystem,
-                                                               "",
-                                                               "",
-                                                               core::ApprovalMode::kSingleLevel,
-                                                               {}});
-      if (!registered.ok()) return Report(registered, "");
-    }
+    if (auto failed = EnsureSystemOrganisation(bus)) return ReportExecuted(*failed, "");
   }
   core::CreateAccount command{args.username, args.org, full_name, email, roles, hash};
-  return Report(bus.Execute(OperatorMeta("user-create-" + args.username), command),
-                fmt::format("created account {} at {}", args.username, args.org));
+  return ReportExecuted(bus.Execute(OperatorMeta("user-create-" + args.username), command),
+                        fmt::format("created account {} at {}", args.username, args.org));
 }
 
 int RunReset(const ResetArgs& args) {
@@ -121,9 +91,9 @@ int RunReset(const ResetArgs& args) {
   app::CommandBus bus(*store);
   // A reset by the operator: the event records no person (reset_by is empty)
   // and the command and correlation ids ("cli-...") show where it came from.
-  return Report(bus.Execute(OperatorMeta("user-reset-password-" + args.username),
-                            core::ResetPassword{args.username, hash}),
-                fmt::format("changed the password of {}", args.username));
+  return ReportExecuted(bus.Execute(OperatorMeta("user-reset-password-" + args.username),
+                                    core::ResetPassword{args.username, hash}),
+                        fmt::format("changed the password of {}", args.username));
 }
 
 }  // namespace

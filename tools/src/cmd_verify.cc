@@ -1,5 +1,5 @@
-// ledger verify: recomputes the whole hash chain and checks every table file
-// and every index of the store against the events.
+// ledger verify: recomputes the whole hash chain and checks every table file,
+// every index and the Merkle tree of the store against the events.
 #include <fmt/format.h>
 
 #include "commands.h"
@@ -10,11 +10,19 @@ namespace {
 // "the log is damaged at position 37 (events key 37): hash mismatch ..." or,
 // for a fault at no position, "the store is damaged: <problem>", whose problem
 // names the column family and the key or table file.
+// A damaged Merkle tree is derived data: the events it was computed from are
+// intact (the chain was checked first), so it is rebuilt rather than restored.
 std::string DamageMessage(const es::VerifyReport& report) {
   std::string at = "the store is damaged";
   if (report.first_bad_position != 0) {
     at = fmt::format("the log is damaged at position {} ({} key {})", report.first_bad_position, report.column_family,
                      report.key);
+  }
+  if (report.column_family == "merkle") {
+    return fmt::format(
+        "{}: {}; the events are intact, so rebuild the tree from them: stop the ledger and run "
+        "`ledger rebuild-tree --data DIR`",
+        at, report.problem);
   }
   return fmt::format("{}: {}; restore from a backup taken before the damage (`ledger restore`)", at, report.problem);
 }
@@ -58,7 +66,8 @@ int RunVerify(const CLI::App& app, const VerifyArgs& args) {
     }
     fmt::print(stderr, "the log contains the expected head {}\n", expected.position);
   }
-  fmt::print(stderr, "verified {} events\n", report->events_checked);
+  fmt::print(stderr, "verified {} events{}\n", report->events_checked,
+             report->tree_checked ? " and their Merkle tree" : "");
   fmt::print("{}\n", FormatHead(report->head));
   return kExitOk;
 }
@@ -75,8 +84,8 @@ void RegisterVerify(CLI::App& app, CommandRegistry& registry) {
       ->type_name("POS:HASH");
   cmd->footer(
       "Opens the store read-only, so it works while the server runs. Shows a progress bar on a terminal.\n"
-      "Also checks every table file's checksums and that the stream index, stream heads and command records\n"
-      "agree with the events.\n"
+      "Also checks every table file's checksums, that the stream index, stream heads and command records\n"
+      "agree with the events, and every node of the Merkle tree over them.\n"
       "Exit code 0 with POS:HASH as the last line; 1 naming the first bad position or key.\n\n"
       "Example:\n  ledger verify --data /var/lib/ledger --expect-head 120345:5e88489...");
   registry.Add(cmd, [cmd, args] { return RunVerify(*cmd, *args); });

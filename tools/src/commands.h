@@ -15,5 +15,6 @@ void RegisterImportClaims(CLI::App& app, CommandRegistry& registry);
 void RegisterExportPayments(CLI::App& app, CommandRegistry& registry);
 void RegisterBackup(CLI::App& app, CommandRegistry& registry);  // backup, restore
 void RegisterUser(CLI::App& app, CommandRegistry& registry);    // user create, user reset-password
+void RegisterTree(CLI::App& app, CommandRegistry& registry);    // prove, key show, rebuild-tree
 
 }  // namespace ledger::tools

@@ -18,6 +18,7 @@
 
 #include <fmt/format.h>
 #include <malloc.h>
+#include <boost/json/object.hpp>
 
 #include "ledger/app/command_bus.h"
 #include "ledger/app/credentials.h"
@@ -312,6 +313,14 @@ std::string ServeArgsError(const ServeArgs& args, std::string* host, uint16_t* p
   return {};
 }
 
+// One line of the JSON log on stderr, beside the request lines.
+void LogEvent(std::string_view event, const boost::json::object& fields) {
+  fmt::print(stderr, "{}\n", http::FormatEventLine(WallClockMicros(), "info", event, fields));
+}
+
+// Long: the composition root, wiring the store, the read models, the signing
+// key, the API, the portal and the server in the order each needs the others;
+// every step is a call, and the objects live as long as the server runs.
 int RunServe(const CLI::App& app, const ServeArgs& args) {
   std::string host;
   uint16_t port = 0;
@@ -334,6 +343,9 @@ int RunServe(const CLI::App& app, const ServeArgs& args) {
   app::LedgerOptions ledger_options;
   ledger_options.evidence_dir = data.evidence();
   app::Ledger ledger(std::move(store), std::move(db).value(), ledger_options);
+  auto signing_key = app::OpenSigningKey(ledger.store(), data.signing_key());
+  if (!signing_key.ok()) return Fail(kExitFailed, "cannot use the signing key: " + signing_key.status().message());
+  ledger.SetSigningKey(std::move(signing_key).value());
 
   std::vector<DemoAccount> demo_accounts;
   bool demo_loaded = false;
@@ -361,6 +373,7 @@ int RunServe(const CLI::App& app, const ServeArgs& args) {
     return Fail(kExitFailed, std::string("cannot load the portal: ") + e.what());
   }
   AddStoreMetrics(context.metrics, ledger);
+  http::AddProcessMetrics(context.metrics, LEDGER_VERSION);
 
   http::ServerOptions options;
   options.listen = args.listen;
@@ -372,12 +385,20 @@ int RunServe(const CLI::App& app, const ServeArgs& args) {
   PrintServing(host, server.port(), data, ledger.store().GetHead().position, args, demo_loaded, demo_accounts);
   fmt::print("Press Ctrl+C to stop.\n");
   std::fflush(stdout);
+  // The same in the JSON log (no password: those go to the terminal only).
+  LogEvent("started", {{"version", LEDGER_VERSION},
+                       {"listen", fmt::format("{}:{}", host, server.port())},
+                       {"data", data.root().string()},
+                       {"log_head", ledger.store().GetHead().position},
+                       {"log_intact", log_intact},
+                       {"demo_loaded", demo_loaded}});
 
   server.Run();
   deps.StopStreams();
   ledger.StopProjections();
   fmt::print("ledger serve stopped cleanly at log head {}.\n", ledger.store().GetHead().position);
   std::fflush(stdout);
+  LogEvent("stopped", {{"log_head", ledger.store().GetHead().position}});
   return kExitOk;
 }
 

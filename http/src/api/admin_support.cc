@@ -118,6 +118,10 @@ Response TableResponse(const projections::Table& table, const std::string& forma
   if (format != "csv") return BadQueryParameter("format", "Use csv or json.");
   Response r = Response::Text(200, projections::TableToCsv(table), "text/csv; charset=utf-8");
   r.Set("Content-Disposition", "attachment; filename=\"" + table.name + ".csv\"");
+  // What the JSON's as_of says, for a CSV (whose rows have no room for it).
+  r.Set("Ledger-As-Of-Position", std::to_string(table.as_of.position));
+  if (!table.head_hash.empty()) r.Set("Ledger-As-Of-Hash", table.head_hash);
+  if (!table.tree_root.empty()) r.Set("Ledger-As-Of-Tree-Root", table.tree_root);
   return r;
 }
 

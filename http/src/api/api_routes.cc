@@ -21,7 +21,7 @@ void ApiDeps::StopStreams() {
 
 std::vector<Route> ApiRoutes(ApiDeps& deps) {
   std::vector<Route> routes;
-  for (auto area : {ClaimRoutes, EventRoutes, AdminRoutes}) {
+  for (auto area : {ClaimRoutes, EventRoutes, TreeRoutes, AdminRoutes}) {
     std::vector<Route> more = area(deps);
     routes.insert(routes.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
   }

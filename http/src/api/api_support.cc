@@ -1,5 +1,6 @@
 #include "api_support.h"
 
+#include <cctype>
 #include <charconv>
 #include <chrono>
 
@@ -83,6 +84,16 @@ std::optional<uint64_t> QueryNumber(const Call& call, const std::string& name, u
     return std::nullopt;
   }
   return value;
+}
+
+Response TreeProblem(const es::Status& status) {
+  if (status.code() == es::Status::Code::kInvalid) {
+    std::string detail = status.message() + ".";
+    detail[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(detail[0])));
+    return ToResponse(problems::BadRequest(std::move(detail)));
+  }
+  if (status.code() == es::Status::Code::kUnavailable) return ToResponse(problems::Unavailable());
+  return ProblemResponse(status);
 }
 
 }  // namespace ledger::http::api

@@ -50,4 +50,9 @@ Response NotFound();
 std::optional<uint64_t> QueryNumber(const Call& call, const std::string& name, uint64_t max,
                                     std::optional<Response>* bad);
 
+// The answer to a tree head or proof the store refused: a size or position
+// the log does not have is 400 in the store's words; a ledger without a tree
+// or a signing key is 503.
+Response TreeProblem(const es::Status& status);
+
 }  // namespace ledger::http::api

@@ -12,6 +12,7 @@
 #include "admin_support.h"
 #include "api_support.h"
 #include "ledger/app/evidence_store.h"
+#include "ledger/app/tree_heads.h"
 #include "ledger/base/sha256.h"
 #include "ledger/core/domain.h"
 #include "ledger/core/streams.h"
@@ -452,6 +453,24 @@ Response ClaimHistory(Call& call, ApiDeps& deps) {
   return Response::Json(200, projections::AuditPageToJson(*page));
 }
 
+// GET /api/v1/claims/{id}/proof: every event of the claim as proof material,
+// each with its inclusion proof in the current signed tree head, which the
+// answer carries: enough to check the claim's history against the ledger's
+// public key alone (docs/auditing.md). Events appended after the head was
+// signed are left out; they are in the next head.
+Response ClaimProof(Call& call, ApiDeps& deps) {
+  Response answer;
+  auto claim = LoadClaim(call, deps, &answer);
+  if (!claim) return answer;
+  auto head = deps.ledger.SignedHead();
+  if (!head.ok()) return api::TreeProblem(head.status());
+  auto events = app::StreamProof(deps.ledger.store(), core::ClaimStream(claim->state.claim.claim_id), head->tree.size);
+  if (!events.ok()) return api::TreeProblem(events.status());
+  return Response::Json(200, boost::json::object{{"claim_id", claim->state.claim.claim_id},
+                                                 {"head", app::SignedTreeHeadJson(*head)},
+                                                 {"events", std::move(*events)}});
+}
+
 // The worklists a person's roles give them, each for their organisation.
 std::vector<std::string> WorklistsFor(const core::Principal& who) {
   using core::Role;
@@ -514,6 +533,7 @@ std::vector<Route> ClaimRoutes(ApiDeps& deps) {
            },
            204)},
       {"GET", claim + "/history", Access::For(Action::kViewClaim), bind(ClaimHistory)},
+      {"GET", claim + "/proof", Access::For(Action::kViewClaim), bind(ClaimProof)},
       {"PUT", claim + "/evidence", Access::For(Action::kPrepareClaim), bind(AttachEvidence), kEvidenceBodyLimit},
       {"GET", claim + "/evidence/{sha256}", Access::For(Action::kViewClaim), bind(DownloadEvidence)},
       {"DELETE", claim + "/evidence/{sha256}", Access::For(Action::kPrepareClaim), bind(RemoveEvidence)},

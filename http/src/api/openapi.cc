@@ -11,8 +11,9 @@
 namespace ledger::http {
 namespace api {
 
-// Documentation of the routes of the session, claims and events areas
-// (their handlers live in builtin_routes.cc, claims_routes.cc and events_routes.cc).
+// Documentation of the routes of the session, claims, events and tree areas
+// (their handlers live in builtin_routes.cc, claims_routes.cc, events_routes.cc
+// and tree_routes.cc).
 RouteDocs CoreRouteDocs() {
   const std::string claim = "/api/v1/claims/{id}";
   return {
@@ -21,6 +22,8 @@ RouteDocs CoreRouteDocs() {
       {"GET", "/api/v1/me", "session", "Who I am: organisation, roles and permissions", "", 200},
       {"GET", "/healthz", "operations", "Liveness", "", 200},
       {"GET", "/metrics", "operations", "Prometheus metrics (text)", "", 200},
+      {"GET", "/problems/{name}", "operations", "What a problem type means (HTML): the page each problem's type names",
+       "", 200},
       {"POST", "/api/v1/claims", "claims", "Create a claim draft", "ClaimDraft", 201},
       {"GET", "/api/v1/claims", "claims", "Claims I may see (?status=, ?service=, ?period=, ?cursor=)", "", 200},
       {"GET", claim, "claims",
@@ -31,6 +34,8 @@ RouteDocs CoreRouteDocs() {
       {"PUT", claim, "claims", "Edit a draft's values and answers (If-Match)", "ClaimEdit", 200},
       {"DELETE", claim, "claims", "Delete a draft", "", 204},
       {"GET", claim + "/history", "claims", "The claim's audit trail", "", 200},
+      {"GET", claim + "/proof", "claims",
+       "The claim's events with their inclusion proofs in the current signed tree head (docs/auditing.md)", "", 200},
       {"PUT", claim + "/evidence", "claims",
        "Attach evidence (raw body or multipart, at most 10 MiB; PDF, PNG, JPEG, CSV, XLSX, DOCX or plain text, by "
        "content)",
@@ -51,6 +56,13 @@ RouteDocs CoreRouteDocs() {
       {"GET", "/api/v1/events", "events", "The event log as JSON (?from=, ?limit=)", "", 200},
       {"GET", "/api/v1/events/stream", "events", "Live tail as Server-Sent Events (Last-Event-ID)", "", 200},
       {"GET", "/api/v1/verify", "events", "Head position and hash, chain check", "", 200},
+      {"GET", "/api/v1/ledger/public-key", "ledger", "The Ed25519 key tree heads are signed with (public)", "", 200},
+      {"GET", "/api/v1/ledger/heads", "ledger", "The signed head of the log's Merkle tree (RFC 9162)", "", 200},
+      {"GET", "/api/v1/ledger/proofs/inclusion", "ledger",
+       "Inclusion proof of the event at ?position= in the tree of ?size= events (default: the current tree)", "", 200},
+      {"GET", "/api/v1/ledger/proofs/consistency", "ledger",
+       "Consistency proof that the tree of ?to= events (default: the current tree) extends the tree of ?from=", "",
+       200},
   };
 }
 

@@ -30,6 +30,9 @@ boost::json::object RunJson(const core::PaymentRunState& r) {
                           {"created_by", r.created_by},
                           {"claims", std::move(claims)}};
   if (!r.payment_reference.empty()) out["payment_reference"] = r.payment_reference;
+  out["head_position"] = r.head_position;
+  out["head_hash"] = r.head_hash;
+  if (!(r.signed_head == core::CitedHead{})) out["signed_head"] = app::CitedHeadJson(r);
   return out;
 }
 
@@ -94,18 +97,20 @@ Response CreateRun(Call& call, ApiDeps& deps) {
   if (run_id && !core::IsValidId(*run_id)) in.Fail("run_id", "invalid", "Use letters, digits, '.', '_' or '-'.");
   if (auto bad = in.Finish()) return *bad;
 
-  const std::string& commissioner = call.principal().org_code;
-  es::Head head = deps.ledger.store().GetHead();
-  (void)deps.ledger.WaitForProjections(head.position);
-  std::vector<std::string> claims;
-  if (auto bad = PayableClaims(deps, commissioner, &claims)) return *bad;
+  core::CreatePaymentRun command;
+  command.commissioner = call.principal().org_code;
+  command.pay_date = pay_date;
+  if (es::Status cited = deps.ledger.CiteHead(&command); !cited.ok()) return ProblemResponse(cited);
+  (void)deps.ledger.WaitForProjections(command.head_position);
+  if (auto bad = PayableClaims(deps, command.commissioner, &command.claim_ids)) return *bad;
 
   api::CommandSetup setup;
   if (auto bad = api::Prepare(call, deps, "", 0, &setup)) return *bad;
   setup.options.precondition.reset();
   // Derived from the command id, so a retry with the same Idempotency-Key names the same run.
-  std::string id = run_id.value_or(commissioner + "-" + pay_date.ToString() + "-" + setup.meta.command_id.substr(0, 8));
-  core::CreatePaymentRun command{id, commissioner, pay_date, claims, head.position, es::HashToHex(head.hash)};
+  const std::string id = run_id.value_or(command.commissioner + "-" + pay_date.ToString() + "-" +
+                                         setup.meta.command_id.substr(0, 8));
+  command.run_id = id;
   auto outcome = api::Run(deps, command, setup);
   if (auto* answer = std::get_if<Response>(&outcome)) return std::move(*answer);
   return RunNow(deps, std::get<app::Executed>(outcome), id, 201);

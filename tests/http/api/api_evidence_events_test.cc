@@ -2,9 +2,14 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <span>
+#include <vector>
 
 #include "api_world.h"
+#include "ledger/app/tree_heads.h"
+#include "ledger/base/hex.h"
 #include "ledger/base/sha256.h"
+#include "ledger/eventstore/merkle.h"
 #include "ledger/http/auth.h"
 
 namespace ledger::http::testing {
@@ -114,6 +119,129 @@ TEST_CASE("verify reports the head and a good chain") {
   CHECK(body.at("head").at("position").to_number<uint64_t>() == w.Head());
   CHECK(Str(body.at("head"), "hash") == es::HashToHex(w.store->GetHead().hash));
   CHECK(w.As("c1tier1", "GET", "/api/v1/verify").status == 403);
+}
+
+es::Hash HashFromJson(const boost::json::value& v, const char* key) {
+  es::Hash h{};
+  REQUIRE(base::FromHex(Str(v, key), std::span<uint8_t>(h)));
+  return h;
+}
+
+std::vector<es::Hash> ProofFromJson(const boost::json::value& v) {
+  std::vector<es::Hash> proof;
+  for (const auto& item : v.at("proof").as_array()) {
+    es::Hash h{};
+    REQUIRE(base::FromHex(item.as_string(), std::span<uint8_t>(h)));
+    proof.push_back(h);
+  }
+  return proof;
+}
+
+// A signed tree head as GET /api/v1/ledger/heads shows it.
+app::SignedTreeHead SignedHeadFromJson(const boost::json::value& v) {
+  app::SignedTreeHead head;
+  head.tree.size = v.at("size").to_number<uint64_t>();
+  head.tree.root = HashFromJson(v, "root");
+  head.tree.chain_hash = HashFromJson(v, "chain_hash");
+  head.signed_at = v.at("signed_at_us").to_number<int64_t>();
+  REQUIRE(base::FromHex(Str(v, "public_key"), std::span<uint8_t>(head.key)));
+  REQUIRE(base::FromHex(Str(v, "signature"), std::span<uint8_t>(head.signature)));
+  return head;
+}
+
+TEST_CASE("an auditor gets a signed tree head and proofs that hold the ledger to each event and to earlier heads") {
+  ApiWorld w;
+  Response key = w.Handle("GET", "/api/v1/ledger/public-key");  // no session: the key is public
+  REQUIRE_MESSAGE(key.status == 200, key.body);
+  CHECK(Str(Json(key), "algorithm") == "Ed25519");
+
+  Response first = w.As("c1auditor", "GET", "/api/v1/ledger/heads");
+  REQUIRE_MESSAGE(first.status == 200, first.body);
+  const app::SignedTreeHead old_head = SignedHeadFromJson(Json(first));
+  CHECK(old_head.tree.size == w.Head());
+  CHECK(old_head.tree.chain_hash == w.store->GetHead().hash);
+  CHECK(Str(Json(first), "public_key") == Str(Json(key), "public_key"));
+  CHECK(app::VerifyTreeHead(old_head));
+  CHECK(w.As("p1user", "GET", "/api/v1/ledger/heads").body == first.body);  // anyone signed in
+  app::SignedTreeHead forged = old_head;
+  forged.tree.size += 1;
+  CHECK_FALSE(app::VerifyTreeHead(forged));
+  CHECK(w.As("c1auditor", "GET", "/api/v1/ledger/heads").body == first.body);  // unchanged log: the same head
+
+  w.Draft("p1user", 2, 1000);
+  Response second = w.As("c1auditor", "GET", "/api/v1/ledger/heads");
+  REQUIRE(second.status == 200);
+  const app::SignedTreeHead new_head = SignedHeadFromJson(Json(second));
+  REQUIRE(new_head.tree.size > old_head.tree.size);
+  CHECK(app::VerifyTreeHead(new_head));
+
+  const std::string sizes = "from=" + std::to_string(old_head.tree.size) + "&to=" + std::to_string(new_head.tree.size);
+  Response consistency = w.As("c1auditor", "GET", "/api/v1/ledger/proofs/consistency?" + sizes);
+  REQUIRE_MESSAGE(consistency.status == 200, consistency.body);
+  CHECK(es::merkle::VerifyConsistency(old_head.tree.size, new_head.tree.size, old_head.tree.root, new_head.tree.root,
+                                      ProofFromJson(Json(consistency))));
+  CHECK_FALSE(es::merkle::VerifyConsistency(old_head.tree.size, new_head.tree.size, new_head.tree.root,
+                                            new_head.tree.root, ProofFromJson(Json(consistency))));
+
+  for (uint64_t position : {uint64_t{1}, old_head.tree.size, new_head.tree.size}) {
+    CAPTURE(position);
+    Response inclusion = w.As("c1auditor", "GET",
+                              "/api/v1/ledger/proofs/inclusion?position=" + std::to_string(position) +
+                                  "&size=" + std::to_string(new_head.tree.size));
+    REQUIRE_MESSAGE(inclusion.status == 200, inclusion.body);
+    auto body = Json(inclusion);
+    const es::Hash event_hash = HashFromJson(body, "event_hash");
+    CHECK(event_hash == w.store->ReadAll(position, 1).value().front().hash);
+    CHECK(es::merkle::VerifyInclusion(position - 1, new_head.tree.size, es::merkle::EventLeaf(event_hash),
+                                      ProofFromJson(body), new_head.tree.root));
+  }
+  // Without ?size= a proof is against the current tree.
+  Response current = w.As("c1auditor", "GET", "/api/v1/ledger/proofs/inclusion?position=2");
+  REQUIRE(current.status == 200);
+  CHECK(Json(current).at("size").to_number<uint64_t>() == w.Head());
+
+  const uint64_t head_before = w.Head();
+  const std::string past = std::to_string(w.Head() + 1);
+  for (const std::string& target :
+       {std::string("/api/v1/ledger/proofs/inclusion"), std::string("/api/v1/ledger/proofs/inclusion?position=0"),
+        "/api/v1/ledger/proofs/inclusion?position=" + past, "/api/v1/ledger/proofs/inclusion?position=1&size=" + past,
+        std::string("/api/v1/ledger/proofs/inclusion?position=two"), std::string("/api/v1/ledger/proofs/consistency"),
+        "/api/v1/ledger/proofs/consistency?from=1&to=" + past,
+        std::string("/api/v1/ledger/proofs/consistency?from=5&to=3")}) {
+    Response r = w.As("c1auditor", "GET", target);
+    INFO(target << ": " << r.body);
+    CHECK(r.status == 400);
+  }
+  CHECK(w.Head() == head_before);
+  CHECK(w.As("c1tier1", "GET", "/api/v1/ledger/proofs/inclusion?position=1").status == 403);
+}
+
+TEST_CASE("whoever sees a claim gets its events with their proofs in a signed head, enough to check them alone") {
+  ApiWorld w;
+  std::string id = w.Draft("p1user", 2, 1000);
+  REQUIRE(w.As("p1user", "POST", "/api/v1/claims/" + id + "/submit").status == 200);
+  Response r = w.As("p1user", "GET", "/api/v1/claims/" + id + "/proof");
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  auto body = Json(r);
+  CHECK(Str(body, "claim_id") == id);
+  const app::SignedTreeHead head = SignedHeadFromJson(body.at("head"));
+  CHECK(app::VerifyTreeHead(head));
+  const auto& events = body.at("events").as_array();
+  auto stored = w.store->ReadStream(core::ClaimStream(id));
+  REQUIRE(stored.ok());
+  REQUIRE(events.size() == stored->size());
+  for (size_t i = 0; i < events.size(); ++i) {
+    const es::Envelope& e = (*stored)[i];
+    const auto& event = events[i];
+    CHECK(event.at("position").to_number<uint64_t>() == e.position);
+    CHECK(Str(event, "payload_hex") == base::ToHex(e.payload));
+    CHECK(event.at("recorded_at_us").to_number<int64_t>() == e.recorded_at_us);
+    CHECK(HashFromJson(event, "hash") == e.hash);
+    CHECK(es::merkle::VerifyInclusion(e.position - 1, head.tree.size, es::merkle::EventLeaf(e.hash),
+                                      ProofFromJson(event), head.tree.root));
+  }
+  CHECK(w.As("c1tier1", "GET", "/api/v1/claims/" + id + "/proof").status == 200);
+  CHECK(w.As("p2user", "GET", "/api/v1/claims/" + id + "/proof").status == 404);
 }
 
 TEST_CASE("accounts are read from the log: a disabled account's session stops working at once") {

@@ -2,13 +2,13 @@
 // refuses every change with 503 naming the position and says so in /healthz,
 // /metrics and its log; on an intact log each start checks only what is new.
 #include <doctest/doctest.h>
-#include <rocksdb/db.h>
 
 #include <chrono>
 
 #include "api_world.h"
 #include "ledger/http/auth.h"
 #include "live_ledger.h"
+#include "support/raw_store.h"
 #include "support/temp_dir.h"
 
 namespace ledger::http::testing {
@@ -42,24 +42,13 @@ uint64_t StoredHead(const std::string& data) {
 // Changes one letter of the SYSTEM organisation's name in the payload of
 // position 1 through raw RocksDB, recomputing nothing.
 void TamperFirstEvent(const std::string& data) {
-  std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  for (const char* name : {"default", "events", "stream_index", "stream_heads", "commands", "meta", "requests"})
-    families.emplace_back(name, rocksdb::ColumnFamilyOptions());
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(rocksdb::DBOptions(), data + "/events", families, &handles, &raw);
-  REQUIRE_MESSAGE(s.ok(), s.ToString());
-  std::unique_ptr<rocksdb::DB> db(raw);
+  ledger::testing::RawStore raw(data + "/events");
   const std::string key("\0\0\0\0\0\0\0\1", 8);
-  std::string value;
-  REQUIRE(db->Get(rocksdb::ReadOptions(), handles[1], key, &value).ok());
+  std::string value = raw.Get("events", key);
   size_t at = value.find("Operators");
   REQUIRE(at != std::string::npos);
   value[at] = 'o';
-  rocksdb::WriteOptions write;
-  write.sync = true;
-  REQUIRE(db->Put(write, handles[1], key, value).ok());
-  for (auto* h : handles) REQUIRE(db->DestroyColumnFamilyHandle(h).ok());
+  raw.Put("events", key, value);
 }
 
 using ledger::testing::ReadFile;

@@ -52,7 +52,7 @@ class ClaimMaker {
     return Path(id) + "/evidence/" + Str(Json(r).at("evidence").as_array().at(0), "sha256");
   }
   // A claim of P1 submitted and approved by each of `approvers` in turn.
-  std::string Through(std::vector<std::string> approvers, int64_t pence = 1'000) {
+  std::string Through(const std::vector<std::string>& approvers, int64_t pence = 1'000) {
     std::string id = Draft("p1user", pence);
     Step("p1user", id, "submit");
     for (const std::string& approver : approvers) Step(approver, id, "approve");
@@ -115,6 +115,7 @@ std::vector<Row> ClaimMatrix(ClaimMaker& make) {
       {"GET", "/api/v1/claims", "/api/v1/claims?provider=P1", "", "DAAAAAAAAAAAAAAA"},
       on("GET", claim, at(tier1), "", "DAAAAAAHHHHHHHHH"),
       on("GET", claim + "/history", at(tier1, "/history"), "", "DAAAAAAHHHHHHHHH"),
+      on("GET", claim + "/proof", at(tier1, "/proof"), "", "DAAAAAAHHHHHHHHH"),
       on("GET", claim + "/evidence/{sha256}", evidence, "", "DAAAAAAHHHHHHHHH"),
       on("PUT", claim, at(draft), R"({"values":{"cost":2000}})", "DDDDDDAHHDDDDHDD"),
       on("PUT", claim + "/evidence", at(draft, "/evidence?filename=list.csv"), "nhs_number,date\n1,2026-11-01\n",
@@ -140,9 +141,14 @@ std::vector<Row> ClaimMatrix(ClaimMaker& make) {
       {"GET", "/api/v1/events", "/api/v1/events?from=1&limit=10", "", "ADDDDADDDDDADDDD"},
       {"GET", "/api/v1/events/stream", "/api/v1/events/stream", "", "ADDDDADDDDDADDDD"},
       {"GET", "/api/v1/verify", "/api/v1/verify", "", "ADDDDADDDDDADDDD"},
+      {"GET", "/api/v1/ledger/public-key", "/api/v1/ledger/public-key", "", "AAAAAAAAAAAAAAAA"},
+      {"GET", "/api/v1/ledger/heads", "/api/v1/ledger/heads", "", "AAAAAAAAAAAAAAAA"},
+      {"GET", "/api/v1/ledger/proofs/inclusion", "/api/v1/ledger/proofs/inclusion?position=1", "", "ADDDDADDDDDADDDD"},
+      {"GET", "/api/v1/ledger/proofs/consistency", "/api/v1/ledger/proofs/consistency?from=1", "", "ADDDDADDDDDADDDD"},
       {"GET", "/api/v1/me", "/api/v1/me", "", "AAAAAAAAAAAAAAAA"},
       {"GET", "/healthz", "/healthz", "", "AAAAAAAAAAAAAAAA"},
       {"GET", "/metrics", "/metrics", "", "AAAAAAAAAAAAAAAA"},
+      {"GET", "/problems/{name}", "/problems/validation", "", "AAAAAAAAAAAAAAAA"},
       {"POST", "/api/v1/session", "/api/v1/session",
        R"({"username":"c1admin","password":")" + std::string(kApiPassword) + R"("})", "AAAAAAAAAAAAAAAA"},
       // Last: it ends each person's session.
@@ -173,8 +179,8 @@ TEST_CASE("without a session every claim and event route answers 401") {
   ClaimMaker make(w);
   std::string id = make.Through({});
   for (const Row& row : ClaimMatrix(make)) {
-    if (row.pattern == "/healthz" || row.pattern == "/metrics" ||
-        row.method + " " + row.pattern == "POST /api/v1/session")
+    if (row.pattern == "/healthz" || row.pattern == "/metrics" || row.pattern == "/api/v1/ledger/public-key" ||
+        row.pattern == "/problems/{name}" || row.method + " " + row.pattern == "POST /api/v1/session")
       continue;
     std::string target = row.fresh_target ? ClaimMaker::Path(id) + row.pattern.substr(row.pattern.find("{id}") + 4)
                                           : row.target;

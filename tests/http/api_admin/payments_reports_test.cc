@@ -151,6 +151,18 @@ TEST_CASE("a report is scoped to the caller's organisation, as of a position, as
   Response then = w.As("c1tier1", "GET", "/api/v1/reports/claims?as_of=" + std::to_string(after_first));
   REQUIRE_MESSAGE(then.status == 200, then.body);
   CHECK(Json(then).at("rows").as_array().size() == 1);
+  // A report names the log it was computed from: the event hash at its position and the tree's root there.
+  const boost::json::value then_body = Json(then);
+  const auto& as_of = then_body.at("as_of");
+  const uint64_t at = as_of.at("position").to_number<uint64_t>();
+  CHECK(at == after_first);
+  CHECK(as_of.at("hash").as_string() == es::HashToHex(w.store->ReadAll(at, 1).value().front().hash));
+  CHECK(as_of.at("tree_root").as_string() == es::HashToHex(w.store->TreeRoot(at).value()));
+  Response then_csv = w.As("c1tier1", "GET", "/api/v1/reports/claims?format=csv&as_of=" + std::to_string(after_first));
+  REQUIRE(then_csv.status == 200);
+  CHECK(then_csv.Header("Ledger-As-Of-Position") == std::to_string(at));
+  CHECK(then_csv.Header("Ledger-As-Of-Hash") == as_of.at("hash").as_string());
+  CHECK(then_csv.Header("Ledger-As-Of-Tree-Root") == as_of.at("tree_root").as_string());
   Response by_date = w.As("c1tier1", "GET", "/api/v1/reports/claims?as_of=2026-11-14");
   REQUIRE_MESSAGE(by_date.status == 200, by_date.body);
   CHECK(Json(by_date).at("rows").as_array().empty());  // "now" in the world is 15 November

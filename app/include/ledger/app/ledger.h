@@ -17,12 +17,14 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "ledger/app/claim_import.h"
 #include "ledger/app/command_bus.h"
+#include "ledger/app/tree_heads.h"
 #include "ledger/core/domain.h"
 #include "ledger/eventstore/event_store.h"
 #include "ledger/projections/claim_views.h"
@@ -94,12 +96,30 @@ class Ledger {
   // wait; false when they did not get there in time.
   bool WaitForProjections(uint64_t position);
 
+  // ---- Signed tree heads (tree_heads.h) --------------------------------------
+  // The key tree heads are signed with; set-up, before the first SignedHead.
+  void SetSigningKey(SigningKey key);
+  // The signing key's public half; nullopt when the ledger has none.
+  std::optional<PublicKey> public_key() const;
+  // The Merkle tree head over the current head, signed at Now(). While the
+  // log does not grow the same signed head is returned, signed again once it
+  // is older than kTreeHeadResign. Unavailable without a signing key or a
+  // tree (the message says why).
+  es::Result<SignedTreeHead> SignedHead();
+  static constexpr core::Timestamp kTreeHeadResign = 60'000'000;  // 60 s
+  // Fills the head a payment run cites (head_position, head_hash, signed_head): the
+  // signed tree head over the current log (SignedHead), or only the log's head
+  // position and event hash when the ledger has no signing key. The caller
+  // chooses the run's claims from the projections at that position.
+  es::Status CiteHead(core::CreatePaymentRun* run);
+
   // ---- Queries (the read models; never the write side) ----------------------
   es::Result<std::optional<projections::ClaimView>> GetClaim(std::string_view claim_id) const;
   es::Result<projections::ClaimPage> ListClaims(const projections::ClaimQuery& query) const;
   es::Result<projections::ClaimPage> Worklist(std::string_view role, std::string_view org,
                                               const std::string& cursor = "", size_t limit = 100) const;
   es::Result<projections::AuditPage> ClaimAudit(std::string_view claim_id, const std::string& cursor = "") const;
+  // A report, stamped with the log head it was computed as of (StampLogHead).
   es::Result<projections::Table> RunReport(std::string_view name, const projections::ReportParams& params,
                                            const projections::AsOf& as_of = {}) const;
   // Display names from the directory: an organisation's name (nullopt when
@@ -120,6 +140,9 @@ class Ledger {
   std::unique_ptr<projections::ProjectionDb> db_;
   CommandBus bus_;
   projections::Runner runner_;
+  std::optional<SigningKey> signing_key_;
+  std::mutex signed_mu_;
+  std::optional<SignedTreeHead> last_signed_;  // guarded by signed_mu_
 };
 
 }  // namespace ledger::app

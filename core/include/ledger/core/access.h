@@ -91,8 +91,9 @@ enum class Action : uint8_t {
   kCreateAdministrator,   // operator only
   kAssignRoles,           // administrators, within their own organisation only
   kRegisterCommissioner,  // operator only: commissioners and the system organisation
+  kRotateSigningKey,      // operator only: the key tree heads are signed with
 };
-inline constexpr int kActionCount = static_cast<int>(Action::kRegisterCommissioner) + 1;
+inline constexpr int kActionCount = static_cast<int>(Action::kRotateSigningKey) + 1;
 std::string_view ActionName(Action action);
 
 // The organisations a resource belongs to. Empty fields mean "not tied to one".

@@ -117,8 +117,11 @@ boost::json::object FieldsJson(const T& described) {
                 "the description of this struct must list every field");
   boost::json::object out;
   boost::mp11::mp_for_each<Members>([&](auto member) {
+    using V = std::remove_cvref_t<decltype(described.*member.pointer)>;
     if (std::string_view(member.name) == "password_hash") {
       out[member.name] = kRedacted;
+    } else if constexpr (kAddedLater<V>) {
+      if (!(described.*member.pointer == V{})) out[member.name] = ValueJson(described.*member.pointer);
     } else {
       out[member.name] = ValueJson(described.*member.pointer);
     }

@@ -68,7 +68,21 @@ struct ConfigureCommissioner {
   bool uses_finance_role = true;
   bool operator==(const ConfigureCommissioner&) const = default;
 };
-using OrgCommand = std::variant<RegisterOrganisation, ConfigureProvider, RecordListSize, ConfigureCommissioner>;
+// The operator replaces the Ed25519 key the ledger signs its tree heads with
+// (`ledger key rotate`; docs/auditing.md). The system organisation records it,
+// so the log holds every key ever used. Keys in lowercase hex (32 bytes);
+// `endorsement` is the previous key's signature of the new public key (64
+// bytes, app::KeyRotationMessage), so that whoever trusts the previous key can
+// trust the new one.
+struct RotateSigningKey {
+  std::string code;  // kSystemOrgCode
+  std::string previous_public_key;
+  std::string public_key;
+  std::string endorsement;
+  bool operator==(const RotateSigningKey&) const = default;
+};
+using OrgCommand =
+    std::variant<RegisterOrganisation, ConfigureProvider, RecordListSize, ConfigureCommissioner, RotateSigningKey>;
 
 // ---- Events ---------------------------------------------------------------
 
@@ -113,7 +127,19 @@ struct CommissionerConfigured {
   bool operator==(const CommissionerConfigured&) const = default;
 };
 BOOST_DESCRIBE_STRUCT(CommissionerConfigured, (), (code, finance_threshold_pence, uses_finance_role, at))
-using OrgEvent = std::variant<OrganisationRegistered, ProviderConfigured, ListSizeRecorded, CommissionerConfigured>;
+struct SigningKeyRotated {
+  static constexpr std::string_view kTypeName = "SigningKeyRotated";
+  std::string code;
+  std::string previous_public_key;
+  std::string public_key;
+  std::string endorsement;
+  std::string rotated_by;  // the operator's username; "" for operator tooling
+  Timestamp at = 0;
+  bool operator==(const SigningKeyRotated&) const = default;
+};
+BOOST_DESCRIBE_STRUCT(SigningKeyRotated, (), (code, previous_public_key, public_key, endorsement, rotated_by, at))
+using OrgEvent = std::variant<OrganisationRegistered, ProviderConfigured, ListSizeRecorded, CommissionerConfigured,
+                              SigningKeyRotated>;
 
 // ---- State ----------------------------------------------------------------
 
@@ -129,6 +155,9 @@ struct OrgState {
   std::vector<ListSize> list_sizes;  // ascending by effective_from, at most one per date
   Pence finance_threshold_pence = kDefaultFinanceThresholdPence;
   bool uses_finance_role = true;
+  // The system organisation: the public key tree heads are signed with since
+  // the last SigningKeyRotated (hex; empty while no rotation is recorded).
+  std::string signing_key;
   bool operator==(const OrgState&) const = default;
 
   // The list size in force on `date` (the latest record effective on or
@@ -137,7 +166,7 @@ struct OrgState {
 };
 BOOST_DESCRIBE_STRUCT(OrgState, (),
                       (exists, code, name, kind, commissioner_code, postcode, approval_mode, members, list_sizes,
-                       finance_threshold_pence, uses_finance_role))
+                       finance_threshold_pence, uses_finance_role, signing_key))
 
 // The access scope of an organisation (core::Authorize): itself, its
 // commissioner, and itself as provider when it is one. Every entry point that

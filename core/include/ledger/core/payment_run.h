@@ -30,6 +30,22 @@ struct PaymentRunLine {
 };
 BOOST_DESCRIBE_STRUCT(PaymentRunLine, (), (claim_id, provider, amount))
 
+// The signed tree head a payment run was computed from, when the ledger signs
+// its heads (every field empty or 0 when it does not): the Merkle tree's root
+// over positions 1..head_position of the run, the time it was signed
+// (microseconds since the epoch), the public key and the Ed25519 signature,
+// lowercase hex, as GET /api/v1/ledger/heads answers them (docs/auditing.md).
+struct CitedHead {
+  std::string tree_root;
+  Timestamp signed_at = 0;
+  std::string public_key;
+  std::string signature;
+  bool operator==(const CitedHead&) const = default;
+};
+BOOST_DESCRIBE_STRUCT(CitedHead, (), (tree_root, signed_at, public_key, signature))
+template <>
+inline constexpr bool kAddedLater<CitedHead> = true;
+
 // ---- Commands -------------------------------------------------------------
 
 struct CreatePaymentRun {
@@ -39,6 +55,7 @@ struct CreatePaymentRun {
   std::vector<std::string> claim_ids;  // chosen by the caller from the claims projection
   uint64_t head_position = 0;          // the log head the selection was computed from
   std::string head_hash;               // hex
+  CitedHead signed_head;               // that head, signed
   bool operator==(const CreatePaymentRun&) const = default;
 };
 struct ConfirmPaymentRun {
@@ -67,10 +84,12 @@ struct PaymentRunCreated {
   std::string head_hash;
   std::string created_by;
   Timestamp at = 0;
+  CitedHead signed_head;  // added later: absent from runs made before heads were signed
   bool operator==(const PaymentRunCreated&) const = default;
 };
 BOOST_DESCRIBE_STRUCT(PaymentRunCreated, (),
-                      (run_id, commissioner, pay_date, claims, total, head_position, head_hash, created_by, at))
+                      (run_id, commissioner, pay_date, claims, total, head_position, head_hash, created_by, at,
+                       signed_head))
 struct PaymentRunConfirmed {
   static constexpr std::string_view kTypeName = "PaymentRunConfirmed";
   std::string run_id;
@@ -100,10 +119,15 @@ struct PaymentRunState {
   Pence total = 0;
   std::string created_by;
   std::string payment_reference;  // once paid
+  // The log head the run was computed from (PaymentRunCreated).
+  uint64_t head_position = 0;
+  std::string head_hash;
+  CitedHead signed_head;
   bool operator==(const PaymentRunState&) const = default;
 };
 BOOST_DESCRIBE_STRUCT(PaymentRunState, (),
-                      (status, run_id, commissioner, pay_date, claims, total, created_by, payment_reference))
+                      (status, run_id, commissioner, pay_date, claims, total, created_by, payment_reference,
+                       head_position, head_hash, signed_head))
 
 // Folds one event into the state. Pure. DecidePaymentRun is in domain.h.
 PaymentRunState EvolvePaymentRun(PaymentRunState state, const PaymentRunEvent& event);

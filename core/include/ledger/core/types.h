@@ -9,6 +9,14 @@
 
 namespace ledger::core {
 
+// A described struct added to an event as one field after the event was first
+// written: while it is empty (equal to T{}) it is left out of the event's
+// FlatBuffers table and of its JSON, so that an event without it encodes, reads
+// and shows exactly as before (docs/domain.md, "Event codec"). Specialised to
+// true next to such a struct.
+template <typename T>
+inline constexpr bool kAddedLater = false;
+
 // Money is always int64 pence. £15,000.00 == 1'500'000.
 using Pence = int64_t;
 // Microseconds since the Unix epoch (UTC), supplied by the caller of Decide.

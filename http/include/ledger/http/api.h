@@ -65,5 +65,8 @@ std::vector<Route> ApiRoutes(ApiDeps& deps);
 std::vector<Route> ClaimRoutes(ApiDeps& deps);
 // Auditors: the event log as JSON, the live event stream, and verify.
 std::vector<Route> EventRoutes(ApiDeps& deps);
+// Auditors: the signed head of the log's Merkle tree and its proofs; the
+// public key heads are signed with (public).
+std::vector<Route> TreeRoutes(ApiDeps& deps);
 
 }  // namespace ledger::http

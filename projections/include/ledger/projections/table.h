@@ -34,11 +34,17 @@ struct Table {
   std::string name;   // the report name
   std::string scope;  // the organisation it was produced for
   Answered as_of;
+  // The log at as_of.position, in hex, for whoever checks the report against
+  // the ledger later (docs/auditing.md): the event hash there (the chain's
+  // head) and the Merkle tree's root over positions 1..as_of.position. Set by
+  // the caller that holds the log (app::StampLogHead); "" when not set.
+  std::string head_hash;
+  std::string tree_root;
   std::vector<Column> columns;
   std::vector<std::vector<Cell>> rows;
 };
 
-// {"report","scope","as_of":{"position","at"},"columns":[{"name","kind"}],"rows":[[...]]};
+// {"report","scope","as_of":{"position","at"[,"hash","tree_root"]},"columns":[{"name","kind"}],"rows":[[...]]};
 // money and decimal cells as strings ("15000.00"), integers as numbers.
 boost::json::object TableToJson(const Table& table);
 std::string TableToJsonText(const Table& table);

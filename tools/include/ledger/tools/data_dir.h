@@ -5,6 +5,9 @@
 //   <data>/projections   read models, rebuilt from the log at any time
 //   <data>/evidence      evidence files, content-addressed:
 //                        <data>/evidence/<first two hex digits>/<sha256>
+//   <data>/signing.key   the Ed25519 key tree heads are signed with (mode
+//                        0600; created by the first `ledger serve`; not in
+//                        backups: keep a copy of it apart)
 //
 // A backup (`ledger backup --to DIR2`) has the same layout, plus a BACKUP file
 // naming the head it was taken at. Pure path arithmetic; thread-safe.
@@ -20,6 +23,7 @@ inline constexpr std::string_view kEventsDirName = "events";
 inline constexpr std::string_view kProjectionsDirName = "projections";
 inline constexpr std::string_view kEvidenceDirName = "evidence";
 inline constexpr std::string_view kBackupManifestName = "BACKUP";
+inline constexpr std::string_view kSigningKeyName = "signing.key";
 
 class DataDir {
  public:
@@ -29,6 +33,7 @@ class DataDir {
   std::filesystem::path events() const { return root_ / kEventsDirName; }
   std::filesystem::path projections() const { return root_ / kProjectionsDirName; }
   std::filesystem::path evidence() const { return root_ / kEvidenceDirName; }
+  std::filesystem::path signing_key() const { return root_ / kSigningKeyName; }
   // Where the bytes of one evidence file live. REQUIRES: sha256 is 64 lowercase hex digits.
   std::filesystem::path EvidenceFile(std::string_view sha256) const {
     return evidence() / std::string(sha256.substr(0, 2)) / std::string(sha256);
