@@ -6,10 +6,19 @@
 #include "command_record.h"
 #include "envelope_codec.h"
 #include "ledger/base/hex.h"
+#include "rocksdb_options.h"
 #include "storage_format.h"
 
 namespace ledger::es {
 namespace {
+
+// A whole-log pass reads as of the verify's snapshot, with read-ahead and
+// without filling the block cache (ScanReadOptions).
+rocksdb::ReadOptions ScanAt(const rocksdb::Snapshot* snapshot) {
+  rocksdb::ReadOptions read = ScanReadOptions();
+  read.snapshot = snapshot;
+  return read;
+}
 
 // SplitMix64's finalizer: a cheap, well-spread 64-bit mix.
 uint64_t Mix64(uint64_t x) {
@@ -74,13 +83,7 @@ std::optional<Fault> CheckTableFiles(rocksdb::DB* db) {
 
 IndexTally::IndexTally(const StoreDb& db, const rocksdb::Snapshot* snapshot) : db_(db), snapshot_(snapshot) {}
 
-rocksdb::ReadOptions IndexTally::Read() const {
-  rocksdb::ReadOptions read;
-  read.snapshot = snapshot_;
-  read.fill_cache = false;
-  read.readahead_size = 2 << 20;
-  return read;
-}
+rocksdb::ReadOptions IndexTally::Read() const { return ScanAt(snapshot_); }
 
 std::optional<Fault> IndexTally::Add(const EventKeys& event) {
   StreamTally& stream = streams_[event.stream_id];
@@ -317,13 +320,7 @@ std::optional<Fault> IndexTally::CheckCommandCount() {
 
 TreeTally::TreeTally(const StoreDb& db, const rocksdb::Snapshot* snapshot) : db_(db), snapshot_(snapshot) {}
 
-rocksdb::ReadOptions TreeTally::Read() const {
-  rocksdb::ReadOptions read;
-  read.snapshot = snapshot_;
-  read.fill_cache = false;
-  read.readahead_size = 2 << 20;
-  return read;
-}
+rocksdb::ReadOptions TreeTally::Read() const { return ScanAt(snapshot_); }
 
 std::optional<Fault> TreeTally::Add(const EventKeys& event) {
   completed_.clear();

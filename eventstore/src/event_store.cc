@@ -635,16 +635,17 @@ Result<std::unique_ptr<EventStore>> EventStore::Open(const std::string& dir, con
   Head head;
   if (Status s = LoadMeta(*db, options.read_only, &head); !s.ok()) return s;
   std::string no_tree = "the store at " + dir + " was opened without its Merkle tree";
-  Result<std::optional<merkle::Frontier>> tree = std::optional<merkle::Frontier>();
+  merkle::Frontier frontier;
+  bool has_tree = false;
   if (options.merkle_tree) {
-    tree = OpenTree(*db, head, !options.read_only, options.rebuild_tree, &no_tree);
+    auto opened = OpenTree(*db, head, !options.read_only, options.rebuild_tree, &frontier, &no_tree);
+    if (!opened.ok()) return opened.status();
+    has_tree = *opened;
   } else if (!options.read_only) {
     if (Status s = ForgetTree(*db); !s.ok()) return s;
   }
-  if (!tree.ok()) return tree.status();
   db->SetNoTreeReason(std::move(no_tree));
-  db->PublishHead(head, *tree ? std::optional<Hash>((*tree)->Root()) : std::nullopt);
-  merkle::Frontier frontier = *tree ? std::move(**tree) : merkle::Frontier();
+  db->PublishHead(head, has_tree ? std::optional<Hash>(frontier.Root()) : std::nullopt);
   return std::unique_ptr<EventStore>(std::make_unique<RocksEventStore>(std::move(db), options, std::move(frontier)));
 }
 

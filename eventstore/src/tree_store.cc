@@ -167,9 +167,8 @@ void StageLeaf(const StoreDb& db, const Hash& event_hash, merkle::Frontier* fron
   }
 }
 
-Result<std::optional<merkle::Frontier>> OpenTree(StoreDb& db, const Head& head, bool writable, bool rebuild,
-                                                 std::string* no_tree) {
-  using Opened = std::optional<merkle::Frontier>;
+Result<bool> OpenTree(StoreDb& db, const Head& head, bool writable, bool rebuild, merkle::Frontier* frontier,
+                      std::string* no_tree) {
   if (writable && rebuild) {
     if (Status s = ClearTree(db); !s.ok()) return s;
   }
@@ -177,24 +176,26 @@ Result<std::optional<merkle::Frontier>> OpenTree(StoreDb& db, const Head& head, 
   if (!kept.ok()) return kept.status();
   if (*kept) {
     auto loaded = merkle::Frontier::Load(head.position, StoredNodes(db));
-    if (loaded.ok()) return Opened(std::move(*loaded));
+    if (loaded.ok()) {
+      *frontier = std::move(*loaded);
+      return true;
+    }
     if (loaded.status().code() != Status::Code::kCorruption) return loaded.status();
     if (!writable) {
       *no_tree = "the Merkle tree of the store at " + db.dir() + " is damaged (" + loaded.status().message() +
                  "): `ledger verify` names the first bad node, and the next start of the ledger rebuilds the tree "
                  "from the events";
-      return Opened();
+      return false;
     }
     // The tree is derived from the events, which the hash chain protects:
     // rebuild it rather than refuse to start.
     if (Status s = ClearTree(db); !s.ok()) return s;
   } else if (!writable) {
     *no_tree = OlderStore(db);
-    return Opened();
+    return false;
   }
-  merkle::Frontier frontier;
-  if (Status s = BuildTree(db, head, &frontier); !s.ok()) return s;
-  return Opened(std::move(frontier));
+  if (Status s = BuildTree(db, head, frontier); !s.ok()) return s;
+  return true;
 }
 
 Status ForgetTree(StoreDb& db) {

@@ -6,7 +6,6 @@
 
 #include <rocksdb/write_batch.h>
 
-#include <optional>
 #include <vector>
 
 #include "ledger/eventstore/merkle.h"
@@ -25,15 +24,15 @@ Result<bool> TreeKept(const StoreDb& db, const rocksdb::Snapshot* snapshot = nul
 // stages every node it completes in `batch`.
 void StageLeaf(const StoreDb& db, const Hash& event_hash, merkle::Frontier* frontier, rocksdb::WriteBatch* batch);
 
-// The tree over the log up to `head`, at open. When the store keeps it, its
-// frontier is loaded from the stored nodes. When it does not (a store written
-// before the tree) or its frontier cannot be read (nodes lost), an open for
-// writing builds it from the events, which the hash chain protects, and
-// records meta "tree"; a read-only open gets nullopt and *no_tree says why.
-// `rebuild` (Options::rebuild_tree; writable only): clear the tree and build
-// it again whatever its state.
-Result<std::optional<merkle::Frontier>> OpenTree(StoreDb& db, const Head& head, bool writable, bool rebuild,
-                                                 std::string* no_tree);
+// The tree over the log up to `head`, at open: true with *frontier set when
+// the store has it. When the store keeps it, its frontier is loaded from the
+// stored nodes. When it does not (a store written before the tree) or its
+// frontier cannot be read (nodes lost), an open for writing builds it from the
+// events, which the hash chain protects, and records meta "tree"; a read-only
+// open gets false and *no_tree says why. `rebuild` (Options::rebuild_tree;
+// writable only): clear the tree and build it again whatever its state.
+Result<bool> OpenTree(StoreDb& db, const Head& head, bool writable, bool rebuild, merkle::Frontier* frontier,
+                      std::string* no_tree);
 
 // For a store opened without its tree (Options::merkle_tree false): an open
 // for writing drops meta "tree", so that the next open with the tree builds it
