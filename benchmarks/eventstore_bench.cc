@@ -9,7 +9,8 @@
 //   inclusion and consistency proofs over the N events: mean and p99 latency.
 //
 // Flags: --seconds (per writer and concurrency), --slices, --events (replay size), --payload,
-// --concurrency 1,8,64, --dir (where the databases go; default $TMPDIR).
+// --concurrency 1,8,64, --dir (under which the benchmark makes, and at the end removes, its own
+// directory ledger-eventstore-bench; default $TMPDIR).
 #include <rocksdb/db.h>
 #include <rocksdb/statistics.h>
 
@@ -339,9 +340,14 @@ int main(int argc, char** argv) {
   app.add_option("--events", cfg.events, "events to replay and verify");
   app.add_option("--payload", cfg.payload, "payload bytes per event");
   app.add_option("--concurrency", cfg.concurrency, "appender counts")->delimiter(',');
-  app.add_option("--dir", cfg.dir, "directory for the benchmark databases");
+  app.add_option("--dir", cfg.dir,
+                 "where to make the benchmark's own directory, ledger-eventstore-bench (default: $TMPDIR)");
   CLI11_PARSE(app, argc, argv);
-  if (cfg.dir.empty()) cfg.dir = (std::filesystem::temp_directory_path() / "ledger-eventstore-bench").string();
+  // Only the benchmark's own directory is cleared and removed, never the one
+  // given: `--dir /tmp` once emptied /tmp.
+  const std::filesystem::path parent = cfg.dir.empty() ? std::filesystem::temp_directory_path()
+                                                       : std::filesystem::path(cfg.dir);
+  cfg.dir = (parent / "ledger-eventstore-bench").string();
   std::filesystem::remove_all(cfg.dir);
   std::filesystem::create_directories(cfg.dir);
 
