@@ -17,20 +17,6 @@ using core::Action;
 using core::ClaimStatus;
 using core::Role;
 
-struct Stage {
-  std::string role;     // worklist role name
-  std::string heading;  // "Claims waiting for Tier 1 approval"
-};
-
-// The worklist of the viewer's highest-priority approving role.
-std::optional<Stage> StageOf(const Viewer& v) {
-  if (v.Has(Role::kProviderApprover)) return Stage{"provider_approver", "Claims waiting for your practice's approval"};
-  if (v.Has(Role::kApproverTier1)) return Stage{"tier1", "Claims waiting for Tier 1 approval"};
-  if (v.Has(Role::kApproverTier2)) return Stage{"tier2", "Claims waiting for Tier 2 approval"};
-  if (v.Has(Role::kFinance)) return Stage{"finance", "Claims waiting for Finance approval"};
-  return std::nullopt;
-}
-
 std::string WaitingFor(core::Timestamp since, core::Timestamp now) {
   int64_t days = (now - since) / (86'400LL * 1'000'000);
   if (days <= 0) return "Less than a day";
@@ -44,16 +30,11 @@ std::string ServiceNameOf(Page& page, const std::string& id, std::map<std::strin
   return cache[id] = s ? s->first.definition.name : id;
 }
 
-std::string OrgOfViewerForQueue(const Viewer& v, const std::string& role) {
-  if (role == "provider_approver") return v.principal.org_code;
-  return v.principal.org_code;
-}
-
 Response WorklistPage(Page& page) {
   auto stage = StageOf(page.viewer());
   if (!stage) return page.NotFound();
   ListPage at = ListPageOf(page.call());
-  auto listed = page.ledger().Worklist(stage->role, OrgOfViewerForQueue(page.viewer(), stage->role), at.cursor,
+  auto listed = page.ledger().Worklist(stage->role, page.viewer().principal.org_code, at.cursor,
                                        page.portal().deps().list_page_size);
   std::string next_cursor = listed.ok() ? listed.value().next_cursor : "";
   core::Timestamp now = page.ledger().Now();
@@ -567,6 +548,15 @@ void AddApprovalRoutes(const std::shared_ptr<Portal>& p, std::vector<Route>& rou
   routes.push_back(PageRoute(p, "GET", "/payment-runs/{id}", Action::kManagePaymentRuns, RunPage));
   routes.push_back(PageRoute(p, "POST", "/payment-runs/{id}/confirm", Action::kManagePaymentRuns, RunConfirmPost));
   routes.push_back(PageRoute(p, "POST", "/payment-runs/{id}/paid", Action::kManagePaymentRuns, RunPaidPost));
+}
+
+std::optional<WorklistStage> StageOf(const Viewer& v) {
+  if (v.Has(Role::kProviderApprover))
+    return WorklistStage{"provider_approver", "Claims waiting for your practice's approval"};
+  if (v.Has(Role::kApproverTier1)) return WorklistStage{"tier1", "Claims waiting for Tier 1 approval"};
+  if (v.Has(Role::kApproverTier2)) return WorklistStage{"tier2", "Claims waiting for Tier 2 approval"};
+  if (v.Has(Role::kFinance)) return WorklistStage{"finance", "Claims waiting for Finance approval"};
+  return std::nullopt;
 }
 
 }  // namespace ledger::http::portal

@@ -147,7 +147,7 @@ std::optional<std::vector<ClaimStatus>> StatusFilter(const std::string& slug) {
   if (slug.empty()) return std::nullopt;
   if (slug == "awaiting")
     return std::vector{S::kAwaitingProviderApproval, S::kAwaitingTier1, S::kAwaitingTier2, S::kAwaitingFinance};
-  if (slug == "approved") return std::vector{S::kApprovedForPayment, S::kPaymentHeld, S::kSentForPayment};
+  if (slug == "approved") return std::vector{S::kApprovedForPayment, S::kSentForPayment};
   if (slug == "tier1") return std::vector{S::kAwaitingTier1};
   if (slug == "tier2") return std::vector{S::kAwaitingTier2};
   if (slug == "finance") return std::vector{S::kAwaitingFinance};
@@ -230,6 +230,7 @@ Response ClaimsList(Page& page) {
                                                               {"awaiting", "Awaiting approval"},
                                                               {"returned", "Returned for amendment"},
                                                               {"approved", "Approved for payment"},
+                                                              {"held", "Payment held"},
                                                               {"paid", "Paid"},
                                                               {"rejected", "Rejected"},
                                                               {"withdrawn", "Withdrawn"}};

@@ -587,15 +587,6 @@ json::object Link(std::string href, std::string text, std::string description = 
   return {{"href", href}, {"text", text}, {"description", description}};
 }
 
-std::string WorklistRole(const Viewer& v) {
-  using core::Role;
-  if (v.Has(Role::kProviderApprover)) return "provider_approver";
-  if (v.Has(Role::kApproverTier1)) return "tier1";
-  if (v.Has(Role::kApproverTier2)) return "tier2";
-  if (v.Has(Role::kFinance)) return "finance";
-  return {};
-}
-
 // What a home page shows: its heading, things waiting for the person, counts
 // of claims and links to the pages their roles use.
 struct HomeModel {
@@ -604,10 +595,30 @@ struct HomeModel {
   json::array actions, counts, links;
 };
 
-// A provider's home: their claims counted by stage, returned claims to amend.
+// What waits in the viewer's worklist, as an action and a count linking to it.
+// Returns whether the viewer approves claims at all.
+bool WaitingForYou(Page& page, HomeModel& h) {
+  const Viewer& v = page.viewer();
+  auto stage = StageOf(v);
+  if (!stage) return false;
+  auto wl = page.ledger().Worklist(stage->role, v.principal.org_code, "", 1000);
+  const size_t n = wl.ok() ? wl.value().claims.size() : 0;
+  if (n > 0) {
+    h.actions.push_back(
+        json::object{{"href", "/worklist"},
+                     {"text", fmt::format("{} {} waiting for your approval", n, n == 1 ? "claim" : "claims")}});
+  }
+  h.counts.push_back(
+      json::object{{"count", std::to_string(n)}, {"label", "Awaiting your approval"}, {"href", "/worklist"}});
+  return true;
+}
+
+// A provider's home: what waits for its approver, its claims counted by stage
+// (held payments apart from those approved), returned claims to amend.
 void ProviderHome(Page& page, HomeModel& h) {
   const Viewer& v = page.viewer();
   h.heading = "Your claims";
+  WaitingForYou(page, h);
   projections::ClaimQuery q;
   q.provider = v.principal.org_code;
   q.limit = 1000;
@@ -616,6 +627,7 @@ void ProviderHome(Page& page, HomeModel& h) {
                                                             {"Awaiting approval", "awaiting"},
                                                             {"Returned for amendment", "returned"},
                                                             {"Approved for payment", "approved"},
+                                                            {"Payment held", "held"},
                                                             {"Paid", "paid"},
                                                             {"Rejected", "rejected"}};
   auto page_or = page.ledger().ListClaims(q);
@@ -630,9 +642,8 @@ void ProviderHome(Page& page, HomeModel& h) {
                                          {"text", fmt::format("{} for {} was returned for amendment",
                                                               ClaimRef(c.claim_id), PeriodText(c.period))}});
       }
-      if (c.status == S::kApprovedForPayment || c.status == S::kSentForPayment || c.status == S::kPaymentHeld) {
-        ++by_label["Approved for payment"];
-      }
+      if (c.status == S::kApprovedForPayment || c.status == S::kSentForPayment) ++by_label["Approved for payment"];
+      if (c.status == S::kPaymentHeld) ++by_label["Payment held"];
       if (c.status == S::kPaid) ++by_label["Paid"];
       if (c.status == S::kRejected) ++by_label["Rejected"];
     }
@@ -652,19 +663,8 @@ void ProviderHome(Page& page, HomeModel& h) {
 // A commissioner's or auditor's home: their worklist, and a link per role.
 void CommissionerHome(Page& page, HomeModel& h) {
   const Viewer& v = page.viewer();
-  std::string role = WorklistRole(v);
-  if (!role.empty()) {
+  if (WaitingForYou(page, h)) {
     h.heading = "Claims to check";
-    auto wl = page.ledger().Worklist(role,
-                                     v.principal.commissioner_code.empty() ? v.principal.org_code
-                                                                           : v.principal.commissioner_code,
-                                     "", 1000);
-    size_t n = wl.ok() ? wl.value().claims.size() : 0;
-    h.actions.push_back(
-        json::object{{"href", "/worklist"},
-                     {"text", fmt::format("{} {} waiting for your approval", n, n == 1 ? "claim" : "claims")}});
-    h.counts.push_back(
-        json::object{{"count", std::to_string(n)}, {"label", "Awaiting your approval"}, {"href", "/worklist"}});
     h.links.push_back(Link("/claims", "Claims", "every claim of your providers"));
   }
   if (v.Has(core::Role::kApproverTier2) || v.Has(core::Role::kFinance)) {

@@ -257,6 +257,15 @@ std::vector<core::ServiceState> Services(Page& page);
 std::string RoleText(const std::string& role);   // "tier1" -> "Approver Tier 1"
 std::string RolesText(const std::string& list);  // "tier1;tier2" -> "Approver Tier 1, Approver Tier 2"
 
+// The worklist of the viewer's highest-priority approving role, which the
+// worklist page lists and the home page counts; nullopt for people who approve
+// nothing (approvals.cc).
+struct WorklistStage {
+  std::string role;     // the worklist's role name: "provider_approver", "tier1", "tier2", "finance"
+  std::string heading;  // "Claims waiting for Tier 1 approval"
+};
+std::optional<WorklistStage> StageOf(const Viewer& v);
+
 // A service the viewer's practice can claim for today: its periods whose claim
 // window is open and that hold no claim yet (a one-off service's periods are
 // days), with each window (claims.cc).

@@ -21,8 +21,10 @@ test('a claim of 15000 pounds or more goes through every approval stage and is p
   await screenshot(page, 'claim-submitted')
   await signOut(page)
 
-  // Practice approver (multi-level practice) sends it to the commissioner.
+  // Practice approver (multi-level practice) sends it to the commissioner; their home says it is waiting.
   await signIn(page, accounts.practiceApprover)
+  await page.goto('/')
+  await expect(page.getByTestId('actions')).toContainText(/\d+ claims? waiting for your approval/)
   await page.goto('/worklist')
   await expect(page.getByTestId('worklist-table').locator(`a[href="/claims/${claimId}/decision"]`)).toHaveCount(1)
   await decide(page, claimId, 'approve')

@@ -3,6 +3,7 @@
 // the log folded for display.
 #include <doctest/doctest.h>
 
+#include <cctype>
 #include <string>
 #include <vector>
 
@@ -132,6 +133,54 @@ TEST_CASE("view model: services and offers shows what is open to claim, as the n
   REQUIRE(b.Get("/services").status == 200);
   CHECK(w.rendered.at("participations").at(0).at("open_periods").at(0).as_string() ==
         "Activity on any day from 16 October 2026 to 13 November 2026");
+}
+
+// A claim as pages name it: its id in capitals ("C-7F3A9E").
+std::string Ref(std::string id) {
+  for (char& c : id) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return id;
+}
+
+// The count tile of the home page with this label ("" when there is none), as "COUNT HREF".
+std::string HomeTile(const boost::json::object& model, const std::string& label) {
+  for (const auto& tile : model.at("counts").as_array()) {
+    if (tile.at("label").as_string() == label) {
+      return std::string(tile.at("count").as_string()) + " " + std::string(tile.at("href").as_string());
+    }
+  }
+  return "";
+}
+
+TEST_CASE("view model: home shows a practice approver what waits for them, and held payments apart from approved") {
+  PortalWorld w;
+  ClaimStates states(w);
+  states.Through("p2user", {});  // submitted at P2, a multi-level practice: waiting for its approver
+  states.Through("p2user", {});
+  Browser approver{w};
+  REQUIRE(approver.SignIn("p2approver"));
+  REQUIRE(approver.Get("/").status == 200);
+  REQUIRE(w.rendered_page == "home");
+  REQUIRE(w.rendered.at("has_actions").as_bool());
+  CHECK(ModelText(w.rendered, "actions.0.text") == "2 claims waiting for your approval");
+  CHECK(ModelText(w.rendered, "actions.0.href") == "/worklist");
+  CHECK(HomeTile(w.rendered, "Awaiting your approval") == "2 /worklist");
+
+  const std::string approved = states.Through("p1user", {"c1tier1:approve", "c1tier2:approve"});
+  const std::string held = states.Through("p1user", {"c1tier1:approve", "c1tier2:approve", "c1tier2:hold"});
+  Browser practice{w};
+  REQUIRE(practice.SignIn("p1user"));
+  REQUIRE(practice.Get("/").status == 200);
+  CHECK(HomeTile(w.rendered, "Approved for payment") == "1 /claims?status=approved");
+  CHECK(HomeTile(w.rendered, "Payment held") == "1 /claims?status=held");
+  // Each tile's link lists the claims it counted.
+  Response held_list = practice.Get("/claims?status=held");
+  REQUIRE(held_list.status == 200);
+  CHECK(held_list.body.find(Ref(held)) != std::string::npos);
+  CHECK(held_list.body.find(Ref(approved)) == std::string::npos);
+  Response approved_list = practice.Get("/claims?status=approved");
+  REQUIRE(approved_list.status == 200);
+  CHECK(approved_list.body.find(Ref(approved)) != std::string::npos);
+  CHECK(approved_list.body.find(Ref(held)) == std::string::npos);
 }
 
 }  // namespace
