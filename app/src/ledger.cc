@@ -1,9 +1,7 @@
 #include "ledger/app/ledger.h"
 
 #include <chrono>
-#include <span>
 
-#include "ledger/base/hex.h"
 #include "ledger/projections/directory.h"
 #include "ledger/projections/states.h"
 
@@ -71,9 +69,7 @@ es::Status Ledger::CiteHead(core::CreatePaymentRun* run) {
   if (!head.ok()) return head.status();
   run->head_position = head->tree.size;
   run->head_hash = es::HashToHex(head->tree.chain_hash);
-  run->signed_head = core::CitedHead{es::HashToHex(head->tree.root), head->signed_at,
-                                     base::ToHex(std::span<const uint8_t>(head->key)),
-                                     base::ToHex(std::span<const uint8_t>(head->signature))};
+  run->signed_head = Cite(*head);
   return es::Status::Ok();
 }
 

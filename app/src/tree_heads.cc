@@ -147,31 +147,34 @@ SignedTreeHead SigningKey::Sign(const es::TreeHead& tree, core::Timestamp signed
 
 namespace {
 
-boost::json::object HeadJson(uint64_t size, std::string_view root, std::string_view chain_hash,
-                             core::Timestamp signed_at, std::string_view key, std::string_view signature) {
+// One shape for every signed head, whether signed now or cited by a run.
+boost::json::object HeadJson(uint64_t size, std::string_view chain_hash, const core::CitedHead& signed_head) {
   return boost::json::object{
       {"size", size},
-      {"root", root},
+      {"root", signed_head.tree_root},
       {"chain_hash", chain_hash},
-      {"signed_at_us", signed_at},
-      {"signed_at", base::FormatRfc3339Micros(signed_at)},
-      {"public_key", key},
-      {"signature", signature},
+      {"signed_at_us", signed_head.signed_at},
+      {"signed_at", base::FormatRfc3339Micros(signed_head.signed_at)},
+      {"public_key", signed_head.public_key},
+      {"signature", signed_head.signature},
   };
 }
 
 }  // namespace
 
+std::string KeyHex(const PublicKey& key) { return base::ToHex(std::span<const uint8_t>(key)); }
+
+core::CitedHead Cite(const SignedTreeHead& head) {
+  return core::CitedHead{es::HashToHex(head.tree.root), head.signed_at, KeyHex(head.key),
+                         base::ToHex(std::span<const uint8_t>(head.signature))};
+}
+
 boost::json::object SignedTreeHeadJson(const SignedTreeHead& head) {
-  return HeadJson(head.tree.size, es::HashToHex(head.tree.root), es::HashToHex(head.tree.chain_hash), head.signed_at,
-                  base::ToHex(std::span<const uint8_t>(head.key)),
-                  base::ToHex(std::span<const uint8_t>(head.signature)));
+  return HeadJson(head.tree.size, es::HashToHex(head.tree.chain_hash), Cite(head));
 }
 
 boost::json::object CitedHeadJson(const core::PaymentRunState& run) {
-  const core::CitedHead& signed_head = run.signed_head;
-  return HeadJson(run.head_position, signed_head.tree_root, run.head_hash, signed_head.signed_at,
-                  signed_head.public_key, signed_head.signature);
+  return HeadJson(run.head_position, run.head_hash, run.signed_head);
 }
 
 boost::json::array HexList(const std::vector<es::Hash>& hashes) {
@@ -236,7 +239,7 @@ es::Status StampLogHead(es::EventStore& store, projections::Table* table) {
 
 boost::json::object PublicKeyJson(const PublicKey& key, boost::json::array rotations) {
   return boost::json::object{{"algorithm", "Ed25519"},
-                             {"public_key", base::ToHex(std::span<const uint8_t>(key))},
+                             {"public_key", KeyHex(key)},
                              {"rotations", std::move(rotations)}};
 }
 
@@ -286,8 +289,6 @@ es::Result<std::vector<RecordedRotation>> RecordedRotations(es::EventStore& stor
   }
   return out;
 }
-
-std::string KeyHex(const PublicKey& key) { return base::ToHex(std::span<const uint8_t>(key)); }
 
 }  // namespace
 

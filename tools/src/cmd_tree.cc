@@ -100,8 +100,6 @@ int RunKeyShow(const std::string& dir) {
   return PrintJson(app::PublicKeyJson(key->public_key(), std::move(*rotations)));
 }
 
-std::string KeyHex(const app::PublicKey& key) { return base::ToHex(std::span<const uint8_t>(key)); }
-
 // A new key replaces the one in force: the new key is written beside it
 // (signing.key.next), the log records the rotation with the old key's
 // endorsement, then the new key file replaces the old (app::OpenSigningKey
@@ -118,8 +116,8 @@ int RunKeyRotate(const std::string& dir) {
   if (!next.ok()) return Fail(kExitFailed, fmt::format("cannot make the new key: {}", next.status().message()));
   app::CommandBus bus(*store);
   if (auto failed = EnsureSystemOrganisation(bus)) return ReportExecuted(*failed, "");
-  const std::string next_hex = KeyHex(next->public_key());
-  core::RotateSigningKey command{std::string(core::kSystemOrgCode), KeyHex(current->public_key()), next_hex,
+  const std::string next_hex = app::KeyHex(next->public_key());
+  core::RotateSigningKey command{std::string(core::kSystemOrgCode), app::KeyHex(current->public_key()), next_hex,
                                  base::ToHex(std::span<const uint8_t>(current->Endorse(next->public_key())))};
   app::ExecuteResult recorded = bus.Execute(OperatorMeta("key-rotate-" + next_hex.substr(0, 16)), command);
   if (!recorded.ok()) return ReportExecuted(recorded, "");

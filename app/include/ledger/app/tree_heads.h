@@ -113,6 +113,13 @@ es::Result<boost::json::array> KeyRotationsJson(es::EventStore& store);
 
 // ---- As JSON (docs/api.md, "The log's Merkle tree") ----------------------------------
 
+// A public key in lowercase hex, as every JSON answer and event names it.
+std::string KeyHex(const PublicKey& key);
+
+// The signed head as a payment run cites it (core::CitedHead): root, time,
+// key and signature in lowercase hex.
+core::CitedHead Cite(const SignedTreeHead& head);
+
 // {size, root, chain_hash, signed_at_us, signed_at, public_key, signature},
 // every hash and key in lowercase hex.
 boost::json::object SignedTreeHeadJson(const SignedTreeHead& head);
