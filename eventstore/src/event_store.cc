@@ -284,6 +284,11 @@ class RocksEventStore final : public EventStore {
     return FromRocks(checkpoint->CreateCheckpoint(dir), "writing a checkpoint to " + dir);
   }
 
+  Status Sync() override {
+    if (options_.read_only) return Status::Invalid("the store at " + db_->dir() + " is open read-only");
+    return FromRocks(db_->db()->FlushWAL(/*sync=*/true), "syncing the write-ahead log");
+  }
+
   WriterStats Stats() override {
     WriterStats out;
     out.appends = appends_.load();

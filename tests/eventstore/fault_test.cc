@@ -22,9 +22,10 @@ using testing::Simple;
 using Fault = ledger::testing::FaultFs::Fault;
 
 struct FaultyStore {
-  FaultyStore() : fs(std::make_shared<ledger::testing::FaultFs>()) { Open(); }
-  void Open() {
+  explicit FaultyStore(bool sync = true) : fs(std::make_shared<ledger::testing::FaultFs>()) { Open(sync); }
+  void Open(bool sync = true) {
     Options options;
+    options.sync = sync;
     options.env = ledger::testing::FaultFs::EnvFor(fs);
     store = testing::OpenOrDie(dir.str(), options);
   }
@@ -189,6 +190,35 @@ TEST_CASE("after a power cut every acknowledged command is present and the chain
     s.fs->DropUnsynced();
     CheckReopened(s.dir.str(), acknowledged);
   }
+}
+
+TEST_CASE("a store opened without sync keeps, after a power cut, what was appended before its last Sync") {
+  FaultyStore s(/*sync=*/false);
+  for (int i = 0; i < 5; ++i) REQUIRE(s.Append("kept-" + std::to_string(i)).ok());
+  uint64_t synced_head = s.store->GetHead().position;
+  REQUIRE(s.store->Sync().ok());
+  for (int i = 0; i < 5; ++i) REQUIRE(s.Append("lost-" + std::to_string(i)).ok());
+  CHECK(s.store->GetHead().position == synced_head + 10);
+  s.fs->PowerCut();
+  s.store.reset();
+  s.fs->DropUnsynced();
+  std::set<std::string> kept;
+  for (int i = 0; i < 5; ++i) kept.insert("kept-" + std::to_string(i));
+  CheckReopened(s.dir.str(), kept);
+  auto reopened = testing::OpenOrDie(s.dir.str());
+  CHECK(reopened->GetHead().position == synced_head);
+  auto lost = reopened->FindCommand("lost-0");
+  REQUIRE(lost.ok());
+  CHECK_FALSE(lost->has_value());
+}
+
+TEST_CASE("Sync reports a disk that refuses to sync") {
+  FaultyStore s(/*sync=*/false);
+  REQUIRE(s.Append("a").ok());
+  s.fs->FailSyncs(Fault::kEio);
+  Status failed = s.store->Sync();
+  CHECK(failed.code() == Status::Code::kIoError);
+  CHECK(failed.ToString().find("syncing the write-ahead log") != std::string::npos);
 }
 
 }  // namespace

@@ -79,6 +79,7 @@ class CountingStore final : public es::EventStore {
   }
   es::Head WaitForHead(uint64_t position, int timeout_ms) override { return inner_->WaitForHead(position, timeout_ms); }
   es::Status Checkpoint(const std::string& dir) override { return inner_->Checkpoint(dir); }
+  es::Status Sync() override { return inner_->Sync(); }
   es::WriterStats Stats() override { return inner_->Stats(); }
   es::MemoryUsage Memory() const override { return inner_->Memory(); }
 

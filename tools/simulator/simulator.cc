@@ -744,6 +744,7 @@ es::Result<SimulationReport> Simulator::Run() {
 
   Date setup_day = report_.continued ? first.First() : first.First().AddDays(-1);
   if (auto s = Setup(setup_day); !s.ok()) return s;
+  if (auto s = store_.Sync(); !s.ok()) return s;
   if (auto s = RecoverOpenClaims(); !s.ok()) return s;
   for (int i = 0; i < options_.months; ++i) {
     YearMonth month = first.Plus(i);
@@ -751,6 +752,7 @@ es::Result<SimulationReport> Simulator::Run() {
     stats.month = month.ToString();
     uint64_t before = store_.GetHead().position;
     if (auto s = SimulateMonth(month, i + 1 == options_.months, stats); !s.ok()) return s;
+    if (auto s = store_.Sync(); !s.ok()) return s;
     stats.events = store_.GetHead().position - before;
     report_.months.push_back(std::move(stats));
   }

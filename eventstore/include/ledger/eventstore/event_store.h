@@ -127,7 +127,11 @@ struct Options {
   const Clock* clock = nullptr;      // nullptr: the system clock
   size_t max_event_bytes = 1 << 20;  // payload limit per event (1 MiB)
   size_t max_events_per_append = 10'000;
-  bool sync = true;  // fsync before acknowledging; false only for benchmarks' baselines
+  // fsync before acknowledging (the default). false acknowledges once the
+  // batch is in the operating system's cache: it survives the process being
+  // killed, not a power cut, until Sync(). For bulk writers that sync now and
+  // then (the simulator) and for benchmarks' baselines.
+  bool sync = true;
   // Appends are refused (IoError, nothing written) while the disk holding the
   // store has less free space than this; they succeed again once it has more.
   // 0: no reserve.
@@ -285,6 +289,11 @@ class EventStore {
 
   // A consistent copy of the store (RocksDB checkpoint) in `dir`, which must not exist.
   virtual Status Checkpoint(const std::string& dir) = 0;
+
+  // Makes every append acknowledged so far durable (fsyncs the write-ahead
+  // log). Needed only on a store opened with Options::sync = false; cheap on
+  // one opened with sync. IoError when the disk refused; Invalid when read-only.
+  virtual Status Sync() = 0;
 
   virtual WriterStats Stats() = 0;
 

@@ -9,6 +9,11 @@
 // simulated history, it continues with the month after the last one stored.
 // The model is documented in docs/simulator.md.
 //
+// The store is synced (EventStore::Sync) after the set-up and after every
+// month. Opened with Options::sync = false, it then shares one fsync among a
+// month's commands instead of paying one per command, and a power cut loses
+// at most the month in progress (a rerun continues from the last month kept).
+//
 // Thread-compatible: one Simulate at a time per store.
 #pragma once
 
