@@ -102,7 +102,7 @@ es::Result<projections::ClaimPage> Ledger::Worklist(std::string_view role, std::
 }
 
 es::Result<projections::AuditPage> Ledger::ClaimAudit(std::string_view claim_id, const std::string& cursor) const {
-  return projections::ClaimAudit(*db_, claim_id, cursor);
+  return projections::ClaimAudit(*db_, *store_, claim_id, cursor);
 }
 
 es::Result<projections::Table> Ledger::RunReport(std::string_view name, const projections::ReportParams& params,

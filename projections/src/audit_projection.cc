@@ -1,6 +1,7 @@
 // The audit projection: every event of a claim, and everything each person did,
-// as JSON entries in log order. Decisions on a claim also carry the amount and
-// the evidence in force when they were taken (kept in A|ctx|<claim id>).
+// in log order, as positions in the log. Decisions on a claim also keep the
+// amount and the evidence in force when they were taken (tracked per claim in
+// A|ctx|<claim id>).
 #include <boost/json/serialize.hpp>
 
 #include "ledger/core/codec.h"
@@ -34,29 +35,24 @@ class AuditProjection final : public Projection {
   std::string_view name() const override { return keys::kAuditProjection; }
   std::string_view key_namespace() const override { return keys::kAuditNamespace; }
 
+  // The log is the audit trail: an entry is the event's position under the
+  // claim and under the person, with, for a claim decision, the amount and
+  // evidence in force then (the one thing the event alone does not say). The
+  // entry's JSON is made from the event when it is read (AuditEntryJson).
   void Apply(const es::Envelope& env, const core::Event* event, Writer& w) override {
     const bool is_claim = core::KindOfStream(env.stream_id) == core::StreamKind::kClaim;
     if (!is_claim && env.actor_id.empty()) return;
-
-    boost::json::object entry;
-    entry["position"] = env.position;
-    entry["at"] = FormatTimestamp(event ? EventTime(*event) : env.recorded_at_us);
-    entry["type"] = env.type;
-    entry["stream"] = env.stream_id;
-    entry["actor"] = env.actor_id;
-    if (event) entry["event"] = core::ToJson(*event);
-
-    if (is_claim) {
-      std::string claim_id = env.stream_id.substr(env.stream_id.find('-') + 1);
-      std::string ctx_key = std::string(keys::kAuditClaimContext).append(claim_id);
-      if (event) UpdateContext(*event, ctx_key, w);
-      if (event && IsDecision(*event)) AddContext(ctx_key, &entry, w);
-      std::string json = boost::json::serialize(entry);
-      if (!env.actor_id.empty()) w.Append(EntryKey(keys::kAuditByUser, env.actor_id, env.position), json);
-      w.Append(EntryKey(keys::kAuditByClaim, claim_id, env.position), json);
-    } else {
-      w.Append(EntryKey(keys::kAuditByUser, env.actor_id, env.position), boost::json::serialize(entry));
+    if (!is_claim) {
+      w.Append(EntryKey(keys::kAuditByUser, env.actor_id, env.position), std::string());
+      return;
     }
+    std::string claim_id = env.stream_id.substr(env.stream_id.find('-') + 1);
+    std::string ctx_key = std::string(keys::kAuditClaimContext).append(claim_id);
+    if (event) UpdateContext(*event, ctx_key, w);
+    std::string context;
+    if (event && IsDecision(*event)) context = w.Get(ctx_key).value_or(std::string());
+    if (!env.actor_id.empty()) w.Append(EntryKey(keys::kAuditByUser, env.actor_id, env.position), context);
+    w.Append(EntryKey(keys::kAuditByClaim, claim_id, env.position), context);
   }
 
  private:
@@ -75,20 +71,28 @@ class AuditProjection final : public Projection {
       w.Put(ctx_key, RowWriter().I(p->amount).Strings(evidence).Take());
     }
   }
-
-  static void AddContext(const std::string& ctx_key, boost::json::object* entry, Writer& w) {
-    std::optional<std::string> ctx = w.Get(ctx_key);
-    if (!ctx) return;
-    RowReader r(*ctx);
-    (*entry)["amount_pence"] = r.I();
-    boost::json::array evidence;
-    for (std::string& h : r.Strings()) evidence.emplace_back(h);
-    (*entry)["evidence_in_force"] = std::move(evidence);
-  }
 };
 
 }  // namespace
 
 std::unique_ptr<Projection> MakeAuditProjection() { return std::make_unique<AuditProjection>(); }
+
+std::string AuditEntryJson(const es::Envelope& env, const core::Event* event, std::string_view context) {
+  boost::json::object entry;
+  entry["position"] = env.position;
+  entry["at"] = FormatTimestamp(event ? EventTime(*event) : env.recorded_at_us);
+  entry["type"] = env.type;
+  entry["stream"] = env.stream_id;
+  entry["actor"] = env.actor_id;
+  if (event) entry["event"] = core::ToJson(*event);
+  if (!context.empty()) {
+    RowReader r(context);
+    entry["amount_pence"] = r.I();
+    boost::json::array evidence;
+    for (std::string& h : r.Strings()) evidence.emplace_back(h);
+    entry["evidence_in_force"] = std::move(evidence);
+  }
+  return boost::json::serialize(entry);
+}
 
 }  // namespace ledger::projections::internal

@@ -10,7 +10,9 @@
 #include "claim_row.h"
 #include "ledger/base/hex.h"
 #include "ledger/base/time.h"
+#include "ledger/core/codec.h"
 #include "ledger/projections/keys.h"
+#include "projection.h"
 #include "query_support.h"
 #include "row_codec.h"
 
@@ -262,8 +264,22 @@ es::Result<ClaimPage> Worklist(const ProjectionDb& db, std::string_view role, st
 
 namespace {
 
-es::Result<AuditPage> AuditRange(const ProjectionDb& db, std::string_view table, std::string_view id,
-                                 const std::string& cursor, size_t limit, const AsOf& as_of) {
+// The audit entry at `position` as JSON: the event read from the log with
+// the context the projection kept beside its position.
+es::Result<std::string> AuditEntryAt(es::EventStore& store, uint64_t position, std::string_view context) {
+  auto envelopes = store.ReadAll(position, 1);
+  if (!envelopes.ok()) return envelopes.status();
+  if (envelopes->empty() || envelopes->front().position != position) {
+    return es::Status::Corruption("the audit trail names position " + std::to_string(position) +
+                                  ", which the event store does not hold: rebuild the projections from this store");
+  }
+  const es::Envelope& env = envelopes->front();
+  core::Outcome<core::Event> decoded = core::Decode(env.type, env.schema_version, env.payload);
+  return internal::AuditEntryJson(env, decoded.ok() ? &decoded.value() : nullptr, context);
+}
+
+es::Result<AuditPage> AuditRange(const ProjectionDb& db, es::EventStore& store, std::string_view table,
+                                 std::string_view id, const std::string& cursor, size_t limit, const AsOf& as_of) {
   std::string after;
   if (!DecodeCursor(cursor, &after) || !(after.empty() || after.size() == 8)) {
     return es::Status::Invalid("malformed cursor");
@@ -279,18 +295,17 @@ es::Result<AuditPage> AuditRange(const ProjectionDb& db, std::string_view table,
   it->Seek(prefix + after);
   if (!after.empty() && it->Valid() && it->key().ToStringView() == prefix + after) it->Next();
   for (; it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    std::string_view pos = it->key().ToStringView().substr(prefix.size());
-    uint64_t position = internal::ReadBE64(pos);
+    uint64_t position = internal::ReadBE64(it->key().ToStringView().substr(prefix.size()));
     if (position > view.position()) break;
     if (page.entries.size() == limit) {
-      page.next_cursor = base::ToHex(page.entries.empty() ? std::string() : [&] {
-        std::string k;
-        internal::AppendBE64(&k, page.entries.back().position);
-        return k;
-      }());
+      std::string last;
+      internal::AppendBE64(&last, page.entries.back().position);
+      page.next_cursor = base::ToHex(last);
       break;
     }
-    page.entries.push_back(AuditEntry{position, it->value().ToString()});
+    auto json = AuditEntryAt(store, position, it->value().ToStringView());
+    if (!json.ok()) return json.status();
+    page.entries.push_back(AuditEntry{position, std::move(json).value()});
   }
   if (!it->status().ok()) return internal::FromRocks(it->status(), "audit");
   return page;
@@ -298,14 +313,14 @@ es::Result<AuditPage> AuditRange(const ProjectionDb& db, std::string_view table,
 
 }  // namespace
 
-es::Result<AuditPage> ClaimAudit(const ProjectionDb& db, std::string_view claim_id, const std::string& cursor,
-                                 size_t limit, const AsOf& as_of) {
-  return AuditRange(db, keys::kAuditByClaim, claim_id, cursor, limit, as_of);
+es::Result<AuditPage> ClaimAudit(const ProjectionDb& db, es::EventStore& store, std::string_view claim_id,
+                                 const std::string& cursor, size_t limit, const AsOf& as_of) {
+  return AuditRange(db, store, keys::kAuditByClaim, claim_id, cursor, limit, as_of);
 }
 
-es::Result<AuditPage> UserAudit(const ProjectionDb& db, std::string_view username, const std::string& cursor,
-                                size_t limit, const AsOf& as_of) {
-  return AuditRange(db, keys::kAuditByUser, username, cursor, limit, as_of);
+es::Result<AuditPage> UserAudit(const ProjectionDb& db, es::EventStore& store, std::string_view username,
+                                const std::string& cursor, size_t limit, const AsOf& as_of) {
+  return AuditRange(db, store, keys::kAuditByUser, username, cursor, limit, as_of);
 }
 
 boost::json::object ClaimViewToJson(const ClaimView& c) {

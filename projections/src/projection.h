@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -21,6 +22,13 @@ class Projection {
   // `event` is nullptr when the envelope could not be decoded. Must depend only
   // on the envelopes applied so far, never on batch boundaries or caches.
   virtual void Apply(const es::Envelope& envelope, const core::Event* event, Writer& writer) = 0;
+  // Called after the last Apply of a batch, before it is written: writes what
+  // the projection kept in memory over the batch's events (a running maximum
+  // written once per batch instead of once per event).
+  virtual void Finish(Writer& /*writer*/) {}
+  // The batch was not written (or the projection was dropped): forgets what
+  // it kept in memory, to be read back from the database.
+  virtual void Forget() {}
 };
 
 std::unique_ptr<Projection> MakeClaimsProjection();
@@ -30,6 +38,11 @@ std::unique_ptr<Projection> MakeTimelineProjection();
 std::unique_ptr<Projection> MakeStatesProjection();
 // How many projections ProjectionDb feeds (the makers above).
 inline constexpr size_t kProjectionCount = 5;
+
+// An audit entry's JSON: the event at `env`, and `context` as the audit
+// projection stored it (the amount and evidence in force for a claim
+// decision; empty for none).
+std::string AuditEntryJson(const es::Envelope& env, const core::Event* event, std::string_view context);
 
 // The domain time of any event (every event carries `at`).
 core::Timestamp EventTime(const core::Event& event);

@@ -2,6 +2,7 @@
 
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/perf_level.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 
@@ -61,6 +62,28 @@ std::string PrefixEnd(std::string_view prefix) {
   return end;
 }
 
+// A new database gets this version's format record. One written in another
+// format is emptied when opened for writing: read models are derived from the
+// log, so its rows are built again rather than misread.
+es::Status CheckFormat(rocksdb::DB& db, const std::string& dir, bool read_only) {
+  std::string format;
+  rocksdb::Status s = db.Get(rocksdb::ReadOptions(), keys::kFormatKey, &format);
+  if (s.IsNotFound() && read_only) return es::Status::NotFound("projection database " + dir + " has no format record");
+  if (s.IsNotFound())
+    return FromRocks(db.Put(rocksdb::WriteOptions(), keys::kFormatKey, keys::kFormatVersion), "write format");
+  if (!s.ok()) return FromRocks(s, "read format");
+  if (format == keys::kFormatVersion) return es::Status::Ok();
+  if (read_only) {
+    return es::Status::Corruption("projection database format " + format + " is not this version's (" +
+                                  std::string(keys::kFormatVersion) + "): rebuild it with `ledger rebuild`");
+  }
+  rocksdb::WriteBatch clear;
+  s = clear.DeleteRange(std::string(), std::string(1, '\xff'));
+  if (s.ok()) s = clear.Put(keys::kFormatKey, keys::kFormatVersion);
+  if (s.ok()) s = db.Write(rocksdb::WriteOptions(), &clear);
+  return FromRocks(s, "clear a projection database of format " + format);
+}
+
 }  // namespace
 
 ProjectionDb::ProjectionDb(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -109,18 +132,7 @@ es::Result<std::unique_ptr<ProjectionDb>> ProjectionDb::OpenImpl(const std::stri
   }
   impl->db.reset(raw);
 
-  std::string format;
-  s = impl->db->Get(rocksdb::ReadOptions(), keys::kFormatKey, &format);
-  if (s.IsNotFound() && read_only) {
-    return es::Status::NotFound("projection database " + dir + " has no format record");
-  } else if (s.IsNotFound()) {
-    s = impl->db->Put(rocksdb::WriteOptions(), keys::kFormatKey, keys::kFormatVersion);
-    if (!s.ok()) return FromRocks(s, "write format");
-  } else if (!s.ok()) {
-    return FromRocks(s, "read format");
-  } else if (format != keys::kFormatVersion) {
-    return es::Status::Corruption("projection database format " + format + " is not supported; rebuild it");
-  }
+  if (es::Status checked = CheckFormat(*impl->db, dir, read_only); !checked.ok()) return checked;
 
   impl->projections.push_back(internal::MakeAuditProjection());
   impl->projections.push_back(internal::MakeClaimsProjection());
@@ -163,12 +175,16 @@ es::Status ProjectionDb::Apply(std::span<const es::Envelope> envelopes) {
   std::array<uint64_t, internal::kProjectionCount> next{};
   for (size_t i = 0; i < n; ++i) next[i] = impl_->checkpoints[i].load();
   internal::Writer& w = *impl_->writer;
+  // RocksDB's per-thread perf counters, on by default, cost a thread-local
+  // lookup in every memtable comparison; no one reads them on this thread.
+  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
   bool changed = false;
   for (const es::Envelope& env : envelopes) {
     bool needed = false;
     for (size_t i = 0; i < n; ++i) {
       if (env.position > next[i] + 1) {
         w.Reset();
+        for (auto& p : impl_->projections) p->Forget();
         return es::Status::Invalid("projection " + std::string(impl_->projections[i]->name()) + " is at " +
                                    std::to_string(next[i]) + " and cannot apply position " +
                                    std::to_string(env.position));
@@ -189,11 +205,15 @@ es::Status ProjectionDb::Apply(std::span<const es::Envelope> envelopes) {
   if (!changed) return es::Status::Ok();
   for (size_t i = 0; i < n; ++i) {
     if (next[i] != impl_->checkpoints[i].load()) {
+      impl_->projections[i]->Finish(w);
       w.batch().Put(Impl::CheckpointKey(impl_->projections[i]->name()), EncodePosition(next[i]));
     }
   }
   rocksdb::Status s = w.Commit(impl_->options.sync);
-  if (!s.ok()) return FromRocks(s, "write projections");
+  if (!s.ok()) {
+    for (auto& p : impl_->projections) p->Forget();
+    return FromRocks(s, "write projections");
+  }
   for (size_t i = 0; i < n; ++i) impl_->checkpoints[i] = next[i];
   return es::Status::Ok();
 }
@@ -208,6 +228,7 @@ es::Status ProjectionDb::Drop(std::string_view projection) {
   if (s.ok()) s = batch.Put(Impl::CheckpointKey(projection), EncodePosition(0));
   if (s.ok()) s = impl_->db->Write(rocksdb::WriteOptions(), &batch);
   impl_->writer->Reset();
+  for (auto& p : impl_->projections) p->Forget();  // the writer's cache is gone for every projection
   if (!s.ok()) return FromRocks(s, "drop projection");
   impl_->checkpoints[i] = 0;
   return es::Status::Ok();

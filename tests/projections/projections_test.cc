@@ -171,7 +171,7 @@ TEST_CASE(
   f.history->Ok("C1tier1", core::ReturnClaim{ref, "Please attach the vaccination list"}, kNov + 6);
   f.CatchUp();
 
-  auto trail = ClaimAudit(*f.db, ref.claim_id);
+  auto trail = ClaimAudit(*f.db, *f.store, ref.claim_id);
   REQUIRE(trail.ok());
   std::vector<std::string> types;
   for (const AuditEntry& e : trail->entries) {
@@ -189,15 +189,15 @@ TEST_CASE(
   CHECK(returned.at("amount_pence").as_int64() == 12'000);
   CHECK(returned.at("evidence_in_force").as_array() == boost::json::array{boost::json::string(sha)});
 
-  auto user = UserAudit(*f.db, "c1tier1");
+  auto user = UserAudit(*f.db, *f.store, "c1tier1");
   REQUIRE(user.ok());
   REQUIRE(user->entries.size() == 1);
   CHECK(user->entries[0].position == trail->entries[7].position);
 
-  auto page = ClaimAudit(*f.db, ref.claim_id, "", 4);
+  auto page = ClaimAudit(*f.db, *f.store, ref.claim_id, "", 4);
   REQUIRE(page.ok());
   CHECK(page->entries.size() == 4);
-  auto rest = ClaimAudit(*f.db, ref.claim_id, page->next_cursor, 4);
+  auto rest = ClaimAudit(*f.db, *f.store, ref.claim_id, page->next_cursor, 4);
   REQUIRE(rest.ok());
   CHECK(rest->entries.size() == 4);
   CHECK(rest->next_cursor.empty());

@@ -152,5 +152,33 @@ TEST_CASE("a read-only open sees what the writer has flushed, beside the open wr
   CHECK(Checksums(**reader) == Checksums(*h.db));
 }
 
+TEST_CASE("a projection database of another format is emptied on open and rebuilt from the log") {
+  SmallHistory h;
+  const auto live = Checksums(*h.db);
+  const std::string dir = h.dir->Sub("older-projections");
+  {
+    auto db = ProjectionDb::Open(dir);
+    REQUIRE(db.ok());
+    Runner runner(*h.store, **db);
+    REQUIRE(runner.CatchUp().ok());
+    REQUIRE(Checksums(**db) == live);
+    // As a database written by another version of the ledger leaves it.
+    REQUIRE((*db)->rocks()->Put(rocksdb::WriteOptions(), "M|format", "1").ok());
+    REQUIRE((*db)->rocks()->Flush(rocksdb::FlushOptions()).ok());
+  }
+  auto read_only = ProjectionDb::OpenReadOnly(dir);
+  CHECK(read_only.status().code() == es::Status::Code::kCorruption);
+  CHECK(read_only.status().ToString().find("ledger rebuild") != std::string::npos);
+
+  auto db = ProjectionDb::Open(dir);
+  REQUIRE(db.ok());
+  CHECK((*db)->Applied() == 0u);
+  for (const std::string& name : ProjectionDb::ProjectionNames()) CHECK((*db)->Checkpoint(name) == 0u);
+  CHECK(Checksums(**db) != live);
+  Runner runner(*h.store, **db);
+  REQUIRE(runner.CatchUp().ok());
+  CHECK(Checksums(**db) == live);
+}
+
 }  // namespace
 }  // namespace ledger::projections

@@ -14,6 +14,7 @@
 #include <boost/json/object.hpp>
 
 #include "ledger/core/claim.h"
+#include "ledger/eventstore/event_store.h"
 #include "ledger/eventstore/status.h"
 #include "ledger/projections/projection_db.h"
 
@@ -139,12 +140,14 @@ struct AuditPage {
   Answered as_of;
 };
 // Every event of a claim in log order (every failed submission with its errors,
-// each decision with actor, tier, reason, evidence in force and amount).
-es::Result<AuditPage> ClaimAudit(const ProjectionDb& db, std::string_view claim_id, const std::string& cursor = "",
-                                 size_t limit = 1000, const AsOf& as_of = {});
+// each decision with actor, tier, reason, evidence in force and amount). The
+// projection keeps positions; the entries are read from `store`, the log the
+// projection database was fed from.
+es::Result<AuditPage> ClaimAudit(const ProjectionDb& db, es::EventStore& store, std::string_view claim_id,
+                                 const std::string& cursor = "", size_t limit = 1000, const AsOf& as_of = {});
 // Everything one person did, in log order.
-es::Result<AuditPage> UserAudit(const ProjectionDb& db, std::string_view username, const std::string& cursor = "",
-                                size_t limit = 1000, const AsOf& as_of = {});
+es::Result<AuditPage> UserAudit(const ProjectionDb& db, es::EventStore& store, std::string_view username,
+                                const std::string& cursor = "", size_t limit = 1000, const AsOf& as_of = {});
 
 // Resolves an AsOf against the applied log (clamped to what is applied).
 es::Result<Answered> ResolveAsOf(const ProjectionDb& db, const AsOf& as_of);

@@ -50,7 +50,9 @@
 namespace ledger::projections::keys {
 
 inline constexpr std::string_view kFormatKey = "M|format";
-inline constexpr std::string_view kFormatVersion = "1";
+// 2: audit entries are positions in the log (with a decision's context), not
+// copies of the events as JSON.
+inline constexpr std::string_view kFormatVersion = "2";
 inline constexpr std::string_view kCheckpointPrefix = "M|checkpoint|";
 
 // Projection names and their namespaces.

@@ -56,7 +56,9 @@ struct ProjectionDbOptions {
 
 class ProjectionDb {
  public:
-  // Opens or creates the database in `dir`.
+  // Opens or creates the database in `dir`. A database written in another
+  // format (by another version of the ledger) is emptied: every projection
+  // then starts from position 0 and is rebuilt from the log as it catches up.
   static es::Result<std::unique_ptr<ProjectionDb>> Open(const std::string& dir,
                                                         const ProjectionDbOptions& options = {});
   // Opens an existing database in `dir` for reading only, also while another
