@@ -61,6 +61,7 @@ fuzz:
 	done
 
 bench: build
+	@scripts/install-deps bench
 	$(BUILD)/benchmarks/eventstore_bench
 
 # The mechanical rules (includes per module, header list, function length,
