@@ -30,10 +30,38 @@ std::string ExecuteResult::Describe() const {
   return status().ToString();
 }
 
+std::optional<core::LoadedStream> CommandBus::Cached(const std::string& stream_id) {
+  std::string encoded;
+  {
+    std::lock_guard lock(states_mu_);
+    const std::string* found = states_.Find(stream_id);
+    if (found == nullptr) return std::nullopt;
+    encoded = *found;
+  }
+  return core::DecodeStreamState(encoded);
+}
+
+void CommandBus::Remember(const std::string& stream_id, const core::LoadedStream& stream) {
+  // The encoding leaves out an account's password hash (it is the read
+  // models' encoding); accounts are folded afresh (and their principals
+  // cached by version in LogAccountDirectory).
+  if (std::holds_alternative<core::AccountState>(stream.state)) return;
+  std::string encoded = core::EncodeStreamState(stream);
+  std::lock_guard lock(states_mu_);
+  if (states_.OverLimit()) states_.Clear();
+  states_.Put(stream_id, std::move(encoded));
+}
+
 es::Result<core::LoadedStream> CommandBus::LoadStream(const std::string& stream_id) {
-  auto events = store_.ReadStream(stream_id);
-  if (!events.ok()) return events.status();
   core::LoadedStream loaded{0, core::InitialState(stream_id)};
+  if (std::optional<core::LoadedStream> cached = Cached(stream_id)) {
+    auto version = store_.StreamVersion(stream_id);
+    if (!version.ok()) return version.status();
+    if (*version == cached->version) return std::move(*cached);
+    if (*version > cached->version) loaded = std::move(*cached);
+  }
+  auto events = store_.ReadStream(stream_id, loaded.version + 1);
+  if (!events.ok()) return events.status();
   for (const es::Envelope& env : *events) {
     auto event = core::Decode(env.type, env.schema_version, env.payload);
     if (!event.ok())
@@ -42,6 +70,7 @@ es::Result<core::LoadedStream> CommandBus::LoadStream(const std::string& stream_
     loaded.state = core::Evolve(std::move(loaded.state), event.value());
     loaded.version = env.stream_version;
   }
+  if (loaded.version > 0) Remember(stream_id, loaded);
   return loaded;
 }
 
@@ -116,7 +145,8 @@ ExecuteResult CommandBus::Execute(const core::CommandMeta& meta, const core::Com
 
 ExecuteResult CommandBus::ExecuteOnce(const core::CommandMeta& meta, const core::Command& command,
                                       const ExecuteOptions& options, const core::Loaded& preloaded) {
-  auto loaded = LoadFor(core::StreamsToRead(meta, command), preloaded);
+  const std::vector<std::string> read_ids = core::StreamsToRead(meta, command);
+  auto loaded = LoadFor(read_ids, preloaded);
   if (!loaded.ok()) return loaded.status();
   if (options.precondition) {
     auto it = loaded->find(options.precondition->stream_id);
@@ -147,7 +177,15 @@ ExecuteResult CommandBus::ExecuteOnce(const core::CommandMeta& meta, const core:
     executed.stream_versions.emplace_back(decision->writes[i].stream_id, appended->stream_versions[i]);
   // A duplicate append (the same command id raced in) stored nothing of ours:
   // what we decided is not what the store holds, so no state is claimed.
-  if (!appended->duplicate) executed.state = Evolved(std::move(loaded).value(), *decision, executed.stream_versions);
+  if (!appended->duplicate) {
+    executed.state = Evolved(std::move(loaded).value(), *decision, executed.stream_versions);
+    // The streams read, as this command left them: the next command on them
+    // finds them folded. (A stream written but not read is not known whole.)
+    for (const std::string& id : read_ids) {
+      if (const core::LoadedStream* stream = executed.StateOf(id); stream != nullptr && stream->version > 0)
+        Remember(id, *stream);
+    }
+  }
   return executed;
 }
 

@@ -21,7 +21,7 @@ Ledger::Ledger(std::unique_ptr<es::EventStore> store, std::unique_ptr<projection
     : options_(std::move(options)),
       store_(std::move(store)),
       db_(std::move(db)),
-      bus_(*store_),
+      bus_(*store_, options_.state_cache_bytes),
       runner_(*store_, *db_) {}
 
 Ledger::~Ledger() { runner_.Stop(); }

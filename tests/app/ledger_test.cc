@@ -31,7 +31,7 @@ struct SeededLedger : LedgerWorld {
 
 core::ClaimRef P1Claim(const std::string& id) { return {id, "P1", "C1", "SPEND", testing::November(3).ToString()}; }
 
-TEST_CASE("a command reads each stream it needs once, and the result carries their new state") {
+TEST_CASE("a command reads each stream it needs at most once, and the result carries their new state") {
   SeededLedger w;
   core::ClaimRef ref = P1Claim("C-once");
   REQUIRE(w.ledger().Execute(w.Meta("p1user"), core::CreateClaimDraft{ref, {{"cost", 12'345}}, {}}).ok());
@@ -44,20 +44,65 @@ TEST_CASE("a command reads each stream it needs once, and the result carries the
 
   std::vector<std::string> needed = core::StreamsToRead(meta, submit);
   std::map<std::string, int> reads = w.reads().Reads();
-  CHECK(reads.size() == needed.size());
-  for (const std::string& stream : needed) CHECK_MESSAGE(reads[stream] == 1, stream);
+  for (const std::string& stream : needed) CHECK_MESSAGE(reads[stream] <= 1, stream);
+  // The draft's command folded the claim, and no one has written it since.
+  CHECK(reads[core::ClaimStream("C-once")] == 0);
 
-  // The claim as the result carries it is the claim as the log now folds it.
+  // The claim as the result carries it is the claim as the log now folds it
+  // (a bus with nothing cached folds it from the first event).
   const Executed& executed = result.executed();
   const core::LoadedStream* now = executed.StateOf(core::ClaimStream("C-once"));
   REQUIRE(now != nullptr);
-  auto fresh = w.ledger().bus().LoadStream(core::ClaimStream("C-once"));
+  CommandBus cold(w.ledger().store());
+  auto fresh = cold.LoadStream(core::ClaimStream("C-once"));
   REQUIRE(fresh.ok());
   CHECK(now->version == fresh->version);
   CHECK(now->version == executed.VersionOf(core::ClaimStream("C-once")));
   CHECK(std::get<core::ClaimState>(now->state) == std::get<core::ClaimState>(fresh->state));
   CHECK(std::get<core::ClaimState>(now->state).status == core::ClaimStatus::kAwaitingTier1);
   CHECK(executed.state.size() == needed.size());
+}
+
+TEST_CASE("a stream the bus folded is not read again while unchanged, and moved on only its new events are read") {
+  SeededLedger w;
+  core::ClaimRef ref = P1Claim("C-cache");
+  const std::string stream = core::ClaimStream("C-cache");
+  REQUIRE(w.ledger().Execute(w.Meta("p1user"), core::CreateClaimDraft{ref, {{"cost", 400}}, {}}).ok());
+  auto before = w.ledger().bus().LoadStream(stream);
+  REQUIRE(before.ok());
+
+  // Another command path on the same log (as a second process would) moves
+  // the stream on behind the bus's back.
+  CommandBus other(w.ledger().store());
+  REQUIRE(other.Execute(w.Meta("p1user"), core::EnterClaimValues{ref, {{"cost", 650}}, {}}).ok());
+  REQUIRE(other.Execute(w.Meta("p1user"), core::SubmitClaim{ref}).ok());
+
+  w.reads().ResetReads();
+  auto after = w.ledger().bus().LoadStream(stream);
+  REQUIRE(after.ok());
+  CHECK(w.reads().Reads()[stream] == 1);
+  CHECK(w.reads().LastReadFrom()[stream] == before->version + 1);
+  auto fresh = CommandBus(w.ledger().store()).LoadStream(stream);
+  REQUIRE(fresh.ok());
+  CHECK(after->version == fresh->version);
+  CHECK(after->version > before->version);
+  CHECK(std::get<core::ClaimState>(after->state) == std::get<core::ClaimState>(fresh->state));
+  CHECK(std::get<core::ClaimState>(after->state).amount == 650);
+
+  w.reads().ResetReads();
+  REQUIRE(w.ledger().bus().LoadStream(stream).ok());
+  CHECK(w.reads().Reads().count(stream) == 0);
+
+  // An account is never taken from the cache: its password hash is not in
+  // the encoding the cache keeps.
+  auto account = w.ledger().bus().LoadStream(core::AccountStream("p1user"));
+  REQUIRE(account.ok());
+  CHECK_FALSE(std::get<core::AccountState>(account->state).password_hash.empty());
+  w.reads().ResetReads();
+  account = w.ledger().bus().LoadStream(core::AccountStream("p1user"));
+  REQUIRE(account.ok());
+  CHECK(w.reads().Reads()[core::AccountStream("p1user")] == 1);
+  CHECK_FALSE(std::get<core::AccountState>(account->state).password_hash.empty());
 }
 
 TEST_CASE("a stream the caller has just read is not read again, and a stale one is read afresh") {
@@ -83,7 +128,7 @@ TEST_CASE("a stream the caller has just read is not read again, and a stale one 
     w.reads().ResetReads();
     ExecuteResult result = w.ledger().Execute(w.Meta("p1user"), core::SubmitClaim{ref}, options);
     REQUIRE_MESSAGE(result.ok(), result.Describe());
-    CHECK(w.reads().Reads()[stream] == 1);
+    CHECK(w.reads().Reads()[stream] <= 1);  // the bus folded the edit when it made it
     CHECK(std::get<core::ClaimState>(result.executed().StateOf(stream)->state).amount == 700);
   }
 }
@@ -174,10 +219,8 @@ TEST_CASE("who may see an event is read from the read model of states, and from 
   const std::vector<es::Envelope> fresh = ClaimEvents(w, "C-new", later.executed().first_position);
   REQUIRE_FALSE(fresh.empty());
   REQUIRE(w.ledger().StreamState(core::ClaimStream("C-new"))->version == 0);
-  w.reads().ResetReads();
   CHECK(own.Visible(fresh.front()));
   CHECK_FALSE(other.Visible(fresh.front()));
-  CHECK(w.reads().Reads().at(core::ClaimStream("C-new")) >= 1);
 }
 
 }  // namespace

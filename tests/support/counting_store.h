@@ -24,9 +24,15 @@ class CountingStore final : public es::EventStore {
     std::lock_guard lock(mu_);
     return reads_;
   }
+  // Stream id -> the from_version of its last ReadStream since ResetReads().
+  std::map<std::string, uint64_t> LastReadFrom() const {
+    std::lock_guard lock(mu_);
+    return last_from_;
+  }
   void ResetReads() {
     std::lock_guard lock(mu_);
     reads_.clear();
+    last_from_.clear();
   }
 
   es::Result<es::AppendResult> Append(const es::AppendRequest& request) override { return inner_->Append(request); }
@@ -36,6 +42,7 @@ class CountingStore final : public es::EventStore {
     {
       std::lock_guard lock(mu_);
       ++reads_[stream_id];
+      last_from_[stream_id] = from_version;
     }
     return inner_->ReadStream(stream_id, from_version, max_count);
   }
@@ -87,6 +94,7 @@ class CountingStore final : public es::EventStore {
   std::unique_ptr<es::EventStore> inner_;
   mutable std::mutex mu_;
   std::map<std::string, int> reads_;
+  std::map<std::string, uint64_t> last_from_;
 };
 
 }  // namespace ledger::testing

@@ -261,7 +261,12 @@ void AddStoreMetrics(http::Metrics& metrics, app::Ledger& ledger) {
                      [log] { return static_cast<double>(log->Stats().batches); });
   metrics.AddGauge("ledger_fsync_batch_max_commands", "The most commands one fsync carried",
                    [log] { return static_cast<double>(log->Stats().max_batch_commands); });
-  AddMemoryGauges(metrics, "ledger_log", "the event log", [log] { return log->Memory(); });
+  // The command path's folded states are a cache in front of the log too.
+  AddMemoryGauges(metrics, "ledger_log", "the event log", [log, bus = &ledger.bus()] {
+    es::MemoryUsage usage = log->Memory();
+    usage.caches += bus->cache_bytes();
+    return usage;
+  });
   AddMemoryGauges(metrics, "ledger_projections", "the read models",
                   [read_models = &ledger.projections()] { return read_models->Memory(); });
   // The C library's heap (glibc mallinfo2, every arena): what is allocated now,
@@ -329,7 +334,8 @@ int RunServe(const CLI::App& app, const ServeArgs& args) {
   DataDir data(args.data);
   DemoClock clock;
   int exit_code = kExitOk;
-  auto store = OpenStoreForWriting(data, /*create_if_missing=*/true, &exit_code, &clock, cache_bytes / 3);
+  // A third for the log: half the store's caches, half the command path's folded states.
+  auto store = OpenStoreForWriting(data, /*create_if_missing=*/true, &exit_code, &clock, cache_bytes / 6);
   if (!store) return exit_code;
   std::error_code ec;
   std::filesystem::create_directories(data.evidence(), ec);
@@ -342,6 +348,7 @@ int RunServe(const CLI::App& app, const ServeArgs& args) {
   if (!db.ok()) return Fail(kExitFailed, "cannot open the read models: " + db.status().ToString());
   app::LedgerOptions ledger_options;
   ledger_options.evidence_dir = data.evidence();
+  ledger_options.state_cache_bytes = cache_bytes / 3 - cache_bytes / 6;
   app::Ledger ledger(std::move(store), std::move(db).value(), ledger_options);
   auto signing_key = app::OpenSigningKey(ledger.store(), data.signing_key());
   if (!signing_key.ok()) return Fail(kExitFailed, "cannot use the signing key: " + signing_key.status().message());
@@ -423,8 +430,9 @@ void RegisterServe(CLI::App& app, CommandRegistry& registry) {
                   "(0 = the descriptor limit less 256 kept for the stores and files)")
       ->capture_default_str();
   cmd->add_option("--cache-mib", args->cache_mib,
-                  "Memory for the ledger's own caches in front of RocksDB, in MiB: a third for the event store's, "
-                  "the rest for the read models' (each is emptied and refilled when it passes its share)")
+                  "Memory for the ledger's own caches in front of RocksDB, in MiB: a third for the event log's (the "
+                  "store's and the command path's folded states, half each), the rest for the read models' (each is "
+                  "emptied and refilled when it passes its share)")
       ->capture_default_str();
   cmd->add_option("--practices", args->practices, "The practices file the demo history is built from")
       ->capture_default_str()

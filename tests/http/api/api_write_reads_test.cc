@@ -35,14 +35,14 @@ void CheckAnswerIsTheClaimNow(ApiWorld& w, const std::string& user, const std::s
   CHECK(answer.Header("etag") == fresh.Header("etag"));
 }
 
-TEST_CASE("submitting a claim reads each stream once and answers with the claim as a GET then shows it") {
+TEST_CASE("submitting a claim reads each stream at most once and answers with the claim as a GET then shows it") {
   ApiWorld w;
   std::string id = w.Draft("p1user", 3, 12'345);
   Response answer;
   auto reads = ReadsOf(w, "p1user", "POST", "/api/v1/claims/" + id + "/submit", "", &answer);
   REQUIRE_MESSAGE(answer.status == 200, answer.body);
   CheckEachReadOnce(reads);
-  CHECK(reads.count(core::ClaimStream(id)) == 1);
+  CHECK(reads.count(core::ClaimStream(id)) == 0);  // the bus folded it when the draft was made
   CHECK(reads.count(core::AccountStream("p1user")) == 1);
   CHECK(Str(Json(answer), "status") != "Draft");
   CheckAnswerIsTheClaimNow(w, "p1user", id, answer);

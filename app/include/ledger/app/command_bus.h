@@ -12,12 +12,14 @@
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
 #include <variant>
 #include <vector>
 
+#include "ledger/base/clearing_cache.h"
 #include "ledger/core/domain.h"
 #include "ledger/eventstore/event_store.h"
 
@@ -85,23 +87,40 @@ struct ExecuteOptions {
 
 class CommandBus {
  public:
-  // REQUIRES: store outlives the bus.
-  explicit CommandBus(es::EventStore& store) : store_(store) {}
+  // REQUIRES: store outlives the bus. `state_cache_bytes`: memory for the
+  // folded states of recently used streams (see LoadStream).
+  explicit CommandBus(es::EventStore& store, uint64_t state_cache_bytes = 16ull << 20)
+      : store_(store), states_(state_cache_bytes) {}
 
   ExecuteResult Execute(const core::CommandMeta& meta, const core::Command& command,
                         const ExecuteOptions& options = {});
 
   // Reads and folds the given streams (what Execute does before deciding).
   es::Result<core::Loaded> Load(const std::vector<std::string>& stream_ids);
-  // Reads and folds one stream.
+  // Reads and folds one stream. A stream folded before is taken from the
+  // bus's cache of folded states, kept by stream version: unchanged (one point
+  // read of its version), it is not read again; moved on, only its newer
+  // events are read and folded onto the cached state. The log is append-only,
+  // so the state at a version never changes. Accounts are not cached (their
+  // password hashes stay out of the encoding the cache keeps).
   es::Result<core::LoadedStream> LoadStream(const std::string& stream_id);
+
+  // The heap the cache of folded states holds (any thread).
+  uint64_t cache_bytes() const { return states_.bytes(); }
 
  private:
   ExecuteResult ExecuteOnce(const core::CommandMeta& meta, const core::Command& command, const ExecuteOptions& options,
                             const core::Loaded& preloaded);
   // Each of `stream_ids` once: from `preloaded` when there, else read and folded.
   es::Result<core::Loaded> LoadFor(const std::vector<std::string>& stream_ids, const core::Loaded& preloaded);
+  std::optional<core::LoadedStream> Cached(const std::string& stream_id);
+  void Remember(const std::string& stream_id, const core::LoadedStream& stream);
+
   es::EventStore& store_;
+  // Stream id -> core::EncodeStreamState of its folded state (kept encoded, so
+  // that the heap it holds is counted exactly); emptied when over its budget.
+  std::mutex states_mu_;
+  base::ClearingCache<std::string> states_;
 };
 
 // Encodes one command's decision as an event-store append request.

@@ -49,6 +49,8 @@ struct LedgerOptions {
   std::function<core::Timestamp()> clock;
   // How long Execute waits for the read models before answering anyway.
   std::chrono::milliseconds projection_wait{5'000};
+  // Memory for the command path's folded states (CommandBus::LoadStream).
+  uint64_t state_cache_bytes = 16ull << 20;
 };
 
 class Ledger {
