@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <thread>
 
 #include "ledger/base/hex.h"
@@ -69,6 +70,10 @@ class ProjectionDb::Impl {
   };
   std::array<Lane, 2> lanes;
   std::atomic<uint64_t> undecodable{0};
+  // Held exclusively while a batch is written and its checkpoints published
+  // (the atomics above), shared while a reader takes a snapshot and reads
+  // them: a snapshot's position is then known without reading the database.
+  mutable std::shared_mutex publish_mu;
 
   bool writable() const { return lanes[0].writer != nullptr; }
   void ForgetAll() {
@@ -97,6 +102,7 @@ class ProjectionDb::Impl {
       changed = true;
     }
     if (!changed) return es::Status::Ok();
+    std::unique_lock publish(publish_mu);
     rocksdb::Status s = w.Commit(options.sync);
     if (!s.ok()) {
       for (size_t i : lane.projections) projections[i]->Forget();
@@ -284,6 +290,7 @@ es::Status ProjectionDb::Drop(std::string_view projection) {
   rocksdb::WriteBatch batch;
   rocksdb::Status s = batch.DeleteRange(std::string(ns), PrefixEnd(ns));
   if (s.ok()) s = batch.Put(Impl::CheckpointKey(projection), EncodePosition(0));
+  std::unique_lock publish(impl_->publish_mu);
   if (s.ok()) s = impl_->db->Write(rocksdb::WriteOptions(), &batch);
   for (Impl::Lane& lane : impl_->lanes) lane.writer->Reset();
   impl_->ForgetAll();  // the writers' caches are gone for every projection
@@ -321,6 +328,12 @@ es::Result<std::string> ProjectionDb::Checksum(std::string_view projection) cons
 uint64_t ProjectionDb::undecodable_events() const { return impl_->undecodable.load(); }
 
 rocksdb::DB* ProjectionDb::rocks() const { return impl_->db.get(); }
+
+const rocksdb::Snapshot* ProjectionDb::SnapshotApplied(uint64_t* applied) const {
+  std::shared_lock publish(impl_->publish_mu);
+  *applied = Applied();
+  return impl_->db->GetSnapshot();
+}
 
 es::MemoryUsage ProjectionDb::Memory() const {
   es::MemoryUsage out;

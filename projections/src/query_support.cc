@@ -22,15 +22,11 @@ es::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
 es::Result<std::unique_ptr<ReadView>> ReadView::Open(const ProjectionDb& db, const AsOf& as_of) {
   std::unique_ptr<ReadView> view(new ReadView());
   view->db_ = db.rocks();
-  view->snapshot_ = view->db_->GetSnapshot();
+  // What the snapshot has applied: the lowest checkpoint it holds, as the
+  // database published it when the snapshot was taken.
+  uint64_t applied = 0;
+  view->snapshot_ = db.SnapshotApplied(&applied);
   view->options_.snapshot = view->snapshot_;
-
-  // What the snapshot has applied: the lowest checkpoint it holds.
-  uint64_t applied = UINT64_MAX;
-  for (const std::string& name : ProjectionDb::ProjectionNames()) {
-    std::optional<std::string> v = view->Get(std::string(keys::kCheckpointPrefix) + name);
-    applied = std::min<uint64_t>(applied, v && v->size() == 8 ? ReadBE64(*v) : 0);
-  }
   view->checkpoint_min_ = applied;
   uint64_t position = applied;
   if (as_of.position) position = std::min(*as_of.position, applied);

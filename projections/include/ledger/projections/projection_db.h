@@ -26,7 +26,8 @@
 
 namespace rocksdb {
 class DB;
-}
+class Snapshot;
+}  // namespace rocksdb
 
 namespace ledger::projections {
 
@@ -99,6 +100,10 @@ class ProjectionDb {
 
   // For the query code in this module only.
   rocksdb::DB* rocks() const;
+  // A snapshot of the database (release it with rocks()->ReleaseSnapshot) and,
+  // in *applied, the position it has applied (its lowest checkpoint): taken
+  // together, so that no batch is written between them. Costs no read.
+  const rocksdb::Snapshot* SnapshotApplied(uint64_t* applied) const;
 
  private:
   class Impl;
