@@ -49,19 +49,64 @@ CivilDate CivilFromDays(int32_t z) {
 
 int32_t DayOf(int64_t micros) { return static_cast<int32_t>(FloorDiv(micros, kMicrosPerDay)); }
 
-std::string FormatRfc3339Micros(int64_t micros) {
-  TimeOfDay t = TimeOfDayOf(micros);
-  return fmt::format("{}T{:02}:{:02}:{:02}.{:06}Z", FormatDate(CivilFromDays(DayOf(micros))), t.hour, t.minute,
-                     t.second, t.micros);
+namespace {
+
+// Writes `value` (>= 0) as exactly `width` decimal digits, zero-padded.
+char* PutDigits(char* out, int64_t value, int width) {
+  for (int i = width - 1; i >= 0; --i) {
+    out[i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+  return out + width;
 }
 
-std::string FormatRfc3339Seconds(int64_t micros) {
-  TimeOfDay t = TimeOfDayOf(micros);
-  return fmt::format("{}T{:02}:{:02}:{:02}Z", FormatDate(CivilFromDays(DayOf(micros))), t.hour, t.minute, t.second);
+// "YYYY-MM-DD" into out (10 characters); the year in 0..9999.
+char* PutDate(char* out, const CivilDate& date) {
+  out = PutDigits(out, date.year, 4);
+  *out++ = '-';
+  out = PutDigits(out, date.month, 2);
+  *out++ = '-';
+  return PutDigits(out, date.day, 2);
 }
+
+bool FourDigitYear(const CivilDate& date) { return date.year >= 0 && date.year <= 9999; }
+
+// "YYYY-MM-DDTHH:MM:SS" then `tail`, written digit by digit: the answers of
+// the API carry many timestamps, and a general formatter costs several times
+// more per field.
+std::string FormatRfc3339(int64_t micros, bool with_micros) {
+  const CivilDate date = CivilFromDays(DayOf(micros));
+  const TimeOfDay t = TimeOfDayOf(micros);
+  if (!FourDigitYear(date)) {
+    std::string out = fmt::format("{}T{:02}:{:02}:{:02}", FormatDate(date), t.hour, t.minute, t.second);
+    return out + (with_micros ? fmt::format(".{:06}Z", t.micros) : "Z");
+  }
+  std::string out(with_micros ? 27 : 20, 'Z');
+  char* p = PutDate(out.data(), date);
+  *p++ = 'T';
+  p = PutDigits(p, t.hour, 2);
+  *p++ = ':';
+  p = PutDigits(p, t.minute, 2);
+  *p++ = ':';
+  p = PutDigits(p, t.second, 2);
+  if (with_micros) {
+    *p++ = '.';
+    PutDigits(p, t.micros, 6);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string FormatRfc3339Micros(int64_t micros) { return FormatRfc3339(micros, /*with_micros=*/true); }
+
+std::string FormatRfc3339Seconds(int64_t micros) { return FormatRfc3339(micros, /*with_micros=*/false); }
 
 std::string FormatDate(const CivilDate& date) {
-  return fmt::format("{:04}-{:02}-{:02}", date.year, date.month, date.day);
+  if (!FourDigitYear(date)) return fmt::format("{:04}-{:02}-{:02}", date.year, date.month, date.day);
+  std::string out(10, '-');
+  PutDate(out.data(), date);
+  return out;
 }
 
 std::string FormatYearMonth(int year, int month) { return fmt::format("{:04}-{:02}", year, month); }

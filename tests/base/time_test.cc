@@ -31,6 +31,13 @@ TEST_CASE("timestamps are formatted as RFC 3339 in UTC, to the microsecond or th
   CHECK(FormatRfc3339Seconds(-1) == "1969-12-31T23:59:59Z");
   CHECK(FormatDate({2026, 4, 3}) == "2026-04-03");
   CHECK(FormatYearMonth(987, 11) == "0987-11");
+  // Every field zero-padded, up to the widest four-digit year, and past it.
+  CHECK(FormatDate({987, 1, 2}) == "0987-01-02");
+  CHECK(FormatRfc3339Micros(Utc(9999, 12, 31, 23, 59, 59, 999'999)) == "9999-12-31T23:59:59.999999Z");
+  CHECK(FormatRfc3339Seconds(Utc(1, 2, 3, 4, 5, 6)) == "0001-02-03T04:05:06Z");
+  CHECK(FormatRfc3339Micros(Utc(10000, 1, 1)) == "10000-01-01T00:00:00.000000Z");
+  CHECK(FormatRfc3339Seconds(Utc(10000, 1, 1)) == "10000-01-01T00:00:00Z");
+  CHECK(FormatDate({10000, 1, 1}) == "10000-01-01");
 }
 
 TEST_CASE("British Summer Time runs from 01:00 UTC on the last Sunday of March to the last Sunday of October") {
