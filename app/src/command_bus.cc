@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "ledger/core/codec.h"
 
 namespace ledger::app {
@@ -179,11 +181,12 @@ ExecuteResult CommandBus::ExecuteOnce(const core::CommandMeta& meta, const core:
   // what we decided is not what the store holds, so no state is claimed.
   if (!appended->duplicate) {
     executed.state = Evolved(std::move(loaded).value(), *decision, executed.stream_versions);
-    // The streams read, as this command left them: the next command on them
-    // finds them folded. (A stream written but not read is not known whole.)
-    for (const std::string& id : read_ids) {
-      if (const core::LoadedStream* stream = executed.StateOf(id); stream != nullptr && stream->version > 0)
-        Remember(id, *stream);
+    // The streams this command read and wrote, as it left them: the next
+    // command on them finds them folded. A stream only read is cached as it
+    // was read already; one written but not read is not known whole.
+    for (const auto& [id, version] : executed.stream_versions) {
+      if (std::find(read_ids.begin(), read_ids.end(), id) == read_ids.end()) continue;
+      if (const core::LoadedStream* stream = executed.StateOf(id)) Remember(id, *stream);
     }
   }
   return executed;
