@@ -25,6 +25,9 @@ namespace {
 
 constexpr uint64_t kProgressEvery = 1 << 16;
 
+// Scans of fewer events than this are read without ScanReadOptions' read-ahead.
+constexpr uint64_t kReadAheadFromEvents = 64;
+
 // Verify works on chunks of consecutive stored events. Each event carries its
 // own prev_hash, so a chunk's hashes can be recomputed without the chunks
 // before it; chunks are checked on worker threads while the iterator reads
@@ -273,10 +276,14 @@ Result<std::vector<Envelope>> StoreDb::ReadStream(const std::string& stream_id, 
 }
 
 Status StoreDb::ScanStored(uint64_t from, uint64_t to, const std::function<bool(uint64_t, std::string_view)>& visit,
-                           const rocksdb::Snapshot* snapshot) const {
+                           const rocksdb::Snapshot* snapshot, uint64_t at_most) const {
   std::string upper_key = to == UINT64_MAX ? std::string() : format::PositionKey(to + 1);
   rocksdb::Slice upper(upper_key);
-  rocksdb::ReadOptions read = ScanReadOptions();
+  // A few events (one for an audit entry or a proof's event) would pay for
+  // the scan's 2 MiB of read-ahead many times over.
+  const uint64_t span = to < from ? 0 : to - from;
+  rocksdb::ReadOptions read = std::min(span, at_most) < kReadAheadFromEvents ? rocksdb::ReadOptions()
+                                                                             : ScanReadOptions();
   read.snapshot = snapshot;
   if (!upper_key.empty()) read.iterate_upper_bound = &upper;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, cf(Cf::kEvents)));
@@ -292,14 +299,17 @@ Result<std::vector<Envelope>> StoreDb::ReadAll(uint64_t from_position, size_t ma
   std::vector<Envelope> out;
   if (max_count == 0) return out;
   Status decode_error;
-  Status s = ScanStored(std::max<uint64_t>(from_position, 1), UINT64_MAX, [&](uint64_t pos, std::string_view v) {
-    out.emplace_back();
-    if (Status d = DecodeEnvelope(v, &out.back()); !d.ok()) {
-      decode_error = Status::Corruption("position " + std::to_string(pos) + ": " + d.message());
-      return false;
-    }
-    return out.size() < max_count;
-  });
+  Status s = ScanStored(
+      std::max<uint64_t>(from_position, 1), UINT64_MAX,
+      [&](uint64_t pos, std::string_view v) {
+        out.emplace_back();
+        if (Status d = DecodeEnvelope(v, &out.back()); !d.ok()) {
+          decode_error = Status::Corruption("position " + std::to_string(pos) + ": " + d.message());
+          return false;
+        }
+        return out.size() < max_count;
+      },
+      /*snapshot=*/nullptr, max_count);
   if (!s.ok()) return s;
   if (!decode_error.ok()) return decode_error;
   return out;

@@ -84,8 +84,10 @@ class StoreDb {
 
  private:
   // Iterates stored events with from <= position <= to (to = UINT64_MAX: all).
+  // `at_most`: how many events the caller will take at most (it stops the
+  // visit after them); a short read is made without the long scans' read-ahead.
   Status ScanStored(uint64_t from, uint64_t to, const std::function<bool(uint64_t, std::string_view)>& visit,
-                    const rocksdb::Snapshot* snapshot = nullptr) const;
+                    const rocksdb::Snapshot* snapshot = nullptr, uint64_t at_most = UINT64_MAX) const;
   // The stored hash of position - 1 (zeros for position 1).
   Status PreviousHash(uint64_t position, const rocksdb::Snapshot* snapshot, Hash* out) const;
   // A meta record laid out like meta/head; Head{} when absent.
