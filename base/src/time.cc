@@ -1,6 +1,9 @@
 #include "ledger/base/time.h"
 
+#include <date/tz.h>
 #include <fmt/format.h>
+
+#include <chrono>
 
 namespace ledger::base {
 namespace {
@@ -18,10 +21,15 @@ TimeOfDay TimeOfDayOf(int64_t micros) {
 }
 
 // 01:00 UTC on the last Sunday of a 31-day month (March, October).
-int64_t LastSundayAtOneUtc(int year, int month) {
-  int32_t last = DaysFromCivil({year, month, 31});
-  int weekday = ((last + 4) % 7 + 7) % 7;  // 0 = Sunday; 1970-01-01 was a Thursday
-  return static_cast<int64_t>(last - weekday) * kMicrosPerDay + kMicrosPerHour;
+// Europe/London in the system's time-zone database (Debian's tzdata), looked
+// up once.
+const date::time_zone& London() {
+  static const date::time_zone* const zone = date::locate_zone("Europe/London");
+  return *zone;
+}
+
+date::sys_info LondonAt(int64_t utc_micros) {
+  return London().get_info(date::sys_time<std::chrono::microseconds>(std::chrono::microseconds(utc_micros)));
 }
 
 }  // namespace
@@ -111,11 +119,10 @@ std::string FormatDate(const CivilDate& date) {
 
 std::string FormatYearMonth(int year, int month) { return fmt::format("{:04}-{:02}", year, month); }
 
-bool IsBritishSummerTime(int64_t utc_micros) {
-  int year = CivilFromDays(DayOf(utc_micros)).year;
-  return utc_micros >= LastSundayAtOneUtc(year, 3) && utc_micros < LastSundayAtOneUtc(year, 10);
-}
+bool IsBritishSummerTime(int64_t utc_micros) { return LondonAt(utc_micros).save != std::chrono::minutes(0); }
 
-int64_t UkLocalTime(int64_t utc_micros) { return utc_micros + (IsBritishSummerTime(utc_micros) ? kMicrosPerHour : 0); }
+int64_t UkLocalTime(int64_t utc_micros) {
+  return utc_micros + std::chrono::duration_cast<std::chrono::microseconds>(LondonAt(utc_micros).offset).count();
+}
 
 }  // namespace ledger::base

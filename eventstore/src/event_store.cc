@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -47,6 +48,10 @@ struct GroupState {
   uint64_t events = 0;
   uint64_t commands_written = 0;
 };
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
 
 bool IsLockError(const rocksdb::Status& s) {
   std::string text = s.ToString();
@@ -143,6 +148,7 @@ class RocksEventStore final : public EventStore {
     if (options_.read_only) return Status::Invalid("the store at " + db_->dir() + " is open read-only");
     if (Status refused = RefusedByVerification(); !refused.ok()) return refused;
     if (Status s = ValidateAppend(request, options_); !s.ok()) return s;
+    const auto called = std::chrono::steady_clock::now();
     PendingAppend pending;
     pending.request = &request;
     {
@@ -169,6 +175,8 @@ class RocksEventStore final : public EventStore {
       writer_active_ = false;
       done_cv_.notify_all();
     }
+    lock.unlock();
+    histograms_.append_seconds.Observe(SecondsSince(called));
     return std::move(pending.result);
   }
 
@@ -298,6 +306,8 @@ class RocksEventStore final : public EventStore {
     return out;
   }
 
+  const WriteHistograms& Histograms() const override { return histograms_; }
+
   MemoryUsage Memory() const override {
     MemoryUsage out;
     rocksdb::DB* db = db_->db();
@@ -341,7 +351,9 @@ class RocksEventStore final : public EventStore {
       g.batch.Put(db_->cf(Cf::kMeta), format::kMetaHeadKey, head_value);
       rocksdb::WriteOptions write;
       write.sync = options_.sync;
+      const auto writing = std::chrono::steady_clock::now();
       rocksdb::Status s = db_->db()->Write(write, &g.batch);
+      histograms_.write_seconds.Observe(SecondsSince(writing));
       if (!s.ok()) {
         // Nothing of this group is acknowledged, and nothing more is written
         // until the store is reopened (see CheckWritable).
@@ -358,6 +370,7 @@ class RocksEventStore final : public EventStore {
       frontier_ = std::move(g.frontier);
       db_->PublishHead(g.head, options_.merkle_tree ? std::optional<Hash>(frontier_.Root()) : std::nullopt);
       batches_.fetch_add(1);
+      histograms_.batch_commands.Observe(static_cast<double>(g.commands_written));
       events_.fetch_add(g.events);
       uint64_t prev_max = max_batch_commands_.load();
       while (prev_max < g.commands_written &&
@@ -530,6 +543,7 @@ class RocksEventStore final : public EventStore {
   base::ClearingCache<CommandRecord> command_cache_;
 
   std::atomic<uint64_t> appends_{0}, events_{0}, batches_{0}, max_batch_commands_{0};
+  WriteHistograms histograms_;
 
   std::mutex integrity_mu_;
   IntegrityState integrity_;  // what VerifyNewEvents found

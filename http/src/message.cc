@@ -1,32 +1,17 @@
 #include "ledger/http/message.h"
 
+#include <boost/asio/ip/address.hpp>
 #include <boost/json/serialize.hpp>
+#include <boost/url/parse.hpp>
+#include <boost/url/parse_query.hpp>
+#include <boost/url/pct_string_view.hpp>
 
-#include "ledger/base/hex.h"
+#include <algorithm>
 
 namespace ledger::http {
 namespace {
 
 char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-// Percent-decoding, with '+' as a space when `plus_is_space`.
-std::string Decode(std::string_view in, bool plus_is_space) {
-  std::string out;
-  out.reserve(in.size());
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    const char c = in[i];
-    if (c == '+' && plus_is_space) {
-      out.push_back(' ');
-    } else if (c == '%' && i + 2 < in.size() && base::HexDigitValue(in[i + 1]) >= 0 &&
-               base::HexDigitValue(in[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(base::HexDigitValue(in[i + 1]) * 16 + base::HexDigitValue(in[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -34,11 +19,47 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
+// An IP address in one spelling ("::ffff:10.0.0.1" is "10.0.0.1"); "" for
+// what is not an address.
+std::string CanonicalAddress(std::string_view text) {
+  boost::system::error_code ec;
+  boost::asio::ip::address address = boost::asio::ip::make_address(Trim(text), ec);
+  if (ec) return {};
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    return boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6()).to_string();
+  }
+  return address.to_string();
+}
+
 }  // namespace
 
-std::string PercentDecode(std::string_view in) { return Decode(in, false); }
+void ApplyTrustedProxy(Request& request, const std::vector<std::string>& trusted) {
+  if (trusted.empty()) return;
+  std::vector<std::string> proxies;
+  for (const std::string& t : trusted) proxies.push_back(CanonicalAddress(t));
+  auto is_proxy = [&](std::string_view address) {
+    std::string canonical = CanonicalAddress(address);
+    return !canonical.empty() && std::find(proxies.begin(), proxies.end(), canonical) != proxies.end();
+  };
+  if (!is_proxy(request.remote_address)) return;
+  if (HeaderNameEquals(Trim(request.Header("x-forwarded-proto")), "https")) request.tls = true;
+  // X-Forwarded-For: client, proxy1, proxy2 (each proxy appends the address it
+  // saw): from the right, the first address that is not a proxy of ours.
+  std::string_view chain = request.Header("x-forwarded-for");
+  while (!chain.empty()) {
+    size_t comma = chain.rfind(',');
+    std::string_view hop = Trim(comma == std::string_view::npos ? chain : chain.substr(comma + 1));
+    chain = comma == std::string_view::npos ? std::string_view{} : chain.substr(0, comma);
+    if (is_proxy(hop)) continue;
+    if (std::string client = CanonicalAddress(hop); !client.empty()) request.remote_address = client;
+    return;
+  }
+}
 
-std::string DecodeFormComponent(std::string_view in) { return Decode(in, true); }
+std::string PercentDecode(std::string_view in) {
+  auto valid = boost::urls::make_pct_string_view(in);
+  return valid ? valid->decode() : std::string(in);
+}
 
 std::string PercentEncode(std::string_view in, std::string_view keep) {
   static constexpr char kDigits[] = "0123456789ABCDEF";
@@ -54,19 +75,19 @@ std::string PercentEncode(std::string_view in, std::string_view keep) {
   return out;
 }
 
-std::vector<std::pair<std::string, std::string>> ParseUrlEncoded(std::string_view text) {
+std::optional<std::vector<std::pair<std::string, std::string>>> ParseUrlEncoded(std::string_view text) {
+  auto params = boost::urls::parse_query(text);
+  if (!params) return std::nullopt;
+  const boost::urls::encoding_opts plus_is_space(/*space_as_plus=*/true);
   std::vector<std::pair<std::string, std::string>> pairs;
-  while (!text.empty()) {
-    std::size_t amp = text.find('&');
-    std::string_view pair = text.substr(0, amp);
-    text = amp == std::string_view::npos ? std::string_view{} : text.substr(amp + 1);
-    if (pair.empty()) continue;
-    std::size_t eq = pair.find('=');
-    pairs.emplace_back(DecodeFormComponent(pair.substr(0, eq)),
-                       eq == std::string_view::npos ? std::string() : DecodeFormComponent(pair.substr(eq + 1)));
+  for (const boost::urls::param_pct_view& param : *params) {
+    if (param.key.empty() && !param.has_value) continue;  // "a=1&&b": the empty pair between
+    pairs.emplace_back(param.key.decode(plus_is_space), param.has_value ? param.value.decode(plus_is_space) : "");
   }
   return pairs;
 }
+
+bool IsValidTarget(std::string_view target) { return boost::urls::parse_origin_form(target).has_value(); }
 
 bool HeaderNameEquals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -102,7 +123,9 @@ std::string_view Request::RawQuery() const {
 }
 
 std::string Request::Query(std::string_view name) const {
-  for (auto& [key, value] : ParseUrlEncoded(RawQuery())) {
+  auto pairs = ParseUrlEncoded(RawQuery());
+  if (!pairs) return {};
+  for (auto& [key, value] : *pairs) {
     if (key == name) return std::move(value);
   }
   return {};

@@ -37,35 +37,21 @@ std::string FormatValue(double v) {
   return fmt::format("{}", v);
 }
 
-}  // namespace
-
-Histogram::Histogram(std::vector<double> bounds)
-    : bounds_(std::move(bounds)), counts_(new std::atomic<uint64_t>[bounds_.size() + 1]) {
-  for (std::size_t i = 0; i <= bounds_.size(); ++i) counts_[i] = 0;
-}
-
-void Histogram::Observe(double value) {
-  std::size_t i = 0;
-  while (i < bounds_.size() && value > bounds_[i]) ++i;
-  counts_[i].fetch_add(1, std::memory_order_relaxed);
-  count_.fetch_add(1, std::memory_order_relaxed);
-  double old = sum_.load(std::memory_order_relaxed);
-  while (!sum_.compare_exchange_weak(old, old + value, std::memory_order_relaxed)) {
-  }
-}
-
-void Histogram::Render(std::string& out, std::string_view name, std::string_view labels) const {
+// Appends the _bucket/_sum/_count lines of a histogram named `name`, with
+// extra labels (`route="/x"`; empty for none).
+void RenderHistogram(std::string& out, const Histogram& histogram, std::string_view name, std::string_view labels) {
+  Histogram::Reading r = histogram.Read();
   std::string sep = labels.empty() ? "" : ",";
-  uint64_t cumulative = 0;
-  for (std::size_t i = 0; i <= bounds_.size(); ++i) {
-    cumulative += counts_[i].load(std::memory_order_relaxed);
-    std::string le = i < bounds_.size() ? FormatValue(bounds_[i]) : "+Inf";
-    out += fmt::format("{}_bucket{{{}{}le=\"{}\"}} {}\n", name, labels, sep, le, cumulative);
+  for (std::size_t i = 0; i < r.cumulative.size(); ++i) {
+    std::string le = i < r.bounds.size() ? FormatValue(r.bounds[i]) : "+Inf";
+    out += fmt::format("{}_bucket{{{}{}le=\"{}\"}} {}\n", name, labels, sep, le, r.cumulative[i]);
   }
   std::string braces = labels.empty() ? "" : fmt::format("{{{}}}", labels);
-  out += fmt::format("{}_sum{} {}\n", name, braces, FormatValue(sum_.load(std::memory_order_relaxed)));
-  out += fmt::format("{}_count{} {}\n", name, braces, cumulative);
+  out += fmt::format("{}_sum{} {}\n", name, braces, FormatValue(r.sum));
+  out += fmt::format("{}_count{} {}\n", name, braces, r.cumulative.back());
 }
+
+}  // namespace
 
 Metrics::Metrics() = default;
 
@@ -106,10 +92,22 @@ Histogram& Metrics::AddHistogram(std::string name, std::string help, std::vector
   std::lock_guard lock(mu_);
   auto it = histograms_.find(name);
   if (it == histograms_.end()) {
-    it = histograms_.emplace(std::move(name), Owned{std::move(help), std::make_unique<Histogram>(std::move(bounds))})
-             .first;
+    auto owned = std::make_unique<Histogram>(std::move(bounds));
+    const Histogram* histogram = owned.get();
+    it = histograms_.emplace(std::move(name), Owned{std::move(help), std::move(owned), histogram}).first;
   }
-  return *it->second.histogram;
+  return *it->second.owned;
+}
+
+void Metrics::AddHistogram(std::string name, std::string help, const Histogram& borrowed) {
+  std::lock_guard lock(mu_);
+  histograms_[std::move(name)] = Owned{std::move(help), nullptr, &borrowed};
+}
+
+void Metrics::AddGaugeFamily(std::string name, std::string help,
+                             std::function<std::vector<std::pair<std::string, double>>()> read) {
+  std::lock_guard lock(mu_);
+  families_[std::move(name)] = Family{std::move(help), std::move(read)};
 }
 
 std::string Metrics::Render() const {
@@ -125,7 +123,8 @@ std::string Metrics::Render() const {
   out += "# HELP ledger_http_request_duration_seconds Time from request read to response ready, by route.\n";
   out += "# TYPE ledger_http_request_duration_seconds histogram\n";
   for (const auto& [route, histogram] : latency_) {
-    histogram->Render(out, "ledger_http_request_duration_seconds", fmt::format("route=\"{}\"", EscapeLabel(route)));
+    RenderHistogram(out, *histogram, "ledger_http_request_duration_seconds",
+                    fmt::format("route=\"{}\"", EscapeLabel(route)));
   }
   for (const auto& [name, cb] : callbacks_) {
     std::string braces = cb.labels.empty() ? "" : fmt::format("{{{}}}", cb.labels);
@@ -134,7 +133,13 @@ std::string Metrics::Render() const {
   }
   for (const auto& [name, owned] : histograms_) {
     out += fmt::format("# HELP {} {}\n# TYPE {} histogram\n", name, owned.help, name);
-    owned.histogram->Render(out, name, "");
+    RenderHistogram(out, *owned.histogram, name, "");
+  }
+  for (const auto& [name, family] : families_) {
+    out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n", name, family.help, name);
+    for (const auto& [labels, value] : family.read()) {
+      out += fmt::format("{}{{{}}} {}\n", name, labels, FormatValue(value));
+    }
   }
   return out;
 }

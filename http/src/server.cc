@@ -9,12 +9,14 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include <sys/resource.h>
 
@@ -30,6 +32,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <type_traits>
 #include <unordered_map>
 
 #include "ledger/http/metrics.h"
@@ -69,7 +72,7 @@ std::size_t DefaultMaxConnections() {
 
 namespace {
 
-class Session;
+class Connection;
 
 // Connection figures for /metrics; shared with the registry's callbacks so
 // they stay valid however long the Context outlives the server.
@@ -102,10 +105,10 @@ struct Shared {
   std::shared_ptr<ConnectionStats> stats = std::make_shared<ConnectionStats>();
   std::atomic<bool> stopping{false};
   std::mutex mu;
-  std::unordered_map<Session*, std::weak_ptr<Session>> sessions;  // guarded by mu
+  std::unordered_map<Connection*, std::weak_ptr<Connection>> sessions;  // guarded by mu
   // Sessions waiting for a request's first byte, oldest first (keyed by a
   // serial taken when they became idle); guarded by mu.
-  std::map<uint64_t, std::weak_ptr<Session>> idle;
+  std::map<uint64_t, std::weak_ptr<Connection>> idle;
   uint64_t idle_serial = 0;  // guarded by mu
   std::size_t shedding = 0;  // sessions told to close but not yet gone; guarded by mu
   std::shared_ptr<StreamStats> streams = std::make_shared<StreamStats>();
@@ -241,12 +244,52 @@ class StreamWriter : public SseWriter {
   std::vector<std::function<void()>> on_close_;
 };
 
-class Session : public std::enable_shared_from_this<Session> {
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+// One connection as the server-wide lists hold it, whatever its stream
+// (plain TCP or TLS): the listener sheds idle ones and shuts all down.
+class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Session(tcp::socket&& socket, Shared& shared)
-      : stream_(std::move(socket)), shared_(shared), heartbeat_(stream_.get_executor()) {
+  virtual ~Connection() = default;
+  virtual void PostShutdown() = 0;
+
+  // Takes the oldest idle session out of the idle list and tells it to close;
+  // false when none is idle. REQUIRES shared.mu is held.
+  static bool ShedOldestIdleLocked(Shared& shared) {
+    while (!shared.idle.empty()) {
+      auto oldest = shared.idle.begin();
+      std::shared_ptr<Connection> victim = oldest->second.lock();
+      shared.idle.erase(oldest);
+      if (!victim) continue;
+      victim->idle_key_ = 0;
+      victim->shed_ = true;
+      ++shared.shedding;
+      ++shared.stats->shed;
+      victim->PostCloseIfIdle();
+      return true;
+    }
+    return false;
+  }
+
+ protected:
+  virtual void PostCloseIfIdle() = 0;
+
+  uint64_t idle_key_ = 0;  // this session's key in shared_.idle, 0 when not idle; guarded by Shared::mu
+  bool shed_ = false;      // told to close to make room; guarded by Shared::mu
+};
+
+// One connection over Stream: beast::tcp_stream, or TlsStream when the server
+// has a certificate (the TLS handshake comes first, within read_timeout).
+template <class Stream>
+class Session final : public Connection {
+ public:
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
+  template <class... StreamArgs>
+  Session(tcp::socket&& socket, Shared& shared, StreamArgs&... stream_args)
+      : stream_(std::move(socket), stream_args...), shared_(shared), heartbeat_(stream_.get_executor()) {
     beast::error_code ec;
-    auto endpoint = stream_.socket().remote_endpoint(ec);
+    auto endpoint = Lowest().socket().remote_endpoint(ec);
     if (!ec) remote_ = endpoint.address().to_string();
   }
 
@@ -268,38 +311,43 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     ++shared_.stats->open;
     MarkIdle();
-    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::ReadHeader, shared_from_this()));
+    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::Begin, Self()));
   }
 
-  // Takes the oldest idle session out of the idle list and tells it to close;
-  // false when none is idle. REQUIRES shared.mu is held.
-  static bool ShedOldestIdleLocked(Shared& shared) {
-    while (!shared.idle.empty()) {
-      auto oldest = shared.idle.begin();
-      std::shared_ptr<Session> victim = oldest->second.lock();
-      shared.idle.erase(oldest);
-      if (!victim) continue;
-      victim->idle_key_ = 0;
-      victim->shed_ = true;
-      ++shared.shedding;
-      ++shared.stats->shed;
-      net::post(victim->stream_.get_executor(), beast::bind_front_handler(&Session::CloseIfIdle, victim));
-      return true;
-    }
-    return false;
-  }
-
-  void PostShutdown() {
-    net::post(stream_.get_executor(), beast::bind_front_handler(&Session::Shutdown, shared_from_this()));
+  void PostShutdown() override {
+    net::post(stream_.get_executor(), beast::bind_front_handler(&Session::Shutdown, Self()));
   }
 
  private:
+  std::shared_ptr<Session> Self() { return std::static_pointer_cast<Session>(shared_from_this()); }
+  beast::tcp_stream& Lowest() { return beast::get_lowest_layer(stream_); }
+
+  void PostCloseIfIdle() override {
+    net::post(stream_.get_executor(), beast::bind_front_handler(&Session::CloseIfIdle, Self()));
+  }
+
+  // A TLS connection starts with its handshake, which must finish within
+  // read_timeout; a plain one with its first request.
+  void Begin() {
+    if constexpr (kTls) {
+      Lowest().expires_after(shared_.options.read_timeout);
+      stream_.async_handshake(net::ssl::stream_base::server, beast::bind_front_handler(&Session::OnHandshake, Self()));
+    } else {
+      ReadHeader();
+    }
+  }
+
+  void OnHandshake(beast::error_code ec) {
+    if (ec) return Close();  // not TLS, an old version, or too slow
+    ReadHeader();
+  }
+
   // Graceful stop (on the strand): idle connections close now, a
   // request being handled or written finishes first, streams end.
   void Shutdown() {
     switch (state_) {
       case State::kIdle:
-      case State::kReadingHeader: stream_.cancel(); break;
+      case State::kReadingHeader: Lowest().cancel(); break;
       case State::kStreaming:
         if (writer_) writer_->Close();
         break;
@@ -335,9 +383,8 @@ class Session : public std::enable_shared_from_this<Session> {
     if (buffer_.size() > 0) return ReadRequest();
     state_ = State::kIdle;
     MarkIdle();
-    stream_.expires_after(shared_.options.idle_timeout);
-    stream_.async_read_some(buffer_.prepare(kFirstRead),
-                            beast::bind_front_handler(&Session::OnFirstBytes, shared_from_this()));
+    Lowest().expires_after(shared_.options.idle_timeout);
+    stream_.async_read_some(buffer_.prepare(kFirstRead), beast::bind_front_handler(&Session::OnFirstBytes, Self()));
   }
 
   void OnFirstBytes(beast::error_code ec, std::size_t n) {
@@ -356,9 +403,8 @@ class Session : public std::enable_shared_from_this<Session> {
     // Content-Length over its default); OnHeader sets the route's limit.
     parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     body_limit_ = shared_.context.options().default_body_limit;
-    stream_.expires_after(shared_.options.read_timeout);
-    bhttp::async_read_header(stream_, buffer_, *parser_,
-                             beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+    Lowest().expires_after(shared_.options.read_timeout);
+    bhttp::async_read_header(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnHeader, Self()));
   }
 
   void OnHeader(beast::error_code ec, std::size_t) {
@@ -366,6 +412,11 @@ class Session : public std::enable_shared_from_this<Session> {
     const auto& header = parser_->get();
     if (auto bad = HostProblem(header)) return WriteServerProblem(*bad);
     std::string_view target(header.target().data(), header.target().size());
+    if (!IsValidTarget(target)) {
+      return WriteServerProblem(problems::BadRequest(
+          "The address is not a valid path and query (RFC 3986): escape characters such as spaces, '|', '{', '}' "
+          "and '^' as %XX, and write '%' itself as %25."));
+    }
     std::string_view path = target.substr(0, target.find('?'));
     std::string_view method(header.method_string().data(), header.method_string().size());
     body_limit_ = shared_.context.BodyLimit(method, path);
@@ -377,8 +428,7 @@ class Session : public std::enable_shared_from_this<Session> {
     auto expect = header[bhttp::field::expect];
     if (HeaderNameEquals(std::string_view(expect.data(), expect.size()), "100-continue") && !parser_->is_done()) {
       static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-      net::async_write(stream_, net::buffer(kContinue),
-                       beast::bind_front_handler(&Session::OnContinue, shared_from_this()));
+      net::async_write(stream_, net::buffer(kContinue), beast::bind_front_handler(&Session::OnContinue, Self()));
       return;
     }
     ReadBody();
@@ -390,7 +440,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void ReadBody() {
-    bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnBody, shared_from_this()));
+    bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnBody, Self()));
   }
 
   void OnReadError(beast::error_code ec) {
@@ -419,9 +469,11 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     request.body = std::move(message.body());
     request.remote_address = remote_;
+    request.tls = kTls;
+    ApplyTrustedProxy(request, shared_.options.trusted_proxies);
     state_ = State::kHandling;
-    stream_.expires_never();
-    net::post(shared_.handlers, [self = shared_from_this(), request = std::move(request)]() mutable {
+    Lowest().expires_never();
+    net::post(shared_.handlers, [self = Self(), request = std::move(request)]() mutable {
       Response response = HandleRequest(request, self->shared_.context);
       net::post(self->stream_.get_executor(),
                 [self, response = std::move(response)]() mutable { self->Write(std::move(response)); });
@@ -432,7 +484,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // is unread, so the connection closes afterwards.
   void WriteServerProblem(const Problem& problem) {
     Response response = ToResponse(problem);
-    AddSecurityHeaders(response);
+    AddSecurityHeaders(response, kTls);
     RequestLogLine line;
     line.at = shared_.context.now();
     line.request_id = RandomHex(8);
@@ -459,11 +511,10 @@ class Session : public std::enable_shared_from_this<Session> {
     // A HEAD answer keeps the Content-Length of the GET answer HandleRequest set.
     if (!head_) message->prepare_payload();
     bool close = !message->keep_alive();
-    stream_.expires_after(shared_.options.write_timeout);
-    bhttp::async_write(stream_, *message,
-                       [self = shared_from_this(), message, close](beast::error_code ec, std::size_t) {
-                         self->OnWrite(close, ec);
-                       });
+    Lowest().expires_after(shared_.options.write_timeout);
+    bhttp::async_write(stream_, *message, [self = Self(), message, close](beast::error_code ec, std::size_t) {
+      self->OnWrite(close, ec);
+    });
   }
 
   void OnWrite(bool close, beast::error_code ec) {
@@ -479,7 +530,7 @@ class Session : public std::enable_shared_from_this<Session> {
     for (auto& [name, value] : response.headers) header->insert(name, value);
     header->set(bhttp::field::cache_control, "no-store");
     header->keep_alive(false);  // the body runs until the connection closes
-    std::weak_ptr<Session> weak = weak_from_this();
+    std::weak_ptr<Session> weak = Self();
     auto executor = stream_.get_executor();
     writer_ = std::make_shared<StreamWriter>(
         shared_.options.sse_queue_limit, shared_.streams,
@@ -494,12 +545,12 @@ class Session : public std::enable_shared_from_this<Session> {
           });
         });
     ++shared_.streams->subscribers;
-    stream_.expires_after(shared_.options.write_timeout);
+    Lowest().expires_after(shared_.options.write_timeout);
     bhttp::async_write(stream_, *header,
-                       [self = shared_from_this(), header, open = std::move(response.stream)](beast::error_code ec,
-                                                                                              std::size_t) mutable {
+                       [self = Self(), header, open = std::move(response.stream)](beast::error_code ec,
+                                                                                  std::size_t) mutable {
                          if (ec) return self->EndStream();
-                         self->stream_.expires_never();
+                         self->Lowest().expires_never();
                          self->WatchClient();
                          self->ScheduleHeartbeat();
                          if (self->shared_.stopping) return self->writer_->Close();
@@ -510,16 +561,14 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // The client sends nothing on an event stream; readability means it left.
   void WatchClient() {
-    stream_.socket().async_wait(tcp::socket::wait_read,
-                                net::bind_executor(stream_.get_executor(),
-                                                   [self = shared_from_this()](beast::error_code) {
-                                                     self->EndStream();
-                                                   }));
+    Lowest().socket().async_wait(tcp::socket::wait_read,
+                                 net::bind_executor(stream_.get_executor(),
+                                                    [self = Self()](beast::error_code) { self->EndStream(); }));
   }
 
   void ScheduleHeartbeat() {
     heartbeat_.expires_after(shared_.options.sse_heartbeat);
-    heartbeat_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    heartbeat_.async_wait([self = Self()](beast::error_code ec) {
       if (ec || self->state_ != State::kStreaming) return;
       self->writer_->Comment("keep-alive");
       self->ScheduleHeartbeat();
@@ -536,14 +585,14 @@ class Session : public std::enable_shared_from_this<Session> {
       return;
     }
     writing_stream_ = true;
-    stream_.expires_after(shared_.options.sse_stall_timeout);
+    Lowest().expires_after(shared_.options.sse_stall_timeout);
     net::async_write(stream_, net::buffer(pending_),
-                     [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnStreamWrite(ec); });
+                     [self = Self()](beast::error_code ec, std::size_t) { self->OnStreamWrite(ec); });
   }
 
   void OnStreamWrite(beast::error_code ec) {
     writing_stream_ = false;
-    stream_.expires_never();
+    Lowest().expires_never();
     writer_->Written(pending_.size());
     pending_ = std::string();  // an idle stream keeps no chunk
     if (!ec) return FlushStream();
@@ -577,17 +626,15 @@ class Session : public std::enable_shared_from_this<Session> {
     state_ = State::kClosed;
     ReleaseStream();
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-    stream_.socket().close(ec);
+    Lowest().socket().shutdown(tcp::socket::shutdown_both, ec);
+    Lowest().socket().close(ec);
     heartbeat_.cancel();
   }
 
   static constexpr std::size_t kFirstRead = 4 * kKiB;
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   Shared& shared_;
-  uint64_t idle_key_ = 0;  // this session's key in shared_.idle, 0 when not idle; guarded by shared_.mu
-  bool shed_ = false;      // told to close to make room; guarded by shared_.mu
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::string remote_;
@@ -636,6 +683,7 @@ class Server::Impl {
   }
 
   std::string Start() {
+    if (std::string error = LoadCertificate(); !error.empty()) return error;
     std::string host;
     uint16_t port = 0;
     if (!ParseListenAddress(shared_.options.listen, &host, &port)) {
@@ -681,7 +729,7 @@ class Server::Impl {
       acceptor_.close(ec);
       net::post(acceptor_.get_executor(), [this] { accept_timer_.cancel(); });
       signals_.cancel(ec);
-      std::vector<std::shared_ptr<Session>> live;
+      std::vector<std::shared_ptr<Connection>> live;
       {
         std::lock_guard lock(shared_.mu);
         for (auto& [ptr, weak] : shared_.sessions) {
@@ -698,13 +746,42 @@ class Server::Impl {
   }
 
  private:
+  // With a certificate and key (PEM files), every connection speaks TLS 1.2
+  // or 1.3; returns what is wrong with them, "" when none is set or both load.
+  std::string LoadCertificate() {
+    const ServerOptions& o = shared_.options;
+    if (o.tls_certificate.empty() && o.tls_key.empty()) return {};
+    if (o.tls_certificate.empty() || o.tls_key.empty()) return "TLS needs both a certificate and its private key";
+    tls_.emplace(net::ssl::context::tls_server);
+    beast::error_code ec;
+    tls_->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                          net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 | net::ssl::context::no_tlsv1_1 |
+                          net::ssl::context::single_dh_use,
+                      ec);
+    if (ec) return "cannot set up TLS: " + ec.message();
+    if (tls_->use_certificate_chain_file(o.tls_certificate, ec); ec) {
+      return "cannot read the TLS certificate " + o.tls_certificate + ": " + ec.message();
+    }
+    if (tls_->use_private_key_file(o.tls_key, net::ssl::context::pem, ec); ec) {
+      return "cannot read the TLS private key " + o.tls_key + ": " + ec.message();
+    }
+    if (::SSL_CTX_check_private_key(tls_->native_handle()) != 1) {
+      return "the TLS private key " + o.tls_key + " does not belong to the certificate " + o.tls_certificate;
+    }
+    return {};
+  }
+
   void Accept() { acceptor_.async_accept(net::make_strand(ioc_), beast::bind_front_handler(&Impl::OnAccept, this)); }
 
   void OnAccept(beast::error_code ec, tcp::socket socket) {
     if (shared_.stopping) return;
     if (ec) return OnAcceptError(ec);
     if (MakeRoom()) {
-      std::make_shared<Session>(std::move(socket), shared_)->Start();
+      if (tls_) {
+        std::make_shared<Session<TlsStream>>(std::move(socket), shared_, *tls_)->Start();
+      } else {
+        std::make_shared<Session<beast::tcp_stream>>(std::move(socket), shared_)->Start();
+      }
     } else {
       ++shared_.stats->refused;
       beast::error_code ignored;
@@ -718,7 +795,7 @@ class Server::Impl {
   bool MakeRoom() {
     std::lock_guard lock(shared_.mu);
     if (shared_.sessions.size() - shared_.shedding < shared_.max_connections) return true;
-    return Session::ShedOldestIdleLocked(shared_);
+    return Connection::ShedOldestIdleLocked(shared_);
   }
 
   // Accepting again at once would spin while descriptors are short (EMFILE,
@@ -742,7 +819,7 @@ class Server::Impl {
     }
     {
       std::lock_guard lock(shared_.mu);
-      Session::ShedOldestIdleLocked(shared_);
+      Connection::ShedOldestIdleLocked(shared_);
     }
     accept_timer_.expires_after(shared_.options.accept_backoff);
     accept_timer_.async_wait([this](beast::error_code e) {
@@ -786,6 +863,7 @@ class Server::Impl {
   int io_threads_;
   net::thread_pool handlers_;
   Shared shared_;
+  std::optional<net::ssl::context> tls_;  // set by Start when the options name a certificate; outlives the sessions
   net::io_context ioc_;
   tcp::acceptor acceptor_;
   net::steady_timer accept_timer_;  // on the acceptor's strand

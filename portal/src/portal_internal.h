@@ -60,7 +60,8 @@ struct Form {
   std::vector<std::pair<std::string, std::string>> fields;  // values with CRLF turned into LF
   std::vector<UploadedFile> files;
   // The first field whose name or value (or file name) is not valid UTF-8 or
-  // holds a control character other than a new line or tab; "" when none.
+  // holds a control character other than a new line or tab; "?" for a
+  // urlencoded body that does not decode (ParseUrlEncoded); "" when none.
   // Such a form is refused before its page handler runs.
   std::string bad_text_field;
   std::string Get(std::string_view name) const;  // first value, "" when absent

@@ -180,10 +180,15 @@ std::string FirstBadText(const Form& form) {
 Form ParseForm(const Request& request) {
   Form form;
   std::string type = request.MediaType();
-  if (type == "application/x-www-form-urlencoded") form.fields = ParseUrlEncoded(request.body);
+  bool decoded = true;
+  if (type == "application/x-www-form-urlencoded") {
+    auto fields = ParseUrlEncoded(request.body);
+    decoded = fields.has_value();
+    if (fields) form.fields = std::move(*fields);
+  }
   if (type == "multipart/form-data") ReadMultipartForm(request, form);
   for (auto& field : form.fields) field.second = NormaliseNewLines(std::move(field.second));
-  form.bad_text_field = FirstBadText(form);
+  form.bad_text_field = decoded ? FirstBadText(form) : "?";
   return form;
 }
 

@@ -49,5 +49,15 @@ TEST_CASE("British Summer Time runs from 01:00 UTC on the last Sunday of March t
   CHECK(UkLocalTime(Utc(2026, 12, 1, 9)) == Utc(2026, 12, 1, 9));
 }
 
+TEST_CASE("UK local time follows the time-zone database where history departs from today's rule") {
+  // From 27 October 1968 to 31 October 1971 the UK kept UTC+1 all year (British Standard Time), as standard
+  // time, not as summer time.
+  CHECK(UkLocalTime(Utc(1970, 1, 15, 12)) == Utc(1970, 1, 15, 13));
+  CHECK_FALSE(IsBritishSummerTime(Utc(1970, 1, 15, 12)));
+  // In 1947 the clocks went two hours ahead in the summer (British Double Summer Time).
+  CHECK(UkLocalTime(Utc(1947, 6, 15, 12)) == Utc(1947, 6, 15, 14));
+  CHECK(IsBritishSummerTime(Utc(1947, 6, 15, 12)));
+}
+
 }  // namespace
 }  // namespace ledger::base

@@ -51,7 +51,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     for (const auto& file : form.files) Require(IsValidText(file.filename, TextKind::kSingleLine));
   }
-  (void)ledger::http::DecodeFormComponent(request.target);
+  (void)ledger::http::ParseUrlEncoded(request.target);
+  (void)ledger::http::IsValidTarget(request.target);
+  (void)ledger::http::PercentDecode(request.target);
 
   ledger::http::Upload upload;
   if (!ledger::http::ReadUpload(request, &upload).has_value()) {

@@ -389,6 +389,22 @@ TEST_CASE("an HTTP/1.1 request without exactly one Host header answers 400 probl
   }
 }
 
+TEST_CASE("a request target that is not a path and query as RFC 3986 writes them answers 400 problem+json") {
+  LiveServer s;
+  for (const std::string target : {"/healthz?x=%zz", "/healthz?x=%4", "/health%7", "/healthz?x=a|b", "/a{b}"}) {
+    CAPTURE(target);
+    Client c(s.port);
+    c.WriteRaw("GET " + target + " HTTP/1.1\r\nHost: x\r\n\r\n");
+    auto res = c.Read();
+    CHECK(res.result_int() == 400);
+    CHECK(res[bhttp::field::content_type] == "application/problem+json");
+    CHECK(res.body().find("RFC 3986") != std::string::npos);
+  }
+  Client c(s.port);
+  c.WriteRaw("GET /healthz?x=a%7Cb+c HTTP/1.1\r\nHost: x\r\n\r\n");
+  CHECK(c.Read().result_int() == 200);
+}
+
 TEST_CASE("the default deadlines are the documented ones: 30 s per request and response, 60 s idle") {
   ServerOptions o;
   CHECK(o.read_timeout == 30s);

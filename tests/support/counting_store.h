@@ -88,6 +88,7 @@ class CountingStore final : public es::EventStore {
   es::Status Checkpoint(const std::string& dir) override { return inner_->Checkpoint(dir); }
   es::Status Sync() override { return inner_->Sync(); }
   es::WriterStats Stats() override { return inner_->Stats(); }
+  const es::WriteHistograms& Histograms() const override { return inner_->Histograms(); }
   es::MemoryUsage Memory() const override { return inner_->Memory(); }
 
  private:

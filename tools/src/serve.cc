@@ -18,6 +18,7 @@
 
 #include <fmt/format.h>
 #include <malloc.h>
+#include <boost/asio/ip/address.hpp>
 #include <boost/json/object.hpp>
 
 #include "ledger/app/command_bus.h"
@@ -71,6 +72,9 @@ struct ServeArgs {
   int64_t cache_mib = 256;      // the ledger's own caches: a third the log's, the rest the read models'
   std::string practices = DefaultPracticesPath();
   std::string portal;  // "" = the templates and assets of the build tree
+  std::vector<std::string> trusted_proxies;
+  std::string tls_certificate;  // PEM files; both empty for plain HTTP
+  std::string tls_key;
 };
 
 // The store's clock: the simulated calendar while the demo history loads, the
@@ -261,6 +265,25 @@ void AddStoreMetrics(http::Metrics& metrics, app::Ledger& ledger) {
                      [log] { return static_cast<double>(log->Stats().batches); });
   metrics.AddGauge("ledger_fsync_batch_max_commands", "The most commands one fsync carried",
                    [log] { return static_cast<double>(log->Stats().max_batch_commands); });
+  const es::WriteHistograms& writes = log->Histograms();
+  metrics.AddHistogram("ledger_append_duration_seconds",
+                       "Time from a command's append to its acknowledgement, waiting for its group included",
+                       writes.append_seconds);
+  metrics.AddHistogram("ledger_fsync_duration_seconds", "Time each group-commit batch took to write and fsync",
+                       writes.write_seconds);
+  metrics.AddHistogram("ledger_fsync_batch_commands", "Commands each group-commit batch (one fsync) carried",
+                       writes.batch_commands);
+  metrics.AddGaugeFamily("ledger_projection_lag_by_projection", "Log positions each read model is behind the head",
+                         [log, read_models = &ledger.projections()] {
+                           std::vector<std::pair<std::string, double>> lags;
+                           uint64_t head = log->GetHead().position;
+                           for (const std::string& name : projections::ProjectionDb::ProjectionNames()) {
+                             uint64_t applied = read_models->Checkpoint(name).value_or(0);
+                             lags.emplace_back(fmt::format("projection=\"{}\"", name),
+                                               static_cast<double>(head > applied ? head - applied : 0));
+                           }
+                           return lags;
+                         });
   // The command path's folded states are a cache in front of the log too.
   AddMemoryGauges(metrics, "ledger_log", "the event log", [log, bus = &ledger.bus()] {
     es::MemoryUsage usage = log->Memory();
@@ -295,9 +318,10 @@ void PrintServing(const std::string& host, uint16_t port, const DataDir& data, u
                   bool demo_loaded, const std::vector<DemoAccount>& demo_accounts) {
   std::string shown_host = host.empty() || host == "0.0.0.0" ? "127.0.0.1" : host;
   if (shown_host.find(':') != std::string::npos) shown_host = "[" + shown_host + "]";
-  fmt::print("ledger serving {} (log head {}) at http://{}:{}/\n", data.root().string(), head, shown_host, port);
-  fmt::print("API: http://{}:{}/api/v1 (sign in with POST /api/v1/session); health: /healthz; metrics: /metrics\n",
-             shown_host, port);
+  const char* scheme = args.tls_certificate.empty() ? "http" : "https";
+  fmt::print("ledger serving {} (log head {}) at {}://{}:{}/\n", data.root().string(), head, scheme, shown_host, port);
+  fmt::print("API: {}://{}:{}/api/v1 (sign in with POST /api/v1/session); health: /healthz; metrics: /metrics\n",
+             scheme, shown_host, port);
   if (demo_loaded) {
     PrintDemoAccounts(demo_accounts, args);
   } else if (args.demo) {
@@ -386,6 +410,9 @@ int RunServe(const CLI::App& app, const ServeArgs& args) {
   options.listen = args.listen;
   options.io_threads = args.threads;
   options.max_connections = static_cast<std::size_t>(args.max_connections);
+  options.trusted_proxies = args.trusted_proxies;
+  options.tls_certificate = args.tls_certificate;
+  options.tls_key = args.tls_key;
   http::Server server(options, context);
   if (std::string error = server.Start(); !error.empty())
     return Fail(kExitFailed, fmt::format("cannot listen on {}: {}", args.listen, error));
@@ -407,6 +434,16 @@ int RunServe(const CLI::App& app, const ServeArgs& args) {
   std::fflush(stdout);
   LogEvent("stopped", {{"log_head", ledger.store().GetHead().position}});
   return kExitOk;
+}
+
+// An IPv4 or IPv6 address, as the server compares them.
+CLI::Validator IpAddress() {
+  return {[](std::string& text) -> std::string {
+            boost::system::error_code ec;
+            boost::asio::ip::make_address(text, ec);
+            return ec ? "not an IP address (like 10.0.0.2 or fd00::2): " + text : "";
+          },
+          "ADDRESS"};
 }
 
 }  // namespace
@@ -434,12 +471,30 @@ void RegisterServe(CLI::App& app, CommandRegistry& registry) {
                   "store's and the command path's folded states, half each), the rest for the read models' (each is "
                   "emptied and refilled when it passes its share)")
       ->capture_default_str();
+  CLI::Option* certificate =
+      cmd->add_option("--tls-cert", args->tls_certificate,
+                      "Serve HTTPS (TLS 1.2 or later) with this certificate chain, a PEM file; needs --tls-key. "
+                      "Session cookies are then Secure and answers carry Strict-Transport-Security")
+          ->check(CLI::ExistingFile)
+          ->type_name("FILE");
+  CLI::Option* key = cmd->add_option("--tls-key", args->tls_key, "The certificate's private key, a PEM file")
+                         ->check(CLI::ExistingFile)
+                         ->type_name("FILE");
+  certificate->needs(key);
+  key->needs(certificate);
+  cmd->add_option("--trust-proxy", args->trusted_proxies,
+                  "IP address of a reverse proxy in front of the server that terminates TLS; repeat for several. "
+                  "From these addresses only, X-Forwarded-Proto: https marks a request as secure (Secure cookies, "
+                  "Strict-Transport-Security) and X-Forwarded-For gives the client's address")
+      ->check(IpAddress())
+      ->type_name("ADDRESS");
   cmd->add_option("--practices", args->practices, "The practices file the demo history is built from")
       ->capture_default_str()
       ->type_name("FILE");
   cmd->footer(
       "Serves until SIGINT or SIGTERM, then finishes the requests in flight and closes the store.\n\n"
-      "Example:\n  ledger serve --data ./data --listen 127.0.0.1:8080 --demo");
+      "Examples:\n  ledger serve --data ./data --listen 127.0.0.1:8080 --demo\n"
+      "  ledger serve --data ./data --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem");
   registry.Add(cmd, [cmd, args] { return RunServe(*cmd, *args); });
 }
 

@@ -75,9 +75,9 @@ class LiveLedger {
     while (port_ == 0 && std::fgets(line, sizeof line, out_) != nullptr) {
       std::string text(line);
       output_ += text;
-      auto at = text.find("http://127.0.0.1:");
+      auto at = text.find("://127.0.0.1:");  // http or https
       if (at != std::string::npos && text.find("ledger serving") != std::string::npos) {
-        port_ = static_cast<uint16_t>(std::stoi(text.substr(at + 17)));
+        port_ = static_cast<uint16_t>(std::stoi(text.substr(at + 13)));
       }
     }
     std::string failure = "the server did not start: " + output_;

@@ -37,10 +37,12 @@ std::string FormatDate(const CivilDate& date);
 // "2026-04".
 std::string FormatYearMonth(int year, int month);
 
-// UK civil time. GCC 12's libstdc++ has no time-zone database, so the rule is
-// written out: BST (UTC+1) from 01:00 UTC on the last Sunday of March to 01:00
-// UTC on the last Sunday of October, GMT (UTC) otherwise.
+// UK civil time, from Europe/London in the system's time-zone database
+// (Debian's tzdata, read through Howard Hinnant's date library, since GCC 12's
+// libstdc++ has no std::chrono::locate_zone): BST (UTC+1) from 01:00 UTC on the
+// last Sunday of March to 01:00 UTC on the last Sunday of October, GMT (UTC)
+// otherwise, and whatever the database records for other years.
 bool IsBritishSummerTime(int64_t utc_micros);
-int64_t UkLocalTime(int64_t utc_micros);  // utc, plus an hour during BST
+int64_t UkLocalTime(int64_t utc_micros);  // utc plus London's offset then
 
 }  // namespace ledger::base

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ledger/base/histogram.h"
 #include "ledger/eventstore/clock.h"
 #include "ledger/eventstore/envelope.h"
 #include "ledger/eventstore/status.h"
@@ -167,6 +168,18 @@ struct WriterStats {
   uint64_t max_batch_commands = 0;
 };
 
+// Distributions of the write path, for /metrics: how long each append took
+// from its call to its acknowledgement (queueing for the group included), how
+// long each group's write to disk took (its fsync), and how many commands
+// each group carried.
+struct WriteHistograms {
+  base::Histogram append_seconds{
+      {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5}};
+  base::Histogram write_seconds{
+      {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5}};
+  base::Histogram batch_commands{{1, 2, 4, 8, 16, 32, 64, 128, 256}};
+};
+
 // Memory held for one database, in bytes (/metrics): RocksDB's grows up to the
 // configured write buffers and block cache and stays there, and the caches in
 // front of it up to their limits: the soak test subtracts both from the
@@ -296,6 +309,8 @@ class EventStore {
   virtual Status Sync() = 0;
 
   virtual WriterStats Stats() = 0;
+  // Lives as long as the store.
+  virtual const WriteHistograms& Histograms() const = 0;
 
   virtual MemoryUsage Memory() const = 0;
 };

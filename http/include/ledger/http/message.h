@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -25,19 +26,34 @@ bool HeaderNameEquals(std::string_view a, std::string_view b);
 // The media type of a Content-Type value: lower case, without parameters or blanks.
 std::string MediaTypeOf(std::string_view content_type);
 
-// URL decoding, the one implementation for the router, the API and the portal.
-// Percent-decoding (RFC 3986 2.1) of a path segment: "%2F" is '/'; a '%' not
-// followed by two hex digits, and '+', stay as they are.
+// URL decoding, the one implementation for the server, the router, the API
+// and the portal, by Boost.URL (RFC 3986).
+// Whether a request target is a path with an optional query as RFC 3986
+// allows (origin-form, RFC 9112 3.2.1): every '%' starts an escape of two hex
+// digits, and characters such as a space, '|', '{' or '^' are escaped. The
+// server answers 400 to any other, so what follows may rely on it.
+bool IsValidTarget(std::string_view target);
+// Percent-decoding (RFC 3986 2.1) of a path segment: "%2F" is '/', '+' stays.
+// A text with a '%' not followed by two hex digits is returned as it is.
 std::string PercentDecode(std::string_view in);
-// One name or value of a query string or an application/x-www-form-urlencoded
-// body: '+' is a space, then percent-decoding.
-std::string DecodeFormComponent(std::string_view in);
 // Percent-encoding: ASCII letters and digits and the bytes of `keep` stay,
 // every other byte becomes %XX (upper-case hex).
 std::string PercentEncode(std::string_view in, std::string_view keep);
-// The name=value pairs of a query string or urlencoded body, decoded, in
-// order, repeated names kept, empty pairs skipped; a pair without '=' has the value "".
-std::vector<std::pair<std::string, std::string>> ParseUrlEncoded(std::string_view text);
+// The name=value pairs of a query string or an
+// application/x-www-form-urlencoded body, decoded ('+' is a space), in order,
+// repeated names kept, empty pairs skipped; a pair without '=' has the value
+// "". nullopt when the text is not a valid query (a bad escape, or a character
+// that must be escaped).
+std::optional<std::vector<std::pair<std::string, std::string>>> ParseUrlEncoded(std::string_view text);
+
+struct Request;
+// Behind a reverse proxy that terminates TLS: when the connection comes from
+// one of `trusted` (IP addresses), "X-Forwarded-Proto: https" marks the request
+// as received over TLS, and its client address becomes the last address of
+// X-Forwarded-For that is not itself a trusted proxy (the one the nearest
+// proxy of ours saw). From any other address both headers are ignored, since a
+// client may send them to pass for another.
+void ApplyTrustedProxy(Request& request, const std::vector<std::string>& trusted);
 
 struct Request {
   std::string method;  // "GET", "POST", ...

@@ -18,23 +18,11 @@
 #include <tuple>
 #include <vector>
 
+#include "ledger/base/histogram.h"
+
 namespace ledger::http {
 
-class Histogram {
- public:
-  // REQUIRES bounds ascending. An implicit +Inf bucket is always present.
-  explicit Histogram(std::vector<double> bounds);
-  void Observe(double value);
-  // Appends the _bucket/_sum/_count lines for name with extra labels
-  // (e.g. `route="/x"`; empty for none).
-  void Render(std::string& out, std::string_view name, std::string_view labels) const;
-
- private:
-  std::vector<double> bounds_;
-  std::unique_ptr<std::atomic<uint64_t>[]> counts_;  // bounds_.size() + 1
-  std::atomic<uint64_t> count_{0};
-  std::atomic<double> sum_{0};
-};
+using base::Histogram;
 
 class Metrics {
  public:
@@ -55,6 +43,13 @@ class Metrics {
   // A histogram the application observes into; the reference stays valid for
   // the life of the registry. Registering a name twice returns the same one.
   Histogram& AddHistogram(std::string name, std::string help, std::vector<double> bounds);
+  // A histogram owned and observed elsewhere (the event store's), read at
+  // scrape time. REQUIRES it outlives the registry.
+  void AddHistogram(std::string name, std::string help, const Histogram& borrowed);
+  // A gauge with one series per label set, read at scrape time: each pair is
+  // the labels (`projection="claims"`, values escaped by the caller) and the value.
+  void AddGaugeFamily(std::string name, std::string help,
+                      std::function<std::vector<std::pair<std::string, double>>()> read);
 
   // Prometheus text exposition format 0.0.4.
   std::string Render() const;
@@ -68,13 +63,19 @@ class Metrics {
   };
   struct Owned {
     std::string help;
-    std::unique_ptr<Histogram> histogram;
+    std::unique_ptr<Histogram> owned;  // null for a borrowed one
+    const Histogram* histogram = nullptr;
+  };
+  struct Family {
+    std::string help;
+    std::function<std::vector<std::pair<std::string, double>>()> read;
   };
   mutable std::mutex mu_;
   std::map<std::tuple<std::string, std::string, int>, uint64_t> requests_;  // method, route, status
   std::map<std::string, std::unique_ptr<Histogram>, std::less<>> latency_;  // by route
   std::map<std::string, Callback> callbacks_;
   std::map<std::string, Owned> histograms_;
+  std::map<std::string, Family> families_;
 };
 
 // The process's own figures under the names Prometheus' client libraries give

@@ -234,8 +234,9 @@ Response HandleRequest(const Request& request, Context& context);
 core::Scope OwnScope(const core::Principal& who);
 
 // Security headers every response carries (the server also adds them to the
-// answers it makes itself, such as 413).
-void AddSecurityHeaders(Response& response);
+// answers it makes itself, such as 413); over TLS (`tls`: the request came
+// encrypted, directly or through a trusted proxy) also Strict-Transport-Security.
+void AddSecurityHeaders(Response& response, bool tls);
 
 // The name of the session cookie, and its Set-Cookie value (HttpOnly,
 // SameSite=Strict, Secure over TLS); max_age_seconds 0 with an empty token

@@ -46,6 +46,13 @@ struct ServerOptions {
   std::chrono::milliseconds sse_stall_timeout{30'000};
   std::chrono::milliseconds shutdown_grace{10'000};  // then remaining connections are cut
   bool handle_signals = true;                        // SIGINT/SIGTERM trigger Stop
+  // TLS: a certificate chain and its private key, PEM files; both empty for
+  // plain HTTP. With them every connection must speak TLS 1.2 or later.
+  std::string tls_certificate;
+  std::string tls_key;
+  // Addresses of reverse proxies in front of the server (ApplyTrustedProxy):
+  // their X-Forwarded-Proto and X-Forwarded-For are believed; anyone else's are ignored.
+  std::vector<std::string> trusted_proxies;
 };
 
 class Server {
