@@ -105,3 +105,50 @@ test('an administrator configures, publishes and offers a service, and the pract
   await expect(page.getByTestId('pending-offers')).toContainText(name)
   await signOut(page)
 })
+
+// A threshold tariff is typed one tier a line; browsers send the lines of a text area separated by CRLF, and every
+// line must be read as a tier, not only the last.
+test('a threshold tariff with three tiers, one a line, is saved with all three', async ({ page }) => {
+  test.setTimeout(120_000)
+  await signIn(page, accounts.icbAdmin)
+  const code = `E2T-${Date.now().toString(36).toUpperCase()}`
+  await page.goto('/admin/services/new')
+  await page.getByLabel('Service code').fill(code)
+  await page.getByLabel('Service name').fill(`Asthma reviews ${code}`)
+  await page.getByLabel('Description').fill('Reviews of patients with asthma, paid by achievement.')
+  await page.getByRole('radio', { name: 'Local enhanced service (LES)' }).check()
+  await page.getByRole('radio', { name: 'Quarterly' }).check()
+  await page.getByLabel('Claim window in days').fill('30')
+  await page.getByLabel('Service starts').fill(isoDay(-30))
+  await page.getByLabel('Service ends').fill(isoDay(400))
+  await page.getByRole('radio', { name: 'No', exact: true }).check()
+  await page.getByRole('button', { name: 'Save service' }).click()
+  await expect(page.getByTestId('flash')).toContainText('Service created as a draft')
+
+  const addPercentage = async (id, name, numeratorOf) => {
+    await page.getByRole('link', { name: 'Add a component' }).click()
+    await page.getByLabel('Component ID').fill(id)
+    await page.getByLabel('Name practices see').fill(name)
+    await page.getByRole('radio', { name: 'A percentage' }).check()
+    await page.getByLabel('Lowest allowed value').fill('0')
+    await page.getByLabel('Highest allowed value').fill('100')
+    await page.getByRole('group', { name: 'Must practices enter a value?' }).getByRole('radio', { name: 'Yes', exact: true }).check()
+    if (numeratorOf) await page.getByLabel('Numerator of (threshold payments only)').selectOption({ label: numeratorOf })
+    await page.getByRole('button', { name: 'Add component' }).click()
+    await expect(page.getByTestId('components')).toContainText(name)
+  }
+  await addPercentage('eligible', 'Eligible patients', null)
+  await addPercentage('reviewed', 'Patients reviewed', 'Eligible patients')
+
+  await page.getByRole('link', { name: 'Add a tariff version' }).click()
+  await page.getByLabel('In force from').fill(isoDay(-30))
+  await page.getByRole('radio', { name: 'Threshold' }).check()
+  await page.getByLabel('Tiers').fill('50, 1000.00\n75, 2500.00\n90, 4000.00')
+  await page.getByRole('button', { name: 'Add tariff' }).click()
+  await expect(page.locator('.nhsuk-error-summary')).toHaveCount(0)
+  const tariffs = page.getByTestId('tariffs')
+  await expect(tariffs).toContainText('£1,000.00')
+  await expect(tariffs).toContainText('£2,500.00')
+  await expect(tariffs).toContainText('£4,000.00')
+  await signOut(page)
+})
