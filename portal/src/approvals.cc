@@ -223,7 +223,14 @@ Response DecisionPage(Page& page) {
   auto c = LoadVisibleClaim(page, page.call().Param("id"));
   if (!c) return page.NotFound();
   auto tier = DecidingTier(page, c->claim);
-  if (!tier) return NothingToDecide(page, *c, core::TierToDecide(page.who(), c->claim), 200, "No decision to make");
+  if (!tier) {
+    // A tier the viewer could decide at but the claim has moved past: the claim
+    // page saying so. Someone who never could decide on it: as for an unknown claim.
+    auto passed = core::TierToDecide(page.who(), c->claim);
+    if (!passed || !page.Allowed(core::ApproveActionFor(*passed), core::ClaimScope(c->claim.claim)))
+      return page.NotFound();
+    return NothingToDecide(page, *c, passed, 200, "No decision to make");
+  }
   return RenderDecision(page, *c, *tier, 200, {});
 }
 
