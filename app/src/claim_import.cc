@@ -111,6 +111,14 @@ class Importer {
     }
   }
   es::Status Apply(int line, const core::Command& command, bool* ok);
+  // Names the claim holding `ref`'s key in the errors added since `first`.
+  void NoteExistingClaim(const core::ClaimRef& ref, size_t first) {
+    auto key = working_.find(core::ClaimKeyStream(ref.provider, ref.service_id, ref.period));
+    if (key == working_.end()) return;
+    const auto* state = std::get_if<core::ClaimKeyState>(&key->second.state);
+    if (state == nullptr || state->holder.empty() || state->holder == ref.claim_id) return;
+    for (size_t i = first; i < plan_.errors.size(); ++i) plan_.errors[i].existing_claim_id = state->holder;
+  }
   core::CommandMeta Meta(std::string_view suffix) const {
     std::string base = "import-" + options_.digest.substr(0, 32);
     return core::CommandMeta{fmt::format("{}-{}", base, suffix), base, options_.actor, options_.at};
@@ -129,6 +137,7 @@ class Importer {
   std::map<std::string, int> keys_;  // provider/service/period -> line
   ClaimImportPlan plan_;
   int row_index_ = 0;
+  size_t events_ = 0;  // events the rows decided so far write
 };
 
 es::Result<const core::LoadedStream*> Importer::Stream(const std::string& id) {
@@ -197,6 +206,7 @@ es::Status Importer::Apply(int line, const core::Command& command, bool* ok) {
     core::LoadedStream& stream = working_.at(write.stream_id);
     for (const core::Event& event : write.events) stream.state = core::Evolve(std::move(stream.state), event);
     stream.version += write.events.size();
+    events_ += write.events.size();
     auto merged = std::find_if(writes_.begin(), writes_.end(),
                                [&](const core::StreamWrite& w) { return w.stream_id == write.stream_id; });
     if (merged == writes_.end()) {
@@ -295,11 +305,16 @@ es::Status Importer::CheckRow(const Record& record) {
   std::replace(claim_id.begin(), claim_id.end(), '/', '_');
   core::ClaimRef ref{claim_id, provider, org->commissioner_code, *service_id, period->ToString()};
   bool ok = false;
-  if (auto s = Apply(line, core::CreateClaimDraft{ref}, &ok); !s.ok() || !ok) return s;
+  const size_t events_before = events_;
+  if (auto s = Apply(line, core::CreateClaimDraft{ref}, &ok); !s.ok() || !ok) {
+    NoteExistingClaim(ref, before);
+    return s;
+  }
   if (auto s = Apply(line, core::EnterClaimValues{ref, values, answers}, &ok); !s.ok() || !ok) return s;
   if (options_.submit)
     if (auto s = Apply(line, core::SubmitClaim{ref}, &ok); !s.ok() || !ok) return s;
   plan_.claim_ids.push_back(claim_id);
+  ++(events_ > events_before ? plan_.created : plan_.unchanged);
   return es::Status::Ok();
 }
 

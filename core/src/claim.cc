@@ -145,6 +145,37 @@ std::optional<Rejection> PeriodOutsideService(const ServiceDefinition& def, cons
                             {FieldError{"period", "period_outside_service", message}});
 }
 
+// Whether a new draft may be made for the claim's period: a canonical period
+// of the service's frequency, within the service's dates, whose claim window
+// has not closed (such a draft could never be submitted), and whose
+// provider/service/period key no other claim holds.
+std::optional<Rejection> DraftPeriodProblem(const ClaimView& view, const ClaimRef& ref, Date today) {
+  const ServiceDefinition& def = view.service.definition;
+  auto period = Period::Parse(def.frequency, ref.period);
+  if (!period || period->ToString() != ref.period) {
+    const std::string message = "Enter a " + std::string(FrequencyName(def.frequency)) + " period for " + def.name +
+                                ".";
+    return Rejection::Invalid("invalid_period", message, {FieldError{"period", "invalid_period", message}});
+  }
+  if (auto outside = PeriodOutsideService(def, *period)) return *outside;
+  const ClaimWindow window = WindowFor(def, *period);
+  if (today > window.closes) {
+    const std::string message = "The claim window for " + internal::LongPeriod(*period) + " closed on " +
+                                internal::LongDate(window.closes) +
+                                ". Contact your commissioner if you need to make a late claim.";
+    return Rejection::Invalid("window_closed", message, {FieldError{"period", "window_closed", message}});
+  }
+  if (!view.key.holder.empty()) {
+    const std::string message = "A claim for " + def.name + " for " + internal::LongPeriod(*period) +
+                                " already exists (claim " + view.key.holder +
+                                "): open that claim instead of starting another.";
+    Rejection r = Rejection::Conflict("duplicate_claim", message);
+    r.errors.push_back(FieldError{"period", "duplicate_claim", message});
+    return r;
+  }
+  return std::nullopt;
+}
+
 Outcome<Decision> CreateDraft(const CommandMeta& meta, const CreateClaimDraft& c, const Loaded& loaded) {
   auto who = ActingPrincipal(meta, loaded);
   if (!who.ok()) return who.rejection();
@@ -178,24 +209,18 @@ Outcome<Decision> CreateDraft(const CommandMeta& meta, const CreateClaimDraft& c
   if (view.service.status != ServiceStatus::kPublished) {
     return Rejection::Conflict("service_not_open", view.service.definition.name + " is not open for claims.");
   }
-  auto period = Period::Parse(view.service.definition.frequency, ref.period);
-  if (!period || period->ToString() != ref.period) {
-    const std::string message = "Enter a " + std::string(FrequencyName(view.service.definition.frequency)) +
-                                " period for " + view.service.definition.name + ".";
-    return Rejection::Invalid("invalid_period", message, {FieldError{"period", "invalid_period", message}});
-  }
-  if (auto outside = PeriodOutsideService(view.service.definition, *period)) return *outside;
-  if (!view.key.holder.empty()) {
-    return Rejection::Conflict("duplicate_claim", "A claim for " + view.service.definition.name + " for " + ref.period +
-                                                      " already exists (claim " + view.key.holder + ").");
-  }
+  if (auto problem = DraftPeriodProblem(view, ref, internal::Today(meta))) return *problem;
   std::vector<Event> events = {ClaimDrafted{ref, who->username, meta.at}};
   if (!c.values.empty() || !c.answers.empty()) {
     auto errors = EntryProblems(view.service.definition, c.values, c.answers);
     if (!errors.empty()) return EntryRejection(std::move(errors));
     events.push_back(ClaimValuesEntered{ref.claim_id, c.values, c.answers, who->username, meta.at});
   }
-  return ClaimWrite(ref, std::move(events));
+  // The first draft takes the provider/service/period key (kept through
+  // submission and returns; released when the draft is deleted, or the
+  // claim rejected or withdrawn).
+  return ClaimWrite(ref, std::move(events),
+                    {ClaimKeyReserved{ref.provider, ref.service_id, ref.period, ref.claim_id, meta.at}});
 }
 
 std::vector<FieldError> EntryProblems(const ServiceDefinition& def, const UnitValues& values, const Answers& answers) {
@@ -278,7 +303,8 @@ Outcome<Decision> DeleteDraft(const CommandMeta& meta, const DeleteClaimDraft& c
                    if (view.claim.status != ClaimStatus::kDraft) {
                      return WrongState("not_a_draft", view.claim, "be deleted (withdraw it instead)");
                    }
-                   return ClaimWrite(c.claim, {ClaimDraftDeleted{c.claim.claim_id, who.username, meta.at}});
+                   return ClaimWrite(c.claim, {ClaimDraftDeleted{c.claim.claim_id, who.username, meta.at}},
+                                     ReleaseKeyIfHeld(view, meta.at));
                  });
 }
 

@@ -53,6 +53,9 @@ RiskBand RiskBandOfMagnitude(Pence amount);
 
 // "1 November 2026".
 std::string LongDate(Date date);
+// A period as people say it: "October 2026", "January to March 2026",
+// "April 2026 to March 2027", "14 October 2026".
+std::string LongPeriod(const Period& period);
 
 // Whether `text` is `bytes` bytes in lowercase hexadecimal digits; a
 // SHA-256 digest is 32 bytes.

@@ -27,7 +27,7 @@ std::string ShowValue(const Component& c, int64_t value) {
 
 void CheckWindow(const ClaimView& view, const Period& period, Date today, std::vector<FieldError>& errors) {
   const ClaimWindow window = WindowFor(view.service.definition, period);
-  const std::string name = period.ToString();
+  const std::string name = LongPeriod(period);
   if (today < window.opens) {
     errors.push_back(Error("period", "window_not_open",
                            "Claims for " + name + " can be submitted from " + LongDate(window.opens) + "."));
@@ -39,7 +39,7 @@ void CheckWindow(const ClaimView& view, const Period& period, Date today, std::v
 }
 
 void CheckPeriod(const ClaimView& view, const Period& period, Date today, std::vector<FieldError>& errors) {
-  const std::string name = period.ToString();
+  const std::string name = LongPeriod(period);
   if (!Participates(view.offer, period)) {
     errors.push_back(Error("period", "period_outside_participation",
                            "Your organisation is not signed up to " + view.service.definition.name + " for " + name +
@@ -48,8 +48,8 @@ void CheckPeriod(const ClaimView& view, const Period& period, Date today, std::v
   CheckWindow(view, period, today, errors);
   if (!view.key.holder.empty() && view.key.holder != view.claim.claim.claim_id) {
     errors.push_back(Error("period", "duplicate_claim",
-                           "A claim for " + view.service.definition.name + " for " + name +
-                               " has already been submitted (claim " + view.key.holder + ")."));
+                           "A claim for " + view.service.definition.name + " for " + name + " already exists (claim " +
+                               view.key.holder + ")."));
   }
 }
 
@@ -142,7 +142,7 @@ Pence PriceClaim(const ClaimView& view, const Period& period, int64_t list_size,
   if (!tariff) {
     errors.push_back(Error("period", "no_tariff",
                            "There is no payment rate for " + view.service.definition.name + " for " +
-                               period.ToString() + ". Contact your commissioner."));
+                               LongPeriod(period) + ". Contact your commissioner."));
     return 0;
   }
   out.tariff_effective_from = tariff->effective_from;
@@ -215,11 +215,23 @@ bool NeedsFinanceApproval(const OrgState& commissioner, Pence amount) {
 
 RiskBand RiskBandOfMagnitude(Pence amount) { return RiskBandFor(amount < 0 ? -amount : amount); }
 
-std::string LongDate(Date date) {
-  static constexpr std::array<std::string_view, 12> kMonths = {"January",   "February", "March",    "April",
-                                                               "May",       "June",     "July",     "August",
-                                                               "September", "October",  "November", "December"};
-  return std::to_string(date.day()) + " " + std::string(kMonths[date.month() - 1]) + " " + std::to_string(date.year());
+namespace {
+constexpr std::array<std::string_view, 12> kMonths = {"January",   "February", "March",    "April",
+                                                      "May",       "June",     "July",     "August",
+                                                      "September", "October",  "November", "December"};
+std::string MonthYear(Date date) { return std::string(kMonths[date.month() - 1]) + " " + std::to_string(date.year()); }
+}  // namespace
+
+std::string LongDate(Date date) { return std::to_string(date.day()) + " " + MonthYear(date); }
+
+std::string LongPeriod(const Period& period) {
+  switch (period.frequency) {
+    case Frequency::kMonthly: return MonthYear(period.start);
+    case Frequency::kQuarterly: return std::string(kMonths[period.start.month() - 1]) + " to " + MonthYear(period.end);
+    case Frequency::kAnnual: return MonthYear(period.start) + " to " + MonthYear(period.end);
+    case Frequency::kOneOff: return LongDate(period.start);
+  }
+  return period.ToString();
 }
 
 bool IsLowerHex(std::string_view text, size_t bytes) {

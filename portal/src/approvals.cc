@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "claim_details.h"
 #include "ledger/core/streams.h"
 #include "ledger/eventstore/event_store.h"
 #include "ledger/projections/claim_views.h"
@@ -122,7 +123,10 @@ Response RenderDecision(
   m["heading"] = TierHeading(tier);
   json::object claim = Summary(page, c);
   claim["risk_band"] = RiskTag(c.claim.risk_band);
+  claim["status"] = StatusTag(c.claim.status);
   m["claim"] = claim;
+  // What is being approved, on the page where it is decided.
+  m["details"] = ClaimDetails(page, c.claim);
   std::string chosen = page.form().Get("decision");
   std::string code = page.form().Get("reason_code");
   json::object decision = ChoiceField("decision", "decision", "What is your decision?");
@@ -179,26 +183,63 @@ Response RenderDecision(
   return page.Render(status, "claim_decision", m);
 }
 
+std::string AwaitingText(core::ApprovalTier t) {
+  switch (t) {
+    case core::ApprovalTier::kProvider: return "your practice's approval";
+    case core::ApprovalTier::kTier1: return "Tier 1 approval";
+    case core::ApprovalTier::kTier2: return "Tier 2 approval";
+    case core::ApprovalTier::kFinance: return "Finance approval";
+  }
+  return "a decision";
+}
+
+// What a claim that waits for no decision of the viewer's is doing now, and
+// what to do next: "Claim C-… is no longer waiting for Tier 1 approval: it was
+// approved there by Sam Smith, and it is now Awaiting Tier 2 Approval. …"
+std::string NotWaitingText(Page& page, const core::ClaimState& claim, std::optional<core::ApprovalTier> asked) {
+  const std::string ref = ClaimRef(claim.claim.claim_id);
+  const std::string now = std::string(core::StatusName(claim.status));
+  if (!asked) return "Claim " + ref + " is " + now + ": there is no decision for you to make on it now.";
+  std::string text = "Claim " + ref + " is no longer waiting for " + AwaitingText(*asked);
+  auto decided = claim.decided_by.find(*asked);
+  text += ": ";
+  if (decided != claim.decided_by.end())
+    text += "it was approved there by " + PersonName(page.ledger(), decided->second) + ", and ";
+  return text + "it is now " + now +
+         ". Its history below shows who acted and when; there is nothing more for you to do on it.";
+}
+
+// The claim page as it is now, saying why there is no decision to make.
+Response NothingToDecide(Page& page, const Loaded& c, std::optional<core::ApprovalTier> asked, int status,
+                         std::string heading) {
+  Flash notice;
+  notice.success = false;
+  notice.heading = std::move(heading);
+  notice.body = NotWaitingText(page, c.claim, asked);
+  return RenderClaimPage(page, c.claim.claim.claim_id, status, notice);
+}
+
 Response DecisionPage(Page& page) {
   auto c = LoadVisibleClaim(page, page.call().Param("id"));
   if (!c) return page.NotFound();
   auto tier = DecidingTier(page, c->claim);
-  if (!tier) return page.NotFound();
+  if (!tier) {
+    // A tier the viewer could decide at but the claim has moved past: the claim
+    // page saying so. Someone who never could decide on it: as for an unknown claim.
+    auto passed = core::TierToDecide(page.who(), c->claim);
+    if (!passed || !page.Allowed(core::ApproveActionFor(*passed), core::ClaimScope(c->claim.claim)))
+      return page.NotFound();
+    return NothingToDecide(page, *c, passed, 200, "No decision to make");
+  }
   return RenderDecision(page, *c, *tier, 200, {});
 }
 
 // A decision that was not recorded because the claim moved on while the form
 // was open: the claim page as it is now (409), saying so and naming its status.
-Response ClaimMovedOn(Page& page, const std::string& claim_id, const app::ExecuteResult& r) {
+Response ClaimMovedOn(Page& page, const std::string& claim_id, core::ApprovalTier asked) {
   auto fresh = LoadVisibleClaim(page, claim_id);
   if (!fresh) return page.NotFound();
-  Flash notice;
-  notice.success = false;
-  notice.heading = "Your decision was not recorded";
-  notice.body = "This claim changed while you were deciding: it is now " +
-                std::string(core::StatusName(fresh->claim.status)) + ".";
-  if (r.rejected() && r.rejection().code != "precondition_failed") notice.body += " " + r.rejection().message;
-  return RenderClaimPage(page, claim_id, 409, notice);
+  return NothingToDecide(page, *fresh, asked, 409, "Your decision was not recorded");
 }
 
 Response DecisionPost(Page& page) {
@@ -207,6 +248,7 @@ Response DecisionPost(Page& page) {
   // The tier of the decision as core sees it (the claim may have moved on
   // since the form was shown; then the decision is a conflict, not a 404).
   auto tier = core::TierToDecide(page.who(), c->claim);
+  // Someone who never could decide on it is told nothing more than for an unknown claim.
   if (!tier || !page.Allowed(core::ApproveActionFor(*tier), core::ClaimScope(c->claim.claim))) return page.NotFound();
   std::string decision = page.form().Get("decision");
   std::string code = page.form().Get("reason_code");
@@ -238,7 +280,7 @@ Response DecisionPost(Page& page) {
   if (version > 0) pre = app::Precondition{core::ClaimStream(ref.claim_id), version};
   app::ExecuteResult r = page.Execute(command, pre);
   if (r.rejected() && r.rejection().kind == core::Rejection::Kind::kConflict)
-    return ClaimMovedOn(page, ref.claim_id, r);
+    return ClaimMovedOn(page, ref.claim_id, *tier);
   if (!r.ok()) {
     if (r.rejected()) {
       for (const auto& e : r.rejection().errors) {
@@ -272,9 +314,18 @@ Response RenderHold(Page& page, const Loaded& c, int status, const std::string& 
   return page.Render(status, "claim_hold", m);
 }
 
+// The claim page, saying why its payment cannot be held now.
+Response CannotHold(Page& page, const Loaded& c, int status) {
+  Flash notice{false, "The payment cannot be held",
+               "Claim " + ClaimRef(c.claim.claim.claim_id) + " is " + std::string(core::StatusName(c.claim.status)) +
+                   ": only a claim approved for payment and not yet in a payment run can be held."};
+  return RenderClaimPage(page, c.claim.claim.claim_id, status, notice);
+}
+
 Response HoldPage(Page& page) {
   auto c = LoadVisibleClaim(page, page.call().Param("id"));
-  if (!c || !core::MayTake(c->claim, page.who(), core::ClaimAction::kHoldPayment)) return page.NotFound();
+  if (!c || !page.Allowed(Action::kHoldPayment, core::ClaimScope(c->claim.claim))) return page.NotFound();
+  if (!core::MayTake(c->claim, page.who(), core::ClaimAction::kHoldPayment)) return CannotHold(page, *c, 200);
   return RenderHold(page, *c, 200, "");
 }
 
@@ -286,6 +337,10 @@ Response HoldPost(Page& page) {
     return RenderHold(page, *c, 422, "Explain why you are holding the payment");
   }
   app::ExecuteResult r = page.Execute(core::HoldPayment{c->claim.claim, reason});
+  if (r.rejected() && r.rejection().kind == core::Rejection::Kind::kConflict) {
+    auto fresh = LoadVisibleClaim(page, c->claim.claim.claim_id);
+    return CannotHold(page, fresh ? *fresh : *c, 409);
+  }
   if (!r.ok()) return RenderHold(page, *c, 422, RejectionText(r));
   Flash f;
   f.heading = "Payment held";

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "claim_details.h"
 #include "ledger/app/claim_import.h"
 #include "ledger/app/evidence_store.h"
 #include "ledger/base/csv.h"
@@ -114,9 +115,15 @@ json::array EvidenceRows(const LoadedClaim& c) {
     rows.push_back(json::object{{"filename", e.filename},
                                 {"content_type", core::EvidenceLabel(e.content_type)},
                                 {"size_text", SizeText(e.size)},
-                                {"sha256", e.sha256}});
+                                {"sha256", e.sha256},
+                                {"href", "/claims/" + c.claim.claim.claim_id + "/evidence/" + e.sha256}});
   }
   return rows;
+}
+
+// A notice shown on a page rendered in answer to a post (not after a redirect).
+json::object NoticeJson(const Flash& f) {
+  return {{"success", f.success}, {"heading", f.heading}, {"body", f.body}, {"link", false}};
 }
 
 // ---- Evidence files: typed and stored the API's way (core/evidence.h, app/evidence_store.h) ----------
@@ -310,6 +317,16 @@ std::vector<Claimable> ClaimableServices(Page& page) {
 
 namespace {
 
+std::string PaymentKindText(core::PaymentType type) {
+  switch (type) {
+    case core::PaymentType::kItemOfService: return "Item of service";
+    case core::PaymentType::kPopulation: return "Population";
+    case core::PaymentType::kThreshold: return "Threshold";
+    case core::PaymentType::kParticipation: return "Participation";
+  }
+  return "Item of service";
+}
+
 std::string PaymentTypeText(const core::ServiceState& s) {
   std::string type = "Item of service";
   if (!s.tariffs.empty()) {
@@ -323,8 +340,25 @@ std::string PaymentTypeText(const core::ServiceState& s) {
   return type + ", " + std::string(core::FrequencyName(s.definition.frequency));
 }
 
+// The claim holding a provider/service/period key; "" when none does.
+std::string KeyHolder(Page& page, const core::ClaimRef& ref) {
+  auto key = CurrentState<core::ClaimKeyState>(page.ledger(),
+                                               core::ClaimKeyStream(ref.provider, ref.service_id, ref.period));
+  return key ? key->first.holder : "";
+}
+
+// Why a claim's provider, service and period cannot be claimed again, naming
+// the claim that holds them by its reference.
+std::string HeldKeyText(Page& page, const core::ClaimRef& ref) {
+  const std::string holder = KeyHolder(page, ref);
+  return "There is already a claim for " + PeriodText(ref.period) +
+         (holder.empty() ? "" : " (claim " + ClaimRef(holder) + ")") + ": only one claim can be made for a period.";
+}
+
+// `existing`: the claim already holding the chosen service and period, if that was the problem.
 Response RenderClaimNew(Page& page, int status, const std::string& chosen_service, const std::string& chosen_period,
-                        const std::vector<std::pair<std::string, std::string>>& errors) {
+                        const std::vector<std::pair<std::string, std::string>>& errors,
+                        const std::string& existing = "") {
   std::vector<Claimable> claimable = ClaimableServices(page);
   json::object m = page.Base("Start a new claim", "/claims");
   m["back_link"] = json::object{{"href", "/claims"}, {"text", "Back to claims"}};
@@ -360,6 +394,9 @@ Response RenderClaimNew(Page& page, int status, const std::string& chosen_servic
   }
   m["fields"] = json::object{{"service", service}, {"period", period}};
   if (!errors.empty()) m["error_summary"] = ErrorSummary(errors);
+  m["existing_claim"] = existing.empty()
+                            ? json::value(false)
+                            : json::value(json::object{{"claim_id", existing}, {"ref", ClaimRef(existing)}});
   return page.Render(status, "claim_new", m);
 }
 
@@ -377,6 +414,11 @@ Response ClaimNewPost(Page& page) {
   const core::Principal& who = page.who();
   core::ClaimRef ref{NewClaimId(), who.org_code, who.commissioner_code, service_id, period};
   app::ExecuteResult r = page.Execute(core::CreateClaimDraft{ref});
+  if (r.rejected() && r.rejection().code == "duplicate_claim") {
+    // Another claim took the service and period (in another tab, say): name it and link to it.
+    errors.emplace_back("period", HeldKeyText(page, ref) + " Open that claim, or choose another period.");
+    return RenderClaimNew(page, 409, service_id, period, errors, KeyHolder(page, ref));
+  }
   if (!r.ok()) {
     std::string message = RejectionText(r);
     std::string field = "period";
@@ -384,9 +426,6 @@ Response ClaimNewPost(Page& page) {
       for (const auto& e : r.rejection().errors) {
         if (e.path == "service" || e.path == "service_id") field = "service";
         if (!e.message.empty()) message = e.message;
-      }
-      if (r.rejection().code == "duplicate_claim" || r.rejection().code.find("key") != std::string::npos) {
-        message = "A claim for this service and period already exists. Choose another period.";
       }
     }
     errors.emplace_back(field, message.empty() ? "You cannot claim for this service and period" : message);
@@ -485,10 +524,11 @@ json::object QuestionField(const core::Question& q, const LoadedClaim& c,
 }
 
 // `errors` by value: an error without a field is given to the first component below.
-Response RenderEdit(
-    Page& page, const LoadedClaim& c, int status, const std::map<std::string, std::string>& typed,
-    std::vector<std::pair<std::string, std::string>> errors) {  // NOLINT(performance-unnecessary-value-param)
+Response RenderEdit(Page& page, const LoadedClaim& c, int status, const std::map<std::string, std::string>& typed,
+                    std::vector<std::pair<std::string, std::string>> errors,  // NOLINT(performance-*)
+                    const std::optional<Flash>& notice = std::nullopt) {
   json::object m = page.Base("Enter your claim", "/claims");
+  if (notice) m["flash"] = NoticeJson(*notice);
   m["back_link"] = json::object{{"href", "/claims/" + c.claim.claim.claim_id}, {"text", "Back to claim"}};
   m["claim"] = ClaimSummary(page, c);
   m["return_reason"] = c.claim.status == ClaimStatus::kReturned ? ReturnReason(page, c.claim.claim.claim_id) : "";
@@ -530,6 +570,7 @@ Response RenderEdit(
   file["label_class"] = "nhsuk-label--s";
   file["hint"] = EvidenceHint();
   file["accept"] = EvidenceAccept();
+  file["form"] = "claim-form";
   if (error_of.count("evidence_file")) file["error"] = error_of["evidence_file"];
   m["fields"] = json::object{{"evidence_file", file}};
   if (!errors.empty()) m["error_summary"] = ErrorSummary(errors);
@@ -553,85 +594,144 @@ std::optional<app::Precondition> VersionCheck(Page& page, const std::string& cla
   return app::Precondition{core::ClaimStream(claim_id), v};
 }
 
-Response ClaimEditPost(Page& page) {
-  auto c = LoadClaim(page, page.call().Param("id"), Action::kPrepareClaim);
-  if (!c || !core::IsEditable(c->claim.status)) return page.NotFound();
-  const std::string& id = c->claim.claim.claim_id;
+// What the edit form holds: the typed text of every field, the values and
+// answers read from it, and a problem for each value that cannot be read.
+struct TypedEntry {
   std::map<std::string, std::string> typed;
   std::vector<std::pair<std::string, std::string>> errors;
   core::UnitValues values;
   core::Answers answers;
-  for (const auto& comp : c->service.definition.components) {
+};
+
+TypedEntry ReadEntry(Page& page, const LoadedClaim& c) {
+  TypedEntry out;
+  for (const auto& comp : c.service.definition.components) {
     std::string name = "component." + comp.id;
     std::string text = page.form().Get(name);
-    typed[name] = text;
+    out.typed[name] = text;
     if (text.find_first_not_of(' ') == std::string::npos) continue;
     std::optional<int64_t> v = comp.unit_kind == core::UnitKind::kMoney ? ParsePounds(text) : ParseWholeNumber(text);
     if (!v) {
-      errors.emplace_back("component-" + comp.id, comp.unit_kind == core::UnitKind::kMoney
-                                                      ? "Enter " + comp.name + " in pounds and pence, like 312.40"
-                                                      : "Enter " + comp.name + " as a whole number");
+      out.errors.emplace_back("component-" + comp.id, comp.unit_kind == core::UnitKind::kMoney
+                                                          ? "Enter " + comp.name + " in pounds and pence, like 312.40"
+                                                          : "Enter " + comp.name + " as a whole number");
       continue;
     }
     if (*v < comp.min || *v > comp.max) {
-      errors.emplace_back("component-" + comp.id, "Enter a value for " + comp.name + " between " +
-                                                      ValueText(comp, comp.min) + " and " + ValueText(comp, comp.max));
+      out.errors.emplace_back("component-" + comp.id, "Enter a value for " + comp.name + " between " +
+                                                          ValueText(comp, comp.min) + " and " +
+                                                          ValueText(comp, comp.max));
       continue;
     }
-    values[comp.id] = *v;
+    out.values[comp.id] = *v;
   }
-  for (const auto& q : c->service.definition.questions) {
+  for (const auto& q : c.service.definition.questions) {
     std::string name = "question." + q.id;
     std::string text = page.form().Get(name);
-    typed[name] = text;
-    if (!text.empty()) answers[q.id] = text;
+    out.typed[name] = text;
+    if (!text.empty()) out.answers[q.id] = text;
   }
-  if (!errors.empty()) return RenderEdit(page, *c, 422, typed, errors);
-  app::ExecuteResult r = page.Execute(core::EnterClaimValues{c->claim.claim, values, answers}, VersionCheck(page, id));
+  return out;
+}
+
+// An uploaded evidence file, typed by content and stored the API's way, then
+// attached to the claim. The problem to show on the file field, or the
+// evidence attached.
+struct Attached {
+  std::string error;
+  int status = 422;
+  core::Evidence evidence;
+};
+
+Attached AttachUploaded(Page& page, const LoadedClaim& c, const UploadedFile* file) {
+  const std::string filename = file == nullptr ? "" : core::EvidenceFilename(file->filename);
+  const std::filesystem::path& dir = page.portal().deps().ledger->evidence_dir();
+  if (file == nullptr || file->bytes.empty()) return {"Select a file to upload"};
+  if (dir.empty()) return {"Evidence cannot be uploaded at the moment"};
+  auto detected = core::DetectEvidenceType(file->bytes, filename, MediaTypeOf(file->content_type));
+  if (!detected.ok()) return {detected.rejection().message};
+  const core::EvidenceType* type = *detected;
+  std::string sha = base::Sha256Hex(file->bytes);
+  if (!app::StoreEvidence(dir, sha, file->bytes).ok()) return {"The file could not be stored. Try again.", 500};
+  core::Evidence e{sha, filename.empty() ? "evidence." + std::string(type->extensions.front()) : filename,
+                   std::string(type->media_type), static_cast<int64_t>(file->bytes.size())};
+  app::ExecuteResult r = page.Execute(core::AttachEvidence{c.claim.claim, e});
+  if (!r.ok()) return {RejectionText(r)};
+  return {"", 200, std::move(e)};
+}
+
+bool HasFile(const UploadedFile* file) { return file != nullptr && !file->bytes.empty(); }
+
+// The edit form with values that could not be saved: what was typed stays;
+// a file chosen with them is attached all the same (it does not depend on the
+// values), and the page says so.
+Response EntryNotSaved(Page& page, const LoadedClaim& c, const TypedEntry& entry,
+                       std::vector<std::pair<std::string, std::string>> errors) {  // NOLINT(performance-*)
+  const UploadedFile* file = page.form().File("evidence_file");
+  std::optional<Flash> notice;
+  if (HasFile(file)) {
+    Attached attached = AttachUploaded(page, c, file);
+    if (!attached.error.empty()) {
+      errors.emplace_back("evidence_file", "The file was not added: " + attached.error);
+    } else {
+      notice = Flash{true, "File uploaded",
+                     attached.evidence.filename +
+                         " has been added to the claim. Your values have not been saved "
+                         "yet: correct them and save again."};
+    }
+  }
+  auto fresh = LoadClaim(page, c.claim.claim.claim_id, Action::kPrepareClaim);
+  return RenderEdit(page, fresh ? *fresh : c, 422, entry.typed, std::move(errors), notice);
+}
+
+// One form saves the values and answers as typed and, in the same post,
+// attaches a chosen file ("Upload file") or removes a listed one ("Remove"):
+// nothing typed is lost whichever button is pressed.
+Response ClaimEditPost(Page& page) {
+  auto c = LoadClaim(page, page.call().Param("id"), Action::kPrepareClaim);
+  if (!c || !core::IsEditable(c->claim.status)) return page.NotFound();
+  const std::string& id = c->claim.claim.claim_id;
+  TypedEntry entry = ReadEntry(page, *c);
+  if (!entry.errors.empty()) return EntryNotSaved(page, *c, entry, entry.errors);
+  app::ExecuteResult r = page.Execute(core::EnterClaimValues{c->claim.claim, entry.values, entry.answers},
+                                      VersionCheck(page, id));
   if (!r.ok()) {
+    std::vector<std::pair<std::string, std::string>> errors;
     if (r.rejected()) {
       for (const auto& e : r.rejection().errors) errors.emplace_back(FieldIdFor(e.path), e.message);
     }
     if (errors.empty()) errors.emplace_back("", RejectionText(r));
-    auto fresh = LoadClaim(page, id, Action::kPrepareClaim);
-    return RenderEdit(page, fresh ? *fresh : *c, 422, typed, errors);
+    return EntryNotSaved(page, *c, entry, std::move(errors));
   }
-  if (page.form().Get("next") == "check") return page.Redirect("/claims/" + id + "/check");
-  Flash f;
-  f.heading = "Your claim has been saved";
-  f.body = "It is a draft until you submit it.";
+  const std::string next = page.form().Get("next");
+  const UploadedFile* file = page.form().File("evidence_file");
+  Flash f{true, "Your claim has been saved", "It is a draft until you submit it."};
+  if (HasFile(file) || next == "upload") {
+    Attached attached = AttachUploaded(page, *c, file);
+    if (!attached.error.empty()) {
+      auto fresh = LoadClaim(page, id, Action::kPrepareClaim);
+      return RenderEdit(page, fresh ? *fresh : *c, attached.status, entry.typed,
+                        {{"evidence_file", attached.error + ". Your values have been saved."}});
+    }
+    f = Flash{true, "File uploaded",
+              attached.evidence.filename + " has been added to the claim and your values saved."};
+  }
+  if (std::string sha = page.form().Get("remove_evidence"); !sha.empty()) {
+    app::ExecuteResult removed = page.Execute(core::RemoveEvidence{c->claim.claim, sha});
+    if (!removed.ok()) return RenderEdit(page, *c, 422, entry.typed, {{"evidence_file", RejectionText(removed)}});
+    f = Flash{true, "File removed", "Your values have been saved."};
+  }
+  if (next == "check") return page.Redirect("/claims/" + id + "/check");
   return page.Redirect("/claims/" + id + "/edit", f);
 }
 
+// The upload of a file alone (the edit page posts its file with the form).
 Response EvidencePost(Page& page) {
   auto c = LoadClaim(page, page.call().Param("id"), Action::kPrepareClaim);
   if (!c || !core::IsEditable(c->claim.status)) return page.NotFound();
-  const UploadedFile* file = page.form().File("evidence_file");
-  std::string error;
-  const core::EvidenceType* type = nullptr;
-  std::string filename = file == nullptr ? "" : core::EvidenceFilename(file->filename);
-  if (file == nullptr || file->bytes.empty()) {
-    error = "Select a file to upload";
-  } else if (page.portal().deps().ledger->evidence_dir().empty()) {
-    error = "Evidence cannot be uploaded at the moment";
-  } else if (auto detected = core::DetectEvidenceType(file->bytes, filename, MediaTypeOf(file->content_type));
-             !detected.ok()) {
-    error = detected.rejection().message;
-  } else {
-    type = *detected;
-  }
-  if (!error.empty()) return RenderEdit(page, *c, 422, {}, {{"evidence_file", error}});
-  std::string sha = base::Sha256Hex(file->bytes);
-  if (!app::StoreEvidence(page.portal().deps().ledger->evidence_dir(), sha, file->bytes).ok()) {
-    return RenderEdit(page, *c, 500, {}, {{"evidence_file", "The file could not be stored. Try again."}});
-  }
-  core::Evidence e{sha, filename.empty() ? "evidence." + std::string(type->extensions.front()) : filename,
-                   std::string(type->media_type), static_cast<int64_t>(file->bytes.size())};
-  app::ExecuteResult r = page.Execute(core::AttachEvidence{c->claim.claim, e});
-  if (!r.ok()) return RenderEdit(page, *c, 422, {}, {{"evidence_file", RejectionText(r)}});
-  Flash f;
-  f.heading = "File uploaded";
-  f.body = e.filename + " has been added to the claim.";
+  Attached attached = AttachUploaded(page, *c, page.form().File("evidence_file"));
+  if (!attached.error.empty()) return RenderEdit(page, *c, attached.status, {}, {{"evidence_file", attached.error}});
+  Flash f{true, "File uploaded", attached.evidence.filename + " has been added to the claim."};
   return page.Redirect("/claims/" + c->claim.claim.claim_id + "/edit", f);
 }
 
@@ -700,7 +800,9 @@ Response SubmitPost(Page& page) {
   app::ExecuteResult r = page.Execute(core::SubmitClaim{c->claim.claim}, VersionCheck(page, id));
   std::vector<std::pair<std::string, std::string>> errors;
   if (r.ok() && !r.executed().validation_errors.empty()) {
-    for (const auto& e : r.executed().validation_errors) errors.emplace_back(FieldIdFor(e.path), e.message);
+    for (const auto& e : r.executed().validation_errors)
+      errors.emplace_back(FieldIdFor(e.path),
+                          e.code == "duplicate_claim" ? HeldKeyText(page, c->claim.claim) : e.message);
   } else if (!r.ok()) {
     if (r.rejected()) {
       for (const auto& e : r.rejection().errors) errors.emplace_back(FieldIdFor(e.path), e.message);
@@ -906,12 +1008,7 @@ Response RenderClaimPage(Page& page, const std::string& claim_id, int status, co
   if (!c) return page.NotFound();
   const core::ClaimState& s = c->claim;
   json::object m = page.Base("Claim " + ClaimRef(s.claim.claim_id), "/claims");
-  if (notice) {
-    m["flash"] = json::object{{"success", notice->success},
-                              {"heading", notice->heading},
-                              {"body", notice->body},
-                              {"link", false}};
-  }
+  if (notice) m["flash"] = NoticeJson(*notice);
   m["breadcrumbs"] = json::object{{"items", json::array{json::object{{"href", "/"}, {"text", "Home"}},
                                                         json::object{{"href", "/claims"}, {"text", "Claims"}}}},
                                   {"back", json::object{{"href", "/claims"}, {"text", "Back to claims"}}}};
@@ -941,6 +1038,37 @@ Response RenderClaimPage(Page& page, const std::string& claim_id, int status, co
   m["evidence"] = evidence;
   m["timeline"] = timeline;
   return page.Render(status, "claim", m);
+}
+
+json::object ClaimDetails(Page& page, const core::ClaimState& claim) {
+  LoadedClaim c{claim, 0, {}};
+  if (auto service = CurrentState<core::ServiceState>(page.ledger(), core::ServiceStream(claim.claim.service_id)))
+    c.service = service->first;
+  std::string tariff;
+  json::array returns;
+  std::map<std::string, std::string> names;  // username -> full name
+  for (const auto& [actor, event] : ClaimEvents(page, claim.claim.claim_id)) {
+    if (const auto* e = std::get_if<core::ClaimSubmitted>(&event)) {
+      tariff = fmt::format("{}, in force from {}; list size {}", PaymentKindText(e->payment_type),
+                           FormatDateText(e->tariff_effective_from), WithThousands(e->list_size));
+    }
+    const bool returned = std::holds_alternative<core::ClaimReturned>(event) ||
+                          std::holds_alternative<core::ClaimReturnedByProvider>(event);
+    if (!returned) continue;
+    auto entry = Describe(event);
+    const core::Timestamp at = std::visit([](const auto& e) { return e.at; }, event);
+    if (!names.count(actor)) names[actor] = PersonName(page.ledger(), actor);
+    returns.push_back(json::object{{"title", entry ? entry->title : "Returned"},
+                                   {"actor", names[actor]},
+                                   {"at_iso", FormatIso(at)},
+                                   {"at_text", FormatWhen(at)},
+                                   {"reason", entry ? entry->reason : ""}});
+  }
+  std::reverse(returns.begin(), returns.end());
+  json::array evidence = EvidenceRows(c);
+  return {{"answers", AnswerRows(c, false)}, {"has_evidence", !evidence.empty()},
+          {"evidence", std::move(evidence)}, {"tariff", tariff},
+          {"has_returns", !returns.empty()}, {"returns", std::move(returns)}};
 }
 
 namespace {
@@ -1009,6 +1137,34 @@ Response RenderBulk(Page& page, int status, const std::string& error, json::valu
 
 Response BulkPage(Page& page) { return RenderBulk(page, 200, "", false); }
 
+// "A claim for this provider, service and period already exists: C-…", in the page's words.
+std::string DuplicateRowText(Page& page, const app::ClaimImportError& e) {
+  auto claim = CurrentState<core::ClaimState>(page.ledger(), core::ClaimStream(e.existing_claim_id));
+  std::string what = "this provider, service and period";
+  if (claim) what = claim->first.claim.provider + " for " + PeriodText(claim->first.claim.period);
+  return "There is already a claim for " + what + " (claim " + ClaimRef(e.existing_claim_id) +
+         "): change that claim instead, or remove this row.";
+}
+
+// What an accepted file did: the claims it created and those already stored as the file says.
+Flash BulkSummary(const app::ClaimImportPlan& plan, bool submit) {
+  auto claims = [](int n) { return fmt::format("{} {}", n, n == 1 ? "claim" : "claims"); };
+  Flash f;
+  if (plan.created == 0) {
+    f.heading = "Nothing new to save";
+    f.body = fmt::format("All {} in the file {} already saved as the file says: nothing was changed.",
+                         claims(plan.unchanged), plan.unchanged == 1 ? "was" : "were");
+    return f;
+  }
+  f.heading = fmt::format("{} saved", claims(plan.created));
+  f.body = submit ? "They have been submitted for approval." : "They are drafts until you submit them.";
+  if (plan.unchanged > 0) {
+    f.body += fmt::format(" {} in the file {} already saved as the file says and {} unchanged.", claims(plan.unchanged),
+                          plan.unchanged == 1 ? "was" : "were", plan.unchanged == 1 ? "is" : "are");
+  }
+  return f;
+}
+
 Response BulkPost(Page& page) {
   const UploadedFile* file = page.form().File("csv_file");
   if (file == nullptr || file->bytes.empty()) return RenderBulk(page, 422, "Select a CSV file", false);
@@ -1034,7 +1190,12 @@ Response BulkPost(Page& page) {
   if (!plan->errors.empty()) {
     json::array rows;
     for (const auto& e : plan->errors) {
-      rows.push_back(json::object{{"row", e.line}, {"column", e.column}, {"message", e.message}});
+      // A row whose provider, service and period another claim holds links to that claim.
+      rows.push_back(json::object{{"row", e.line},
+                                  {"column", e.column},
+                                  {"message", e.existing_claim_id.empty() ? e.message : DuplicateRowText(page, e)},
+                                  {"existing_claim_id", e.existing_claim_id},
+                                  {"existing_claim_ref", ClaimRef(e.existing_claim_id)}});
     }
     std::string message = fmt::format(
         "The file has {} {}; nothing was saved. Correct the {} listed below and upload "
@@ -1044,11 +1205,7 @@ Response BulkPost(Page& page) {
     return RenderBulk(page, 422, message,
                       json::object{{"filename", file->filename.empty() ? "the file" : file->filename}, {"rows", rows}});
   }
-  Flash f;
-  size_t n = plan->claim_ids.size();
-  f.heading = fmt::format("{} {} saved", n, n == 1 ? "claim" : "claims");
-  f.body = submit ? "They have been submitted for approval." : "They are drafts until you submit them.";
-  return page.Redirect("/claims", f);
+  return page.Redirect("/claims", BulkSummary(*plan, submit));
 }
 
 std::string ExampleValue(const core::Component& c) {
@@ -1093,7 +1250,7 @@ void AddClaimRoutes(const std::shared_ptr<Portal>& p, std::vector<Route>& routes
   routes.push_back(PageRoute(p, "POST", "/claims/new", Action::kPrepareClaim, ClaimNewPost));
   routes.push_back(PageRoute(p, "GET", "/claims/{id}", Action::kViewClaim, ClaimPage));
   routes.push_back(PageRoute(p, "GET", "/claims/{id}/edit", Action::kPrepareClaim, ClaimEdit));
-  routes.push_back(PageRoute(p, "POST", "/claims/{id}/edit", Action::kPrepareClaim, ClaimEditPost));
+  routes.push_back(PageRoute(p, "POST", "/claims/{id}/edit", Action::kPrepareClaim, ClaimEditPost, kEvidenceBodyLimit));
   routes.push_back(
       PageRoute(p, "POST", "/claims/{id}/evidence", Action::kPrepareClaim, EvidencePost, kEvidenceBodyLimit));
   routes.push_back(

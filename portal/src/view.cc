@@ -418,8 +418,9 @@ json::object ChoiceItem(const std::string& field_id, bool first, std::string val
 }
 
 json::object FileField(std::string id, std::string name, std::string label) {
+  // "form": the id of the form the input belongs to when it is placed outside it.
   return {{"id", id},   {"name", name}, {"label", label}, {"label_class", ""},
-          {"hint", ""}, {"error", ""},  {"accept", ""}};
+          {"hint", ""}, {"error", ""},  {"accept", ""},   {"form", ""}};
 }
 
 }  // namespace ledger::http::portal

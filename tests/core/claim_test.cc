@@ -160,8 +160,7 @@ TEST_CASE("a valid submission records the amount priced with the tariff in force
   expected.submitted_by = "p1user";
   expected.at = Now();
   CHECK(Written(r, ClaimStream("c1")) == std::vector<Event>{expected});
-  CHECK(Written(r, ClaimKeyStream("P1", "FLU", kPeriod)) ==
-        std::vector<Event>{ClaimKeyReserved{"P1", "FLU", kPeriod, "c1", Now()}});
+  CHECK(Written(r, ClaimKeyStream("P1", "FLU", kPeriod)).empty());  // the draft took the key
   CHECK(ClaimOf(s, "c1").status == ClaimStatus::kAwaitingTier1);
   CHECK(StatusName(ClaimOf(s, "c1").status) == "Awaiting Commissioning Organisation Approval");
 }
@@ -270,9 +269,10 @@ TEST_CASE("a period outside the provider's participation is refused") {
   REQUIRE(errors.size() == 1);
   CHECK(errors[0].path == "period");
   CHECK(errors[0].code == "period_outside_participation");
-  CHECK(errors[0].message ==
-        "Your organisation is not signed up to Care home support costs for 2026-11-01. Check the service offer with "
-        "your commissioner.");
+  CHECK(
+      errors[0].message ==
+      "Your organisation is not signed up to Care home support costs for 1 November 2026. Check the service offer with "
+      "your commissioner.");
 }
 
 TEST_CASE("a claim before its window opens is refused with the opening date") {
@@ -281,7 +281,7 @@ TEST_CASE("a claim before its window opens is refused with the opening date") {
   auto errors = FailedSubmission(s, Ref("c1"), "p1user", At(2026, 10, 31));
   REQUIRE(errors.size() == 1);
   CHECK(errors[0] ==
-        FieldError{"period", "window_not_open", "Claims for 2026-10 can be submitted from 1 November 2026."});
+        FieldError{"period", "window_not_open", "Claims for October 2026 can be submitted from 1 November 2026."});
   SubmitOk(s, Ref("c1"));
 }
 
@@ -297,19 +297,67 @@ TEST_CASE("a claim after its window closes is refused; the last day of the windo
   CHECK(r.value().validation_errors.empty());
 }
 
-TEST_CASE("a second claim for the same provider, service and period cannot be submitted or drafted") {
+TEST_CASE("the first draft takes the provider/service/period key; a second draft is refused, naming the first") {
   Scenario s = ClaimWorld();
+  auto drafted = s.Do("p1user", CreateClaimDraft{Ref("c1")});
+  REQUIRE(drafted.ok());
+  CHECK(Written(drafted, ClaimKeyStream("P1", "FLU", kPeriod)) ==
+        std::vector<Event>{ClaimKeyReserved{"P1", "FLU", kPeriod, "c1", Now()}});
+  auto second = s.When("p1user", CreateClaimDraft{Ref("c2"), {{"vaccinations", 11}}, {}});
+  CHECK(Refusal(second) == "duplicate_claim");
+  REQUIRE(!second.ok());
+  CHECK(second.rejection().kind == Rejection::Kind::kConflict);
+  CHECK(second.rejection().message.find("claim c1") != std::string::npos);
+  CHECK(ErrorPaths(second) == std::vector<std::string>{"period"});
+  // Another person of the practice is refused alike; the holder's own draft is unchanged.
+  CHECK(Refusal(s.When("p1approver", CreateClaimDraft{Ref("c3")})) == "duplicate_claim");
+  CHECK(Unchanged(s.When("p1user", CreateClaimDraft{Ref("c1")})));
   DraftWith(s, Ref("c1"), {{"vaccinations", 10}});
-  DraftWith(s, Ref("c2"), {{"vaccinations", 11}});
+  SubmitOk(s, Ref("c1"));
+  CHECK(Refusal(s.When("p1user", CreateClaimDraft{Ref("c3")})) == "duplicate_claim");
+  // Another period, service or provider is a different key.
+  DraftWith(s, Ref("c4", "P2"), {{"vaccinations", 10}}, "p2user");
+  SubmitOk(s, Ref("c4", "P2"), "p2user");
+}
+
+TEST_CASE("a draft of an older log that never took the key is refused at submission while another claim holds it") {
+  Scenario s = ClaimWorld();
+  s.Given(ClaimStream("c2"), {ClaimDrafted{Ref("c2"), "p1user", Now()},
+                              ClaimValuesEntered{"c2", {{"vaccinations", 11}}, {}, "p1user", Now()}});
+  DraftWith(s, Ref("c1"), {{"vaccinations", 10}});
   SubmitOk(s, Ref("c1"));
   auto errors = FailedSubmission(s, Ref("c2"));
   REQUIRE(errors.size() == 1);
   CHECK(errors[0].code == "duplicate_claim");
   CHECK(errors[0].message.find("claim c1") != std::string::npos);
-  CHECK(Refusal(s.When("p1user", CreateClaimDraft{Ref("c3")})) == "duplicate_claim");
-  // Another period, service or provider is a different key.
-  DraftWith(s, Ref("c4", "P2"), {{"vaccinations", 10}}, "p2user");
-  SubmitOk(s, Ref("c4", "P2"), "p2user");
+}
+
+TEST_CASE("deleting a draft frees its period for a new draft") {
+  Scenario s = ClaimWorld();
+  DraftWith(s, Ref("c1"), {{"vaccinations", 10}});
+  auto deleted = s.Do("p1user", DeleteClaimDraft{Ref("c1")});
+  REQUIRE(deleted.ok());
+  CHECK(Written(deleted, ClaimKeyStream("P1", "FLU", kPeriod)) ==
+        std::vector<Event>{ClaimKeyReleased{"P1", "FLU", kPeriod, "c1", Now()}});
+  DraftWith(s, Ref("c2"), {{"vaccinations", 12}});
+  CHECK(s.State<ClaimKeyState>(ClaimKeyStream("P1", "FLU", kPeriod)).holder == "c2");
+}
+
+TEST_CASE("a draft is refused for a period whose claim window has closed, with nothing stored") {
+  Scenario s = ClaimWorld();
+  auto r = s.When("p1user", CreateClaimDraft{Ref("c1")}, At(2026, 12, 1));
+  CHECK(Refusal(r) == "window_closed");
+  CHECK(ErrorPaths(r) == std::vector<std::string>{"period"});
+  // The last day of the window is still open for a draft.
+  CHECK(s.Do("p1user", CreateClaimDraft{Ref("c1")}, At(2026, 11, 30)).ok());
+}
+
+TEST_CASE("a draft's first values are checked as entered values are: a negative count stores no draft") {
+  Scenario s = ClaimWorld();
+  auto r = s.When("p1user", CreateClaimDraft{Ref("c1"), {{"vaccinations", -3}}, {}});
+  CHECK(Refusal(r) == "invalid_values");
+  CHECK(ErrorPaths(r) == std::vector<std::string>{"components.vaccinations"});
+  CHECK(s.State<ClaimKeyState>(ClaimKeyStream("P1", "FLU", kPeriod)).holder.empty());
 }
 
 TEST_CASE("required evidence and required questions must be present") {

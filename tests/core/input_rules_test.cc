@@ -246,7 +246,8 @@ TEST_CASE("a malformed period, or one outside the service's dates, is refused wi
     REQUIRE_FALSE(r.rejection().errors.empty());
     CHECK(r.rejection().errors[0].message.find("1 April 2026 to 31 March 2027") != std::string::npos);
   }
-  CHECK(s.Do("p1user", CreateClaimDraft{Ref("first", "P1", "FLU", "2026-04")}).ok());
+  // The first month of the service, drafted while its claim window is open.
+  CHECK(s.Do("p1user", CreateClaimDraft{Ref("first", "P1", "FLU", "2026-04")}, At(2026, 5, 1)).ok());
   CHECK(s.Do("p1user", CreateClaimDraft{Ref("last", "P1", "FLU", "2027-03")}).ok());
   CHECK_FALSE(Period::Parse(Frequency::kQuarterly, "0000-Q1").has_value());
   CHECK_FALSE(Period::Parse(Frequency::kAnnual, "0000/01").has_value());

@@ -736,3 +736,32 @@ TEST_CASE("a bulk file over the row limit is refused in the portal at once, sayi
 
 }  // namespace
 }  // namespace ledger::http::testing
+
+namespace ledger::http::testing {
+namespace {
+
+TEST_CASE("the decision page shows the values, evidence, tariff and earlier returns of the claim decided") {
+  PortalWorld w;
+  std::string id = w.Draft("p1user", 12, 50000);
+  REQUIRE(w.As("p1user", "POST", "/api/v1/claims/" + id + "/submit", "{}").status / 100 == 2);
+  REQUIRE(w.As("c1tier1", "POST", "/api/v1/claims/" + id + "/return", R"({"reason":"Add the receipts"})").status ==
+          200);
+  REQUIRE(w.As("p1user", "POST", "/api/v1/claims/" + id + "/submit", "{}").status / 100 == 2);
+  Browser tier1{w};
+  REQUIRE(tier1.SignIn("c1tier1"));
+  REQUIRE(tier1.Get("/claims/" + id + "/decision").status == 200);
+  CHECK(w.rendered_page == "claim_decision");
+  CHECK(ModelText(w.rendered, "details.answers.0.value_text") == "£500.00");
+  CHECK(ModelText(w.rendered, "details.returns.0.reason") == "Add the receipts");
+  CHECK(ModelText(w.rendered, "details.tariff").find("in force from") != std::string::npos);
+  CHECK(ModelText(w.rendered, "claim.status.text") == "Awaiting Commissioning Organisation Approval");
+  // Once approved there, the decision page is the claim page saying why there is nothing to decide.
+  REQUIRE(w.As("c1tier1", "POST", "/api/v1/claims/" + id + "/approve").status == 200);
+  Response after = tier1.Get("/claims/" + id + "/decision");
+  CHECK(after.status == 200);
+  CHECK(w.rendered_page == "claim");
+  CHECK(ModelText(w.rendered, "flash.body").find("is no longer waiting for Tier 1 approval") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace ledger::http::testing

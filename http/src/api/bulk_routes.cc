@@ -41,7 +41,9 @@ Response RowErrors(const std::vector<app::ClaimImportError>& errors) {
   for (const app::ClaimImportError& e : errors) {
     std::string path = "line " + std::to_string(e.line);
     if (!e.column.empty()) path += ", column " + e.column;
-    p.errors.push_back({path, "invalid_row", e.message});
+    // A row whose provider/service/period another claim holds says so by code
+    // (the message names that claim).
+    p.errors.push_back({path, e.existing_claim_id.empty() ? "invalid_row" : "duplicate_claim", e.message});
   }
   return ToResponse(p);
 }
@@ -74,6 +76,8 @@ Response BulkUpload(Call& call, ApiDeps& deps) {
   boost::json::array ids;
   for (const std::string& id : plan.claim_ids) ids.emplace_back(id);
   boost::json::object body{{"count", static_cast<int64_t>(plan.claim_ids.size())},
+                           {"created", plan.created},
+                           {"unchanged", plan.unchanged},
                            {"submitted", submit},
                            {"claims", std::move(ids)}};
   if (!imported->appended) {  // every row is already stored as asked

@@ -25,6 +25,8 @@ TEST_CASE("a valid file stores every draft in one append") {
   REQUIRE_MESSAGE(r.status == 201, r.body);
   boost::json::value body = Json(r);
   CHECK(body.at("count").as_int64() == 2);
+  CHECK(body.at("created").as_int64() == 2);
+  CHECK(body.at("unchanged").as_int64() == 0);
   CHECK(!body.at("submitted").as_bool());
   uint64_t first = body.at("first_position").to_number<uint64_t>(),
            last = body.at("last_position").to_number<uint64_t>();
@@ -49,6 +51,8 @@ TEST_CASE("a valid file stores every draft in one append") {
                            "P1,SPEND,2026-11-03,20.00,\"Two visits, one report\"\r\n");
   CHECK(again.status == 200);
   CHECK(Json(again).at("claims") == body.at("claims"));
+  CHECK(Json(again).at("created").as_int64() == 0);
+  CHECK(Json(again).at("unchanged").as_int64() == 2);
   CHECK(w.Head() == last);
 }
 
@@ -95,6 +99,34 @@ TEST_CASE("a file with one bad row stores nothing and names the line and column 
   Response none = w.As("p1user", "GET", "/api/v1/claims");
   REQUIRE(none.status == 200);
   CHECK(Json(none).at("claims").as_array().empty());
+}
+
+TEST_CASE("a draft takes its provider, service and period: the API and a file after it are refused, naming it") {
+  ApiWorld w;
+  Response draft = w.As("p1user", "POST", "/api/v1/claims", R"({"service_id":"SPEND","period":"2026-11-02"})");
+  REQUIRE_MESSAGE(draft.status == 201, draft.body);
+  const std::string id = Str(Json(draft), "claim_id");
+  Response again = w.As("p1user", "POST", "/api/v1/claims", R"({"service_id":"SPEND","period":"2026-11-02"})");
+  CHECK(again.status == 409);
+  CHECK(Str(Json(again), "code") == "duplicate_claim");
+  CHECK(again.body.find("claim " + id) != std::string::npos);
+  uint64_t before = w.Head();
+  Response file = PostCsv(w, "p1user", kBulk, "provider,service,period,cost\nP1,SPEND,2026-11-02,12.50\n");
+  REQUIRE_MESSAGE(file.status == 422, file.body);
+  const boost::json::value body = Json(file);
+  const boost::json::value& error = body.at("errors").as_array().at(0);
+  CHECK(Str(error, "code") == "duplicate_claim");
+  CHECK(Str(error, "message").find("claim " + id) != std::string::npos);
+  CHECK(w.Head() == before);
+}
+
+TEST_CASE("a file of drafts gets the value checks of the claim form: a negative value stores nothing") {
+  ApiWorld w;
+  uint64_t before = w.Head();
+  Response r = PostCsv(w, "p1user", kBulk, "provider,service,period,cost\nP1,SPEND,2026-11-02,-3\n");
+  REQUIRE_MESSAGE(r.status == 422, r.body);
+  CHECK(ErrorPaths(r) == std::vector<std::string>{"line 2, column cost"});
+  CHECK(w.Head() == before);
 }
 
 TEST_CASE("rows for another organisation's provider are refused as row errors; nothing is stored") {

@@ -18,7 +18,8 @@
 // Every row is decided by the real deciders (CreateClaimDraft, EnterClaimValues
 // and, when asked, SubmitClaim) as the actor, in file order, against one set of
 // loaded streams, so rows see each other (two rows for one provider, service
-// and period are an error). Claim ids are
+// and period are an error, and so is a row whose key another claim already
+// holds: existing_claim_id names it). Claim ids are
 // <provider>-<service code>-<period>-i<first 8 hex digits of the digest>.
 // Thread-compatible; reads the store, never writes it (the caller appends).
 #pragma once
@@ -34,8 +35,8 @@
 namespace ledger::app {
 
 // The most claim rows one file may hold. A row writes at most four events
-// (ClaimDrafted, ClaimValuesEntered and, when submitting, ClaimSubmitted and
-// ClaimKeyReserved) and the whole file is ONE append, which the event store
+// (ClaimDrafted, ClaimKeyReserved, ClaimValuesEntered and, when submitting,
+// ClaimSubmitted) and the whole file is ONE append, which the event store
 // caps at EventStoreOptions::max_events_per_append (10,000) events: 2,500
 // rows always fit. A longer file is refused before any row is decided. The
 // API, the portal and `ledger import-claims` all take the limit from here.
@@ -56,6 +57,9 @@ struct ClaimImportError {
   int line = 0;        // 1-based line of the file (the header is line 1)
   std::string column;  // the column as named in the header; "" for the whole row
   std::string message;
+  // The claim already holding this row's provider/service/period key, when
+  // that is the problem (duplicate_claim); "" otherwise.
+  std::string existing_claim_id;
 };
 
 struct ClaimImportPlan {
@@ -64,6 +68,10 @@ struct ClaimImportPlan {
   // problem and no row was decided.
   bool too_many_rows = false;
   std::vector<std::string> claim_ids;  // in file order
+  // Of claim_ids, how many rows write something (a new draft, new values, a
+  // submission) and how many are already stored exactly as asked.
+  int created = 0;
+  int unchanged = 0;
   // Valid only when errors is empty and claim_ids is not: every row's events
   // as one append, each stream at the version it was read at.
   es::AppendRequest request;
