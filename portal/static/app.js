@@ -76,8 +76,10 @@ function startLiveRefresh () {
 }
 
 // Charts. <canvas data-chart="ID"> is drawn from <script type="application/json" id="ID">, whose shape is
-// {"type": "bar"|"line", "labels": [...], "datasets": [{"label": "...", "data": [numbers]}], "y_title": "..."}.
-// The same numbers are in the table that follows the chart, which is what screen readers and printouts use.
+// {"type": "bar", "labels": [...], "x_title": "...", "y_title": "...",
+//  "datasets": [{"label": "...", "data": [numbers], "colours": [one a bar]?, "type": "line"?, "dashed": bool?}]}.
+// A "line" dataset marks a level across the bars (a median, a quartile). The server says in words what each chart
+// shows, and the same numbers are in the table that follows it, which is what screen readers and printouts use.
 function drawCharts () {
   if (typeof window.Chart !== 'function') return
   const palette = ['#005eb8', '#007f3b', '#ffb81c', '#330072', '#d5281b', '#00a499']
@@ -91,13 +93,25 @@ function drawCharts () {
       continue
     }
     canvas.hidden = false
-    const datasets = (spec.datasets || []).map((set, i) => ({
-      label: set.label,
-      data: set.data,
-      backgroundColor: palette[i % palette.length],
-      borderColor: palette[i % palette.length],
-      borderWidth: 2
-    }))
+    const lines = ['#212b32', '#4c6272', '#4c6272']
+    let lineCount = 0
+    const datasets = (spec.datasets || []).map((set, i) => {
+      if (set.type === 'line') {
+        const colour = lines[lineCount++ % lines.length]
+        return {
+          type: 'line',
+          label: set.label,
+          data: set.data,
+          borderColor: colour,
+          backgroundColor: colour,
+          borderWidth: 2,
+          borderDash: set.dashed ? [6, 4] : [],
+          pointRadius: 0
+        }
+      }
+      const colour = set.colours || palette[i % palette.length]
+      return { label: set.label, data: set.data, backgroundColor: colour, borderColor: colour, borderWidth: 2 }
+    })
     // eslint-disable-next-line no-new
     new window.Chart(canvas, {
       type: spec.type || 'bar',
@@ -108,6 +122,7 @@ function drawCharts () {
         animation: false,
         plugins: { legend: { display: datasets.length > 1 } },
         scales: {
+          x: { title: { display: Boolean(spec.x_title), text: spec.x_title || '' } },
           y: { beginAtZero: true, title: { display: Boolean(spec.y_title), text: spec.y_title || '' } }
         }
       }

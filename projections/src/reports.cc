@@ -37,6 +37,14 @@ struct ClaimSelection {
   std::optional<core::ClaimStatus> status;
   std::optional<core::RiskBand> risk_band;
   std::optional<core::Date> from, to;
+  std::optional<core::Date> to_end;  // the last day of period_to, for dated rows (a run's pay date)
+
+  // Whether a date (YYYY-MM-DD) falls from the start of period_from to the end of period_to.
+  bool DateWithin(const std::string& text) const {
+    if (!from && !to_end) return true;
+    std::optional<core::Date> d = core::Date::Parse(text);
+    return d && !(from && *d < *from) && !(to_end && *d > *to_end);
+  }
 
   bool Matches(const ClaimView& c) const {
     if (c.status == ClaimStatus::kDeleted) return false;
@@ -70,6 +78,7 @@ es::Result<ClaimSelection> SelectionFrom(const Params& p) {
       std::optional<core::Period> period = core::Period::Parse(v);
       if (!period) return es::Status::Invalid(std::string(name) + " is not a period: " + v);
       *out = period->start;
+      if (out == &s.to) s.to_end = period->end;
     }
   }
   return s;
@@ -398,7 +407,7 @@ es::Result<Table> LiabilityReport(const ReadView& view, const Params& p, const C
   return t;
 }
 
-es::Result<Table> PaymentRunsReport(const ReadView& view, const Params& p, const ClaimSelection&) {
+es::Result<Table> PaymentRunsReport(const ReadView& view, const Params& p, const ClaimSelection& sel) {
   Table t = Start("payment_runs", p, view,
                   {{"run_id", kText},
                    {"status", kText},
@@ -415,6 +424,7 @@ es::Result<Table> PaymentRunsReport(const ReadView& view, const Params& p, const
                    {"payment_reference", kText}});
   es::Status s = ForEachVersioned<internal::RunRow>(
       view, keys::kRunTable, internal::Logical({p.scope}), [&](const internal::RunRow& r) {
+        if (!sel.DateWithin(r.pay_date)) return;
         t.rows.push_back({r.run_id, r.status, r.pay_date, r.claims, r.total, static_cast<int64_t>(r.head_position),
                           r.head_hash, r.created_by, FormatTimestamp(r.created_at), r.confirmed_by,
                           FormatTimestamp(r.confirmed_at), FormatTimestamp(r.paid_at), r.payment_reference});
@@ -569,7 +579,7 @@ es::Result<Table> OrganisationsReport(const ReadView& view, const Params& p, con
   return t;
 }
 
-es::Result<Table> ServicesReport(const ReadView& view, const Params& p, const ClaimSelection&) {
+es::Result<Table> ServicesReport(const ReadView& view, const Params& p, const ClaimSelection& sel) {
   Table t = Start("services", p, view,
                   {{"service_id", kText},
                    {"owner", kText},
@@ -592,7 +602,7 @@ es::Result<Table> ServicesReport(const ReadView& view, const Params& p, const Cl
   es::Status s =
       ForEachVersioned<internal::ServiceRow>(view, keys::kServiceTable, "", [&](const internal::ServiceRow& r) {
         const bool shared = std::find(r.shared_with.begin(), r.shared_with.end(), p.scope) != r.shared_with.end();
-        if (r.commissioner != p.scope && !shared) return;
+        if ((r.commissioner != p.scope && !shared) || (!sel.service.empty() && r.service_id != sel.service)) return;
         t.rows.push_back({r.service_id, r.commissioner, r.code, r.name, r.category, r.frequency, r.status,
                           r.window_days, r.start, r.end, join(r.components), join(r.tariffs), join(r.shared_with)});
       });
@@ -652,6 +662,28 @@ es::Result<Table> AccountsReport(const ReadView& view, const Params& p, const Cl
   return t;
 }
 
+// Each report's measure as its chart shows it (ReportChart); lists have none.
+std::optional<ReportChart> ChartFor(std::string_view report) {
+  static const std::map<std::string, ReportChart, std::less<>> kCharts = {
+      {"activity",
+       {{"service", "provider", "period"}, {"amount"}, "Service, practice and period", "Amount claimed (£)"}},
+      {"uptake",
+       {{"provider_name", "provider"}, {"units_per_1000"}, "Practice", "Units per 1,000 registered patients", true}},
+      {"turnaround", {{"service", "stage"}, {"median_hours", "p90_hours"}, "Service and stage", "Hours"}},
+      {"reasons", {{"service", "reason"}, {"count"}, "Service and reason", "Claims rejected or returned"}},
+      {"participation", {{"service"}, {"accepted", "declined", "pending", "withdrawn"}, "Service", "Offers"}},
+      {"liability",
+       {{"service", "approved_month"}, {"amount"}, "Service and month approved", "Approved, not yet paid (£)"}},
+      {"payment_runs", {{"run_id"}, {"total"}, "Payment run", "Total of the run (£)"}},
+      {"spend", {{"service", "provider", "paid_month"}, {"amount"}, "Service, practice and month paid", "Paid (£)"}},
+      {"held", {{"claim_id"}, {"amount"}, "Claim", "Held (£)"}},
+      {"risk_bands", {{"risk_band", "status"}, {"claims"}, "Risk band and status", "Claims"}},
+  };
+  auto it = kCharts.find(report);
+  if (it == kCharts.end()) return std::nullopt;
+  return it->second;
+}
+
 using ReportFn = es::Result<Table> (*)(const ReadView&, const Params&, const ClaimSelection&);
 
 struct Entry {
@@ -659,11 +691,16 @@ struct Entry {
   ReportFn run;
 };
 
+std::vector<Entry> WithCharts(std::vector<Entry> entries) {
+  for (Entry& e : entries) e.info.chart = ChartFor(e.info.name);
+  return entries;
+}
+
 const std::vector<Entry>& Registry() {
   using core::Action;
   const std::vector<std::string> claim_filters = {"service",   "provider",    "status",
                                                   "risk_band", "period_from", "period_to"};
-  static const std::vector<Entry> kRegistry = {
+  static const std::vector<Entry> kRegistry = WithCharts({
       {{"claims", "Claims by status", ScopeKind::kCommissioner, Action::kViewReports, claim_filters}, ClaimsReport},
       {{"activity", "Activity by service, provider and period", ScopeKind::kCommissioner, Action::kViewReports,
         claim_filters},
@@ -693,7 +730,7 @@ const std::vector<Entry>& Registry() {
         "Payment runs with totals and the log head they were computed from",
         ScopeKind::kCommissioner,
         Action::kViewFinanceReports,
-        {}},
+        {"period_from", "period_to"}},
        PaymentRunsReport},
       {{"payment_run_claims",
         "The claims of one payment run",
@@ -718,7 +755,8 @@ const std::vector<Entry>& Registry() {
         Action::kViewProviders,
         {}},
        OrganisationsReport},
-      {{"services", "Services and tariffs", ScopeKind::kCommissioner, Action::kViewServices, {}}, ServicesReport},
+      {{"services", "Services and tariffs", ScopeKind::kCommissioner, Action::kViewServices, {"service"}},
+       ServicesReport},
       {{"offers",
         "Offers and participation by provider and service",
         ScopeKind::kCommissioner,
@@ -731,7 +769,7 @@ const std::vector<Entry>& Registry() {
         Action::kViewAccounts,
         {"org"}},
        AccountsReport},
-  };
+  });
   return kRegistry;
 }
 

@@ -366,3 +366,106 @@ TEST_CASE("the runner follows the live log and WaitFor gives read-your-writes af
 
 }  // namespace
 }  // namespace ledger::projections
+
+namespace ledger::projections {
+namespace {
+
+TEST_CASE("uptake names the practice beyond the upper fence, and its filters narrow it by service and period") {
+  Fixture f({1, 6, 1});
+  f.history->Setup();
+  const int64_t units[] = {0, 50, 52, 48, 51, 49};
+  for (int j = 1; j <= 5; ++j) {
+    const core::ClaimRef ref = f.Ref(1, j, "FLU1", "2026-10");
+    f.history->Ok(ref.provider + "user", core::CreateClaimDraft{ref}, kNov);
+    f.history->Ok(ref.provider + "user",
+                  core::EnterClaimValues{ref, {{"vaccinations", units[j] * (j == 3 ? 8 : 1)}}, {}}, kNov);
+    f.history->Ok(ref.provider + "user", core::SubmitClaim{ref}, kNov);
+  }
+  f.CatchUp();
+  auto all = RunReport(*f.db, "uptake", {"C1", {}});
+  REQUIRE(all.ok());
+  REQUIRE(all->rows.size() == 5);
+  const std::string service = std::get<std::string>(all->rows[0][0]);
+  // P1x3 claimed eight times its neighbours: the only outlier, and high; the others sit inside the fences.
+  for (const auto& row : all->rows) {
+    CHECK(std::get<std::string>(row[11]) == (std::get<std::string>(row[2]) == History::Practice(1, 3) ? "high" : ""));
+    CHECK(std::get<int64_t>(row[7]) == std::get<int64_t>(all->rows[0][7]));  // one median per service
+  }
+  auto one = RunReport(*f.db, "uptake", {"C1", {{"service", service}}});
+  REQUIRE(one.ok());
+  CHECK(one->rows == all->rows);
+  auto other = RunReport(*f.db, "uptake", {"C1", {{"service", service + "X"}}});
+  REQUIRE(other.ok());
+  CHECK(other->rows.empty());
+  auto later = RunReport(*f.db, "uptake", {"C1", {{"period_from", "2026-11"}}});
+  REQUIRE(later.ok());
+  CHECK(later->rows.empty());
+  auto to_october = RunReport(*f.db, "uptake", {"C1", {{"period_to", "2026-10"}}});
+  REQUIRE(to_october.ok());
+  CHECK(to_october->rows == all->rows);
+}
+
+TEST_CASE("every report's chart names columns the report has; lists have no chart") {
+  Fixture f({1, 4, 2});
+  f.history->Setup();
+  f.history->Month(2026, 4);
+  f.CatchUp();
+  for (const ReportInfo& info : Reports()) {
+    CAPTURE(info.name);
+    if (!info.chart) continue;
+    ReportParams params{"C1", {}};
+    if (info.name == "payment_run_claims") params.filters["run"] = "none";
+    auto table = RunReport(*f.db, info.name, params);
+    REQUIRE(table.ok());
+    auto has = [&](const std::string& column) {
+      return std::any_of(table->columns.begin(), table->columns.end(),
+                         [&](const Column& c) { return c.name == column; });
+    };
+    for (const std::string& c : info.chart->label_columns) CHECK_MESSAGE(has(c), c);
+    for (const std::string& c : info.chart->value_columns) {
+      CHECK_MESSAGE(has(c), c);
+      for (const Column& col : table->columns)
+        if (col.name == c) CHECK(col.kind != ColumnKind::kText);
+    }
+    CHECK_FALSE(info.chart->value_title.empty());
+  }
+  CHECK(FindReport("uptake")->chart->value_columns == std::vector<std::string>{"units_per_1000"});
+  CHECK(FindReport("uptake")->chart->per_service_spread);
+  CHECK(FindReport("turnaround")->chart->value_title == "Hours");
+  for (const char* list : {"claims", "services", "organisations", "accounts", "offers", "statement"})
+    CHECK_FALSE(FindReport(list)->chart.has_value());
+}
+
+TEST_CASE("payment runs filter by the period of their pay date; services by service") {
+  Fixture f({1, 4, 2});
+  f.history->Setup();
+  f.history->Month(2026, 4);
+  f.history->Month(2026, 5);
+  f.CatchUp();
+  auto runs = RunReport(*f.db, "payment_runs", {"C1", {}});
+  REQUIRE(runs.ok());
+  REQUIRE_FALSE(runs->rows.empty());
+  const int pay_date = 2;
+  std::map<std::string, size_t> by_month;
+  for (const auto& row : runs->rows) ++by_month[std::get<std::string>(row[pay_date]).substr(0, 7)];
+  for (const auto& [month, n] : by_month) {
+    CAPTURE(month);
+    auto in_month = RunReport(*f.db, "payment_runs", {"C1", {{"period_from", month}, {"period_to", month}}});
+    REQUIRE(in_month.ok());
+    CHECK(in_month->rows.size() == n);
+    for (const auto& row : in_month->rows) CHECK(std::get<std::string>(row[pay_date]).starts_with(month));
+  }
+  CHECK(RunReport(*f.db, "payment_runs", {"C1", {{"period_from", "October"}}}).status().code() ==
+        es::Status::Code::kInvalid);
+  auto services = RunReport(*f.db, "services", {"C1", {}});
+  REQUIRE(services.ok());
+  REQUIRE_FALSE(services->rows.empty());
+  const std::string first = std::get<std::string>(services->rows[0][0]);
+  auto one = RunReport(*f.db, "services", {"C1", {{"service", first}}});
+  REQUIRE(one.ok());
+  REQUIRE(one->rows.size() == 1);
+  CHECK(std::get<std::string>(one->rows[0][0]) == first);
+}
+
+}  // namespace
+}  // namespace ledger::projections

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,12 +23,28 @@ namespace ledger::projections {
 
 enum class ScopeKind : uint8_t { kCommissioner, kProvider };
 
+// The report's own measure, as its chart shows it: one bar per row, named by
+// the label columns (joined with ", "), one series per value column, with the
+// axis titles people read (the value axis with its unit). Reports that are
+// lists (claims, services, accounts, ...) have none.
+struct ReportChart {
+  std::vector<std::string> label_columns;
+  std::vector<std::string> value_columns;
+  std::string label_title;  // "Practice"
+  std::string value_title;  // "Units per 1,000 registered patients"
+  // For uptake: one chart per service (service_id), marking that service's
+  // median and quartiles (service_median, service_q1, service_q3) and naming
+  // its outliers (outlier); the report computes them, the chart only shows them.
+  bool per_service_spread = false;
+};
+
 struct ReportInfo {
   std::string name;
   std::string title;
   ScopeKind scope = ScopeKind::kCommissioner;
   core::Action action = core::Action::kViewReports;  // what the caller must be allowed to do
   std::vector<std::string> filters;                  // the parameter names it understands
+  std::optional<ReportChart> chart;                  // its measure; none for lists
 };
 
 struct ReportParams {
