@@ -57,6 +57,7 @@ void ApplyTrustedProxy(Request& request, const std::vector<std::string>& trusted
 }
 
 std::string PercentDecode(std::string_view in) {
+  if (in.empty()) return {};
   auto valid = boost::urls::make_pct_string_view(in);
   return valid ? valid->decode() : std::string(in);
 }
@@ -76,6 +77,9 @@ std::string PercentEncode(std::string_view in, std::string_view keep) {
 }
 
 std::optional<std::vector<std::pair<std::string, std::string>>> ParseUrlEncoded(std::string_view text) {
+  // An absent query is a view without data, which Boost.URL 1.81 would read
+  // as a C string: nothing to parse.
+  if (text.empty()) return std::vector<std::pair<std::string, std::string>>{};
   auto params = boost::urls::parse_query(text);
   if (!params) return std::nullopt;
   const boost::urls::encoding_opts plus_is_space(/*space_as_plus=*/true);
@@ -87,7 +91,9 @@ std::optional<std::vector<std::pair<std::string, std::string>>> ParseUrlEncoded(
   return pairs;
 }
 
-bool IsValidTarget(std::string_view target) { return boost::urls::parse_origin_form(target).has_value(); }
+bool IsValidTarget(std::string_view target) {
+  return !target.empty() && boost::urls::parse_origin_form(target).has_value();
+}
 
 bool HeaderNameEquals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;

@@ -762,11 +762,10 @@ class Server::Impl {
     if (tls_->use_certificate_chain_file(o.tls_certificate, ec); ec) {
       return "cannot read the TLS certificate " + o.tls_certificate + ": " + ec.message();
     }
+    // OpenSSL checks here that the key is the certificate's ("key values mismatch").
     if (tls_->use_private_key_file(o.tls_key, net::ssl::context::pem, ec); ec) {
-      return "cannot read the TLS private key " + o.tls_key + ": " + ec.message();
-    }
-    if (::SSL_CTX_check_private_key(tls_->native_handle()) != 1) {
-      return "the TLS private key " + o.tls_key + " does not belong to the certificate " + o.tls_certificate;
+      return "cannot use the TLS private key " + o.tls_key + " with the certificate " + o.tls_certificate + ": " +
+             ec.message();
     }
     return {};
   }

@@ -213,8 +213,9 @@ TEST_CASE("who may see an event is read from the read model of states, and from 
   // event before they apply it): placed from the log, and placed right.
   w.ledger().StopProjections();
   w.ledger().SetProjectionWait(std::chrono::milliseconds(1));
-  ExecuteResult later = w.ledger().Execute(w.Meta("p1user"),
-                                           core::CreateClaimDraft{P1Claim("C-new"), {{"cost", 1}}, {}});
+  // Another day's claim: the first draft holds its provider, service and period.
+  const core::ClaimRef next_day{"C-new", "P1", "C1", "SPEND", testing::November(4).ToString()};
+  ExecuteResult later = w.ledger().Execute(w.Meta("p1user"), core::CreateClaimDraft{next_day, {{"cost", 1}}, {}});
   REQUIRE(later.ok());
   const std::vector<es::Envelope> fresh = ClaimEvents(w, "C-new", later.executed().first_position);
   REQUIRE_FALSE(fresh.empty());

@@ -48,6 +48,9 @@ TEST_CASE("urlencoded text keeps order and repeated names and skips empty pairs"
   CHECK(ParseUrlEncoded("a=1&&b&a=x+y&c=%3D") == Pairs{{"a", "1"}, {"b", ""}, {"a", "x y"}, {"c", "="}});
   CHECK(ParseUrlEncoded("a+b=%2B%20c") == Pairs{{"a b", "+ c"}});
   CHECK(ParseUrlEncoded("") == Pairs{});
+  CHECK(ParseUrlEncoded(std::string_view{}) == Pairs{});  // no query at all: a view without data
+  CHECK(PercentDecode(std::string_view{}).empty());
+  CHECK_FALSE(IsValidTarget(std::string_view{}));
   // A bad escape, or a character that must be escaped, is not a form: nothing is guessed.
   CHECK_FALSE(ParseUrlEncoded("a=%").has_value());
   CHECK_FALSE(ParseUrlEncoded("a=1&b=%zz").has_value());

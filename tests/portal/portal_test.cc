@@ -108,13 +108,14 @@ TEST_CASE("a form carrying a Latin-1 byte, a NUL or another control character is
                                       "%PDF-1.7\n");
   CHECK(nameless_part.status == 400);
   CHECK(w.Head() == before);
-  // A url-encoded body that does not decode (a bad escape, a character that must be escaped) is no form either.
+  // A url-encoded body that does not decode (a bad escape, a character that must be escaped) is no form either:
+  // not even its CSRF token is read from it, so it is refused as a form that could not be sent.
   for (const char* body : {"component.cost=10.00&question.notes=%zz", "component.cost=10|00", "question.notes=%"}) {
     CAPTURE(body);
     Response undecodable = b.Send("POST", "/claims/" + id + "/edit", std::string(body) + "&csrf_token=" + b.csrf,
                                   "application/x-www-form-urlencoded");
-    CHECK(undecodable.status == 400);
-    CHECK(ModelText(w.rendered, "heading") == "Your form could not be saved");
+    CHECK(undecodable.status == 403);
+    CHECK(ModelText(w.rendered, "heading") == "Your form could not be sent");
     CHECK(w.Head() == before);
   }
   // A textarea's CRLF and lone CR new lines are kept as LF; a new line in a one-line field is refused by the domain.

@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -34,6 +35,17 @@
 
 namespace ledger::tools {
 namespace {
+
+// The month `offset` months from this one ("2026-12"), on the wall clock the
+// command line runs on: a draft may be made for a period whose claim window has
+// not closed, and the simulated services run to March 2028.
+std::string MonthFromNow(int offset) {
+  const core::Date today = core::Date::FromTimestamp(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
+  const int months = today.year() * 12 + (today.month() - 1) + offset;
+  return fmt::format("{:04}-{:02}", months / 12, months % 12 + 1);
+}
 
 namespace fs = std::filesystem;
 
@@ -451,7 +463,7 @@ std::string GoodImportFile(const std::string& data, int rows) {
                          : code == "NHC"                ? ",,7"
                                                         : "";
     if (column.empty()) continue;
-    csv += fmt::format("{},{},2024-06,{}\r\n\r\n", provider, code, column);
+    csv += fmt::format("{},{},{},{}\r\n\r\n", provider, code, MonthFromNow(0), column);
     ++written;
   }
   REQUIRE(written == rows);
@@ -519,13 +531,11 @@ TEST_CASE("import-claims refuses a negative value, a Latin-1 byte or a NUL in an
   std::string data = Fixture::Get().CopyTo(dir);
   std::string csv =
       "provider,service,period,patients_monitored\n"
-      "A84002,ACM,2024-06,10\n"
-      "A84002,ACM,2024-07,-3\n"
-      "A84002,ACM,2024-08,12\n"
-      "A84002,ACM,2024-09,caf\xE9\n"
-      "A84002,ACM,2024-10,1";
+      "A84002,ACM," +
+      MonthFromNow(0) + ",10\n" + "A84002,ACM," + MonthFromNow(1) + ",-3\n" + "A84002,ACM," + MonthFromNow(2) +
+      ",12\n" + "A84002,ACM," + MonthFromNow(3) + ",caf\xE9\n" + "A84002,ACM," + MonthFromNow(4) + ",1";
   csv += '\0';
-  csv += "2\nA84002,ACM,2024-11,14\n";
+  csv += "2\nA84002,ACM," + MonthFromNow(5) + ",14\n";
   WriteFile(dir.Sub("bad.csv"), csv);
   Run run = Ledger({"import-claims", dir.Sub("bad.csv"), "--data", data, "--as", "a84002.user"});
   CHECK(run.exit_code == 1);
