@@ -293,7 +293,7 @@ class Session final : public Connection {
     if (!ec) remote_ = endpoint.address().to_string();
   }
 
-  ~Session() {
+  ~Session() override {
     ReleaseStream();  // when the server stopped before the stream closed
     std::lock_guard lock(shared_.mu);
     shared_.sessions.erase(this);

@@ -519,6 +519,7 @@ json::object SpreadChart(const projections::Table& t, const projections::ReportC
                         outliers.size() == 1 ? "The practice" : "The practices", outliers.size() == 1 ? "is" : "are"));
   json::object chart = ChartModel(fmt::format("chart-data-{}", n), text(service, rows.front()), summary,
                                   std::move(chart_data));
+  chart["has_outliers"] = !outliers.empty();
   chart["outliers"] = outliers;
   return chart;
 }

@@ -65,11 +65,33 @@ std::string Render(const std::string& text, const data& ctx, const std::string& 
 
 }  // namespace
 
+namespace {
+
+bool IsPartialName(std::string_view name) {
+  if (name.starts_with("site_")) return true;
+  for (std::string_view suffix : {"_field", "_box", "_banner", "_nav", "_label", "_list"}) {
+    if (name.ends_with(suffix)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 Templates::Templates(const std::string& dir) {
   fs::path root(dir);
   if (!fs::is_directory(root / "partials")) throw std::runtime_error("no portal templates in " + dir);
   for (const auto& e : fs::directory_iterator(root / "partials")) {
-    if (e.path().extension() == ".mustache") partials_[e.path().stem().string()] = ReadFile(e.path());
+    if (e.path().extension() != ".mustache") continue;
+    std::string name = e.path().stem().string();
+    // Partials share the data's names with the view models, and kainjow finds
+    // a partial before a model key of the same name, rendering that key's
+    // section empty: names a model never uses keep the two apart.
+    if (!IsPartialName(name)) {
+      throw std::runtime_error("portal partial " + name +
+                               ": a partial's name ends in _field, _box, _banner, _nav, _label or _list, or starts "
+                               "with site_, so that no view model key can hide it");
+    }
+    partials_[name] = ReadFile(e.path());
   }
   for (const auto& e : fs::directory_iterator(root)) {
     if (e.is_regular_file() && e.path().extension() == ".mustache") {

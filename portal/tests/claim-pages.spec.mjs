@@ -1,7 +1,7 @@
 // The claim pages as practice users and approvers meet them: nothing typed is lost by an upload, one claim per
 // provider, service and period whichever way it is started, and the decision page shows what is being decided.
 import { test, expect } from '@playwright/test'
-import { accounts, signIn, signOut, startClaim, fillClaim, checkAndSubmit, expectAccessible, claimIdFromUrl } from './helpers.mjs'
+import { accounts, signIn, signOut, startClaim, openNewClaim, fillClaim, checkAndSubmit, expectAccessible, claimIdFromUrl } from './helpers.mjs'
 
 const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n')
 
@@ -43,7 +43,7 @@ test('uploading evidence keeps, and saves, the values typed but not yet saved', 
 test('a second claim for the same service and period is refused with a link to the first, from the form and from a file', async ({ page, context }) => {
   await signIn(page, accounts.practice2User)
   // The same service and period chosen in two tabs: the first continues, the second is told about the first claim.
-  await page.goto('/claims/new')
+  await openNewClaim(page)
   const service = await page.locator('input[name="service"]').first().getAttribute('value')
   await page.locator(`input[name="service"][value="${service}"]`).check()
   const period = await page.locator('select[name="period"] option').nth(1).getAttribute('value')

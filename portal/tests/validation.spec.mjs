@@ -1,6 +1,6 @@
 // Validation errors appear in the NHS error summary at the top, each linking to its field; fixing them works.
 import { test, expect } from '@playwright/test'
-import { accounts, signIn, startClaim, screenshot, expectAccessible } from './helpers.mjs'
+import { accounts, signIn, startClaim, openNewClaim, screenshot, expectAccessible } from './helpers.mjs'
 
 async function expectErrorSummaryLinksTo (page, fieldIds) {
   const summary = page.locator('.nhsuk-error-summary')
@@ -13,7 +13,7 @@ async function expectErrorSummaryLinksTo (page, fieldIds) {
 
 test('starting a claim without choosing shows both errors, each linked to its field, and fixing them continues', async ({ page }) => {
   await signIn(page, accounts.practiceUser)
-  await page.goto('/claims/new')
+  await openNewClaim(page)
   await page.getByRole('button', { name: 'Continue' }).click()
   await expectErrorSummaryLinksTo(page, ['service', 'period'])
   // With JavaScript on, the error summary takes focus so screen readers announce it.
@@ -57,7 +57,7 @@ test.describe('with JavaScript off', () => {
     await page.getByRole('button', { name: 'Sign in' }).click()
     await expectErrorSummaryLinksTo(page, ['username', 'password'])
     await signIn(page, accounts.practiceUser)
-    await page.goto('/claims/new')
+    await openNewClaim(page)
     await page.getByRole('button', { name: 'Continue' }).click()
     await expectErrorSummaryLinksTo(page, ['service', 'period'])
   })
