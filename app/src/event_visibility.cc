@@ -106,8 +106,8 @@ bool EventVisibility::Visible(const es::Envelope& envelope) {
   return authorize_(who_, action_, scope).allowed;
 }
 
-es::Result<Messages> MessagesFor(Ledger& ledger, const core::Principal& who, EventVisibility::Authorize authorize,
-                                 size_t limit) {
+es::Result<Messages> MessagesFor(Ledger& ledger, const core::Principal& who,
+                                 const EventVisibility::Authorize& authorize, size_t limit) {
   auto sign_ins = ledger.SignIns(who.username);
   if (!sign_ins.ok()) return sign_ins.status();
   Messages out;

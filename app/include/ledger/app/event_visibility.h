@@ -66,7 +66,7 @@ struct Messages {
   core::Timestamp since = 0;  // 0: every notice
   projections::NoticePage page;
 };
-es::Result<Messages> MessagesFor(Ledger& ledger, const core::Principal& who, EventVisibility::Authorize authorize,
-                                 size_t limit = 20);
+es::Result<Messages> MessagesFor(Ledger& ledger, const core::Principal& who,
+                                 const EventVisibility::Authorize& authorize, size_t limit = 20);
 
 }  // namespace ledger::app
