@@ -304,5 +304,45 @@ TEST_CASE("view model: the message centre tells what changed on the practice's c
   CHECK(w.rendered.at("messages").as_array().empty());
 }
 
+TEST_CASE("view model: an offer waits for the practice's reply on its home, and both sides are told what happened") {
+  PortalWorld w;
+  Browser practice{w};
+  REQUIRE(practice.SignIn("p1user"));  // the sign-in before the offer
+  Browser admin{w};
+  REQUIRE(admin.SignIn("c1admin"));
+  w.now += 3'600'000'000LL;  // the offer comes an hour after those sign-ins
+  REQUIRE(w.As("c1admin", "POST", "/api/v1/services",
+               R"({"service_id":"FLU","code":"FLU","name":"Flu clinics","description":"Clinics.",
+  "category":"LES","frequency":"monthly","window_days":30,"start":"2026-04-01","end":"2027-03-31",
+  "components":[{"id":"vaccinations","name":"Vaccinations given","unit_kind":"count","min":0,"max":5000}]})")
+              .status == 201);
+  REQUIRE(w.As("c1admin", "POST", "/api/v1/services/FLU/tariffs",
+               R"({"effective_from":"2026-04-01","payment_type":"item_of_service","unit_rates":{"vaccinations":1000}})")
+              .status == 201);
+  REQUIRE(w.As("c1admin", "POST", "/api/v1/services/FLU/publish").status == 200);
+  REQUIRE(w.As("c1admin", "POST", "/api/v1/services/FLU/offers",
+               R"({"providers":["P1"],"start":"2026-12-01","end":"2027-03-31","respond_by":"2026-12-31"})")
+              .status < 300);
+  w.now += 3'600'000'000LL;
+  Browser again{w};
+  REQUIRE(again.SignIn("p1user"));
+  REQUIRE(again.Get("/").status == 200);
+  CHECK(HomeTile(w.rendered, "Offers awaiting your reply") == "1 /services");
+  const std::string p1 = w.ledger().OrganisationName("P1").value_or("P1");
+  CHECK(ModelText(w.rendered, "messages.0.text") ==
+        "Flu clinics was offered to " + p1 + " on 15 November 2026: reply by 31 December 2026");
+  CHECK(ModelText(w.rendered, "messages.0.href") == "/services");
+
+  REQUIRE(w.As("p1user", "POST", "/api/v1/offers/FLU/P1/accept").status == 200);
+  REQUIRE(again.Get("/").status == 200);
+  CHECK(HomeTile(w.rendered, "Offers awaiting your reply") == "0 /services");
+  w.now += 3'600'000'000LL;
+  Browser commissioner{w};
+  REQUIRE(commissioner.SignIn("c1admin"));
+  REQUIRE(commissioner.Get("/").status == 200);
+  CHECK(ModelText(w.rendered, "messages.0.text") == p1 + " accepted the offer of Flu clinics on 15 November 2026");
+  CHECK(ModelText(w.rendered, "messages.0.href") == "/offers");
+}
+
 }  // namespace
 }  // namespace ledger::http::testing
