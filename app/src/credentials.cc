@@ -93,15 +93,24 @@ bool VerifyPassword(std::string_view hash, std::string_view password) {
 
 // ---- Sign-in's password check --------------------------------------------------------
 
-std::optional<core::Principal> CheckPassword(const AccountDirectory& accounts, const std::string& username,
-                                             std::string_view password, std::string_view dummy_hash) {
+PasswordCheck CheckSignIn(const AccountDirectory& accounts, const std::string& username, std::string_view password,
+                          std::string_view dummy_hash) {
+  using Outcome = PasswordCheck::Outcome;
   std::optional<Credentials> creds = accounts.FindCredentials(username);
   if (!creds) {
     (void)VerifyPassword(dummy_hash, password);  // the same work as for a real account
-    return std::nullopt;
+    return {};
   }
-  if (!VerifyPassword(creds->password_hash, password) || !creds->principal.active) return std::nullopt;
-  return std::move(creds->principal);
+  if (!VerifyPassword(creds->password_hash, password)) return {};
+  if (creds->principal.active) return {Outcome::kSignedIn, std::move(creds->principal)};
+  if (creds->status == core::AccountStatus::kRequested) return {Outcome::kAwaitingApproval, std::nullopt};
+  if (creds->status == core::AccountStatus::kDisabled) return {Outcome::kDisabled, std::nullopt};
+  return {};
+}
+
+std::optional<core::Principal> CheckPassword(const AccountDirectory& accounts, const std::string& username,
+                                             std::string_view password, std::string_view dummy_hash) {
+  return CheckSignIn(accounts, username, password, dummy_hash).principal;
 }
 
 // ---- LogAccountDirectory ---------------------------------------------------------------
@@ -109,7 +118,7 @@ std::optional<core::Principal> CheckPassword(const AccountDirectory& accounts, c
 std::optional<Credentials> LogAccountDirectory::FindCredentials(const std::string& username) const {
   auto account = LoadAccount(bus_, username);
   if (!account) return std::nullopt;
-  return Credentials{account->password_hash, core::PrincipalFrom(*account)};
+  return Credentials{account->password_hash, core::PrincipalFrom(*account), account->status};
 }
 
 std::optional<core::Principal> LogAccountDirectory::FindPrincipal(const std::string& username) const {

@@ -106,4 +106,27 @@ bool EventVisibility::Visible(const es::Envelope& envelope) {
   return authorize_(who_, action_, scope).allowed;
 }
 
+es::Result<Messages> MessagesFor(Ledger& ledger, const core::Principal& who,
+                                 const EventVisibility::Authorize& authorize, size_t limit) {
+  auto sign_ins = ledger.SignIns(who.username);
+  if (!sign_ins.ok()) return sign_ins.status();
+  Messages out;
+  out.since = sign_ins->previous;
+  // A claim's notice is for whoever may see the claim; an offer's for whoever
+  // answers it (the practice) or makes offers (the commissioner).
+  EventVisibility claims(ledger, who, authorize, core::Action::kViewClaim);
+  EventVisibility answers(ledger, who, authorize, core::Action::kRespondToOffer);
+  EventVisibility offers(ledger, who, authorize, core::Action::kManageOffers);
+  auto visible = [&](const projections::Notice& n) {
+    es::Envelope envelope;
+    envelope.stream_id = n.stream_id;  // claim and offer streams are placed by their state alone
+    if (core::KindOfStream(n.stream_id) == core::StreamKind::kClaim) return claims.Visible(envelope);
+    return answers.Visible(envelope) || offers.Visible(envelope);
+  };
+  auto page = ledger.Notices(who.org_code, out.since, visible, limit);
+  if (!page.ok()) return page.status();
+  out.page = std::move(*page);
+  return out;
+}
+
 }  // namespace ledger::app

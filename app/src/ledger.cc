@@ -96,6 +96,16 @@ es::Result<projections::ClaimPage> Ledger::ListClaims(const projections::ClaimQu
   return projections::ListClaims(*db_, query);
 }
 
+es::Result<projections::NoticePage> Ledger::Notices(std::string_view org, core::Timestamp since,
+                                                    const std::function<bool(const projections::Notice&)>& visible,
+                                                    size_t limit) const {
+  return projections::FindNotices(*db_, org, since, visible, limit);
+}
+
+es::Result<projections::SignIns> Ledger::SignIns(std::string_view username) const {
+  return projections::FindSignIns(*db_, username);
+}
+
 es::Result<projections::ClaimPage> Ledger::Worklist(std::string_view role, std::string_view org,
                                                     const std::string& cursor, size_t limit) const {
   return projections::Worklist(*db_, role, org, cursor, limit);

@@ -71,6 +71,7 @@ AccountState EvolveAccount(AccountState state, const AccountEvent& event) {
                  [&](const AccountEnabled&) { state.status = AccountStatus::kActive; },
                  [&](const RolesAssigned& e) { state.roles = e.roles; },
                  [&](const PasswordChanged& e) { state.password_hash = e.password_hash; },
+                 [&](const AccountSignedIn&) {},
                  [&](const PasswordReset& e) { state.password_hash = e.password_hash; },
              },
              event);
@@ -293,6 +294,16 @@ Outcome<Decision> Reset(const CommandMeta& meta, const Principal& who, const Res
   return WriteTo(AccountStream(c.username), {PasswordReset{c.username, c.password_hash, meta.actor, meta.at}});
 }
 
+// Only the account holder's own sign-in is recorded, and only while the account is active.
+Outcome<Decision> SignIn(const CommandMeta& meta, const RecordSignIn& c, const Loaded& loaded) {
+  const AccountState& a = AccountOf(loaded, c.username);
+  if (meta.actor != c.username) {
+    return Rejection::Forbidden("not_your_account", "Only the account holder's sign-in is recorded.");
+  }
+  if (a.status != AccountStatus::kActive) return WrongStatus(a, "active");
+  return WriteTo(AccountStream(c.username), {AccountSignedIn{c.username, meta.at}});
+}
+
 }  // namespace
 
 Outcome<Decision> DecideAccount(const CommandMeta& meta, const AccountCommand& command, const Loaded& loaded) {
@@ -306,6 +317,7 @@ Outcome<Decision> DecideAccount(const CommandMeta& meta, const AccountCommand& c
   return std::visit(Overloaded{
                         [&](const RequestAccount& c) { return Request(meta, c, loaded); },
                         [&](const ChangePassword& c) { return Password(meta, c, loaded); },
+                        [&](const RecordSignIn& c) { return SignIn(meta, c, loaded); },
                         [&](const CreateAccount& c) { return administered(c, Create); },
                         [&](const ApproveAccount& c) { return administered(c, Approve); },
                         [&](const RefuseAccount& c) { return administered(c, Refuse); },

@@ -13,7 +13,7 @@ constexpr DecoderEntry kDecoders[] = {
     Described<AccountRefused, fb::AccountRefused>(),     Described<AccountDisabled, fb::AccountDisabled>(),
     Described<AccountEnabled, fb::AccountEnabled>(),     Described<RolesAssigned, fb::RolesAssigned>(),
     Described<PasswordChanged, fb::PasswordChanged>(),   Described<PasswordReset, fb::PasswordReset>(),
-    Described<AccountCreated, fb::AccountCreated>(),
+    Described<AccountCreated, fb::AccountCreated>(),     Described<AccountSignedIn, fb::AccountSignedIn>(),
 };
 
 }  // namespace

@@ -51,6 +51,7 @@ class Walker {
   void operator()(Q<EnableAccount>& c) { Text("username", c.username); }
   void operator()(Q<AssignRoles>& c) { Text("username", c.username); }
   void operator()(Q<ChangePassword>& c) { UserAndHash(c); }
+  void operator()(Q<RecordSignIn>& c) { Text("username", c.username); }
   void operator()(Q<ResetPassword>& c) { UserAndHash(c); }
   void operator()(Q<CreateAccount>& c) { Person(c); }
 

@@ -20,6 +20,7 @@ namespace {
 
 using internal::ActingPrincipal;
 using internal::Deny;
+using internal::LongDate;
 using internal::NoChange;
 using internal::Overloaded;
 using internal::StateOf;
@@ -84,9 +85,15 @@ std::optional<FieldError> SignedHeadProblem(const CitedHead& head) {
   return std::nullopt;
 }
 
-std::vector<FieldError> RunShapeProblems(const CreatePaymentRun& c) {
+std::vector<FieldError> RunShapeProblems(const CreatePaymentRun& c, Date today) {
   std::vector<FieldError> errors;
   if (!IsValidId(c.run_id)) errors.push_back({"run_id", "invalid_run_id", "The payment run id is not valid."});
+  // The pay date is the day the practices see the money in their bank: it
+  // cannot have passed when the run is made (the command's own time says which day it is).
+  if (c.pay_date < today) {
+    errors.push_back({"pay_date", "pay_date_in_past",
+                      "The pay date " + LongDate(c.pay_date) + " has passed. Enter today's date or a later one."});
+  }
   if (c.claim_ids.empty()) errors.push_back({"claim_ids", "no_claims", "Choose at least one claim to pay."});
   if (!internal::IsSha256Hex(c.head_hash)) {
     errors.push_back({"head_hash", "invalid_head_hash", "The log head hash must be 64 lowercase hex digits."});
@@ -127,7 +134,7 @@ Outcome<Decision> Create(const CommandMeta& meta, const CreatePaymentRun& c, con
     if (SameRun(run, c, loaded)) return NoChange();
     return Rejection::Conflict("run_exists", "There is already a payment run " + c.run_id + ".");
   }
-  std::vector<FieldError> errors = RunShapeProblems(c);
+  std::vector<FieldError> errors = RunShapeProblems(c, internal::Today(meta));
   PaymentRunCreated created{c.run_id,        c.commissioner, c.pay_date,    {},      0,
                             c.head_position, c.head_hash,    who->username, meta.at, c.signed_head};
   for (const auto& id : c.claim_ids) {
@@ -227,6 +234,11 @@ Outcome<Decision> MarkPaid(const CommandMeta& meta, const MarkPaymentRunPaid& c,
                                                                       " has already been paid with reference " +
                                                                       run.payment_reference + ".");
                  }
+                 if (!DueForPayment(run, internal::Today(meta))) {
+                   return Rejection::Conflict("before_pay_date", "Payment run " + run.run_id + " is paid on " +
+                                                                     LongDate(run.pay_date) +
+                                                                     ": mark it paid on or after that day.");
+                 }
                  if (auto refused = ClaimsNotIn(run, loaded, ClaimStatus::kSentForPayment)) return *refused;
                  Decision d = internal::WriteTo(PaymentRunStream(run.run_id),
                                                 {PaymentRunPaid{run.run_id, c.payment_reference, meta.at}});
@@ -240,6 +252,10 @@ Outcome<Decision> MarkPaid(const CommandMeta& meta, const MarkPaymentRunPaid& c,
 }
 
 }  // namespace
+
+bool DueForPayment(const PaymentRunState& run, Date today) {
+  return run.status == PaymentRunStatus::kConfirmed && !(today < run.pay_date);
+}
 
 std::string_view PaymentRunStatusName(PaymentRunStatus status) {
   switch (status) {

@@ -95,6 +95,56 @@ const Tariff* TariffFor(const ServiceState& service, const Period& period) {
   return found;
 }
 
+std::string PercentText(int64_t basis_points) {
+  std::string text = std::to_string(basis_points / 100);
+  int64_t rest = basis_points % 100;
+  if (rest < 0) rest = -rest;
+  if (rest != 0) {
+    text += '.';
+    text += static_cast<char>('0' + rest / 10);
+    if (rest % 10 != 0) text += static_cast<char>('0' + rest % 10);
+  }
+  return text + "%";
+}
+
+namespace {
+
+std::string ComponentText(const std::string& id, const ServiceDefinition* definition) {
+  if (definition != nullptr) {
+    if (const Component* c = definition->FindComponent(id); c != nullptr && !c->name.empty()) return c->name;
+  }
+  std::string name = id;
+  for (char& ch : name) ch = ch == '_' ? ' ' : ch;
+  if (!name.empty() && name[0] >= 'a' && name[0] <= 'z') name[0] = static_cast<char>(name[0] - 'a' + 'A');
+  return name;
+}
+
+}  // namespace
+
+std::string TariffText(const Tariff& tariff, const ServiceDefinition* definition) {
+  std::string out;
+  auto add = [&out](const std::string& part) { out += (out.empty() ? "" : "; ") + part; };
+  switch (tariff.payment_type) {
+    case PaymentType::kItemOfService:
+      for (const ComponentRate& r : tariff.unit_rates) {
+        add(ComponentText(r.component_id, definition) + ": " + FormatPounds(r.pence_per_unit) + " each");
+      }
+      break;
+    case PaymentType::kPopulation:
+      add(FormatPounds(tariff.population_rate_pence) + (tariff.population_basis == PopulationBasis::kPerThousand
+                                                            ? " per 1,000 registered patients"
+                                                            : " per registered patient"));
+      break;
+    case PaymentType::kThreshold:
+      for (const ThresholdTier& t : tariff.tiers) {
+        add(FormatPounds(t.pence) + " at " + PercentText(t.min_basis_points) + " or more");
+      }
+      break;
+    case PaymentType::kParticipation: add(FormatPounds(tariff.participation_pence) + " per period"); break;
+  }
+  return out;
+}
+
 bool MayOffer(const ServiceState& service, std::string_view commissioner) {
   if (service.commissioner == commissioner) return true;
   return std::find(service.shared_with.begin(), service.shared_with.end(), commissioner) != service.shared_with.end();

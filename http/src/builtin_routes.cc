@@ -27,7 +27,7 @@ Response PostSession(Call& call) {
   if (signed_in.outcome == Outcome::kThrottled) {
     return ToResponse(problems::TooManyRequests(static_cast<int>(signed_in.wait.count())));
   }
-  if (signed_in.outcome == Outcome::kRefused) return ToResponse(problems::SignInFailed());
+  if (signed_in.outcome != Outcome::kSignedIn) return ToResponse(problems::SignInFailed());
   const SessionOptions& o = call.context().sessions.options();
   Response r = Response::Json(201, boost::json::object{
                                        {"token", signed_in.session.token},

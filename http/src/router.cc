@@ -312,9 +312,13 @@ SignInResult SignIn(Context& context, const Request& request, const std::string&
     result.outcome = Outcome::kThrottled;
     return result;
   }
-  if (!app::CheckPassword(*context.accounts, username, password, context.dummy_password_hash)) {
+  using Checked = app::PasswordCheck::Outcome;
+  app::PasswordCheck checked = app::CheckSignIn(*context.accounts, username, password, context.dummy_password_hash);
+  if (checked.outcome != Checked::kSignedIn) {
     context.throttle.RecordFailure(username, request.remote_address, context.now());
-    result.outcome = Outcome::kRefused;
+    result.outcome = checked.outcome == Checked::kAwaitingApproval ? Outcome::kAwaitingApproval
+                     : checked.outcome == Checked::kDisabled       ? Outcome::kDisabled
+                                                                   : Outcome::kRefused;
     return result;
   }
   context.throttle.RecordSuccess(username);

@@ -32,7 +32,7 @@ std::string ServiceNameOf(Page& page, const std::string& id, std::map<std::strin
 }
 
 Response WorklistPage(Page& page) {
-  auto stage = StageOf(page.viewer());
+  auto stage = StageOf(page.viewer(), page.call().Query("role"));
   if (!stage) return page.NotFound();
   ListPage at = ListPageOf(page.call());
   auto listed = page.ledger().Worklist(stage->role, page.viewer().principal.org_code, at.cursor,
@@ -61,7 +61,8 @@ Response WorklistPage(Page& page) {
   m["count_text"] = ListCountText(items.size(), at, next_cursor);
   m["has_items"] = !items.empty();
   m["items"] = items;
-  m["pagination"] = PaginationModel("/worklist", at, next_cursor);
+  const bool named = page.call().Query("role") == stage->role;
+  m["pagination"] = PaginationModel(named ? "/worklist?role=" + stage->role : "/worklist", at, next_cursor);
   return page.Render(200, "worklist", m);
 }
 
@@ -443,7 +444,8 @@ Response RenderRunNew(Page& page, int status, const std::vector<std::pair<std::s
   m["claims"] = claims;
   json::object pay_date = InputField("pay_date", "pay_date", "Pay date");
   pay_date["label_class"] = "nhsuk-label--m";
-  pay_date["hint"] = "For example, 2026-04-30";
+  pay_date["hint"] = "The day the practices will see the payment in their bank: today or later. For example, " +
+                     core::Date::FromTimestamp(page.ledger().Now()).AddDays(7).ToString();
   pay_date["width_class"] = "nhsuk-input--width-10";
   core::Date today = core::Date::FromTimestamp(page.ledger().Now());
   pay_date["value"] = posted ? page.form().Get("pay_date") : today.AddDays(7).ToString();
@@ -526,8 +528,13 @@ Response RenderRun(Page& page, const core::PaymentRunState& s, uint64_t version,
   // commissioner's payment runs (the page's own action) confirms a run still
   // being prepared.
   m["can_confirm"] = s.status == core::PaymentRunStatus::kCreated;
-  bool can_pay = s.status == core::PaymentRunStatus::kConfirmed;
+  // As core decides MarkPaymentRunPaid: a confirmed run is marked paid on its pay date or after.
+  bool can_pay = core::DueForPayment(s, core::Date::FromTimestamp(page.ledger().Now()));
   m["can_mark_paid"] = can_pay;
+  m["paid_from_text"] = s.status == core::PaymentRunStatus::kConfirmed && !can_pay
+                            ? "The practices are paid on " + FormatDateText(s.pay_date) +
+                                  ". Record the payment on that day or after, with the remittance reference."
+                            : "";
   json::value reference = false;
   if (can_pay) {
     json::object f = InputField("reference", "reference", "Payment reference");
@@ -605,13 +612,23 @@ void AddApprovalRoutes(const std::shared_ptr<Portal>& p, std::vector<Route>& rou
   routes.push_back(PageRoute(p, "POST", "/payment-runs/{id}/paid", Action::kManagePaymentRuns, RunPaidPost));
 }
 
-std::optional<WorklistStage> StageOf(const Viewer& v) {
+std::vector<WorklistStage> StagesOf(const Viewer& v) {
+  std::vector<WorklistStage> out;
   if (v.Has(Role::kProviderApprover))
-    return WorklistStage{"provider_approver", "Claims waiting for your practice's approval"};
-  if (v.Has(Role::kApproverTier1)) return WorklistStage{"tier1", "Claims waiting for Tier 1 approval"};
-  if (v.Has(Role::kApproverTier2)) return WorklistStage{"tier2", "Claims waiting for Tier 2 approval"};
-  if (v.Has(Role::kFinance)) return WorklistStage{"finance", "Claims waiting for Finance approval"};
-  return std::nullopt;
+    out.push_back({"provider_approver", "Claims waiting for your practice's approval"});
+  if (v.Has(Role::kApproverTier1)) out.push_back({"tier1", "Claims waiting for Tier 1 approval"});
+  if (v.Has(Role::kApproverTier2)) out.push_back({"tier2", "Claims waiting for Tier 2 approval"});
+  if (v.Has(Role::kFinance)) out.push_back({"finance", "Claims waiting for Finance approval"});
+  return out;
+}
+
+std::optional<WorklistStage> StageOf(const Viewer& v, std::string_view role) {
+  std::vector<WorklistStage> stages = StagesOf(v);
+  for (const WorklistStage& s : stages) {
+    if (s.role == role) return s;
+  }
+  if (stages.empty()) return std::nullopt;
+  return stages.front();
 }
 
 }  // namespace ledger::http::portal

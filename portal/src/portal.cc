@@ -5,6 +5,7 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -12,7 +13,9 @@
 
 #include <fmt/format.h>
 
+#include "ledger/app/event_visibility.h"
 #include "ledger/base/sha256.h"
+#include "ledger/base/time.h"
 #include "ledger/core/streams.h"
 #include "ledger/http/problem.h"
 #include "ledger/projections/claim_views.h"
@@ -401,6 +404,18 @@ Response GetSignIn(Portal& portal, Call& call) {
   return RenderSignedOut(portal, call, 200, "sign_in", std::move(m));
 }
 
+// A sign-in to the portal, recorded on the account's stream (AccountSignedIn)
+// so that the home page's message centre knows when the person last signed
+// in; the read models have it when the home page is asked for. A sign-in that
+// could not be recorded still signs in.
+void RecordSignIn(Portal& portal, const std::string& username) {
+  app::Ledger& ledger = *portal.deps().ledger;
+  const core::Timestamp at = ledger.Now();
+  core::CommandMeta meta{"sign-in-" + username + "-" + std::to_string(at), "", username, at};
+  meta.correlation_id = meta.command_id;
+  (void)ledger.Execute(meta, core::RecordSignIn{username});
+}
+
 Response PostSignIn(Portal& portal, Call& call) {
   const Request& req = call.request();
   Context& c = call.context();
@@ -420,6 +435,7 @@ Response PostSignIn(Portal& portal, Call& call) {
     using Outcome = SignInResult::Outcome;
     SignInResult signed_in = SignIn(c, req, username, password);
     if (signed_in.outcome == Outcome::kSignedIn) {
+      RecordSignIn(portal, username);
       Response r = SeeOther(return_to.empty() ? "/" : return_to);
       r.Add("Set-Cookie", signed_in.cookie);
       return r;
@@ -428,6 +444,10 @@ Response PostSignIn(Portal& portal, Call& call) {
       failure = fmt::format("Too many attempts to sign in. Wait {} seconds and try again.", signed_in.wait.count());
     } else if (signed_in.outcome == Outcome::kUnavailable) {
       failure = "Signing in is not available at the moment.";
+    } else if (signed_in.outcome == Outcome::kAwaitingApproval) {
+      failure = "Your account is waiting for your administrator's approval. You can sign in once they approve it.";
+    } else if (signed_in.outcome == Outcome::kDisabled) {
+      failure = "Your account has been disabled. Ask your administrator to enable it.";
     } else {
       failure = "Enter a correct username and password";
     }
@@ -595,22 +615,105 @@ struct HomeModel {
   json::array actions, counts, links;
 };
 
-// What waits in the viewer's worklist, as an action and a count linking to it.
-// Returns whether the viewer approves claims at all.
+// One kind of work waiting for the viewer: a tile with its count, and an
+// action naming it when any waits.
+void Waiting(HomeModel& h, size_t n, const std::string& label, const std::string& href, const std::string& action) {
+  h.counts.push_back(json::object{{"count", std::to_string(n)}, {"label", label}, {"href", href}});
+  if (n > 0) h.actions.push_back(json::object{{"href", href}, {"text", fmt::format("{} {}", n, action)}});
+}
+
+std::string Claims(size_t n) { return n == 1 ? "claim" : "claims"; }
+
+// "£15,000" for a whole number of pounds, "£15,000.50" otherwise.
+std::string PoundsText(core::Pence pence) {
+  std::string text = core::FormatPounds(pence);
+  if (text.size() > 3 && text.ends_with(".00")) text.resize(text.size() - 3);
+  return text;
+}
+
+// What waits in each of the viewer's worklists (one per approving role), as
+// an action and a count linking to it. Returns whether the viewer approves
+// claims at all.
 bool WaitingForYou(Page& page, HomeModel& h) {
   const Viewer& v = page.viewer();
-  auto stage = StageOf(v);
-  if (!stage) return false;
-  auto wl = page.ledger().Worklist(stage->role, v.principal.org_code, "", 1000);
-  const size_t n = wl.ok() ? wl.value().claims.size() : 0;
-  if (n > 0) {
-    h.actions.push_back(
-        json::object{{"href", "/worklist"},
-                     {"text", fmt::format("{} {} waiting for your approval", n, n == 1 ? "claim" : "claims")}});
+  const std::vector<WorklistStage> stages = StagesOf(v);
+  for (const WorklistStage& stage : stages) {
+    auto wl = page.ledger().Worklist(stage.role, v.principal.org_code, "", 1000);
+    const size_t n = wl.ok() ? wl.value().claims.size() : 0;
+    const std::string href = stages.size() == 1 ? "/worklist" : "/worklist?role=" + stage.role;
+    if (stage.role == "finance") {
+      auto org = CurrentState<core::OrgState>(page.ledger(), core::OrgStream(v.principal.org_code));
+      const std::string threshold = PoundsText(org ? org->first.finance_threshold_pence
+                                                   : core::kDefaultFinanceThresholdPence);
+      Waiting(h, n, "Claims of " + threshold + " or more awaiting Finance", href,
+              fmt::format("{} of {} or more waiting for Finance approval", Claims(n), threshold));
+    } else if (stages.size() == 1) {
+      Waiting(h, n, "Awaiting your approval", href, Claims(n) + " waiting for your approval");
+    } else {
+      const std::string tier = stage.role == "tier1" ? "Tier 1" : stage.role == "tier2" ? "Tier 2" : "your practice's";
+      Waiting(h, n, "Awaiting " + tier + " approval", href, Claims(n) + " waiting for your " + tier + " approval");
+    }
   }
-  h.counts.push_back(
-      json::object{{"count", std::to_string(n)}, {"label", "Awaiting your approval"}, {"href", "/worklist"}});
-  return true;
+  return !stages.empty();
+}
+
+// Accounts of the viewer's organisation (and, for a commissioner, its
+// practices) waiting for an administrator's approval, as the accounts page lists them.
+void AccountsWaiting(Page& page, HomeModel& h) {
+  if (!page.viewer().Has(core::Role::kCommissionerAdmin) && !page.viewer().Has(core::Role::kProviderAdmin)) return;
+  size_t n = 0;
+  for (const auto& row : Rows(page, "accounts")) {
+    if (row.at("status") == "requested") ++n;
+  }
+  Waiting(h, n, "Accounts awaiting approval", "/admin/accounts",
+          n == 1 ? "account waiting for your approval" : "accounts waiting for your approval");
+}
+
+// Payment runs prepared and not confirmed (anyone who manages the runs may
+// confirm one, as core's ConfirmPaymentRun allows), and runs confirmed and
+// not yet marked paid.
+void RunsWaiting(Page& page, HomeModel& h) {
+  core::Scope scope;
+  scope.commissioner_code = page.viewer().principal.org_code;
+  if (!page.Allowed(core::Action::kManagePaymentRuns, scope)) return;
+  size_t to_confirm = 0, to_pay = 0;
+  for (const auto& row : Rows(page, "payment_runs")) {
+    if (row.at("status") == "created") ++to_confirm;
+    if (row.at("status") == "confirmed") ++to_pay;
+  }
+  Waiting(h, to_confirm, "Payment runs to confirm", "/payment-runs",
+          to_confirm == 1 ? "payment run waiting to be confirmed" : "payment runs waiting to be confirmed");
+  Waiting(h, to_pay, "Payment runs to mark paid", "/payment-runs",
+          to_pay == 1 ? "payment run confirmed and waiting to be marked paid"
+                      : "payment runs confirmed and waiting to be marked paid");
+}
+
+// A practice's own waiting work: offers to reply to, drafts and returned
+// claims to finish (the practice user's worklist).
+void PracticeWaiting(Page& page, HomeModel& h) {
+  const Viewer& v = page.viewer();
+  core::Scope scope;
+  scope.provider_code = v.principal.org_code;
+  scope.commissioner_code = v.principal.commissioner_code;
+  if (page.Allowed(core::Action::kRespondToOffer, scope)) {
+    const size_t offers = OffersAwaitingReply(page);
+    Waiting(h, offers, "Offers awaiting your reply", "/services",
+            offers == 1 ? "offer waiting for your reply (accept or decline)"
+                        : "offers waiting for your reply (accept or decline)");
+  }
+  if (v.Has(core::Role::kProviderUser)) {
+    // The practice user's worklist: drafts and returned claims (each returned claim is its own action below).
+    auto wl = page.ledger().Worklist("provider_user", v.principal.org_code, "", 1000);
+    size_t drafts = 0;
+    if (wl.ok()) {
+      for (const auto& c : wl.value().claims) drafts += c.status == core::ClaimStatus::kDraft ? 1 : 0;
+    }
+    if (drafts > 0) {
+      h.actions.push_back(json::object{{"href", "/claims?status=draft"},
+                                       {"text", fmt::format("{} draft {} to finish and submit", drafts,
+                                                            drafts == 1 ? "claim" : "claims")}});
+    }
+  }
 }
 
 // A provider's home: what waits for its approver, its claims counted by stage
@@ -619,6 +722,8 @@ void ProviderHome(Page& page, HomeModel& h) {
   const Viewer& v = page.viewer();
   h.heading = "Your claims";
   WaitingForYou(page, h);
+  PracticeWaiting(page, h);
+  AccountsWaiting(page, h);
   projections::ClaimQuery q;
   q.provider = v.principal.org_code;
   q.limit = 1000;
@@ -667,6 +772,8 @@ void CommissionerHome(Page& page, HomeModel& h) {
     h.heading = "Claims to check";
     h.links.push_back(Link("/claims", "Claims", "every claim of your providers"));
   }
+  RunsWaiting(page, h);
+  AccountsWaiting(page, h);
   if (v.Has(core::Role::kApproverTier2) || v.Has(core::Role::kFinance)) {
     h.links.push_back(Link("/payment-runs", "Payment runs", "create, confirm and mark paid"));
   }
@@ -686,6 +793,86 @@ void CommissionerHome(Page& page, HomeModel& h) {
   h.counts_heading = "Claims";
 }
 
+// ---- Message centre ---------------------------------------------------------------------
+
+std::string TierWords(const std::string& tier) {
+  if (tier == "tier1") return "Tier 1";
+  if (tier == "tier2") return "Tier 2";
+  if (tier == "finance") return "Finance";
+  return "your practice's approver";
+}
+
+std::string Quoted(const std::string& reason) { return reason.empty() ? "" : ": \u2018" + reason + "\u2019"; }
+
+// One notice in the page's words, with the page it links to.
+json::object MessageOf(Page& page, const projections::Notice& n, std::map<std::string, std::string>& services) {
+  using K = projections::NoticeKind;
+  const std::string day = FormatDateText(core::Date::FromTimestamp(base::UkLocalTime(n.at)));
+  const std::string claim = "Claim " + ClaimRef(n.subject);
+  std::string text;
+  std::string href = "/claims/" + n.subject;
+  auto service = [&]() -> const std::string& {
+    auto it = services.find(n.subject);
+    if (it != services.end()) return it->second;
+    auto s = CurrentState<core::ServiceState>(page.ledger(), core::ServiceStream(n.subject));
+    return services.emplace(n.subject, s ? s->first.definition.name : n.subject).first->second;
+  };
+  auto respond_by = core::Date::Parse(n.date);
+  switch (n.kind) {
+    case K::kReturned: text = claim + " was returned by " + TierWords(n.tier) + " on " + day + Quoted(n.reason); break;
+    case K::kReturnedByPractice:
+      text = claim + " was returned by your practice's approver on " + day + Quoted(n.reason);
+      break;
+    case K::kRejected: text = claim + " was rejected by " + TierWords(n.tier) + " on " + day + Quoted(n.reason); break;
+    case K::kHeld: text = "The payment of " + ClaimRef(n.subject) + " was held on " + day + Quoted(n.reason); break;
+    case K::kReleased: text = "The payment of " + ClaimRef(n.subject) + " was released on " + day; break;
+    case K::kPaid:
+      text = claim + " was paid " + core::FormatPounds(n.amount) + ", recorded on " + day +
+             (n.reference.empty() ? "" : " (reference " + n.reference + ")");
+      break;
+    case K::kOffered:
+      text = service() + " was offered to " + OrgName(page.ledger(), n.provider) + " on " + day +
+             (respond_by ? ": reply by " + FormatDateText(*respond_by) : "");
+      break;
+    case K::kOfferAccepted:
+      text = OrgName(page.ledger(), n.provider) + " accepted the offer of " + service() + " on " + day;
+      break;
+    case K::kOfferDeclined:
+      text = OrgName(page.ledger(), n.provider) + " declined the offer of " + service() + " on " + day +
+             Quoted(n.reason);
+      break;
+    case K::kOfferWithdrawn:
+      text = "The offer of " + service() + " to " + OrgName(page.ledger(), n.provider) + " was withdrawn on " + day +
+             Quoted(n.reason);
+      break;
+  }
+  if (n.kind >= K::kOffered) href = page.viewer().IsProvider() ? "/services" : "/offers";
+  return json::object{{"text", text}, {"href", href}, {"when_iso", FormatIso(n.at)}};
+}
+
+// What changed on the viewer's claims and offers since they last signed in
+// (app::MessagesFor), newest first, the latest 20 and a count of the rest.
+void MessageCentre(Page& page, json::object& m) {
+  auto messages = app::MessagesFor(page.ledger(), page.who(), page.call().context().authorize);
+  json::array items;
+  std::map<std::string, std::string> services;
+  size_t more = 0;
+  bool counted = true;
+  if (messages.ok()) {
+    for (const auto& n : messages->page.notices) items.push_back(MessageOf(page, n, services));
+    more = messages->page.more;
+    counted = messages->page.more_counted_fully;
+  }
+  m["messages_since"] = messages.ok() && messages->since != 0
+                            ? "Since you last signed in, " + FormatWhen(messages->since)
+                            : "Since your account was opened";
+  m["has_messages"] = !items.empty();
+  m["messages"] = items;
+  m["messages_more"] = more == 0 && counted ? ""
+                                            : fmt::format("And {}{} older {} since then.", counted ? "" : "more than ",
+                                                          more, more == 1 ? "change" : "changes");
+}
+
 Response Home(Page& page) {
   json::object m = page.Base("Home", "/");
   m["organisation_name"] = page.viewer().org_name;
@@ -703,6 +890,7 @@ Response Home(Page& page) {
   m["counts"] = h.counts;
   m["has_links"] = !h.links.empty();
   m["links"] = h.links;
+  MessageCentre(page, m);
   return page.Render(200, "home", m);
 }
 

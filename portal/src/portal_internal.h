@@ -265,7 +265,12 @@ struct WorklistStage {
   std::string role;     // the worklist's role name: "provider_approver", "tier1", "tier2", "finance"
   std::string heading;  // "Claims waiting for Tier 1 approval"
 };
-std::optional<WorklistStage> StageOf(const Viewer& v);
+// The worklists the viewer's roles give them, in approval order.
+std::vector<WorklistStage> StagesOf(const Viewer& v);
+// The viewer's worklist named `role` ("" or not theirs: the first of StagesOf).
+std::optional<WorklistStage> StageOf(const Viewer& v, std::string_view role = "");
+// Offers to the viewer's practice still awaiting its reply (pending, respond-by not passed).
+size_t OffersAwaitingReply(Page& page);
 
 // A service the viewer's practice can claim for today: its periods whose claim
 // window is open and that hold no claim yet (a one-off service's periods are

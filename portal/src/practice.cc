@@ -46,6 +46,19 @@ std::vector<std::pair<core::OfferState, uint64_t>> OffersOf(Page& page) {
   return out;
 }
 
+}  // namespace
+
+size_t OffersAwaitingReply(Page& page) {
+  const core::Date today = core::Date::FromTimestamp(page.ledger().Now());
+  size_t n = 0;
+  for (const auto& [offer, version] : OffersOf(page)) {
+    if (offer.status == core::OfferStatus::kPending && !(offer.respond_by < today)) ++n;
+  }
+  return n;
+}
+
+namespace {
+
 // What the practice can claim for now, by service: each open period and the
 // day its window closes, or for a one-off service the days it can claim for.
 std::map<std::string, json::array> OpenPeriods(Page& page) {
@@ -119,9 +132,7 @@ std::optional<std::pair<core::OfferState, uint64_t>> LoadOffer(Page& page, const
 
 std::string TariffText(const core::ServiceState& s) {
   if (s.tariffs.empty()) return "No tariff published yet";
-  const core::Tariff& t = s.tariffs.back();
-  if (t.payment_type == core::PaymentType::kThreshold) return "Paid by achievement thresholds";
-  return RatesText(s, t);
+  return RatesText(s, s.tariffs.back());
 }
 
 Response RenderOffer(Page& page, const core::OfferState& offer, uint64_t version, int status,
@@ -191,6 +202,90 @@ Response OfferPost(Page& page) {
 
 // ---- Statement ----------------------------------------------------------------------
 
+// What the statement counts: the totals by stage, one line per claim, and
+// one payment per payment run (what the practice sees as one bank line).
+struct Statement {
+  core::Pence paid = 0, sent = 0, approved = 0, held = 0;
+  json::array lines;
+  struct Payment {
+    core::Date pay_date;
+    std::string reference;
+    bool paid = false;
+    size_t claims = 0;
+    core::Pence total = 0;
+  };
+  std::map<std::string, Payment> payments;  // by payment run
+};
+
+bool OnStatement(core::ClaimStatus s) {
+  using S = core::ClaimStatus;
+  return s == S::kPaid || s == S::kSentForPayment || s == S::kApprovedForPayment || s == S::kPaymentHeld;
+}
+
+void AddToStatement(Page& page, const projections::ClaimView& c, std::map<std::string, std::string>& names,
+                    Statement& st) {
+  using S = core::ClaimStatus;
+  const core::Pence amount = c.status == S::kPaid && c.paid_amount != 0 ? c.paid_amount : c.amount;
+  if (c.status == S::kPaid) st.paid += amount;
+  if (c.status == S::kSentForPayment) st.sent += amount;
+  if (c.status == S::kApprovedForPayment) st.approved += amount;
+  if (c.status == S::kPaymentHeld) st.held += amount;
+  auto it = names.find(c.service_id);
+  if (it == names.end()) {
+    auto s = CurrentState<core::ServiceState>(page.ledger(), core::ServiceStream(c.service_id));
+    it = names.emplace(c.service_id, s ? s->first.definition.name : c.service_id).first;
+  }
+  // Paid on: the run's pay date, the day the money reaches the practice's bank.
+  auto pay_date = core::Date::Parse(c.pay_date);
+  std::string paid_on = c.status == S::kPaid && pay_date ? FormatDateText(*pay_date) : "";
+  st.lines.push_back(json::object{{"claim_id", c.claim_id},
+                                  {"claim_ref", ClaimRef(c.claim_id)},
+                                  {"service_name", it->second},
+                                  {"period", PeriodText(c.period)},
+                                  {"status", StatusTag(c.status)},
+                                  {"payment_run", c.payment_run},
+                                  {"payment_reference", c.payment_reference},
+                                  {"paid_on_text", paid_on},
+                                  {"amount", core::FormatPounds(amount)}});
+  if (c.payment_run.empty() || (c.status != S::kPaid && c.status != S::kSentForPayment)) return;
+  Statement::Payment& p = st.payments[c.payment_run];
+  if (pay_date) p.pay_date = *pay_date;
+  p.reference = c.payment_reference;
+  p.paid = p.paid || c.status == S::kPaid;
+  ++p.claims;
+  p.total += amount;
+}
+
+// One row per payment run, newest pay date first: the total to match a bank line.
+json::array PaymentRows(const Statement& st) {
+  std::vector<std::pair<std::string, Statement::Payment>> runs(st.payments.begin(), st.payments.end());
+  std::stable_sort(runs.begin(), runs.end(),
+                   [](const auto& a, const auto& b) { return b.second.pay_date < a.second.pay_date; });
+  json::array rows;
+  for (const auto& [run_id, p] : runs) {
+    rows.push_back(json::object{{"run_id", run_id},
+                                {"pay_date_text", FormatDateText(p.pay_date)},
+                                {"reference", p.reference},
+                                {"state_text", p.paid ? "Paid" : "Sent for payment"},
+                                {"claims_text", fmt::format("{} {}", p.claims, p.claims == 1 ? "claim" : "claims")},
+                                {"total", core::FormatPounds(p.total)}});
+  }
+  return rows;
+}
+
+json::object YearField(int current_fy, int year) {
+  json::object field = SelectField("year", "year", "Financial year");
+  field["label_class"] = "nhsuk-label--s";
+  json::array options;
+  for (int y = current_fy; y >= current_fy - 3; --y) {
+    options.push_back(json::object{{"option_value", std::to_string(y)},
+                                   {"option_text", fmt::format("April {} to March {}", y, y + 1)},
+                                   {"selected", y == year}});
+  }
+  field["options"] = options;
+  return field;
+}
+
 Response StatementPage(Page& page) {
   const core::Principal& who = page.who();
   core::Date today = core::Date::FromTimestamp(page.ledger().Now());
@@ -202,59 +297,29 @@ Response StatementPage(Page& page) {
   q.provider = who.org_code;
   q.limit = 1000;
   auto listed = page.ledger().ListClaims(q);
-  core::Pence paid = 0, sent = 0, approved = 0, held = 0;
-  json::array lines;
+  Statement st;
   std::map<std::string, std::string> names;
   if (listed.ok()) {
     for (const auto& c : listed.value().claims) {
-      using S = core::ClaimStatus;
-      if (c.status != S::kPaid && c.status != S::kSentForPayment && c.status != S::kApprovedForPayment &&
-          c.status != S::kPaymentHeld) {
-        continue;
-      }
+      if (!OnStatement(c.status)) continue;
       auto period = core::Period::Parse(c.period);
       if (period && (period->start < from || period->start > to)) continue;
-      if (c.status == S::kPaid) paid += c.paid_amount != 0 ? c.paid_amount : c.amount;
-      if (c.status == S::kSentForPayment) sent += c.amount;
-      if (c.status == S::kApprovedForPayment) approved += c.amount;
-      if (c.status == S::kPaymentHeld) held += c.amount;
-      auto it = names.find(c.service_id);
-      if (it == names.end()) {
-        auto s = CurrentState<core::ServiceState>(page.ledger(), core::ServiceStream(c.service_id));
-        it = names.emplace(c.service_id, s ? s->first.definition.name : c.service_id).first;
-      }
-      core::Timestamp paid_at = c.At(projections::Stage::kPaid);
-      lines.push_back(json::object{{"claim_id", c.claim_id},
-                                   {"claim_ref", ClaimRef(c.claim_id)},
-                                   {"service_name", it->second},
-                                   {"period", PeriodText(c.period)},
-                                   {"status", StatusTag(c.status)},
-                                   {"payment_run", c.payment_run},
-                                   {"payment_reference", c.payment_reference},
-                                   {"paid_on_text", paid_at ? FormatDateText(core::Date::FromTimestamp(paid_at)) : ""},
-                                   {"amount", core::FormatPounds(c.status == S::kPaid && c.paid_amount ? c.paid_amount
-                                                                                                       : c.amount)}});
+      AddToStatement(page, c, names, st);
     }
   }
   json::object m = page.Base("Payment statement", "/payments/statement");
   m["organisation_name"] = page.viewer().org_name;
-  json::object field = SelectField("year", "year", "Financial year");
-  field["label_class"] = "nhsuk-label--s";
-  json::array options;
-  for (int y = current_fy; y >= current_fy - 3; --y) {
-    options.push_back(json::object{{"option_value", std::to_string(y)},
-                                   {"option_text", fmt::format("April {} to March {}", y, y + 1)},
-                                   {"selected", y == year}});
-  }
-  field["options"] = options;
-  m["fields"] = json::object{{"year", field}};
-  m["totals"] = json::object{{"paid", core::FormatPounds(paid)},
-                             {"sent", core::FormatPounds(sent)},
-                             {"approved", core::FormatPounds(approved)},
-                             {"held", core::FormatPounds(held)}};
+  m["fields"] = json::object{{"year", YearField(current_fy, year)}};
+  m["totals"] = json::object{{"paid", core::FormatPounds(st.paid)},
+                             {"sent", core::FormatPounds(st.sent)},
+                             {"approved", core::FormatPounds(st.approved)},
+                             {"held", core::FormatPounds(st.held)}};
   m["period_text"] = fmt::format("April {} to March {}", year, year + 1);
-  m["has_lines"] = !lines.empty();
-  m["lines"] = lines;
+  json::array payments = PaymentRows(st);
+  m["has_payments"] = !payments.empty();
+  m["payments"] = payments;
+  m["has_lines"] = !st.lines.empty();
+  m["lines"] = st.lines;
   return page.Render(200, "payment_statement", m);
 }
 

@@ -950,33 +950,7 @@ Response RetirePost(Page& page) { return ServiceStatePost(page, false); }
 
 }  // namespace
 
-std::string RatesText(const core::ServiceState& s, const core::Tariff& t) {
-  switch (t.payment_type) {
-    case core::PaymentType::kItemOfService: {
-      std::string out;
-      for (const auto& r : t.unit_rates) {
-        const core::Component* c = s.definition.FindComponent(r.component_id);
-        out += (out.empty() ? "" : "; ") + core::FormatPounds(r.pence_per_unit) + " per " +
-               (c ? c->name : r.component_id);
-      }
-      return out;
-    }
-    case core::PaymentType::kPopulation:
-      return core::FormatPounds(t.population_rate_pence) + (t.population_basis == core::PopulationBasis::kPerThousand
-                                                                ? " per 1,000 registered patients"
-                                                                : " per registered patient");
-    case core::PaymentType::kThreshold: {
-      std::string out;
-      for (const auto& tier : t.tiers) {
-        out += (out.empty() ? "" : "; ") + projections::FormatDecimal2(tier.min_basis_points) + "% achievement pays " +
-               core::FormatPounds(tier.pence);
-      }
-      return out;
-    }
-    case core::PaymentType::kParticipation: return core::FormatPounds(t.participation_pence) + " per period";
-  }
-  return {};
-}
+std::string RatesText(const core::ServiceState& s, const core::Tariff& t) { return core::TariffText(t, &s.definition); }
 
 void AddServiceAdminRoutes(std::shared_ptr<Portal> p, std::vector<Route>& routes) {
   const std::string one = "/admin/services/{id}";

@@ -1,6 +1,6 @@
 // Someone asks for an account at a practice; the practice's administrator approves it with roles and the new person
 // signs in; the administrator of another practice cannot open the account (404, like an unknown username); the
-// practice's administrator disables it, and signing in then fails.
+// practice's administrator disables it, and signing in then fails, saying why.
 import { test, expect } from '@playwright/test'
 import { accounts, signIn, signOut, screenshot, expectAccessible } from './helpers.mjs'
 
@@ -32,9 +32,11 @@ test('a practice administrator approves a requested account with roles, and disa
   await page.getByRole('button', { name: 'Send request' }).click()
   await expect(page.getByTestId('flash')).toContainText('Account requested')
 
-  // Not yet approved: the person cannot sign in.
-  await signInAs(page, username, newPassword)
+  // Not yet approved: the person cannot sign in, and is told why once the password matched (never before).
+  await signInAs(page, username, 'not the password at all')
   await expect(page.locator('.nhsuk-error-summary')).toContainText('Enter a correct username and password')
+  await signInAs(page, username, newPassword)
+  await expect(page.locator('.nhsuk-error-summary')).toContainText("Your account is waiting for your administrator's approval")
 
   await signIn(page, admin)
   await page.goto(`/admin/accounts/${username}`)
@@ -81,6 +83,6 @@ test('a practice administrator approves a requested account with roles, and disa
   await signOut(page)
 
   await signInAs(page, username, newPassword)
-  await expect(page.locator('.nhsuk-error-summary')).toContainText('Enter a correct username and password')
+  await expect(page.locator('.nhsuk-error-summary')).toContainText('Your account has been disabled. Ask your administrator to enable it.')
   await expect(page.getByTestId('signed-in-user')).toHaveCount(0)
 })

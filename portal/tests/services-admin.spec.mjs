@@ -85,7 +85,7 @@ test('an administrator configures, publishes and offers a service, and the pract
   await screenshot(page, 'tariff-form-errors')
   await page.getByLabel('Annual reviews').fill('12.50')
   await page.getByRole('button', { name: 'Add tariff' }).click()
-  await expect(page.getByTestId('tariffs')).toContainText('£12.50 per Annual reviews')
+  await expect(page.getByTestId('tariffs')).toContainText('Annual reviews: £12.50 each')
   await expectAccessible(page, 'draft service page')
   await screenshot(page, 'service-draft')
 

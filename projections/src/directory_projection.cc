@@ -18,23 +18,10 @@ std::string LocatorKey(std::string_view kind, std::string_view id) {
   return std::string(keys::kLocator).append(kind).append(id);
 }
 
+// "From 2026-04-01: Reviews: £12.50 each": the date (sorting the versions) and
+// the rates in the words every page uses (core::TariffText).
 std::string TariffSummary(const core::Tariff& t) {
-  std::string out = fmt::format("{} {}", t.effective_from.ToString(), core::PaymentTypeName(t.payment_type));
-  switch (t.payment_type) {
-    case core::PaymentType::kItemOfService:
-      for (const auto& r : t.unit_rates) out += fmt::format(" {}={}p", r.component_id, r.pence_per_unit);
-      break;
-    case core::PaymentType::kPopulation:
-      out += fmt::format(" {}p per {}", t.population_rate_pence,
-                         t.population_basis == core::PopulationBasis::kPerThousand ? "1000 patients" : "patient");
-      break;
-    case core::PaymentType::kThreshold:
-      out += fmt::format(" {}/{}", t.numerator_component, t.denominator_component);
-      for (const auto& tier : t.tiers) out += fmt::format(" >={}bp={}p", tier.min_basis_points, tier.pence);
-      break;
-    case core::PaymentType::kParticipation: out += fmt::format(" {}p", t.participation_pence); break;
-  }
-  return out;
+  return "From " + t.effective_from.ToString() + ": " + core::TariffText(t);
 }
 
 void Define(ServiceRow* row, const core::ServiceDefinition& d) {
@@ -205,6 +192,7 @@ class DirectoryProjection final : public Projection {
     });
   }
   void On(const core::PasswordChanged&, Writer&) {}  // not part of the directory
+  void On(const core::AccountSignedIn&, Writer&) {}  // nor is a sign-in (see the notices projection)
   void On(const core::PasswordReset&, Writer&) {}
 
   // ---- services

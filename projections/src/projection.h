@@ -36,8 +36,9 @@ std::unique_ptr<Projection> MakeAuditProjection();
 std::unique_ptr<Projection> MakeDirectoryProjection();
 std::unique_ptr<Projection> MakeTimelineProjection();
 std::unique_ptr<Projection> MakeStatesProjection();
+std::unique_ptr<Projection> MakeNoticesProjection();
 // How many projections ProjectionDb feeds (the makers above).
-inline constexpr size_t kProjectionCount = 5;
+inline constexpr size_t kProjectionCount = 6;
 
 // An audit entry's JSON: the event at `env`, and `context` as the audit
 // projection stored it (the amount and evidence in force for a claim

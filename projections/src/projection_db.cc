@@ -209,6 +209,7 @@ es::Result<std::unique_ptr<ProjectionDb>> ProjectionDb::OpenImpl(const std::stri
   impl->projections.push_back(internal::MakeDirectoryProjection());
   impl->projections.push_back(internal::MakeTimelineProjection());
   impl->projections.push_back(internal::MakeStatesProjection());
+  impl->projections.push_back(internal::MakeNoticesProjection());
   for (size_t i = 0; i < impl->projections.size(); ++i) {
     std::string value;
     s = impl->db->Get(rocksdb::ReadOptions(), Impl::CheckpointKey(impl->projections[i]->name()), &value);
@@ -217,7 +218,7 @@ es::Result<std::unique_ptr<ProjectionDb>> ProjectionDb::OpenImpl(const std::stri
     else if (!s.ok() && !s.IsNotFound())
       return FromRocks(s, "read checkpoint");
   }
-  impl->lanes[0].projections = {1, 2};
+  impl->lanes[0].projections = {1, 2, 5};
   impl->lanes[1].projections = {0, 3, 4};
   if (!read_only) {
     for (Impl::Lane& lane : impl->lanes) {
@@ -228,9 +229,9 @@ es::Result<std::unique_ptr<ProjectionDb>> ProjectionDb::OpenImpl(const std::stri
 }
 
 std::vector<std::string> ProjectionDb::ProjectionNames() {
-  return {std::string(keys::kAuditProjection), std::string(keys::kClaimsProjection),
+  return {std::string(keys::kAuditProjection),     std::string(keys::kClaimsProjection),
           std::string(keys::kDirectoryProjection), std::string(keys::kTimelineProjection),
-          std::string(keys::kStatesProjection)};
+          std::string(keys::kStatesProjection),    std::string(keys::kNoticesProjection)};
 }
 
 std::optional<uint64_t> ProjectionDb::Checkpoint(std::string_view projection) const {

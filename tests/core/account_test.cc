@@ -169,6 +169,15 @@ TEST_CASE("people change only their own password") {
   CHECK(Refusal(s.When("p1user", ChangePassword{"p1user", ""})) == "password_required");
 }
 
+TEST_CASE("a sign-in is recorded for the active account holder alone") {
+  Scenario s = StandardWorld();
+  CHECK(Written(s.When("p1user", RecordSignIn{"p1user"}), AccountStream("p1user")) ==
+        std::vector<Event>{AccountSignedIn{"p1user", Now()}});
+  CHECK(Refusal(s.When("p1admin", RecordSignIn{"p1user"})) == "not_your_account");
+  Scenario requested = WithRequest("sam", "P1", Roles({R::kProviderUser}));
+  CHECK(Refusal(requested.When("sam", RecordSignIn{"sam"})) == "account_not_active");
+}
+
 TEST_CASE("an administrator of the organisation or the operator resets a lost password") {
   Scenario s = StandardWorld();
   CHECK(Written(s.When("p1admin", ResetPassword{"p1user", "$argon2id$new"}), AccountStream("p1user")) ==

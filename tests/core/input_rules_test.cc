@@ -86,6 +86,7 @@ std::vector<Sample> Samples() {
       {EnableAccount{}, {"username"}},
       {AssignRoles{}, {"username"}},
       {ChangePassword{}, {"username", "password_hash"}},
+      {RecordSignIn{}, {"username"}},
       {ResetPassword{}, {"username", "password_hash"}},
       {CreateAccount{}, {"username", "org_code", "full_name", "email", "password_hash"}},
       {DefineService{.definition = OneOfEach()}, with({"service_id", "commissioner"}, definition)},

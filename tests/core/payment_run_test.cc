@@ -7,7 +7,8 @@
 namespace ledger::core::testing {
 namespace {
 
-const Date kPayDate = Date::FromYmd(2026, 12, 1);
+// The scenarios' today (Now()): a run may be made for today and marked paid the same day.
+const Date kPayDate = Date::FromYmd(2026, 11, 15);
 
 CreatePaymentRun Run(const std::string& run_id, std::vector<std::string> claim_ids,
                      const std::string& commissioner = "C1") {
@@ -40,6 +41,39 @@ TEST_CASE("a payment run takes the chosen approved claims, totals them and recor
   CHECK(ClaimOf(s, "c1").payment_run == "r1");
   CHECK(Unchanged(s.When("c1finance", Run("r1", {"c1", "c2"}))));
   CHECK(Refusal(s.When("c1finance", Run("r1", {"c1"}))) == "run_exists");
+}
+
+TEST_CASE("a payment run's pay date may be today or later, never a day that has passed") {
+  Scenario s = ClaimWorld();
+  ApprovedSpendClaim(s, "c1", 10'000);
+  CreatePaymentRun past = Run("r1", {"c1"});
+  past.pay_date = Date::FromYmd(2026, 11, 14);  // the day before the command's day
+  auto r = s.When("c1tier2", past);
+  CHECK(Refusal(r) == "claims_not_payable");
+  CHECK(ErrorPaths(r) == std::vector<std::string>{"pay_date"});
+  CHECK(r.rejection().errors.at(0).code == "pay_date_in_past");
+  CHECK(r.rejection().errors.at(0).message.find("14 November 2026") != std::string::npos);
+  // The same run made the day before is accepted: the command's time decides, not a clock.
+  CHECK(s.When("c1tier2", past, At(2026, 11, 14)).ok());
+  CreatePaymentRun later = Run("r1", {"c1"});
+  later.pay_date = Date::FromYmd(2026, 11, 30);
+  CHECK(s.When("c1tier2", later).ok());
+}
+
+TEST_CASE("a payment run is marked paid on its pay date or after, not before") {
+  Scenario s = ClaimWorld();
+  ApprovedSpendClaim(s, "c1", 10'000);
+  CreatePaymentRun run = Run("r1", {"c1"});
+  run.pay_date = Date::FromYmd(2026, 11, 30);
+  REQUIRE(s.Do("c1tier2", run).ok());
+  REQUIRE(s.Do("c1finance", ConfirmPaymentRun{"r1", {"c1"}}).ok());
+  const MarkPaymentRunPaid paid{"r1", {"c1"}, "REM-1"};
+  auto early = s.When("c1tier2", paid, At(2026, 11, 29));
+  CHECK(Refusal(early) == "before_pay_date");
+  CHECK(early.rejection().kind == Rejection::Kind::kConflict);
+  CHECK(early.rejection().message.find("30 November 2026") != std::string::npos);
+  REQUIRE(s.Do("c1tier2", paid, At(2026, 11, 30)).ok());
+  CHECK(ClaimOf(s, "c1").status == ClaimStatus::kPaid);
 }
 
 TEST_CASE("a payment run refuses held, unapproved, foreign and duplicated claims, listing each") {

@@ -156,7 +156,7 @@ class Driver {
       }
     }
     return CreatePaymentRun{
-        run_id + "-" + std::to_string(attempts_), "C1", Date::FromYmd(2026, 12, 1), claims, 7, kHeadHash};
+        run_id + "-" + std::to_string(attempts_), "C1", Date::FromYmd(2026, 11, 15), claims, 7, kHeadHash};
   }
 
   Command RandomCommand() {
@@ -178,7 +178,7 @@ class Driver {
                           : Command{ReturnClaim{ref, "Please amend"}};
       case 11: return Pick(0, 3) == 0 ? Command{WithdrawClaim{ref, ""}} : Command{ProviderReturnClaim{ref, "Check"}};
       case 12: return Pick(0, 1) ? Command{HoldPayment{ref, "Query"}} : Command{ReleasePayment{ref}};
-      case 13: return CreatePaymentRun{run, "C1", Date::FromYmd(2026, 12, 1), RandomClaimIds(), 7, kHeadHash};
+      case 13: return CreatePaymentRun{run, "C1", Date::FromYmd(2026, 11, 15), RandomClaimIds(), 7, kHeadHash};
       case 14: return ConfirmPaymentRun{run, RunClaims(run)};
       case 15: return MarkPaymentRunPaid{run, RunClaims(run), "REM-" + run};
       default: {

@@ -73,6 +73,7 @@ inline std::vector<Event> EveryOwnedEvent() {
       // Added after the first golden file: their lines are appended there.
       PasswordReset{"sam", "$argon2id$r", "p1admin", kAt},
       SigningKeyRotated{"SYSTEM", std::string(64, 'a'), std::string(64, 'b'), std::string(128, 'c'), "", kAt},
+      AccountSignedIn{"sam", kAt},
   };
 }
 

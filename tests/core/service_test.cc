@@ -188,5 +188,27 @@ TEST_CASE("the claim window opens the day after the period and closes window_day
   CHECK_FALSE(w.Contains(Date::FromYmd(2026, 12, 1)));
 }
 
+TEST_CASE("a tariff is told in words: pounds per unit, per patient or period, and achievement percentages") {
+  ServiceDefinition d;
+  d.components = {{"reviews", "Reviews", UnitKind::kCount, 0, 100, true, ""}};
+  Tariff t;
+  t.payment_type = PaymentType::kItemOfService;
+  t.unit_rates = {{"reviews", 1'250}, {"flu_jabs", 1'006}};
+  CHECK(TariffText(t, &d) == "Reviews: £12.50 each; Flu jabs: £10.06 each");
+  CHECK(TariffText(t) == "Reviews: £12.50 each; Flu jabs: £10.06 each");
+  t.payment_type = PaymentType::kThreshold;
+  t.tiers = {{5'000, 100'000}, {7'550, 250'000}};
+  CHECK(TariffText(t) == "£1,000.00 at 50% or more; £2,500.00 at 75.5% or more");
+  t.payment_type = PaymentType::kPopulation;
+  t.population_basis = PopulationBasis::kPerThousand;
+  t.population_rate_pence = 150;
+  CHECK(TariffText(t) == "£1.50 per 1,000 registered patients");
+  t.payment_type = PaymentType::kParticipation;
+  t.participation_pence = 50'000;
+  CHECK(TariffText(t) == "£500.00 per period");
+  CHECK(PercentText(1) == "0.01%");
+  CHECK(PercentText(10'000) == "100%");
+}
+
 }  // namespace
 }  // namespace ledger::core::testing

@@ -73,6 +73,38 @@ TEST_CASE("a wrong password and an unknown user get the same message, and empty 
   CHECK(Contains(empty.body, "href=\"#username\""));  // the summary links to the field
 }
 
+TEST_CASE("an account awaiting approval or disabled is told so once its password matched, never before") {
+  PortalWorld w;
+  Browser visitor{w};
+  visitor.Get("/account-request");
+  REQUIRE(visitor
+              .Post("/account-request", {{"full_name", "Robin Waiting"},
+                                         {"email", "robin@nhs.invalid"},
+                                         {"org_code", "P1"},
+                                         {"username", "robin.waits"},
+                                         {"password", "a long enough password"},
+                                         {"roles_requested", "provider_user"}})
+              .status == 303);
+  // The sign-in page's one error for robin.waits with this password (401 each time).
+  auto refusal = [&w](const std::string& password) {
+    Browser b{w};
+    b.Get("/sign-in");
+    CHECK(b.Post("/sign-in", {{"username", "robin.waits"}, {"password", password}}).status == 401);
+    return SummaryErrors(w.rendered)["username"];
+  };
+  const std::string right = "a long enough password", wrong = "not the password at all";
+  CHECK(refusal(right) ==
+        "Your account is waiting for your administrator's approval. You can sign in once they approve it.");
+  CHECK(refusal(wrong) == "Enter a correct username and password");  // nothing said about the account
+
+  Browser admin{w};
+  REQUIRE(admin.SignIn("p1user"));
+  REQUIRE(admin.Post("/admin/accounts/robin.waits/approve", {{"roles", "provider_user"}}).status == 303);
+  REQUIRE(admin.Post("/admin/accounts/robin.waits/disable", {{"disable_reason", "On leave"}}).status == 303);
+  CHECK(refusal(right) == "Your account has been disabled. Ask your administrator to enable it.");
+  CHECK(refusal(wrong) == "Enter a correct username and password");
+}
+
 TEST_CASE("a form posted without the session's CSRF token is refused and changes nothing") {
   PortalWorld w;
   Browser b{w};
@@ -353,7 +385,7 @@ TEST_CASE(
   CHECK(s.tariffs[0].unit_rates[0].pence_per_unit == 1250);
 
   REQUIRE(b.Get("/admin/services/les-diab").status == 200);
-  CHECK(Contains(ModelText(w.rendered, "tariffs.0.rates_text"), "£12.50 per Annual reviews"));
+  CHECK(Contains(ModelText(w.rendered, "tariffs.0.rates_text"), "Annual reviews: £12.50 each"));
   REQUIRE(b.Post("/admin/services/les-diab/publish", {}).status == 303);
   CHECK(StateOf<core::ServiceState>(w, core::ServiceStream("les-diab")).status == core::ServiceStatus::kPublished);
   // Once published, components no longer change.

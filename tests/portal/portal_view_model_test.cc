@@ -111,6 +111,44 @@ TEST_CASE("view model: a payment run's page names who made and confirmed it and 
   std::erase(head, ',');
   CHECK(head == std::to_string(head_at_creation));
   CHECK_FALSE(w.rendered.at("can_confirm").as_bool());
+  // Before its pay date the run cannot be marked paid: the page says from when instead of offering the form.
+  CHECK_FALSE(w.rendered.at("can_mark_paid").as_bool());
+  CHECK(ModelText(w.rendered, "paid_from_text").find("1 December 2026") != std::string::npos);
+  CHECK(b.Post("/payment-runs/RUN-VM/paid", {{"reference", "BACS-EARLY"}}).status == 422);
+  auto run_state = w.bus->LoadStream(core::PaymentRunStream("RUN-VM"));
+  REQUIRE(run_state.ok());
+  CHECK(std::get<core::PaymentRunState>(run_state->state).status == core::PaymentRunStatus::kConfirmed);
+  // On the pay date it can.
+  w.now = core::Date::FromYmd(2026, 12, 1).days * 86'400'000'000LL + 10 * 3'600'000'000LL;
+  REQUIRE(b.Get("/payment-runs/RUN-VM").status == 200);
+  CHECK(w.rendered.at("can_mark_paid").as_bool());
+  REQUIRE(b.Post("/payment-runs/RUN-VM/paid", {{"reference", "BACS-0001"}}).status == 303);
+
+  // The practice's statement: paid on the pay date (not the day it was marked), one line per payment.
+  Browser practice{w};
+  REQUIRE(practice.SignIn("p1user"));
+  REQUIRE(practice.Get("/payments/statement").status == 200);
+  CHECK(ModelText(w.rendered, "lines.0.paid_on_text") == "1 December 2026");
+  CHECK(ModelText(w.rendered, "payments.0.run_id") == "RUN-VM");
+  CHECK(ModelText(w.rendered, "payments.0.pay_date_text") == "1 December 2026");
+  CHECK(ModelText(w.rendered, "payments.0.reference") == "BACS-0001");
+  CHECK(ModelText(w.rendered, "payments.0.total") == "£10.00");
+  CHECK(ModelText(w.rendered, "payments.0.claims_text") == "1 claim");
+}
+
+TEST_CASE("view model: a payment run's pay date must not have passed; the form says what to enter") {
+  PortalWorld w;
+  ClaimStates states(w);
+  const std::string id = states.Through("p1user", {"c1tier1:approve", "c1tier2:approve"});
+  Browser b{w};
+  REQUIRE(b.SignIn("c1tier2"));
+  REQUIRE(b.Get("/payment-runs/new").status == 200);
+  const uint64_t before = w.ledger().store().GetHead().position;
+  Response past = b.Post("/payment-runs/new", {{"pay_date", "2026-11-01"}, {"claim_ids", id}});
+  CHECK(past.status == 422);
+  CHECK(SummaryErrors(w.rendered)["pay_date"] ==
+        "The pay date 1 November 2026 has passed. Enter today's date or a later one.");
+  CHECK(w.ledger().store().GetHead().position == before);
 }
 
 TEST_CASE("view model: services and offers shows what is open to claim, as the new claim form offers it") {
@@ -181,6 +219,129 @@ TEST_CASE("view model: home shows a practice approver what waits for them, and h
   REQUIRE(approved_list.status == 200);
   CHECK(approved_list.body.find(Ref(approved)) != std::string::npos);
   CHECK(approved_list.body.find(Ref(held)) == std::string::npos);
+}
+
+TEST_CASE("view model: home counts what waits for each role, with links") {
+  PortalWorld w;
+  ClaimStates states(w);
+  states.Through("p1user", {"c1tier1:approve", "c1tier2:approve"}, 1'600'000);  // waiting for Finance
+  const std::string approved = states.Through("p1user", {"c1tier1:approve", "c1tier2:approve"});
+  Browser finance{w};
+  REQUIRE(finance.SignIn("c1finance"));
+  REQUIRE(finance.Get("/").status == 200);
+  CHECK(HomeTile(w.rendered, "Claims of £15,000 or more awaiting Finance") == "1 /worklist");
+  CHECK(HomeTile(w.rendered, "Payment runs to confirm") == "0 /payment-runs");
+
+  REQUIRE(w.As("c1tier2", "POST", "/api/v1/payment-runs", R"({"pay_date":"2026-12-01","run_id":"RUN-H"})").status ==
+          201);
+  REQUIRE(finance.Get("/").status == 200);
+  CHECK(HomeTile(w.rendered, "Payment runs to confirm") == "1 /payment-runs");
+  CHECK(ModelText(w.rendered, "actions.1.text") == "1 payment run waiting to be confirmed");
+  REQUIRE(w.As("c1finance", "POST", "/api/v1/payment-runs/RUN-H/confirm").status == 200);
+  REQUIRE(finance.Get("/").status == 200);
+  CHECK(HomeTile(w.rendered, "Payment runs to confirm") == "0 /payment-runs");
+  CHECK(HomeTile(w.rendered, "Payment runs to mark paid") == "1 /payment-runs");
+
+  // An administrator: the accounts waiting for approval.
+  Browser visitor{w};
+  visitor.Get("/account-request");
+  REQUIRE(visitor
+              .Post("/account-request", {{"full_name", "Robin New"},
+                                         {"email", "robin@nhs.invalid"},
+                                         {"org_code", "C1"},
+                                         {"username", "robin.new"},
+                                         {"password", "a long enough password"},
+                                         {"roles_requested", "tier1"}})
+              .status == 303);
+  Browser admin{w};
+  REQUIRE(admin.SignIn("c1admin"));
+  REQUIRE(admin.Get("/").status == 200);
+  CHECK(HomeTile(w.rendered, "Accounts awaiting approval") == "1 /admin/accounts");
+
+  // A practice user: drafts to finish.
+  states.Draft("p1user");
+  Browser practice{w};
+  REQUIRE(practice.SignIn("p1user"));
+  REQUIRE(practice.Get("/").status == 200);
+  bool draft_action = false;
+  for (const auto& a : w.rendered.at("actions").as_array()) {
+    draft_action = draft_action || a.at("text").as_string() == "1 draft claim to finish and submit";
+  }
+  CHECK(draft_action);
+  (void)approved;
+}
+
+TEST_CASE("view model: the message centre tells what changed on the practice's claims since it last signed in") {
+  PortalWorld w;
+  Browser practice{w};
+  REQUIRE(practice.SignIn("p1user"));  // the sign-in before: 15 November 2026, midnight
+  ClaimStates states(w);
+  const std::string returned = states.Through("p1user", {"c1tier1:return"});
+  const std::string paid_later = states.Through("p1user", {"c1tier1:approve", "c1tier2:approve", "c1tier2:hold"});
+  Browser again{w};
+  REQUIRE(again.SignIn("p1user"));
+  REQUIRE(again.Get("/").status == 200);
+  CHECK(w.rendered.at("messages_since").as_string() == "Since you last signed in, 15 November 2026, 12:00am");
+  REQUIRE(w.rendered.at("messages").as_array().size() == 2);  // newest first
+  CHECK(ModelText(w.rendered, "messages.0.text") ==
+        "The payment of " + Ref(paid_later) + " was held on 16 November 2026: \u2018Please check the invoice\u2019");
+  CHECK(ModelText(w.rendered, "messages.1.text") == "Claim " + Ref(returned) +
+                                                        " was returned by Tier 1 on 15 November 2026: "
+                                                        "\u2018Please check the invoice\u2019");
+  CHECK(ModelText(w.rendered, "messages.1.href") == "/claims/" + returned);
+
+  // Signed in once more, nothing has changed since.
+  w.now += 3'600'000'000LL;
+  Browser third{w};
+  REQUIRE(third.SignIn("p1user"));
+  REQUIRE(third.Get("/").status == 200);
+  CHECK(w.rendered.at("messages").as_array().empty());
+
+  // Another commissioner's approver sees none of these claims.
+  Browser other{w};
+  REQUIRE(other.SignIn("c2tier1"));
+  REQUIRE(other.Get("/").status == 200);
+  CHECK(w.rendered.at("messages").as_array().empty());
+}
+
+TEST_CASE("view model: an offer waits for the practice's reply on its home, and both sides are told what happened") {
+  PortalWorld w;
+  Browser practice{w};
+  REQUIRE(practice.SignIn("p1user"));  // the sign-in before the offer
+  Browser admin{w};
+  REQUIRE(admin.SignIn("c1admin"));
+  w.now += 3'600'000'000LL;  // the offer comes an hour after those sign-ins
+  REQUIRE(w.As("c1admin", "POST", "/api/v1/services",
+               R"({"service_id":"FLU","code":"FLU","name":"Flu clinics","description":"Clinics.",
+  "category":"LES","frequency":"monthly","window_days":30,"start":"2026-04-01","end":"2027-03-31",
+  "components":[{"id":"vaccinations","name":"Vaccinations given","unit_kind":"count","min":0,"max":5000}]})")
+              .status == 201);
+  REQUIRE(w.As("c1admin", "POST", "/api/v1/services/FLU/tariffs",
+               R"({"effective_from":"2026-04-01","payment_type":"item_of_service","unit_rates":{"vaccinations":1000}})")
+              .status == 201);
+  REQUIRE(w.As("c1admin", "POST", "/api/v1/services/FLU/publish").status == 200);
+  REQUIRE(w.As("c1admin", "POST", "/api/v1/services/FLU/offers",
+               R"({"providers":["P1"],"start":"2026-12-01","end":"2027-03-31","respond_by":"2026-12-31"})")
+              .status < 300);
+  w.now += 3'600'000'000LL;
+  Browser again{w};
+  REQUIRE(again.SignIn("p1user"));
+  REQUIRE(again.Get("/").status == 200);
+  CHECK(HomeTile(w.rendered, "Offers awaiting your reply") == "1 /services");
+  const std::string p1 = w.ledger().OrganisationName("P1").value_or("P1");
+  CHECK(ModelText(w.rendered, "messages.0.text") ==
+        "Flu clinics was offered to " + p1 + " on 15 November 2026: reply by 31 December 2026");
+  CHECK(ModelText(w.rendered, "messages.0.href") == "/services");
+
+  REQUIRE(w.As("p1user", "POST", "/api/v1/offers/FLU/P1/accept").status == 200);
+  REQUIRE(again.Get("/").status == 200);
+  CHECK(HomeTile(w.rendered, "Offers awaiting your reply") == "0 /services");
+  w.now += 3'600'000'000LL;
+  Browser commissioner{w};
+  REQUIRE(commissioner.SignIn("c1admin"));
+  REQUIRE(commissioner.Get("/").status == 200);
+  CHECK(ModelText(w.rendered, "messages.0.text") == p1 + " accepted the offer of Flu clinics on 15 November 2026");
+  CHECK(ModelText(w.rendered, "messages.0.href") == "/offers");
 }
 
 }  // namespace

@@ -638,6 +638,8 @@ es::Status Simulator::PaymentRuns(YearMonth month, MonthStats& stats) {
         !s.ok())
       return s;
     if (auto s = Exec(c.tier2, prefix + "-confirm", core::ConfirmPaymentRun{run_id, ids}); !s.ok()) return s;
+    // The payment reaches the practices on the pay date; the run is marked paid that day, not before.
+    SetTime(At(pay_date, 9));
     std::string reference = fmt::format("REM-{}-{:04}{:02}", commissioner, month.year, month.month);
     if (auto s = Exec(c.tier2, prefix + "-paid", core::MarkPaymentRunPaid{run_id, ids, reference}); !s.ok()) return s;
     stats.commands += 3;
@@ -707,7 +709,7 @@ es::Status Simulator::SimulateMonth(YearMonth month, bool is_last_month, MonthSt
     SetTime(At(first.AddDays(11 + static_cast<int>(i * 8 / std::max<size_t>(submitted.size(), 1))), 9));
     if (auto s = CommissionerReview(submitted[i], stats); !s.ok()) return s;
   }
-  // Day 25: one payment run per commissioner.
+  // Day 25: one payment run per commissioner, paid on day 28.
   SetTime(At(first.AddDays(24), 9));
   if (auto s = PaymentRuns(month, stats); !s.ok()) return s;
   Progress(label, practices_.size(), practices_.size());

@@ -61,6 +61,13 @@ TEST_CASE("a payment run takes every approved unheld claim, is confirmed and pai
   REQUIRE_MESSAGE(confirmed.status == 200, confirmed.body);
   CHECK(Str(Json(confirmed), "status") == "confirmed");
   CHECK(w.StatusOf("p1user", paid) == "Sent for Payment");
+  // Before its pay date the run cannot be marked paid: 409, nothing stored.
+  uint64_t early = w.Head();
+  Response too_soon = w.As("c1tier2", "POST", "/api/v1/payment-runs/NOV/paid");
+  CHECK(too_soon.status == 409);
+  CHECK(too_soon.body.find("before_pay_date") != std::string::npos);
+  CHECK(w.Head() == early);
+  w.now = core::Date::FromYmd(2026, 11, 30).days * 86'400'000'000LL + 9 * 3'600'000'000LL;  // the pay date, 9am
   Response marked = w.As("c1tier2", "POST", "/api/v1/payment-runs/NOV/paid");
   REQUIRE_MESSAGE(marked.status == 200, marked.body);
   std::string reference = Str(Json(marked), "payment_reference");
@@ -76,6 +83,17 @@ TEST_CASE("a payment run takes every approved unheld claim, is confirmed and pai
   CHECK(w.As("c1auditor", "GET", "/api/v1/payment-runs/NOV").status == 200);
   CHECK(w.As("c1tier2", "GET", "/api/v1/payment-runs/NOPE").status == 404);
   (void)waiting;
+}
+
+TEST_CASE("a payment run whose pay date has passed is refused and stores nothing") {
+  ApiWorld w;
+  ApprovedClaim(w, 2, 1'000);
+  uint64_t before = w.Head();
+  Response r = w.As("c1tier2", "POST", "/api/v1/payment-runs", R"({"pay_date":"2026-11-14","run_id":"OLD"})");
+  CHECK(r.status == 400);
+  CHECK(ErrorCodesOf(r) == std::vector<std::string>{"pay_date:pay_date_in_past"});
+  CHECK(w.Head() == before);
+  CHECK(w.As("c1tier2", "POST", "/api/v1/payment-runs", R"({"pay_date":"2026-11-15","run_id":"TODAY"})").status == 201);
 }
 
 TEST_CASE("a payment run with nothing to pay is refused and stores nothing") {

@@ -17,6 +17,7 @@
 
 #include "ledger/app/command_bus.h"
 #include "ledger/core/access.h"
+#include "ledger/core/account.h"
 #include "ledger/eventstore/event_store.h"
 
 namespace ledger::app {
@@ -45,6 +46,8 @@ bool VerifyPassword(std::string_view hash, std::string_view password);
 struct Credentials {
   std::string password_hash;  // from HashPassword
   core::Principal principal;
+  // Why an inactive principal is inactive (awaiting approval, disabled, refused).
+  core::AccountStatus status = core::AccountStatus::kNone;
 };
 
 // Where sign-in finds people. Implementations must be thread-safe.
@@ -64,6 +67,18 @@ class AccountDirectory {
 // The one password check of sign-in. Thread-safe.
 std::optional<core::Principal> CheckPassword(const AccountDirectory& accounts, const std::string& username,
                                              std::string_view password, std::string_view dummy_hash);
+
+// The same check, saying why an account whose password matched may not sign
+// in: awaiting its administrator's approval, or disabled. A wrong password, an
+// unknown username and a refused account are all kRefused, so nothing is
+// told about an account without its password. Thread-safe.
+struct PasswordCheck {
+  enum class Outcome { kSignedIn, kRefused, kAwaitingApproval, kDisabled };
+  Outcome outcome = Outcome::kRefused;
+  std::optional<core::Principal> principal;  // kSignedIn
+};
+PasswordCheck CheckSignIn(const AccountDirectory& accounts, const std::string& username, std::string_view password,
+                          std::string_view dummy_hash);
 
 // The directory over the account streams. Thread-safe. Never logs a hash.
 // FindPrincipal keeps each person's principal with the version of the account

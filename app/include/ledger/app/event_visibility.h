@@ -56,4 +56,17 @@ class EventVisibility {
   std::map<std::string, core::Scope, std::less<>> scopes_;  // by stream id
 };
 
+// The message centre of a home page: what changed on the claims and offers
+// of `who`'s organisation since the sign-in before their current one (since
+// the start when there is none), as the notices read model keeps it, each
+// notice shown only when EventVisibility lets `who` see its stream: a claim's
+// with kViewClaim, an offer's with kRespondToOffer or kManageOffers. Newest
+// first, at most `limit`, with a count of the rest.
+struct Messages {
+  core::Timestamp since = 0;  // 0: every notice
+  projections::NoticePage page;
+};
+es::Result<Messages> MessagesFor(Ledger& ledger, const core::Principal& who,
+                                 const EventVisibility::Authorize& authorize, size_t limit = 20);
+
 }  // namespace ledger::app

@@ -29,6 +29,7 @@
 #include "ledger/eventstore/event_store.h"
 #include "ledger/projections/claim_views.h"
 #include "ledger/projections/directory.h"
+#include "ledger/projections/notices.h"
 #include "ledger/projections/projection_db.h"
 #include "ledger/projections/reports.h"
 #include "ledger/projections/runner.h"
@@ -135,6 +136,13 @@ class Ledger {
   // (projections/states.h), for pages and answers that show it: one read, no
   // fold of the log. Version 0 when the stream has no event applied yet.
   es::Result<core::LoadedStream> StreamState(std::string_view stream_id) const;
+  // The notices of an organisation after `since`, newest first, those `visible`
+  // accepts (projections/notices.h; app::MessagesFor applies the visibility rule).
+  es::Result<projections::NoticePage> Notices(std::string_view org, core::Timestamp since,
+                                              const std::function<bool(const projections::Notice&)>& visible,
+                                              size_t limit = 20) const;
+  // A person's latest sign-in and the one before it.
+  es::Result<projections::SignIns> SignIns(std::string_view username) const;
 
  private:
   LedgerOptions options_;

@@ -85,8 +85,14 @@ struct CreateAccount {
   std::string password_hash;
   bool operator==(const CreateAccount&) const = default;
 };
+// A successful sign-in, recorded by the sign-in itself (the actor is the
+// account holder), so that "since you last signed in" is in the log.
+struct RecordSignIn {
+  std::string username;
+  bool operator==(const RecordSignIn&) const = default;
+};
 using AccountCommand = std::variant<RequestAccount, ApproveAccount, RefuseAccount, DisableAccount, EnableAccount,
-                                    AssignRoles, ChangePassword, ResetPassword, CreateAccount>;
+                                    AssignRoles, ChangePassword, ResetPassword, CreateAccount, RecordSignIn>;
 
 // ---- Events ---------------------------------------------------------------
 // The organisation's kind and commissioner are copied into the account when it
@@ -188,8 +194,17 @@ struct AccountCreated {
 BOOST_DESCRIBE_STRUCT(AccountCreated, (),
                       (username, org_code, org_kind, commissioner_code, full_name, email, roles, password_hash,
                        dual_tier_warning, at))
+// Added later. Changes nothing in the state: the notices projection keeps the
+// sign-ins ("since you last signed in").
+struct AccountSignedIn {
+  static constexpr std::string_view kTypeName = "AccountSignedIn";
+  std::string username;
+  Timestamp at = 0;
+  bool operator==(const AccountSignedIn&) const = default;
+};
+BOOST_DESCRIBE_STRUCT(AccountSignedIn, (), (username, at))
 using AccountEvent = std::variant<AccountRequested, AccountApproved, AccountRefused, AccountDisabled, AccountEnabled,
-                                  RolesAssigned, PasswordChanged, PasswordReset, AccountCreated>;
+                                  RolesAssigned, PasswordChanged, PasswordReset, AccountCreated, AccountSignedIn>;
 
 // ---- State ----------------------------------------------------------------
 

@@ -129,6 +129,10 @@ BOOST_DESCRIBE_STRUCT(PaymentRunState, (),
                       (status, run_id, commissioner, pay_date, claims, total, created_by, payment_reference,
                        head_position, head_hash, signed_head))
 
+// Whether a confirmed run may be marked paid on `today`: on its pay date or
+// after (MarkPaymentRunPaid is refused with "before_pay_date" earlier). Pure.
+bool DueForPayment(const PaymentRunState& run, Date today);
+
 // Folds one event into the state. Pure. DecidePaymentRun is in domain.h.
 PaymentRunState EvolvePaymentRun(PaymentRunState state, const PaymentRunEvent& event);
 

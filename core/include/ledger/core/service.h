@@ -270,6 +270,15 @@ const Tariff* TariffFor(const ServiceState& service, const Period& period);
 // Whether `commissioner` owns the service or has it shared with them.
 bool MayOffer(const ServiceState& service, std::string_view commissioner);
 
+// The tariff's rates in words, the one text every page, report and export
+// shows people: "Reviews: £12.50 each", "£1.50 per 1,000 registered patients",
+// "£1,000.00 at 50% or more; £2,500.00 at 75% or more", "£500.00 per period".
+// Components are named from `definition` when given (else from their ids,
+// "flu_jabs" -> "Flu jabs"). Pure.
+std::string TariffText(const Tariff& tariff, const ServiceDefinition* definition = nullptr);
+// A share in basis points as a percentage: 7500 -> "75%", 7550 -> "75.5%", 1 -> "0.01%".
+std::string PercentText(int64_t basis_points);
+
 // Folds one event into the state. Pure. DecideService is in domain.h.
 ServiceState EvolveService(ServiceState state, const ServiceEvent& event);
 

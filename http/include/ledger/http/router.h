@@ -258,7 +258,8 @@ std::string PreSessionCookie(const std::string& value, const Request& request);
 // on success starts a session. The API's POST /api/v1/session and the
 // portal's sign-in form both call it. Thread-safe.
 struct SignInResult {
-  enum class Outcome { kSignedIn, kRefused, kThrottled, kUnavailable };
+  // kAwaitingApproval and kDisabled: the password matched an account that may not sign in (yet).
+  enum class Outcome { kSignedIn, kRefused, kThrottled, kUnavailable, kAwaitingApproval, kDisabled };
   Outcome outcome = Outcome::kRefused;
   std::chrono::seconds wait{0};  // kThrottled: how long to wait before trying again
   SessionStore::Issued session;  // kSignedIn

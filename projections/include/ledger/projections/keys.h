@@ -41,6 +41,11 @@
 //              T|max                            -> BE64 time      the running maximum so far
 //   states     S|<stream id>                    -> state          every stream's current state and
 //                                                                 version (core::EncodeStreamState)
+//   notices    N|org|<org>|<BE64 time>|<BE64 position> -> row     an event on a claim or offer of <org>
+//                                                                 that the message centre tells of
+//              N|own|<stream id>                -> row            the provider and commissioner of a
+//                                                                 claim or offer stream
+//              N|signin|<username>              -> row            the latest two sign-ins
 //
 // Times are microseconds since the epoch, stored with the sign bit flipped.
 #pragma once
@@ -51,8 +56,9 @@ namespace ledger::projections::keys {
 
 inline constexpr std::string_view kFormatKey = "M|format";
 // 2: audit entries are positions in the log (with a decision's context), not
-// copies of the events as JSON.
-inline constexpr std::string_view kFormatVersion = "2";
+// copies of the events as JSON. 3: a service's tariffs are stored in words
+// (core::TariffText), and the notices projection is added.
+inline constexpr std::string_view kFormatVersion = "3";
 inline constexpr std::string_view kCheckpointPrefix = "M|checkpoint|";
 
 // Projection names and their namespaces.
@@ -61,11 +67,13 @@ inline constexpr std::string_view kAuditProjection = "audit";
 inline constexpr std::string_view kDirectoryProjection = "directory";
 inline constexpr std::string_view kTimelineProjection = "timeline";
 inline constexpr std::string_view kStatesProjection = "states";
+inline constexpr std::string_view kNoticesProjection = "notices";
 inline constexpr std::string_view kClaimsNamespace = "C|";
 inline constexpr std::string_view kAuditNamespace = "A|";
 inline constexpr std::string_view kDirectoryNamespace = "D|";
 inline constexpr std::string_view kTimelineNamespace = "T|";
 inline constexpr std::string_view kStatesNamespace = "S|";
+inline constexpr std::string_view kNoticesNamespace = "N|";
 
 // Versioned tables: append kCurrent or kHistory, then the logical key.
 inline constexpr std::string_view kCurrent = "c|";
@@ -100,5 +108,9 @@ inline constexpr std::string_view kTimelineByPosition = "T|pos|";
 inline constexpr std::string_view kTimelineRunningMax = "T|max";
 
 inline constexpr char kSeparator = '|';
+
+inline constexpr std::string_view kNoticesByOrg = "N|org|";
+inline constexpr std::string_view kNoticeOwners = "N|own|";
+inline constexpr std::string_view kNoticeSignIns = "N|signin|";
 
 }  // namespace ledger::projections::keys
