@@ -850,14 +850,56 @@ json::object MessageOf(Page& page, const projections::Notice& n, std::map<std::s
   return json::object{{"text", text}, {"href", href}, {"when_iso", FormatIso(n.at)}};
 }
 
+// How near a claim window's end must be for the message centre to say so.
+constexpr int kWindowClosingDays = 7;
+
+// Claim windows, for a practice that may prepare claims: each period (not of a
+// one-off service) the practice can still claim for (ClaimableServices: core's window, no claim
+// holding the period) whose window opened since `since` or closes within a
+// week. Windows are dates rather than events, so they are worked out at each
+// view; they come first, since they are what to act on.
+void WindowMessages(Page& page, core::Timestamp since, json::array& items) {
+  core::Scope scope;
+  scope.provider_code = page.viewer().principal.org_code;
+  scope.commissioner_code = page.viewer().principal.commissioner_code;
+  if (!page.viewer().IsProvider() || !page.Allowed(core::Action::kPrepareClaim, scope)) return;
+  const core::Date today = core::Date::FromTimestamp(page.ledger().Now());
+  // The day of the last sign-in; none (0) makes no window news of an opening.
+  const core::Date last_seen = since == 0 ? today : core::Date::FromTimestamp(base::UkLocalTime(since));
+  for (const Claimable& c : ClaimableServices(page)) {
+    // A one-off service's periods are the days of activity, each with its own
+    // window: a message a day would bury the rest.
+    if (c.service.definition.frequency == core::Frequency::kOneOff) continue;
+    for (const auto& [period, window] : c.periods) {
+      const std::string what = "The claim window for " + c.service.definition.name + ", " + PeriodText(period);
+      const std::string href = "/claims/new?service=" + UrlEncode(c.service.service_id);
+      const int days_left = window.closes.days - today.days;
+      if (days_left <= kWindowClosingDays) {
+        items.push_back(json::object{{"text", what + " closes on " + FormatDateText(window.closes) +
+                                                  (days_left == 0   ? " (today)"
+                                                   : days_left == 1 ? " (tomorrow)"
+                                                                    : "") +
+                                                  ", and no claim has been made for it"},
+                                     {"href", href}});
+      } else if (window.opens > last_seen) {
+        items.push_back(json::object{{"text", what + " opened on " + FormatDateText(window.opens) + ": claim by " +
+                                                  FormatDateText(window.closes)},
+                                     {"href", href}});
+      }
+    }
+  }
+}
+
 // What changed on the viewer's claims and offers since they last signed in
-// (app::MessagesFor), newest first, the latest 20 and a count of the rest.
+// (app::MessagesFor), newest first, the latest 20 and a count of the rest;
+// before them, the claim windows to act on (WindowMessages).
 void MessageCentre(Page& page, json::object& m) {
   auto messages = app::MessagesFor(page.ledger(), page.who(), page.call().context().authorize);
   json::array items;
   std::map<std::string, std::string> services;
   size_t more = 0;
   bool counted = true;
+  WindowMessages(page, messages.ok() ? messages->since : 0, items);
   if (messages.ok()) {
     for (const auto& n : messages->page.notices) items.push_back(MessageOf(page, n, services));
     more = messages->page.more;

@@ -344,5 +344,54 @@ TEST_CASE("view model: an offer waits for the practice's reply on its home, and 
   CHECK(ModelText(w.rendered, "messages.0.href") == "/offers");
 }
 
+TEST_CASE(
+    "view model: the message centre names claim windows that opened since the last sign-in or close within a week") {
+  PortalWorld w;
+  REQUIRE(w.As("c1admin", "POST", "/api/v1/services",
+               R"({"service_id":"FLU","code":"FLU","name":"Flu clinics","description":"Clinics.",
+  "category":"LES","frequency":"monthly","window_days":30,"start":"2026-04-01","end":"2027-03-31",
+  "components":[{"id":"vaccinations","name":"Vaccinations given","unit_kind":"count","min":0,"max":5000}]})")
+              .status == 201);
+  REQUIRE(w.As("c1admin", "POST", "/api/v1/services/FLU/tariffs",
+               R"({"effective_from":"2026-04-01","payment_type":"item_of_service","unit_rates":{"vaccinations":1000}})")
+              .status == 201);
+  REQUIRE(w.As("c1admin", "POST", "/api/v1/services/FLU/publish").status == 200);
+  REQUIRE(w.As("c1admin", "POST", "/api/v1/services/FLU/offers",
+               R"({"providers":["P1"],"start":"2026-04-01","end":"2027-03-31","respond_by":"2026-11-30"})")
+              .status < 300);
+  REQUIRE(w.As("p1user", "POST", "/api/v1/offers/FLU/P1/accept").status == 200);
+  constexpr int64_t kDay = 86'400'000'000LL;
+  w.now += 3'600'000'000LL;
+  Browser first{w};
+  REQUIRE(first.SignIn("p1user"));  // 15 November: October's window is open and closes in more than a week
+  REQUIRE(first.Get("/").status == 200);
+  for (const auto& item : w.rendered.at("messages").as_array()) {
+    CHECK(std::string(item.at("text").as_string()).find("claim window") == std::string::npos);
+  }
+
+  w.now += 17 * kDay;  // 2 December: November's window opened on 1 December, after the last sign-in
+  Browser second{w};
+  REQUIRE(second.SignIn("p1user"));
+  REQUIRE(second.Get("/").status == 200);
+  CHECK(ModelText(w.rendered, "messages.0.text") ==
+        "The claim window for Flu clinics, November 2026 opened on 1 December 2026: claim by 30 December 2026");
+  CHECK(ModelText(w.rendered, "messages.0.href") == "/claims/new?service=FLU");
+
+  w.now += 24 * kDay;  // 26 December: four days left, and no claim
+  Browser third{w};
+  REQUIRE(third.SignIn("p1user"));
+  REQUIRE(third.Get("/").status == 200);
+  CHECK(
+      ModelText(w.rendered, "messages.0.text") ==
+      "The claim window for Flu clinics, November 2026 closes on 30 December 2026, and no claim has been made for it");
+
+  // A claim for November holds the period: the window is no longer news.
+  REQUIRE(w.As("p1user", "POST", "/api/v1/claims", R"({"service_id":"FLU","period":"2026-11"})").status == 201);
+  REQUIRE(third.Get("/").status == 200);
+  for (const auto& item : w.rendered.at("messages").as_array()) {
+    CHECK(std::string(item.at("text").as_string()).find("claim window") == std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace ledger::http::testing
