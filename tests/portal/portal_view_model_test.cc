@@ -304,13 +304,10 @@ TEST_CASE("view model: the message centre tells what changed on the practice's c
   CHECK(w.rendered.at("messages").as_array().empty());
 }
 
-TEST_CASE("view model: an offer waits for the practice's reply on its home, and both sides are told what happened") {
-  PortalWorld w;
-  Browser practice{w};
-  REQUIRE(practice.SignIn("p1user"));  // the sign-in before the offer
-  Browser admin{w};
-  REQUIRE(admin.SignIn("c1admin"));
-  w.now += 3'600'000'000LL;  // the offer comes an hour after those sign-ins
+// A monthly "Flu clinics" service (FLU, April 2026 to March 2027, a claim
+// window of 30 days) defined, priced and published by C1's administrator, and
+// offered to P1 from `start` to March 2027, to be answered by `respond_by`.
+void OfferFluClinics(PortalWorld& w, const std::string& start, const std::string& respond_by) {
   REQUIRE(w.As("c1admin", "POST", "/api/v1/services",
                R"({"service_id":"FLU","code":"FLU","name":"Flu clinics","description":"Clinics.",
   "category":"LES","frequency":"monthly","window_days":30,"start":"2026-04-01","end":"2027-03-31",
@@ -320,9 +317,20 @@ TEST_CASE("view model: an offer waits for the practice's reply on its home, and 
                R"({"effective_from":"2026-04-01","payment_type":"item_of_service","unit_rates":{"vaccinations":1000}})")
               .status == 201);
   REQUIRE(w.As("c1admin", "POST", "/api/v1/services/FLU/publish").status == 200);
-  REQUIRE(w.As("c1admin", "POST", "/api/v1/services/FLU/offers",
-               R"({"providers":["P1"],"start":"2026-12-01","end":"2027-03-31","respond_by":"2026-12-31"})")
-              .status < 300);
+  REQUIRE(
+      w.As("c1admin", "POST", "/api/v1/services/FLU/offers",
+           R"({"providers":["P1"],"start":")" + start + R"(","end":"2027-03-31","respond_by":")" + respond_by + R"("})")
+          .status < 300);
+}
+
+TEST_CASE("view model: an offer waits for the practice's reply on its home, and both sides are told what happened") {
+  PortalWorld w;
+  Browser practice{w};
+  REQUIRE(practice.SignIn("p1user"));  // the sign-in before the offer
+  Browser admin{w};
+  REQUIRE(admin.SignIn("c1admin"));
+  w.now += 3'600'000'000LL;  // the offer comes an hour after those sign-ins
+  OfferFluClinics(w, "2026-12-01", "2026-12-31");
   w.now += 3'600'000'000LL;
   Browser again{w};
   REQUIRE(again.SignIn("p1user"));
@@ -347,18 +355,7 @@ TEST_CASE("view model: an offer waits for the practice's reply on its home, and 
 TEST_CASE(
     "view model: the message centre names claim windows that opened since the last sign-in or close within a week") {
   PortalWorld w;
-  REQUIRE(w.As("c1admin", "POST", "/api/v1/services",
-               R"({"service_id":"FLU","code":"FLU","name":"Flu clinics","description":"Clinics.",
-  "category":"LES","frequency":"monthly","window_days":30,"start":"2026-04-01","end":"2027-03-31",
-  "components":[{"id":"vaccinations","name":"Vaccinations given","unit_kind":"count","min":0,"max":5000}]})")
-              .status == 201);
-  REQUIRE(w.As("c1admin", "POST", "/api/v1/services/FLU/tariffs",
-               R"({"effective_from":"2026-04-01","payment_type":"item_of_service","unit_rates":{"vaccinations":1000}})")
-              .status == 201);
-  REQUIRE(w.As("c1admin", "POST", "/api/v1/services/FLU/publish").status == 200);
-  REQUIRE(w.As("c1admin", "POST", "/api/v1/services/FLU/offers",
-               R"({"providers":["P1"],"start":"2026-04-01","end":"2027-03-31","respond_by":"2026-11-30"})")
-              .status < 300);
+  OfferFluClinics(w, "2026-04-01", "2026-11-30");
   REQUIRE(w.As("p1user", "POST", "/api/v1/offers/FLU/P1/accept").status == 200);
   constexpr int64_t kDay = 86'400'000'000LL;
   w.now += 3'600'000'000LL;
