@@ -371,6 +371,7 @@ std::unique_ptr<EventStore> FourMiB(const std::string& dir, uint64_t max_wal_byt
 
 TEST_CASE("the write-ahead log stays bounded by Options::max_wal_bytes, and a flushed store loses nothing") {
   ledger::testing::TempDir dir;
+  uint64_t later = 0;  // the head once the old files are gone
   {
     // RocksDB's own default: nothing is flushed, every WAL file stays.
     auto store = FourMiB(dir.Sub("unbounded"), 0);
@@ -378,17 +379,26 @@ TEST_CASE("the write-ahead log stays bounded by Options::max_wal_bytes, and a fl
   }
   {
     auto store = FourMiB(dir.Sub("bounded"), 1 << 20);
-    // Past the limit RocksDB flushes and deletes the old files in the
-    // background: wait for it (a bound, not a speed: at most 30 s).
+    // Past the limit RocksDB flushes in the background and starts a new file
+    // at the next write once that flush is done (while it runs, the newest file
+    // keeps growing). A store in use keeps writing: so does this one, one small
+    // event per 100 ms, until the old files are gone (a bound, not a speed: at
+    // most 30 s).
     uint64_t wal = WalBytes(dir.Sub("bounded"));
     for (int i = 0; i < 300 && wal >= (2u << 20); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      REQUIRE(store
+                  ->Append(Command("later" + std::to_string(i),
+                                   {ToStream("later", ExpectedVersion::Any(), {Event("Happened", "{}")})}))
+                  .ok());
       wal = WalBytes(dir.Sub("bounded"));
     }
     CHECK(wal < (2u << 20));
+    later = store->GetHead().position;
   }
   auto reopened = OpenOrDie(dir.Sub("bounded"));
-  CHECK(reopened->GetHead().position == 4096);
+  CHECK(later >= 4096);
+  CHECK(reopened->GetHead().position == later);
   CHECK(reopened->Verify().value().ok);
 }
 
