@@ -27,6 +27,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "ledger/base/type_traits.h"
 #include "ledger/core/access.h"
 #include "ledger/core/claim.h"
 #include "ledger/core/organisation.h"
@@ -52,16 +53,9 @@ inline std::string_view EnumJsonName(ServiceCategory v) { return ServiceCategory
 inline std::string_view EnumJsonName(Frequency v) { return FrequencyName(v); }
 
 namespace json_detail {
-template <typename T>
-inline constexpr bool kIsVector = false;
-template <typename T, typename A>
-inline constexpr bool kIsVector<std::vector<T, A>> = true;
-template <typename T>
-inline constexpr bool kIsStringMap = false;
-template <typename V, typename C, typename A>
-inline constexpr bool kIsStringMap<std::map<std::string, V, C, A>> = true;
-template <typename T>
-inline constexpr bool kAlwaysFalse = false;
+using base::kAlwaysFalse;
+using base::kIsStringMap;
+using base::kIsVector;
 
 // The number of fields of an aggregate (how many initializers it accepts), so
 // a description that leaves a field out fails to build.
