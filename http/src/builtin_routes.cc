@@ -8,8 +8,10 @@
 #include <string>
 #include <string_view>
 
+#include "ledger/http/builtin_bodies.h"
 #include "ledger/http/json_input.h"
 #include "ledger/http/router.h"
+#include "ledger/http/wire_input.h"
 
 namespace ledger::http {
 namespace {
@@ -18,8 +20,7 @@ namespace {
 Response PostSession(Call& call) {
   JsonInput in(call.request());
   if (auto bad = in.Open()) return *bad;
-  std::string username = in.String("username", {.max_length = 200});
-  std::string password = in.String("password", {.max_length = 1024});
+  auto [username, password] = wire::Read<bodies::SignIn>(in.body());
   if (auto bad = in.Finish()) return *bad;
   using Outcome = SignInResult::Outcome;
   SignInResult signed_in = http::SignIn(call.context(), call.request(), username, password);
@@ -29,13 +30,13 @@ Response PostSession(Call& call) {
   }
   if (signed_in.outcome != Outcome::kSignedIn) return ToResponse(problems::SignInFailed());
   const SessionOptions& o = call.context().sessions.options();
-  Response r = Response::Json(201, boost::json::object{
-                                       {"token", signed_in.session.token},
-                                       {"csrf_token", signed_in.session.csrf_token},
-                                       {"username", username},
-                                       {"idle_timeout_seconds", o.idle_timeout.count()},
-                                       {"absolute_timeout_seconds", o.absolute_timeout.count()},
-                                   });
+  Response r = Response::Json(201, wire::ToJson(bodies::Session{
+                                       .token = signed_in.session.token,
+                                       .csrf_token = signed_in.session.csrf_token,
+                                       .username = username,
+                                       .idle_timeout_seconds = o.idle_timeout.count(),
+                                       .absolute_timeout_seconds = o.absolute_timeout.count(),
+                                   }));
   r.Add("Set-Cookie", signed_in.cookie);
   return r;
 }
@@ -51,30 +52,23 @@ Response SignOut(Call& call) {
 // GET /api/v1/me
 Response Me(Call& call) {
   const core::Principal& p = call.principal();
-  boost::json::array roles;
-  for (core::Role role : p.roles.List()) roles.emplace_back(core::RoleName(role));
-  boost::json::array permissions;
+  bodies::Me me{.username = p.username,
+                .organisation = {.code = p.org_code,
+                                 .kind = std::string(core::OrgKindName(p.org_kind)),
+                                 .commissioner_code = p.commissioner_code}};
+  for (core::Role role : p.roles.List()) me.roles.emplace_back(core::RoleName(role));
   for (int a = 0; a < core::kActionCount; ++a) {
     auto action = static_cast<core::Action>(a);
-    if (call.context().authorize(p, action, OwnScope(p)).allowed) permissions.emplace_back(core::ActionName(action));
+    if (call.context().authorize(p, action, OwnScope(p)).allowed) me.permissions.emplace_back(core::ActionName(action));
   }
-  return Response::Json(200, boost::json::object{
-                                 {"username", p.username},
-                                 {"organisation", boost::json::object{{"code", p.org_code},
-                                                                      {"kind", core::OrgKindName(p.org_kind)},
-                                                                      {"commissioner_code", p.commissioner_code}}},
-                                 {"roles", std::move(roles)},
-                                 {"permissions", std::move(permissions)},
-                             });
+  return Response::Json(200, wire::ToJson(me));
 }
 
-// GET /healthz: {"status":"ok"} and whatever the application's health check adds.
+// GET /healthz: {"status":"ok"} and the log's check when the application has one.
 Response Health(Call& call) {
-  if (!call.context().health) return Response::Json(200, boost::json::object{{"status", "ok"}});
+  if (!call.context().health) return Response::Json(200, wire::ToJson(bodies::Health{.status = "ok"}));
   HealthCheck check = call.context().health();
-  boost::json::object body{{"status", check.status}};
-  for (const auto& field : check.details) body[field.key()] = field.value();
-  return Response::Json(check.healthy ? 200 : 503, body);
+  return Response::Json(check.healthy ? 200 : 503, wire::ToJson(bodies::Health{check.status, check.log}));
 }
 
 Response MetricsText(Call& call) {

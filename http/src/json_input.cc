@@ -324,6 +324,32 @@ std::vector<std::string> JsonInput::Object::Strings(std::string_view field, Stri
   return out;
 }
 
+std::vector<JsonInput::Object> JsonInput::Object::Objects(std::string_view field) {
+  std::vector<Object> out;
+  const auto* v = Take(field, true);
+  if (v == nullptr) return out;
+  if (!v->is_array()) {
+    Expect(field, "an array of objects");
+    return out;
+  }
+  const auto& array = v->get_array();
+  for (std::size_t i = 0; i < array.size(); ++i) {
+    std::string item = fmt::format("{}.{}", field, i);
+    if (!array[i].is_object()) {
+      Expect(item, "an object");
+      continue;
+    }
+    out.push_back(Object(state_, &array[i].get_object(), PathOf(item) + "."));
+  }
+  return out;
+}
+
+bool JsonInput::Object::Has(std::string_view field) const {
+  if (object_ == nullptr) return false;
+  auto it = object_->find(field);
+  return it != object_->end() && !it->value().is_null();
+}
+
 const boost::json::value* JsonInput::Object::Raw(std::string_view field) { return Take(field, false); }
 
 const boost::json::object& JsonInput::Object::Members() {

@@ -8,6 +8,7 @@
 #include <cctype>
 
 #include "ledger/core/evidence.h"
+#include "ledger/http/builtin_bodies.h"
 
 namespace ledger::http {
 namespace {
@@ -193,25 +194,30 @@ Problem FromRejection(const core::Rejection& rejection) {
 }
 
 Response ToResponse(const Problem& problem) {
-  boost::json::object body;
-  body["type"] = problem.type;
-  body["title"] = problem.title;
-  body["status"] = problem.status;
-  body["detail"] = problem.detail;
+  bodies::Problem body{.type = problem.type,
+                       .title = problem.title,
+                       .status = problem.status,
+                       .detail = problem.detail};
   Response r;
   r.status = problem.status;
-  if (!problem.code.empty()) body["code"] = problem.code;
+  if (!problem.code.empty()) body.code = problem.code;
   if (problem.retry_after_seconds > 0) r.Set("Retry-After", std::to_string(problem.retry_after_seconds));
   if ((problem.status == 400 && problem.type == "/problems/validation") || !problem.errors.empty()) {
-    boost::json::array errors;
-    for (const auto& e : problem.errors) {
-      errors.push_back(boost::json::object{{"path", e.path}, {"code", e.code}, {"message", e.message}});
-    }
-    body["errors"] = std::move(errors);
+    body.errors.emplace();
+    for (const auto& e : problem.errors) body.errors->push_back({e.path, e.code, e.message});
   }
-  r.body = boost::json::serialize(body);
+  r.body = boost::json::serialize(wire::ToJson(body));
   r.Set("Content-Type", "application/problem+json");
   return r;
+}
+
+boost::json::object bodies::Problem::Notes() {
+  boost::json::array types;
+  for (const ProblemType& t : ProblemTypes()) types.emplace_back("/problems/" + std::string(t.name));
+  return {{"type", {{"enum", std::move(types)}, {"description", "GET it for a page that explains the problem"}}},
+          {"instance", {{"description", "this occurrence: the request id, as X-Request-Id and the log carry it"}}},
+          {"code", {{"description", "a stable machine code for a refusal by the rules (e.g. duplicate_claim)"}}},
+          {"errors", {{"description", "for a validation problem: every field that is wrong"}}}};
 }
 
 void AddProblemInstance(Response& response, std::string_view request_id) {

@@ -232,7 +232,7 @@ http::HealthCheck LogHealth(es::EventStore& store) {
     log["writes"] = "refused";
     log["action"] = "run `ledger verify` and restore from a backup taken before the damage";
   }
-  check.details["log"] = std::move(log);
+  check.log = std::move(log);
   return check;
 }
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "admin_support.h"
+#include "bodies.h"
 #include "ledger/app/credentials.h"
 #include "ledger/core/streams.h"
 #include "ledger/http/auth.h"
@@ -15,21 +16,21 @@ namespace {
 using core::Action;
 
 constexpr StringRules kName{.max_length = 200};
-constexpr StringRules kReason{.max_length = 2000};
 
 boost::json::object AccountJson(const core::AccountState& a) {
-  return {
-      {"username", a.username},
-      {"org_code", a.org_code},
-      {"org_kind", core::OrgKindName(a.org_kind)},
-      {"commissioner_code", a.commissioner_code},
-      {"full_name", a.full_name},
-      {"email", a.email},
-      {"status", core::AccountStatusName(a.status)},
-      {"roles", api::RoleNames(a.roles)},
-      {"roles_requested", api::RoleNames(a.roles_requested)},
-      {"dual_tier_warning", core::IsDualTier(a.roles)},
-  };
+  return wire::Checked<api::bodies::Account>(boost::json::object{
+                                                 {"username", a.username},
+                                                 {"org_code", a.org_code},
+                                                 {"org_kind", core::OrgKindName(a.org_kind)},
+                                                 {"commissioner_code", a.commissioner_code},
+                                                 {"full_name", a.full_name},
+                                                 {"email", a.email},
+                                                 {"status", core::AccountStatusName(a.status)},
+                                                 {"roles", api::RoleNames(a.roles)},
+                                                 {"roles_requested", api::RoleNames(a.roles_requested)},
+                                                 {"dual_tier_warning", core::IsDualTier(a.roles)},
+                                             })
+      .as_object();
 }
 
 core::Scope AccountScope(const core::AccountState& a) { return {"", a.commissioner_code, a.org_code}; }
@@ -89,7 +90,7 @@ Response RequestAccount(Call& call, ApiDeps& deps) {
                                                   core::RequestAccount{username, org, full_name, email, roles, hash});
   if (!result.ok()) return api::FailureResponse(result);
   boost::json::object body{{"username", username}, {"org_code", org}, {"status", "requested"}};
-  Response r = Response::Json(202, body);
+  Response r = Response::Json(202, wire::Checked<api::bodies::AccountRequested>(body));
   r.Set("Location", "/api/v1/accounts/" + username);
   return r;
 }
@@ -115,7 +116,8 @@ Response ListAccounts(Call& call, ApiDeps& deps) {
     bool wa = a.at("status").as_string() == "requested", wb = b.at("status").as_string() == "requested";
     return wa && !wb;
   });
-  return Response::Json(200, boost::json::object{{"org", org}, {"accounts", std::move(rows)}});
+  return Response::Json(200, wire::Checked<api::bodies::AccountList>(
+                                 boost::json::object{{"org", org}, {"accounts", std::move(rows)}}));
 }
 
 Response GetAccount(Call& call, ApiDeps& deps) {
@@ -158,13 +160,13 @@ core::Command Approve(const core::AccountState& a, JsonInput* in) {
 }
 
 core::Command Refuse(const core::AccountState& a, JsonInput* in) {
-  std::string reason = in != nullptr ? in->String("reason", kReason) : "";
+  std::string reason = in != nullptr ? wire::Read<api::bodies::Reason>(in->body()).reason : "";
   return core::RefuseAccount{a.username, reason};
 }
 
 core::Command Disable(const core::AccountState& a, JsonInput* in) {
   std::string reason;
-  if (in != nullptr) reason = in->OptionalString("reason", {.max_length = 2000, .allow_empty = true}).value_or("");
+  if (in != nullptr) reason = wire::Read<api::bodies::OptionalReason>(in->body()).reason.value_or("");
   return core::DisableAccount{a.username, reason};
 }
 
@@ -205,19 +207,29 @@ std::vector<Route> AccountRoutes(ApiDeps& deps) {
 
 namespace api {
 RouteDocs AccountRouteDocs() {
+  namespace b = api::bodies;
+  using api::SchemaOf;
   const std::string account = "/api/v1/accounts/{username}";
   return {
       {"POST", "/api/v1/accounts", "accounts", "Request an account (anyone); an Administrator approves it",
-       "AccountRequest", 202},
-      {"GET", "/api/v1/accounts", "accounts", "Accounts of an organisation (?org=, default mine), requests first", "",
-       200},
-      {"GET", account, "accounts", "One account", "", 200},
+       "AccountRequest", 202, SchemaOf<b::AccountRequested>},
+      {"GET",
+       "/api/v1/accounts",
+       "accounts",
+       "Accounts of an organisation, requests first",
+       "",
+       200,
+       SchemaOf<b::AccountList>,
+       {{"org", "the organisation's ODS code (default: mine)"}}},
+      {"GET", account, "accounts", "One account", "", 200, SchemaOf<b::Account>},
       {"POST", account + "/approve", "accounts", "Approve a requested account (roles default to those requested)",
-       "Roles", 200},
-      {"POST", account + "/refuse", "accounts", "Refuse a requested account", "Reason", 200},
-      {"POST", account + "/disable", "accounts", "Disable an active account", "OptionalReason", 200},
-      {"POST", account + "/enable", "accounts", "Enable a disabled account", "", 200},
-      {"PUT", account + "/roles", "accounts", "Replace an account's roles (own organisation only)", "Roles", 200},
+       "Roles", 200, SchemaOf<b::Account>},
+      {"POST", account + "/refuse", "accounts", "Refuse a requested account", "Reason", 200, SchemaOf<b::Account>},
+      {"POST", account + "/disable", "accounts", "Disable an active account", "OptionalReason", 200,
+       SchemaOf<b::Account>},
+      {"POST", account + "/enable", "accounts", "Enable a disabled account", "", 200, SchemaOf<b::Account>},
+      {"PUT", account + "/roles", "accounts", "Replace an account's roles (own organisation only)", "Roles", 200,
+       SchemaOf<b::Account>},
   };
 }
 }  // namespace api

@@ -1,4 +1,5 @@
 #include "admin_support.h"
+#include "bodies.h"
 
 #include <iterator>
 #include <utility>
@@ -114,7 +115,9 @@ std::optional<Response> ReportRows(ApiDeps& deps, std::string_view report, const
 }
 
 Response TableResponse(const projections::Table& table, const std::string& format) {
-  if (format.empty() || format == "json") return Response::Json(200, projections::TableToJson(table));
+  if (format.empty() || format == "json") {
+    return Response::Json(200, wire::Checked<bodies::Report>(projections::TableToJson(table)));
+  }
   if (format != "csv") return BadQueryParameter("format", "Use csv or json.");
   Response r = Response::Text(200, projections::TableToCsv(table), "text/csv; charset=utf-8");
   r.Set("Content-Disposition", "attachment; filename=\"" + table.name + ".csv\"");

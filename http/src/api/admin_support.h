@@ -18,19 +18,40 @@
 #include "ledger/http/api.h"
 #include "ledger/http/json_input.h"
 #include "ledger/http/router.h"
+#include "ledger/http/wire.h"
 #include "ledger/projections/reports.h"
 #include "ledger/projections/table.h"
 
 namespace ledger::http::api {
 
+// The schema of a body in the document being built (SchemaOf<T>: T's).
+using SchemaFn = boost::json::object (*)(wire::Schemas&);
+template <typename T>
+boost::json::object SchemaOf(wire::Schemas& schemas) {
+  return schemas.Of<T>();
+}
+
+// A query parameter a route reads (a string unless `integer`).
+struct QueryDoc {
+  std::string name;
+  std::string description;
+  bool integer = false;
+};
+
 // One route's documentation, kept beside the route in its area's file.
 struct RouteDoc {
   std::string method;
   std::string pattern;
-  std::string tag;      // "accounts", "services", ...
-  std::string summary;  // one line
-  std::string request;  // name of a request schema in openapi.cc ("" for no JSON body; "csv" for text/csv)
-  int success = 200;    // the status of a successful answer
+  std::string tag;              // "accounts", "services", ...
+  std::string summary;          // one line
+  std::string request;          // name of a request schema in openapi.cc ("" for no JSON body; "csv" for text/csv)
+  int success = 200;            // the status of a successful answer
+  SchemaFn response = nullptr;  // its JSON body (nullptr: none, or `media` says what)
+  std::vector<QueryDoc> query = {};
+  // The media type of a successful answer that is not JSON: "text/csv",
+  // "text/event-stream", "*/*" (a file as its own type); with a JSON `response`,
+  // "text/csv" means either, by ?format=.
+  std::string media = "";
 };
 using RouteDocs = std::vector<RouteDoc>;
 

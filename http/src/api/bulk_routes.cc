@@ -4,6 +4,7 @@
 // ?submit=true, its submission) in ONE atomic append; any row invalid ->
 // nothing stored and a 422 listing every row's problems.
 #include "admin_support.h"
+#include "bodies.h"
 #include "ledger/app/claim_import.h"
 #include "ledger/http/auth.h"
 #include "ledger/http/problem.h"
@@ -82,13 +83,13 @@ Response BulkUpload(Call& call, ApiDeps& deps) {
                            {"claims", std::move(ids)}};
   if (!imported->appended) {  // every row is already stored as asked
     body["duplicate"] = true;
-    return Response::Json(200, body);
+    return Response::Json(200, wire::Checked<api::bodies::BulkImport>(body));
   }
   const es::AppendResult& appended = *imported->appended;
   body["duplicate"] = appended.duplicate;
   body["first_position"] = appended.first_position;
   body["last_position"] = appended.last_position;
-  return Response::Json(appended.duplicate ? 200 : 201, body);
+  return Response::Json(appended.duplicate ? 200 : 201, wire::Checked<api::bodies::BulkImport>(body));
 }
 
 }  // namespace
@@ -101,12 +102,18 @@ std::vector<Route> BulkRoutes(ApiDeps& deps) {
 
 namespace api {
 RouteDocs BulkRouteDocs() {
+  namespace b = api::bodies;
   return {
-      {"POST", "/api/v1/claims/bulk", "claims",
+      {"POST",
+       "/api/v1/claims/bulk",
+       "claims",
        "Bulk upload (text/csv, the import-claims format, at most " + std::to_string(app::kMaxImportRows) +
            " rows): all rows stored in one append (?submit=true also submits them) or none, with every row's "
            "problem as \"line N, column C\"",
-       "csv", 201},
+       "csv",
+       201,
+       api::SchemaOf<b::BulkImport>,
+       {{"submit", "true: submit every claim too"}}},
   };
 }
 }  // namespace api

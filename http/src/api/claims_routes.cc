@@ -11,6 +11,7 @@
 
 #include "admin_support.h"
 #include "api_support.h"
+#include "bodies.h"
 #include "ledger/app/evidence_store.h"
 #include "ledger/app/tree_heads.h"
 #include "ledger/base/sha256.h"
@@ -28,6 +29,7 @@ namespace {
 
 using api::CommandSetup;
 using core::Action;
+namespace bodies = api::bodies;
 
 struct LoadedClaim {
   uint64_t version = 0;
@@ -61,46 +63,36 @@ std::optional<LoadedClaim> LoadClaim(Call& call, ApiDeps& deps, Response* answer
 }
 
 // The claim as the API shows it to `viewer`, with what they may do with it
-// now (`actions`, as core decides it).
-boost::json::object ClaimJson(ApiDeps& deps, const LoadedClaim& claim, const core::Principal& viewer) {
+// now (`actions`, as core decides it): the read model's summary, brought up to
+// the state `claim` holds.
+bodies::Claim ClaimBody(ApiDeps& deps, const LoadedClaim& claim, const core::Principal& viewer) {
   const core::ClaimState& s = claim.state;
-  boost::json::object o;
+  bodies::Claim o;
   auto view = deps.ledger.GetClaim(s.claim.claim_id);
-  if (view.ok() && view->has_value()) o = projections::ClaimViewToJson(**view);
-  o["claim_id"] = s.claim.claim_id;
-  o["provider"] = s.claim.provider;
-  o["commissioner"] = s.claim.commissioner;
-  o["service_id"] = s.claim.service_id;
-  o["period"] = s.claim.period;
-  o["status"] = core::StatusName(s.status);
-  o["version"] = claim.version;
-  o["amount_pence"] = s.amount;
-  o["prepared_by"] = s.prepared_by;
-  o["submitted_by"] = s.submitted_by;
-  if (!s.hold_reason.empty()) o["hold_reason"] = s.hold_reason;
-  boost::json::object values;
-  for (const auto& [k, v] : s.values) values[k] = v;
-  o["values"] = std::move(values);
-  boost::json::object answers;
-  for (const auto& [k, v] : s.answers) answers[k] = v;
-  o["answers"] = std::move(answers);
-  boost::json::array evidence;
+  if (view.ok() && view->has_value()) static_cast<bodies::ClaimSummary&>(o) = bodies::SummaryBody(**view);
+  o.claim_id = s.claim.claim_id;
+  o.provider = s.claim.provider;
+  o.commissioner = s.claim.commissioner;
+  o.service_id = s.claim.service_id;
+  o.period = s.claim.period;
+  o.status = core::StatusName(s.status);
+  o.version = claim.version;
+  o.amount_pence = s.amount;
+  o.amount = core::FormatPoundsPlain(s.amount);
+  o.prepared_by = s.prepared_by;
+  o.submitted_by = s.submitted_by;
+  o.hold_reason = s.hold_reason;
+  o.values = {s.values.begin(), s.values.end()};
+  o.answers = {s.answers.begin(), s.answers.end()};
   for (const core::Evidence& e : s.evidence) {
-    evidence.push_back(boost::json::object{
-        {"sha256", e.sha256},
-        {"filename", e.filename},
-        {"content_type", e.content_type},
-        {"type", core::EvidenceLabel(e.content_type)},
-        {"size", e.size},
-        {"href", "/api/v1/claims/" + s.claim.claim_id + "/evidence/" + e.sha256},
-    });
+    o.evidence.push_back({.sha256 = e.sha256,
+                          .filename = e.filename,
+                          .content_type = e.content_type,
+                          .type = core::EvidenceLabel(e.content_type),
+                          .size = static_cast<int64_t>(e.size),
+                          .href = "/api/v1/claims/" + s.claim.claim_id + "/evidence/" + e.sha256});
   }
-  o["evidence"] = std::move(evidence);
-  boost::json::array actions;
-  for (core::ClaimAction a : core::AvailableActions(s, viewer)) {
-    actions.push_back(boost::json::string(core::ClaimActionName(a)));
-  }
-  o["actions"] = std::move(actions);
+  for (core::ClaimAction a : core::AvailableActions(s, viewer)) o.actions.emplace_back(core::ClaimActionName(a));
   return o;
 }
 
@@ -109,7 +101,7 @@ Response ClaimResponse(ApiDeps& deps, const core::Principal& viewer, const std::
                        const core::LoadedStream& loaded, int status) {
   const auto* state = std::get_if<core::ClaimState>(&loaded.state);
   if (state == nullptr || loaded.version == 0) return api::NotFound();
-  Response r = Response::Json(status, ClaimJson(deps, LoadedClaim{loaded.version, *state}, viewer));
+  Response r = Response::Json(status, wire::ToJson(ClaimBody(deps, LoadedClaim{loaded.version, *state}, viewer)));
   r.Set("ETag", ETagFor(loaded.version));
   if (status == 201) r.Set("Location", "/api/v1/claims/" + claim_id);
   return r;
@@ -256,14 +248,6 @@ std::optional<core::ApprovalTier> CommissionerTierNamed(std::string_view name) {
   return std::nullopt;
 }
 
-void ReadTier(JsonInput& in, DecisionBody* out) {
-  std::optional<std::string> name = in.OptionalString("tier", {.max_length = 16});
-  if (!name) return;
-  out->tier = CommissionerTierNamed(*name);
-  if (!out->tier)
-    in.Fail("tier", "invalid", "Use tier1, tier2 or finance: the tier the claim waited for when you read it.");
-}
-
 std::optional<Response> ReadDecisionBody(const Request& request, Fields fields, bool names_tier, DecisionBody* out) {
   bool required = fields == Fields::kReason || fields == Fields::kReasonAndCode;
   if (request.body.empty()) {
@@ -275,15 +259,32 @@ std::optional<Response> ReadDecisionBody(const Request& request, Fields fields, 
   }
   JsonInput in(request);
   if (auto bad = in.Open()) return *bad;
-  StringRules reason_rules{.max_length = 2000};
-  if (fields == Fields::kReasonAndCode) out->reason_code = in.String("reason_code", {.max_length = 64});
-  if (required) {
-    out->reason = in.String("reason", reason_rules);
-  } else if (fields == Fields::kOptionalReason) {
-    reason_rules.allow_empty = true;
-    out->reason = in.OptionalString("reason", reason_rules).value_or("");
+  std::optional<std::string> tier;
+  switch (fields) {
+    case Fields::kReasonAndCode: {
+      auto body = wire::Read<bodies::Rejection>(in.body());
+      out->reason_code = body.reason_code;
+      out->reason = body.reason;
+      tier = body.tier;
+      break;
+    }
+    case Fields::kReason:
+      if (names_tier) {
+        auto body = wire::Read<bodies::Return>(in.body());
+        out->reason = body.reason;
+        tier = body.tier;
+      } else {
+        out->reason = wire::Read<bodies::Reason>(in.body()).reason;
+      }
+      break;
+    case Fields::kOptionalReason:
+      out->reason = wire::Read<bodies::OptionalReason>(in.body()).reason.value_or("");
+      break;
+    case Fields::kNone:
+      if (names_tier) tier = wire::Read<bodies::Approval>(in.body()).tier;
+      break;
   }
-  if (names_tier) ReadTier(in, out);
+  if (tier) out->tier = CommissionerTierNamed(*tier);  // Read has checked it is one
   return in.Finish();
 }
 
@@ -395,7 +396,7 @@ Response GetClaim(Call& call, ApiDeps& deps) {
   Response answer;
   auto claim = LoadClaim(call, deps, &answer);
   if (!claim) return answer;
-  Response r = Response::Json(200, ClaimJson(deps, *claim, call.principal()));
+  Response r = Response::Json(200, wire::ToJson(ClaimBody(deps, *claim, call.principal())));
   r.Set("ETag", ETagFor(claim->version));
   return r;
 }
@@ -440,7 +441,7 @@ Response ListClaims(Call& call, ApiDeps& deps) {
     if (page.status().code() == es::Status::Code::kInvalid) return BadQuery("cursor", "Use the next_cursor given.");
     return ProblemResponse(page.status());
   }
-  return Response::Json(200, projections::ClaimPageToJson(*page));
+  return Response::Json(200, wire::ToJson(bodies::ClaimPageBody(*page)));
 }
 
 // GET /api/v1/claims/{id}/history?cursor=
@@ -450,7 +451,7 @@ Response ClaimHistory(Call& call, ApiDeps& deps) {
   if (!claim) return answer;
   auto page = deps.ledger.ClaimAudit(claim->state.claim.claim_id, call.Query("cursor"));
   if (!page.ok()) return ProblemResponse(page.status());
-  return Response::Json(200, projections::AuditPageToJson(*page));
+  return Response::Json(200, wire::ToJson(bodies::AuditPageBody(*page)));
 }
 
 // GET /api/v1/claims/{id}/proof: every event of the claim as proof material,
@@ -466,9 +467,10 @@ Response ClaimProof(Call& call, ApiDeps& deps) {
   if (!head.ok()) return api::TreeProblem(head.status());
   auto events = app::StreamProof(deps.ledger.store(), core::ClaimStream(claim->state.claim.claim_id), head->tree.size);
   if (!events.ok()) return api::TreeProblem(events.status());
-  return Response::Json(200, boost::json::object{{"claim_id", claim->state.claim.claim_id},
-                                                 {"head", app::SignedTreeHeadJson(*head)},
-                                                 {"events", std::move(*events)}});
+  return Response::Json(200,
+                        wire::Checked<bodies::ClaimProof>(boost::json::object{{"claim_id", claim->state.claim.claim_id},
+                                                                              {"head", app::SignedTreeHeadJson(*head)},
+                                                                              {"events", std::move(*events)}}));
 }
 
 // The worklists a person's roles give them, each for their organisation.
@@ -498,19 +500,20 @@ Response GetWorklist(Call& call, ApiDeps& deps) {
     roles = {only};
   }
   std::string cursor = only.empty() ? "" : call.Query("cursor");
-  boost::json::array lists;
+  bodies::Worklists body{.username = who.username, .worklists = {}};
   for (const std::string& role : roles) {
     auto page = deps.ledger.Worklist(role, who.org_code, cursor);
     if (!page.ok()) {
       if (page.status().code() == es::Status::Code::kInvalid) return BadQuery("cursor", "Use the next_cursor given.");
       return ProblemResponse(page.status());
     }
-    boost::json::object list = projections::ClaimPageToJson(*page);
-    list["role"] = role;
-    list["org"] = who.org_code;
-    lists.push_back(std::move(list));
+    bodies::Worklist list;
+    static_cast<bodies::ClaimPage&>(list) = bodies::ClaimPageBody(*page);
+    list.role = role;
+    list.org = who.org_code;
+    body.worklists.push_back(std::move(list));
   }
-  return Response::Json(200, boost::json::object{{"username", who.username}, {"worklists", std::move(lists)}});
+  return Response::Json(200, wire::ToJson(body));
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "api_support.h"
+#include "bodies.h"
 #include "ledger/app/event_json.h"
 #include "ledger/app/event_visibility.h"
 #include "ledger/http/api.h"
@@ -46,7 +47,7 @@ Response ListEvents(Call& call, ApiDeps& deps) {
   }
   es::Head head = deps.ledger.store().GetHead();
   boost::json::object body{{"events", std::move(events)}, {"next_from", next}, {"head", head.position}};
-  return Response::Json(200, body);
+  return Response::Json(200, wire::Checked<api::bodies::EventPage>(body));
 }
 
 // GET /api/v1/events/stream?from= (or Last-Event-ID: resume after it)
@@ -76,18 +77,16 @@ Response StreamEvents(Call& call, ApiDeps& deps) {
 Response Verify(Call&, ApiDeps& deps) {
   auto report = deps.ledger.store().Verify(1, 0);
   if (!report.ok()) return ProblemResponse(report.status());
-  boost::json::object body{
-      {"ok", report->ok},
-      {"events_checked", report->events_checked},
-      {"head", boost::json::object{{"position", report->head.position}, {"hash", es::HashToHex(report->head.hash)}}},
-  };
+  api::bodies::Verify body{.ok = report->ok,
+                           .events_checked = report->events_checked,
+                           .head = {.position = report->head.position, .hash = es::HashToHex(report->head.hash)}};
   if (!report->ok) {
-    body["first_bad_position"] = report->first_bad_position;
-    body["problem"] = report->problem;
-    body["column_family"] = report->column_family;
-    body["key"] = report->key;
+    body.first_bad_position = report->first_bad_position;
+    body.problem = report->problem;
+    body.column_family = report->column_family;
+    body.key = report->key;
   }
-  return Response::Json(200, body);
+  return Response::Json(200, wire::ToJson(body));
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <type_traits>
 
 #include "admin_support.h"
+#include "bodies.h"
 #include "ledger/core/streams.h"
 #include "ledger/http/concurrency.h"
 #include "ledger/http/problem.h"
@@ -19,14 +20,15 @@ boost::json::object OfferJson(const core::OfferState& o) {
   boost::json::array windows;
   for (const core::ParticipationWindow& w : o.participation)
     windows.push_back({{"start", w.start.ToString()}, {"end", w.end.ToString()}});
-  return {{"service_id", o.service_id},
-          {"provider", o.provider},
-          {"commissioner", o.commissioner},
-          {"status", core::OfferStatusName(o.status)},
-          {"start", o.start.ToString()},
-          {"end", o.end.ToString()},
-          {"respond_by", o.respond_by.ToString()},
-          {"participation", std::move(windows)}};
+  return wire::Checked<api::bodies::Offer>(boost::json::object{{"service_id", o.service_id},
+                                                               {"provider", o.provider},
+                                                               {"commissioner", o.commissioner},
+                                                               {"status", core::OfferStatusName(o.status)},
+                                                               {"start", o.start.ToString()},
+                                                               {"end", o.end.ToString()},
+                                                               {"respond_by", o.respond_by.ToString()},
+                                                               {"participation", std::move(windows)}})
+      .as_object();
 }
 
 bool Exists(const core::OfferState& o) { return o.status != core::OfferStatus::kNone; }
@@ -78,10 +80,11 @@ Response OfferNow(ApiDeps& deps, const app::Executed& executed, const std::strin
 Response CreateOffers(Call& call, ApiDeps& deps) {
   JsonInput in(call.request());
   if (auto bad = in.Open()) return *bad;
-  std::vector<std::string> providers = in.Strings("providers", {.max_length = 64});
-  core::Date start = api::ReadDate(in.body(), "start");
-  core::Date end = api::ReadDate(in.body(), "end");
-  core::Date respond_by = api::ReadDate(in.body(), "respond_by");
+  auto body = wire::Read<api::bodies::OfferRequest>(in.body());
+  const std::vector<std::string>& providers = body.providers;
+  core::Date start = core::Date::Parse(body.start).value_or(core::Date{});
+  core::Date end = core::Date::Parse(body.end).value_or(core::Date{});
+  core::Date respond_by = core::Date::Parse(body.respond_by).value_or(core::Date{});
   if (providers.empty() && in.errors().empty()) in.Fail("providers", "required", "Choose at least one provider.");
   if (providers.size() > 1000) in.Fail("providers", "too_many", "Offer to at most 1,000 providers at once.");
   for (const std::string& p : providers)
@@ -123,10 +126,11 @@ Response CreateOffers(Call& call, ApiDeps& deps) {
   }
   // 201 when every offer was made; otherwise 207 with each provider's answer.
   int status = created == providers.size() ? 201 : 207;
-  return Response::Json(status, boost::json::object{{"service_id", service},
-                                                    {"created", created},
-                                                    {"failed", providers.size() - created},
-                                                    {"results", std::move(results)}});
+  return Response::Json(status, wire::Checked<api::bodies::OffersMade>(
+                                    boost::json::object{{"service_id", service},
+                                                        {"created", created},
+                                                        {"failed", providers.size() - created},
+                                                        {"results", std::move(results)}}));
 }
 
 // GET /api/v1/offers?service=&provider=: a provider's own offers; a
@@ -140,7 +144,7 @@ Response ListOffers(Call& call, ApiDeps& deps) {
   if (core::IsProvider(who.org_kind)) params.filters["provider"] = who.org_code;
   boost::json::array offers;
   if (auto bad = api::ReportRows(deps, "offers", params, &offers)) return *bad;
-  return Response::Json(200, boost::json::object{{"offers", std::move(offers)}});
+  return Response::Json(200, wire::Checked<api::bodies::OfferList>(boost::json::object{{"offers", std::move(offers)}}));
 }
 
 Response GetOffer(Call& call, ApiDeps& deps) {
@@ -163,9 +167,10 @@ Handler Respond(ApiDeps& deps, Reason reason_rule) {
             problems::Validation("The request has problems.", {{"reason", "required", "Give a reason."}}));
       JsonInput in(call.request());
       if (auto bad = in.Open()) return *bad;
-      if (reason_rule == Reason::kRequired) reason = in.String("reason", {.max_length = 2000});
-      if (reason_rule == Reason::kOptional)
-        reason = in.OptionalString("reason", {.max_length = 2000, .allow_empty = true}).value_or("");
+      if (reason_rule == Reason::kRequired) reason = wire::Read<api::bodies::Reason>(in.body()).reason;
+      if (reason_rule == Reason::kOptional) {
+        reason = wire::Read<api::bodies::OptionalReason>(in.body()).reason.value_or("");
+      }
       if (auto bad = in.Finish()) return *bad;
     }
     uint64_t version = 0;
@@ -203,18 +208,29 @@ std::vector<Route> OfferRoutes(ApiDeps& deps) {
 
 namespace api {
 RouteDocs OfferRouteDocs() {
+  namespace b = api::bodies;
+  using api::SchemaOf;
   const std::string offer = "/api/v1/offers/{service}/{provider}";
   return {
       {"POST", "/api/v1/services/{id}/offers", "offers",
        "Offer a service to one or many providers: one command each; 201 when all were made, else 207 with each "
        "provider's answer",
-       "OfferRequest", 201},
-      {"GET", "/api/v1/offers", "offers",
-       "Offers: a provider's own; a commissioner's with responses (?service=, ?provider=)", "", 200},
-      {"GET", offer, "offers", "One offer and its participation windows", "", 200},
-      {"POST", offer + "/accept", "offers", "Accept an offer (provider Administrator)", "", 200},
-      {"POST", offer + "/decline", "offers", "Decline an offer with a reason", "Reason", 200},
-      {"POST", offer + "/withdraw", "offers", "Withdraw a pending offer (commissioner)", "OptionalReason", 200},
+       "OfferRequest", 201, SchemaOf<b::OffersMade>},
+      {"GET",
+       "/api/v1/offers",
+       "offers",
+       "Offers: a provider's own; a commissioner's with responses",
+       "",
+       200,
+       SchemaOf<b::OfferList>,
+       {{"service", "only this service"},
+        {"provider", "only this provider"},
+        {"commissioner", "the commissioner (the operator only; others see their own)"}}},
+      {"GET", offer, "offers", "One offer and its participation windows", "", 200, SchemaOf<b::Offer>},
+      {"POST", offer + "/accept", "offers", "Accept an offer (provider Administrator)", "", 200, SchemaOf<b::Offer>},
+      {"POST", offer + "/decline", "offers", "Decline an offer with a reason", "Reason", 200, SchemaOf<b::Offer>},
+      {"POST", offer + "/withdraw", "offers", "Withdraw a pending offer (commissioner)", "OptionalReason", 200,
+       SchemaOf<b::Offer>},
   };
 }
 }  // namespace api

@@ -2,6 +2,7 @@
 // and finance settings; commissioners register and configure their providers,
 // the operator registers commissioners.
 #include "admin_support.h"
+#include "bodies.h"
 #include "ledger/core/streams.h"
 #include "ledger/http/problem.h"
 
@@ -30,7 +31,7 @@ boost::json::object OrgJson(const core::OrgState& o) {
     out["finance_threshold_pence"] = o.finance_threshold_pence;
     out["uses_finance_role"] = o.uses_finance_role;
   }
-  return out;
+  return wire::Checked<api::bodies::Organisation>(out).as_object();
 }
 
 std::optional<core::OrgState> LoadOrg(Call& call, ApiDeps& deps, uint64_t* version, Response* answer) {
@@ -78,8 +79,10 @@ Response ListOrganisations(Call& call, ApiDeps& deps, bool providers_only) {
     core::Scope scope{provider ? code : "", std::string(o.at("commissioner").as_string()), code};
     if (call.context().authorize(who, call.route().access.action, scope).allowed) visible.push_back(std::move(row));
   }
-  return Response::Json(200, boost::json::object{{"commissioner", params.scope},
-                                                 {providers_only ? "providers" : "organisations", std::move(visible)}});
+  boost::json::object body{{"commissioner", params.scope},
+                           {providers_only ? "providers" : "organisations", std::move(visible)}};
+  return Response::Json(200, providers_only ? wire::Checked<api::bodies::ProviderList>(body)
+                                            : wire::Checked<api::bodies::OrganisationList>(body));
 }
 
 Response ListAll(Call& call, ApiDeps& deps) { return ListOrganisations(call, deps, false); }
@@ -164,8 +167,9 @@ Response ConfigureProvider(Call& call, ApiDeps& deps) {
 Response RecordListSize(Call& call, ApiDeps& deps) {
   JsonInput in(call.request());
   if (auto bad = in.Open()) return *bad;
-  core::Date from = api::ReadDate(in.body(), "effective_from");
-  int64_t patients = in.Int("patients", {.min = 0, .max = 10'000'000});
+  auto body = wire::Read<api::bodies::ListSizeRequest>(in.body());
+  core::Date from = core::Date::Parse(body.effective_from).value_or(core::Date{});
+  int64_t patients = body.patients;
   if (auto bad = in.Finish()) return *bad;
   uint64_t version = 0;
   Response answer;
@@ -182,8 +186,7 @@ Response RecordListSize(Call& call, ApiDeps& deps) {
 Response ConfigureFinance(Call& call, ApiDeps& deps) {
   JsonInput in(call.request());
   if (auto bad = in.Open()) return *bad;
-  core::Pence threshold = in.Pence("finance_threshold_pence");
-  bool uses = in.Bool("uses_finance_role");
+  auto [threshold, uses] = wire::Read<api::bodies::FinanceSettings>(in.body());
   if (auto bad = in.Finish()) return *bad;
   uint64_t version = 0;
   Response answer;
@@ -216,20 +219,39 @@ std::vector<Route> OrganisationRoutes(ApiDeps& deps) {
 
 namespace api {
 RouteDocs OrganisationRouteDocs() {
+  namespace b = api::bodies;
+  using api::SchemaOf;
+  const api::QueryDoc commissioner{"commissioner", "the commissioner (the operator only; others see their own)"};
   return {
-      {"GET", "/api/v1/organisations", "organisations",
-       "Organisations visible to me (my commissioner's; the operator names ?commissioner=)", "", 200},
-      {"POST", "/api/v1/organisations", "organisations", "Register a commissioner (operator)", "Commissioner", 201},
-      {"GET", "/api/v1/organisations/{code}", "organisations", "One organisation with list sizes and settings", "",
-       200},
+      {"GET",
+       "/api/v1/organisations",
+       "organisations",
+       "Organisations visible to me (my commissioner's)",
+       "",
+       200,
+       SchemaOf<b::OrganisationList>,
+       {commissioner}},
+      {"POST", "/api/v1/organisations", "organisations", "Register a commissioner (operator)", "Commissioner", 201,
+       SchemaOf<b::Organisation>},
+      {"GET", "/api/v1/organisations/{code}", "organisations", "One organisation with list sizes and settings", "", 200,
+       SchemaOf<b::Organisation>},
       {"PUT", "/api/v1/organisations/{code}/finance", "organisations",
-       "Configure a commissioner's finance threshold and whether it uses the Finance role", "FinanceSettings", 200},
-      {"GET", "/api/v1/providers", "organisations", "My commissioner's providers that I may see", "", 200},
-      {"POST", "/api/v1/providers", "organisations", "Register a provider of my commissioner", "Provider", 201},
+       "Configure a commissioner's finance threshold and whether it uses the Finance role", "FinanceSettings", 200,
+       SchemaOf<b::Organisation>},
+      {"GET",
+       "/api/v1/providers",
+       "organisations",
+       "My commissioner's providers that I may see",
+       "",
+       200,
+       SchemaOf<b::ProviderList>,
+       {commissioner}},
+      {"POST", "/api/v1/providers", "organisations", "Register a provider of my commissioner", "Provider", 201,
+       SchemaOf<b::Organisation>},
       {"PUT", "/api/v1/providers/{code}", "organisations", "Configure a provider's approval mode and members",
-       "ProviderSettings", 200},
+       "ProviderSettings", 200, SchemaOf<b::Organisation>},
       {"POST", "/api/v1/providers/{code}/list-sizes", "organisations", "Record a provider's registered list size",
-       "ListSize", 200},
+       "ListSize", 200, SchemaOf<b::Organisation>},
   };
 }
 }  // namespace api

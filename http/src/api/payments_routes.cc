@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "admin_support.h"
+#include "bodies.h"
 #include "ledger/base/sha256.h"
 #include "ledger/core/streams.h"
 #include "ledger/eventstore/envelope.h"
@@ -21,19 +22,23 @@ using core::Action;
 boost::json::object RunJson(const core::PaymentRunState& r) {
   boost::json::array claims;
   for (const core::PaymentRunLine& line : r.claims)
-    claims.push_back({{"claim_id", line.claim_id}, {"provider", line.provider}, {"amount_pence", line.amount}});
+    claims.push_back({{"claim_id", line.claim_id},
+                      {"provider", line.provider},
+                      {"amount_pence", line.amount},
+                      {"amount", core::FormatPoundsPlain(line.amount)}});
   boost::json::object out{{"run_id", r.run_id},
                           {"commissioner", r.commissioner},
                           {"status", core::PaymentRunStatusName(r.status)},
                           {"pay_date", r.pay_date.ToString()},
                           {"total_pence", r.total},
+                          {"total", core::FormatPoundsPlain(r.total)},
                           {"created_by", r.created_by},
                           {"claims", std::move(claims)}};
   if (!r.payment_reference.empty()) out["payment_reference"] = r.payment_reference;
   out["head_position"] = r.head_position;
   out["head_hash"] = r.head_hash;
   if (!(r.signed_head == core::CitedHead{})) out["signed_head"] = app::CitedHeadJson(r);
-  return out;
+  return wire::Checked<api::bodies::PaymentRun>(out).as_object();
 }
 
 bool Exists(const core::PaymentRunState& r) { return r.status != core::PaymentRunStatus::kNone; }
@@ -92,8 +97,9 @@ std::optional<Response> PayableClaims(ApiDeps& deps, const std::string& commissi
 Response CreateRun(Call& call, ApiDeps& deps) {
   JsonInput in(call.request());
   if (auto bad = in.Open()) return *bad;
-  core::Date pay_date = api::ReadDate(in.body(), "pay_date");
-  std::optional<std::string> run_id = in.OptionalString("run_id", {.max_length = 64});
+  auto body = wire::Read<api::bodies::PaymentRunRequest>(in.body());
+  core::Date pay_date = core::Date::Parse(body.pay_date).value_or(core::Date{});
+  const std::optional<std::string>& run_id = body.run_id;
   if (run_id && !core::IsValidId(*run_id)) in.Fail("run_id", "invalid", "Use letters, digits, '.', '_' or '-'.");
   if (auto bad = in.Finish()) return *bad;
 
@@ -122,7 +128,9 @@ Response ListRuns(Call& call, ApiDeps& deps) {
   if (auto bad = api::ListCommissioner(call, &params.scope)) return *bad;
   boost::json::array runs;
   if (auto bad = api::ReportRows(deps, "payment_runs", params, &runs)) return *bad;
-  return Response::Json(200, boost::json::object{{"commissioner", params.scope}, {"payment_runs", std::move(runs)}});
+  return Response::Json(200,
+                        wire::Checked<api::bodies::PaymentRunList>(
+                            boost::json::object{{"commissioner", params.scope}, {"payment_runs", std::move(runs)}}));
 }
 
 Response GetRun(Call& call, ApiDeps& deps) {
@@ -168,7 +176,7 @@ Response MarkPaid(Call& call, ApiDeps& deps) {
   if (!call.request().body.empty()) {
     JsonInput in(call.request());
     if (auto bad = in.Open()) return *bad;
-    reference = in.OptionalString("payment_reference", {.max_length = 64});
+    reference = wire::Read<api::bodies::PaidRequest>(in.body()).payment_reference;
     if (auto bad = in.Finish()) return *bad;
   }
   uint64_t version = 0;
@@ -228,17 +236,36 @@ std::vector<Route> PaymentRoutes(ApiDeps& deps) {
 
 namespace api {
 RouteDocs PaymentRouteDocs() {
+  namespace b = api::bodies;
+  using api::SchemaOf;
   const std::string run = "/api/v1/payment-runs/{id}";
   return {
       {"POST", "/api/v1/payment-runs", "payments",
-       "Create a payment run of every approved, unheld claim, stamped with the log head", "PaymentRunRequest", 201},
-      {"GET", "/api/v1/payment-runs", "payments", "The commissioner's payment runs with totals", "", 200},
-      {"GET", run, "payments", "One payment run with its claims", "", 200},
-      {"POST", run + "/confirm", "payments", "Confirm a run: its claims are sent for payment", "", 200},
+       "Create a payment run of every approved, unheld claim, stamped with the log head", "PaymentRunRequest", 201,
+       SchemaOf<b::PaymentRun>},
+      {"GET",
+       "/api/v1/payment-runs",
+       "payments",
+       "The commissioner's payment runs with totals",
+       "",
+       200,
+       SchemaOf<b::PaymentRunList>,
+       {{"commissioner", "the commissioner (the operator only; others see their own)"}}},
+      {"GET", run, "payments", "One payment run with its claims", "", 200, SchemaOf<b::PaymentRun>},
+      {"POST", run + "/confirm", "payments", "Confirm a run: its claims are sent for payment", "", 200,
+       SchemaOf<b::PaymentRun>},
       {"POST", run + "/paid", "payments",
-       "Mark a run paid (reference generated from the run and claim ids unless given)", "PaidRequest", 200},
-      {"GET", "/api/v1/statement", "payments", "A provider's statement (?provider= for commissioners; ?format=csv)", "",
-       200},
+       "Mark a run paid (reference generated from the run and claim ids unless given)", "PaidRequest", 200,
+       SchemaOf<b::PaymentRun>},
+      {"GET",
+       "/api/v1/statement",
+       "payments",
+       "A provider's statement, as a report",
+       "",
+       200,
+       SchemaOf<b::Report>,
+       {{"provider", "the provider (commissioners; a provider sees its own)"}},
+       "text/csv"},
   };
 }
 }  // namespace api

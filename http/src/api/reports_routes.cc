@@ -8,6 +8,7 @@
 #include <set>
 
 #include "admin_support.h"
+#include "bodies.h"
 #include "ledger/core/streams.h"
 #include "ledger/http/problem.h"
 
@@ -92,7 +93,8 @@ Response ListReports(Call& call, ApiDeps&) {
                        {"filters", std::move(filters)},
                        {"href", "/api/v1/reports/" + info.name}});
   }
-  return Response::Json(200, boost::json::object{{"reports", std::move(reports)}});
+  return Response::Json(200,
+                        wire::Checked<api::bodies::ReportList>(boost::json::object{{"reports", std::move(reports)}}));
 }
 
 // GET /api/v1/reports/{name}?as_of=&format=csv|json&<filters>
@@ -149,10 +151,20 @@ std::vector<Route> ReportRoutes(ApiDeps& deps) {
 
 namespace api {
 RouteDocs ReportRouteDocs() {
+  namespace b = api::bodies;
+  using api::SchemaOf;
+  std::vector<api::QueryDoc> query{
+      {"as_of", "a log position, a date (YYYY-MM-DD) or a time (ISO 8601): the report as it stood then"}};
+  std::set<std::string> filters;
+  for (const projections::ReportInfo& info : projections::Reports())
+    filters.insert(info.filters.begin(), info.filters.end());
+  for (const std::string& f : filters)
+    query.push_back({f, "a filter, for the reports that list it (GET /api/v1/reports)"});
   return {
-      {"GET", "/api/v1/reports", "reports", "The reports I may run, with their filters", "", 200},
-      {"GET", "/api/v1/reports/{name}", "reports",
-       "One report for my organisation, ?as_of= (position, date or time), ?format=csv|json and its filters", "", 200},
+      {"GET", "/api/v1/reports", "reports", "The reports I may run, with their filters", "", 200,
+       SchemaOf<b::ReportList>},
+      {"GET", "/api/v1/reports/{name}", "reports", "One report for my organisation", "", 200, SchemaOf<b::Report>,
+       query, "text/csv"},
   };
 }
 }  // namespace api

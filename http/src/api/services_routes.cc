@@ -5,6 +5,7 @@
 #include <set>
 
 #include "admin_support.h"
+#include "bodies.h"
 #include "ledger/core/streams.h"
 #include "ledger/http/problem.h"
 
@@ -268,12 +269,13 @@ boost::json::object ServiceJson(const core::ServiceState& s) {
   boost::json::array tariffs, shared;
   for (const core::Tariff& t : s.tariffs) tariffs.push_back(TariffJson(t));
   for (const std::string& c : s.shared_with) shared.emplace_back(c);
-  return {{"service_id", s.service_id},
-          {"commissioner", s.commissioner},
-          {"status", core::ServiceStatusName(s.status)},
-          {"definition", DefinitionJson(s.definition)},
-          {"tariffs", std::move(tariffs)},
-          {"shared_with", std::move(shared)}};
+  return wire::Checked<api::bodies::Service>(boost::json::object{{"service_id", s.service_id},
+                                                                 {"commissioner", s.commissioner},
+                                                                 {"status", core::ServiceStatusName(s.status)},
+                                                                 {"definition", DefinitionJson(s.definition)},
+                                                                 {"tariffs", std::move(tariffs)},
+                                                                 {"shared_with", std::move(shared)}})
+      .as_object();
 }
 
 bool Exists(const core::ServiceState& s) { return s.status != core::ServiceStatus::kNone; }
@@ -385,7 +387,7 @@ Response AddTariff(Call& call, ApiDeps& deps) {
 Response Share(Call& call, ApiDeps& deps) {
   JsonInput in(call.request());
   if (auto bad = in.Open()) return *bad;
-  std::string with = in.String("with_commissioner", {.max_length = 64});
+  std::string with = wire::Read<api::bodies::ShareRequest>(in.body()).with_commissioner;
   if (auto bad = in.Finish()) return *bad;
   return ChangeService(call, deps, [&](const std::string& id) { return core::ShareService{id, with}; });
 }
@@ -399,31 +401,38 @@ Response GetService(Call& call, ApiDeps& deps) {
 }
 
 // GET /api/v1/services: a commissioner's own and shared services; a
-// provider's offered services with the offer's status.
+// provider's offered services with the offer's status. Each as GET
+// /api/v1/services/{id} shows it.
 Response ListServices(Call& call, ApiDeps& deps) {
   const core::Principal& who = call.principal();
   projections::ReportParams params;
   if (auto bad = api::ListCommissioner(call, &params.scope)) return *bad;
-  boost::json::array services;
-  if (auto bad = api::ReportRows(deps, "services", params, &services)) return *bad;
+  boost::json::array rows;
+  if (auto bad = api::ReportRows(deps, "services", params, &rows)) return *bad;
+  std::map<std::string, std::string> offer_status;
   if (core::IsProvider(who.org_kind)) {
     projections::ReportParams offers_params = params;
     offers_params.filters["provider"] = who.org_code;
     boost::json::array offers;
     if (auto bad = api::ReportRows(deps, "offers", offers_params, &offers)) return *bad;
-    std::map<std::string, std::string> status_by_service;
     for (const auto& o : offers)
-      status_by_service[std::string(o.at("service_id").as_string())] = std::string(o.at("status").as_string());
-    boost::json::array mine;
-    for (auto& s : services) {
-      auto it = status_by_service.find(std::string(s.at("service_id").as_string()));
-      if (it == status_by_service.end()) continue;
-      s.as_object()["offer_status"] = it->second;
-      mine.push_back(std::move(s));
-    }
-    services = std::move(mine);
+      offer_status[std::string(o.at("service_id").as_string())] = std::string(o.at("status").as_string());
   }
-  return Response::Json(200, boost::json::object{{"services", std::move(services)}});
+  boost::json::array services;
+  for (const auto& row : rows) {
+    std::string id(row.at("service_id").as_string());
+    auto status = offer_status.find(id);
+    if (core::IsProvider(who.org_kind) && status == offer_status.end()) continue;
+    Response answer;
+    auto service = api::LoadState<core::ServiceState>(deps, core::ServiceStream(id), nullptr, &answer, Exists,
+                                                      api::ReadFrom::kReadModel);
+    if (!service) return answer;
+    boost::json::object item = ServiceJson(*service);
+    if (status != offer_status.end()) item["offer_status"] = status->second;
+    services.push_back(std::move(item));
+  }
+  return Response::Json(200, wire::Checked<api::bodies::ServiceList>(
+                                 boost::json::object{{"services", std::move(services)}}));
 }
 
 }  // namespace
@@ -446,17 +455,24 @@ std::vector<Route> ServiceRoutes(ApiDeps& deps) {
 
 namespace api {
 RouteDocs ServiceRouteDocs() {
+  namespace b = api::bodies;
+  using api::SchemaOf;
   const std::string service = "/api/v1/services/{id}";
   return {
       {"GET", "/api/v1/services", "services",
-       "Services: a commissioner's own and shared; a provider's offered ones with the offer status", "", 200},
-      {"POST", "/api/v1/services", "services", "Define a service (a draft)", "ServiceDefinition", 201},
-      {"GET", service, "services", "One service with its definition, tariffs and shares", "", 200},
-      {"PUT", service, "services", "Replace a draft service's definition", "ServiceDefinition", 200},
-      {"POST", service + "/publish", "services", "Publish a draft service", "", 200},
-      {"POST", service + "/retire", "services", "Retire a published service", "", 200},
-      {"POST", service + "/tariffs", "services", "Add a tariff version", "Tariff", 201},
-      {"POST", service + "/shares", "services", "Share a service with another commissioner", "Share", 200},
+       "Services: a commissioner's own and shared; a provider's offered ones with the offer status", "", 200,
+       SchemaOf<b::ServiceList>},
+      {"POST", "/api/v1/services", "services", "Define a service (a draft)", "ServiceDefinition", 201,
+       SchemaOf<b::Service>},
+      {"GET", service, "services", "One service with its definition, tariffs and shares", "", 200,
+       SchemaOf<b::Service>},
+      {"PUT", service, "services", "Replace a draft service's definition", "ServiceDefinition", 200,
+       SchemaOf<b::Service>},
+      {"POST", service + "/publish", "services", "Publish a draft service", "", 200, SchemaOf<b::Service>},
+      {"POST", service + "/retire", "services", "Retire a published service", "", 200, SchemaOf<b::Service>},
+      {"POST", service + "/tariffs", "services", "Add a tariff version", "Tariff", 201, SchemaOf<b::Service>},
+      {"POST", service + "/shares", "services", "Share a service with another commissioner", "Share", 200,
+       SchemaOf<b::Service>},
   };
 }
 }  // namespace api

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "api_support.h"
+#include "bodies.h"
 #include "ledger/app/tree_heads.h"
 #include "ledger/http/api.h"
 #include "ledger/http/problem.h"
@@ -31,14 +32,14 @@ Response PublicKey(Call&, ApiDeps& deps) {
   if (!key) return ToResponse(problems::Unavailable());
   auto rotations = app::KeyRotationsJson(deps.ledger.store());
   if (!rotations.ok()) return ProblemResponse(rotations.status());
-  return Response::Json(200, app::PublicKeyJson(*key, std::move(*rotations)));
+  return Response::Json(200, wire::Checked<api::bodies::PublicKey>(app::PublicKeyJson(*key, std::move(*rotations))));
 }
 
 // GET /api/v1/ledger/heads: the tree head over the current head, signed.
 Response Heads(Call&, ApiDeps& deps) {
   auto head = deps.ledger.SignedHead();
   if (!head.ok()) return api::TreeProblem(head.status());
-  return Response::Json(200, app::SignedTreeHeadJson(*head));
+  return Response::Json(200, wire::Checked<api::bodies::SignedTreeHead>(app::SignedTreeHeadJson(*head)));
 }
 
 // GET /api/v1/ledger/proofs/inclusion?position=P[&size=N]
@@ -51,7 +52,7 @@ Response InclusionProof(Call& call, ApiDeps& deps) {
   if (bad) return *bad;
   auto proof = app::InclusionProofJson(deps.ledger.store(), *position, *size);
   if (!proof.ok()) return api::TreeProblem(proof.status());
-  return Response::Json(200, *proof);
+  return Response::Json(200, wire::Checked<api::bodies::InclusionProof>(*proof));
 }
 
 // GET /api/v1/ledger/proofs/consistency?from=M[&to=N]
@@ -64,7 +65,7 @@ Response ConsistencyProof(Call& call, ApiDeps& deps) {
   if (bad) return *bad;
   auto proof = app::ConsistencyProofJson(deps.ledger.store(), *from, *to);
   if (!proof.ok()) return api::TreeProblem(proof.status());
-  return Response::Json(200, *proof);
+  return Response::Json(200, wire::Checked<api::bodies::ConsistencyProof>(*proof));
 }
 
 }  // namespace

@@ -74,6 +74,11 @@ class JsonInput {
     std::optional<Object> OptionalChild(std::string_view field);
     // An array of strings.
     std::vector<std::string> Strings(std::string_view field, StringRules rules = {});
+    // An array of objects, each checked like a nested object; an element
+    // that is no object is wrong_type at "field.i".
+    std::vector<Object> Objects(std::string_view field);
+    // Whether the member is present and not null (marks nothing as read).
+    bool Has(std::string_view field) const;
     // `v` (e.g. a member of a map read with Raw) as a whole number within
     // `rules`, or nullopt with the error recorded at `field` (codes as
     // WholeNumberProblem with negative_code).

@@ -123,9 +123,9 @@ std::string FormatEventLine(Micros at, std::string_view level, std::string_view 
 
 // What GET /healthz reports beyond "the process answers".
 struct HealthCheck {
-  bool healthy = true;          // false: /healthz answers 503
-  std::string status = "ok";    // the body's "status", e.g. "damaged"
-  boost::json::object details;  // merged into the body
+  bool healthy = true;                     // false: /healthz answers 503
+  std::string status = "ok";               // the body's "status", e.g. "damaged"
+  std::optional<boost::json::object> log;  // the body's "log" (bodies::Health)
 };
 
 // Everything HandleRequest needs, shared by all requests. Build one at start-up,

@@ -152,11 +152,7 @@ es::Result<AuditPage> UserAudit(const ProjectionDb& db, es::EventStore& store, s
 // Resolves an AsOf against the applied log (clamped to what is applied).
 es::Result<Answered> ResolveAsOf(const ProjectionDb& db, const AsOf& as_of);
 
-// JSON views for the API.
-boost::json::object ClaimViewToJson(const ClaimView& claim);
-boost::json::object ClaimPageToJson(const ClaimPage& page);
-boost::json::object AuditPageToJson(const AuditPage& page);
-// "2026-11-23T11:45:00.123456Z"; "" for 0.
+// A time as ISO 8601 UTC, to the microsecond: "2026-11-23T11:45:00.123456Z"; "" for 0.
 std::string FormatTimestamp(core::Timestamp at);
 
 }  // namespace ledger::projections
