@@ -28,38 +28,11 @@ if [[ ! -d "$portal/node_modules/@playwright/test" ]]; then
   exit 1
 fi
 
-data="$(mktemp -d "${TMPDIR:-/tmp}/ledger-e2e.XXXXXX")"
-log="$data.server.log"
-server_pid=""
-cleanup() {
-  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$server_pid" 2>/dev/null || true
-  fi
-  rm -rf "$data"
-}
-trap cleanup EXIT
-
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
-password="e2e-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-url="http://127.0.0.1:$port"
-
-"$ledger" serve --data "$data/store" --listen "127.0.0.1:$port" --demo --demo-password "$password" >"$log" 2>&1 &
-server_pid=$!
-
-# The demo history is generated on first start, so allow it time.
-ready=0
-for _ in $(seq 1 600); do
-  if ! kill -0 "$server_pid" 2>/dev/null; then break; fi
-  if python3 -c "import urllib.request,sys; urllib.request.urlopen('$url/healthz', timeout=1)" 2>/dev/null; then ready=1; break; fi
-  sleep 0.2
-done
-if [[ $ready -ne 1 ]]; then
-  echo "run-e2e: the server did not become healthy at $url/healthz; its log:" >&2
-  tail -n 50 "$log" >&2 || true
-  exit 1
-fi
+# shellcheck source=scripts/demo-server.sh
+source "$portal/../scripts/demo-server.sh"
+start_demo_server "$ledger" run-e2e || exit 1
+url="$demo_url"
+password="$demo_password"
 
 status=0
 (
@@ -69,8 +42,7 @@ status=0
 ) || status=$?
 
 if [[ $status -ne 0 ]]; then
-  echo "run-e2e: browser tests failed (status $status); last lines of the server log:" >&2
-  tail -n 30 "$log" >&2 || true
+  echo "run-e2e: browser tests failed (status $status)" >&2
+  demo_log_tail 30
 fi
-rm -f "$log"
 exit $status
