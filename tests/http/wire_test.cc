@@ -2,12 +2,16 @@
 // its JSON Schema; drift between a hand-built answer and its description is
 // an error, never a silent mismatch.
 #include "ledger/http/wire.h"
+#include "ledger/http/wire_input.h"
+
+#include "http_test_support.h"
 
 #include <doctest/doctest.h>
 #include <boost/describe/class.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -113,6 +117,95 @@ TEST_CASE("a note on a member the body does not have is refused, so notes cannot
   Schemas schemas;
   CHECK_THROWS_WITH_AS(schemas.Of<Renamed>(), "wire: a note on old_name, which Renamed does not have",
                        std::logic_error);
+}
+
+}  // namespace ledger::http::wire::testing
+
+// ---- Request bodies: what wire::Read checks is what the schema declares ----
+
+namespace ledger::http::wire::testing {
+
+struct Item {
+  static constexpr std::string_view kSchemaName = "Item";
+  static constexpr bool kRequest = true;
+  std::string id;
+  std::optional<int64_t> min;
+};
+BOOST_DESCRIBE_STRUCT(Item, (), (id, min))
+
+struct Order {
+  static constexpr std::string_view kSchemaName = "Order";
+  static constexpr bool kRequest = true;
+  static boost::json::object Notes() {
+    return {{"kind", {{"enum", {"flu", "covid"}}}},
+            {"on", {{"format", "date"}, {"maxLength", 10}}},
+            {"note", {{"minLength", 0}, {"maxLength", 5}}},
+            {"password", {{"minLength", 4}}},
+            {"count", {{"minimum", 0}, {"maximum", 10}}},
+            {"items", {{"minItems", 1}, {"maxItems", 2}}},
+            {"values", {{"additionalProperties", {{"minimum", 0}}}}}};
+  }
+  std::string kind;
+  std::string on;
+  std::optional<std::string> note;
+  std::string password;
+  int64_t count = 0;
+  std::vector<Item> items;
+  std::optional<std::map<std::string, int64_t>> values;
+};
+BOOST_DESCRIBE_STRUCT(Order, (), (kind, on, note, password, count, items, values))
+
+std::vector<std::string> Problems(std::string_view body, Order* out = nullptr) {
+  Request r = http::testing::Make("POST", "/x", std::string(body));
+  JsonInput in(r);
+  REQUIRE_FALSE(in.Open().has_value());
+  Order order = Read<Order>(in.body());
+  in.Finish();
+  if (out != nullptr) *out = order;
+  std::vector<std::string> codes;
+  for (const auto& e : in.errors()) codes.push_back(e.path + ":" + e.code);
+  return codes;
+}
+
+TEST_CASE("a request body is read by its description, and a good one has no problems") {
+  Order order;
+  CHECK(Problems(R"({"kind":"flu","on":"2026-12-01","note":"","password":"abcd","count":3,)"
+                 R"("items":[{"id":"A","min":1},{"id":"B","min":null}],"values":{"x":5}})",
+                 &order)
+            .empty());
+  CHECK(order.kind == "flu");
+  CHECK(order.note == "");
+  CHECK(order.items.size() == 2);
+  CHECK(order.items[0].min == 1);
+  CHECK_FALSE(order.items[1].min.has_value());
+  CHECK(order.values->at("x") == 5);
+}
+
+TEST_CASE("every rule the schema states is checked, and every problem is listed at once") {
+  auto codes = Problems(R"({"kind":"measles","on":"2026-13-01","note":"too long","password":"abc","count":-1,)"
+                        R"("items":[{"id":""},7,{"id":"C"}],"values":{"x":-2},"extra":true})");
+  std::vector<std::string> expected{"kind:invalid",       "on:invalid_date", "note:too_long",
+                                    "password:too_short", "count:negative",  "items.0.id:required",
+                                    "items.1:wrong_type", "items:too_many",  "values.x:negative",
+                                    "extra:unknown_field"};
+  for (const std::string& e : expected) CHECK_MESSAGE(std::find(codes.begin(), codes.end(), e) != codes.end(), e);
+  CHECK(codes.size() == expected.size());
+  CHECK(Problems(R"({"kind":"flu","on":"2026-12-01","password":"abcd","count":1,"items":[]})") ==
+        std::vector<std::string>{"items:required"});
+  CHECK(Problems(R"({"on":"2026-12-01","password":"abcd","count":1,"items":[{"id":"A"}]})") ==
+        std::vector<std::string>{"kind:required"});
+}
+
+TEST_CASE("a request body's schema states the reader's defaults: strings non-empty and at most 1000 bytes") {
+  Schemas schemas;
+  schemas.Of<Order>();
+  const auto& props = schemas.named().at("Order").at("properties").as_object();
+  CHECK(boost::json::serialize(props.at("kind")) ==
+        R"({"type":"string","minLength":1,"maxLength":1000,"enum":["flu","covid"]})");
+  CHECK(boost::json::serialize(props.at("note")) == R"({"type":"string","minLength":0,"maxLength":5})");
+  CHECK(boost::json::serialize(props.at("count")) == R"({"type":"integer","minimum":0,"maximum":10})");
+  CHECK(boost::json::serialize(schemas.named().at("Order").at("required")) ==
+        R"(["kind","on","password","count","items"])");
 }
 
 }  // namespace ledger::http::wire::testing

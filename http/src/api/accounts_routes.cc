@@ -15,8 +15,6 @@ namespace {
 
 using core::Action;
 
-constexpr StringRules kName{.max_length = 200};
-
 boost::json::object AccountJson(const core::AccountState& a) {
   return wire::Checked<api::bodies::Account>(boost::json::object{
                                                  {"username", a.username},
@@ -67,17 +65,11 @@ Response AccountNow(ApiDeps& deps, const app::Executed& executed, const std::str
 Response RequestAccount(Call& call, ApiDeps& deps) {
   JsonInput in(call.request());
   if (auto bad = in.Open()) return *bad;
-  std::string username = in.String("username", {.max_length = 64});
-  std::string org = in.String("org_code", {.max_length = 64});
-  std::string full_name = in.String("full_name", kName);
-  std::string email = in.String("email", kName);
-  core::RoleSet roles = api::ReadRoles(in.body(), "roles");
-  std::string password = in.String("password", {.max_length = 200});
+  auto [username, org, full_name, email, role_names, password] = wire::Read<api::bodies::AccountRequest>(in.body());
+  core::RoleSet roles = api::RolesNamed(role_names);
   if (!username.empty() && !core::IsValidUsername(username))
     in.Fail("username", "invalid_username", "Use lower-case letters, digits, '.', '_' or '-'.");
   if (!org.empty() && !core::IsValidId(org)) in.Fail("org_code", "invalid", "Enter your organisation's ODS code.");
-  if (!password.empty() && password.size() < app::kMinPasswordLength)
-    in.Fail("password", "too_short", "Choose a password of at least 12 characters.");
   if (auto bad = in.Finish()) return *bad;
 
   core::CommandMeta meta;
@@ -155,7 +147,9 @@ Handler OnAccount(ApiDeps& deps, BuildAccountCommand build) {
 core::Command Approve(const core::AccountState& a, JsonInput* in) {
   // Without a body the roles requested are granted.
   core::RoleSet roles = a.roles_requested;
-  if (in != nullptr && in->body().Raw("roles") != nullptr) roles = api::ReadRoles(in->body(), "roles");
+  if (in != nullptr) {
+    if (auto named = wire::Read<api::bodies::OptionalRoles>(in->body()).roles) roles = api::RolesNamed(*named);
+  }
   return core::ApproveAccount{a.username, roles};
 }
 
@@ -174,7 +168,7 @@ core::Command Enable(const core::AccountState& a, JsonInput*) { return core::Ena
 
 core::Command Assign(const core::AccountState& a, JsonInput* in) {
   core::RoleSet roles;
-  if (in != nullptr) roles = api::ReadRoles(in->body(), "roles");
+  if (in != nullptr) roles = api::RolesNamed(wire::Read<api::bodies::Roles>(in->body()).roles);
   return core::AssignRoles{a.username, roles};
 }
 
@@ -223,7 +217,7 @@ RouteDocs AccountRouteDocs() {
        {{"org", "the organisation's ODS code (default: mine)"}}},
       {"GET", account, "accounts", "One account", "", 200, SchemaOf<b::Account>},
       {"POST", account + "/approve", "accounts", "Approve a requested account (roles default to those requested)",
-       "Roles", 200, SchemaOf<b::Account>},
+       "OptionalRoles", 200, SchemaOf<b::Account>},
       {"POST", account + "/refuse", "accounts", "Refuse a requested account", "Reason", 200, SchemaOf<b::Account>},
       {"POST", account + "/disable", "accounts", "Disable an active account", "OptionalReason", 200,
        SchemaOf<b::Account>},

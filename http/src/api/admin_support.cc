@@ -38,26 +38,11 @@ Response VersionedJson(int status, boost::json::object body, uint64_t version) {
   return r;
 }
 
-core::RoleSet ReadRoles(JsonInput::Object& in, std::string_view field) {
+core::RoleSet RolesNamed(const std::vector<std::string>& names) {
   core::RoleSet roles;
-  const boost::json::value* raw = in.Raw(field);
-  if (raw == nullptr) {
-    in.Fail(field, "required", "Choose at least one role.");
-    return roles;
-  }
-  if (!raw->is_array()) {
-    in.Fail(field, "wrong_type", "Give the roles as a list of role names.");
-    return roles;
-  }
-  for (const boost::json::value& v : raw->as_array()) {
+  for (const std::string& name : names) {
     core::Role role{};
-    if (!v.is_string() || !core::ParseRole(std::string_view(v.as_string().data(), v.as_string().size()), &role)) {
-      in.Fail(field, "unknown_role",
-              "Use role names: commissioner_admin, tier1, tier2, finance, auditor, provider_admin, provider_user, "
-              "provider_approver.");
-      return roles;
-    }
-    roles.Add(role);
+    if (core::ParseRole(name, &role)) roles.Add(role);
   }
   return roles;
 }

@@ -126,8 +126,9 @@ std::optional<State> StateAfter(ApiDeps& deps, const app::Executed& executed, co
 // A JSON answer with the stream version as ETag.
 Response VersionedJson(int status, boost::json::object body, uint64_t version);
 
-// Reads an array of role names ("tier1", ...) into a RoleSet; errors go to `in`.
-core::RoleSet ReadRoles(JsonInput::Object& in, std::string_view field);
+// The roles of a list of role names a request body's description has checked
+// (bodies::RolesNote); a name that is no role is left out.
+core::RoleSet RolesNamed(const std::vector<std::string>& names);
 boost::json::array RoleNames(const core::RoleSet& roles);
 // Reads a "YYYY-MM-DD" date; a default Date and an error in `in` when absent or malformed.
 core::Date ReadDate(JsonInput::Object& in, std::string_view field);

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "ledger/app/credentials.h"
 #include "ledger/core/account.h"
 #include "ledger/core/offer.h"
 #include "ledger/core/organisation.h"
@@ -60,7 +61,7 @@ boost::json::object Organisation::Notes() {
 
 boost::json::object Account::Notes() {
   using core::AccountStatus;
-  boost::json::object role{{"$ref", "#/components/schemas/Role"}};
+  boost::json::object role = RolesNote().at("items").as_object();
   return {{"org_kind", {{"enum", wire::EnumOf(core::OrgKindName, core::OrgKind::kSystem, core::OrgKind::kFederation)}}},
           {"status",
            {{"enum", wire::EnumOf(core::AccountStatusName, AccountStatus::kRequested, AccountStatus::kDisabled)}}},
@@ -72,8 +73,6 @@ boost::json::object Account::Notes() {
 boost::json::object Service::Notes() {
   using core::ServiceStatus;
   return {{"status", {{"enum", wire::EnumOf(core::ServiceStatusName, ServiceStatus::kDraft, ServiceStatus::kRetired)}}},
-          {"definition", {{"$ref", "#/components/schemas/ServiceDefinition"}}},
-          {"tariffs", {{"items", {{"$ref", "#/components/schemas/Tariff"}}}}},
           {"shared_with", {{"description", "other commissioners that may offer it"}}},
           {"offer_status",
            {{"enum", wire::EnumOf(core::OfferStatusName, core::OfferStatus::kPending, core::OfferStatus::kWithdrawn)},
@@ -100,6 +99,116 @@ boost::json::object PaymentRun::Notes() {
 boost::json::object Column::Notes() {
   using projections::ColumnKind;
   return {{"kind", {{"enum", wire::EnumOf(projections::ColumnKindName, ColumnKind::kText, ColumnKind::kDecimal2)}}}};
+}
+
+boost::json::object RolesNote() {
+  boost::json::array names;
+  for (int r = 0; r < core::kRoleCount; ++r) names.emplace_back(core::RoleName(static_cast<core::Role>(r)));
+  return {{"items", {{"enum", std::move(names)}, {"maxLength", 32}}}, {"minItems", 1}};
+}
+
+boost::json::object ClaimEdit::Notes() {
+  boost::json::object key{{"pattern", "^[A-Za-z0-9._-]{1,64}$"}};
+  return {{"values",
+           {{"additionalProperties", {{"minimum", 0}}},
+            {"propertyNames", key},
+            {"description", "component id to a whole number (pence for money, hundredths for a percentage)"}}},
+          {"answers",
+           {{"additionalProperties", {{"maxLength", 2000}, {"minLength", 0}}},
+            {"propertyNames", key},
+            {"description", "question id to the answer"}}}};
+}
+
+boost::json::object ClaimDraft::Notes() {
+  boost::json::object notes = ClaimEdit::Notes();
+  notes["service_id"] = IdNote("the service claimed for");
+  notes["period"] = {{"maxLength", 16}, {"description", "2026-10, 2026-Q3 or 2026/27, as the service's frequency"}};
+  return notes;
+}
+
+boost::json::object AccountRequest::Notes() {
+  return {{"username", {{"maxLength", 64}, {"pattern", "^[a-z0-9._-]+$"}}},
+          {"org_code", IdNote("the organisation's ODS code")},
+          {"full_name", {{"maxLength", 200}}},
+          {"email", {{"maxLength", 200}}},
+          {"roles", RolesNote()},
+          {"password", {{"minLength", app::kMinPasswordLength}, {"maxLength", 200}}}};
+}
+
+namespace {
+boost::json::object ModeNote() {
+  return {{"enum",
+           wire::EnumOf(core::ApprovalModeName, core::ApprovalMode::kSingleLevel, core::ApprovalMode::kMultiLevel)}};
+}
+boost::json::object MembersNote() {
+  return {{"items", {{"maxLength", 64}}}, {"description", "for a PCN or federation: its member practices' ODS codes"}};
+}
+}  // namespace
+
+boost::json::object ProviderSettings::Notes() { return {{"approval_mode", ModeNote()}, {"members", MembersNote()}}; }
+
+boost::json::object Provider::Notes() {
+  using core::OrgKind;
+  return {{"code", IdNote("its ODS code")},
+          {"name", {{"maxLength", 200}}},
+          {"postcode", {{"maxLength", 16}, {"minLength", 0}}},
+          {"kind", {{"enum", wire::EnumOf(core::OrgKindName, OrgKind::kPractice, OrgKind::kFederation)}}},
+          {"approval_mode", ModeNote()},
+          {"members", MembersNote()},
+          {"commissioner_code", IdNote("the operator only: the commissioner it belongs to (default: mine)")}};
+}
+
+boost::json::object Component::Notes() {
+  using core::UnitKind;
+  return {{"id", IdNote("the component's id")},
+          {"name", {{"maxLength", 200}}},
+          {"unit_kind", {{"enum", wire::EnumOf(core::UnitKindName, UnitKind::kCount, UnitKind::kPercentage)}}},
+          {"required", {{"description", "default true"}}},
+          {"numerator_of", {{"maxLength", 64}, {"minLength", 0}}}};
+}
+
+boost::json::object Question::Notes() {
+  using core::QuestionKind;
+  return {{"id", IdNote("the question's id")},
+          {"kind", {{"enum", wire::EnumOf(core::QuestionKindName, QuestionKind::kText, QuestionKind::kYesNo)}}},
+          {"required", {{"description", "default false"}}}};
+}
+
+boost::json::object ServiceDefinition::Notes() {
+  using core::Frequency;
+  return {{"code", {{"maxLength", 32}}},
+          {"name", {{"maxLength", 200}}},
+          {"description", {{"maxLength", 4000}, {"minLength", 0}}},
+          {"category",
+           {{"enum", wire::EnumOf(core::ServiceCategoryName, core::ServiceCategory::kLes, core::ServiceCategory::kLis)},
+            {"description", "default LES"}}},
+          {"frequency", {{"enum", wire::EnumOf(core::FrequencyName, Frequency::kMonthly, Frequency::kOneOff)}}},
+          {"window_days", {{"minimum", 1}, {"maximum", 3650}}},
+          {"start", DateNote()},
+          {"end", DateNote()},
+          {"components", {{"minItems", 1}}}};
+}
+
+boost::json::object NewService::Notes() {
+  boost::json::object notes = ServiceDefinition::Notes();
+  notes["service_id"] = IdNote("the new service's id");
+  return notes;
+}
+
+boost::json::object Tariff::Notes() {
+  using core::PaymentType;
+  return {{"effective_from", DateNote()},
+          {"payment_type",
+           {{"enum", wire::EnumOf(core::PaymentTypeName, PaymentType::kItemOfService, PaymentType::kParticipation)}}},
+          {"unit_rates",
+           {{"additionalProperties", {{"minimum", 0}}},
+            {"description", "item of service: component id to pence per unit"}}},
+          {"population_basis",
+           {{"enum", {"per_patient", "per_thousand"}}, {"description", "population: default per_patient"}}},
+          {"population_rate_pence", {{"minimum", 0}}},
+          {"numerator_component", {{"maxLength", 64}, {"minLength", 0}}},
+          {"denominator_component", {{"maxLength", 64}, {"minLength", 0}}},
+          {"participation_pence", {{"minimum", 0}}}};
 }
 
 AsOf AsOfBody(const projections::Answered& as_of) {

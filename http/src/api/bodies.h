@@ -438,25 +438,6 @@ struct AccountList {
 };
 BOOST_DESCRIBE_STRUCT(AccountList, (), (org, accounts))
 
-struct Service {
-  static constexpr std::string_view kSchemaName = "Service";
-  static boost::json::object Notes();
-  std::string service_id;
-  std::string commissioner;
-  std::string status;
-  boost::json::object definition;
-  std::vector<boost::json::object> tariffs;
-  std::vector<std::string> shared_with;
-  std::optional<std::string> offer_status;
-};
-BOOST_DESCRIBE_STRUCT(Service, (), (service_id, commissioner, status, definition, tariffs, shared_with, offer_status))
-
-struct ServiceList {
-  static constexpr std::string_view kSchemaName = "ServiceList";
-  std::vector<Service> services;
-};
-BOOST_DESCRIBE_STRUCT(ServiceList, (), (services))
-
 struct Window {
   static constexpr std::string_view kSchemaName = "ParticipationWindow";
   static boost::json::object Notes() { return {{"start", {{"format", "date"}}}, {"end", {{"format", "date"}}}}; }
@@ -745,6 +726,206 @@ struct OfferRequest {
   std::string respond_by;
 };
 BOOST_DESCRIBE_STRUCT(OfferRequest, (), (providers, start, end, respond_by))
+
+inline boost::json::object IdNote(std::string_view what) {
+  return {{"maxLength", 64}, {"pattern", "^[A-Za-z0-9._-]+$"}, {"description", std::string(what)}};
+}
+inline boost::json::object DateNote() { return {{"format", "date"}, {"maxLength", 10}}; }
+// What an account's roles are named (core::RoleName).
+boost::json::object RolesNote();
+
+struct ClaimEdit {
+  static constexpr std::string_view kSchemaName = "ClaimEdit";
+  static constexpr bool kRequest = true;
+  static boost::json::object Notes();
+  std::optional<std::map<std::string, int64_t>> values;
+  std::optional<std::map<std::string, std::string>> answers;
+};
+BOOST_DESCRIBE_STRUCT(ClaimEdit, (), (values, answers))
+
+struct ClaimDraft : ClaimEdit {
+  static constexpr std::string_view kSchemaName = "ClaimDraft";
+  static constexpr bool kRequest = true;
+  static boost::json::object Notes();
+  std::string service_id;
+  std::string period;
+};
+BOOST_DESCRIBE_STRUCT(ClaimDraft, (ClaimEdit), (service_id, period))
+
+struct AccountRequest {
+  static constexpr std::string_view kSchemaName = "AccountRequest";
+  static constexpr bool kRequest = true;
+  static boost::json::object Notes();
+  std::string username;
+  std::string org_code;
+  std::string full_name;
+  std::string email;
+  std::vector<std::string> roles;
+  std::string password;
+};
+BOOST_DESCRIBE_STRUCT(AccountRequest, (), (username, org_code, full_name, email, roles, password))
+
+struct Roles {
+  static constexpr std::string_view kSchemaName = "Roles";
+  static constexpr bool kRequest = true;
+  static boost::json::object Notes() { return {{"roles", RolesNote()}}; }
+  std::vector<std::string> roles;
+};
+BOOST_DESCRIBE_STRUCT(Roles, (), (roles))
+
+struct OptionalRoles {
+  static constexpr std::string_view kSchemaName = "OptionalRoles";
+  static constexpr bool kRequest = true;
+  static constexpr std::string_view kDoc = "Without roles, the roles the account requested are granted";
+  static boost::json::object Notes() { return {{"roles", RolesNote()}}; }
+  std::optional<std::vector<std::string>> roles;
+};
+BOOST_DESCRIBE_STRUCT(OptionalRoles, (), (roles))
+
+struct Commissioner {
+  static constexpr std::string_view kSchemaName = "Commissioner";
+  static constexpr bool kRequest = true;
+  static boost::json::object Notes() {
+    return {{"code", IdNote("its ODS code")},
+            {"name", {{"maxLength", 200}}},
+            {"postcode", {{"maxLength", 16}, {"minLength", 0}}}};
+  }
+  std::string code;
+  std::string name;
+  std::optional<std::string> postcode;
+};
+BOOST_DESCRIBE_STRUCT(Commissioner, (), (code, name, postcode))
+
+struct ProviderSettings {
+  static constexpr std::string_view kSchemaName = "ProviderSettings";
+  static constexpr bool kRequest = true;
+  static boost::json::object Notes();
+  std::string approval_mode;
+  std::optional<std::vector<std::string>> members;
+};
+BOOST_DESCRIBE_STRUCT(ProviderSettings, (), (approval_mode, members))
+
+struct Provider {
+  static constexpr std::string_view kSchemaName = "Provider";
+  static constexpr bool kRequest = true;
+  static boost::json::object Notes();
+  std::string code;
+  std::string name;
+  std::optional<std::string> postcode;
+  std::optional<std::string> kind;
+  std::optional<std::string> approval_mode;
+  std::optional<std::vector<std::string>> members;
+  std::optional<std::string> commissioner_code;
+};
+BOOST_DESCRIBE_STRUCT(Provider, (), (code, name, postcode, kind, approval_mode, members, commissioner_code))
+
+struct Component {
+  static constexpr std::string_view kSchemaName = "Component";
+  static constexpr bool kRequest = true;
+  static boost::json::object Notes();
+  std::string id;
+  std::string name;
+  std::string unit_kind;
+  std::optional<int64_t> min;
+  int64_t max = 0;
+  std::optional<bool> required;
+  std::optional<std::string> numerator_of;
+};
+BOOST_DESCRIBE_STRUCT(Component, (), (id, name, unit_kind, min, max, required, numerator_of))
+
+struct Question {
+  static constexpr std::string_view kSchemaName = "Question";
+  static constexpr bool kRequest = true;
+  static boost::json::object Notes();
+  std::string id;
+  std::string text;
+  std::optional<std::string> kind;
+  std::optional<bool> required;
+};
+BOOST_DESCRIBE_STRUCT(Question, (), (id, text, kind, required))
+
+// A service's definition: what POST and PUT /api/v1/services read, and what
+// a service's `definition` shows.
+struct ServiceDefinition {
+  static constexpr std::string_view kSchemaName = "ServiceDefinition";
+  static constexpr bool kRequest = true;
+  static boost::json::object Notes();
+  std::string code;
+  std::string name;
+  std::optional<std::string> description;
+  std::optional<std::string> category;
+  std::string frequency;
+  int64_t window_days = 0;
+  std::optional<bool> evidence_required;
+  std::string start;
+  std::string end;
+  std::vector<Component> components;
+  std::optional<std::vector<Question>> questions;
+};
+BOOST_DESCRIBE_STRUCT(ServiceDefinition, (),
+                      (code, name, description, category, frequency, window_days, evidence_required, start, end,
+                       components, questions))
+
+struct NewService : ServiceDefinition {
+  static constexpr std::string_view kSchemaName = "NewService";
+  static constexpr bool kRequest = true;
+  static constexpr std::string_view kDoc = "A service's id and its definition";
+  static boost::json::object Notes();
+  std::string service_id;
+};
+BOOST_DESCRIBE_STRUCT(NewService, (ServiceDefinition), (service_id))
+
+struct ThresholdTier {
+  static constexpr std::string_view kSchemaName = "ThresholdTier";
+  static constexpr bool kRequest = true;
+  static boost::json::object Notes() {
+    return {{"min_basis_points",
+             {{"description", "the lowest achievement paid at this tier, in hundredths of a percent"}}},
+            {"pence", {{"minimum", 0}}}};
+  }
+  int64_t min_basis_points = 0;
+  int64_t pence = 0;
+};
+BOOST_DESCRIBE_STRUCT(ThresholdTier, (), (min_basis_points, pence))
+
+// A tariff version: what POST .../tariffs reads, and what a service's
+// `tariffs` show (each with the members its payment type uses).
+struct Tariff {
+  static constexpr std::string_view kSchemaName = "Tariff";
+  static constexpr bool kRequest = true;
+  static boost::json::object Notes();
+  std::string effective_from;
+  std::string payment_type;
+  std::optional<std::map<std::string, int64_t>> unit_rates;
+  std::optional<std::string> population_basis;
+  std::optional<int64_t> population_rate_pence;
+  std::optional<std::string> numerator_component;
+  std::optional<std::string> denominator_component;
+  std::optional<std::vector<ThresholdTier>> tiers;
+  std::optional<int64_t> participation_pence;
+};
+BOOST_DESCRIBE_STRUCT(Tariff, (),
+                      (effective_from, payment_type, unit_rates, population_basis, population_rate_pence,
+                       numerator_component, denominator_component, tiers, participation_pence))
+
+struct Service {
+  static constexpr std::string_view kSchemaName = "Service";
+  static boost::json::object Notes();
+  std::string service_id;
+  std::string commissioner;
+  std::string status;
+  ServiceDefinition definition;
+  std::vector<Tariff> tariffs;
+  std::vector<std::string> shared_with;
+  std::optional<std::string> offer_status;
+};
+BOOST_DESCRIBE_STRUCT(Service, (), (service_id, commissioner, status, definition, tariffs, shared_with, offer_status))
+
+struct ServiceList {
+  static constexpr std::string_view kSchemaName = "ServiceList";
+  std::vector<Service> services;
+};
+BOOST_DESCRIBE_STRUCT(ServiceList, (), (services))
 
 // What the routes build these from.
 AsOf AsOfBody(const projections::Answered& as_of);

@@ -119,65 +119,29 @@ Response ClaimResponse(ApiDeps& deps, const core::Principal& viewer, const std::
   return ClaimResponse(deps, viewer, claim_id, *loaded, status);
 }
 
-// ---- Reading values and answers -------------------------------------------
-
-void ReadValues(JsonInput::Object& in, core::UnitValues* values, bool* present) {
-  const boost::json::value* raw = in.Raw("values");
-  *present = raw != nullptr;
-  if (raw == nullptr) return;
-  if (!raw->is_object()) {
-    in.Fail("values", "wrong_type", "Enter the values as an object of component id to whole number.");
-    return;
-  }
-  for (const auto& member : raw->as_object()) {
-    std::string key(member.key());
-    std::string path = "values." + key;
-    const boost::json::value& v = member.value();
-    if (!core::IsValidId(key)) {
-      in.Fail(path, "unknown_field", "There is no component called " + key + ".");
-    } else if (auto number = in.WholeNumber(path, v, IntRules{0, INT64_MAX})) {
-      (*values)[key] = *number;
-    }
-  }
-}
-
-void ReadAnswers(JsonInput::Object& in, core::Answers* answers, bool* present) {
-  const boost::json::value* raw = in.Raw("answers");
-  *present = raw != nullptr;
-  if (raw == nullptr) return;
-  if (!raw->is_object()) {
-    in.Fail("answers", "wrong_type", "Enter the answers as an object of question id to text.");
-    return;
-  }
-  for (const auto& member : raw->as_object()) {
-    std::string key(member.key());
-    std::string path = "answers." + key;
-    if (!core::IsValidId(key)) {
-      in.Fail(path, "unknown_field", "There is no question called " + key + ".");
-    } else if (!member.value().is_string()) {
-      in.Fail(path, "wrong_type", "Enter the answer as text.");
-    } else if (member.value().as_string().size() > 2000) {
-      in.Fail(path, "too_long", "Enter at most 2,000 characters.");
-    } else {
-      (*answers)[key] = std::string(member.value().as_string());
-    }
-  }
-}
-
 // ---- Writes -----------------------------------------------------------------
+
+// Refuses keys of values and answers that cannot name a component or question.
+void CheckKeys(JsonInput::Object& in, const bodies::ClaimEdit& body) {
+  if (body.values) {
+    for (const auto& [key, value] : *body.values) {
+      if (!core::IsValidId(key)) in.Fail("values." + key, "unknown_field", "There is no component called " + key + ".");
+    }
+  }
+  if (body.answers) {
+    for (const auto& [key, value] : *body.answers) {
+      if (!core::IsValidId(key)) in.Fail("answers." + key, "unknown_field", "There is no question called " + key + ".");
+    }
+  }
+}
 
 // POST /api/v1/claims {service_id, period, values?, answers?}
 Response CreateClaim(Call& call, ApiDeps& deps) {
   JsonInput in(call.request());
   if (auto bad = in.Open()) return *bad;
-  std::string service_id = in.String("service_id", {.max_length = 64});
-  std::string period = in.String("period", {.max_length = 16});
-  core::UnitValues values;
-  core::Answers answers;
-  bool has_values = false, has_answers = false;
-  ReadValues(in.body(), &values, &has_values);
-  ReadAnswers(in.body(), &answers, &has_answers);
-  if (!service_id.empty() && !core::IsValidId(service_id))
+  auto body = wire::Read<bodies::ClaimDraft>(in.body());
+  CheckKeys(in.body(), body);
+  if (!body.service_id.empty() && !core::IsValidId(body.service_id))
     in.Fail("service_id", "invalid", "Enter the id of a service.");
   if (auto bad = in.Finish()) return *bad;
 
@@ -186,7 +150,11 @@ Response CreateClaim(Call& call, ApiDeps& deps) {
   if (auto bad = api::Prepare(call, deps, "", 0, &setup)) return *bad;
   setup.options.precondition.reset();  // a new claim has no version to match
   std::string claim_id = "C" + setup.meta.command_id.substr(0, 20);
-  core::ClaimRef ref{claim_id, who.org_code, who.commissioner_code, service_id, period};
+  core::ClaimRef ref{claim_id, who.org_code, who.commissioner_code, body.service_id, body.period};
+  core::UnitValues values;
+  core::Answers answers;
+  if (body.values) values.insert(body.values->begin(), body.values->end());
+  if (body.answers) answers.insert(body.answers->begin(), body.answers->end());
   // One command: the draft and its values are stored together or not at all.
   auto created = api::Run(deps, core::CreateClaimDraft{ref, values, answers}, setup);
   if (auto* answer = std::get_if<Response>(&created)) return std::move(*answer);
@@ -216,17 +184,16 @@ Response RunOnClaim(Call& call, ApiDeps& deps, const LoadedClaim& claim, const c
 Response EditClaim(Call& call, ApiDeps& deps) {
   JsonInput in(call.request());
   if (auto bad = in.Open()) return *bad;
-  core::UnitValues values;
-  core::Answers answers;
-  bool has_values = false, has_answers = false;
-  ReadValues(in.body(), &values, &has_values);
-  ReadAnswers(in.body(), &answers, &has_answers);
+  auto body = wire::Read<bodies::ClaimEdit>(in.body());
+  CheckKeys(in.body(), body);
   if (auto bad = in.Finish()) return *bad;
   Response answer;
   auto claim = LoadClaim(call, deps, &answer);
   if (!claim) return answer;
-  if (!has_values) values = claim->state.values;
-  if (!has_answers) answers = claim->state.answers;
+  core::UnitValues values = claim->state.values;
+  core::Answers answers = claim->state.answers;
+  if (body.values) values = core::UnitValues(body.values->begin(), body.values->end());
+  if (body.answers) answers = core::Answers(body.answers->begin(), body.answers->end());
   return RunOnClaim(call, deps, *claim, core::EnterClaimValues{claim->state.claim, values, answers});
 }
 

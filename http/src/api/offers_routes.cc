@@ -85,8 +85,6 @@ Response CreateOffers(Call& call, ApiDeps& deps) {
   core::Date start = core::Date::Parse(body.start).value_or(core::Date{});
   core::Date end = core::Date::Parse(body.end).value_or(core::Date{});
   core::Date respond_by = core::Date::Parse(body.respond_by).value_or(core::Date{});
-  if (providers.empty() && in.errors().empty()) in.Fail("providers", "required", "Choose at least one provider.");
-  if (providers.size() > 1000) in.Fail("providers", "too_many", "Offer to at most 1,000 providers at once.");
   for (const std::string& p : providers)
     if (!core::IsValidId(p)) in.Fail("providers", "invalid", "Use providers' ODS codes.");
   if (auto bad = in.Finish()) return *bad;

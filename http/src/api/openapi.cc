@@ -1,6 +1,6 @@
-// GET /api/v1/openapi.json: the OpenAPI 3.1 document of every route the
+// GET /api/v1/openapi.json: the OpenAPI 3.1 document of the API routes the
 // Context serves, built on each call from its route table, the RouteDocs kept
-// beside each area's routes, and the request schemas below.
+// beside each area's routes, and the descriptions of the bodies (bodies.h).
 #include <boost/json/parse.hpp>
 
 #include <cctype>
@@ -173,60 +173,6 @@ RouteDocs OpenApiRouteDocs() {
 
 namespace {
 
-// Request body schemas by name (JSON Schema 2020-12, as OpenAPI 3.1 uses).
-const char* kSchemas = R"({
-  "ClaimDraft": {"type": "object", "required": ["service_id", "period"], "additionalProperties": false,
-    "properties": {"service_id": {"type": "string"}, "period": {"type": "string"},
-      "values": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}},
-      "answers": {"type": "object", "additionalProperties": {"type": "string"}}}},
-  "ClaimEdit": {"type": "object", "additionalProperties": false,
-    "properties": {"values": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}},
-      "answers": {"type": "object", "additionalProperties": {"type": "string"}}}},
-  "AccountRequest": {"type": "object", "additionalProperties": false,
-    "required": ["username", "org_code", "full_name", "email", "roles", "password"],
-    "properties": {"username": {"type": "string", "pattern": "^[a-z0-9._-]{1,64}$"}, "org_code": {"type": "string"},
-      "full_name": {"type": "string"}, "email": {"type": "string"},
-      "roles": {"type": "array", "items": {"$ref": "#/components/schemas/Role"}},
-      "password": {"type": "string", "minLength": 12, "maxLength": 200}}},
-  "Role": {"type": "string", "enum": ["operator", "commissioner_admin", "tier1", "tier2", "finance", "auditor",
-    "provider_admin", "provider_user", "provider_approver"]},
-  "Roles": {"type": "object", "required": ["roles"], "additionalProperties": false,
-    "properties": {"roles": {"type": "array", "items": {"$ref": "#/components/schemas/Role"}}}},
-  "Commissioner": {"type": "object", "required": ["code", "name"], "additionalProperties": false,
-    "properties": {"code": {"type": "string"}, "name": {"type": "string"}, "postcode": {"type": "string"}}},
-  "Provider": {"type": "object", "required": ["code", "name"], "additionalProperties": false,
-    "properties": {"code": {"type": "string"}, "name": {"type": "string"}, "postcode": {"type": "string"},
-      "kind": {"enum": ["practice", "pcn", "federation"]}, "approval_mode": {"enum": ["single", "multi"]},
-      "members": {"type": "array", "items": {"type": "string"}}, "commissioner_code": {"type": "string"}}},
-  "ProviderSettings": {"type": "object", "required": ["approval_mode"], "additionalProperties": false,
-    "properties": {"approval_mode": {"enum": ["single", "multi"]},
-      "members": {"type": "array", "items": {"type": "string"}}}},
-  "ServiceDefinition": {"type": "object", "additionalProperties": false,
-    "required": ["code", "name", "frequency", "window_days", "start", "end", "components"],
-    "properties": {"service_id": {"type": "string", "description": "creation only"}, "code": {"type": "string"},
-      "name": {"type": "string"}, "description": {"type": "string"}, "category": {"enum": ["LES", "LIS"]},
-      "frequency": {"enum": ["monthly", "quarterly", "annual", "one-off"]},
-      "window_days": {"type": "integer", "minimum": 1}, "evidence_required": {"type": "boolean"},
-      "start": {"type": "string", "format": "date"}, "end": {"type": "string", "format": "date"},
-      "components": {"type": "array", "items": {"type": "object", "required": ["id", "name", "unit_kind", "max"],
-        "properties": {"id": {"type": "string"}, "name": {"type": "string"},
-          "unit_kind": {"enum": ["count", "money", "yes_no", "percentage"]}, "min": {"type": "integer"},
-          "max": {"type": "integer"}, "required": {"type": "boolean"}, "numerator_of": {"type": "string"}}}},
-      "questions": {"type": "array", "items": {"type": "object", "required": ["id", "text"],
-        "properties": {"id": {"type": "string"}, "text": {"type": "string"},
-          "kind": {"enum": ["text", "number", "yes_no"]}, "required": {"type": "boolean"}}}}}},
-  "Tariff": {"type": "object", "required": ["effective_from", "payment_type"], "additionalProperties": false,
-    "properties": {"effective_from": {"type": "string", "format": "date"},
-      "payment_type": {"enum": ["item_of_service", "population", "threshold", "participation"]},
-      "unit_rates": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}},
-      "population_basis": {"enum": ["per_patient", "per_thousand"]},
-      "population_rate_pence": {"type": "integer", "minimum": 0},
-      "numerator_component": {"type": "string"}, "denominator_component": {"type": "string"},
-      "tiers": {"type": "array", "items": {"type": "object", "required": ["min_basis_points", "pence"],
-        "properties": {"min_basis_points": {"type": "integer"}, "pence": {"type": "integer", "minimum": 0}}}},
-      "participation_pence": {"type": "integer", "minimum": 0}}}
-})";
-
 std::string Key(std::string_view method, std::string_view pattern) {
   return std::string(method) + " " + std::string(pattern);
 }
@@ -307,8 +253,8 @@ boost::json::array Parameters(const Route& route, const RouteDoc& doc) {
   return params;
 }
 
-// The request bodies read by their descriptions (wire::Read), by the name a
-// RouteDoc gives them; the others are in kSchemas.
+// The request bodies, read by their descriptions (wire::Read), by the name a
+// RouteDoc gives them.
 const std::map<std::string, SchemaFn, std::less<>>& DescribedRequests() {
   namespace b = api::bodies;
   static const std::map<std::string, SchemaFn, std::less<>> kRequests{
@@ -324,11 +270,22 @@ const std::map<std::string, SchemaFn, std::less<>>& DescribedRequests() {
       {"ListSize", SchemaOf<b::ListSizeRequest>},
       {"FinanceSettings", SchemaOf<b::FinanceSettings>},
       {"OfferRequest", SchemaOf<b::OfferRequest>},
+      {"ClaimDraft", SchemaOf<b::ClaimDraft>},
+      {"ClaimEdit", SchemaOf<b::ClaimEdit>},
+      {"AccountRequest", SchemaOf<b::AccountRequest>},
+      {"Roles", SchemaOf<b::Roles>},
+      {"OptionalRoles", SchemaOf<b::OptionalRoles>},
+      {"Commissioner", SchemaOf<b::Commissioner>},
+      {"Provider", SchemaOf<b::Provider>},
+      {"ProviderSettings", SchemaOf<b::ProviderSettings>},
+      {"NewService", SchemaOf<b::NewService>},
+      {"ServiceDefinition", SchemaOf<b::ServiceDefinition>},
+      {"Tariff", SchemaOf<b::Tariff>},
   };
   return kRequests;
 }
 
-boost::json::object RequestBody(const RouteDoc& doc, wire::Schemas& schemas, const boost::json::object& written) {
+boost::json::object RequestBody(const RouteDoc& doc, wire::Schemas& schemas) {
   if (doc.request == "csv") {
     return {{"required", true}, {"content", {{"text/csv", {{"schema", {{"type", "string"}}}}}}}};
   }
@@ -350,9 +307,7 @@ boost::json::object RequestBody(const RouteDoc& doc, wire::Schemas& schemas, con
     schema = it->second(schemas);
     required = schemas.named().at(doc.request).contains("required");
   } else {
-    schema = {{"$ref", "#/components/schemas/" + doc.request}};
-    const boost::json::value* named = written.if_contains(doc.request);
-    required = named == nullptr || named->as_object().contains("required");
+    throw std::logic_error("no described request body " + doc.request);
   }
   // A body whose members are all optional may be left out.
   return {{"required", required}, {"content", {{"application/json", {{"schema", std::move(schema)}}}}}};
@@ -411,11 +366,6 @@ std::string AccessText(const Access& access) {
 
 // Throws std::logic_error for an API route without documentation, so a new
 // route cannot be served undocumented (the tests build the document).
-const boost::json::object& WrittenSchemas() {
-  static const boost::json::object kWritten = boost::json::parse(kSchemas).as_object();
-  return kWritten;
-}
-
 boost::json::object Operation(const Route& route, wire::Schemas& schemas) {
   const auto& docs = AllDocs();
   auto it = docs.find(Key(route.method, route.pattern));
@@ -433,7 +383,7 @@ boost::json::object Operation(const Route& route, wire::Schemas& schemas) {
     op["security"] = boost::json::array{boost::json::object{{"bearer", boost::json::array{}}},
                                         boost::json::object{{"cookie", boost::json::array{}}}};
   }
-  if (!doc.request.empty()) op["requestBody"] = RequestBody(doc, schemas, WrittenSchemas());
+  if (!doc.request.empty()) op["requestBody"] = RequestBody(doc, schemas);
   op["responses"] = Responses(route, doc, schemas);
   return op;
 }
@@ -488,8 +438,7 @@ boost::json::object OpenApiDocument(const std::vector<Route>& routes) {
     item.as_object()[api::Lower(route.method)] = api::Operation(route, schemas);
   }
   boost::json::object responses = api::ProblemResponses(schemas);
-  boost::json::object named = api::WrittenSchemas();
-  for (const auto& [name, schema] : schemas.named()) named[name] = schema;
+  boost::json::object named = schemas.Components();
   boost::json::object components{{"schemas", std::move(named)},
                                  {"responses", std::move(responses)},
                                  {"securitySchemes",

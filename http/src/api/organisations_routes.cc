@@ -96,17 +96,8 @@ Response GetOrganisation(Call& call, ApiDeps& deps) {
   return api::VersionedJson(200, OrgJson(*org), version);
 }
 
-std::optional<core::ApprovalMode> ReadMode(JsonInput::Object& in) {
-  auto text = in.OptionalString("approval_mode", {.max_length = 16});
-  if (!text) return std::nullopt;
-  auto mode = core::ParseApprovalMode(*text);
-  if (!mode) in.Fail("approval_mode", "invalid", "Use single or multi.");
-  return mode;
-}
-
-std::vector<std::string> ReadMembers(JsonInput::Object& in) {
-  if (in.Raw("members") == nullptr) return {};
-  return in.Strings("members", {.max_length = 64});
+core::ApprovalMode ModeNamed(const std::string& name) {
+  return core::ParseApprovalMode(name).value_or(core::ApprovalMode::kSingleLevel);  // checked by the body's enum
 }
 
 // POST /api/v1/providers {code, name, kind, postcode, approval_mode?, members?, commissioner_code?}
@@ -115,24 +106,22 @@ Response Register(Call& call, ApiDeps& deps, bool provider) {
   JsonInput in(call.request());
   if (auto bad = in.Open()) return *bad;
   core::RegisterOrganisation c;
-  c.code = in.String("code", {.max_length = 64});
-  c.name = in.String("name", {.max_length = 200});
-  c.postcode = in.OptionalString("postcode", {.max_length = 16, .allow_empty = true}).value_or("");
   if (provider) {
-    std::string kind = in.OptionalString("kind", {.max_length = 16}).value_or("practice");
-    if (kind == "practice")
-      c.kind = core::OrgKind::kPractice;
-    else if (kind == "pcn")
-      c.kind = core::OrgKind::kPcn;
-    else if (kind == "federation")
-      c.kind = core::OrgKind::kFederation;
-    else
-      in.Fail("kind", "invalid", "Use practice, pcn or federation.");
-    c.approval_mode = ReadMode(in.body()).value_or(core::ApprovalMode::kSingleLevel);
-    c.members = ReadMembers(in.body());
-    c.commissioner_code =
-        in.OptionalString("commissioner_code", {.max_length = 64}).value_or(call.principal().org_code);
+    auto body = wire::Read<api::bodies::Provider>(in.body());
+    c.code = body.code;
+    c.name = body.name;
+    c.postcode = body.postcode.value_or("");
+    c.kind = wire::EnumFrom(core::OrgKindName, core::OrgKind::kPractice, core::OrgKind::kFederation,
+                            body.kind.value_or("practice"))
+                 .value_or(core::OrgKind::kPractice);
+    c.approval_mode = ModeNamed(body.approval_mode.value_or("single"));
+    c.members = body.members.value_or(std::vector<std::string>{});
+    c.commissioner_code = body.commissioner_code.value_or(call.principal().org_code);
   } else {
+    auto body = wire::Read<api::bodies::Commissioner>(in.body());
+    c.code = body.code;
+    c.name = body.name;
+    c.postcode = body.postcode.value_or("");
     c.kind = core::OrgKind::kCommissioner;
   }
   if (!c.code.empty() && !core::IsValidId(c.code)) in.Fail("code", "invalid", "Enter an ODS code.");
@@ -154,9 +143,9 @@ Response ConfigureProvider(Call& call, ApiDeps& deps) {
   auto org = LoadOrg(call, deps, &version, &answer);
   if (!org) return answer;
   core::ConfigureProvider c{org->code, org->approval_mode, org->members};
-  if (in.body().Raw("approval_mode") == nullptr) in.Fail("approval_mode", "required", "Use single or multi.");
-  c.approval_mode = ReadMode(in.body()).value_or(c.approval_mode);
-  if (in.body().Raw("members") != nullptr) c.members = ReadMembers(in.body());
+  auto body = wire::Read<api::bodies::ProviderSettings>(in.body());
+  c.approval_mode = ModeNamed(body.approval_mode);
+  if (body.members) c.members = *body.members;
   if (auto bad = in.Finish()) return *bad;
   app::Executed executed;
   if (auto failed = api::Execute(call, deps, core::OrgStream(org->code), version, c, &executed, *org)) return *failed;

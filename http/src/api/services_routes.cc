@@ -14,201 +14,65 @@ namespace {
 
 using core::Action;
 
-// Reads the members of one object inside an array (e.g. components[2]),
-// reporting errors under "components.2.<field>" through the body's reader.
-class ItemReader {
- public:
-  ItemReader(JsonInput::Object& in, std::string path, const boost::json::value& value)
-      : in_(in), path_(std::move(path)) {
-    if (value.is_object()) {
-      object_ = &value.as_object();
-    } else {
-      in_.Fail(path_, "wrong_type", "Give each item as an object.");
-    }
-  }
-  bool ok() const { return object_ != nullptr; }
+namespace bodies = api::bodies;
 
-  const boost::json::value* Get(std::string_view field, bool required) {
-    known_.insert(std::string(field));
-    if (object_ == nullptr) return nullptr;
-    auto it = object_->find(field);
-    if (it == object_->end() || it->value().is_null()) {
-      if (required) Fail(field, "required", "Enter this.");
-      return nullptr;
-    }
-    return &it->value();
-  }
-  std::string String(std::string_view field, bool required = true, std::size_t max = 200) {
-    const boost::json::value* v = Get(field, required);
-    if (v == nullptr) return "";
-    if (!v->is_string()) {
-      Fail(field, "wrong_type", "Enter text.");
-      return "";
-    }
-    if (v->as_string().size() > max) Fail(field, "too_long", "Enter at most " + std::to_string(max) + " characters.");
-    if (required && v->as_string().empty()) Fail(field, "required", "Enter this.");
-    return std::string(v->as_string());
-  }
-  int64_t Int(std::string_view field, bool required = true, int64_t fallback = 0) {
-    const boost::json::value* v = Get(field, required);
-    if (v == nullptr) return fallback;
-    if (auto problem = WholeNumberProblem(*v, IntRules{})) {
-      Fail(field, std::move(problem->code), std::move(problem->message));
-      return fallback;
-    }
-    return v->as_int64();
-  }
-  bool Bool(std::string_view field, bool fallback) {
-    const boost::json::value* v = Get(field, false);
-    if (v == nullptr) return fallback;
-    if (!v->is_bool()) {
-      Fail(field, "wrong_type", "Enter true or false.");
-      return fallback;
-    }
-    return v->as_bool();
-  }
-  void Fail(std::string_view field, std::string code, std::string message) {
-    in_.Fail(path_ + "." + std::string(field), std::move(code), std::move(message));
-  }
-  // Reports members nobody asked for.
-  void Finish() {
-    if (object_ == nullptr) return;
-    for (const auto& member : *object_)
-      if (!known_.contains(std::string(member.key())))
-        in_.Fail(path_ + "." + std::string(member.key()), "unknown_field", "This field is not expected here.");
-  }
-
- private:
-  JsonInput::Object& in_;
-  std::string path_;
-  const boost::json::object* object_ = nullptr;
-  std::set<std::string> known_;
-};
-
-// Calls each(item reader) for every element of the array `field`.
-template <typename Each>
-void ForEachItem(JsonInput::Object& in, std::string_view field, bool required, Each each) {
-  const boost::json::value* raw = in.Raw(field);
-  if (raw == nullptr) {
-    if (required) in.Fail(field, "required", "Give at least one.");
-    return;
-  }
-  if (!raw->is_array()) {
-    in.Fail(field, "wrong_type", "Give a list.");
-    return;
-  }
-  size_t i = 0;
-  for (const boost::json::value& v : raw->as_array()) {
-    ItemReader item(in, in.PathOf(field) + "." + std::to_string(i++), v);
-    if (item.ok()) each(item);
-    item.Finish();
-  }
-}
-
-template <typename Enum>
-Enum ParseNamed(ItemReader* item, JsonInput::Object* in, std::string_view field, const std::string& text,
-                std::initializer_list<std::pair<const char*, Enum>> names, Enum fallback) {
-  for (const auto& [name, value] : names)
-    if (text == name) return value;
-  std::string allowed;
-  for (const auto& [name, value] : names) allowed += (allowed.empty() ? "" : ", ") + std::string(name);
-  if (item != nullptr)
-    item->Fail(field, "invalid", "Use one of: " + allowed + ".");
-  else
-    in->Fail(field, "invalid", "Use one of: " + allowed + ".");
-  return fallback;
-}
-
-core::ServiceDefinition ReadDefinition(JsonInput::Object& in) {
+// The definition a request body describes (its enums and dates checked by
+// its description when it was read).
+core::ServiceDefinition ToDefinition(const bodies::ServiceDefinition& b) {
   using core::UnitKind;
   core::ServiceDefinition d;
-  d.code = in.String("code", {.max_length = 32});
-  d.name = in.String("name", {.max_length = 200});
-  d.description = in.OptionalString("description", {.max_length = 4000, .allow_empty = true}).value_or("");
-  d.category = ParseNamed<core::ServiceCategory>(
-      nullptr, &in, "category", in.OptionalString("category", {.max_length = 8}).value_or("LES"),
-      {{"LES", core::ServiceCategory::kLes}, {"LIS", core::ServiceCategory::kLis}}, core::ServiceCategory::kLes);
-  std::string frequency = in.String("frequency", {.max_length = 16});
-  if (auto f = core::ParseFrequency(frequency))
-    d.frequency = *f;
-  else if (!frequency.empty())
-    in.Fail("frequency", "invalid", "Use monthly, quarterly, annual or one-off.");
-  d.window_days = static_cast<int32_t>(in.Int("window_days", {.min = 1, .max = 3650}));
-  d.evidence_required = in.OptionalBool("evidence_required").value_or(false);
-  d.start = api::ReadDate(in, "start");
-  d.end = api::ReadDate(in, "end");
-  ForEachItem(in, "components", true, [&](ItemReader& item) {
-    core::Component c;
-    c.id = item.String("id", true, 64);
-    c.name = item.String("name");
-    c.unit_kind = ParseNamed<UnitKind>(&item, &in, "unit_kind", item.String("unit_kind", true, 16),
-                                       {{"count", UnitKind::kCount},
-                                        {"money", UnitKind::kMoney},
-                                        {"yes_no", UnitKind::kYesNo},
-                                        {"percentage", UnitKind::kPercentage}},
-                                       UnitKind::kCount);
-    c.min = item.Int("min", false, 0);
-    c.max = item.Int("max");
-    c.required = item.Bool("required", true);
-    c.numerator_of = item.String("numerator_of", false, 64);
-    d.components.push_back(std::move(c));
-  });
-  ForEachItem(in, "questions", false, [&](ItemReader& item) {
-    core::Question q;
-    q.id = item.String("id", true, 64);
-    q.text = item.String("text", true, 1000);
-    std::string kind = item.String("kind", false, 16);
-    q.kind = ParseNamed<core::QuestionKind>(&item, &in, "kind", kind.empty() ? std::string("text") : kind,
-                                            {{"text", core::QuestionKind::kText},
-                                             {"number", core::QuestionKind::kNumber},
-                                             {"yes_no", core::QuestionKind::kYesNo}},
-                                            core::QuestionKind::kText);
-    q.required = item.Bool("required", false);
-    d.questions.push_back(std::move(q));
-  });
+  d.code = b.code;
+  d.name = b.name;
+  d.description = b.description.value_or("");
+  d.category = wire::EnumFrom(core::ServiceCategoryName, core::ServiceCategory::kLes, core::ServiceCategory::kLis,
+                              b.category.value_or("LES"))
+                   .value_or(core::ServiceCategory::kLes);
+  d.frequency = core::ParseFrequency(b.frequency).value_or(core::Frequency::kMonthly);
+  d.window_days = static_cast<int32_t>(b.window_days);
+  d.evidence_required = b.evidence_required.value_or(false);
+  d.start = core::Date::Parse(b.start).value_or(core::Date{});
+  d.end = core::Date::Parse(b.end).value_or(core::Date{});
+  for (const bodies::Component& c : b.components) {
+    d.components.push_back(
+        {.id = c.id,
+         .name = c.name,
+         .unit_kind = wire::EnumFrom(core::UnitKindName, UnitKind::kCount, UnitKind::kPercentage, c.unit_kind)
+                          .value_or(UnitKind::kCount),
+         .min = c.min.value_or(0),
+         .max = c.max,
+         .required = c.required.value_or(true),
+         .numerator_of = c.numerator_of.value_or("")});
+  }
+  for (const bodies::Question& q : b.questions.value_or(std::vector<bodies::Question>{})) {
+    d.questions.push_back({.id = q.id,
+                           .text = q.text,
+                           .kind = wire::EnumFrom(core::QuestionKindName, core::QuestionKind::kText,
+                                                  core::QuestionKind::kYesNo, q.kind.value_or("text"))
+                                       .value_or(core::QuestionKind::kText),
+                           .required = q.required.value_or(false)});
+  }
   return d;
 }
 
-core::Tariff ReadTariff(JsonInput::Object& in) {
+core::Tariff ToTariff(const bodies::Tariff& b) {
   using core::PaymentType;
   core::Tariff t;
-  t.effective_from = api::ReadDate(in, "effective_from");
-  t.payment_type = ParseNamed<PaymentType>(nullptr, &in, "payment_type", in.String("payment_type", {.max_length = 32}),
-                                           {{"item_of_service", PaymentType::kItemOfService},
-                                            {"population", PaymentType::kPopulation},
-                                            {"threshold", PaymentType::kThreshold},
-                                            {"participation", PaymentType::kParticipation}},
-                                           PaymentType::kItemOfService);
-  if (const boost::json::value* rates = in.Raw("unit_rates")) {
-    if (!rates->is_object()) {
-      in.Fail("unit_rates", "wrong_type", "Give the rates as an object of component id to pence per unit.");
-    } else {
-      for (const auto& member : rates->as_object()) {
-        std::string path = "unit_rates." + std::string(member.key());
-        if (!member.value().is_int64() || member.value().as_int64() < 0) {
-          in.Fail(path, "invalid", "Enter a whole number of pence, zero or more.");
-          continue;
-        }
-        t.unit_rates.push_back({std::string(member.key()), member.value().as_int64()});
-      }
-    }
+  t.effective_from = core::Date::Parse(b.effective_from).value_or(core::Date{});
+  t.payment_type = wire::EnumFrom(core::PaymentTypeName, PaymentType::kItemOfService, PaymentType::kParticipation,
+                                  b.payment_type)
+                       .value_or(PaymentType::kItemOfService);
+  if (b.unit_rates) {
+    for (const auto& [component, pence] : *b.unit_rates) t.unit_rates.push_back({component, pence});
   }
-  t.population_basis = ParseNamed<core::PopulationBasis>(
-      nullptr, &in, "population_basis",
-      in.OptionalString("population_basis", {.max_length = 16}).value_or("per_patient"),
-      {{"per_patient", core::PopulationBasis::kPerPatient}, {"per_thousand", core::PopulationBasis::kPerThousand}},
-      core::PopulationBasis::kPerPatient);
-  t.population_rate_pence = in.OptionalPence("population_rate_pence").value_or(0);
-  t.numerator_component = in.OptionalString("numerator_component", {.max_length = 64}).value_or("");
-  t.denominator_component = in.OptionalString("denominator_component", {.max_length = 64}).value_or("");
-  ForEachItem(in, "tiers", false, [&](ItemReader& item) {
-    core::ThresholdTier tier;
-    tier.min_basis_points = static_cast<int32_t>(item.Int("min_basis_points"));
-    tier.pence = item.Int("pence");
-    if (tier.pence < 0) item.Fail("pence", "negative", "Enter zero or more.");
-    t.tiers.push_back(tier);
-  });
-  t.participation_pence = in.OptionalPence("participation_pence").value_or(0);
+  t.population_basis = b.population_basis == "per_thousand" ? core::PopulationBasis::kPerThousand
+                                                            : core::PopulationBasis::kPerPatient;
+  t.population_rate_pence = b.population_rate_pence.value_or(0);
+  t.numerator_component = b.numerator_component.value_or("");
+  t.denominator_component = b.denominator_component.value_or("");
+  for (const bodies::ThresholdTier& tier : b.tiers.value_or(std::vector<bodies::ThresholdTier>{})) {
+    t.tiers.push_back({static_cast<int32_t>(tier.min_basis_points), tier.pence});
+  }
+  t.participation_pence = b.participation_pence.value_or(0);
   return t;
 }
 
@@ -330,9 +194,10 @@ Response ServiceNow(ApiDeps& deps, const app::Executed& executed, const std::str
 Response DefineService(Call& call, ApiDeps& deps) {
   JsonInput in(call.request());
   if (auto bad = in.Open()) return *bad;
-  std::string id = in.String("service_id", {.max_length = 64});
+  auto body = wire::Read<bodies::NewService>(in.body());
+  const std::string& id = body.service_id;
   if (!id.empty() && !core::IsValidId(id)) in.Fail("service_id", "invalid", "Use letters, digits, '.', '_' or '-'.");
-  core::ServiceDefinition d = ReadDefinition(in.body());
+  core::ServiceDefinition d = ToDefinition(body);
   if (auto bad = in.Finish()) return *bad;
   app::Executed executed;
   if (auto failed = api::Execute(call, deps, "", 0, core::DefineService{id, call.principal().org_code, d}, &executed))
@@ -359,7 +224,7 @@ Response ChangeService(Call& call, ApiDeps& deps, MakeCommand command, int statu
 Response EditDraft(Call& call, ApiDeps& deps) {
   JsonInput in(call.request());
   if (auto bad = in.Open()) return *bad;
-  core::ServiceDefinition d = ReadDefinition(in.body());
+  core::ServiceDefinition d = ToDefinition(wire::Read<bodies::ServiceDefinition>(in.body()));
   if (auto bad = in.Finish()) return *bad;
   return ChangeService(call, deps, [&](const std::string& id) { return core::EditServiceDraft{id, d}; });
 }
@@ -373,7 +238,7 @@ Response Transition(Call& call, ApiDeps& deps) {
 Response AddTariff(Call& call, ApiDeps& deps) {
   JsonInput in(call.request());
   if (auto bad = in.Open()) return *bad;
-  core::Tariff t = ReadTariff(in.body());
+  core::Tariff t = ToTariff(wire::Read<bodies::Tariff>(in.body()));
   if (auto bad = in.Finish()) return *bad;
   return ChangeService(
       call, deps,
@@ -462,8 +327,7 @@ RouteDocs ServiceRouteDocs() {
       {"GET", "/api/v1/services", "services",
        "Services: a commissioner's own and shared; a provider's offered ones with the offer status", "", 200,
        SchemaOf<b::ServiceList>},
-      {"POST", "/api/v1/services", "services", "Define a service (a draft)", "ServiceDefinition", 201,
-       SchemaOf<b::Service>},
+      {"POST", "/api/v1/services", "services", "Define a service (a draft)", "NewService", 201, SchemaOf<b::Service>},
       {"GET", service, "services", "One service with its definition, tariffs and shares", "", 200,
        SchemaOf<b::Service>},
       {"PUT", service, "services", "Replace a draft service's definition", "ServiceDefinition", 200,

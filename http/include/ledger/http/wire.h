@@ -240,6 +240,15 @@ boost::json::array EnumOf(NameOf name_of, E first, E last) {
   return names;
 }
 
+// The value of an enum first..last that name_of names `text`; nullopt for none.
+template <typename E, typename NameOf>
+std::optional<E> EnumFrom(NameOf name_of, E first, E last, std::string_view text) {
+  for (int i = static_cast<int>(first); i <= static_cast<int>(last); ++i) {
+    if (name_of(static_cast<E>(i)) == text) return static_cast<E>(i);
+  }
+  return std::nullopt;
+}
+
 // The named schemas of one document (components/schemas), filled as bodies
 // are referenced.
 class Schemas {

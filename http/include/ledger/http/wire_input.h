@@ -19,8 +19,11 @@
 // these notes: maxLength / minLength 0 (a string may be empty; otherwise
 // strings are non-empty and at most kDefaultMaxLength bytes, as the schema of a
 // kRequest body says), minimum / maximum for integers (and for the values of a
-// map of integers, under additionalProperties), enum (code "invalid", naming
-// the allowed values) and format "date" (YYYY-MM-DD, code "invalid_date").
+// map of integers, under additionalProperties), minLength above 1 (code
+// "too_short"), enum (code "invalid", naming the allowed values) and format
+// "date" (YYYY-MM-DD, code "invalid_date"), minItems (code "required") and
+// maxItems (code "too_many") for arrays. Keys of a map are checked by
+// the route (they name components, questions, ...).
 // An optional member may be absent or null. Thread-compatible; one per request.
 #pragma once
 
@@ -90,6 +93,11 @@ void ReadRequired(JsonInput::Object& in, std::string_view field, const boost::js
   if constexpr (std::is_same_v<F, std::string>) {
     *out = in.String(field, StringRulesOf(note));
     if (!out->empty()) CheckText(in, field, *out, note);
+    if (const auto* min = note.if_contains("minLength"); min != nullptr && !out->empty()) {
+      if (out->size() < min->to_number<std::size_t>()) {
+        in.Fail(field, "too_short", "Enter at least " + std::to_string(min->to_number<std::size_t>()) + " characters.");
+      }
+    }
   } else if constexpr (std::is_same_v<F, bool>) {
     *out = in.Bool(field);
   } else if constexpr (std::is_integral_v<F>) {
@@ -136,6 +144,23 @@ void ReadRequired(JsonInput::Object& in, std::string_view field, const boost::js
   }
 }
 
+// An array's minItems (code "required") and maxItems (code "too_many").
+template <typename F>
+void CheckItems(JsonInput::Object& in, std::string_view field, const boost::json::object& note, const F& value) {
+  if constexpr (kIsVector<F>) {
+    const auto* min = note.if_contains("minItems");
+    const auto* max = note.if_contains("maxItems");
+    // As given, counting the elements that were refused too.
+    const boost::json::value* raw = in.Raw(field);
+    std::size_t size = raw != nullptr && raw->is_array() ? raw->as_array().size() : value.size();
+    if (min != nullptr && size < min->to_number<std::size_t>()) {
+      in.Fail(field, "required", "Give at least " + std::to_string(min->to_number<std::size_t>()) + ".");
+    } else if (max != nullptr && size > max->to_number<std::size_t>()) {
+      in.Fail(field, "too_many", "Give at most " + std::to_string(max->to_number<std::size_t>()) + ".");
+    }
+  }
+}
+
 template <typename F>
 void ReadMember(JsonInput::Object& in, std::string_view field, const boost::json::object& note, F* out) {
   if constexpr (kIsOptional<F>) {
@@ -145,9 +170,12 @@ void ReadMember(JsonInput::Object& in, std::string_view field, const boost::json
     }
     typename F::value_type value{};
     ReadRequired(in, field, note, &value);
+    CheckItems(in, field, note, value);
     *out = std::move(value);
   } else {
+    const bool present = in.Has(field);
     ReadRequired(in, field, note, out);
+    if (present) CheckItems(in, field, note, *out);  // an absent one is already "required"
   }
 }
 
