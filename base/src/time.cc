@@ -1,9 +1,19 @@
 #include "ledger/base/time.h"
 
+// date::from_stream keeps parsed seconds in a long double that GCC 12 cannot
+// see is set before use (it is, whenever parsing succeeds).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <date/tz.h>
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 #include <fmt/format.h>
 
 #include <chrono>
+#include <sstream>
 
 namespace ledger::base {
 namespace {
@@ -107,6 +117,15 @@ std::string FormatRfc3339(int64_t micros, bool with_micros) {
 }  // namespace
 
 std::string FormatRfc3339Micros(int64_t micros) { return FormatRfc3339(micros, /*with_micros=*/true); }
+
+std::optional<int64_t> ParseRfc3339(std::string_view text) {
+  if (text.size() < 20 || text.size() > 27 || text[10] != 'T' || text.back() != 'Z') return std::nullopt;
+  std::istringstream in{std::string(text)};
+  date::sys_time<std::chrono::microseconds> at;
+  in >> date::parse("%FT%TZ", at);
+  if (in.fail() || in.peek() != std::char_traits<char>::eof()) return std::nullopt;
+  return at.time_since_epoch().count();
+}
 
 std::string FormatRfc3339Seconds(int64_t micros) { return FormatRfc3339(micros, /*with_micros=*/false); }
 

@@ -9,6 +9,7 @@
 
 #include "codec_described.h"
 #include "codec_internal.h"
+#include "ledger/base/time.h"
 #include "ledger/core/codec.h"
 #include "ledger/core/event_json.h"
 
@@ -32,6 +33,15 @@ bool FieldsFrom(const boost::json::object& json, T* out) {
       ok = kAddedLater<V>;  // absent while empty (ToJson)
     } else if (std::string_view(member.name) == "password_hash") {
       out->*member.pointer = {};  // ToJson shows kRedacted, never the hash
+    } else if constexpr (std::is_same_v<V, Timestamp>) {
+      // A time as ToJson writes it; an integer of microseconds as it wrote it before.
+      std::optional<int64_t> at;
+      if (IsTimeField(member.name) && value->is_string()) at = base::ParseRfc3339(value->get_string());
+      if (at) {
+        out->*member.pointer = *at;
+      } else {
+        ok = ValueFrom(*value, &(out->*member.pointer));
+      }
     } else {
       ok = ValueFrom(*value, &(out->*member.pointer));
     }

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cstdio>
 
 #include "claim_row.h"
 #include "ledger/base/hex.h"
@@ -23,16 +22,15 @@ std::optional<AsOf> AsOf::Parse(const std::string& text) {
   uint64_t position = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), position);
   if (ec == std::errc() && end == text.data() + text.size()) return Position(position);
-  auto date = core::Date::Parse(text.substr(0, 10));
-  if (!date) return std::nullopt;
-  constexpr int64_t kDay = 86'400'000'000;
-  int64_t day_start = static_cast<int64_t>(date->days) * kDay;
-  if (text.size() == 10) return Time(day_start + kDay - 1);
-  int h = 0, m = 0, s = 0;
-  if (text.size() != 20 || text[10] != 'T' || text[19] != 'Z' ||
-      std::sscanf(text.c_str() + 11, "%2d:%2d:%2d", &h, &m, &s) != 3 || h > 23 || m > 59 || s > 59)
-    return std::nullopt;
-  return Time(day_start + ((h * 60 + m) * 60 + s) * int64_t{1'000'000});
+  if (text.size() == 10) {  // a date: the end of that day
+    auto date = core::Date::Parse(text);
+    if (!date) return std::nullopt;
+    constexpr int64_t kDay = 86'400'000'000;
+    return Time((static_cast<int64_t>(date->days) + 1) * kDay - 1);
+  }
+  auto at = base::ParseRfc3339(text);
+  if (!at) return std::nullopt;
+  return Time(*at);
 }
 
 using internal::ReadView;

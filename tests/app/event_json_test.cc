@@ -37,7 +37,8 @@ TEST_CASE("an envelope prints its documented keys in order, with the event decod
         "\"recorded_at\":\"2026-11-06T21:20:00.123456Z\",\"actor\":\"c1admin\",\"command_id\":\"cmd-1\","
         "\"correlation_id\":\"corr-1\",\"prev_hash\":\"" +
             std::string(64, '1') + "\",\"hash\":\"" + hash +
-            "\",\"payload\":{\"username\":\"sam\",\"password_hash\":\"[redacted]\",\"at\":1794000000000000,"
+            "\",\"payload\":{\"username\":\"sam\",\"password_hash\":\"[redacted]\",\"at\":\"2026-11-06T21:20:00."
+            "000000Z\","
             "\"type\":\"PasswordChanged\"}}");
 }
 

@@ -40,6 +40,19 @@ TEST_CASE("timestamps are formatted as RFC 3339 in UTC, to the microsecond or th
   CHECK(FormatDate({10000, 1, 1}) == "10000-01-01");
 }
 
+TEST_CASE("RFC 3339 times in UTC read back to the microsecond, and nothing else reads") {
+  for (int64_t at : {int64_t{0}, int64_t{-1}, Utc(2026, 4, 3, 8, 12, 5, 42), Utc(9999, 12, 31, 23, 59, 59, 999'999)}) {
+    CHECK(ParseRfc3339(FormatRfc3339Micros(at)) == at);
+  }
+  CHECK(ParseRfc3339("2026-04-03T08:12:05Z") == Utc(2026, 4, 3, 8, 12, 5));
+  CHECK(ParseRfc3339("2026-04-03T08:12:05.5Z") == Utc(2026, 4, 3, 8, 12, 5, 500'000));
+  for (const char* bad :
+       {"", "2026-04-03", "2026-04-03T08:12:05", "2026-04-03T08:12:05+01:00", "2026-04-03 08:12:05Z",
+        "2026-13-03T08:12:05Z", "2026-04-03T08:12:05ZZ", "yesterday", "2026-04-03T08:12:05.1234567Z"}) {
+    CHECK_MESSAGE(!ParseRfc3339(bad).has_value(), bad);
+  }
+}
+
 TEST_CASE("British Summer Time runs from 01:00 UTC on the last Sunday of March to the last Sunday of October") {
   CHECK_FALSE(IsBritishSummerTime(Utc(2026, 3, 29, 0, 59, 59)));
   CHECK(IsBritishSummerTime(Utc(2026, 3, 29, 1)));

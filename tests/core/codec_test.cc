@@ -86,7 +86,7 @@ TEST_CASE("the JSON view shows every field with dates and enums by name") {
   auto json = ToJson(Event{ListSizeRecorded{"P1", Date::FromYmd(2026, 4, 1), 8'123, kAt}});
   CHECK(
       boost::json::serialize(json) ==
-      R"({"code":"P1","effective_from":"2026-04-01","patients":8123,"at":1794000000123456,"type":"ListSizeRecorded"})");
+      R"({"code":"P1","effective_from":"2026-04-01","patients":8123,"at":"2026-11-06T21:20:00.123456Z","type":"ListSizeRecorded"})");
   auto offered = ToJson(Event{OrganisationRegistered{
       "P1", "Practice", OrgKind::kPractice, "C1", "LS1", ApprovalMode::kMultiLevel, {"X"}, kAt}});
   CHECK(offered.at("kind").as_string() == "practice");

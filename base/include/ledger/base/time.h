@@ -5,7 +5,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace ledger::base {
 
@@ -30,6 +32,9 @@ int32_t DayOf(int64_t micros);
 // "2026-04-03T08:12:00.000000Z": RFC 3339 in UTC to the microsecond, what the
 // API, the reports and `ledger replay` print.
 std::string FormatRfc3339Micros(int64_t micros);
+// The other way, by the date library: "2026-04-03T08:12:00Z" or with up to six
+// digits of fraction ("...T08:12:00.5Z"), UTC only; nullopt for anything else.
+std::optional<int64_t> ParseRfc3339(std::string_view text);
 // "2026-04-03T08:12:00Z": RFC 3339 in UTC to the second (HTML <time datetime>).
 std::string FormatRfc3339Seconds(int64_t micros);
 // "2026-04-03".

@@ -3,7 +3,8 @@
 // BOOST_DESCRIBE_STRUCT listing its fields in declaration order. The JSON of a
 // described struct is an object with one key per described field, in that
 // order, each value converted by ValueJson:
-//   std::string, bool, integers   as themselves
+//   std::string, bool, integers   as themselves, except times (IsTimeField):
+//                                 RFC 3339 UTC to the microsecond
 //   Date                          "YYYY-MM-DD"
 //   enums                         by name (EnumJsonName below: the *Name functions)
 //   RoleSet                       an array of role names
@@ -27,6 +28,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "ledger/base/time.h"
 #include "ledger/base/type_traits.h"
 #include "ledger/core/access.h"
 #include "ledger/core/claim.h"
@@ -103,6 +105,11 @@ boost::json::value ValueJson(const T& value) {
   }
 }
 
+// Whether a field holds a time (microseconds since 1970, UTC): "at" and
+// "<something>_at". Its JSON is RFC 3339 to the microsecond, as every time the
+// API shows ("2026-04-03T08:12:00.000000Z"), which loses nothing.
+inline bool IsTimeField(std::string_view name) { return name == "at" || name.ends_with("_at"); }
+
 // Every described field of a described struct, in description order.
 template <typename T>
 boost::json::object FieldsJson(const T& described) {
@@ -114,6 +121,12 @@ boost::json::object FieldsJson(const T& described) {
     using V = std::remove_cvref_t<decltype(described.*member.pointer)>;
     if (std::string_view(member.name) == "password_hash") {
       out[member.name] = kRedacted;
+    } else if constexpr (std::is_same_v<V, Timestamp>) {
+      if (IsTimeField(member.name)) {
+        out[member.name] = base::FormatRfc3339Micros(described.*member.pointer);
+      } else {
+        out[member.name] = ValueJson(described.*member.pointer);
+      }
     } else if constexpr (kAddedLater<V>) {
       if (!(described.*member.pointer == V{})) out[member.name] = ValueJson(described.*member.pointer);
     } else {

@@ -40,7 +40,8 @@ struct AsOf {
   static AsOf Time(core::Timestamp t) { return {std::nullopt, t}; }
   // Parses what the API's ?as_of= and the CLI's --as-of take: "" (the head),
   // "123" (a log position), "2026-11-15" (the end of that day, UTC) or
-  // "2026-11-15T12:30:00Z". nullopt when malformed.
+  // "2026-11-15T12:30:00Z" (RFC 3339 in UTC, a fraction allowed). nullopt when
+  // malformed.
   static std::optional<AsOf> Parse(const std::string& text);
 };
 
