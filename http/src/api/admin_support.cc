@@ -53,25 +53,6 @@ boost::json::array RoleNames(const core::RoleSet& roles) {
   return out;
 }
 
-std::optional<core::Date> ReadOptionalDate(JsonInput::Object& in, std::string_view field) {
-  auto text = in.OptionalString(field, {.max_length = 10});
-  if (!text) return std::nullopt;
-  auto date = core::Date::Parse(*text);
-  if (!date) {
-    in.Fail(field, "invalid_date", "Enter a date as YYYY-MM-DD.");
-    return core::Date{};
-  }
-  return date;
-}
-
-core::Date ReadDate(JsonInput::Object& in, std::string_view field) {
-  if (in.Raw(field) == nullptr) {
-    in.Fail(field, "required", "Enter a date as YYYY-MM-DD.");
-    return core::Date{};
-  }
-  return ReadOptionalDate(in, field).value_or(core::Date{});
-}
-
 Response BadQueryParameter(const std::string& name, std::string message) {
   return ToResponse(problems::Validation("The query parameter " + name + " is not valid.",
                                          {core::FieldError{name, "invalid", std::move(message)}}));

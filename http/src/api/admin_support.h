@@ -1,7 +1,7 @@
 // What the administration, service, offer, payment, report and bulk routes
 // share: route binding, running one command and answering with the resource,
-// reading roles and dates, report tables as JSON rows, and the per-route
-// documentation the OpenAPI document is built from.
+// role names, report tables as JSON rows, and the per-route documentation the
+// OpenAPI document is built from.
 #pragma once
 
 #include <boost/json/array.hpp>
@@ -130,9 +130,6 @@ Response VersionedJson(int status, boost::json::object body, uint64_t version);
 // (bodies::RolesNote); a name that is no role is left out.
 core::RoleSet RolesNamed(const std::vector<std::string>& names);
 boost::json::array RoleNames(const core::RoleSet& roles);
-// Reads a "YYYY-MM-DD" date; a default Date and an error in `in` when absent or malformed.
-core::Date ReadDate(JsonInput::Object& in, std::string_view field);
-std::optional<core::Date> ReadOptionalDate(JsonInput::Object& in, std::string_view field);
 
 // A 400 naming one bad query parameter.
 Response BadQueryParameter(const std::string& name, std::string message);

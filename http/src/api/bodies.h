@@ -657,6 +657,7 @@ struct Rejection {
   std::string reason_code;
   std::string reason;
   std::optional<std::string> tier;
+  static Rejection Example() { return {"evidence_missing", "No clinic list attached for November.", "tier1"}; }
 };
 BOOST_DESCRIBE_STRUCT(Rejection, (), (reason_code, reason, tier))
 
@@ -677,6 +678,7 @@ struct PaymentRunRequest {
   }
   std::string pay_date;
   std::optional<std::string> run_id;
+  static PaymentRunRequest Example() { return {"2026-12-18", std::nullopt}; }
 };
 BOOST_DESCRIBE_STRUCT(PaymentRunRequest, (), (pay_date, run_id))
 
@@ -724,6 +726,7 @@ struct OfferRequest {
   std::string start;
   std::string end;
   std::string respond_by;
+  static OfferRequest Example() { return {{"A84009", "A84002"}, "2026-04-01", "2027-03-31", "2026-04-30"}; }
 };
 BOOST_DESCRIBE_STRUCT(OfferRequest, (), (providers, start, end, respond_by))
 
@@ -747,6 +750,14 @@ struct ClaimDraft : ClaimEdit {
   static constexpr std::string_view kSchemaName = "ClaimDraft";
   static constexpr bool kRequest = true;
   static boost::json::object Notes();
+  static ClaimDraft Example() {
+    ClaimDraft d;
+    d.values = std::map<std::string, int64_t>{{"vaccinations", 120}};
+    d.answers = std::map<std::string, std::string>{{"clinic_notes", "Two Saturday clinics"}};
+    d.service_id = "FLU-2026";
+    d.period = "2026-11";
+    return d;
+  }
   std::string service_id;
   std::string period;
 };
@@ -903,6 +914,13 @@ struct Tariff {
   std::optional<std::string> denominator_component;
   std::optional<std::vector<ThresholdTier>> tiers;
   std::optional<int64_t> participation_pence;
+  static Tariff Example() {
+    Tariff t;
+    t.effective_from = "2026-04-01";
+    t.payment_type = "item_of_service";
+    t.unit_rates = std::map<std::string, int64_t>{{"vaccinations", 1006}};
+    return t;
+  }
 };
 BOOST_DESCRIBE_STRUCT(Tariff, (),
                       (effective_from, payment_type, unit_rates, population_basis, population_rate_pence,

@@ -152,40 +152,37 @@ Response ConfigureProvider(Call& call, ApiDeps& deps) {
   return OrgNow(deps, executed, org->code);
 }
 
-// POST /api/v1/providers/{code}/list-sizes {effective_from, patients}
-Response RecordListSize(Call& call, ApiDeps& deps) {
+// Reads a Body, then runs the command `make(org, body)` on the organisation
+// named by {code}, at the version it was read at; answers with it as it is now.
+template <typename Body, typename MakeCommand>
+Response ChangeOrg(Call& call, ApiDeps& deps, MakeCommand make) {
   JsonInput in(call.request());
   if (auto bad = in.Open()) return *bad;
-  auto body = wire::Read<api::bodies::ListSizeRequest>(in.body());
-  core::Date from = core::Date::Parse(body.effective_from).value_or(core::Date{});
-  int64_t patients = body.patients;
+  Body body = wire::Read<Body>(in.body());
   if (auto bad = in.Finish()) return *bad;
   uint64_t version = 0;
   Response answer;
   auto org = LoadOrg(call, deps, &version, &answer);
   if (!org) return answer;
   app::Executed executed;
-  if (auto failed = api::Execute(call, deps, core::OrgStream(org->code), version,
-                                 core::RecordListSize{org->code, from, patients}, &executed, *org))
+  if (auto failed = api::Execute(call, deps, core::OrgStream(org->code), version, make(*org, body), &executed, *org))
     return *failed;
   return OrgNow(deps, executed, org->code);
 }
 
+// POST /api/v1/providers/{code}/list-sizes {effective_from, patients}
+Response RecordListSize(Call& call, ApiDeps& deps) {
+  return ChangeOrg<api::bodies::ListSizeRequest>(call, deps, [](const core::OrgState& org, const auto& body) {
+    // The date was checked as the body was read.
+    return core::RecordListSize{org.code, core::Date::Parse(body.effective_from).value_or(core::Date{}), body.patients};
+  });
+}
+
 // PUT /api/v1/organisations/{code}/finance {finance_threshold_pence, uses_finance_role}
 Response ConfigureFinance(Call& call, ApiDeps& deps) {
-  JsonInput in(call.request());
-  if (auto bad = in.Open()) return *bad;
-  auto [threshold, uses] = wire::Read<api::bodies::FinanceSettings>(in.body());
-  if (auto bad = in.Finish()) return *bad;
-  uint64_t version = 0;
-  Response answer;
-  auto org = LoadOrg(call, deps, &version, &answer);
-  if (!org) return answer;
-  app::Executed executed;
-  if (auto failed = api::Execute(call, deps, core::OrgStream(org->code), version,
-                                 core::ConfigureCommissioner{org->code, threshold, uses}, &executed, *org))
-    return *failed;
-  return OrgNow(deps, executed, org->code);
+  return ChangeOrg<api::bodies::FinanceSettings>(call, deps, [](const core::OrgState& org, const auto& body) {
+    return core::ConfigureCommissioner{org.code, body.finance_threshold_pence, body.uses_finance_role};
+  });
 }
 
 }  // namespace

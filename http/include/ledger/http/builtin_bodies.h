@@ -26,6 +26,7 @@ struct SignIn {
   }
   std::string username;
   std::string password;
+  static SignIn Example() { return {"practice.user", "correct horse battery staple"}; }
 };
 BOOST_DESCRIBE_STRUCT(SignIn, (), (username, password))
 
@@ -104,6 +105,15 @@ struct Problem {
   std::optional<std::string> instance;
   std::optional<std::string> code;
   std::optional<std::vector<FieldProblem>> errors;
+  static Problem Example() {
+    return {"/problems/validation",
+            "Validation failed",
+            400,
+            "The request has problems.",
+            "urn:ledger:request:4f1c2a9be07d3d10",
+            std::nullopt,
+            std::vector<FieldProblem>{{"reason", "required", "Enter a reason."}}};
+  }
 };
 BOOST_DESCRIBE_STRUCT(Problem, (), (type, title, status, detail, instance, code, errors))
 
