@@ -44,7 +44,8 @@ struct RouteDoc {
   std::string pattern;
   std::string tag;              // "accounts", "services", ...
   std::string summary;          // one line
-  std::string request;          // name of a request schema in openapi.cc ("" for no JSON body; "csv" for text/csv)
+  std::string request;          // the request body: a described body's kSchemaName (openapi.cc lists them), "csv"
+                                // for text/csv, "evidence" for a file, "" for none
   int success = 200;            // the status of a successful answer
   SchemaFn response = nullptr;  // its JSON body (nullptr: none, or `media` says what)
   std::vector<QueryDoc> query = {};

@@ -56,7 +56,7 @@ RouteDocs ClaimRouteDocs() {
        "",
        200,
        SchemaOf<b::ClaimPage>,
-       {{"status", "a claim status, e.g. Draft or Awaiting Tier 2 Approval"},
+       {{"status", "a claim status, by name (Awaiting Tier 2 Approval) or in snake_case (awaiting_tier_2_approval)"},
         {"service", "a service id"},
         {"period", "a period: 2026-10, 2026-Q3 or 2026/27"},
         cursor,

@@ -33,7 +33,12 @@
 // schema (enum, format, description, pattern, ...) and names only members:
 // Schemas::Of throws std::logic_error for a note on no member, so a renamed
 // member cannot leave its notes behind. Example(), when a body has one,
-// returns a body whose ToJson is the schema's example.
+// returns a body whose ToJson is the schema's example. A body may extend
+// another (BOOST_DESCRIBE_STRUCT(Claim, (ClaimSummary), (...))): the base's
+// members come first, in its own schema and JSON. A request body says
+// `static constexpr bool kRequest = true`: its strings are then non-empty and
+// at most kDefaultMaxLength bytes unless a note says otherwise, which is what
+// wire::Read (wire_input.h) checks.
 #pragma once
 
 #include <boost/describe/members.hpp>
