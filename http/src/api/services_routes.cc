@@ -76,70 +76,71 @@ core::Tariff ToTariff(const bodies::Tariff& b) {
   return t;
 }
 
-boost::json::object DefinitionJson(const core::ServiceDefinition& d) {
-  boost::json::array components, questions;
+// The other way: the bodies a service's definition and tariffs are answered in.
+bodies::ServiceDefinition DefinitionBody(const core::ServiceDefinition& d) {
+  bodies::ServiceDefinition b{.code = d.code,
+                              .name = d.name,
+                              .description = d.description,
+                              .category = std::string(core::ServiceCategoryName(d.category)),
+                              .frequency = std::string(core::FrequencyName(d.frequency)),
+                              .window_days = d.window_days,
+                              .evidence_required = d.evidence_required,
+                              .start = d.start.ToString(),
+                              .end = d.end.ToString(),
+                              .components = {},
+                              .questions = std::vector<bodies::Question>{}};
   for (const core::Component& c : d.components) {
-    boost::json::object o{{"id", c.id},   {"name", c.name}, {"unit_kind", core::UnitKindName(c.unit_kind)},
-                          {"min", c.min}, {"max", c.max},   {"required", c.required}};
-    if (!c.numerator_of.empty()) o["numerator_of"] = c.numerator_of;
-    components.push_back(std::move(o));
+    b.components.push_back(
+        {.id = c.id,
+         .name = c.name,
+         .unit_kind = std::string(core::UnitKindName(c.unit_kind)),
+         .min = c.min,
+         .max = c.max,
+         .required = c.required,
+         .numerator_of = c.numerator_of.empty() ? std::nullopt : std::optional<std::string>(c.numerator_of)});
   }
-  for (const core::Question& q : d.questions)
-    questions.push_back(
-        {{"id", q.id}, {"text", q.text}, {"kind", core::QuestionKindName(q.kind)}, {"required", q.required}});
-  return {{"code", d.code},
-          {"name", d.name},
-          {"description", d.description},
-          {"category", core::ServiceCategoryName(d.category)},
-          {"frequency", core::FrequencyName(d.frequency)},
-          {"window_days", d.window_days},
-          {"evidence_required", d.evidence_required},
-          {"start", d.start.ToString()},
-          {"end", d.end.ToString()},
-          {"components", std::move(components)},
-          {"questions", std::move(questions)}};
+  for (const core::Question& q : d.questions) {
+    b.questions->push_back(
+        {.id = q.id, .text = q.text, .kind = std::string(core::QuestionKindName(q.kind)), .required = q.required});
+  }
+  return b;
 }
 
-boost::json::object TariffJson(const core::Tariff& t) {
-  boost::json::object o{{"effective_from", t.effective_from.ToString()},
-                        {"payment_type", core::PaymentTypeName(t.payment_type)}};
+// A tariff with the members its payment type uses.
+bodies::Tariff TariffBody(const core::Tariff& t) {
+  bodies::Tariff b;
+  b.effective_from = t.effective_from.ToString();
+  b.payment_type = core::PaymentTypeName(t.payment_type);
   switch (t.payment_type) {
-    case core::PaymentType::kItemOfService: {
-      boost::json::object rates;
-      for (const core::ComponentRate& r : t.unit_rates) rates[r.component_id] = r.pence_per_unit;
-      o["unit_rates"] = std::move(rates);
+    case core::PaymentType::kItemOfService:
+      b.unit_rates.emplace();
+      for (const core::ComponentRate& r : t.unit_rates) (*b.unit_rates)[r.component_id] = r.pence_per_unit;
       break;
-    }
     case core::PaymentType::kPopulation:
-      o["population_basis"] = t.population_basis == core::PopulationBasis::kPerThousand ? "per_thousand"
-                                                                                        : "per_patient";
-      o["population_rate_pence"] = t.population_rate_pence;
+      b.population_basis = t.population_basis == core::PopulationBasis::kPerThousand ? "per_thousand" : "per_patient";
+      b.population_rate_pence = t.population_rate_pence;
       break;
-    case core::PaymentType::kThreshold: {
-      o["numerator_component"] = t.numerator_component;
-      o["denominator_component"] = t.denominator_component;
-      boost::json::array tiers;
-      for (const core::ThresholdTier& tier : t.tiers)
-        tiers.push_back({{"min_basis_points", tier.min_basis_points}, {"pence", tier.pence}});
-      o["tiers"] = std::move(tiers);
+    case core::PaymentType::kThreshold:
+      b.numerator_component = t.numerator_component;
+      b.denominator_component = t.denominator_component;
+      b.tiers.emplace();
+      for (const core::ThresholdTier& tier : t.tiers) b.tiers->push_back({tier.min_basis_points, tier.pence});
       break;
-    }
-    case core::PaymentType::kParticipation: o["participation_pence"] = t.participation_pence; break;
+    case core::PaymentType::kParticipation: b.participation_pence = t.participation_pence; break;
   }
-  return o;
+  return b;
 }
 
 boost::json::object ServiceJson(const core::ServiceState& s) {
-  boost::json::array tariffs, shared;
-  for (const core::Tariff& t : s.tariffs) tariffs.push_back(TariffJson(t));
-  for (const std::string& c : s.shared_with) shared.emplace_back(c);
-  return wire::Checked<api::bodies::Service>(boost::json::object{{"service_id", s.service_id},
-                                                                 {"commissioner", s.commissioner},
-                                                                 {"status", core::ServiceStatusName(s.status)},
-                                                                 {"definition", DefinitionJson(s.definition)},
-                                                                 {"tariffs", std::move(tariffs)},
-                                                                 {"shared_with", std::move(shared)}})
-      .as_object();
+  bodies::Service b{.service_id = s.service_id,
+                    .commissioner = s.commissioner,
+                    .status = std::string(core::ServiceStatusName(s.status)),
+                    .definition = DefinitionBody(s.definition),
+                    .tariffs = {},
+                    .shared_with = s.shared_with,
+                    .offer_status = std::nullopt};
+  for (const core::Tariff& t : s.tariffs) b.tariffs.push_back(TariffBody(t));
+  return wire::ToJson(b).as_object();
 }
 
 bool Exists(const core::ServiceState& s) { return s.status != core::ServiceStatus::kNone; }
