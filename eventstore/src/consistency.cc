@@ -325,14 +325,27 @@ rocksdb::ReadOptions TreeTally::Read() const { return ScanAt(snapshot_); }
 std::optional<Fault> TreeTally::Add(const EventKeys& event) {
   completed_.clear();
   frontier_.Add(merkle::EventLeaf(event.hash), &completed_);
+  return CheckCompleted(0);
+}
+
+std::optional<Fault> TreeTally::AddSubtree(merkle::NodeId id, const Hash& hash) {
+  completed_.clear();
+  frontier_.AddSubtree(id.level, hash, &completed_);
+  return CheckCompleted(id.level + 1);
+}
+
+// Checks the nodes the last addition completed, from `above_level` up (the
+// ones below were checked where the subtree was hashed).
+std::optional<Fault> TreeTally::CheckCompleted(unsigned above_level) {
   for (const auto& [id, hash] : completed_) {
+    if (id.level < above_level) continue;
     if (id.level < format::kMerkleLowestStoredLevel) continue;  // not stored: hashed from the events when asked
-    if (auto fault = Check(id, hash)) return fault;
+    if (auto fault = CheckNode(id, hash)) return fault;
   }
   return std::nullopt;
 }
 
-std::optional<Fault> TreeTally::Check(merkle::NodeId id, const Hash& computed) {
+std::optional<Fault> TreeTally::CheckNode(merkle::NodeId id, const Hash& computed) {
   if (levels_.size() <= id.level) levels_.resize(id.level + 1);
   std::unique_ptr<rocksdb::Iterator>& it = levels_[id.level];
   if (!it) {

@@ -101,11 +101,20 @@ class TreeTally {
   // Feeds the next event. REQUIRES: positions dense and ascending from 1.
   std::optional<Fault> Add(const EventKeys& event);
 
+  // For events hashed elsewhere (a verify worker hashes a chunk's subtree):
+  // CheckNode checks one node of the chunk against the family, and AddSubtree
+  // then feeds one of the chunk's complete subtrees (merkle::Frontier::Peaks)
+  // in place of its events, checking the nodes above it that it completes.
+  // REQUIRES: each level's nodes checked in index order, and, taken with
+  // Add, the events they cover dense and ascending from 1.
+  std::optional<Fault> CheckNode(merkle::NodeId id, const Hash& computed);
+  std::optional<Fault> AddSubtree(merkle::NodeId id, const Hash& hash);
+
   // After the last event: every stored node lies inside the tree.
   std::optional<Fault> Finish();
 
  private:
-  std::optional<Fault> Check(merkle::NodeId id, const Hash& computed);
+  std::optional<Fault> CheckCompleted(unsigned above_level);
   rocksdb::ReadOptions Read() const;
 
   const StoreDb& db_;

@@ -105,9 +105,13 @@ Result<Frontier> Frontier::Load(uint64_t size, const NodeReader& read) {
 }
 
 void Frontier::Add(const Hash& leaf, std::vector<std::pair<NodeId, Hash>>* completed) {
-  Hash node = leaf;
-  uint64_t index = size_;  // of `node` at its level
-  for (unsigned level = 0;; ++level) {
+  AddSubtree(0, leaf, completed);
+}
+
+void Frontier::AddSubtree(unsigned from_level, const Hash& subtree, std::vector<std::pair<NodeId, Hash>>* completed) {
+  Hash node = subtree;
+  uint64_t index = size_ >> from_level;  // of `node` at its level
+  for (unsigned level = from_level;; ++level) {
     completed->emplace_back(NodeId{level, index}, node);
     if (last_.size() <= level) last_.resize(level + 1);
     // When `node` is a right child, the last complete node of its level
@@ -118,7 +122,15 @@ void Frontier::Add(const Hash& leaf, std::vector<std::pair<NodeId, Hash>>* compl
     node = NodeHash(left, node);
     index /= 2;
   }
-  ++size_;
+  size_ += uint64_t{1} << from_level;
+}
+
+std::vector<std::pair<NodeId, Hash>> Frontier::Peaks() const {
+  std::vector<std::pair<NodeId, Hash>> peaks;
+  for (unsigned level = last_.size(); level-- > 0;) {
+    if (((size_ >> level) & 1) != 0) peaks.emplace_back(NodeId{level, (size_ >> level) - 1}, last_[level]);
+  }
+  return peaks;
 }
 
 Hash Frontier::Root() const {

@@ -42,6 +42,9 @@ struct VerifyChunk {
   std::vector<std::pair<uint64_t, size_t>> items;  // (position, begin offset in bytes)
   std::vector<size_t> sizes;
   bool collect_keys = false;  // also hand each event's keys to the IndexTally
+  // Also hash the chunk's part of the Merkle tree (its first leaf is a
+  // multiple of kVerifyChunkEvents, so its subtrees are the tree's own).
+  bool hash_tree = false;
 
   void Add(uint64_t position, std::string_view value) {
     bytes.resize((bytes.size() + 7) & ~size_t{7});
@@ -62,6 +65,35 @@ struct ChunkResult {
   uint64_t bad_position = 0;
   std::string problem;
   std::vector<EventKeys> keys;  // of the events that passed, when collect_keys
+  // When hash_tree, over the events that passed: the stored-level nodes they
+  // complete, in the order they complete, and the chunk's complete subtrees.
+  std::vector<std::pair<merkle::NodeId, Hash>> tree_nodes;
+  std::vector<std::pair<merkle::NodeId, Hash>> tree_peaks;
+};
+
+// The chunk's part of the tree, hashed as a tree of its own: node (level, i)
+// of it is node (level, i + first_leaf / 2^level) of the log's.
+class ChunkTree {
+ public:
+  explicit ChunkTree(uint64_t first_leaf) : first_leaf_(first_leaf) {}
+
+  void Add(const Hash& event_hash, ChunkResult& r) {
+    completed_.clear();
+    frontier_.Add(merkle::EventLeaf(event_hash), &completed_);
+    for (const auto& [id, hash] : completed_) {
+      if (id.level >= format::kMerkleLowestStoredLevel) r.tree_nodes.emplace_back(Global(id), hash);
+    }
+  }
+  void Finish(ChunkResult& r) const {
+    for (const auto& [id, hash] : frontier_.Peaks()) r.tree_peaks.emplace_back(Global(id), hash);
+  }
+
+ private:
+  merkle::NodeId Global(merkle::NodeId id) const { return {id.level, id.index + (first_leaf_ >> id.level)}; }
+
+  uint64_t first_leaf_;
+  merkle::Frontier frontier_;
+  std::vector<std::pair<merkle::NodeId, Hash>> completed_;
 };
 
 void ChunkFail(ChunkResult& r, uint64_t position, std::string problem) {
@@ -78,6 +110,8 @@ ChunkResult CheckChunk(const VerifyChunk& chunk) {
   std::string scratch;
   base::AlignedCopy aligned;
   r.first_position = chunk.items.front().first;
+  std::optional<ChunkTree> tree;
+  if (chunk.hash_tree && (r.first_position - 1) % kVerifyChunkEvents == 0) tree.emplace(r.first_position - 1);
   uint64_t expected = r.first_position;
   for (size_t i = 0; i < chunk.items.size(); ++i) {
     const auto [position, begin] = chunk.items[i];
@@ -113,11 +147,13 @@ ChunkResult CheckChunk(const VerifyChunk& chunk) {
       r.keys.push_back(EventKeys{position, std::string(view.stream_id), view.stream_version,
                                  std::string(view.command_id), computed});
     }
+    if (tree) tree->Add(computed, r);
     r.last_hash = computed;
     r.last_position = position;
     ++r.checked;
     ++expected;
   }
+  if (tree) tree->Finish(r);
   return r;
 }
 
@@ -151,12 +187,26 @@ bool Stitch(VerifyState& st, const ChunkResult& r) {
     st.prev = r.last_hash;
     st.expected = r.last_position + 1;
   }
+  // The tree's faults interleave with the index's by position, as if every
+  // event were fed to both in turn.
+  const bool tree_hashed = !r.tree_peaks.empty();
+  auto node = r.tree_nodes.begin();
   for (const EventKeys& keys : r.keys) {
     if (st.tally != nullptr) {
       if (auto fault = st.tally->Add(keys)) return FailAt(st, *fault);
     }
-    if (st.tree != nullptr) {
+    if (st.tree == nullptr) continue;
+    if (!tree_hashed) {
       if (auto fault = st.tree->Add(keys)) return FailAt(st, *fault);
+      continue;
+    }
+    for (; node != r.tree_nodes.end() && merkle::EndLeaf(node->first) == keys.position; ++node) {
+      if (auto fault = st.tree->CheckNode(node->first, node->second)) return FailAt(st, *fault);
+    }
+  }
+  if (st.tree != nullptr) {
+    for (const auto& [id, hash] : r.tree_peaks) {
+      if (auto fault = st.tree->AddSubtree(id, hash)) return FailAt(st, *fault);
     }
   }
   return r.ok ? true : Fail(st, r.bad_position, r.problem);
@@ -427,9 +477,14 @@ Status StoreDb::CheckChain(VerifyState& st, uint64_t to, const rocksdb::Snapshot
   auto submit = [&](VerifyChunk&& chunk) {
     in_flight.push_back(std::async(std::launch::async, [c = std::move(chunk)] { return CheckChunk(c); }));
   };
+  // Every chunk but the last holds kVerifyChunkEvents events, so from an
+  // aligned start (position 1, where a verify of the tree starts) each
+  // chunk's subtrees are the tree's own and a worker hashes them.
+  const bool hash_tree = st.tree != nullptr && (from - 1) % kVerifyChunkEvents == 0;
   auto fresh_chunk = [&] {
     VerifyChunk chunk;
-    chunk.collect_keys = st.tally != nullptr;
+    chunk.collect_keys = st.tally != nullptr || st.tree != nullptr;
+    chunk.hash_tree = hash_tree;
     return chunk;
   };
   VerifyChunk chunk = fresh_chunk();

@@ -216,6 +216,44 @@ TEST_CASE("the frontier gives every tree's head, and one loaded from stored node
   CHECK(Frontier::Load(71, t.Reader()).status().code() == Status::Code::kCorruption);
 }
 
+TEST_CASE("a tree hashed in aligned parts and joined by its peaks is the tree hashed leaf by leaf") {
+  MemoryTree whole;
+  for (int i = 0; i < 53; ++i) whole.Append(LeafHash("leaf " + std::to_string(i)));
+  for (uint64_t part : {1, 4, 8, 16, 32, 64}) {
+    CAPTURE(part);
+    Frontier joined;
+    std::map<std::pair<unsigned, uint64_t>, Hash> nodes;
+    for (uint64_t begin = 0; begin < whole.leaves.size(); begin += part) {
+      const uint64_t end = std::min<uint64_t>(begin + part, whole.leaves.size());
+      Frontier alone;  // this part's leaves as a tree of their own
+      std::vector<std::pair<NodeId, Hash>> completed;
+      for (uint64_t i = begin; i < end; ++i) alone.Add(whole.leaves[i], &completed);
+      for (const auto& [id, hash] : completed) nodes[{id.level, id.index + (begin >> id.level)}] = hash;
+      std::vector<std::pair<NodeId, Hash>> peaks = alone.Peaks();
+      REQUIRE(peaks.size() == static_cast<size_t>(std::popcount(end - begin)));
+      for (size_t k = 1; k < peaks.size(); ++k) CHECK(peaks[k].first.level < peaks[k - 1].first.level);
+      for (const auto& [id, hash] : peaks) {
+        completed.clear();
+        joined.AddSubtree(id.level, hash, &completed);
+        REQUIRE_FALSE(completed.empty());
+        CHECK(completed.front().first == NodeId{id.level, id.index + (begin >> id.level)});
+        for (const auto& [above, h] : completed) nodes[{above.level, above.index}] = h;
+      }
+      CHECK(joined.size() == end);
+      CHECK(joined.Root() == PlainRoot(whole.leaves, 0, end));
+    }
+    CHECK(nodes == whole.nodes);
+    // Leaves added one by one after the parts go on as the whole tree does.
+    Frontier grown = whole.frontier;
+    std::vector<std::pair<NodeId, Hash>> completed;
+    for (int i = 0; i < 11; ++i) {
+      joined.Add(LeafHash("more " + std::to_string(i)), &completed);
+      grown.Add(LeafHash("more " + std::to_string(i)), &completed);
+      CHECK(joined.Root() == grown.Root());
+    }
+  }
+}
+
 TEST_CASE("a proof for a leaf or a size the tree does not have is refused, and a missing node is reported") {
   MemoryTree t = ReferenceTree();
   CHECK(InclusionProof(8, 8, t.Reader()).status().code() == Status::Code::kInvalid);

@@ -291,22 +291,47 @@ TEST_CASE("a store opened without its tree, as the benchmark's baseline is, gets
   CHECK(report->tree_checked);
 }
 
-// A store of 40 commands (79 events) whose tree is then changed by `damage`;
-// returns what Verify says, after checking that a rebuild repairs it.
-VerifyReport DamagedTree(const std::function<void(testing::RawDb&)>& damage) {
-  ledger::testing::TempDir dir;
-  Hash expected;
+// Appends the log of DamagedTree: 40 commands, 79 events.
+void SmallLog(EventStore& store) {
+  AppendCommands(store, "c", 40);
+  REQUIRE(store.GetHead().position == 79);
+}
+
+// Verify checks the log in chunks of 4,096 events, hashing each chunk's part
+// of the tree on a worker: 9,000 events make two whole chunks and a part.
+void ChunkedLog(EventStore& store) {
+  for (int i = 0; i < 90; ++i) {
+    auto result = store.Append(
+        Simple("big" + std::to_string(i), "s" + std::to_string(i % 7), ExpectedVersion::Any(), 100));
+    REQUIRE_MESSAGE(result.ok(), result.status().ToString());
+  }
+  REQUIRE(store.GetHead().position == 9000);
+}
+
+// What Verify says of a store holding `log` changed by `damage` afterwards.
+VerifyReport Damaged(const std::string& dir, const std::function<void(testing::RawDb&)>& damage,
+                     const std::function<void(EventStore&)>& log) {
   {
-    auto store = OpenOrDie(dir.str());
-    AppendCommands(*store, "c", 40);
-    REQUIRE(store->GetHead().position == 79);
-    expected = TreeHeadRoot(*store);
+    auto store = OpenOrDie(dir);
+    log(*store);
   }
   {
-    testing::RawDb raw(dir.str());
+    testing::RawDb raw(dir);
     damage(raw);
   }
-  VerifyReport report = VerifyDir(dir.str(), ReadOnly());
+  return VerifyDir(dir, ReadOnly());
+}
+
+// A store holding `log` whose tree is then changed by `damage`; returns what
+// Verify says, after checking that a rebuild repairs it.
+VerifyReport DamagedTree(const std::function<void(testing::RawDb&)>& damage,
+                         const std::function<void(EventStore&)>& log = SmallLog) {
+  ledger::testing::TempDir dir;
+  Hash expected;
+  VerifyReport report = Damaged(dir.str(), damage, [&](EventStore& store) {
+    log(store);
+    expected = TreeHeadRoot(store);
+  });
   {
     auto store = OpenOrDie(dir.str(), Rebuild());
     CHECK(TreeHeadRoot(*store) == expected);
@@ -367,6 +392,74 @@ TEST_CASE("verify names a changed, a missing, an extra and a malformed tree node
     CHECK_FALSE(report.ok);
     CHECK(report.key == "level 1 index 5");
     CHECK(report.problem.find("lies below the levels the store keeps") != std::string::npos);
+  }
+}
+
+TEST_CASE("verify hashes the tree chunk by chunk and names the same faults, within a chunk and above one") {
+  auto changed = [](unsigned level, uint64_t index) {
+    return [=](testing::RawDb& raw) {
+      std::string value = raw.Get(Cf::kMerkle, format::MerkleKey(level, index));
+      value[0] ^= 0x01;
+      raw.Put(Cf::kMerkle, format::MerkleKey(level, index), value);
+    };
+  };
+  SUBCASE("undamaged, every node is checked") {
+    ledger::testing::TempDir dir;
+    {
+      auto store = OpenOrDie(dir.str());
+      ChunkedLog(*store);
+    }
+    VerifyReport report = VerifyDir(dir.str(), ReadOnly());
+    CHECK(report.ok);
+    CHECK(report.tree_checked);
+    CHECK(report.events_checked == 9000);
+  }
+  SUBCASE("a low node in the second chunk") {
+    VerifyReport report = DamagedTree(changed(3, 600), ChunkedLog);
+    CHECK_FALSE(report.ok);
+    CHECK(report.key == "level 3 index 600");
+    CHECK(report.first_bad_position == 4808);
+  }
+  SUBCASE("a chunk's own root") {
+    VerifyReport report = DamagedTree(changed(12, 1), ChunkedLog);
+    CHECK(report.key == "level 12 index 1");
+    CHECK(report.first_bad_position == 8192);
+  }
+  SUBCASE("a node above the chunks, which the reading thread checks") {
+    VerifyReport report = DamagedTree(changed(13, 0), ChunkedLog);
+    CHECK(report.key == "level 13 index 0");
+    CHECK(report.first_bad_position == 8192);
+    CHECK(report.problem.find("positions 1..8192") != std::string::npos);
+  }
+  SUBCASE("a missing node in the last, partial chunk") {
+    VerifyReport report = DamagedTree([](testing::RawDb& raw) { raw.Delete(Cf::kMerkle, format::MerkleKey(5, 270)); },
+                                      ChunkedLog);
+    CHECK(report.key == "level 5 index 270");
+    CHECK(report.first_bad_position == 8672);
+  }
+  SUBCASE("the first fault by position wins, whichever part of the check finds it") {
+    // Command big17 holds positions 1701..1800; its missing record is seen
+    // when the next command starts, at 1801.
+    ledger::testing::TempDir first, second;
+    VerifyReport report = Damaged(
+        first.str(),
+        [&](testing::RawDb& raw) {
+          changed(4, 100)(raw);  // completed at 1616
+          raw.Delete(Cf::kCommands, "big17");
+        },
+        ChunkedLog);
+    CHECK(report.key == "level 4 index 100");
+    CHECK(report.first_bad_position == 1616);
+    report = Damaged(
+        second.str(),
+        [&](testing::RawDb& raw) {
+          changed(4, 115)(raw);  // completed at 1856
+          raw.Delete(Cf::kCommands, "big17");
+        },
+        ChunkedLog);
+    CHECK(report.column_family == "commands");
+    CHECK(report.key == "big17");
+    CHECK(report.first_bad_position == 1701);
   }
 }
 

@@ -58,12 +58,24 @@ class Frontier {
   // Adds leaf number size() and appends every node it completes (the leaf
   // itself, then each level above while its index is odd) to *completed.
   void Add(const Hash& leaf, std::vector<std::pair<NodeId, Hash>>* completed);
+  // Adds the complete subtree of 2^level leaves whose hash is `node` (its
+  // leaves numbered from size() on) and appends every node it completes, the
+  // subtree itself first. REQUIRES size() is a multiple of 2^level: the
+  // subtree is aligned, so its nodes are those of a tree hashed apart.
+  void AddSubtree(unsigned level, const Hash& node, std::vector<std::pair<NodeId, Hash>>* completed);
+  // The complete subtrees the tree is made of, largest (leftmost) first: one
+  // per set bit of size(). Adding them with AddSubtree, in order, to a frontier
+  // whose size is a multiple of the largest gives the tree of both.
+  std::vector<std::pair<NodeId, Hash>> Peaks() const;
   // MTH(D[size()]).
   Hash Root() const;
 
  private:
   uint64_t size_ = 0;
-  std::vector<Hash> last_;  // last_[k]: node (k, (size_ >> k) - 1), while size_ >> k >= 1
+  // last_[k]: node (k, (size_ >> k) - 1), while size_ >> k >= 1; below the
+  // level of a subtree added whole it is left as it was, and never read
+  // again: the next node of such a level starts a new pair.
+  std::vector<Hash> last_;
 };
 
 // "level L index I", as Verify and errors name a node.
