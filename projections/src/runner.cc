@@ -28,7 +28,6 @@ void Runner::Stop() {
     running_ = false;
   }
   if (subscription) subscription->Stop();
-  applied_cv_.notify_all();
 }
 
 void Runner::Deliver(std::span<const es::Envelope> envelopes) {
@@ -39,7 +38,17 @@ void Runner::Deliver(std::span<const es::Envelope> envelopes) {
   }
   std::lock_guard lock(mu_);
   if (!status.ok() && error_.ok()) error_ = status;
-  applied_cv_.notify_all();
+  Wake();
+}
+
+// Wakes the waiters whose position is applied, and all of them once the feed
+// has failed. REQUIRES: mu_ held.
+void Runner::Wake() {
+  const uint64_t applied = db_.Applied();
+  for (auto it = waiters_.begin(); it != waiters_.end(); ++it) {
+    if (it->first > applied && error_.ok()) break;
+    it->second->notify_one();
+  }
 }
 
 es::Status Runner::CatchUpLocked(const std::function<void(uint64_t, uint64_t)>& progress) {
@@ -63,14 +72,19 @@ es::Status Runner::CatchUp() {
     std::lock_guard apply(apply_mu_);
     s = CatchUpLocked({});
   }
-  applied_cv_.notify_all();
+  std::lock_guard lock(mu_);
+  Wake();
   return s;
 }
 
 bool Runner::WaitFor(uint64_t position, std::chrono::milliseconds timeout) {
   std::unique_lock lock(mu_);
-  return applied_cv_.wait_for(lock, timeout, [&] { return db_.Applied() >= position || !error_.ok(); }) &&
-         db_.Applied() >= position;
+  if (db_.Applied() >= position) return true;
+  std::condition_variable applied;
+  auto waiter = waiters_.emplace(position, &applied);
+  applied.wait_for(lock, timeout, [&] { return db_.Applied() >= position || !error_.ok(); });
+  waiters_.erase(waiter);
+  return db_.Applied() >= position;
 }
 
 uint64_t Runner::Lag() {
@@ -102,8 +116,8 @@ es::Status Runner::Rebuild(std::string_view projection, const std::function<void
   {
     std::lock_guard lock(mu_);
     if (s.ok()) error_ = es::Status::Ok();
+    Wake();
   }
-  applied_cv_.notify_all();
   if (was_running) Start();
   return s;
 }

@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -53,12 +54,15 @@ class Runner {
  private:
   void Deliver(std::span<const es::Envelope> envelopes);
   es::Status CatchUpLocked(const std::function<void(uint64_t, uint64_t)>& progress);
+  void Wake();
 
   es::EventStore& store_;
   ProjectionDb& db_;
   std::mutex apply_mu_;  // one writer: the subscription thread, CatchUp or Rebuild
   mutable std::mutex mu_;
-  std::condition_variable applied_cv_;
+  // Each waiter's position and wake-up: a batch applied wakes only those it
+  // reaches (guarded by mu_).
+  std::multimap<uint64_t, std::condition_variable*> waiters_;
   es::Status error_;
   std::unique_ptr<es::Subscription> subscription_;
   bool running_ = false;
