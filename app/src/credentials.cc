@@ -5,6 +5,7 @@
 
 #include <array>
 #include <new>
+#include <semaphore>
 #include <stdexcept>
 #include <utility>
 #include <variant>
@@ -22,6 +23,26 @@ constexpr int kArgon2Version = 19;  // 0x13, the only version libsodium writes
 
 // Bounds the principals kept; past it they are dropped and read again as needed.
 constexpr std::size_t kMaxKnown = 100'000;
+
+// Argon2id takes 64 MiB per hash at the interactive cost. Request threads
+// can be many (changes wait for their fsync on threads of their own), so at
+// most this many hashes run at once: password work stays under 512 MiB
+// whatever the number of sign-ins in flight; the rest wait their turn.
+constexpr std::ptrdiff_t kHashesAtOnce = 8;
+
+class HashTurn {
+ public:
+  HashTurn() { Slots().acquire(); }
+  ~HashTurn() { Slots().release(); }
+  HashTurn(const HashTurn&) = delete;
+  HashTurn& operator=(const HashTurn&) = delete;
+
+ private:
+  static std::counting_semaphore<kHashesAtOnce>& Slots() {
+    static std::counting_semaphore<kHashesAtOnce> slots(kHashesAtOnce);
+    return slots;
+  }
+};
 
 void EnsureSodium() {
   static const bool ok = sodium_init() >= 0;
@@ -62,6 +83,7 @@ std::string HashPassword(std::string_view password, PasswordCost cost) {
     mem = crypto_pwhash_argon2id_MEMLIMIT_MIN;
   }
   std::array<char, crypto_pwhash_STRBYTES> out{};
+  HashTurn turn;
   if (crypto_pwhash_str_alg(out.data(), password.data(), password.size(), ops, mem, crypto_pwhash_ALG_ARGON2ID13) !=
       0) {
     throw std::bad_alloc();
@@ -76,6 +98,7 @@ std::string HashPasswordDeterministic(std::string_view password, uint64_t salt_s
   crypto_generichash(salt.data(), salt.size(), reinterpret_cast<const unsigned char*>(seed_text.data()),
                      seed_text.size(), nullptr, 0);
   std::array<unsigned char, 32> hash{};
+  HashTurn turn;
   if (crypto_pwhash(hash.data(), hash.size(), password.data(), password.size(), salt.data(), kInteractiveOps,
                     kInteractiveMem, crypto_pwhash_ALG_ARGON2ID13) != 0) {
     throw std::bad_alloc();
@@ -88,6 +111,7 @@ bool VerifyPassword(std::string_view hash, std::string_view password) {
   EnsureSodium();
   if (hash.empty() || hash.size() >= crypto_pwhash_STRBYTES) return false;
   std::string terminated(hash);  // crypto_pwhash_str_verify wants a C string
+  HashTurn turn;
   return crypto_pwhash_str_verify(terminated.c_str(), password.data(), password.size()) == 0;
 }
 

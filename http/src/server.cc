@@ -93,14 +93,16 @@ struct StreamStats {
 
 // The server-wide state sessions need.
 struct Shared {
-  Shared(ServerOptions o, Context& c, net::thread_pool& h)
+  Shared(ServerOptions o, Context& c, net::thread_pool& h, net::thread_pool& commands)
       : options(std::move(o)),
         context(c),
         handlers(h),
+        commands(commands),
         max_connections(options.max_connections > 0 ? options.max_connections : DefaultMaxConnections()) {}
   ServerOptions options;
   Context& context;
-  net::thread_pool& handlers;
+  net::thread_pool& handlers;  // reads
+  net::thread_pool& commands;  // changes: they wait for their fsync on the thread
   const std::size_t max_connections;
   std::shared_ptr<ConnectionStats> stats = std::make_shared<ConnectionStats>();
   std::atomic<bool> stopping{false};
@@ -473,7 +475,8 @@ class Session final : public Connection {
     ApplyTrustedProxy(request, shared_.options.trusted_proxies);
     state_ = State::kHandling;
     Lowest().expires_never();
-    net::post(shared_.handlers, [self = Self(), request = std::move(request)]() mutable {
+    const bool read = request.method == "GET" || request.method == "HEAD" || request.method == "OPTIONS";
+    net::post(read ? shared_.handlers : shared_.commands, [self = Self(), request = std::move(request)]() mutable {
       Response response = HandleRequest(request, self->shared_.context);
       net::post(self->stream_.get_executor(),
                 [self, response = std::move(response)]() mutable { self->Write(std::move(response)); });
@@ -667,7 +670,8 @@ class Server::Impl {
       : io_threads_(options.io_threads > 0 ? options.io_threads
                                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
         handlers_(static_cast<std::size_t>(std::max(1, options.handler_threads))),
-        shared_(options, context, handlers_),
+        commands_(static_cast<std::size_t>(std::max(1, options.command_threads))),
+        shared_(options, context, handlers_, commands_),
         ioc_(io_threads_),
         acceptor_(net::make_strand(ioc_)),
         accept_timer_(acceptor_.get_executor()),
@@ -680,6 +684,7 @@ class Server::Impl {
   ~Impl() {
     Stop();
     handlers_.join();
+    commands_.join();
   }
 
   std::string Start() {
@@ -720,6 +725,7 @@ class Server::Impl {
     ioc_.run();
     for (auto& t : threads) t.join();
     handlers_.wait();
+    commands_.wait();
   }
 
   void Stop() {
@@ -861,6 +867,7 @@ class Server::Impl {
   // pending handlers own) goes before shared_, which they reference.
   int io_threads_;
   net::thread_pool handlers_;
+  net::thread_pool commands_;
   Shared shared_;
   std::optional<net::ssl::context> tls_;  // set by Start when the options name a certificate; outlives the sessions
   net::io_context ioc_;

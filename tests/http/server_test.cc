@@ -74,6 +74,12 @@ struct LiveServer {
            release.Wait();
            return Response::Text(200, "finished");
          }},
+        {"POST", "/slow", Access::Public(),
+         [this](Call&) {
+           entered.set_value();
+           release.Wait();
+           return Response::Text(200, "changed");
+         }},
         {"GET", "/events", Access::Public(),
          [this](Call& c) {
            std::string last(c.request().Header("last-event-id"));
@@ -270,6 +276,27 @@ TEST_CASE("an event stream's writer learns when the client leaves") {
   std::lock_guard lock(s.mu);
   CHECK_FALSE(s.writers.front()->open());
   CHECK_FALSE(s.writers.front()->Send("9", "", "too late"));
+}
+
+TEST_CASE("reads and changes run on pools of their own: a read is answered while every change waits") {
+  ServerOptions options;
+  options.command_threads = 1;
+  LiveServer s(options);
+  Client waiting(s.port);
+  waiting.WriteRaw("POST /slow HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+  s.entered.get_future().wait();  // the only change thread is held
+  Client queued(s.port);
+  queued.WriteRaw("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi");
+  Client reader(s.port);
+  auto health = reader.Send(bhttp::verb::get, "/healthz");  // not behind the held change
+  CHECK(health.result_int() == 200);
+  CHECK(health.body() == R"({"status":"ok"})");
+  s.release.Open();
+  auto changed = waiting.Read();
+  CHECK(changed.body() == "changed");
+  auto echoed = queued.Read();  // the change that queued is answered once the thread is free
+  CHECK(echoed.result_int() == 200);
+  CHECK(echoed.body() == "hi");
 }
 
 TEST_CASE("graceful shutdown finishes the request in flight, then Run returns") {

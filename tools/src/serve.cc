@@ -68,6 +68,7 @@ struct ServeArgs {
   bool demo = false;
   std::string demo_password = kDefaultDemoPassword;
   int threads = 0;
+  int command_threads = 64;
   int64_t max_connections = 0;  // 0 = derived from the descriptor limit
   int64_t cache_mib = 256;      // the ledger's own caches: a third the log's, the rest the read models'
   std::string practices = DefaultPracticesPath();
@@ -336,6 +337,7 @@ void PrintServing(const std::string& host, uint16_t port, const DataDir& data, u
 std::string ServeArgsError(const ServeArgs& args, std::string* host, uint16_t* port) {
   if (!http::ParseListenAddress(args.listen, host, port)) return "--listen must be HOST:PORT, e.g. 127.0.0.1:8080";
   if (args.threads < 0 || args.threads > 256) return "--threads must be between 0 and 256";
+  if (args.command_threads < 1 || args.command_threads > 1024) return "--command-threads must be between 1 and 1024";
   if (args.max_connections < 0 || args.max_connections > 1'000'000)
     return "--max-connections must be between 0 and 1000000";
   if (args.cache_mib < 3 || args.cache_mib > 65'536) return "--cache-mib must be between 3 and 65536";
@@ -409,6 +411,7 @@ int RunServe(const CLI::App& app, const ServeArgs& args) {
   http::ServerOptions options;
   options.listen = args.listen;
   options.io_threads = args.threads;
+  options.command_threads = args.command_threads;
   options.max_connections = static_cast<std::size_t>(args.max_connections);
   options.trusted_proxies = args.trusted_proxies;
   options.tls_certificate = args.tls_certificate;
@@ -462,6 +465,10 @@ void RegisterServe(CLI::App& app, CommandRegistry& registry) {
   cmd->add_option("--portal", args->portal,
                   "Portal directory with templates/ and static/ (default: the source templates and the built assets)");
   cmd->add_option("--threads", args->threads, "I/O threads (0 = one per core)")->capture_default_str();
+  cmd->add_option("--command-threads", args->command_threads,
+                  "Changes handled at once: each waits for its fsync and the read models on its thread, and those "
+                  "in flight together share one fsync")
+      ->capture_default_str();
   cmd->add_option("--max-connections", args->max_connections,
                   "Open connections at most; at the cap the oldest idle one is closed "
                   "(0 = the descriptor limit less 256 kept for the stores and files)")

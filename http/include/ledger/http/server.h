@@ -1,8 +1,9 @@
 // Server: HTTP/1.1 over TCP with keep-alive, serving a Context's routes.
 //
 // Shape: one acceptor; one session per connection on its own strand; a pool of
-// I/O threads sized to the cores; handlers run on a separate pool so a handler
-// waiting for an fsync does not stall other connections. Headers are read
+// I/O threads sized to the cores; handlers run on separate pools (reads, and
+// changes, which wait for their fsync) so a waiting handler does not stall
+// other connections. Headers are read
 // first, the body limit is taken from the matched route, and a body declared
 // larger is refused with 413 before it is read; an HTTP/1.1 request without
 // exactly one Host header is refused with 400. Deadlines: an idle connection
@@ -30,7 +31,12 @@ namespace ledger::http {
 struct ServerOptions {
   std::string listen = "127.0.0.1:8080";  // host:port; port 0 picks a free one
   int io_threads = 0;                     // 0: one per core
-  int handler_threads = 16;               // handlers may block on the store
+  int handler_threads = 16;               // reads (GET, HEAD, OPTIONS); they may block on the store
+  // Changes (every other method) run on a pool of their own: a command waits
+  // for its fsync and for the read models on its thread, so this is how many
+  // commands can be in flight, and share one fsync, at once; and reads never
+  // queue behind commands that wait.
+  int command_threads = 64;
   std::size_t header_limit = 16 * kKiB;
   std::chrono::milliseconds read_timeout{30'000};   // a whole request, header and body, from its first byte
   std::chrono::milliseconds write_timeout{30'000};  // a whole response
