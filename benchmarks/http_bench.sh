@@ -17,7 +17,8 @@
 # stopped at the end, whatever happens.
 #
 # Environment: THREADS (wrk threads, default 2), CONNECTIONS (default 64),
-# DURATION (default 10s), LEDGER_PORT (18080), NGINX_PORT (18081), KEEP=1 keeps the temporary directory.
+# DURATION (default 10s), LEDGER_PORT (18080), NGINX_PORT (18081), KEEP=1 keeps the temporary directory,
+# SERVE_ARGS (more options for `ledger serve`, e.g. "--command-threads 16").
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -87,7 +88,7 @@ for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$nginx_port/file.txt" >/dev/
 # ---- the ledger server with the demo history ---------------------------------------
 echo "starting $ledger serve --demo (loading the demo history)..."
 "$ledger" serve --demo --data "$work/data" --listen "127.0.0.1:$ledger_port" --demo-password "$password" \
-  > "$work/serve.out" 2> "$work/serve.log" &
+  ${SERVE_ARGS:-} > "$work/serve.out" 2> "$work/serve.log" &
 server_pid=$!
 for _ in $(seq 1 600); do
   curl -fs "$base/healthz" >/dev/null 2>&1 && break

@@ -53,9 +53,10 @@ def main():
             p = token(provider.lower() + ".user")
             _, services = call("GET", "/api/v1/services", p)
             for svc in services.get("services", []):
-                if svc["frequency"] != "monthly" or svc.get("offer_status") != "accepted":
+                definition = svc["definition"]
+                if definition["frequency"] != "monthly" or svc.get("offer_status") != "accepted":
                     continue
-                values = {c.split(":")[0]: 10 for c in svc["components"].split(",") if c}
+                values = {c["id"]: 10 for c in definition["components"]}
                 status, claim = call("POST", "/api/v1/claims", p,
                                      {"service_id": svc["service_id"], "period": last_month, "values": values})
                 if status != 201:
