@@ -100,14 +100,16 @@ boost::json::value ToJson(const T& value) {
     for (const auto& [key, item] : value) out[key] = ToJson(item);
     return out;
   } else if constexpr (Body<T>) {
-    boost::json::object out;
+    // A body's member names are distinct: each is placed once, in a table
+    // sized for all of them.
+    boost::json::object out(boost::mp11::mp_size<detail::Members<T>>::value);
     boost::mp11::mp_for_each<detail::Members<T>>([&](auto member) {
       const auto& field = value.*member.pointer;
       using F = std::remove_cvref_t<decltype(field)>;
       if constexpr (detail::kIsOptional<F>) {
-        if (field.has_value()) out[member.name] = ToJson(*field);
+        if (field.has_value()) out.emplace(member.name, ToJson(*field));
       } else {
-        out[member.name] = ToJson(field);
+        out.emplace(member.name, ToJson(field));
       }
     });
     return out;
