@@ -166,6 +166,7 @@ void Context::AddRoutes(std::vector<Route> routes) {
     }
     std::vector<std::string> segments;
     for (std::string_view segment : Segments(r.pattern)) segments.emplace_back(segment);
+    by_shape_[{r.method, segments.size()}].push_back(routes_.size());
     route_segments_.push_back(std::move(segments));
     routes_.push_back(std::move(r));
   }
@@ -196,12 +197,13 @@ Context::Matched Context::Find(std::string_view method, std::string_view path) c
   std::vector<std::string_view> segments = Segments(path);
   std::optional<uint64_t> best_score;
   std::size_t best_index = 0;
-  for (std::size_t i = 0; i < routes_.size(); ++i) {
-    if (routes_[i].method != method) continue;
-    std::optional<uint64_t> score = MatchScore(route_segments_[i], segments);
-    if (score && (!best_score || *score > *best_score)) {
-      best_score = score;
-      best_index = i;
+  if (auto shape = by_shape_.find({std::string(method), segments.size()}); shape != by_shape_.end()) {
+    for (std::size_t i : shape->second) {
+      std::optional<uint64_t> score = MatchScore(route_segments_[i], segments);
+      if (score && (!best_score || *score > *best_score)) {
+        best_score = score;
+        best_index = i;
+      }
     }
   }
   if (best_score) {
@@ -226,8 +228,11 @@ Context::Matched Context::Find(std::string_view method, std::string_view path) c
 const Route* Context::Match(std::string_view method, std::string_view path) const { return Find(method, path).route; }
 
 std::size_t Context::BodyLimit(std::string_view method, std::string_view path) const {
-  const Route* r = Match(method, path);
-  return (r != nullptr && r->body_limit != 0) ? r->body_limit : options_.default_body_limit;
+  return BodyLimit(Match(method, path));
+}
+
+std::size_t Context::BodyLimit(const Route* route) const {
+  return (route != nullptr && route->body_limit != 0) ? route->body_limit : options_.default_body_limit;
 }
 
 // ---- Call ------------------------------------------------------------------

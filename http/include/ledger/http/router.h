@@ -25,6 +25,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "ledger/app/credentials.h"
@@ -87,7 +88,18 @@ struct Route {
   std::size_t body_limit = 0;
   // REQUIRED when access.page; shared by the routes of one portal.
   std::shared_ptr<const PageHooks> page_hooks = nullptr;
+  // Answered on the connection's I/O thread, without the hand-off to a
+  // handler pool and back: only for reads that take a few point reads of
+  // memory-resident data (a claim by id, the caller, health), never for work
+  // that can wait on a lock, a scan, the disk or the network.
+  bool quick = false;
 };
+
+// `route`, answered on the I/O thread (Route::quick).
+inline Route Quick(Route route) {
+  route.quick = true;
+  return route;
+}
 
 struct RouterOptions {
   std::size_t default_body_limit = 1 * kMiB;
@@ -144,6 +156,7 @@ class Context {
   // body limit from the header alone).
   const Route* Match(std::string_view method, std::string_view path) const;
   std::size_t BodyLimit(std::string_view method, std::string_view path) const;
+  std::size_t BodyLimit(const Route* route) const;  // of a route Match found (nullptr: none)
   const std::vector<Route>& routes() const { return routes_; }
   const RouterOptions& options() const { return options_; }
 
@@ -170,6 +183,9 @@ class Context {
   RouterOptions options_;
   std::vector<Route> routes_;
   std::vector<std::vector<std::string>> route_segments_;  // routes_[i].pattern split on '/', once
+  // The routes of each method and number of segments, in the order added:
+  // only they can match a path of that method and length.
+  std::map<std::pair<std::string, std::size_t>, std::vector<std::size_t>> by_shape_;
 };
 
 // How the caller proved who they are.
