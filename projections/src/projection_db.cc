@@ -74,6 +74,9 @@ class ProjectionDb::Impl {
   // (the atomics above), shared while a reader takes a snapshot and reads
   // them: a snapshot's position is then known without reading the database.
   mutable std::shared_mutex publish_mu;
+  // RecallTimeAt's one remembered position and its time.
+  mutable std::mutex time_mu;
+  mutable std::optional<std::pair<uint64_t, core::Timestamp>> time_at;
 
   bool writable() const { return lanes[0].writer != nullptr; }
   void ForgetAll() {
@@ -334,6 +337,17 @@ const rocksdb::Snapshot* ProjectionDb::SnapshotApplied(uint64_t* applied) const 
   std::shared_lock publish(impl_->publish_mu);
   *applied = Applied();
   return impl_->db->GetSnapshot();
+}
+
+std::optional<core::Timestamp> ProjectionDb::RecallTimeAt(uint64_t position) const {
+  std::lock_guard lock(impl_->time_mu);
+  if (impl_->time_at && impl_->time_at->first == position) return impl_->time_at->second;
+  return std::nullopt;
+}
+
+void ProjectionDb::RememberTimeAt(uint64_t position, core::Timestamp at) const {
+  std::lock_guard lock(impl_->time_mu);
+  impl_->time_at.emplace(position, at);
 }
 
 es::MemoryUsage ProjectionDb::Memory() const {

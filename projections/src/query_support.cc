@@ -39,11 +39,18 @@ es::Result<std::unique_ptr<ReadView>> ReadView::Open(const ProjectionDb& db, con
     if (!it->status().ok()) return FromRocks(it->status(), "timeline");
   }
   view->answered_.position = position;
+  if (std::optional<core::Timestamp> at = db.RecallTimeAt(position)) {
+    view->answered_.at = *at;
+    return view;
+  }
   std::string key(keys::kTimelineByPosition);
   AppendBE64(&key, position);
   auto it = view->NewIterator(keys::kTimelineByPosition);
   it->SeekForPrev(key);
-  if (it->Valid()) view->answered_.at = FromOrderedTime(ReadBE64(it->value().ToStringView()));
+  if (it->Valid()) {
+    view->answered_.at = FromOrderedTime(ReadBE64(it->value().ToStringView()));
+    db.RememberTimeAt(position, view->answered_.at);
+  }
   return view;
 }
 

@@ -105,6 +105,11 @@ class ProjectionDb {
   // in *applied, the position it has applied (its lowest checkpoint): taken
   // together, so that no batch is written between them. Costs no read.
   const rocksdb::Snapshot* SnapshotApplied(uint64_t* applied) const;
+  // The time a read view last found for a position (the timeline's running
+  // maximum there, fixed once the position is applied), so that the next
+  // view of the same position needs no read for it; nullopt for another.
+  std::optional<core::Timestamp> RecallTimeAt(uint64_t position) const;
+  void RememberTimeAt(uint64_t position, core::Timestamp at) const;
 
  private:
   class Impl;
