@@ -112,8 +112,8 @@ std::vector<Route> BuiltinRoutes() {
   return {
       {"POST", "/api/v1/session", Access::Public(), PostSession, 16 * kKiB},
       {"DELETE", "/api/v1/session", Access::SignedIn(), SignOut},
-      {"GET", "/api/v1/me", Access::SignedIn(), Me},
-      {"GET", "/healthz", Access::Public(), Health},
+      Quick({"GET", "/api/v1/me", Access::SignedIn(), Me}),
+      Quick({"GET", "/healthz", Access::Public(), Health}),
       {"GET", "/metrics", Access::Public(), MetricsText},
       {"GET", "/problems/{name}", Access::Public(), ProblemPage},
   };

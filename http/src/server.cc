@@ -405,6 +405,7 @@ class Session final : public Connection {
     // Content-Length over its default); OnHeader sets the route's limit.
     parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     body_limit_ = shared_.context.options().default_body_limit;
+    quick_ = false;
     Lowest().expires_after(shared_.options.read_timeout);
     bhttp::async_read_header(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnHeader, Self()));
   }
@@ -421,7 +422,9 @@ class Session final : public Connection {
     }
     std::string_view path = target.substr(0, target.find('?'));
     std::string_view method(header.method_string().data(), header.method_string().size());
-    body_limit_ = shared_.context.BodyLimit(method, path);
+    const Route* route = shared_.context.Match(method, path);
+    body_limit_ = shared_.context.BodyLimit(route);
+    quick_ = route != nullptr && route->quick;
     if (auto length = parser_->content_length(); length && *length > body_limit_) {
       return WriteServerProblem(problems::PayloadTooLarge(body_limit_));
     }
@@ -475,6 +478,7 @@ class Session final : public Connection {
     ApplyTrustedProxy(request, shared_.options.trusted_proxies);
     state_ = State::kHandling;
     Lowest().expires_never();
+    if (quick_) return Write(HandleRequest(request, shared_.context));  // on this I/O thread: see Route::quick
     const bool read = request.method == "GET" || request.method == "HEAD" || request.method == "OPTIONS";
     net::post(read ? shared_.handlers : shared_.commands, [self = Self(), request = std::move(request)]() mutable {
       Response response = HandleRequest(request, self->shared_.context);
@@ -643,6 +647,7 @@ class Session final : public Connection {
   std::string remote_;
   State state_ = State::kIdle;
   std::size_t body_limit_ = 0;
+  bool quick_ = false;  // the request's route is answered on this I/O thread (Route::quick)
   bool keep_alive_ = true;
   bool head_ = false;  // the request being answered is a HEAD
   std::shared_ptr<StreamWriter> writer_;

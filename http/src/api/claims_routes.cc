@@ -493,7 +493,7 @@ std::vector<Route> ClaimRoutes(ApiDeps& deps) {
   return {
       {"POST", "/api/v1/claims", Access::For(Action::kPrepareClaim), bind(CreateClaim), 256 * kKiB},
       {"GET", "/api/v1/claims", Access::For(Action::kViewClaim), bind(ListClaims)},
-      {"GET", claim, Access::For(Action::kViewClaim), bind(GetClaim)},
+      Quick({"GET", claim, Access::For(Action::kViewClaim), bind(GetClaim)}),
       {"PUT", claim, Access::For(Action::kPrepareClaim), bind(EditClaim), 256 * kKiB},
       {"DELETE", claim, Access::For(Action::kPrepareClaim),
        Decision(
