@@ -56,6 +56,7 @@ class ProjectionDb::Impl {
  public:
   std::unique_ptr<rocksdb::DB> db;
   ProjectionDbOptions options;
+  std::string dir;
   std::vector<std::unique_ptr<Projection>> projections;
   std::array<std::atomic<uint64_t>, internal::kProjectionCount> checkpoints{};
   // The projections are applied in two lanes, each with its own writer (its
@@ -176,6 +177,7 @@ es::Result<std::unique_ptr<ProjectionDb>> ProjectionDb::OpenImpl(const std::stri
   }
   auto impl = std::make_unique<Impl>();
   impl->options = options;
+  impl->dir = dir;
   rocksdb::Options db_options;
   db_options.create_if_missing = !read_only;
   db_options.write_buffer_size = 64 << 20;
@@ -228,7 +230,11 @@ es::Result<std::unique_ptr<ProjectionDb>> ProjectionDb::OpenImpl(const std::stri
       lane.writer = std::make_unique<internal::Writer>(impl->db.get(), options.cache_bytes / impl->lanes.size());
     }
   }
-  return std::unique_ptr<ProjectionDb>(new ProjectionDb(std::move(impl)));
+  std::unique_ptr<ProjectionDb> db(new ProjectionDb(std::move(impl)));
+  if (!read_only) {
+    if (es::Status discarded = db->DiscardInterruptedBulk(); !discarded.ok()) return discarded;
+  }
+  return db;
 }
 
 std::vector<std::string> ProjectionDb::ProjectionNames() {
@@ -300,6 +306,67 @@ es::Status ProjectionDb::Drop(std::string_view projection) {
   impl_->ForgetAll();  // the writers' caches are gone for every projection
   if (!s.ok()) return FromRocks(s, "drop projection");
   impl_->checkpoints[i] = 0;
+  return es::Status::Ok();
+}
+
+namespace {
+
+// Where a rebuild writes its table files before they are ingested.
+std::filesystem::path BulkDir(const std::string& dir) { return std::filesystem::path(dir) / "bulk"; }
+
+}  // namespace
+
+es::Status ProjectionDb::BeginBulk() {
+  if (!impl_->writable()) return es::Status::Invalid("the projection database is open read-only");
+  std::error_code ec;
+  std::filesystem::remove_all(BulkDir(impl_->dir), ec);
+  std::filesystem::create_directories(BulkDir(impl_->dir), ec);
+  if (ec) return es::Status::IoError("cannot make " + BulkDir(impl_->dir).string() + ": " + ec.message());
+  rocksdb::WriteOptions durable;
+  durable.sync = true;
+  rocksdb::Status s = impl_->db->Put(durable, keys::kBulkMarkerKey, "");
+  if (!s.ok()) return FromRocks(s, "begin rebuild");
+  for (Impl::Lane& lane : impl_->lanes) {
+    lane.writer->StartBulk(std::make_unique<internal::BulkSink>(impl_->db.get(), BulkDir(impl_->dir).string(),
+                                                                impl_->options.bulk_file_bytes));
+  }
+  return es::Status::Ok();
+}
+
+es::Status ProjectionDb::EndBulk() {
+  if (!impl_->writable()) return es::Status::Invalid("the projection database is open read-only");
+  rocksdb::Status s;
+  for (Impl::Lane& lane : impl_->lanes) {
+    rocksdb::Status finished = lane.writer->FinishBulk();
+    if (s.ok()) s = finished;
+  }
+  if (!s.ok()) return FromRocks(s, "ingest rebuilt rows");
+  // The rows and checkpoints still in the memtable are written without a
+  // log: flushed first, the marker cannot be gone before them.
+  s = impl_->db->Flush(rocksdb::FlushOptions());
+  rocksdb::WriteOptions durable;
+  durable.sync = true;
+  if (s.ok()) s = impl_->db->Delete(durable, keys::kBulkMarkerKey);
+  if (!s.ok()) return FromRocks(s, "end rebuild");
+  std::error_code ec;
+  std::filesystem::remove_all(BulkDir(impl_->dir), ec);
+  return es::Status::Ok();
+}
+
+es::Status ProjectionDb::DiscardInterruptedBulk() {
+  std::string value;
+  rocksdb::Status s = impl_->db->Get(rocksdb::ReadOptions(), keys::kBulkMarkerKey, &value);
+  if (s.IsNotFound()) return es::Status::Ok();
+  if (!s.ok()) return FromRocks(s, "read the rebuild marker");
+  for (const std::string& name : ProjectionNames()) {
+    if (es::Status dropped = Drop(name); !dropped.ok()) return dropped;
+  }
+  rocksdb::WriteOptions durable;
+  durable.sync = true;
+  s = impl_->db->Delete(durable, keys::kBulkMarkerKey);
+  if (!s.ok()) return FromRocks(s, "clear the rebuild marker");
+  std::error_code ec;
+  std::filesystem::remove_all(BulkDir(impl_->dir), ec);
   return es::Status::Ok();
 }
 

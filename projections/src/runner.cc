@@ -111,7 +111,15 @@ es::Status Runner::Rebuild(std::string_view projection, const std::function<void
     } else {
       s = db_.Drop(projection);
     }
-    if (s.ok()) s = CatchUpLocked(progress);
+    // Rows only written go to table files on the way (ProjectionDb::BeginBulk);
+    // what was applied is ingested even when the catch-up stops part way, so
+    // that the live feed goes on from the checkpoints with every row behind them.
+    if (s.ok()) s = db_.BeginBulk();
+    if (s.ok()) {
+      s = CatchUpLocked(progress);
+      es::Status ended = db_.EndBulk();
+      if (s.ok()) s = ended;
+    }
   }
   {
     std::lock_guard lock(mu_);

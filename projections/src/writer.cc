@@ -1,5 +1,9 @@
 #include "writer.h"
 
+#include <rocksdb/sst_file_writer.h>
+
+#include <algorithm>
+
 #include "ledger/projections/keys.h"
 #include "row_codec.h"
 
@@ -48,7 +52,59 @@ void Writer::Put(const std::string& key, std::string value) {
   cache_.Put(key, std::move(value));
 }
 
-void Writer::Append(const std::string& key, const std::string& value) { batch_.Put(key, value); }
+BulkSink::BulkSink(rocksdb::DB* db, std::string dir, uint64_t flush_bytes)
+    : db_(db), dir_(std::move(dir)), flush_bytes_(flush_bytes) {}
+
+void BulkSink::Add(std::string_view key, std::string_view value) {
+  rows_.push_back(Row{arena_.size(), static_cast<uint32_t>(key.size()), static_cast<uint32_t>(value.size())});
+  arena_.append(key).append(value);
+  bytes_ += key.size() + value.size() + sizeof(Row);
+}
+
+rocksdb::Status BulkSink::Flush() {
+  if (rows_.empty()) return rocksdb::Status::OK();
+  auto key = [this](const Row& r) { return std::string_view(arena_.data() + r.offset, r.key_size); };
+  std::stable_sort(rows_.begin(), rows_.end(), [&](const Row& a, const Row& b) { return key(a) < key(b); });
+  const std::string path = dir_ + "/" + std::to_string(++files_) + ".sst";
+  rocksdb::SstFileWriter file(rocksdb::EnvOptions(), db_->GetOptions());
+  rocksdb::Status s = file.Open(path);
+  for (size_t i = 0; s.ok() && i < rows_.size(); ++i) {
+    // Of rows with the same key, the last added is the one kept, as in a batch.
+    if (i + 1 < rows_.size() && key(rows_[i + 1]) == key(rows_[i])) continue;
+    const Row& r = rows_[i];
+    s = file.Put(rocksdb::Slice(arena_.data() + r.offset, r.key_size),
+                 rocksdb::Slice(arena_.data() + r.offset + r.key_size, r.value_size));
+  }
+  if (s.ok()) s = file.Finish();
+  if (s.ok()) {
+    rocksdb::IngestExternalFileOptions ingest;
+    ingest.move_files = true;  // the file becomes the database's own
+    s = db_->IngestExternalFile({path}, ingest);
+  }
+  rows_.clear();
+  arena_.clear();
+  bytes_ = 0;
+  return s;
+}
+
+void Writer::Append(const std::string& key, const std::string& value) { WriteOnly(key, value); }
+
+void Writer::WriteOnly(const std::string& key, const std::string& value) {
+  if (bulk_) {
+    bulk_->Add(key, value);
+  } else {
+    batch_.Put(key, value);
+  }
+}
+
+void Writer::StartBulk(std::unique_ptr<BulkSink> sink) { bulk_ = std::move(sink); }
+
+rocksdb::Status Writer::FinishBulk() {
+  if (!bulk_) return rocksdb::Status::OK();
+  rocksdb::Status s = bulk_->Flush();
+  bulk_.reset();
+  return s;
+}
 
 void Writer::Delete(const std::string& key) {
   batch_.Delete(key);
@@ -73,7 +129,7 @@ void Writer::PutVersioned(std::string_view table, std::string_view logical, std:
       if (prev.row == row) return;
       if (prev.valid_from < position) {
         prev.valid_to = position;
-        batch_.Put(HistoryKey(table, logical, prev.valid_from), EncodeVersioned(prev));
+        WriteOnly(HistoryKey(table, logical, prev.valid_from), EncodeVersioned(prev));
       }
     }
   }
@@ -98,6 +154,7 @@ rocksdb::Status Writer::Commit(bool sync) {
   rocksdb::Status s = db_->Write(options, &batch_);
   batch_.Clear();
   if (!s.ok() || cache_.OverLimit()) cache_.Clear();
+  if (s.ok() && bulk_ && bulk_->Full()) s = bulk_->Flush();
   return s;
 }
 

@@ -8,9 +8,12 @@
 #include <rocksdb/write_batch.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "ledger/base/clearing_cache.h"
 
@@ -31,6 +34,36 @@ std::string HistoryKey(std::string_view table, std::string_view logical, uint64_
 
 // Joins fields into a '|'-terminated logical key: "a|b|".
 std::string Logical(std::initializer_list<std::string_view> fields);
+
+// Rows that are only ever written (Writer::Append, and the history row a
+// PutVersioned leaves), gathered during a rebuild instead of being inserted
+// into the memtable one by one: sorted in memory and, every `flush_bytes`,
+// written as one table file in `dir` and ingested whole. The rows of a later
+// file overrule an earlier file's, as later writes do. Not thread-safe.
+class BulkSink {
+ public:
+  BulkSink(rocksdb::DB* db, std::string dir, uint64_t flush_bytes);
+  void Add(std::string_view key, std::string_view value);
+  bool Full() const { return bytes_ >= flush_bytes_; }
+  // Writes and ingests what was added since the last flush (nothing when empty).
+  rocksdb::Status Flush();
+
+ private:
+  rocksdb::DB* db_;
+  std::string dir_;
+  uint64_t flush_bytes_;
+  uint64_t bytes_ = 0;
+  int files_ = 0;
+  // The rows' bytes, key then value, one after another; rows_ locates them,
+  // in the order added.
+  struct Row {
+    uint64_t offset;
+    uint32_t key_size;
+    uint32_t value_size;
+  };
+  std::string arena_;
+  std::vector<Row> rows_;
+};
 
 class Writer {
  public:
@@ -58,9 +91,18 @@ class Writer {
   // Forgets everything pending and cached (after a failed write or a drop).
   void Reset();
 
+  // From StartBulk to FinishBulk the rows only written go to `sink` (a
+  // rebuild); FinishBulk ingests the last of them. The caller makes sure an
+  // interrupted bulk is not mistaken for a complete one (ProjectionDb's marker).
+  void StartBulk(std::unique_ptr<BulkSink> sink);
+  rocksdb::Status FinishBulk();
+
  private:
+  void WriteOnly(const std::string& key, const std::string& value);
+
   rocksdb::DB* db_;
   rocksdb::WriteBatch batch_;
+  std::unique_ptr<BulkSink> bulk_;  // set during a rebuild
   // Rows as the pending batch leaves them (nullopt: deleted or absent); only
   // emptied between batches, since RocksDB has not seen the pending ones.
   base::ClearingCache<std::optional<std::string>> cache_;

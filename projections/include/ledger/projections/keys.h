@@ -60,6 +60,10 @@ inline constexpr std::string_view kFormatKey = "M|format";
 // (core::TariffText), and the notices projection is added.
 inline constexpr std::string_view kFormatVersion = "3";
 inline constexpr std::string_view kCheckpointPrefix = "M|checkpoint|";
+// Present while a rebuild writes table files (ProjectionDb::BeginBulk): found
+// at an open for writing, the rebuild was interrupted and every projection
+// starts again from position 0.
+inline constexpr std::string_view kBulkMarkerKey = "M|bulk";
 
 // Projection names and their namespaces.
 inline constexpr std::string_view kClaimsProjection = "claims";

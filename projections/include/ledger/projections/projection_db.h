@@ -54,6 +54,9 @@ struct ProjectionDbOptions {
   // back most: claims, keys, directory entries); past it, the cache is
   // emptied after the batch and refilled from RocksDB.
   uint64_t cache_bytes = 128ull << 20;
+  // During a rebuild (BeginBulk), each lane writes its rows that are only
+  // ever written as a table file, and ingests it, every this many bytes.
+  uint64_t bulk_file_bytes = 64ull << 20;
 };
 
 class ProjectionDb {
@@ -89,6 +92,17 @@ class ProjectionDb {
   // Deletes a projection's rows and resets its checkpoint to 0 (one write).
   es::Status Drop(std::string_view projection);
 
+  // Around a rebuild: between them, the rows that are only ever written
+  // (audit entries, timeline marks, notices, superseded rows) are sorted in
+  // memory and ingested as table files rather than inserted into the memtable
+  // one by one; EndBulk ingests the last of them. A marker written (durably)
+  // by BeginBulk and removed by EndBulk makes an open for writing that finds
+  // it (the rebuild was interrupted) drop every projection, so none is ever
+  // read back with some of its rows missing for good. REQUIRES: the writer's
+  // thread, no Apply in between but the rebuild's.
+  es::Status BeginBulk();
+  es::Status EndBulk();
+
   // SHA-256 (lower-case hex) over every row of the projection in key order
   // (length-prefixed keys and values); the checkpoint is not included.
   es::Result<std::string> Checksum(std::string_view projection) const;
@@ -114,6 +128,7 @@ class ProjectionDb {
  private:
   class Impl;
   explicit ProjectionDb(std::unique_ptr<Impl> impl);
+  es::Status DiscardInterruptedBulk();  // at an open for writing: see BeginBulk
   static es::Result<std::unique_ptr<ProjectionDb>> OpenImpl(const std::string& dir, const ProjectionDbOptions& options,
                                                             bool read_only);
   std::unique_ptr<Impl> impl_;
