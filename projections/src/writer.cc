@@ -87,9 +87,7 @@ rocksdb::Status BulkSink::Flush() {
   return s;
 }
 
-void Writer::Append(const std::string& key, const std::string& value) { WriteOnly(key, value); }
-
-void Writer::WriteOnly(const std::string& key, const std::string& value) {
+void Writer::Append(const std::string& key, const std::string& value) {
   if (bulk_) {
     bulk_->Add(key, value);
   } else {
@@ -129,7 +127,7 @@ void Writer::PutVersioned(std::string_view table, std::string_view logical, std:
       if (prev.row == row) return;
       if (prev.valid_from < position) {
         prev.valid_to = position;
-        WriteOnly(HistoryKey(table, logical, prev.valid_from), EncodeVersioned(prev));
+        Append(HistoryKey(table, logical, prev.valid_from), EncodeVersioned(prev));
       }
     }
   }

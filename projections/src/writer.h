@@ -98,8 +98,6 @@ class Writer {
   rocksdb::Status FinishBulk();
 
  private:
-  void WriteOnly(const std::string& key, const std::string& value);
-
   rocksdb::DB* db_;
   rocksdb::WriteBatch batch_;
   std::unique_ptr<BulkSink> bulk_;  // set during a rebuild
